@@ -1,0 +1,123 @@
+"""Accounts and sessions: password check, sign-in (a new session id every time), sign-out,
+and "sign out everywhere". SQL for the pwa's own schema lives here.
+
+Session tokens are random; only their SHA-256 is stored, so a database leak yields no
+usable cookie.
+"""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+from typing import Any
+
+import msgspec
+
+from services.platform.db import Conn
+from services.platform.tokens import Caller
+
+SESSION_DAYS = 30
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+class Account(msgspec.Struct, frozen=True):
+    id: str
+    email: str
+    name: str
+    roles: tuple[str, ...]
+    pools: tuple[str, ...]
+    language: str
+
+    def caller(self) -> Caller:
+        return Caller(account_id=self.id, roles=self.roles, pools=self.pools, name=self.name)
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    _, salt_hex, digest_hex = stored.split("$")
+    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def _account(row: Any) -> Account:
+    return Account(
+        id=row["id"], email=row["email"], name=row["name"], roles=tuple(row["roles"]),
+        pools=tuple(row["pools"]), language=row["language"],
+    )  # fmt: skip
+
+
+def _token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+async def upsert(conn: Conn, *, id: str, email: str, name: str, password_hash: str, roles: list[str],
+                 pools: list[str], language: str) -> None:  # fmt: skip
+    await conn.execute(
+        """INSERT INTO accounts (id, email, name, password_hash, roles, pools, language)
+           VALUES ($1, lower($2), $3, $4, $5, $6, $7)
+           ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, roles = EXCLUDED.roles,
+               pools = EXCLUDED.pools""",
+        id, email, name, password_hash, roles, pools, language,
+    )  # fmt: skip
+
+
+async def count(conn: Conn) -> int:
+    return int(await conn.fetchval("SELECT count(*) FROM accounts"))
+
+
+async def check_password(conn: Conn, email: str, password: str) -> Account | None:
+    row = await conn.fetchrow("SELECT * FROM accounts WHERE email = lower($1)", email.strip())
+    if row is None or not password_matches(password, row["password_hash"]):
+        return None
+    return _account(row)
+
+
+async def start_session(conn: Conn, account_id: str, *, replacing: str | None = None) -> str:
+    """A fresh session token; the one the browser had before sign-in is dropped (fixation)."""
+    if replacing:
+        await conn.execute("DELETE FROM sessions WHERE token_hash = $1", _token_hash(replacing))
+    token = secrets.token_urlsafe(32)
+    await conn.execute(
+        "INSERT INTO sessions (token_hash, account_id, expires_at) VALUES ($1, $2, now() + $3::interval)",
+        _token_hash(token),
+        account_id,
+        timedelta(days=SESSION_DAYS),
+    )
+    return token
+
+
+async def account_for_session(conn: Conn, token: str) -> Account | None:
+    row = await conn.fetchrow(
+        """UPDATE sessions s SET last_seen = now() FROM accounts a
+           WHERE s.token_hash = $1 AND s.expires_at > now() AND a.id = s.account_id
+           RETURNING a.*""",
+        _token_hash(token),
+    )
+    return None if row is None else _account(row)
+
+
+async def end_session(conn: Conn, token: str) -> None:
+    await conn.execute("DELETE FROM sessions WHERE token_hash = $1", _token_hash(token))
+
+
+async def end_all_sessions(conn: Conn, account_id: str) -> int:
+    result: str = await conn.execute("DELETE FROM sessions WHERE account_id = $1", account_id)
+    return int(result.split()[-1])
+
+
+async def get(conn: Conn, account_id: str) -> Account | None:
+    row = await conn.fetchrow("SELECT * FROM accounts WHERE id = $1", account_id)
+    return None if row is None else _account(row)
+
+
+async def names(conn: Conn, ids: list[str]) -> dict[str, str]:
+    rows = await conn.fetch("SELECT id, name FROM accounts WHERE id = ANY($1)", ids)
+    return {r["id"]: r["name"] for r in rows}

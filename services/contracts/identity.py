@@ -1,0 +1,16 @@
+"""Events published by the pwa's accounts: who exists, in which roles and pools."""
+
+from services.contracts.base import Event
+
+
+class AccountCreated(Event, tag="secpool.identity.account.created", frozen=True, kw_only=True):
+    account_id: str
+    version: int
+    name: str
+    email: str
+    roles: list[str]
+    pools: list[str]
+    language: str = "nl"
+
+
+IdentityEvent = AccountCreated

@@ -1,0 +1,43 @@
+"""Intake's event consumers: routing's decisions update the request's status and who is on it."""
+
+from typing import Any
+
+from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RoutingEvent
+from services.intake import lifecycle
+from services.platform.db import Conn
+from services.platform.inbox import Consumer
+from services.platform.runtime import Runtime
+
+ROUTING_SUBJECTS = [
+    "secpool.routing.request.offered",
+    "secpool.routing.offer.accepted",
+    "secpool.routing.offer.declined",
+]
+
+
+async def on_routing_event(conn: Conn, event: RoutingEvent) -> None:
+    match event:
+        case RequestOffered():
+            await lifecycle.record_offer(conn, event)
+        case OfferDeclined():
+            await lifecycle.record_decline(conn, event)
+        case OfferAccepted():
+            await lifecycle.record_acceptance(conn, event)
+        case _:
+            pass  # not intake's concern (e.g. RequestQueued)
+
+
+def consumers(rt: Runtime) -> list[Consumer[Any]]:
+    return [
+        Consumer(
+            name="intake-routing",
+            stream="ROUTING",
+            subjects=ROUTING_SUBJECTS,
+            event_type=RoutingEvent,
+            handler=on_routing_event,
+            pool=rt.pool,
+            js=rt.js,
+            max_deliver=rt.settings.consumer_max_deliver,
+            ack_wait=rt.settings.consumer_ack_wait_seconds,
+        )
+    ]

@@ -1,0 +1,53 @@
+"""NATS JetStream: connect, declare the streams, and create-or-reconcile durable consumers.
+
+`pull_subscribe` never updates an existing durable's config, so consumers are declared
+explicitly with `add_consumer` (create-or-update on the server) at every start.
+"""
+
+import nats
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
+from nats.js.errors import BadRequestError
+
+from services.contracts.streams import STREAMS
+
+# JetStream drops a second publish with the same Nats-Msg-Id within this window.
+DUPLICATE_WINDOW_SECONDS = 600.0
+
+
+async def connect(url: str, name: str) -> NatsClient:
+    return await nats.connect(servers=[url], name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5)
+
+
+async def ensure_streams(js: JetStreamContext) -> None:
+    """Declare every stream (all services do; declaring is idempotent), updating drifted config."""
+    for name, subjects in STREAMS.items():
+        config = StreamConfig(
+            name=name,
+            subjects=[subjects],
+            storage=StorageType.FILE,
+            duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        )
+        try:
+            await js.add_stream(config)
+        except BadRequestError:
+            await js.update_stream(config)
+
+
+def consumer_config(durable: str, subjects: list[str], *, max_deliver: int, ack_wait: float) -> ConsumerConfig:
+    # No server-side backoff list: it would replace ack_wait and redeliver slow-but-healthy
+    # work; failures nak with their own growing delay instead (see inbox.py).
+    return ConsumerConfig(
+        durable_name=durable,
+        ack_policy=AckPolicy.EXPLICIT,
+        deliver_policy=DeliverPolicy.ALL,
+        filter_subjects=subjects,
+        max_deliver=max_deliver,
+        ack_wait=ack_wait,
+        max_ack_pending=1000,
+    )
+
+
+async def ensure_consumer(js: JetStreamContext, stream: str, config: ConsumerConfig) -> None:
+    await js.add_consumer(stream, config)

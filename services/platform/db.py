@@ -1,0 +1,76 @@
+"""PostgreSQL access: a pool bound to the service's own schema, and start-up migrations.
+
+Migrations are the service's `sql/NNN_name.sql` files, applied in order once each, under a
+transaction-scoped advisory lock so two replicas starting together do not race.
+"""
+
+import hashlib
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import asyncpg
+
+Pool = asyncpg.Pool
+
+
+async def connect(database_url: str, schema: str, *, min_size: int = 2, max_size: int = 10) -> Pool:
+    """A pool whose connections see the service's schema first (and nothing else by default)."""
+    await ensure_schema(database_url, schema)
+    pool = await asyncpg.create_pool(
+        database_url,
+        min_size=min_size,
+        max_size=max_size,
+        server_settings={"search_path": schema, "application_name": f"secpool-{schema}"},
+    )
+    assert pool is not None
+    return pool
+
+
+async def ensure_schema(database_url: str, schema: str) -> None:
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    except asyncpg.UniqueViolationError:
+        pass  # another replica created it between our check and our create
+    finally:
+        await conn.close()
+
+
+def _lock_key(schema: str) -> int:
+    return int.from_bytes(hashlib.sha256(schema.encode()).digest()[:8], "big", signed=True)
+
+
+async def migrate(pool: Pool, schema: str, packages: list[str]) -> list[str]:
+    """Apply each package's sql/*.sql not yet applied (platform plumbing first, then the
+    service's own files); returns the names applied now."""
+    applied_now: list[str] = []
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", _lock_key(schema))
+        await conn.execute(
+            f'CREATE TABLE IF NOT EXISTS "{schema}".schema_migrations ('
+            " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        rows = await conn.fetch(f'SELECT name FROM "{schema}".schema_migrations')
+        done = {r["name"] for r in rows}
+        for package in ["services.platform", *packages]:
+            folder = resources.files(package).joinpath("sql")
+            for f in sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name):
+                name = f"{package}/{f.name}"
+                if name in done:
+                    continue
+                await conn.execute(f.read_text())
+                await conn.execute(f'INSERT INTO "{schema}".schema_migrations (name) VALUES ($1)', name)
+                applied_now.append(name)
+    return applied_now
+
+
+def record(row: asyncpg.Record | None) -> dict[str, Any] | None:
+    return dict(row) if row is not None else None
+
+
+# What store functions take: a plain connection or one borrowed from a pool.
+# (asyncpg's classes are generic only in its stubs, not at run time.)
+if TYPE_CHECKING:
+    Conn = asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any]
+else:
+    Conn = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy

@@ -1,0 +1,115 @@
+"""Transactional outbox: events are rows written with the state change, then relayed.
+
+`add` runs inside the caller's transaction. The relay claims pending rows with
+`FOR UPDATE SKIP LOCKED` (so several relays share the work), publishes them in order with
+`Nats-Msg-Id = event_id` (JetStream drops a re-publish), marks them after the PubAcks, and
+sleeps until a NOTIFY from the outbox trigger wakes it (a slow poll is only the fallback).
+"""
+
+import asyncio
+import contextlib
+import os
+import signal
+
+import asyncpg
+import msgspec
+import structlog
+from nats.js import JetStreamContext
+
+from services.contracts.base import Event
+from services.platform.db import Conn
+
+log = structlog.get_logger(__name__)
+_encoder = msgspec.json.Encoder()
+
+
+def subject_of(event: Event) -> str:
+    tag = type(event).__struct_config__.tag
+    assert isinstance(tag, str), f"{type(event).__name__} needs an explicit subject tag"
+    return tag
+
+
+async def add(conn: Conn, *events: Event) -> None:
+    """Queue events for publishing; call inside the transaction that changes the state."""
+    await conn.executemany(
+        "INSERT INTO outbox (event_id, subject, payload) VALUES ($1, $2, $3)",
+        [(e.event_id, subject_of(e), _encoder.encode(e)) for e in events],
+    )
+
+
+class Relay:
+    """Publishes the schema's outbox to JetStream until stopped."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        js: JetStreamContext,
+        schema: str,
+        *,
+        batch: int = 200,
+        idle_poll_seconds: float = 2.0,
+        exit_after: int = 0,
+    ) -> None:
+        self._pool = pool
+        self._js = js
+        self._channel = f"{schema}_outbox"
+        self._batch = batch
+        self._idle = idle_poll_seconds
+        self._wake = asyncio.Event()
+        self._exit_after = exit_after  # fault-test hook, 0 = off
+        self._published = 0
+
+    async def run(self) -> None:
+        listener = await self._pool.acquire()
+        try:
+            await listener.add_listener(self._channel, self._on_notify)
+            while True:
+                try:
+                    moved = await self.publish_pending()
+                except (asyncpg.PostgresError, OSError, TimeoutError) as exc:
+                    log.warning("outbox relay failed; retrying", error=str(exc))
+                    moved = 0
+                    await asyncio.sleep(0.5)
+                if moved == self._batch:
+                    continue  # more waiting: do not sleep
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._idle)
+        finally:
+            with contextlib.suppress(Exception):
+                await listener.remove_listener(self._channel, self._on_notify)
+            await self._pool.release(listener)
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    async def publish_pending(self) -> int:
+        """Publish one batch; returns how many rows were published."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                "SELECT id, event_id, subject, payload FROM outbox WHERE status = 'pending'"
+                " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+                self._batch,
+            )
+            if not rows:
+                return 0
+            acks = [
+                await self._js.publish_async(
+                    r["subject"], bytes(r["payload"]), headers={"Nats-Msg-Id": str(r["event_id"])}
+                )
+                for r in rows
+            ]
+            await asyncio.wait_for(asyncio.gather(*acks), timeout=10)
+            self._maybe_die(len(rows))
+            await conn.execute(
+                "UPDATE outbox SET status = 'published', published_at = now() WHERE id = ANY($1)",
+                [r["id"] for r in rows],
+            )
+        return len(rows)
+
+    def _maybe_die(self, count: int) -> None:
+        """Fault tests: die between PubAck and commit, as a crash there would."""
+        self._published += count
+        if self._exit_after and self._published >= self._exit_after:
+            log.warning("fault hook: killing the process between publish and commit")
+            os.kill(os.getpid(), signal.SIGKILL)

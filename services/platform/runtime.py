@@ -1,0 +1,179 @@
+"""The common shape of a secpool service process: a Litestar app whose lifespan owns the
+database pool, the NATS connection, the outbox relay and the event consumers.
+
+Each service's `create_app` builds its Settings and calls `service_app` with its routes and
+consumers; nothing connects at import time.
+"""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from typing import Any
+
+import asyncpg
+import msgspec
+import structlog
+from litestar import Litestar, Response, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi.config import OpenAPIConfig
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.types import ControllerRouterHandler
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+
+from services.platform import bus, db, errors, logs
+from services.platform.inbox import Consumer
+from services.platform.outbox import Relay
+from services.platform.settings import Settings
+from services.platform.tokens import ServiceTokenMiddleware
+
+log = structlog.get_logger(__name__)
+
+PUBLIC_PATHS = ["/health", "/ready", "/metrics", "/schema"]
+
+
+class Runtime(msgspec.Struct, kw_only=True):
+    """What a running service holds; routes get it as the `runtime` dependency."""
+
+    settings: Settings
+    schema: str
+    pool: asyncpg.Pool
+    nc: NatsClient
+    js: JetStreamContext
+
+
+ConsumerFactory = Callable[[Runtime], Sequence[Consumer[Any]]]
+StartHook = Callable[[Runtime], Awaitable[None]]
+BackgroundTask = Callable[[Runtime], Coroutine[Any, Any, None]]
+
+
+@get("/health", opt={"exclude_from_auth": True}, include_in_schema=False, sync_to_thread=False)
+def health() -> dict[str, str]:
+    """Liveness: the process answers."""
+    return {"status": "ok"}
+
+
+@get("/ready", opt={"exclude_from_auth": True}, include_in_schema=False)
+async def ready(state: State) -> Response[dict[str, str]]:
+    """Readiness: the database and NATS are reachable."""
+    runtime: Runtime | None = getattr(state, "runtime", None)
+    problems = []
+    if runtime is None:
+        problems.append("starting")
+    else:
+        try:
+            await asyncio.wait_for(runtime.pool.fetchval("SELECT 1"), 2)
+        except (OSError, asyncpg.PostgresError, TimeoutError):
+            problems.append("database unreachable")
+        if not runtime.nc.is_connected:
+            problems.append("nats unreachable")
+    if problems:
+        return Response({"status": ", ".join(problems)}, status_code=503)
+    return Response({"status": "ready"})
+
+
+class Metrics(PrometheusController):
+    path = "/metrics"
+    opt = {"exclude_from_auth": True}  # noqa: RUF012 (litestar's own attribute)
+    include_in_schema = False
+
+
+def service_app(
+    *,
+    settings: Settings,
+    schema: str,
+    package: str,
+    title: str,
+    route_handlers: Sequence[ControllerRouterHandler],
+    consumers: ConsumerFactory = lambda _: [],
+    on_start: StartHook | None = None,
+    background: Sequence[BackgroundTask] = (),
+    authenticate: bool = True,
+    **litestar_options: Any,
+) -> Litestar:
+    """A Litestar app for one service, with its lifespan, token check, health and metrics.
+    The pwa passes `authenticate=False` (it has sessions instead) and its own extra options."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        logs.configure(settings.service)
+        pool = await db.connect(settings.database_url, schema)
+        nc = await bus.connect(settings.nats_url, name=settings.service)
+        tasks: list[asyncio.Task[None]] = []
+        try:
+            applied = await db.migrate(pool, schema, [package])
+            if applied:
+                log.info("migrated", schema=schema, files=applied)
+            js = nc.jetstream()
+            await bus.ensure_streams(js)
+            runtime = Runtime(settings=settings, schema=schema, pool=pool, nc=nc, js=js)
+            if on_start is not None:
+                await on_start(runtime)
+            relay = Relay(
+                pool,
+                js,
+                schema,
+                batch=settings.relay_batch,
+                exit_after=settings.fault_relay_exit_after,
+            )
+            tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+            for consumer in consumers(runtime):
+                await consumer.declare()
+                tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
+            for job in background:
+                tasks.append(asyncio.create_task(job(runtime), name=getattr(job, "__name__", "job")))
+            for task in tasks:
+                task.add_done_callback(_crash_loudly)
+            app.state.runtime = runtime
+            log.info("started", service=settings.service)
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            with contextlib.suppress(Exception):
+                await nc.drain()
+            await pool.close()
+
+    def provide_runtime(state: State) -> Runtime:
+        runtime: Runtime = state.runtime
+        return runtime
+
+    return Litestar(
+        route_handlers=[health, ready, Metrics, *route_handlers],
+        lifespan=[lifespan],
+        dependencies={
+            "runtime": Provide(provide_runtime, sync_to_thread=False),
+            **litestar_options.pop("dependencies", {}),
+        },
+        middleware=[
+            *(
+                [
+                    DefineMiddleware(
+                        ServiceTokenMiddleware,
+                        audience=settings.service,
+                        secret=settings.token_secret,
+                        exclude=PUBLIC_PATHS,
+                    )
+                ]
+                if authenticate
+                else []
+            ),
+            PrometheusConfig(app_name=settings.service, prefix="secpool", group_path=True).middleware,
+            *litestar_options.pop("middleware", []),
+        ],
+        exception_handlers={**errors.exception_handlers(), **litestar_options.pop("exception_handlers", {})},
+        openapi_config=OpenAPIConfig(title=title, version="1.0.0", path="/schema"),
+        **litestar_options,
+    )
+
+
+def _crash_loudly(task: "asyncio.Task[None]") -> None:
+    """A background loop must never die silently: log it (the process stays, /ready says so)."""
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None:
+        log.error("background task died", task=task.get_name(), error=repr(exc))

@@ -1,0 +1,53 @@
+"""Routing's composition root: `create_app` wires routes, the intake consumer and the
+offer-expiry loop. Run: `uvicorn --factory services.routing.app:create_app`.
+"""
+
+import asyncio
+
+import asyncpg
+import structlog
+from litestar import Litestar
+
+from services.demo import organisation
+from services.platform.runtime import Runtime, service_app
+from services.platform.settings import Settings
+from services.routing import api, assignment, handlers, store
+
+log = structlog.get_logger(__name__)
+
+
+async def load_demo(rt: Runtime) -> None:
+    """First start with SECPOOL_DEMO=1: the demo pool's members."""
+    if not rt.settings.demo:
+        return
+    async with rt.pool.acquire() as conn, conn.transaction():
+        if await store.count_members(conn) > 0:
+            return
+        for p in organisation().people:
+            if p.member is not None:
+                await store.upsert_member(conn, {"id": p.id, "pool_id": p.pools[0], "name": p.name, **p.member})
+
+
+async def expire_offers(rt: Runtime) -> None:
+    """Every second, hand unanswered offers to the next candidate (safe on every replica)."""
+    while True:
+        try:
+            async with rt.pool.acquire() as conn, conn.transaction():
+                await assignment.expire_offers(conn)
+        except (asyncpg.PostgresError, OSError) as exc:
+            log.warning("offer expiry failed; retrying", error=str(exc))
+        await asyncio.sleep(1.0)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env("routing")
+    return service_app(
+        settings=settings,
+        schema="routing",
+        package="services.routing",
+        title="secpool routing",
+        route_handlers=[api.RoutingController],
+        consumers=handlers.consumers,
+        on_start=load_demo,
+        background=[expire_offers],
+    )

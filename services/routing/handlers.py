@@ -1,0 +1,48 @@
+"""Routing's event consumers: new requests get routed; finished ones free their member."""
+
+from typing import Any
+
+from services.contracts.intake import (
+    IntakeEvent,
+    RequestCancelled,
+    RequestCompleted,
+    RequestSubmitted,
+)
+from services.platform.db import Conn
+from services.platform.inbox import Consumer
+from services.platform.runtime import Runtime
+from services.routing import assignment
+
+INTAKE_SUBJECTS = [
+    "secpool.intake.request.submitted",
+    "secpool.intake.request.completed",
+    "secpool.intake.request.cancelled",
+]
+
+
+async def on_intake_event(conn: Conn, event: IntakeEvent) -> None:
+    match event:
+        case RequestSubmitted():
+            await assignment.accept_submission(conn, event)
+        case RequestCompleted():
+            await assignment.finish(conn, event.request_id, state="done")
+        case RequestCancelled():
+            await assignment.finish(conn, event.request_id, state="cancelled")
+        case _:
+            pass
+
+
+def consumers(rt: Runtime) -> list[Consumer[Any]]:
+    return [
+        Consumer(
+            name="routing-intake",
+            stream="INTAKE",
+            subjects=INTAKE_SUBJECTS,
+            event_type=IntakeEvent,
+            handler=on_intake_event,
+            pool=rt.pool,
+            js=rt.js,
+            max_deliver=rt.settings.consumer_max_deliver,
+            ack_wait=rt.settings.consumer_ack_wait_seconds,
+        )
+    ]
