@@ -1,11 +1,11 @@
 """Sign-in and sign-out. Signing in always starts a new session (the old id is dropped)."""
 
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from pwa import accounts, web
@@ -27,15 +27,15 @@ def _safe_next(target: str) -> str:
 
 class AuthController(Controller):
     @get("/sign-in")
-    async def sign_in_page(self, request: Request[Any, Any, Any], next: str = "/") -> Template:
+    async def sign_in_page(self, request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Template:
         return page(request, "sign_in", None, next=_safe_next(next), error=None, email="")
 
     @post("/sign-in")
     async def sign_in(
         self,
         request: Request[Any, Any, Any],
-        runtime: Runtime,
-        data: Annotated[SignIn, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        runtime: NamedDependency[Runtime],
+        data: URLEncodedBody[SignIn],
     ) -> Template | Redirect:
         async with runtime.pool.acquire() as conn:
             account = await accounts.check_password(conn, data.email, data.password)
@@ -49,7 +49,7 @@ class AuthController(Controller):
         return response
 
     @post("/sign-out")
-    async def sign_out(self, request: Request[Any, Any, Any], runtime: Runtime) -> Redirect:
+    async def sign_out(self, request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]) -> Redirect:
         token = request.cookies.get(web.cookie_name(request.app.state))
         if token:
             async with runtime.pool.acquire() as conn:
@@ -60,7 +60,7 @@ class AuthController(Controller):
 
     @post("/sign-out-everywhere")
     async def sign_out_everywhere(
-        self, request: Request[Any, Any, Any], runtime: Runtime, account: Account
+        self, request: Request[Any, Any, Any], runtime: NamedDependency[Runtime], account: NamedDependency[Account]
     ) -> Redirect:
         async with runtime.pool.acquire() as conn:
             await accounts.end_all_sessions(conn, account.id)

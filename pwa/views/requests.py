@@ -5,13 +5,13 @@ is rendered, so a retried or offline-queued submission can never create a second
 """
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from pwa.accounts import Account
@@ -49,12 +49,16 @@ class RequestPages(Controller):
         return Redirect("/requests")
 
     @get("/requests")
-    async def mine(self, request: Request[Any, Any, Any], account: Account, gateway: Gateway) -> Template:
+    async def mine(
+        self, request: Request[Any, Any, Any], account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+    ) -> Template:
         rows = await gateway.call("intake", "GET", "/v1/requests/", account.caller())
         return page(request, "requests", account, requests=rows)
 
     @get("/requests/new")
-    async def new(self, request: Request[Any, Any, Any], account: Account, gateway: Gateway) -> Template:
+    async def new(
+        self, request: Request[Any, Any, Any], account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+    ) -> Template:
         types = await gateway.call("intake", "GET", "/v1/request-types/", account.caller())
         return page(request, "new_request", account, types=types, form=RequestForm(idempotency_key=str(uuid.uuid4())),
                     error=None)  # fmt: skip
@@ -63,9 +67,9 @@ class RequestPages(Controller):
     async def submit(
         self,
         request: Request[Any, Any, Any],
-        account: Account,
-        gateway: Gateway,
-        data: Annotated[RequestForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        data: URLEncodedBody[RequestForm],
     ) -> Template | Redirect:
         try:
             created = await gateway.call(
@@ -80,7 +84,11 @@ class RequestPages(Controller):
 
     @get("/requests/{request_id:uuid}")
     async def one(
-        self, request: Request[Any, Any, Any], account: Account, gateway: Gateway, request_id: UUID
+        self,
+        request: Request[Any, Any, Any],
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        request_id: FromPath[UUID],
     ) -> Template:
         caller = account.caller()
         item = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", caller)

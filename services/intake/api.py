@@ -1,10 +1,11 @@
 """Intake's HTTP API (v1): submit and read requests, list request types."""
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from services.intake import lifecycle, store
 from services.intake.views import (
@@ -27,7 +28,9 @@ class RequestsController(Controller):
     tags = ["requests"]  # noqa: RUF012
 
     @post("/", status_code=201, summary="Submit a request (idempotent per idempotency_key)")
-    async def submit(self, request: CallerRequest, runtime: Runtime, data: NewRequest) -> Response[RequestView]:
+    async def submit(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[NewRequest]
+    ) -> Response[RequestView]:
         async with runtime.pool.acquire() as conn, conn.transaction():
             row, created = await lifecycle.submit(conn, request.user, data)
         return Response(request_view(row), status_code=201 if created else 200)
@@ -36,21 +39,25 @@ class RequestsController(Controller):
     async def mine(
         self,
         request: CallerRequest,
-        runtime: Runtime,
-        limit: int = Parameter(default=50, ge=1, le=200),
+        runtime: NamedDependency[Runtime],
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> list[RequestView]:
         async with runtime.pool.acquire() as conn:
             rows = await store.requests_of(conn, request.user.account_id, limit)
         return [request_view(r) for r in rows]
 
     @get("/{request_id:uuid}", summary="One request")
-    async def one(self, request: CallerRequest, runtime: Runtime, request_id: UUID) -> RequestView:
+    async def one(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[UUID]
+    ) -> RequestView:
         async with runtime.pool.acquire() as conn:
             row = await store.get_request(conn, request_id)
         return request_view(_visible(row, request.user))
 
     @get("/{request_id:uuid}/timeline", summary="What happened to a request, oldest first")
-    async def timeline(self, request: CallerRequest, runtime: Runtime, request_id: UUID) -> list[TimelineEntry]:
+    async def timeline(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[UUID]
+    ) -> list[TimelineEntry]:
         async with runtime.pool.acquire() as conn:
             _visible(await store.get_request(conn, request_id), request.user)
             rows = await store.timeline_of(conn, request_id)
@@ -80,7 +87,9 @@ class TypesController(Controller):
     tags = ["request types"]  # noqa: RUF012
 
     @get("/", summary="Request types that can be requested now")
-    async def list_types(self, runtime: Runtime, include_retired: bool = False) -> list[TypeView]:
+    async def list_types(
+        self, runtime: NamedDependency[Runtime], include_retired: FromQuery[bool] = False
+    ) -> list[TypeView]:
         async with runtime.pool.acquire() as conn:
             rows = await store.list_types(conn, None, include_retired=include_retired)
         return [type_view(t) for t in rows]

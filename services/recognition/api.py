@@ -6,7 +6,8 @@ from uuid import UUID, uuid4
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from services.contracts.recognition import KudosGiven
 from services.platform import outbox
@@ -49,7 +50,9 @@ class KudosController(Controller):
     tags = ["kudos"]  # noqa: RUF012
 
     @post("/kudos", status_code=201, summary="Thank one or more colleagues, or a whole pool")
-    async def give(self, request: CallerRequest, runtime: Runtime, data: NewKudos) -> KudosView:
+    async def give(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[NewKudos]
+    ) -> KudosView:
         if not data.recipient_ids and data.pool_id is None:
             raise Invalid("recipient_ids: name at least one colleague, or give pool_id to thank a pool")
         if request.user.account_id in data.recipient_ids:
@@ -73,9 +76,9 @@ class KudosController(Controller):
     @get("/wall", summary="The public wall, newest first")
     async def wall(
         self,
-        runtime: Runtime,
-        limit: int = Parameter(default=20, ge=1, le=100),
-        before: datetime | None = None,
+        runtime: NamedDependency[Runtime],
+        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        before: FromQuery[datetime | None] = None,
     ) -> list[KudosView]:
         async with runtime.pool.acquire() as conn:
             return [kudos_view(r) for r in await store.wall(conn, limit=limit, before=before)]

@@ -5,6 +5,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from services.platform.errors import Forbidden, NotFound
 from services.platform.runtime import Runtime
@@ -73,20 +75,24 @@ class RoutingController(Controller):
     tags = ["routing"]  # noqa: RUF012
 
     @get("/pools/{pool_id:str}/members", summary="The pool's members: skills, languages, presence")
-    async def members(self, request: CallerRequest, runtime: Runtime, pool_id: str) -> list[MemberView]:
+    async def members(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+    ) -> list[MemberView]:
         if not request.user.in_pool(pool_id):
             raise Forbidden("you are not in this pool")
         async with runtime.pool.acquire() as conn:
             return [member_view(m) for m in await store.members_of(conn, pool_id)]
 
     @put("/members/me/presence", summary="Set my presence; going away hands back open offers")
-    async def presence(self, request: CallerRequest, runtime: Runtime, data: Presence) -> MemberView:
+    async def presence(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[Presence]
+    ) -> MemberView:
         async with runtime.pool.acquire() as conn, conn.transaction():
             row = await assignment.set_presence(conn, request.user.account_id, data.presence)
         return member_view(row)
 
     @get("/members/me/offers", summary="My open offers and accepted work")
-    async def my_offers(self, request: CallerRequest, runtime: Runtime) -> list[OfferView]:
+    async def my_offers(self, request: CallerRequest, runtime: NamedDependency[Runtime]) -> list[OfferView]:
         async with runtime.pool.acquire() as conn:
             rows = await store.offers_for_member(conn, request.user.account_id)
         return [
@@ -105,7 +111,9 @@ class RoutingController(Controller):
         ]
 
     @post("/offers/{offer_id:uuid}/accept", status_code=200, summary="Accept an offer made to me")
-    async def accept(self, request: CallerRequest, runtime: Runtime, offer_id: UUID) -> dict[str, str]:
+    async def accept(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], offer_id: FromPath[UUID]
+    ) -> dict[str, str]:
         async with runtime.pool.acquire() as conn, conn.transaction():
             await assignment.answer(conn, offer_id, request.user.account_id, accept=True)
         return {"status": "accepted"}
@@ -115,13 +123,21 @@ class RoutingController(Controller):
         status_code=200,
         summary="Decline an offer, with a reason",
     )
-    async def decline(self, request: CallerRequest, runtime: Runtime, offer_id: UUID, data: Decline) -> dict[str, str]:
+    async def decline(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        offer_id: FromPath[UUID],
+        data: JSONBody[Decline],
+    ) -> dict[str, str]:
         async with runtime.pool.acquire() as conn, conn.transaction():
             await assignment.answer(conn, offer_id, request.user.account_id, accept=False, reason=data.reason)
         return {"status": "declined"}
 
     @get("/requests/{request_id:str}/decisions", summary="Why a request went to whom (for the pool)")
-    async def decisions(self, request: CallerRequest, runtime: Runtime, request_id: str) -> list[DecisionView]:
+    async def decisions(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[str]
+    ) -> list[DecisionView]:
         async with runtime.pool.acquire() as conn:
             req = await store.lock_request(conn, request_id)
             if req is None:

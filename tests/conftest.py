@@ -1,0 +1,87 @@
+"""Fixtures for real infrastructure: a PostgreSQL server for the session (a fresh database
+per test) and a fresh NATS JetStream per test. Given DATABASE_URL / NATS_URL they use those
+servers instead of the embedded ones (NATS: secpool's streams are deleted before each test).
+"""
+
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import asyncpg
+import nats
+import pytest
+from nats.js.errors import NotFoundError
+
+from services.cli.embedded import EmbeddedNats, EmbeddedPostgres
+from services.contracts.streams import STREAMS
+from services.platform.settings import Settings
+from tests.support import SECRET
+
+
+@pytest.fixture(scope="session")
+def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    given = os.environ.get("DATABASE_URL")
+    if given:
+        yield given
+        return
+    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg"), fast_unsafe=True).start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def database_url(pg_server_url: str) -> AsyncIterator[str]:
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = await asyncpg.connect(pg_server_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base, _, _ = pg_server_url.rpartition("/")
+    yield f"{base}/{name}"
+    admin = await asyncpg.connect(pg_server_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def nats_url(tmp_path: Path) -> AsyncIterator[str]:
+    given = os.environ.get("NATS_URL")
+    if given:
+        nc = await nats.connect(given)
+        js = nc.jetstream()
+        for stream in STREAMS:
+            with contextlib.suppress(NotFoundError):
+                await js.delete_stream(stream)
+        await nc.close()
+        yield given
+        return
+    server = EmbeddedNats(tmp_path / "nats").start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def make_settings(database_url: str, nats_url: str) -> Callable[..., Settings]:
+    """Settings for one service on this test's database and NATS."""
+
+    def make(service: str, **overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "service": service,
+            "database_url": database_url,
+            "nats_url": nats_url,
+            "token_secret": SECRET,
+            "cookie_secure": False,
+            **overrides,
+        }
+        return Settings(**values)  # type: ignore[arg-type]
+
+    return make

@@ -1,0 +1,55 @@
+"""E2E fixtures: every service and the pwa as real uvicorn processes (the same command
+`secpool up` uses) on this test's PostgreSQL database and NATS."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.cli.children import Child, env_with, free_port, http_ok, wait_until
+from services.cli.up import service_child
+from tests.support import SECRET
+
+
+class Processes:
+    """The running system; tests kill and restart parts of it."""
+
+    def __init__(self, database_url: str, nats_url: str, logs: Path) -> None:
+        self.ports = {name: free_port() for name in ("intake", "routing", "recognition", "pwa")}
+        self.logs = logs
+        self.env = env_with({
+            "DATABASE_URL": database_url, "NATS_URL": nats_url, "SECPOOL_TOKEN_SECRET": SECRET,
+            "SECPOOL_DEMO": "1", "SECPOOL_COOKIE_SECURE": "0",
+            **{f"SECPOOL_{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in self.ports.items() if n != "pwa"},
+        })  # fmt: skip
+        self.children: dict[str, Child] = {}
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def start(self, name: str, **extra_env: str) -> Child:
+        child = service_child(name, self.ports[name], {**self.env, **extra_env}, self.logs).start()
+        self.children[name] = child
+
+        def ready() -> bool:
+            assert child.alive(), f"{name} died at start-up:\n{child.tail(20)}"
+            return http_ok(f"{self.url(name)}/ready")
+
+        wait_until(ready, 60, name)
+        return child
+
+    def kill(self, name: str) -> None:
+        self.children[name].kill()
+
+    def stop_all(self) -> None:
+        for child in reversed(list(self.children.values())):
+            child.stop()
+
+
+@pytest.fixture
+def processes(database_url: str, nats_url: str, tmp_path: Path) -> Iterator[Processes]:
+    system = Processes(database_url, nats_url, tmp_path / "logs")
+    try:
+        yield system
+    finally:
+        system.stop_all()

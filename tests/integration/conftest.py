@@ -1,0 +1,31 @@
+"""Integration fixtures: services running in-process (their whole lifespan: migrations,
+relay, consumers) on this test's real PostgreSQL and NATS."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from services.intake.app import create_app as intake_app
+from services.platform.settings import Settings
+from services.recognition.app import create_app as recognition_app
+from services.routing.app import create_app as routing_app
+
+APPS = {"intake": intake_app, "routing": routing_app, "recognition": recognition_app}
+
+
+@pytest.fixture
+async def services(make_settings: Callable[..., Settings]) -> AsyncIterator[Callable[..., Any]]:
+    """`await services("intake", "routing", demo=True)` → {name: AsyncTestClient}."""
+    async with AsyncExitStack() as stack:
+
+        async def start(*names: str, **overrides: Any) -> dict[str, AsyncTestClient[Any]]:
+            clients = {}
+            for name in names:
+                app = APPS[name](make_settings(name, **overrides))
+                clients[name] = await stack.enter_async_context(AsyncTestClient(app=app))
+            return clients
+
+        yield start

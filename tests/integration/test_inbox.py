@@ -1,0 +1,116 @@
+"""Idempotent consumers: effect once per event, bounded retries, dead letters, reconciled config."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import msgspec
+import nats
+import pytest
+from nats.js import JetStreamContext
+
+from services.contracts.recognition import KudosGiven, RecognitionEvent
+from services.platform import bus, db
+from services.platform.inbox import Consumer
+from tests.support import eventually
+
+SUBJECT = "secpool.recognition.kudos.given"
+
+
+@pytest.fixture
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    p = await db.connect(database_url, "recognition")
+    await db.migrate(p, "recognition", [])
+    await p.execute("CREATE TABLE effects (kudos_id text NOT NULL)")
+    yield p
+    await p.close()
+
+
+@pytest.fixture
+async def js(nats_url: str) -> AsyncIterator[JetStreamContext]:
+    nc = await nats.connect(nats_url)
+    context = nc.jetstream()
+    await bus.ensure_streams(context)
+    yield context
+    await nc.close()
+
+
+def event(kudos_id: str | None = None) -> KudosGiven:
+    return KudosGiven(
+        event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), kudos_id=kudos_id or str(uuid.uuid4()),
+        version=1, giver_id="g", recipient_ids=["r"],
+    )  # fmt: skip
+
+
+async def record_effect(conn: Any, e: KudosGiven) -> None:
+    if e.kudos_id == "poison":
+        raise ValueError("this event always fails")
+    await conn.execute("INSERT INTO effects (kudos_id) VALUES ($1)", e.kudos_id)
+
+
+async def running(consumer: Consumer[Any]) -> asyncio.Task[None]:
+    await consumer.declare()
+    return asyncio.create_task(consumer.run())
+
+
+def consumer(pool: asyncpg.Pool, js: JetStreamContext, **kw: Any) -> Consumer[Any]:
+    options: dict[str, Any] = {"max_deliver": 3, "ack_wait": 5.0, **kw}
+    return Consumer(
+        name="test-consumer", stream="RECOGNITION", subjects=[SUBJECT], event_type=RecognitionEvent,
+        handler=record_effect, pool=pool, js=js, **options,
+    )  # fmt: skip
+
+
+async def effects(pool: asyncpg.Pool) -> list[str]:
+    return [r["kudos_id"] for r in await pool.fetch("SELECT kudos_id FROM effects ORDER BY kudos_id")]
+
+
+async def test_a_redelivered_event_has_its_effect_once(pool, js):
+    e = event("k1")
+    payload = msgspec.json.encode(e)
+    # Two copies with different message ids get past JetStream's de-duplication.
+    await js.publish(SUBJECT, payload, headers={"Nats-Msg-Id": "a"})
+    await js.publish(SUBJECT, payload, headers={"Nats-Msg-Id": "b"})
+    task = await running(consumer(pool, js))
+    try:
+        await eventually(lambda: js.consumer_info("RECOGNITION", "test-consumer"),
+                         lambda info: info.num_ack_pending == 0 and info.num_pending == 0)  # fmt: skip
+        assert await effects(pool) == ["k1"]
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_an_event_that_keeps_failing_is_dead_lettered_and_the_stream_moves_on(pool, js):
+    await js.publish(SUBJECT, msgspec.json.encode(event("poison")))
+    await js.publish(SUBJECT, msgspec.json.encode(event("k2")))
+    task = await running(consumer(pool, js))
+    try:
+        await eventually(lambda: pool.fetch("SELECT * FROM dead_letters"), lambda rows: len(rows) == 1, within=15)
+        row = (await pool.fetch("SELECT * FROM dead_letters"))[0]
+        assert row["deliveries"] == 3 and "always fails" in row["error"]
+        assert await effects(pool) == ["k2"]
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_an_event_that_does_not_decode_is_dead_lettered_at_once(pool, js):
+    await js.publish(SUBJECT, b'{"type": "secpool.recognition.kudos.given", "kudos_id": 12}')
+    task = await running(consumer(pool, js))
+    try:
+        rows = await eventually(lambda: pool.fetch("SELECT * FROM dead_letters"), lambda rows: len(rows) == 1)
+        assert rows[0]["deliveries"] == 1 and "undecodable" in rows[0]["error"]
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_changed_consumer_config_is_reconciled_at_start(pool, js):
+    await consumer(pool, js, max_deliver=3).declare()
+    await consumer(pool, js, max_deliver=7).declare()
+    info = await js.consumer_info("RECOGNITION", "test-consumer")
+    assert info.config.max_deliver == 7

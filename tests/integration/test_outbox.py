@@ -1,0 +1,110 @@
+"""The transactional outbox and its relay, on real PostgreSQL and NATS JetStream."""
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import asyncpg
+import nats
+import pytest
+from nats.js import JetStreamContext
+
+from services.contracts.recognition import KudosGiven
+from services.platform import bus, db, outbox
+from services.platform.outbox import Relay
+
+
+def kudos_event() -> KudosGiven:
+    return KudosGiven(
+        event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), kudos_id=str(uuid.uuid4()), version=1,
+        giver_id="giver", recipient_ids=["someone"],
+    )  # fmt: skip
+
+
+@pytest.fixture
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    p = await db.connect(database_url, "recognition")
+    await db.migrate(p, "recognition", [])
+    yield p
+    await p.close()
+
+
+@pytest.fixture
+async def js(nats_url: str) -> AsyncIterator[JetStreamContext]:
+    nc = await nats.connect(nats_url)
+    context = nc.jetstream()
+    await bus.ensure_streams(context)
+    yield context
+    await nc.close()
+
+
+async def stream_messages(js: JetStreamContext) -> int:
+    info = await js.stream_info("RECOGNITION")
+    return int(info.state.messages)
+
+
+async def test_an_event_is_published_with_its_event_id_as_message_id_and_marked(pool, js):
+    event = kudos_event()
+    async with pool.acquire() as conn, conn.transaction():
+        await outbox.add(conn, event)
+    assert await Relay(pool, js, "recognition").publish_pending() == 1
+    msg = await js.get_last_msg("RECOGNITION", "secpool.recognition.kudos.given")
+    assert msg.headers is not None and msg.headers["Nats-Msg-Id"] == str(event.event_id)
+    assert await pool.fetchval("SELECT status FROM outbox WHERE event_id = $1", event.event_id) == "published"
+
+
+async def test_a_rolled_back_transaction_publishes_nothing(pool, js):
+    with pytest.raises(RuntimeError):
+        async with pool.acquire() as conn, conn.transaction():
+            await outbox.add(conn, kudos_event())
+            raise RuntimeError("the state change failed")
+    assert await Relay(pool, js, "recognition").publish_pending() == 0
+    assert await stream_messages(js) == 0
+
+
+async def test_republishing_after_a_crash_before_marking_is_dropped_by_jetstream(pool, js):
+    async with pool.acquire() as conn, conn.transaction():
+        await outbox.add(conn, kudos_event(), kudos_event())
+    relay = Relay(pool, js, "recognition")
+    await relay.publish_pending()
+    # As if the relay died after the PubAck but before its commit: rows still pending.
+    await pool.execute("UPDATE outbox SET status = 'pending'")
+    assert await relay.publish_pending() == 2
+    assert await stream_messages(js) == 2
+
+
+async def test_the_relay_is_woken_by_notify_not_by_its_slow_poll(pool, js):
+    relay = Relay(pool, js, "recognition", idle_poll_seconds=30)
+    task = asyncio.create_task(relay.run())
+    try:
+        await asyncio.sleep(0.2)  # let it reach its idle wait
+        started = time.monotonic()
+        async with pool.acquire() as conn, conn.transaction():
+            await outbox.add(conn, kudos_event())
+        while await stream_messages(js) == 0:
+            assert time.monotonic() - started < 2, "relay did not wake up"
+            await asyncio.sleep(0.005)
+        assert time.monotonic() - started < 1.0
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_two_relays_share_the_outbox_and_publish_every_event(pool, js):
+    async with pool.acquire() as conn, conn.transaction():
+        await outbox.add(conn, *[kudos_event() for _ in range(300)])
+    relays = [Relay(pool, js, "recognition", batch=20) for _ in range(2)]
+
+    async def drain(relay: Relay) -> int:
+        total = 0
+        while moved := await relay.publish_pending():
+            total += moved
+        return total
+
+    counts = await asyncio.gather(*(drain(r) for r in relays))
+    assert sum(counts) == 300
+    assert all(c > 0 for c in counts), f"one relay did all the work: {counts}"
+    assert await stream_messages(js) == 300
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0

@@ -1,0 +1,36 @@
+"""Small things tests share: poll-until assertions, callers and their tokens."""
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from services.platform.tokens import Caller, sign
+
+T = TypeVar("T")
+SECRET = "test-secret-" + "x" * 20
+
+
+async def eventually(probe: Callable[[], Awaitable[T]], check: Callable[[T], bool], within: float = 5.0) -> T:
+    """Poll `probe` until `check` holds; fails with the last value seen."""
+    deadline = time.monotonic() + within
+    while True:
+        value = await probe()
+        if check(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {within} s; last value: {value!r}")
+        await asyncio.sleep(0.02)
+
+
+def new_id(prefix: str = "") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:12]}"
+
+
+def caller(*roles: str, pools: tuple[str, ...] = (), account_id: str | None = None) -> Caller:
+    return Caller(account_id=account_id or new_id("acct-"), roles=roles or ("staff",), pools=pools)
+
+
+def auth(who: Caller, audience: str, secret: str = SECRET) -> dict[str, str]:
+    return {"authorization": f"Bearer {sign(who, audience=audience, secret=secret)}"}
