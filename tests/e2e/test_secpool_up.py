@@ -1,0 +1,98 @@
+"""`secpool up` on the embedded default: up within 30 s, Ctrl-C leaves nothing running,
+a second start keeps the data, a busy port gets one clear line."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psutil
+
+from services.cli.children import free_port
+from services.demo import organisation
+from services.platform.tokens import Caller, sign
+
+
+def launch(data_dir: Path, port: int) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NATS_URL")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "services.cli.main", "up", "--data-dir", str(data_dir), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )  # fmt: skip
+
+
+def wait_healthy(port: int, proc: subprocess.Popen[str], within: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        assert proc.poll() is None, f"secpool up exited early:\n{proc.stdout.read() if proc.stdout else ''}"
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"/health did not answer 200 within {within} s")
+
+
+def descendants(pid: int) -> list[psutil.Process]:
+    return psutil.Process(pid).children(recursive=True)
+
+
+def intake_port(tree: list[psutil.Process]) -> int:
+    for p in tree:
+        cmd = p.cmdline()
+        if "services.intake.app:create_app" in cmd:
+            return int(cmd[cmd.index("--port") + 1])
+    raise AssertionError("no intake process")
+
+
+def stop(proc: subprocess.Popen[str], tree: list[psutil.Process]) -> str:
+    proc.send_signal(signal.SIGINT)
+    output, _ = proc.communicate(timeout=60)
+    gone, alive = psutil.wait_procs(tree, timeout=10)
+    assert not alive, f"left running after Ctrl-C: {[p.info for p in alive]}"
+    return output
+
+
+def test_up_serves_health_and_ctrl_c_leaves_no_process_and_data_survives_a_restart(tmp_path):
+    data_dir, port = tmp_path / "secpool-data", free_port()
+    proc = launch(data_dir, port)
+    assert wait_healthy(port, proc, within=30) < 30
+    tree = descendants(proc.pid)
+    names = " ".join(" ".join(p.cmdline()) for p in tree)
+    assert "nats-server" in names and "postgres" in names and "pwa.app:create_app" in names
+    anna = next(p for p in organisation().people if p.email == "anna@example.org")
+    token = sign(Caller(account_id=anna.id, roles=("staff",), pools=tuple(anna.pools)), audience="intake",
+                 secret=(data_dir / "token-secret").read_text().strip())  # fmt: skip
+    headers = {"authorization": f"Bearer {token}"}
+    body = {"type_id": "letter", "description": "Kept across restarts", "idempotency_key": str(uuid.uuid4())}
+    created = httpx.post(f"http://127.0.0.1:{intake_port(tree)}/v1/requests/", json=body, headers=headers)
+    assert created.status_code == 201
+    output = stop(proc, tree)
+    assert "secpool is running: open http://127.0.0.1:" in output and "anna@example.org" in output
+
+    proc = launch(data_dir, port)
+    wait_healthy(port, proc, within=30)
+    tree = descendants(proc.pid)
+    mine = httpx.get(f"http://127.0.0.1:{intake_port(tree)}/v1/requests/", headers=headers).json()
+    assert [r["description"] for r in mine] == ["Kept across restarts"]
+    stop(proc, tree)
+
+
+def test_a_port_in_use_gets_one_clear_line(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "services.cli.main", "up", "--data-dir", str(tmp_path), "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"port {port} is in use" in lines[0]
