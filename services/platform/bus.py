@@ -20,7 +20,7 @@ async def connect(url: str, name: str) -> NatsClient:
     return await nats.connect(servers=[url], name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5)
 
 
-async def ensure_streams(js: JetStreamContext) -> None:
+async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
     """Declare every stream (all services do; declaring is idempotent), updating drifted config."""
     for name, subjects in STREAMS.items():
         config = StreamConfig(
@@ -28,6 +28,7 @@ async def ensure_streams(js: JetStreamContext) -> None:
             subjects=[subjects],
             storage=StorageType.FILE,
             duplicate_window=DUPLICATE_WINDOW_SECONDS,
+            num_replicas=replicas,
         )
         try:
             await js.add_stream(config)

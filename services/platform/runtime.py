@@ -107,7 +107,7 @@ def service_app(
             if applied:
                 log.info("migrated", schema=schema, files=applied)
             js = nc.jetstream()
-            await bus.ensure_streams(js)
+            await bus.ensure_streams(js, settings.stream_replicas)
             runtime = Runtime(settings=settings, schema=schema, pool=pool, nc=nc, js=js)
             if on_start is not None:
                 await on_start(runtime)

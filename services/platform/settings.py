@@ -7,6 +7,7 @@
 | SECPOOL_TOKEN_SECRET   | shared secret that signs pwa→service tokens              |
 | SECPOOL_DEMO           | "1": load demo data into an empty schema at start-up     |
 | SECPOOL_<SVC>_URL      | where the pwa reaches intake / routing / recognition     |
+| SECPOOL_STREAM_REPLICAS| JetStream replicas per stream (3 on a NATS cluster)      |
 | SECPOOL_COOKIE_SECURE  | "0": plain cookie names, no Secure flag (tests over http) |
 """
 
@@ -38,6 +39,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     fault_relay_exit_after: int = 0
     # pwa: cookies are `__Host-` + Secure unless this is off (plain-http test clients).
     cookie_secure: bool = True
+    # JetStream replicas per stream: 1 on one machine, 3 on a NATS cluster (R3).
+    stream_replicas: int = 1
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> "Settings":
@@ -57,4 +60,5 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             data_dir=env.get("SECPOOL_DATA_DIR", ".secpool"),
             fault_relay_exit_after=int(env.get("SECPOOL_FAULT_RELAY_EXIT_AFTER", "0")),
             cookie_secure=env.get("SECPOOL_COOKIE_SECURE", "1") != "0",
+            stream_replicas=int(env.get("SECPOOL_STREAM_REPLICAS", "1")),
         )
