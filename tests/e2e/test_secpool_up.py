@@ -54,7 +54,7 @@ def intake_port(tree: list[psutil.Process]) -> int:
 def stop(proc: subprocess.Popen[str], tree: list[psutil.Process]) -> str:
     proc.send_signal(signal.SIGINT)
     output, _ = proc.communicate(timeout=60)
-    gone, alive = psutil.wait_procs(tree, timeout=10)
+    _, alive = psutil.wait_procs(tree, timeout=10)
     assert not alive, f"left running after Ctrl-C: {[p.info for p in alive]}"
     return output
 
