@@ -1,114 +1,43 @@
-"""Routing's HTTP API (v1): members and presence, offers to answer, decision explanations."""
+"""Routing's HTTP API (v1) for the work itself: my offers, accept/decline, the pool queue,
+the lead's queue, and why a request went to whom."""
 
-from typing import Annotated, Any, Literal
+from typing import Any
 from uuid import UUID
 
-import msgspec
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.platform.errors import Forbidden, NotFound
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
-from services.routing import assignment, store
+from services.routing import assignment, escalation, store
+from services.routing.views import (
+    DecisionView,
+    Decline,
+    LeadAssignment,
+    OfferView,
+    QueuedView,
+    decision_view,
+    offer_view,
+)
 
 CallerRequest = Request[Caller, str, Any]
 
 
-class Decline(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+def pool_member(caller: Caller, pool_id: str) -> None:
+    if not caller.in_pool(pool_id) or not (caller.has("secretary") or caller.has("lead")):
+        raise Forbidden("only the pool's members and lead see this")
 
 
-class Presence(msgspec.Struct, forbid_unknown_fields=True):
-    presence: Literal["available", "away", "off_duty"]
-
-
-class MemberView(msgspec.Struct):
-    id: str
-    pool_id: str
-    name: str
-    skills: dict[str, int]
-    learning: list[str]
-    languages: list[str]
-    capacity: int
-    presence: str
-
-
-class OfferView(msgspec.Struct):
-    id: UUID
-    request_id: str
-    member_id: str
-    status: str
-    development: bool
-    buddy_id: str | None
-    expires_at: Any
-    skill: str
-    urgency: str
-
-
-class DecisionView(msgspec.Struct):
-    at: Any
-    member_id: str | None
-    development: bool
-    buddy_id: str | None
-    why: str
-    candidates: list[dict[str, Any]]
-
-
-def member_view(m: Any) -> MemberView:
-    skills = m["skills"] if isinstance(m["skills"], dict) else msgspec.json.decode(m["skills"])
-    return MemberView(
-        id=m["id"],
-        pool_id=m["pool_id"],
-        name=m["name"],
-        skills=skills,
-        learning=list(m["learning"]),
-        languages=list(m["languages"]),
-        capacity=m["capacity"],
-        presence=m["presence"],
-    )
-
-
-class RoutingController(Controller):
+class WorkController(Controller):
     path = "/v1"
-    tags = ["routing"]  # noqa: RUF012
-
-    @get("/pools/{pool_id:str}/members", summary="The pool's members: skills, languages, presence")
-    async def members(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
-    ) -> list[MemberView]:
-        if not request.user.in_pool(pool_id):
-            raise Forbidden("you are not in this pool")
-        async with runtime.pool.acquire() as conn:
-            return [member_view(m) for m in await store.members_of(conn, pool_id)]
-
-    @put("/members/me/presence", summary="Set my presence; going away hands back open offers")
-    async def presence(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[Presence]
-    ) -> MemberView:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            row = await assignment.set_presence(conn, request.user.account_id, data.presence)
-        return member_view(row)
+    tags = ["offers and queues"]  # noqa: RUF012
 
     @get("/members/me/offers", summary="My open offers and accepted work")
     async def my_offers(self, request: CallerRequest, runtime: NamedDependency[Runtime]) -> list[OfferView]:
         async with runtime.pool.acquire() as conn:
-            rows = await store.offers_for_member(conn, request.user.account_id)
-        return [
-            OfferView(
-                id=r["id"],
-                request_id=r["request_id"],
-                member_id=r["member_id"],
-                status=r["status"],
-                development=r["development"],
-                buddy_id=r["buddy_id"],
-                expires_at=r["expires_at"],
-                skill=r["skill"],
-                urgency=r["urgency"],
-            )
-            for r in rows
-        ]
+            return [offer_view(r) for r in await store.offers_for_member(conn, request.user.account_id)]
 
     @post("/offers/{offer_id:uuid}/accept", status_code=200, summary="Accept an offer made to me")
     async def accept(
@@ -118,43 +47,56 @@ class RoutingController(Controller):
             await assignment.answer(conn, offer_id, request.user.account_id, accept=True)
         return {"status": "accepted"}
 
-    @post(
-        "/offers/{offer_id:uuid}/decline",
-        status_code=200,
-        summary="Decline an offer, with a reason",
-    )
+    @post("/offers/{offer_id:uuid}/decline", status_code=200, summary="Decline an offer, with a reason")
     async def decline(
-        self,
-        request: CallerRequest,
-        runtime: NamedDependency[Runtime],
-        offer_id: FromPath[UUID],
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], offer_id: FromPath[UUID],
         data: JSONBody[Decline],
-    ) -> dict[str, str]:
+    ) -> dict[str, str]:  # fmt: skip
         async with runtime.pool.acquire() as conn, conn.transaction():
             await assignment.answer(conn, offer_id, request.user.account_id, accept=False, reason=data.reason)
         return {"status": "declined"}
+
+    @get("/pools/{pool_id:str}/queue", summary="Requests waiting in the pool queue, in offer order")
+    async def queue(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+    ) -> list[QueuedView]:
+        pool_member(request.user, pool_id)
+        async with runtime.pool.acquire() as conn:
+            rows = await store.queue_of(conn, pool_id)
+        return [_queued(i, r) for i, r in enumerate(rows, 1)]
+
+    @get("/pools/{pool_id:str}/lead-queue", summary="Requests the pool could not take: the lead's queue")
+    async def lead_queue(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+    ) -> list[QueuedView]:
+        pool_member(request.user, pool_id)
+        async with runtime.pool.acquire() as conn:
+            rows = await store.queue_of(conn, pool_id, lead_only=True)
+        return [_queued(i, r) for i, r in enumerate(rows, 1)]
+
+    @post("/requests/{request_id:str}/assign", status_code=200, summary="Lead: offer a waiting request to a member")
+    async def assign(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[str],
+        data: JSONBody[LeadAssignment],
+    ) -> dict[str, str]:  # fmt: skip
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            await escalation.assign_by_lead(conn, request.user, request_id, data.member_id)
+        return {"status": "offered"}
 
     @get("/requests/{request_id:str}/decisions", summary="Why a request went to whom (for the pool)")
     async def decisions(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[str]
     ) -> list[DecisionView]:
         async with runtime.pool.acquire() as conn:
-            req = await store.lock_request(conn, request_id)
+            req = await store.request_row(conn, request_id)
             if req is None:
                 raise NotFound("routing has no such request")
-            if not request.user.in_pool(req["pool_id"]):
-                raise Forbidden("only the pool can read its routing decisions")
-            rows = await store.decisions_for(conn, request_id)
-        return [
-            DecisionView(
-                at=r["at"],
-                member_id=r["member_id"],
-                development=r["development"],
-                buddy_id=r["buddy_id"],
-                why=r["why"],
-                candidates=msgspec.json.decode(r["candidates"])
-                if isinstance(r["candidates"], str)
-                else r["candidates"],
-            )
-            for r in rows
-        ]
+            pool_member(request.user, req["pool_id"])
+            return [decision_view(r) for r in await store.decisions_for(conn, request_id)]
+
+
+def _queued(position: int, r: Any) -> QueuedView:
+    return QueuedView(
+        request_id=r["request_id"], position=position, skill=r["skill"], urgency=r["urgency"],
+        language=r["language"], submitted_at=r["submitted_at"], lead_queue=r["lead_queue"],
+    )  # fmt: skip

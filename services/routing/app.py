@@ -1,5 +1,5 @@
 """Routing's composition root: `create_app` wires routes, the intake consumer and the
-offer-expiry loop. Run: `uvicorn --factory services.routing.app:create_app`.
+loop that expires offers and escalates the queue. Run: `uvicorn --factory services.routing.app:create_app`.
 """
 
 import asyncio
@@ -11,7 +11,7 @@ from litestar import Litestar
 from services.demo import organisation
 from services.platform.runtime import Runtime, service_app
 from services.platform.settings import Settings
-from services.routing import api, assignment, handlers, store
+from services.routing import api, assignment, escalation, handlers, member_store, pool_api
 
 log = structlog.get_logger(__name__)
 
@@ -21,19 +21,22 @@ async def load_demo(rt: Runtime) -> None:
     if not rt.settings.demo:
         return
     async with rt.pool.acquire() as conn, conn.transaction():
-        if await store.count_members(conn) > 0:
+        if await member_store.count_members(conn) > 0:
             return
         for p in organisation().people:
             if p.member is not None:
-                await store.upsert_member(conn, {"id": p.id, "pool_id": p.pools[0], "name": p.name, **p.member})
+                await member_store.upsert_member(conn, {"id": p.id, "pool_id": p.pools[0], "name": p.name, **p.member})
 
 
-async def expire_offers(rt: Runtime) -> None:
-    """Every second, hand unanswered offers to the next candidate (safe on every replica)."""
+async def watch_offers_and_queue(rt: Runtime) -> None:
+    """Every second: unanswered offers go to the next candidate, long-waiting requests to the
+    lead. Safe on every replica (rows are claimed with SKIP LOCKED)."""
     while True:
         try:
             async with rt.pool.acquire() as conn, conn.transaction():
                 await assignment.expire_offers(conn)
+            async with rt.pool.acquire() as conn, conn.transaction():
+                await escalation.escalate_waiting(conn)
         except (asyncpg.PostgresError, OSError) as exc:
             log.warning("offer expiry failed; retrying", error=str(exc))
         await asyncio.sleep(1.0)
@@ -46,8 +49,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         schema="routing",
         package="services.routing",
         title="secpool routing",
-        route_handlers=[api.RoutingController],
+        route_handlers=[api.WorkController, pool_api.PoolController],
         consumers=handlers.consumers,
         on_start=load_demo,
-        background=[expire_offers],
+        background=[watch_offers_and_queue],
     )

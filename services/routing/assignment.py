@@ -1,4 +1,5 @@
-"""Routing's service layer: offer a request, answer an offer, free a member, drain the queue.
+"""Routing's service layer for offers: route a request, answer an offer, hand it back,
+expire it, finish it, drain the pool queue.
 
 Every function runs in the caller's transaction and writes state, decision and events
 (outbox) together. The choice itself is `decision.decide`, the pure function the simulator
@@ -17,21 +18,22 @@ from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffe
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, NotFound
-from services.routing import store
-from services.routing.decision import Candidate, Decision, Policy, Routable, decide
+from services.routing import member_store, policy_store, store
+from services.routing.decision import Candidate, Decision, Policy, Routable, decide, work_factor
 
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def policy_of(conn: Conn, pool_id: str) -> Policy:
-    row = await store.get_policy(conn, pool_id)
-    return Policy() if row is None else msgspec.convert(_json(row["policy"]), Policy)
-
-
-def _json(value: Any) -> Any:
+def as_json(value: Any) -> Any:
+    """asyncpg returns jsonb as text unless a codec is set."""
     return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
+
+
+async def policy_of(conn: Conn, pool_id: str) -> Policy:
+    row = await policy_store.get_policy(conn, pool_id)
+    return Policy() if row is None else msgspec.convert(as_json(row["policy"]), Policy)
 
 
 async def accept_submission(conn: Conn, event: RequestSubmitted) -> None:
@@ -50,55 +52,64 @@ async def accept_submission(conn: Conn, event: RequestSubmitted) -> None:
         await route(conn, event.request_id)
 
 
-def _candidate(m: asyncpg.Record, served: set[str], busy: dict[str, float]) -> Candidate:
-    return Candidate(
-        member_id=m["id"],
-        skills={k: int(v) for k, v in _json(m["skills"]).items()},
-        learning=tuple(m["learning"]),
-        languages=tuple(m["languages"]),
-        capacity=m["capacity"],
-        open_count=m["open_count"],
-        available=m["presence"] == "available",
-        busy_minutes_today=busy.get(m["id"], 0.0),
-        served_requester=m["id"] in served,
-    )
+async def _candidates(conn: Conn, req: asyncpg.Record) -> tuple[list[Candidate], dict[str, str]]:
+    members = await member_store.members_of(conn, req["pool_id"])
+    served = await member_store.served_requester(conn, req["requester_id"])
+    busy = await member_store.busy_minutes_today(conn, req["pool_id"])
+    queued = await member_store.queued_minutes(conn, req["pool_id"])
+    candidates = []
+    for m in members:
+        skills = {k: int(v) for k, v in as_json(m["skills"]).items()}
+        candidates.append(
+            Candidate(
+                member_id=m["id"], skills=skills, learning=tuple(m["learning"]), languages=tuple(m["languages"]),
+                capacity=m["capacity"], open_count=m["open_count"], available=m["presence"] == "available",
+                busy_minutes_today=busy.get(m["id"], 0.0), served_requester=m["id"] in served,
+                # Held work at this member's pace in its skill is unknown here: use the base.
+                queued_minutes=queued.get(m["id"], 0.0) * work_factor(skills.get(req["skill"], 0)),
+            )
+        )  # fmt: skip
+    return candidates, {m["id"]: m["name"] for m in members}
 
 
-async def route(conn: Conn, request_id: str) -> Decision | None:
-    """Offer a waiting request to the best eligible member; None if it is not waiting."""
+async def route(conn: Conn, request_id: str, *, only: str | None = None) -> Decision | None:
+    """Offer a waiting request to the best eligible member (or to `only`, a lead's choice);
+    None if it is not waiting."""
     req = await store.lock_request(conn, request_id)
     if req is None or req["state"] != "waiting":
         return None
     policy = await policy_of(conn, req["pool_id"])
-    members = await store.members_of(conn, req["pool_id"])
-    served = await store.served_requester(conn, req["requester_id"])
-    busy = await store.busy_minutes_today(conn, req["pool_id"])
-    candidates = [_candidate(m, served, busy) for m in members]
+    candidates, names = await _candidates(conn, req)
+    if only is not None:
+        candidates = [c for c in candidates if c.member_id == only]
     exclude = frozenset(await store.refused_members(conn, request_id))
     at = now()
     routable = Routable(
-        request_id=request_id,
-        requester=req["requester_id"],
-        skill=req["skill"],
-        min_level=req["min_level"],
-        language=req["language"],
-        urgency=req["urgency"],
+        request_id=request_id, requester=req["requester_id"], skill=req["skill"], min_level=req["min_level"],
+        language=req["language"], urgency=req["urgency"],
         slack_minutes=(req["done_due_at"] - at).total_seconds() / 60 - req["work_minutes"],
         base_minutes=float(req["work_minutes"]),
-    )
+    )  # fmt: skip
     dev_share = await store.development_share(conn, req["pool_id"])
     # Another replica may fill a member between our read and our claim: exclude and retry.
     for _ in range(len(candidates) + 1):
         decision = decide(routable, candidates, policy, development_so_far=dev_share, exclude=exclude)
-        if decision.member_id is None or await store.take_capacity(conn, decision.member_id):
+        if decision.member_id is None or await member_store.take_capacity(conn, decision.member_id):
             break
         exclude = exclude | {decision.member_id}
+    decision = msgspec.structs.replace(decision, why=_with_names(decision.why, names))
     await store.record_decision(conn, request_id, msgspec.to_builtins(decision))
     if decision.member_id is None:
         await _queue(conn, req, decision.why)
     else:
         await _offer(conn, req, decision, policy, at)
     return decision
+
+
+def _with_names(why: str, names: dict[str, str]) -> str:
+    for member_id, name in names.items():
+        why = why.replace(member_id, name)
+    return why
 
 
 async def _queue(conn: Conn, req: asyncpg.Record, why: str) -> None:
@@ -127,10 +138,7 @@ async def _offer(conn: Conn, req: asyncpg.Record, decision: Decision, policy: Po
     common = {"event_id": uuid4(), "occurred_at": at, "request_id": req["request_id"], "version": version,
               "pool_id": req["pool_id"], "offer_id": str(offer_id), "member_id": decision.member_id}  # fmt: skip
     if policy.auto_accept:
-        await outbox.add(
-            conn,
-            OfferAccepted(**common, buddy_id=decision.buddy_id, development=decision.development),
-        )
+        await outbox.add(conn, OfferAccepted(**common, buddy_id=decision.buddy_id, development=decision.development))
     else:
         await outbox.add(
             conn,
@@ -152,25 +160,25 @@ async def answer(conn: Conn, offer_id: UUID, member_id: str, *, accept: bool, re
         raise Conflict(f"this offer is no longer open (it was {offer['status']})")
     req = await store.lock_request(conn, offer["request_id"])
     assert req is not None
-    if accept:
-        await store.answer_offer(conn, offer_id, "accepted")
-        version = await store.set_request_state(conn, req["request_id"], "assigned")
-        await outbox.add(
-            conn,
-            OfferAccepted(
-                event_id=uuid4(), occurred_at=now(), request_id=req["request_id"], version=version,
-                pool_id=req["pool_id"], offer_id=str(offer_id), member_id=member_id,
-                buddy_id=offer["buddy_id"], development=offer["development"],
-            ),
-        )  # fmt: skip
+    if not accept:
+        await hand_back(conn, offer, req, status="declined", reason=reason)
         return
-    await _hand_back(conn, offer, req, status="declined", reason=reason)
+    await store.answer_offer(conn, offer_id, "accepted")
+    version = await store.set_request_state(conn, req["request_id"], "assigned")
+    await outbox.add(
+        conn,
+        OfferAccepted(
+            event_id=uuid4(), occurred_at=now(), request_id=req["request_id"], version=version,
+            pool_id=req["pool_id"], offer_id=str(offer_id), member_id=member_id,
+            buddy_id=offer["buddy_id"], development=offer["development"],
+        ),
+    )  # fmt: skip
 
 
-async def _hand_back(conn: Conn, offer: asyncpg.Record, req: asyncpg.Record, *, status: str, reason: str) -> None:
+async def hand_back(conn: Conn, offer: asyncpg.Record, req: asyncpg.Record, *, status: str, reason: str) -> None:
     """The offer ends unanswered or declined: free the member, offer to the next candidate."""
     await store.answer_offer(conn, offer["id"], status, reason)
-    await store.free_capacity(conn, offer["member_id"])
+    await member_store.free_capacity(conn, offer["member_id"])
     version = await store.set_request_state(conn, req["request_id"], "waiting")
     await outbox.add(
         conn,
@@ -190,50 +198,12 @@ async def expire_offers(conn: Conn) -> int:
     for offer in expired:
         req = await store.lock_request(conn, offer["request_id"])
         assert req is not None
-        await _hand_back(conn, offer, req, status="expired", reason="no answer in time")
+        await hand_back(conn, offer, req, status="expired", reason="no answer in time")
     return len(expired)
 
 
 async def drain_queue(conn: Conn, pool_id: str) -> None:
-    """Offer waiting requests (most urgent, then oldest first) while members have room."""
+    """Offer waiting requests (most urgent, then oldest first) while members have room.
+    A request nobody can take stays queued; the ones behind it may fit other members."""
     for row in await store.waiting_requests(conn, pool_id):
-        decision = await route(conn, row["request_id"])
-        if decision is not None and decision.member_id is None and not decision.development:
-            # Nobody could take this one; others in the queue may fit other skills.
-            continue
-
-
-async def finish(conn: Conn, request_id: str, *, state: str) -> None:
-    """The request is done or cancelled: end its live offer, free the member, drain the queue."""
-    req = await store.lock_request(conn, request_id)
-    if req is None or req["state"] in ("done", "cancelled"):
-        return
-    offer = await store.live_offer(conn, request_id)
-    if offer is not None:
-        await store.answer_offer(conn, offer["id"], "done" if state == "done" else "withdrawn")
-        await store.free_capacity(conn, offer["member_id"])
-        if state == "done":
-            await store.record_service(conn, offer["member_id"], req["requester_id"], req["skill"])
-    await store.set_request_state(conn, request_id, state)
-    await drain_queue(conn, req["pool_id"])
-
-
-async def set_presence(conn: Conn, member_id: str, presence: str) -> asyncpg.Record:
-    """Going away or off duty hands back open offers at once, to the next candidates."""
-    row = await store.set_presence(conn, member_id, presence)
-    if row is None:
-        raise NotFound("you are not a member of a pool")
-    if presence != "available":
-        for offer in await store.open_offers_of(conn, member_id):
-            req = await store.lock_request(conn, offer["request_id"])
-            assert req is not None
-            await _hand_back(
-                conn,
-                offer,
-                req,
-                status="withdrawn",
-                reason=f"member went {presence.replace('_', ' ')}",
-            )
-    else:
-        await drain_queue(conn, row["pool_id"])
-    return row
+        await route(conn, row["request_id"])

@@ -2,21 +2,17 @@
 
 from typing import Any
 
-from services.contracts.intake import (
-    IntakeEvent,
-    RequestCancelled,
-    RequestCompleted,
-    RequestSubmitted,
-)
+from services.contracts.intake import IntakeEvent, RequestCancelled, RequestCompleted, RequestSubmitted, SlaAtRisk
 from services.platform.db import Conn
 from services.platform.inbox import Consumer
 from services.platform.runtime import Runtime
-from services.routing import assignment
+from services.routing import assignment, completion, escalation
 
 INTAKE_SUBJECTS = [
     "secpool.intake.request.submitted",
     "secpool.intake.request.completed",
     "secpool.intake.request.cancelled",
+    "secpool.intake.request.sla_at_risk",
 ]
 
 
@@ -25,9 +21,11 @@ async def on_intake_event(conn: Conn, event: IntakeEvent) -> None:
         case RequestSubmitted():
             await assignment.accept_submission(conn, event)
         case RequestCompleted():
-            await assignment.finish(conn, event.request_id, state="done")
+            await completion.finish(conn, event.request_id, state="done")
         case RequestCancelled():
-            await assignment.finish(conn, event.request_id, state="cancelled")
+            await completion.finish(conn, event.request_id, state="cancelled")
+        case SlaAtRisk():
+            await escalation.on_sla_at_risk(conn, event)
         case _:
             pass
 

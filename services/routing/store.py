@@ -1,7 +1,7 @@
-"""Routing's SQL: members, routed requests, offers, decisions, policies. Only SQL here.
+"""Routing's SQL about routed requests, offers and decisions.
 
-Capacity is guarded by a conditional update (`open_count < capacity`) and a request's
-single live offer by a partial unique index, so replicas never need SERIALIZABLE.
+A request's single live offer is guarded by a partial unique index (see sql/001), so
+replicas never need SERIALIZABLE.
 """
 
 import json
@@ -14,53 +14,6 @@ import asyncpg
 from services.platform.db import Conn
 
 Record = asyncpg.Record
-
-
-async def upsert_member(conn: Conn, m: dict[str, Any]) -> None:
-    await conn.execute(
-        """INSERT INTO members (id, pool_id, name, skills, learning, languages, capacity, presence, shifts)
-           VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb)
-           ON CONFLICT (id) DO UPDATE SET pool_id = EXCLUDED.pool_id, name = EXCLUDED.name,
-               skills = EXCLUDED.skills, learning = EXCLUDED.learning, languages = EXCLUDED.languages,
-               capacity = EXCLUDED.capacity, shifts = EXCLUDED.shifts, updated_at = now()""",
-        m["id"], m["pool_id"], m["name"], json.dumps(m["skills"]), m.get("learning", []),
-        m.get("languages", ["nl"]), m["capacity"], m.get("presence", "available"),
-        json.dumps(m.get("shifts", [])),
-    )  # fmt: skip
-
-
-async def count_members(conn: Conn) -> int:
-    return int(await conn.fetchval("SELECT count(*) FROM members"))
-
-
-async def members_of(conn: Conn, pool_id: str) -> list[Record]:
-    return await conn.fetch("SELECT * FROM members WHERE pool_id = $1 ORDER BY id", pool_id)
-
-
-async def member(conn: Conn, member_id: str) -> Record | None:
-    return await conn.fetchrow("SELECT * FROM members WHERE id = $1", member_id)
-
-
-async def take_capacity(conn: Conn, member_id: str) -> bool:
-    """Claim one slot of the member's capacity, only if they are available and not full."""
-    row = await conn.fetchval(
-        "UPDATE members SET open_count = open_count + 1 WHERE id = $1"
-        " AND open_count < capacity AND presence = 'available' RETURNING true",
-        member_id,
-    )
-    return bool(row)
-
-
-async def free_capacity(conn: Conn, member_id: str) -> None:
-    await conn.execute("UPDATE members SET open_count = greatest(open_count - 1, 0) WHERE id = $1", member_id)
-
-
-async def set_presence(conn: Conn, member_id: str, presence: str) -> Record | None:
-    return await conn.fetchrow(
-        "UPDATE members SET presence = $2, updated_at = now() WHERE id = $1 RETURNING *",
-        member_id,
-        presence,
-    )
 
 
 async def insert_request(conn: Conn, r: dict[str, Any]) -> bool:
@@ -193,58 +146,30 @@ async def decisions_for(conn: Conn, request_id: str) -> list[Record]:
     return await conn.fetch("SELECT * FROM decisions WHERE request_id = $1 ORDER BY id", request_id)
 
 
-async def served_requester(conn: Conn, requester_id: str) -> set[str]:
-    rows = await conn.fetch("SELECT member_id FROM served WHERE requester_id = $1", requester_id)
-    return {r["member_id"] for r in rows}
-
-
-async def busy_minutes_today(conn: Conn, pool_id: str) -> dict[str, float]:
-    """Minutes of work each member took on today (assigned work's estimate), for fairness."""
-    rows = await conn.fetch(
-        """SELECT o.member_id, sum(r.work_minutes)::float AS minutes FROM offers o
-           JOIN requests r USING (request_id)
-           WHERE r.pool_id = $1 AND o.status IN ('accepted', 'done') AND o.created_at >= date_trunc('day', now())
-           GROUP BY o.member_id""",
+async def queue_of(conn: Conn, pool_id: str, *, lead_only: bool = False) -> list[Record]:
+    """The pool's waiting requests (or only the lead's), in the order they will be offered."""
+    return await conn.fetch(
+        """SELECT * FROM requests WHERE pool_id = $1 AND state = 'waiting' AND ($2 = false OR lead_queue)
+           ORDER BY CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, submitted_at""",
         pool_id,
+        lead_only,
     )
-    return {r["member_id"]: r["minutes"] for r in rows}
 
 
-async def get_policy(conn: Conn, pool_id: str) -> Record | None:
-    return await conn.fetchrow("SELECT * FROM policies WHERE pool_id = $1", pool_id)
-
-
-async def put_policy(conn: Conn, pool_id: str, policy: dict[str, Any], changed_by: str, why: str) -> int:
-    version: int = await conn.fetchval(
-        """INSERT INTO policies (pool_id, policy, updated_by) VALUES ($1, $2::jsonb, $3)
-           ON CONFLICT (pool_id) DO UPDATE SET policy = EXCLUDED.policy, updated_by = EXCLUDED.updated_by,
-               version = policies.version + 1, updated_at = now()
-           RETURNING version""",
-        pool_id,
-        json.dumps(policy),
-        changed_by,
+async def due_for_lead(conn: Conn, older_than: datetime, limit: int = 50) -> list[Record]:
+    """Waiting requests not yet with the lead that waited too long or are at risk."""
+    return await conn.fetch(
+        """SELECT * FROM requests WHERE state = 'waiting' AND NOT lead_queue
+               AND (queued_at <= $1 OR sla_at_risk)
+           ORDER BY submitted_at LIMIT $2 FOR UPDATE SKIP LOCKED""",
+        older_than,
+        limit,
     )
-    await conn.execute(
-        "INSERT INTO policy_changes (pool_id, policy, changed_by, why) VALUES ($1, $2::jsonb, $3, $4)",
-        pool_id,
-        json.dumps(policy),
-        changed_by,
-        why,
-    )
-    return version
 
 
-async def record_service(conn: Conn, member_id: str, requester_id: str, skill: str) -> None:
-    """Completed work: continuity (who served whom) and experience in the skill."""
-    await conn.execute(
-        """INSERT INTO served (member_id, requester_id, times) VALUES ($1, $2, 1)
-           ON CONFLICT (member_id, requester_id) DO UPDATE SET times = served.times + 1, last_at = now()""",
-        member_id,
-        requester_id,
-    )
-    await conn.execute(
-        """UPDATE members SET experience = jsonb_set(experience, ARRAY[$2::text],
-               to_jsonb(coalesce((experience ->> $2)::int, 0) + 1)) WHERE id = $1""",
-        member_id,
-        skill,
-    )
+async def mark_sla_at_risk(conn: Conn, request_id: str) -> None:
+    await conn.execute("UPDATE requests SET sla_at_risk = true WHERE request_id = $1", request_id)
+
+
+async def request_row(conn: Conn, request_id: str) -> Record | None:
+    return await conn.fetchrow("SELECT * FROM requests WHERE request_id = $1", request_id)

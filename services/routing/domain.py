@@ -1,0 +1,48 @@
+"""Routing's pure rules besides the decision itself: how experience raises a level, what the
+pool may set in its policy, when a waiting request goes to the lead. No I/O."""
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+import msgspec
+
+from services.routing.decision import Policy
+
+MAX_LEVEL = 5
+# Every this many completed requests in a skill raise its level by one (as in the simulator).
+REQUESTS_PER_LEVEL = 8
+# A request nobody could take goes to the lead's queue after waiting this long.
+LEAD_QUEUE_AFTER = timedelta(minutes=30)
+
+Weight = Annotated[float, msgspec.Meta(ge=0, le=10)]
+
+
+class PolicyChange(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """What the pool itself may change in its routing policy, and why (kept in the history)."""
+
+    why: Annotated[str, msgspec.Meta(min_length=3, max_length=500)]
+    skill_weight: Weight | None = None
+    capacity_weight: Weight | None = None
+    continuity_weight: Weight | None = None
+    fairness_weight: Weight | None = None
+    growth_weight: Weight | None = None
+    development_share: Annotated[float, msgspec.Meta(ge=0, le=0.5)] | None = None
+    offer_timeout_seconds: Annotated[int, msgspec.Meta(ge=15, le=86400)] | None = None
+    auto_accept: bool | None = None
+
+
+def apply_change(current: Policy, change: PolicyChange) -> Policy:
+    updates = {k: v for k, v in msgspec.structs.asdict(change).items() if k != "why" and v is not None}
+    return msgspec.structs.replace(current, **updates)
+
+
+def level_after_completion(level: int, completed_in_skill: int) -> int:
+    """The skill level after the `completed_in_skill`-th completed request in it."""
+    if completed_in_skill > 0 and completed_in_skill % REQUESTS_PER_LEVEL == 0:
+        return min(level + 1, MAX_LEVEL)
+    return level
+
+
+def goes_to_lead(queued_at: datetime | None, now: datetime, *, sla_at_risk: bool = False) -> bool:
+    """A waiting request escalates when its service level is at risk or it waited too long."""
+    return sla_at_risk or (queued_at is not None and now - queued_at >= LEAD_QUEUE_AFTER)

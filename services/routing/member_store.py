@@ -1,0 +1,154 @@
+"""Routing's SQL about members: profiles, presence, capacity, continuity and experience.
+
+Capacity is claimed with a conditional update (`open_count < capacity`), so two routing
+replicas can never push a member over their capacity.
+"""
+
+import json
+from typing import Any
+
+import asyncpg
+
+from services.platform.db import Conn
+
+Record = asyncpg.Record
+
+
+async def upsert_member(conn: Conn, m: dict[str, Any]) -> None:
+    await conn.execute(
+        """INSERT INTO members (id, pool_id, name, skills, learning, languages, capacity, presence, shifts)
+           VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb)
+           ON CONFLICT (id) DO UPDATE SET pool_id = EXCLUDED.pool_id, name = EXCLUDED.name,
+               skills = EXCLUDED.skills, learning = EXCLUDED.learning, languages = EXCLUDED.languages,
+               capacity = EXCLUDED.capacity, shifts = EXCLUDED.shifts, updated_at = now()""",
+        m["id"], m["pool_id"], m["name"], json.dumps(m["skills"]), m.get("learning", []),
+        m.get("languages", ["nl"]), m["capacity"], m.get("presence", "available"),
+        json.dumps(m.get("shifts", [])),
+    )  # fmt: skip
+
+
+async def count_members(conn: Conn) -> int:
+    return int(await conn.fetchval("SELECT count(*) FROM members"))
+
+
+async def members_of(conn: Conn, pool_id: str) -> list[Record]:
+    return await conn.fetch("SELECT * FROM members WHERE pool_id = $1 ORDER BY id", pool_id)
+
+
+async def member(conn: Conn, member_id: str) -> Record | None:
+    return await conn.fetchrow("SELECT * FROM members WHERE id = $1", member_id)
+
+
+async def take_capacity(conn: Conn, member_id: str) -> bool:
+    """Claim one slot of the member's capacity, only if they are available and not full."""
+    row = await conn.fetchval(
+        "UPDATE members SET open_count = open_count + 1 WHERE id = $1"
+        " AND open_count < capacity AND presence = 'available' RETURNING true",
+        member_id,
+    )
+    return bool(row)
+
+
+async def free_capacity(conn: Conn, member_id: str) -> None:
+    await conn.execute("UPDATE members SET open_count = greatest(open_count - 1, 0) WHERE id = $1", member_id)
+
+
+async def set_presence(conn: Conn, member_id: str, presence: str) -> Record | None:
+    return await conn.fetchrow(
+        "UPDATE members SET presence = $2, updated_at = now() WHERE id = $1 RETURNING *",
+        member_id,
+        presence,
+    )
+
+
+async def served_requester(conn: Conn, requester_id: str) -> set[str]:
+    rows = await conn.fetch("SELECT member_id FROM served WHERE requester_id = $1", requester_id)
+    return {r["member_id"] for r in rows}
+
+
+async def busy_minutes_today(conn: Conn, pool_id: str) -> dict[str, float]:
+    """Minutes of work each member took on today (assigned work's estimate), for fairness."""
+    rows = await conn.fetch(
+        """SELECT o.member_id, sum(r.work_minutes)::float AS minutes FROM offers o
+           JOIN requests r USING (request_id)
+           WHERE r.pool_id = $1 AND o.status IN ('accepted', 'done') AND o.created_at >= date_trunc('day', now())
+           GROUP BY o.member_id""",
+        pool_id,
+    )
+    return {r["member_id"]: r["minutes"] for r in rows}
+
+
+async def record_service(conn: Conn, member_id: str, requester_id: str, skill: str) -> int:
+    """Completed work: continuity (who served whom) and experience; returns the member's
+    completed count in the skill."""
+    await conn.execute(
+        """INSERT INTO served (member_id, requester_id, times) VALUES ($1, $2, 1)
+           ON CONFLICT (member_id, requester_id) DO UPDATE SET times = served.times + 1, last_at = now()""",
+        member_id,
+        requester_id,
+    )
+    done: int = await conn.fetchval(
+        """UPDATE members SET experience = jsonb_set(experience, ARRAY[$2::text],
+               to_jsonb(coalesce((experience ->> $2)::int, 0) + 1))
+           WHERE id = $1 RETURNING (experience ->> $2)::int""",
+        member_id,
+        skill,
+    )
+    return done
+
+
+async def set_skill_level(conn: Conn, member_id: str, skill: str, level: int) -> None:
+    await conn.execute(
+        "UPDATE members SET skills = jsonb_set(skills, ARRAY[$2::text], to_jsonb($3::int)), updated_at = now()"
+        " WHERE id = $1",
+        member_id,
+        skill,
+        level,
+    )
+
+
+async def set_learning(conn: Conn, member_id: str, skills: list[str]) -> Record | None:
+    return await conn.fetchrow(
+        "UPDATE members SET learning = $2, updated_at = now() WHERE id = $1 RETURNING *", member_id, skills
+    )
+
+
+async def queued_minutes(conn: Conn, pool_id: str) -> dict[str, float]:
+    """Estimated minutes of work each member already holds (open offers and accepted work)."""
+    rows = await conn.fetch(
+        """SELECT o.member_id, sum(r.work_minutes)::float AS minutes FROM offers o
+           JOIN requests r USING (request_id)
+           WHERE r.pool_id = $1 AND o.status IN ('open', 'accepted') GROUP BY o.member_id""",
+        pool_id,
+    )
+    return {r["member_id"]: r["minutes"] for r in rows}
+
+
+async def propose_skill(conn: Conn, p: dict[str, Any]) -> Record:
+    row: Record | None = await conn.fetchrow(
+        """INSERT INTO skill_proposals (id, pool_id, member_id, skill, level, proposed_by, why)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *""",
+        p["id"], p["pool_id"], p["member_id"], p["skill"], p["level"], p["proposed_by"], p["why"],
+    )  # fmt: skip
+    assert row is not None
+    return row
+
+
+async def lock_proposal(conn: Conn, proposal_id: Any) -> Record | None:
+    return await conn.fetchrow("SELECT * FROM skill_proposals WHERE id = $1 FOR UPDATE", proposal_id)
+
+
+async def decide_proposal(conn: Conn, proposal_id: Any, status: str, by: str) -> Record | None:
+    row: Record | None = await conn.fetchrow(
+        "UPDATE skill_proposals SET status = $2, confirmed_by = $3, decided_at = now() WHERE id = $1 RETURNING *",
+        proposal_id,
+        status,
+        by,
+    )
+    return row
+
+
+async def proposals_of(conn: Conn, pool_id: str) -> list[Record]:
+    return await conn.fetch(
+        "SELECT * FROM skill_proposals WHERE pool_id = $1 ORDER BY created_at DESC LIMIT 100", pool_id
+    )

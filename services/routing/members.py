@@ -1,0 +1,81 @@
+"""Routing's service layer for members: presence, learning goals, skill levels set by the
+pool (one member proposes, another confirms) or grown by completed work."""
+
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from services.platform.db import Conn
+from services.platform.errors import Conflict, Forbidden, Invalid, NotFound
+from services.platform.tokens import Caller
+from services.routing import assignment, domain, member_store, store
+
+
+async def set_presence(conn: Conn, member_id: str, presence: str) -> asyncpg.Record:
+    """Going away or off duty hands back open offers at once, to the next candidates."""
+    row = await member_store.set_presence(conn, member_id, presence)
+    if row is None:
+        raise NotFound("you are not a member of a pool")
+    if presence != "available":
+        for offer in await store.open_offers_of(conn, member_id):
+            req = await store.lock_request(conn, offer["request_id"])
+            assert req is not None
+            reason = f"member went {presence.replace('_', ' ')}"
+            await assignment.hand_back(conn, offer, req, status="withdrawn", reason=reason)
+    else:
+        await assignment.drain_queue(conn, row["pool_id"])
+    return row
+
+
+async def set_learning(conn: Conn, member_id: str, skills: list[str]) -> asyncpg.Record:
+    row = await member_store.set_learning(conn, member_id, sorted(set(skills)))
+    if row is None:
+        raise NotFound("you are not a member of a pool")
+    return row
+
+
+async def propose_level(conn: Conn, caller: Caller, member_id: str, skill: str, level: int, why: str) -> Any:
+    subject = await member_store.member(conn, member_id)
+    proposer = await member_store.member(conn, caller.account_id)
+    if subject is None:
+        raise NotFound("no such member")
+    if proposer is None or proposer["pool_id"] != subject["pool_id"]:
+        raise Forbidden("only members of the same pool propose skill levels")
+    return await member_store.propose_skill(
+        conn,
+        {"id": uuid4(), "pool_id": subject["pool_id"], "member_id": member_id, "skill": skill, "level": level,
+         "proposed_by": caller.account_id, "why": why},
+    )  # fmt: skip
+
+
+async def confirm_level(conn: Conn, caller: Caller, proposal_id: UUID) -> Any:
+    """Another member of the pool confirms; the proposer cannot confirm their own proposal."""
+    proposal = await member_store.lock_proposal(conn, proposal_id)
+    if proposal is None:
+        raise NotFound("no such proposal")
+    if proposal["status"] != "open":
+        raise Conflict(f"this proposal is already {proposal['status']}")
+    confirmer = await member_store.member(conn, caller.account_id)
+    if confirmer is None or confirmer["pool_id"] != proposal["pool_id"]:
+        raise Forbidden("only members of the same pool confirm skill levels")
+    if caller.account_id == proposal["proposed_by"]:
+        raise Invalid("confirmed_by: another member must confirm what you proposed")
+    await member_store.set_skill_level(conn, proposal["member_id"], proposal["skill"], proposal["level"])
+    decided = await member_store.decide_proposal(conn, proposal_id, "confirmed", caller.account_id)
+    await assignment.drain_queue(conn, proposal["pool_id"])
+    return decided
+
+
+async def record_completion(conn: Conn, member_id: str, requester_id: str, skill: str) -> None:
+    """Completed work feeds continuity and experience; enough experience raises the level."""
+    done = await member_store.record_service(conn, member_id, requester_id, skill)
+    row = await member_store.member(conn, member_id)
+    if row is None:
+        return
+    skills = assignment.as_json(row["skills"])
+    assert isinstance(skills, dict)
+    level = int(skills.get(skill, 0))
+    raised = domain.level_after_completion(level, done)
+    if raised != level:
+        await member_store.set_skill_level(conn, member_id, skill, raised)

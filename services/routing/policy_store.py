@@ -1,0 +1,38 @@
+"""Routing's SQL about the pool's policy and its visible change history."""
+
+import json
+from typing import Any
+
+import asyncpg
+
+from services.platform.db import Conn
+
+Record = asyncpg.Record
+
+
+async def get_policy(conn: Conn, pool_id: str) -> Record | None:
+    return await conn.fetchrow("SELECT * FROM policies WHERE pool_id = $1", pool_id)
+
+
+async def put_policy(conn: Conn, pool_id: str, policy: dict[str, Any], changed_by: str, why: str) -> int:
+    version: int = await conn.fetchval(
+        """INSERT INTO policies (pool_id, policy, updated_by) VALUES ($1, $2::jsonb, $3)
+           ON CONFLICT (pool_id) DO UPDATE SET policy = EXCLUDED.policy, updated_by = EXCLUDED.updated_by,
+               version = policies.version + 1, updated_at = now()
+           RETURNING version""",
+        pool_id,
+        json.dumps(policy),
+        changed_by,
+    )
+    await conn.execute(
+        "INSERT INTO policy_changes (pool_id, policy, changed_by, why) VALUES ($1, $2::jsonb, $3, $4)",
+        pool_id,
+        json.dumps(policy),
+        changed_by,
+        why,
+    )
+    return version
+
+
+async def policy_changes(conn: Conn, pool_id: str, limit: int = 50) -> list[Record]:
+    return await conn.fetch("SELECT * FROM policy_changes WHERE pool_id = $1 ORDER BY id DESC LIMIT $2", pool_id, limit)

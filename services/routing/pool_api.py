@@ -1,0 +1,136 @@
+"""Routing's HTTP API (v1) for the pool itself: members and presence, learning goals, skill
+levels (propose/confirm), and the routing policy the pool owns, with its history."""
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from services.platform.errors import Forbidden, Invalid, NotFound
+from services.platform.runtime import Runtime
+from services.platform.tokens import Caller
+from services.routing import assignment, domain, member_store, members, policy_store
+from services.routing.api import pool_member
+from services.routing.views import (
+    Learning,
+    LevelProposal,
+    MemberView,
+    MyProfile,
+    PolicyChangeView,
+    PolicyView,
+    Presence,
+    ProposalView,
+    member_view,
+    proposal_view,
+)
+
+CallerRequest = Request[Caller, str, Any]
+
+
+class PoolController(Controller):
+    path = "/v1"
+    tags = ["members and policy"]  # noqa: RUF012
+
+    @get("/pools/{pool_id:str}/members", summary="The pool's members: skills, languages, presence")
+    async def members(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+    ) -> list[MemberView]:
+        if not request.user.in_pool(pool_id):
+            raise Forbidden("you are not in this pool")
+        async with runtime.pool.acquire() as conn:
+            return [member_view(m) for m in await member_store.members_of(conn, pool_id)]
+
+    @get("/members/me", summary="My own member profile, with my experience")
+    async def me(self, request: CallerRequest, runtime: NamedDependency[Runtime]) -> MyProfile:
+        async with runtime.pool.acquire() as conn:
+            row = await member_store.member(conn, request.user.account_id)
+        if row is None:
+            raise NotFound("you are not a member of a pool")
+        profile = member_view(row, MyProfile)
+        assert isinstance(profile, MyProfile)
+        return profile
+
+    @put("/members/me/presence", summary="Set my presence; going away hands back open offers")
+    async def presence(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[Presence]
+    ) -> MemberView:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            return member_view(await members.set_presence(conn, request.user.account_id, data.presence))
+
+    @put("/members/me/learning", summary="Set the skills I want to grow in")
+    async def learning(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[Learning]
+    ) -> MemberView:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            return member_view(await members.set_learning(conn, request.user.account_id, data.skills))
+
+    @post("/skill-proposals", summary="Propose a colleague's skill level (another member confirms)")
+    async def propose(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[LevelProposal]
+    ) -> ProposalView:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            row = await members.propose_level(conn, request.user, data.member_id, data.skill, data.level, data.why)
+        return proposal_view(row)
+
+    @post("/skill-proposals/{proposal_id:uuid}/confirm", status_code=200, summary="Confirm a colleague's proposal")
+    async def confirm(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], proposal_id: FromPath[UUID]
+    ) -> ProposalView:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            return proposal_view(await members.confirm_level(conn, request.user, proposal_id))
+
+    @get("/pools/{pool_id:str}/skill-proposals", summary="The pool's recent skill-level proposals")
+    async def proposals(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+    ) -> list[ProposalView]:
+        pool_member(request.user, pool_id)
+        async with runtime.pool.acquire() as conn:
+            return [proposal_view(r) for r in await member_store.proposals_of(conn, pool_id)]
+
+    @get("/pools/{pool_id:str}/policy", summary="The pool's routing policy")
+    async def policy(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+    ) -> PolicyView:
+        if not request.user.in_pool(pool_id):
+            raise Forbidden("you are not in this pool")
+        async with runtime.pool.acquire() as conn:
+            row = await policy_store.get_policy(conn, pool_id)
+            current = await assignment.policy_of(conn, pool_id)
+        return PolicyView(
+            pool_id=pool_id, version=row["version"] if row else 0, policy=msgspec.to_builtins(current),
+            updated_by=row["updated_by"] if row else None, updated_at=row["updated_at"] if row else None,
+        )  # fmt: skip
+
+    @put("/pools/{pool_id:str}/policy", summary="The pool changes its routing policy (who, when and why are kept)")
+    async def change_policy(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str],
+        data: JSONBody[domain.PolicyChange],
+    ) -> PolicyView:  # fmt: skip
+        pool_member(request.user, pool_id)
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            try:
+                changed = domain.apply_change(await assignment.policy_of(conn, pool_id), data)
+            except (ValueError, msgspec.ValidationError) as exc:
+                raise Invalid(str(exc)) from exc
+            await policy_store.put_policy(
+                conn, pool_id, msgspec.to_builtins(changed), request.user.account_id, data.why
+            )
+        return await self.policy.fn(self, request, runtime, pool_id)  # type: ignore[no-any-return]
+
+    @get("/pools/{pool_id:str}/policy/changes", summary="The policy's change history: who, when, why")
+    async def policy_changes(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+    ) -> list[PolicyChangeView]:
+        if not request.user.in_pool(pool_id):
+            raise Forbidden("you are not in this pool")
+        async with runtime.pool.acquire() as conn:
+            rows = await policy_store.policy_changes(conn, pool_id)
+        return [
+            PolicyChangeView(
+                at=r["at"], changed_by=r["changed_by"], why=r["why"], policy=assignment.as_json(r["policy"])
+            )
+            for r in rows
+        ]
