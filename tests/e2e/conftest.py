@@ -27,9 +27,13 @@ class Processes:
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
 
-    def start(self, name: str, **extra_env: str) -> Child:
-        child = service_child(name, self.ports[name], {**self.env, **extra_env}, self.logs).start()
-        self.children[name] = child
+    def start(self, name: str, *, replica: str | None = None, **extra_env: str) -> Child:
+        """Start `name`; with `replica`, one more process of it on a port of its own."""
+        key = replica or name
+        self.ports.setdefault(key, free_port())
+        child = service_child(name, self.ports[key], {**self.env, **extra_env}, self.logs).start()
+        self.children[key] = child
+        name = key
 
         def ready() -> bool:
             assert child.alive(), f"{name} died at start-up:\n{child.tail(20)}"
