@@ -37,19 +37,19 @@ class Policy(msgspec.Struct, frozen=True):
     development_share: float = 0.15  # at most this share of recent assignments
     offer_timeout_seconds: int = 120
     auto_accept: bool = False
-    # Small on purpose: learners who get all the normal work in their learning skill
-    # outgrow development assignments within days, and the share dries up.
+    # Small on purpose: learners who get all the normal work in their learning skill outgrow development
+    # assignments within days, and the share dries up.
     growth_weight: float = 0.2
     strategy: Strategy = "secpool"
     development_min_slack_minutes: float = 240.0
-    # A learner takes development work only if they could finish it within this many
-    # minutes: fresh questions while the buddy is around, not work parked overnight.
+    # A learner takes development work only if they could finish it within this many minutes: fresh
+    # questions while the buddy is around, not work parked overnight.
     development_max_finish_minutes: float = 240.0
-    # A buddy needs time to answer questions: development waits while every eligible member
-    # has more work queued than this.
+    # A buddy needs time to answer questions: development waits while every eligible member has more
+    # work queued than this.
     buddy_max_queued_minutes: float = 60.0
-    # The capacity part is 1 for a member who could finish at once, and halves when they
-    # would finish this many minutes from now.
+    # The capacity part is 1 for a member who could finish at once, and halves when they would finish
+    # this many minutes from now.
     finish_scale_minutes: float = 60.0
     # Requests with less slack than this lean towards the member who finishes first.
     pressure_slack_minutes: float = 480.0
@@ -59,14 +59,8 @@ class Policy(msgspec.Struct, frozen=True):
     def __post_init__(self) -> None:
         if not 0.0 <= self.development_share <= 1.0:
             raise ValueError("development_share must lie between 0 and 1")
-        weights = (
-            self.skill_weight,
-            self.capacity_weight,
-            self.continuity_weight,
-            self.fairness_weight,
-            self.growth_weight,
-        )
-        if min(weights) < 0:
+        weights = (self.skill_weight, self.capacity_weight, self.continuity_weight, self.fairness_weight)
+        if min(*weights, self.growth_weight) < 0:
             raise ValueError("weights may not be negative")
         scales = (self.finish_scale_minutes, self.full_day_minutes, self.pressure_slack_minutes)
         if min(scales) <= 0:
@@ -85,7 +79,9 @@ class Candidate(msgspec.Struct, frozen=True):
     available: bool  # present and on shift
     busy_minutes_today: float = 0.0
     served_requester: bool = False  # has served this requester before
-    queued_minutes: float = 0.0  # work this member does before they could start this one
+    # Work this member does before they could start this request; None: estimated from open_count, as
+    # if each open request were like this one.
+    queued_minutes: float | None = None
     shift_left_minutes: float | None = None  # None: shift end unknown
     off_shift_minutes: float = 0.0  # gap between this shift's end and the next shift
 
@@ -124,11 +120,8 @@ ROUND_ROBIN = Policy(strategy="round_robin", development_share=0.0)
 LEAST_LOADED = Policy(strategy="least_loaded", development_share=0.0)
 MOST_SKILLED = Policy(strategy="most_skilled", development_share=0.0)
 POLICIES: dict[str, Policy] = {
-    "round_robin": ROUND_ROBIN,
-    "least_loaded": LEAST_LOADED,
-    "most_skilled": MOST_SKILLED,
-    "secpool": SECPOOL,
-}
+    "round_robin": ROUND_ROBIN, "least_loaded": LEAST_LOADED, "most_skilled": MOST_SKILLED, "secpool": SECPOOL,
+}  # fmt: skip
 
 
 def decide(
@@ -140,11 +133,8 @@ def decide(
     exclude: frozenset[str] = frozenset(),
     rotation_after: str | None = None,
 ) -> Decision:
-    """Pick the member for `request`.
-
-    `rotation_after` is the member picked last by a round_robin policy (the caller keeps
-    that state); other strategies ignore it.
-    """
+    """Pick the member for `request`. `rotation_after` is the member picked last by a round_robin policy (the
+    caller keeps that state); other strategies ignore it."""
     blocked: list[Scored] = []
     eligible: list[Candidate] = []
     learners: list[Candidate] = []
@@ -201,27 +191,20 @@ def _may_develop(r: Routable, p: Policy, development_so_far: float) -> bool:
 
 
 def _develop(
-    r: Routable,
-    p: Policy,
-    eligible: list[Candidate],
-    learners: list[Candidate],
-    blocked: list[Scored],
+    r: Routable, p: Policy, eligible: list[Candidate], learners: list[Candidate], blocked: list[Scored]
 ) -> Decision | None:
     """A development assignment to the best learner who can still finish in time."""
     ranked = [_weighed(c, r, p, growth=True) for c in learners]
     limit = min(r.slack_minutes, p.development_max_finish_minutes)
-    in_time = sorted(
-        (s for s in ranked if s.parts["finish_minutes"] <= limit),
-        key=_rank_key,
-    )
+    in_time = sorted((s for s in ranked if s.parts["finish_minutes"] <= limit), key=_rank_key)
     if not in_time:
         return None
-    buddies = [c for c in eligible if c.queued_minutes <= p.buddy_max_queued_minutes]
+    buddies = [c for c in eligible if _queued(c, r) <= p.buddy_max_queued_minutes]
     if not buddies:
         return None
     learner = in_time[0]
     # The buddy answers questions, so spare time matters more than a top level.
-    buddy = min(buddies, key=lambda c: (c.queued_minutes, -c.skills.get(r.skill, 0), c.member_id))
+    buddy = min(buddies, key=lambda c: (_queued(c, r), -c.skills.get(r.skill, 0), c.member_id))
     picked = {s.member_id for s in in_time}
     late = [
         Scored(s.member_id, False, 0.0, s.parts, "learning, but would not finish in time")
@@ -232,20 +215,25 @@ def _develop(
     peers = sorted((_weighed(c, r, p, growth=False) for c in eligible), key=_rank_key)
     others = [s for s in blocked if s.member_id not in learner_ids]
     why = (
-        f"Development assignment: {learner.member_id} is learning {r.skill} and can "
-        f"finish well within the slack (about {learner.parts['finish_minutes']:.0f} of "
-        f"{r.slack_minutes:.0f} min); {buddy.member_id} "
-        f"({r.skill} level {buddy.skills.get(r.skill, 0)}) is attached as buddy."
+        f"Development assignment: {learner.member_id} is learning {r.skill} and can finish well within the "
+        f"slack (about {learner.parts['finish_minutes']:.0f} of {r.slack_minutes:.0f} min); "
+        f"{buddy.member_id} ({r.skill} level {buddy.skills.get(r.skill, 0)}) is attached as buddy."
     )
     candidates = in_time + peers + late + others
     return Decision(learner.member_id, True, buddy.member_id, candidates, why)
+
+
+def _queued(c: Candidate, r: Routable) -> float:
+    if c.queued_minutes is not None:
+        return c.queued_minutes
+    return c.open_count * r.base_minutes * work_factor(c.skills.get(r.skill, 0))
 
 
 def _weighed(c: Candidate, r: Routable, p: Policy, *, growth: bool) -> Scored:
     """The secpool score: a weighted sum of parts that each lie in 0..1."""
     level = c.skills.get(r.skill, 0)
     factor = _SLOWEST if growth else work_factor(level)
-    need = c.queued_minutes + r.base_minutes * factor
+    need = _queued(c, r) + r.base_minutes * factor
     finish = need
     if c.shift_left_minutes is not None and need > c.shift_left_minutes:
         finish += c.off_shift_minutes
@@ -254,8 +242,8 @@ def _weighed(c: Candidate, r: Routable, p: Policy, *, growth: bool) -> Scored:
     continuity = 1.0 if c.served_requester else 0.0
     fairness = max(0.0, 1.0 - c.busy_minutes_today / p.full_day_minutes)
     grows = 1.0 if growth or r.skill in c.learning else 0.0
-    # The less slack, the more speed and an early finish count (up to double), so urgent
-    # work goes to whoever finishes first while fairness and growth wait for calmer work.
+    # The less slack, the more speed and an early finish count (up to double), so urgent work goes to whoever
+    # finishes first while fairness and growth wait for calmer work.
     pressure = 1.0 + min(1.0, max(0.0, 1.0 - r.slack_minutes / p.pressure_slack_minutes))
     score = (
         pressure * p.skill_weight * skill
@@ -264,23 +252,14 @@ def _weighed(c: Candidate, r: Routable, p: Policy, *, growth: bool) -> Scored:
         + p.fairness_weight * fairness
         + p.growth_weight * grows
     )
-    parts = {
-        "skill": skill,
-        "capacity": capacity,
-        "continuity": continuity,
-        "fairness": fairness,
-        "growth": grows,
-        "finish_minutes": finish,
-    }
+    parts = {"skill": skill, "capacity": capacity, "continuity": continuity, "fairness": fairness, "growth": grows}
+    parts["finish_minutes"] = finish  # not scored: the explanation quotes it
     reason = "learning this skill" if growth else "eligible"
     return Scored(c.member_id, True, score, parts, reason)
 
 
 def _baseline_ranking(
-    strategy: Strategy,
-    eligible: list[Candidate],
-    r: Routable,
-    rotation_after: str | None,
+    strategy: Strategy, eligible: list[Candidate], r: Routable, rotation_after: str | None
 ) -> list[Scored]:
     ranked: list[Scored] = []
     for c in eligible:

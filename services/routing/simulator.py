@@ -71,11 +71,12 @@ class _Member:
     levels: dict[str, int]
     learning: tuple[str, ...]
     languages: tuple[str, ...]
+    shifts: list[tuple[float, float]]  # in time order, whatever the trace's order
     held: list[_Job] = field(default_factory=list)  # assigned, not yet started
     current: _Job | None = None
     remaining: float = 0.0  # work left on `current` at `segment_start`
     segment_start: float = 0.0
-    shift: int = -1  # index into spec.shifts while on shift
+    shift: int = -1  # index into shifts while on shift
     token: int = 0  # a scheduled finish with an older token was cut short by a shift end
     completed: dict[str, int] = field(default_factory=dict)
     busy_by_day: dict[int, float] = field(default_factory=dict)
@@ -86,7 +87,8 @@ class _Simulation:
     def __init__(self, trace: Trace, policy: Policy) -> None:
         self.policy = policy
         self.members = [
-            _Member(i, m, dict(m.skills), tuple(m.learning), tuple(m.languages)) for i, m in enumerate(trace.members)
+            _Member(i, m, dict(m.skills), tuple(m.learning), tuple(m.languages), sorted(m.shifts))
+            for i, m in enumerate(trace.members)
         ]
         self.by_id = {m.spec.id: m for m in self.members}
         self.requests = trace.requests
@@ -97,7 +99,7 @@ class _Simulation:
         self.level_ups = 0
         self.events: list[tuple[float, int, int, int]] = []
         for i, m in enumerate(self.members):
-            for k, (start, end) in enumerate(m.spec.shifts):
+            for k, (start, end) in enumerate(m.shifts):
                 self._push(start, _SHIFT_START, i, k)
                 self._push(end, _SHIFT_END, i, k)
         for k in range(len(self.requests)):
@@ -177,13 +179,7 @@ class _Simulation:
             slack_minutes=r.due - now - r.base_minutes, base_minutes=r.base_minutes,
         )  # fmt: skip
         share = sum(self.recent) / len(self.recent) if self.recent else 0.0
-        decision = decide(
-            routable,
-            candidates,
-            self.policy,
-            development_so_far=share,
-            rotation_after=self.last_pick,
-        )
+        decision = decide(routable, candidates, self.policy, development_so_far=share, rotation_after=self.last_pick)
         if decision.member_id is None:
             return False
         m = self.by_id[decision.member_id]
@@ -208,7 +204,7 @@ class _Simulation:
         if m.current is not None:
             ahead += m.remaining - (now - m.segment_start)
             today += now - m.segment_start
-        shifts = m.spec.shifts
+        shifts = m.shifts
         end = shifts[m.shift][1]
         gap = shifts[m.shift + 1][0] - end if m.shift + 1 < len(shifts) else 7 * DAY
         return Candidate(
@@ -223,36 +219,20 @@ class _Simulation:
         n = max(len(self.requests), 1)
         busy = [sum(m.busy_by_day.values()) for m in self.members]
         return Outcome(
-            policy=name,
-            requests=len(self.requests),
-            mean_minutes=sum(done) / len(done) if done else math.nan,
-            p50_minutes=_percentile(done, 0.5),
-            p90_minutes=_percentile(done, 0.9),
-            on_time_share=on_time / n,
-            busy_gini=gini(busy),
-            development_share=sum(j.development for j in self.jobs.values()) / n,
-            level_ups=self.level_ups,
-            unfinished=len(self.requests) - len(done),
-        )
+            policy=name, requests=len(self.requests), mean_minutes=sum(done) / len(done) if done else math.nan,
+            p50_minutes=_percentile(done, 0.5), p90_minutes=_percentile(done, 0.9), on_time_share=on_time / n,
+            busy_gini=gini(busy), development_share=sum(j.development for j in self.jobs.values()) / n,
+            level_ups=self.level_ups, unfinished=len(self.requests) - len(done),
+        )  # fmt: skip
 
     def handlings(self, name: str) -> list[Handling]:
         records = []
         for r in self.requests:
-            job = self.jobs.get(r.id)
-            if job is None:
+            j = self.jobs.get(r.id)
+            if j is None:
                 records.append(Handling(name, r.id, None, None, None, None, False))
-                continue
-            records.append(
-                Handling(
-                    name,
-                    r.id,
-                    job.member,
-                    job.assigned_at,
-                    job.started,
-                    job.finished,
-                    job.development,
-                )
-            )
+            else:
+                records.append(Handling(name, r.id, j.member, j.assigned_at, j.started, j.finished, j.development))
         return records
 
 
@@ -298,6 +278,12 @@ def _table(outcomes: Sequence[Outcome]) -> str:
     return "\n".join([header, *rows])
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="secpool simulate", description="Compare routing policies on a trace.")
     source = parser.add_mutually_exclusive_group(required=True)
@@ -306,8 +292,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--policy", action="extend", nargs="+", choices=list(POLICIES), dest="policies")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the metrics as JSON")
     parser.add_argument("--log", type=Path, metavar="OUT", help="write one JSON line a request")
-    parser.add_argument("--members", type=int, default=12)
-    parser.add_argument("--days", type=int, default=14)
+    parser.add_argument("--members", type=_positive, default=12)
+    parser.add_argument("--days", type=_positive, default=14)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--load", type=float, default=0.7, help="share of working minutes")
     return parser

@@ -27,44 +27,16 @@ SKILLS: dict[str, tuple[int, float]] = {
     "onboarding": (40, 0.07),
     "events": (120, 0.07),
 }
+# A request takes 0.7 to 1.4 times its skill's typical base minutes: a few run long.
+JITTER = (0.7, 1.4)
+JITTER_MEAN = sum(JITTER) / 2
 # Relative arrivals per office hour, 8:00 to 18:00: the morning rush, a lunch dip.
 HOURLY = (0.6, 1.7, 1.8, 1.5, 0.7, 0.9, 1.0, 0.9, 0.6, 0.2)
 NAMES = (
-    "anouk",
-    "bram",
-    "carla",
-    "daan",
-    "eva",
-    "femke",
-    "gijs",
-    "hanna",
-    "ilse",
-    "joost",
-    "karin",
-    "lars",
-    "marieke",
-    "niels",
-    "olga",
-    "pieter",
-    "roos",
-    "sander",
-    "tessa",
-    "umut",
-    "vera",
-    "wouter",
-    "yara",
-    "zeynep",
-    "bas",
-    "dewi",
-    "floor",
-    "jeroen",
-    "lotte",
-    "mohamed",
-    "noor",
-    "ruben",
-    "sanne",
-    "thijs",
-)
+    "anouk", "bram", "carla", "daan", "eva", "femke", "gijs", "hanna", "ilse", "joost", "karin", "lars",
+    "marieke", "niels", "olga", "pieter", "roos", "sander", "tessa", "umut", "vera", "wouter", "yara",
+    "zeynep", "bas", "dewi", "floor", "jeroen", "lotte", "mohamed", "noor", "ruben", "sanne", "thijs",
+)  # fmt: skip
 
 
 class TraceMember(msgspec.Struct, frozen=True):
@@ -109,7 +81,9 @@ def generate(members: int = 12, days: int = 14, seed: int = 1, load: float = 0.7
     pool = [_member(rng, i, members) for i in range(members)]
     pool = _cover_skills(rng, pool)
     pool = [msgspec.structs.replace(m, shifts=_shifts(rng, i, members, days)) for i, m in enumerate(pool)]
-    work_per_request = sum(share * base * _mean_factor(pool, skill) for skill, (base, share) in SKILLS.items())
+    work_per_request = JITTER_MEAN * sum(
+        share * base * _mean_factor(pool, skill) for skill, (base, share) in SKILLS.items()
+    )
     shift_minutes = sum(end - start for m in pool for start, end in m.shifts)
     weekdays = sum(1 for d in range(days) if d % 7 < 5)
     per_day = load * shift_minutes / work_per_request / max(weekdays, 1)
@@ -141,8 +115,6 @@ def _member(rng: random.Random, i: int, n: int) -> TraceMember:
     else:
         for s in rng.sample(skills, rng.randint(4, 6)):
             held[s] = rng.choice((1, 2, 2, 3, 3, 3))
-        if rng.random() < 0.3:  # some established members want to get better at something
-            learning = _goals(rng, [s for s in skills if held.get(s, 0) <= 2], 1)
     languages = ["en", "nl"]
     if i >= experts:
         languages = rng.choices((["en", "nl"], ["nl"], ["en"]), (0.8, 0.14, 0.06))[0]
@@ -196,7 +168,7 @@ def _shifts(rng: random.Random, i: int, n: int, days: int) -> list[tuple[float, 
 
 def _mean_factor(pool: list[TraceMember], skill: str) -> float:
     factors = [work_factor(m.skills[skill]) for m in pool if m.skills.get(skill, 0) > 0]
-    return sum(factors) / len(factors)
+    return sum(factors) / len(factors) if factors else work_factor(0)
 
 
 def _requests(rng: random.Random, members: int, days: int, per_day: float) -> list[TraceRequest]:
@@ -215,7 +187,7 @@ def _requests(rng: random.Random, members: int, days: int, per_day: float) -> li
             while t < hour_start + 60:
                 skill = rng.choices(skills, shares)[0]
                 urgency: Urgency = rng.choices(("high", "normal", "low"), (0.15, 0.55, 0.3))[0]
-                base = SKILLS[skill][0] * rng.uniform(0.7, 1.4)
+                base = SKILLS[skill][0] * rng.uniform(*JITTER)
                 requests.append(
                     TraceRequest(
                         id=f"r{len(requests) + 1:05d}",
