@@ -13,7 +13,6 @@ from typing import Any, Generic, TypeVar
 
 import asyncpg
 import msgspec
-import nats.errors
 import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -65,7 +64,7 @@ class Consumer(Generic[E]):
             while True:
                 try:
                     msgs = await sub.fetch(self._batch, timeout=1.0)
-                except nats.errors.TimeoutError:
+                except TimeoutError:  # nats' own TimeoutError, and the plain one fetch() also raises
                     continue
                 for msg in msgs:
                     await self.process(msg)

@@ -76,13 +76,17 @@ async def assert_exactly_one_offer_each(database_url: str, ids: dict[str, str]) 
         await conn.close()
 
 
-async def test_killing_routing_mid_stream_leaves_every_request_with_exactly_one_offer(processes: Processes, database_url):
+async def test_killing_routing_mid_stream_leaves_every_request_with_exactly_one_offer(
+    processes: Processes, database_url
+):
     for name in ("intake", "routing"):
         processes.start(name)
     await roomy_members(database_url)
     keys = [str(uuid.uuid4()) for _ in range(REQUESTS)]
     sent: list[str] = []
-    submitting = asyncio.create_task(submit_all(processes.url("intake"), keys, auth(caller(pools=(POOL,)), "intake"), sent))
+    submitting = asyncio.create_task(
+        submit_all(processes.url("intake"), keys, auth(caller(pools=(POOL,)), "intake"), sent)
+    )
     await eventually(lambda: asyncio.sleep(0, len(sent)), lambda n: n >= REQUESTS // 3, within=30)
     processes.kill("routing")
     await eventually(lambda: asyncio.sleep(0, len(sent)), lambda n: n >= 2 * REQUESTS // 3, within=30)
@@ -100,7 +104,9 @@ async def test_intake_dying_between_publish_and_commit_creates_no_duplicate_effe
     await roomy_members(database_url)
     keys = [str(uuid.uuid4()) for _ in range(REQUESTS)]
     sent: list[str] = []
-    submitting = asyncio.create_task(submit_all(processes.url("intake"), keys, auth(caller(pools=(POOL,)), "intake"), sent))
+    submitting = asyncio.create_task(
+        submit_all(processes.url("intake"), keys, auth(caller(pools=(POOL,)), "intake"), sent)
+    )
     await eventually(lambda: asyncio.sleep(0, child.alive()), lambda alive: not alive, within=30)
     assert child.proc is not None and child.proc.returncode == -9, "the fault hook should have killed intake"
     conn = await asyncpg.connect(database_url)
