@@ -30,13 +30,16 @@ async def load_demo(rt: Runtime) -> None:
 
 async def watch_offers_and_queue(rt: Runtime) -> None:
     """Every second: unanswered offers go to the next candidate, long-waiting requests to the
-    lead. Safe on every replica (rows are claimed with SKIP LOCKED)."""
+    lead, and queues get a drain pass (a safety net: freeing capacity drains at once).
+    Safe on every replica: rows are locked or claimed with SKIP LOCKED."""
     while True:
         try:
             async with rt.pool.acquire() as conn, conn.transaction():
                 await assignment.expire_offers(conn)
             async with rt.pool.acquire() as conn, conn.transaction():
                 await escalation.escalate_waiting(conn)
+            async with rt.pool.acquire() as conn, conn.transaction():
+                await assignment.drain_all_queues(conn)
         except (asyncpg.PostgresError, OSError) as exc:
             log.warning("offer expiry failed; retrying", error=str(exc))
         await asyncio.sleep(1.0)

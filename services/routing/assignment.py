@@ -72,10 +72,10 @@ async def _candidates(conn: Conn, req: asyncpg.Record) -> tuple[list[Candidate],
     return candidates, {m["id"]: m["name"] for m in members}
 
 
-async def route(conn: Conn, request_id: str, *, only: str | None = None) -> Decision | None:
+async def route(conn: Conn, request_id: str, *, only: str | None = None, skip_locked: bool = False) -> Decision | None:
     """Offer a waiting request to the best eligible member (or to `only`, a lead's choice);
-    None if it is not waiting."""
-    req = await store.lock_request(conn, request_id)
+    None if it is not waiting (or, with skip_locked, another replica is routing it)."""
+    req = await store.lock_request(conn, request_id, skip_locked=skip_locked)
     if req is None or req["state"] != "waiting":
         return None
     policy = await policy_of(conn, req["pool_id"])
@@ -97,6 +97,8 @@ async def route(conn: Conn, request_id: str, *, only: str | None = None) -> Deci
         if decision.member_id is None or await member_store.take_capacity(conn, decision.member_id):
             break
         exclude = exclude | {decision.member_id}
+    if decision.member_id is None and req["queued_at"] is not None:
+        return decision  # still nobody: the explanation recorded when it was queued stands
     decision = msgspec.structs.replace(decision, why=_with_names(decision.why, names))
     await store.record_decision(conn, request_id, msgspec.to_builtins(decision))
     if decision.member_id is None:
@@ -204,6 +206,25 @@ async def expire_offers(conn: Conn) -> int:
 
 async def drain_queue(conn: Conn, pool_id: str) -> None:
     """Offer waiting requests (most urgent, then oldest first) while members have room.
-    A request nobody can take stays queued; the ones behind it may fit other members."""
+
+    A request nobody can take stays queued; the ones behind it may fit other members. Once a
+    request with no refusals found nobody, others needing the same skill, level and
+    language are skipped in this pass: nothing that could change that answer has happened.
+    """
+    hopeless: set[tuple[str, int, str]] = set()
     for row in await store.waiting_requests(conn, pool_id):
-        await route(conn, row["request_id"])
+        needs = (row["skill"], row["min_level"], row["language"])
+        if needs in hopeless:
+            continue
+        if not await member_store.has_room(conn, pool_id):
+            return
+        # Another replica routing the same request will finish it: never wait on its lock.
+        decision = await route(conn, row["request_id"], skip_locked=True)
+        if decision is not None and decision.member_id is None and not row["refused"]:
+            hopeless.add(needs)
+
+
+async def drain_all_queues(conn: Conn) -> None:
+    """The periodic safety net: every pool with waiting requests gets a drain pass."""
+    for pool_id in await store.pools_with_waiting(conn):
+        await drain_queue(conn, pool_id)

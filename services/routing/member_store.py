@@ -152,3 +152,14 @@ async def proposals_of(conn: Conn, pool_id: str) -> list[Record]:
     return await conn.fetch(
         "SELECT * FROM skill_proposals WHERE pool_id = $1 ORDER BY created_at DESC LIMIT 100", pool_id
     )
+
+
+async def has_room(conn: Conn, pool_id: str) -> bool:
+    """Whether any available member of the pool could take one more request."""
+    return bool(
+        await conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM members WHERE pool_id = $1 AND presence = 'available'"
+            " AND open_count < capacity)",
+            pool_id,
+        )
+    )

@@ -27,8 +27,10 @@ async def insert_request(conn: Conn, r: dict[str, Any]) -> bool:
     return bool(inserted)
 
 
-async def lock_request(conn: Conn, request_id: str) -> Record | None:
-    return await conn.fetchrow("SELECT * FROM requests WHERE request_id = $1 FOR UPDATE", request_id)
+async def lock_request(conn: Conn, request_id: str, *, skip_locked: bool = False) -> Record | None:
+    """Lock the routed request; with skip_locked, None if another transaction holds it."""
+    lock = "FOR UPDATE SKIP LOCKED" if skip_locked else "FOR UPDATE"
+    return await conn.fetchrow(f"SELECT * FROM requests WHERE request_id = $1 {lock}", request_id)
 
 
 async def set_request_state(conn: Conn, request_id: str, state: str, *, lead_queue: bool | None = None) -> int:
@@ -48,7 +50,9 @@ async def set_request_state(conn: Conn, request_id: str, state: str, *, lead_que
 async def waiting_requests(conn: Conn, pool_id: str, limit: int = 50) -> list[Record]:
     """The pool queue, most urgent first, then oldest; skips rows another replica is routing."""
     return await conn.fetch(
-        """SELECT request_id FROM requests WHERE pool_id = $1 AND state = 'waiting'
+        """SELECT request_id, skill, min_level, language,
+               EXISTS (SELECT 1 FROM offers o WHERE o.request_id = r.request_id) AS refused
+           FROM requests r WHERE pool_id = $1 AND state = 'waiting'
            ORDER BY CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, submitted_at
            LIMIT $2""",
         pool_id,
@@ -173,3 +177,8 @@ async def mark_sla_at_risk(conn: Conn, request_id: str) -> None:
 
 async def request_row(conn: Conn, request_id: str) -> Record | None:
     return await conn.fetchrow("SELECT * FROM requests WHERE request_id = $1", request_id)
+
+
+async def pools_with_waiting(conn: Conn) -> list[str]:
+    rows = await conn.fetch("SELECT DISTINCT pool_id FROM requests WHERE state = 'waiting'")
+    return [r["pool_id"] for r in rows]

@@ -12,7 +12,7 @@ import nats
 
 from services.contracts.intake import RequestCompleted
 from tests.e2e.conftest import Processes
-from tests.support import auth, caller
+from tests.support import auth, caller, eventually
 
 POOL = "pool-secretariaat"
 REQUESTS = 300
@@ -65,9 +65,8 @@ async def test_two_routing_replicas_never_overfill_a_member_or_double_offer_a_re
         assert len(completed) == REQUESTS, f"only {len(completed)} of {REQUESTS} were ever offered"
         per_request = await db.fetch("SELECT request_id, count(*) AS n FROM routing.offers GROUP BY request_id")
         assert len(per_request) == REQUESTS and {r["n"] for r in per_request} == {1}
-        # Both replicas did routing work.
-        consumers = await js.consumer_info("INTAKE", "routing-intake")
-        assert consumers.num_pending == 0
+        await eventually(lambda: js.consumer_info("INTAKE", "routing-intake"), lambda c: c.num_pending == 0)
+        assert await db.fetchval("SELECT count(*) FROM routing.dead_letters") == 0
     finally:
         await nc.close()
         await db.close()
