@@ -9,6 +9,7 @@ also uses.
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
@@ -18,8 +19,11 @@ from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffe
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, NotFound
-from services.routing import member_store, policy_store, store
+from services.routing import domain, member_store, policy_store, store
 from services.routing.decision import Candidate, Decision, Policy, Routable, decide, work_factor
+
+# Working hours are kept as minutes of the local day; one organisation, one time zone.
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 def now() -> datetime:
@@ -57,8 +61,11 @@ async def _candidates(conn: Conn, req: asyncpg.Record) -> tuple[list[Candidate],
     served = await member_store.served_requester(conn, req["requester_id"])
     busy = await member_store.busy_minutes_today(conn, req["pool_id"])
     queued = await member_store.queued_minutes(conn, req["pool_id"])
+    local = now().astimezone(LOCAL_TIME)
+    minute = local.hour * 60 + local.minute
     candidates = []
     for m in members:
+        shift_left, off_shift = domain.shift_position(as_json(m["shifts"]), minute)
         skills = {k: int(v) for k, v in as_json(m["skills"]).items()}
         candidates.append(
             Candidate(
@@ -67,6 +74,7 @@ async def _candidates(conn: Conn, req: asyncpg.Record) -> tuple[list[Candidate],
                 busy_minutes_today=busy.get(m["id"], 0.0), served_requester=m["id"] in served,
                 # Held work at this member's pace in its skill is unknown here: use the base.
                 queued_minutes=queued.get(m["id"], 0.0) * work_factor(skills.get(req["skill"], 0)),
+                shift_left_minutes=shift_left, off_shift_minutes=off_shift,
             )
         )  # fmt: skip
     return candidates, {m["id"]: m["name"] for m in members}
