@@ -108,7 +108,7 @@ async def route(conn: Conn, request_id: str, *, only: str | None = None, skip_lo
     if decision.member_id is None and req["queued_at"] is not None:
         return decision  # still nobody: the explanation recorded when it was queued stands
     decision = msgspec.structs.replace(decision, why=_with_names(decision.why, names))
-    await store.record_decision(conn, request_id, msgspec.to_builtins(decision))
+    await store.record_decision(conn, request_id, req["pool_id"], msgspec.to_builtins(decision))
     if decision.member_id is None:
         await _queue(conn, req, decision.why)
     else:

@@ -127,9 +127,8 @@ async def offers_for_member(conn: Conn, member_id: str) -> list[Record]:
 async def development_share(conn: Conn, pool_id: str, window: int = 100) -> float:
     """Share of the pool's recent assignments that were development assignments."""
     share = await conn.fetchval(
-        """SELECT coalesce(avg(CASE WHEN d.development THEN 1.0 ELSE 0.0 END), 0) FROM (
-               SELECT development FROM decisions WHERE member_id IS NOT NULL
-               AND request_id IN (SELECT request_id FROM requests WHERE pool_id = $1)
+        """SELECT coalesce(avg(CASE WHEN development THEN 1.0 ELSE 0.0 END), 0) FROM (
+               SELECT development FROM decisions WHERE pool_id = $1 AND member_id IS NOT NULL
                ORDER BY id DESC LIMIT $2) d""",
         pool_id,
         window,
@@ -137,11 +136,11 @@ async def development_share(conn: Conn, pool_id: str, window: int = 100) -> floa
     return float(share)
 
 
-async def record_decision(conn: Conn, request_id: str, decision: dict[str, Any]) -> None:
+async def record_decision(conn: Conn, request_id: str, pool_id: str, decision: dict[str, Any]) -> None:
     await conn.execute(
-        "INSERT INTO decisions (request_id, member_id, development, buddy_id, why, candidates)"
-        " VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
-        request_id, decision["member_id"], decision["development"], decision["buddy_id"],
+        "INSERT INTO decisions (request_id, pool_id, member_id, development, buddy_id, why, candidates)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)",
+        request_id, pool_id, decision["member_id"], decision["development"], decision["buddy_id"],
         decision["why"], json.dumps(decision["candidates"]),
     )  # fmt: skip
 
