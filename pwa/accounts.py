@@ -121,3 +121,15 @@ async def get(conn: Conn, account_id: str) -> Account | None:
 async def names(conn: Conn, ids: list[str]) -> dict[str, str]:
     rows = await conn.fetch("SELECT id, name FROM accounts WHERE id = ANY($1)", ids)
     return {r["id"]: r["name"] for r in rows}
+
+
+async def set_language(conn: Conn, account_id: str, language: str) -> None:
+    await conn.execute("UPDATE accounts SET language = $2 WHERE id = $1", account_id, language)
+
+
+async def directory(conn: Conn, pools: list[str] | None = None) -> list[Account]:
+    """Everyone (optionally: in one of these pools), by name: for picking people."""
+    rows = await conn.fetch(
+        "SELECT * FROM accounts WHERE $1::text[] IS NULL OR pools && $1 ORDER BY name", pools
+    )
+    return [_account(r) for r in rows]

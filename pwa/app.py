@@ -5,9 +5,8 @@ Run: `uvicorn --factory pwa.app:create_app`.
 """
 
 from pathlib import Path
-from typing import Any
 
-from litestar import Litestar, Request, Response
+from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
@@ -16,9 +15,8 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from pwa import accounts, web
-from pwa.gateway import Gateway, ServiceError
-from pwa.views.auth import AuthController
-from pwa.views.requests import RequestPages
+from pwa.gateway import Gateway
+from pwa.views import PAGES, errors
 from services.demo import organisation
 from services.platform.runtime import Runtime, service_app
 from services.platform.settings import Settings
@@ -40,11 +38,6 @@ async def load_demo(rt: Runtime) -> None:
                                   roles=p.roles, pools=p.pools, language=p.language)  # fmt: skip
 
 
-def service_failed(_: Request[Any, Any, Any], exc: ServiceError) -> Response[dict[str, Any]]:
-    status = exc.status if exc.status < 500 else 502
-    return Response({"status_code": status, "detail": exc.detail}, status_code=status)
-
-
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env("pwa")
     gateway = Gateway(
@@ -63,8 +56,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         title="secpool pwa",
         authenticate=False,
         route_handlers=[
-            AuthController,
-            RequestPages,
+            *PAGES,
             create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
         ],
         on_start=load_demo,
@@ -81,7 +73,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             header_name="x-csrftoken",
             exclude=["/health", "/ready", "/metrics"],
         ),
-        exception_handlers={web.SignInRequired: web.to_sign_in, ServiceError: service_failed},
+        exception_handlers={**errors.HANDLERS, web.SignInRequired: web.to_sign_in},
         middleware=[web.security_headers],
         on_shutdown=[close_gateway],
         state=State({"vapid_public_key": ""}),

@@ -1,1 +1,21 @@
-"""The pwa's pages, one module per area (sign-in, requests, ...)."""
+"""The pwa's pages, one module per area; `PAGES` is what pwa.app registers."""
+
+from pwa.views.auth import AuthController
+from pwa.views.lead import LeadPages
+from pwa.views.offers import OfferPages
+from pwa.views.pool import PoolPages
+from pwa.views.request_page import RequestPage
+from pwa.views.requests import RequestPages
+from pwa.views.shell import ShellController
+from pwa.views.wall import WallPages
+
+PAGES = [
+    AuthController,
+    ShellController,
+    RequestPages,
+    RequestPage,
+    OfferPages,
+    PoolPages,
+    LeadPages,
+    WallPages,
+]

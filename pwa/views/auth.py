@@ -1,6 +1,7 @@
 """Sign-in and sign-out. Signing in always starts a new session (the old id is dropped)."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import Controller, Request, get, post
@@ -10,7 +11,8 @@ from litestar.response import Redirect, Template
 
 from pwa import accounts, web
 from pwa.accounts import Account
-from pwa.views.common import page
+from pwa.views.common import page, safe_path
+from pwa.views.shell import home_of, needs_welcome
 from services.platform.runtime import Runtime
 
 
@@ -20,15 +22,10 @@ class SignIn(msgspec.Struct):
     next: str = "/"
 
 
-def _safe_next(target: str) -> str:
-    # Only local paths: never bounce a person to another site after sign-in.
-    return target if target.startswith("/") and not target.startswith("//") else "/"
-
-
 class AuthController(Controller):
     @get("/sign-in")
     async def sign_in_page(self, request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Template:
-        return page(request, "sign_in", None, next=_safe_next(next), error=None, email="")
+        return page(request, "sign_in", None, next=safe_path(next), error=None, email="")
 
     @post("/sign-in")
     async def sign_in(
@@ -40,11 +37,15 @@ class AuthController(Controller):
         async with runtime.pool.acquire() as conn:
             account = await accounts.check_password(conn, data.email, data.password)
             if account is None:
-                return page(request, "sign_in", None, status_code=401, next=_safe_next(data.next),
+                return page(request, "sign_in", None, status_code=401, next=safe_path(data.next),
                             error="wrong_password", email=data.email)  # fmt: skip
             old = request.cookies.get(web.cookie_name(request.app.state))
             token = await accounts.start_session(conn, account.id, replacing=old)
-        response = Redirect(_safe_next(data.next), status_code=303)
+        target = safe_path(data.next) if data.next not in ("", "/") else home_of(account)
+        if needs_welcome(request):
+            # First time on this device: offer to install the app and turn on notifications.
+            target = f"/welcome?{urlencode({'next': target})}"
+        response = Redirect(target, status_code=303)
         response.cookies.append(web.session_cookie(request.app.state, token))
         return response
 

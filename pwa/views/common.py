@@ -1,17 +1,28 @@
-"""What every page handler needs: the page's template context (language, person, CSRF)."""
+"""What every page handler needs: the page's template context (language, person, CSRF,
+formatters), one URL serving a page or its fragment, names for account ids, notices after
+a redirect, and calls to service endpoints that may not exist yet.
+"""
 
+import json
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
-from litestar import Request
-from litestar.response import Template
+import httpx
+from litestar import Request, Response
+from litestar.datastructures import FormMultiDict
+from litestar.response import Redirect, Template
 
-from pwa import i18n
+from pwa import accounts, i18n
 from pwa.accounts import Account
+from pwa.gateway import Gateway, ServiceError
+from services.platform.runtime import Runtime
 
 LANG_COOKIE = "secpool_lang"
+AnyRequest = Request[Any, Any, Any]
 
 
-def language_of(request: Request[Any, Any, Any], account: Account | None) -> str:
+def language_of(request: AnyRequest, account: Account | None) -> str:
     return i18n.choose(
         request.headers.get("accept-language"),
         preferred=account.language if account else None,
@@ -19,11 +30,87 @@ def language_of(request: Request[Any, Any, Any], account: Account | None) -> str
     )
 
 
+def wants_fragment(request: AnyRequest) -> bool:
+    """htmx asks for a part of a page (a boosted link or a history restore wants all of it)."""
+    headers = request.headers
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
+    )
+
+
 def page(
-    request: Request[Any, Any, Any], name: str, account: Account | None, status_code: int = 200, **context: Any
+    request: AnyRequest,
+    name: str,
+    account: Account | None,
+    status_code: int = 200,
+    *,
+    fragment: str | None = None,
+    **context: Any,
 ) -> Template:
-    """Render `pages/<name>.html`, or only its fragment when htmx asks for one."""
+    """Render `pages/<name>.html`, or only the partial `partials/_<fragment>.html` that the
+    page includes when htmx asks for that fragment."""
     lang = language_of(request, account)
+    template = f"partials/_{fragment}.html" if fragment and wants_fragment(request) else f"pages/{name}.html"
+    query = request.url.query
     ctx = {**i18n.template_helpers(lang), "account": account, "path": request.url.path,
+           "here": request.url.path + (f"?{query}" if query else ""),
+           "notice": request.query_params.get("notice", ""), "names_of": names_of,
            "vapid_key": getattr(request.app.state, "vapid_public_key", ""), **context}  # fmt: skip
-    return Template(template_name=f"pages/{name}.html", context=ctx, status_code=status_code)
+    # The same URL answers with a page or a fragment: caches must keep them apart.
+    return Template(template_name=template, context=ctx, status_code=status_code, headers={"Vary": "HX-Request"})
+
+
+def announce(response: Response[Any], message: str, kind: str = "info") -> None:
+    """Have app.js say `message` in #live-status (htmx fires the HX-Trigger event)."""
+    # ASCII-only JSON: header values are latin-1; JSON.parse restores the text.
+    response.headers["HX-Trigger"] = json.dumps({"secpool:announce": {"message": message, "kind": kind}})
+
+
+async def form_data(request: AnyRequest) -> FormMultiDict:
+    """A posted form with repeated fields (checkbox lists), for handlers without a body struct."""
+    return await request.form()
+
+
+def names_of(ids: Iterable[str | None], people: dict[str, str]) -> list[str]:
+    """The names for these ids, each once, in order (templates: who to thank, who is thanked)."""
+    return [people[i] for i in dict.fromkeys(ids) if i and i in people]
+
+
+def back_to(url: str, notice: str = "") -> Redirect:
+    """Post/redirect/get; the notice key names a message the next page shows (see _notice.html)."""
+    if notice:
+        url += ("&" if "?" in url else "?") + urlencode({"notice": notice})
+    return Redirect(url, status_code=303)
+
+
+def safe_path(target: str, default: str = "/") -> str:
+    # Only local paths: never bounce a person to another site.
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else default
+
+
+async def names(runtime: Runtime, ids: Iterable[str | None]) -> dict[str, str]:
+    """Display names for account ids (services know ids only)."""
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    async with runtime.pool.acquire() as conn:
+        return await accounts.names(conn, wanted)
+
+
+# Statuses that mean "the endpoint is not there (yet)" rather than "this thing is missing".
+GAP_STATUSES = (404, 405, 501)
+
+
+async def optional(gateway: Gateway, service: str, path: str, account: Account, **kwargs: Any) -> Any:
+    """GET a list or summary the screen can do without: None when the service has no such
+    endpoint or is down, so the page still renders and says what it cannot show."""
+    try:
+        return await gateway.call(service, "GET", path, account.caller(), **kwargs)
+    except ServiceError as exc:
+        if exc.status in GAP_STATUSES or exc.status >= 500:
+            return None
+        raise
+    except httpx.HTTPError:
+        return None

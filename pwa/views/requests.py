@@ -1,4 +1,4 @@
-"""Staff pages for requests: my requests (live), a new request, one request's page.
+"""Staff pages for requests: my requests (live), a new request and its submission.
 
 The form posts to intake through the gateway; the idempotency key is minted when the form
 is rendered, so a retried or offline-queued submission can never create a second request.
@@ -6,17 +6,21 @@ is rendered, so a retried or offline-queued submission can never create a second
 
 import uuid
 from typing import Any
-from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
+from pwa import accounts
 from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
-from pwa.views.common import language_of, page
+from pwa.views.common import AnyRequest, back_to, language_of, names, page
+from services.platform.runtime import Runtime
+
+OPEN = ("submitted", "offered", "in_progress", "waiting_on_requester")
+URGENCIES = ("low", "normal", "high")
 
 
 class RequestForm(msgspec.Struct):
@@ -28,7 +32,23 @@ class RequestForm(msgspec.Struct):
     idempotency_key: str = ""
 
 
-def _payload(form: RequestForm, language: str) -> dict[str, Any]:
+def problems(form: RequestForm, type_ids: set[str]) -> dict[str, str]:
+    """Field -> message key; checked here so a person gets the message next to the field."""
+    found = {}
+    if form.type_id not in type_ids:
+        found["type_id"] = "pick_type"
+    if not form.description.strip():
+        found["description"] = "describe"
+    elif len(form.description) > 4000:
+        found["description"] = "too_long"
+    if form.urgency not in URGENCIES:
+        found["urgency"] = "pick_urgency"
+    if len(form.idempotency_key) < 8:
+        found["form"] = "stale_form"
+    return found
+
+
+def payload(form: RequestForm, language: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type_id": form.type_id,
         "description": form.description.strip(),
@@ -43,54 +63,77 @@ def _payload(form: RequestForm, language: str) -> dict[str, Any]:
     return body
 
 
-class RequestPages(Controller):
-    @get("/")
-    async def home(self) -> Redirect:
-        return Redirect("/requests")
+async def people_for(runtime: Runtime, rows: list[dict[str, Any]]) -> dict[str, str]:
+    ids = [r.get(k) for r in rows for k in ("requester_id", "on_behalf_of", "member_id", "buddy_id")]
+    return await names(runtime, ids)
 
+
+async def colleagues(runtime: Runtime, account: Account) -> list[Account]:
+    async with runtime.pool.acquire() as conn:
+        everyone = await accounts.directory(conn, list(account.pools) or None)
+    return [a for a in everyone if a.id != account.id]
+
+
+class RequestPages(Controller):
     @get("/requests")
     async def mine(
-        self, request: Request[Any, Any, Any], account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
     ) -> Template:
         rows = await gateway.call("intake", "GET", "/v1/requests/", account.caller())
-        return page(request, "requests", account, requests=rows)
+        open_rows = [r for r in rows if r["status"] in OPEN]
+        finished = [r for r in rows if r["status"] not in OPEN]
+        return page(request, "requests", account, fragment="my_requests", open_requests=open_rows,
+                    finished=finished, people=await people_for(runtime, rows))  # fmt: skip
 
     @get("/requests/new")
     async def new(
-        self, request: Request[Any, Any, Any], account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+    ) -> Template:
+        form = RequestForm(idempotency_key=str(uuid.uuid4()))
+        return await self._form(request, account, gateway, runtime, form, {}, 200)
+
+    async def _form(
+        self,
+        request: AnyRequest,
+        account: Account,
+        gateway: Gateway,
+        runtime: Runtime,
+        form: RequestForm,
+        errors: dict[str, str],
+        status: int,
     ) -> Template:
         types = await gateway.call("intake", "GET", "/v1/request-types/", account.caller())
-        return page(request, "new_request", account, types=types, form=RequestForm(idempotency_key=str(uuid.uuid4())),
-                    error=None)  # fmt: skip
+        return page(request, "new_request", account, status_code=status, types=types, form=form, errors=errors,
+                    colleagues=await colleagues(runtime, account))  # fmt: skip
 
     @post("/requests")
     async def submit(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         account: NamedDependency[Account],
         gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
         data: URLEncodedBody[RequestForm],
     ) -> Template | Redirect:
-        try:
-            created = await gateway.call(
-                "intake", "POST", "/v1/requests/", account.caller(), json=_payload(data, language_of(request, account))
-            )
-        except ServiceError as exc:
-            if exc.status >= 500:
-                raise
-            types = await gateway.call("intake", "GET", "/v1/request-types/", account.caller())
-            return page(request, "new_request", account, status_code=422, types=types, form=data, error=exc.detail)
-        return Redirect(f"/requests/{created['id']}", status_code=303)
-
-    @get("/requests/{request_id:uuid}")
-    async def one(
-        self,
-        request: Request[Any, Any, Any],
-        account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
-        request_id: FromPath[UUID],
-    ) -> Template:
-        caller = account.caller()
-        item = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", caller)
-        timeline = await gateway.call("intake", "GET", f"/v1/requests/{request_id}/timeline", caller)
-        return page(request, "request", account, item=item, timeline=timeline)
+        form = data
+        types = await gateway.call("intake", "GET", "/v1/request-types/", account.caller())
+        errors = problems(form, {t["id"] for t in types})
+        if not errors:
+            try:
+                created = await gateway.call("intake", "POST", "/v1/requests/", account.caller(),
+                                             json=payload(form, language_of(request, account)))  # fmt: skip
+            except ServiceError as exc:
+                if exc.status >= 500:
+                    raise
+                errors = {exc.detail.split(":")[0] if ":" in exc.detail else "form": "refused"}
+            else:
+                return back_to(f"/requests/{created['id']}", "submitted")
+        return await self._form(request, account, gateway, runtime, form, errors, 422)

@@ -1,0 +1,228 @@
+"""The lead's pages: the lead queue (requests the pool could not take), request types and
+their service levels, and team-level insights with server-rendered charts.
+
+Management sets the *what* (types, service levels, value estimates); the pool's routing
+policy is the pool's own (pwa/views/pool.py). Insights are team figures: never per person.
+"""
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from pwa.accounts import Account
+from pwa.gateway import Gateway, ServiceError
+from pwa.views import charts
+from pwa.views.common import AnyRequest, back_to, names, optional, page
+from pwa.views.offers import requests_by_id
+from pwa.views.pool import number, pool_of
+from services.platform.runtime import Runtime
+
+WEEKS = 8
+
+
+def lead_only(account: Account) -> None:
+    if not account.has("lead"):
+        raise PermissionDeniedException("for the pool's lead")
+
+
+class AssignForm(msgspec.Struct):
+    member_id: str = ""
+
+
+class TypeForm(msgspec.Struct):
+    name_nl: str = ""
+    name_en: str = ""
+    description_nl: str = ""
+    description_en: str = ""
+    skill: str = ""
+    min_level: str = "1"
+    language: str = "any"
+    pickup_minutes: str = ""
+    complete_minutes: str = ""
+    minutes_saved: str = "0"
+    work_minutes: str = "30"
+
+
+MINUTE_FIELDS = ("pickup_minutes", "complete_minutes", "minutes_saved", "work_minutes")
+
+
+def type_form(t: dict[str, Any]) -> TypeForm:
+    return TypeForm(name_nl=t["name"]["nl"], name_en=t["name"]["en"], description_nl=t["description"]["nl"],
+                    description_en=t["description"]["en"], skill=t["skill"], min_level=str(t["min_level"]),
+                    language=t["language"], **{f: str(t[f]) for f in MINUTE_FIELDS})  # fmt: skip
+
+
+def type_fields(form: TypeForm, extra_skills: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Intake's TypeFields from the form, and per-field problems (message keys)."""
+    fields: dict[str, Any] = {"extra_skills": extra_skills}
+    errors: dict[str, str] = {}
+    for name in MINUTE_FIELDS:
+        value = number(getattr(form, name))
+        low = 0 if name == "minutes_saved" else 1
+        if value is None or value != int(value) or not low <= value <= 100_000:
+            errors[name] = "range_minutes"
+        else:
+            fields[name] = int(value)
+    for lang in ("nl", "en"):
+        name, description = getattr(form, f"name_{lang}").strip(), getattr(form, f"description_{lang}").strip()
+        if not name:
+            errors["name"] = "name"
+        fields[f"name_{lang}"], fields[f"description_{lang}"] = name, description
+    if not form.skill.strip():
+        errors["skill"] = "skill"
+    fields["skill"] = form.skill.strip().lower()
+    level = number(form.min_level)
+    if level is None or level not in (1, 2, 3, 4, 5):
+        errors["min_level"] = "level"
+    else:
+        fields["min_level"] = int(level)
+    fields["language"] = form.language if form.language in ("any", "nl", "en") else "any"
+    return fields, errors
+
+
+def insight_charts(insights: dict[str, Any], fmt: dict[str, Any]) -> dict[str, charts.Chart]:
+    """The pool's weeks as charts; `fmt` holds the page's formatters (its language)."""
+    weeks = insights.get("weeks", [])
+    labels = [fmt["day"](w["starts_on"], "d MMM") for w in weeks]
+    totals = [w["total"] for w in weeks]
+
+    def whole(v: float) -> str:
+        return str(fmt["number"](v))
+
+    came_in = [t["requests_in"] for t in totals]
+    done = [t["requests_done"] for t in totals]
+    hours_saved = [round(t["minutes_saved"] / 60, 1) for t in totals]
+    on_time = [None if t["on_time_share"] is None else t["on_time_share"] * 100 for t in totals]
+    pickup = [t["median_pickup_minutes"] for t in totals]
+
+    def hours(v: float) -> str:
+        return str(fmt["number"](v, 1 if v % 1 else 0))
+
+    def share(v: float) -> str:
+        return f"{fmt['number'](v)}%"
+
+    return {
+        "volume": charts.bar_chart(labels, [came_in, done], whole),
+        "saved": charts.bar_chart(labels, [hours_saved], hours),
+        "on_time": charts.line_chart(labels, on_time, share, top=100.0),
+        "pickup": charts.bar_chart(labels, [pickup], whole),
+    }
+
+
+class LeadPages(Controller):
+    @get(["/lead", "/queue"])
+    async def home(self) -> Redirect:
+        return Redirect("/lead/queue")
+
+    @get("/lead/queue")
+    async def queue(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                    runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+        lead_only(account)
+        pool_id = pool_of(account)
+        waiting = await optional(gateway, "routing", f"/v1/pools/{pool_id}/lead-queue", account)
+        members = await optional(gateway, "routing", f"/v1/pools/{pool_id}/members", account) or []
+        details = await requests_by_id(gateway, account, [q["request_id"] for q in waiting or []])
+        people = await names(runtime, [d.get("requester_id") for d in details.values()])
+        return page(request, "lead_queue", account, fragment="lead_queue", waiting=waiting, details=details,
+                    members=members, people=people)  # fmt: skip
+
+    @post("/lead/queue/{request_id:str}/assign")
+    async def assign(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                     request_id: FromPath[str], data: URLEncodedBody[AssignForm]) -> Redirect:  # fmt: skip
+        lead_only(account)
+        try:
+            await gateway.call("routing", "POST", f"/v1/requests/{request_id}/assign", account.caller(),
+                               json={"member_id": data.member_id})  # fmt: skip
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise
+            return back_to("/lead/queue", "refused")
+        return back_to("/lead/queue", "assigned")
+
+    @get("/lead/insights")
+    async def insights(self, request: AnyRequest, account: NamedDependency[Account],
+                       gateway: NamedDependency[Gateway]) -> Template:  # fmt: skip
+        lead_only(account)
+        pool_id = pool_of(account)
+        found = await optional(gateway, "intake", f"/v1/pools/{pool_id}/insights", account, params={"weeks": WEEKS})
+        response = page(request, "insights", account, insights=found, charts={})
+        if found is not None:
+            response.context["charts"] = insight_charts(found, response.context)
+        return response
+
+    @get("/lead/types")
+    async def types(self, request: AnyRequest, account: NamedDependency[Account],
+                    gateway: NamedDependency[Gateway]) -> Template:  # fmt: skip
+        lead_only(account)
+        types = await gateway.call("intake", "GET", "/v1/request-types/", account.caller(),
+                                   params={"include_retired": "true"})  # fmt: skip
+        return page(request, "types", account, types=types)
+
+    @get("/lead/types/new")
+    async def new_type(self, request: AnyRequest, account: NamedDependency[Account]) -> Template:
+        lead_only(account)
+        return page(request, "type", account, rtype=None, form=TypeForm(), errors={}, history=[], people={})
+
+    @post("/lead/types/new")
+    async def create_type(self, request: AnyRequest, account: NamedDependency[Account],
+                          gateway: NamedDependency[Gateway], data: URLEncodedBody[TypeForm]) -> Template | Redirect:  # fmt: skip
+        lead_only(account)
+        fields, errors = type_fields(data, [])
+        if not errors:
+            try:
+                created = await gateway.call("intake", "POST", "/v1/request-types/", account.caller(),
+                                             json={**fields, "pool_id": pool_of(account)})  # fmt: skip
+            except ServiceError as exc:
+                if exc.status >= 500:
+                    raise
+                errors = {"form": "refused"}
+            else:
+                return back_to(f"/lead/types/{created['id']}", "type_saved")
+        return page(request, "type", account, status_code=422, rtype=None, form=data, errors=errors, history=[],
+                    people={})  # fmt: skip
+
+    @get("/lead/types/{type_id:str}")
+    async def edit_type(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                        runtime: NamedDependency[Runtime], type_id: FromPath[str]) -> Template:  # fmt: skip
+        lead_only(account)
+        found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
+        return await self._type_page(request, account, gateway, runtime, found, type_form(found), {}, 200)
+
+    async def _type_page(self, request: AnyRequest, account: Account, gateway: Gateway, runtime: Runtime,
+                         rtype: dict[str, Any], form: TypeForm, errors: dict[str, str], status: int) -> Template:  # fmt: skip
+        changes = await optional(gateway, "intake", f"/v1/request-types/{rtype['id']}/history", account) or []
+        people = await names(runtime, [c.get("actor_id") for c in changes])
+        return page(request, "type", account, status_code=status, rtype=rtype, form=form, errors=errors,
+                    history=list(reversed(changes)), people=people)  # fmt: skip
+
+    @post("/lead/types/{type_id:str}")
+    async def save_type(self, request: AnyRequest, account: NamedDependency[Account],
+                        gateway: NamedDependency[Gateway], runtime: NamedDependency[Runtime], type_id: FromPath[str],
+                        data: URLEncodedBody[TypeForm]) -> Template | Redirect:  # fmt: skip
+        lead_only(account)
+        found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
+        fields, errors = type_fields(data, list(found.get("extra_skills", [])))
+        if not errors:
+            try:
+                await gateway.call("intake", "PUT", f"/v1/request-types/{type_id}", account.caller(), json=fields)
+            except ServiceError as exc:
+                if exc.status >= 500:
+                    raise
+                errors = {"form": "refused"}
+            else:
+                return back_to("/lead/types", "type_saved")
+        return await self._type_page(request, account, gateway, runtime, found, data, errors, 422)
+
+    @post("/lead/types/{type_id:str}/retire")
+    async def retire_type(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                          type_id: FromPath[str]) -> Redirect:  # fmt: skip
+        lead_only(account)
+        found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
+        action = "reinstate" if found["retired"] else "retire"
+        await gateway.call("intake", "POST", f"/v1/request-types/{type_id}/{action}", account.caller())
+        return back_to(f"/lead/types/{type_id}", "type_saved")

@@ -1,0 +1,121 @@
+"""The member's home (`/offers`, where push notifications for offers lead): offers to accept
+or decline (with a reason), my work, my presence, and the pool's queue.
+
+Live: the offers-and-work part re-fetches itself on the `offer` and `request` SSE signals.
+"""
+
+import asyncio
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from pwa.accounts import Account
+from pwa.gateway import Gateway, ServiceError
+from pwa.i18n import translations
+from pwa.views.common import AnyRequest, back_to, language_of, names, optional, page
+from services.platform.runtime import Runtime
+
+PRESENCES = ("available", "away", "off_duty")
+WORKING = ("in_progress", "waiting_on_requester")
+QUEUE_SHOWN = 10
+
+
+class DeclineForm(msgspec.Struct):
+    reason: str = ""
+    detail: str = ""
+
+
+class PresenceForm(msgspec.Struct):
+    presence: str = ""
+
+
+async def requests_by_id(gateway: Gateway, account: Account, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Intake's view of each request (the pool may read its requests); missing ones are left out."""
+
+    async def one(request_id: str) -> dict[str, Any] | None:
+        try:
+            found: dict[str, Any] = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", account.caller())
+        except ServiceError:
+            return None
+        return found
+
+    found = await asyncio.gather(*(one(i) for i in dict.fromkeys(ids)))
+    return {str(r["id"]): r for r in found if r is not None}
+
+
+def decline_reason(form: DeclineForm, language: str) -> str:
+    """Routing keeps the reason as text for the pool, in the words of the member who declined."""
+    _ = translations(language).gettext
+    quick = {"busy": _("Too busy right now"), "skill": _("Not my skill"),
+             "other_better": _("A colleague knows this better")}  # fmt: skip
+    parts = [quick.get(form.reason, ""), form.detail.strip()]
+    return ": ".join(p for p in parts if p)[:500]
+
+
+class OfferPages(Controller):
+    @get("/offers")
+    async def home(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+    ) -> Template:
+        pool_id = account.pools[0] if account.pools else ""
+        offers, me, assigned, queue = await asyncio.gather(
+            optional(gateway, "routing", "/v1/members/me/offers", account),
+            optional(gateway, "routing", "/v1/members/me", account),
+            optional(gateway, "intake", "/v1/requests/assigned", account),
+            optional(gateway, "intake", f"/v1/pools/{pool_id}/queue", account),
+        )
+        open_offers = [o for o in offers or [] if o["status"] == "open"]
+        details = await requests_by_id(gateway, account, [o["request_id"] for o in open_offers])
+        # Offered requests name me as their member too: my work is what I have accepted.
+        work = [r for r in assigned or [] if r["status"] in WORKING]
+        shown = (queue or [])[:QUEUE_SHOWN]
+        rows = [*details.values(), *work, *shown]
+        ids = [r.get(k) for r in rows for k in ("requester_id", "on_behalf_of", "member_id", "buddy_id")]
+        ids += [o.get("buddy_id") for o in open_offers]
+        return page(request, "offers", account, fragment="offers_live", open_offers=open_offers, work=work,
+                    details=details, me=me, queue=queue, queue_shown=shown, people=await names(runtime, ids),
+                    me_id=account.id)  # fmt: skip
+
+    @post("/offers/{offer_id:uuid}/accept")
+    async def accept(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                     offer_id: FromPath[UUID]) -> Redirect:  # fmt: skip
+        try:
+            await gateway.call("routing", "POST", f"/v1/offers/{offer_id}/accept", account.caller())
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise
+            return back_to("/offers", "taken")
+        return back_to("/offers", "accepted")
+
+    @post("/offers/{offer_id:uuid}/decline")
+    async def decline(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                      offer_id: FromPath[UUID], data: URLEncodedBody[DeclineForm]) -> Redirect:  # fmt: skip
+        reason = decline_reason(data, language_of(request, account))
+        if not reason:
+            return back_to(f"/offers#offer-{offer_id}", "no_reason")
+        try:
+            await gateway.call("routing", "POST", f"/v1/offers/{offer_id}/decline", account.caller(),
+                               json={"reason": reason})  # fmt: skip
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise
+            return back_to("/offers", "taken")
+        return back_to("/offers", "declined")
+
+    @post("/offers/presence")
+    async def presence(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                       data: URLEncodedBody[PresenceForm]) -> Redirect:  # fmt: skip
+        if data.presence not in PRESENCES:
+            return back_to("/offers", "refused")
+        await gateway.call("routing", "PUT", "/v1/members/me/presence", account.caller(),
+                           json={"presence": data.presence})  # fmt: skip
+        return back_to("/offers", "presence")

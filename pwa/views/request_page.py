@@ -1,0 +1,167 @@
+"""One request's page, for its requester and for the pool: status, who is on it, queue
+position, timeline and conversation (live), and what this person can do next — cancel,
+answer, rate and thank (requester); ask a question, resume, complete (the member on it).
+
+Live: the page's live part re-fetches itself on the `request-<id>` SSE signal with the
+version it shows (`?v=`); an unchanged request answers 204 (htmx swaps nothing), a changed
+one comes back with an `HX-Trigger` that app.js announces in #live-status.
+"""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from pwa.accounts import Account
+from pwa.gateway import Gateway, ServiceError
+from pwa.i18n import status_text, translations
+from pwa.views.common import AnyRequest, announce, back_to, language_of, names, optional, page, wants_fragment
+from services.platform.runtime import Runtime
+
+ACTIVE = ("submitted", "offered", "in_progress", "waiting_on_requester")
+
+
+class CommentForm(msgspec.Struct):
+    body: str = ""
+    question: str = ""
+
+
+class CancelForm(msgspec.Struct):
+    reason: str = ""
+
+
+class RatingForm(msgspec.Struct):
+    rating: str = ""
+    comment: str = ""
+
+
+class StepForm(msgspec.Struct):
+    status: str = ""
+
+
+def roles_on(item: dict[str, Any], account: Account) -> dict[str, bool]:
+    """What this person is to the request; the page offers only what they may do."""
+    requester = account.id in (item["requester_id"], item.get("on_behalf_of"))
+    member = account.id == item.get("member_id")
+    return {"is_requester": requester, "is_member": member,
+            "in_pool": item["pool_id"] in account.pools and (account.has("secretary") or account.has("lead"))}  # fmt: skip
+
+
+async def write(gateway: Gateway, account: Account, path: str, body: Any, method: str = "POST") -> str:
+    """A change through intake; '' when done, else the notice key for why not."""
+    try:
+        await gateway.call("intake", method, path, account.caller(), json=body)
+    except ServiceError as exc:
+        if exc.status in (404, 405):
+            return "unavailable"
+        if exc.status in (403, 409, 422):
+            return "refused"
+        raise
+    return ""
+
+
+async def thanks_prompt(gateway: Gateway, account: Account, request_id: str) -> dict[str, Any] | None:
+    prompts = await optional(gateway, "recognition", "/v1/prompts/", account) or []
+    return next((p for p in prompts if str(p.get("request_id")) == request_id), None)
+
+
+class RequestPage(Controller):
+    path = "/requests/{request_id:uuid}"
+
+    @get("/")
+    async def one(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+        request_id: FromPath[UUID],
+        v: Annotated[int | None, QueryParameter(ge=0)] = None,
+    ) -> Template | Response[None]:
+        base = f"/v1/requests/{request_id}"
+        item = await gateway.call("intake", "GET", base, account.caller())
+        if v is not None and v == item["version"] and wants_fragment(request):
+            return Response(None, status_code=204)  # nothing changed: htmx keeps what it shows
+        timeline = await optional(gateway, "intake", f"{base}/timeline", account) or []
+        comments = await optional(gateway, "intake", f"{base}/comments", account)
+        roles = roles_on(item, account)
+        prompt = None
+        if roles["is_requester"] and item["status"] == "done":
+            prompt = await thanks_prompt(gateway, account, str(request_id))
+        ids = [item.get(k) for k in ("requester_id", "on_behalf_of", "member_id", "buddy_id")]
+        ids += [e.get("actor_id") for e in timeline] + [c.get("author_id") for c in comments or []]
+        ids += item.get("helper_ids") or []
+        response = page(request, "request", account, fragment="request_live", item=item, r=item, timeline=timeline,
+                        comments=comments, prompt=prompt, people=await names(runtime, ids), **roles)  # fmt: skip
+        if v is not None and wants_fragment(request):
+            lang = language_of(request, account)
+            announce(response, f"{item['type_name'][lang]}: {status_text(lang, item['status'], roles['is_requester'])}")
+        return response
+
+    @post("/comments")
+    async def comment(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                      request_id: FromPath[UUID], data: URLEncodedBody[CommentForm]) -> Redirect:  # fmt: skip
+        here = f"/requests/{request_id}"
+        if not data.body.strip():
+            return back_to(here + "#conversation", "empty")
+        question = data.question == "1"
+        failed = await write(gateway, account, f"/v1/requests/{request_id}/comments",
+                             {"body": data.body.strip(), "question": question})  # fmt: skip
+        return back_to(here, failed or ("asked" if question else "commented"))
+
+    @post("/status")
+    async def step(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                   request_id: FromPath[UUID], data: URLEncodedBody[StepForm]) -> Redirect:  # fmt: skip
+        """The member on the request moves it on: resume, or mark it done."""
+        if data.status not in ("in_progress", "done"):
+            return back_to(f"/requests/{request_id}", "refused")
+        failed = await write(gateway, account, f"/v1/requests/{request_id}/status", {"status": data.status})
+        if failed:
+            return back_to(f"/requests/{request_id}", failed)
+        return back_to("/offers", "completed") if data.status == "done" else back_to(f"/requests/{request_id}")
+
+    @post("/cancel")
+    async def cancel(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                     request_id: FromPath[UUID], data: URLEncodedBody[CancelForm]) -> Redirect:  # fmt: skip
+        failed = await write(gateway, account, f"/v1/requests/{request_id}/cancel", {"reason": data.reason.strip()})
+        return back_to(f"/requests/{request_id}", failed or "cancelled")
+
+    @post("/rating")
+    async def rate(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                   request_id: FromPath[UUID], data: URLEncodedBody[RatingForm]) -> Redirect:  # fmt: skip
+        if data.rating not in ("1", "2", "3", "4", "5"):
+            return back_to(f"/requests/{request_id}#rate", "no_rating")
+        failed = await write(gateway, account, f"/v1/requests/{request_id}/rating",
+                             {"rating": int(data.rating), "comment": data.comment.strip()})  # fmt: skip
+        return back_to(f"/requests/{request_id}", failed or "rated")
+
+    @post("/thanks")
+    async def thank(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                    request_id: FromPath[UUID]) -> Redirect:  # fmt: skip
+        """The one-tap thanks after completion: through recognition's prompt when there is one,
+        else as plain kudos to the people who did the work."""
+        lang = language_of(request, account)
+        here = f"/requests/{request_id}"
+        prompt = await thanks_prompt(gateway, account, str(request_id))
+        try:
+            if prompt is not None:
+                await gateway.call("recognition", "POST", f"/v1/prompts/{prompt['id']}/kudos", account.caller(),
+                                   json={"language": lang})  # fmt: skip
+            else:
+                item = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", account.caller())
+                people = [i for i in [item.get("member_id"), *(item.get("helper_ids") or [])] if i and i != account.id]
+                if not people:
+                    return back_to(here, "refused")
+                message = translations(lang).gettext("Thank you for your help!")
+                await gateway.call("recognition", "POST", "/v1/kudos", account.caller(),
+                                   json={"message": message, "recipient_ids": list(dict.fromkeys(people)),
+                                         "request_id": str(request_id)})  # fmt: skip
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise
+            return back_to(here, "refused")
+        return back_to(here, "thanked")

@@ -1,0 +1,96 @@
+"""The app shell: start page by role, service worker, manifest, offline page, the first-run
+steps (install, notifications) and the language switch.
+
+The worker and the manifest are served from the root so the worker's scope is the whole
+app; /offline holds nothing personal because the worker caches it.
+"""
+
+from pathlib import Path
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, URLEncodedBody
+from litestar.response import File, Redirect, Template
+
+from pwa import accounts, i18n, web
+from pwa.accounts import Account
+from pwa.views.common import LANG_COOKIE, AnyRequest, back_to, page, safe_path
+from services.platform.runtime import Runtime
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+WELCOMED_COOKIE = "secpool_welcomed"
+YEAR = 365 * 86400
+
+
+def home_of(account: Account) -> str:
+    """Members start at their offers (push notifications link there), everyone else at their requests."""
+    return "/offers" if account.has("secretary") else "/requests"
+
+
+def plain_cookie(request: AnyRequest, key: str, value: str) -> Cookie:
+    runtime: Runtime = request.app.state.runtime
+    return Cookie(key=key, value=value, path="/", max_age=YEAR, samesite="lax", httponly=True,
+                  secure=runtime.settings.cookie_secure)  # fmt: skip
+
+
+class LanguageChoice(msgspec.Struct):
+    lang: str = ""
+    next: str = "/"
+
+
+class Welcome(msgspec.Struct):
+    next: str = "/"
+
+
+class ShellController(Controller):
+    @get("/")
+    async def home(self, account: NamedDependency[Account]) -> Redirect:
+        return Redirect(home_of(account))
+
+    @get("/sw.js", include_in_schema=False)
+    async def service_worker(self) -> File:
+        # no-cache: the browser checks for a new worker on every visit.
+        return File(STATIC / "sw.js", media_type="text/javascript", content_disposition_type="inline",
+                    headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})  # fmt: skip
+
+    @get("/manifest.webmanifest", include_in_schema=False)
+    async def manifest(self) -> File:
+        return File(STATIC / "manifest.webmanifest", media_type="application/manifest+json",
+                    content_disposition_type="inline", headers={"Cache-Control": "no-cache"})  # fmt: skip
+
+    @get("/offline", include_in_schema=False)
+    async def offline(self, request: AnyRequest) -> Template:
+        return page(request, "offline", None)
+
+    @get("/welcome")
+    async def welcome(
+        self, request: AnyRequest, account: NamedDependency[Account], next: FromQuery[str] = ""
+    ) -> Template:
+        return page(request, "welcome", account, next=safe_path(next, home_of(account)))
+
+    @post("/welcome")
+    async def welcomed(self, request: AnyRequest, account: NamedDependency[Account],
+                       data: URLEncodedBody[Welcome]) -> Redirect:  # fmt: skip
+        # Installing and notifications belong to a device, so "seen the steps" is a cookie.
+        response = Redirect(safe_path(data.next, home_of(account)), status_code=303)
+        response.cookies.append(plain_cookie(request, WELCOMED_COOKIE, "1"))
+        return response
+
+    @post("/language")
+    async def choose_language(
+        self, request: AnyRequest, runtime: NamedDependency[Runtime], data: URLEncodedBody[LanguageChoice]
+    ) -> Redirect:
+        lang = data.lang if data.lang in i18n.LANGUAGES else i18n.DEFAULT
+        account = await web.current_account(request)
+        if account is not None:
+            async with runtime.pool.acquire() as conn:
+                await accounts.set_language(conn, account.id, lang)
+        response = back_to(safe_path(data.next))
+        response.cookies.append(plain_cookie(request, LANG_COOKIE, lang))
+        return response
+
+
+def needs_welcome(request: AnyRequest) -> bool:
+    return request.cookies.get(WELCOMED_COOKIE) != "1"

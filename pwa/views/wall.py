@@ -1,0 +1,139 @@
+"""The wall (`/wall`): the kudos feed with reactions, sending kudos (pick people with
+search), my thanks (kudos I received) and the pool's digest.
+
+Kudos text comes back exactly as typed; templates escape it (autoescape), never `| safe`.
+Live: the feed's first page re-fetches itself on the `kudos` SSE signal.
+"""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect, Template
+
+from pwa import accounts
+from pwa.accounts import Account
+from pwa.gateway import Gateway, ServiceError
+from pwa.views.common import AnyRequest, back_to, form_data, names, optional, page, wants_fragment
+from pwa.views.pool import pool_of
+from services.platform.runtime import Runtime
+
+REACTIONS = ("👏", "❤️", "🎉", "🙏")
+MESSAGE_MAX = 500
+
+
+def kudos_people(items: list[dict[str, Any]]) -> list[str | None]:
+    return [i for k in items for i in (k.get("giver_id"), *k.get("recipient_ids", []))]
+
+
+class WallPages(Controller):
+    path = "/wall"
+
+    @get("/")
+    async def feed(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+        before: Annotated[UUID | None, QueryParameter()] = None,
+    ) -> Template:
+        params = {"limit": 20, **({"before": str(before)} if before else {})}
+        found = await optional(gateway, "recognition", "/v1/wall", account, params=params)
+        items = (found or {}).get("items", [])
+        values = await optional(gateway, "recognition", "/v1/values/", account) or []
+        return page(request, "wall", account, fragment="wall_feed", wall=found, items=items, older=before is not None,
+                    people=await names(runtime, kudos_people(items)), values={v["id"]: v for v in values})  # fmt: skip
+
+    @post("/{kudos_id:uuid}/reaction")
+    async def react(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                    runtime: NamedDependency[Runtime], kudos_id: FromPath[UUID]) -> Template | Redirect:  # fmt: skip
+        """Tapping my current reaction takes it back; another one replaces it."""
+        emoji = (await form_data(request)).get("emoji", "")
+        path = f"/v1/kudos/{kudos_id}/reaction"
+        current = await gateway.call("recognition", "GET", f"/v1/kudos/{kudos_id}", account.caller())
+        if emoji not in REACTIONS:
+            return back_to(f"/wall#kudos-{kudos_id}", "refused")
+        if current.get("my_reaction") == emoji:
+            kudos = await gateway.call("recognition", "DELETE", path, account.caller())
+        else:
+            kudos = await gateway.call("recognition", "PUT", path, account.caller(), json={"emoji": emoji})
+        if wants_fragment(request):
+            values = await optional(gateway, "recognition", "/v1/values/", account) or []
+            return page(request, "wall", account, fragment="kudos", k=kudos, people=await names(runtime, kudos_people([kudos])),
+                        values={v["id"]: v for v in values})  # fmt: skip
+        return Redirect(f"/wall#kudos-{kudos_id}", status_code=303)
+
+    @post("/{kudos_id:uuid}/report")
+    async def report(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                     kudos_id: FromPath[UUID]) -> Redirect:  # fmt: skip
+        reason = str((await form_data(request)).get("reason", "")).strip()[:500]
+        await gateway.call("recognition", "POST", f"/v1/kudos/{kudos_id}/reports", account.caller(),
+                           json={"reason": reason})  # fmt: skip
+        return back_to("/wall", "reported")
+
+    @get("/new")
+    async def new(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                  runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+        return await self._form(request, account, gateway, runtime, {"recipients": [], "message": ""}, {}, 200)
+
+    async def _form(self, request: AnyRequest, account: Account, gateway: Gateway, runtime: Runtime,
+                    form: dict[str, Any], errors: dict[str, str], status: int) -> Template:  # fmt: skip
+        async with runtime.pool.acquire() as conn:
+            everyone = [a for a in await accounts.directory(conn) if a.id != account.id]
+        values = [v for v in await optional(gateway, "recognition", "/v1/values/", account) or [] if not v["retired"]]
+        return page(request, "send_kudos", account, status_code=status, colleagues=everyone, values=values, form=form,
+                    errors=errors, pool_id=pool_of(account), message_max=MESSAGE_MAX)  # fmt: skip
+
+    @post("/kudos")
+    async def send(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                   runtime: NamedDependency[Runtime]) -> Template | Redirect:  # fmt: skip
+        raw = await form_data(request)
+        recipients = [r for r in raw.getall("recipients", []) if r and r != account.id]
+        message = str(raw.get("message", "")).strip()
+        whole_pool = raw.get("whole_pool") == "1"
+        form = {"recipients": recipients, "message": message, "value_id": raw.get("value_id", ""),
+                "whole_pool": whole_pool}  # fmt: skip
+        errors = {}
+        if not recipients and not whole_pool:
+            errors["recipients"] = "people"
+        if not message:
+            errors["message"] = "message"
+        elif len(message) > MESSAGE_MAX:
+            errors["message"] = "too_long"
+        if errors:
+            return await self._form(request, account, gateway, runtime, form, errors, 422)
+        body: dict[str, Any] = {"message": message, "recipient_ids": recipients}
+        if whole_pool and pool_of(account):
+            body["pool_id"] = pool_of(account)
+        if form["value_id"]:
+            body["value_id"] = form["value_id"]
+        try:
+            await gateway.call("recognition", "POST", "/v1/kudos", account.caller(), json=body)
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise
+            key = "limit" if exc.status == 429 else "refused"
+            return await self._form(request, account, gateway, runtime, form, {"form": key}, 422)
+        return back_to("/wall", "kudos")
+
+    @get("/mine")
+    async def mine(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                   runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+        found = await optional(gateway, "recognition", "/v1/me/kudos", account, params={"limit": 50})
+        items = (found or {}).get("items", [])
+        values = await optional(gateway, "recognition", "/v1/values/", account) or []
+        return page(request, "my_thanks", account, wall=found, items=items, people=await names(runtime, kudos_people(items)),
+                    values={v["id"]: v for v in values})  # fmt: skip
+
+    @get("/digest")
+    async def digest(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                     runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+        pool_id = pool_of(account)
+        digests = await optional(gateway, "recognition", f"/v1/pools/{pool_id}/digests", account, params={"limit": 4})
+        highlights = [k for d in digests or [] for k in d.get("highlights", [])]
+        values = await optional(gateway, "recognition", "/v1/values/", account) or []
+        return page(request, "digest", account, digests=digests, people=await names(runtime, kudos_people(highlights)),
+                    values={v["id"]: v for v in values})  # fmt: skip
