@@ -1,6 +1,8 @@
 """Events published by intake: a request's life from submission to completion.
 
-Request text never travels in events; consumers that need it ask intake's API.
+Request text (descriptions, comments, questions) never travels in events; consumers that
+need it ask intake's API. `version` is the request's own counter: it increases with every
+change (status, comment, rating, service-level warning), so a consumer can drop stale events.
 """
 
 from datetime import datetime
@@ -10,6 +12,7 @@ from services.contracts.base import Event
 
 Urgency = Literal["low", "normal", "high"]
 Status = Literal["submitted", "offered", "in_progress", "waiting_on_requester", "done", "cancelled"]
+SlaLevel = Literal["pickup", "completion"]
 
 
 class RequestSubmitted(Event, tag="secpool.intake.request.submitted", frozen=True, kw_only=True):
@@ -29,6 +32,9 @@ class RequestSubmitted(Event, tag="secpool.intake.request.submitted", frozen=Tru
 
 
 class RequestStatusChanged(Event, tag="secpool.intake.request.status_changed", frozen=True, kw_only=True):
+    """Every status change (also the ones routing caused), for live pages: the pwa refreshes
+    the request and, when `pool_id`'s queue moved, the queue positions it shows."""
+
     request_id: str
     version: int
     pool_id: str
@@ -37,9 +43,14 @@ class RequestStatusChanged(Event, tag="secpool.intake.request.status_changed", f
     previous: Status
     member_id: str | None = None
     actor_id: str | None = None
+    on_behalf_of: str | None = None
+    buddy_id: str | None = None
 
 
 class RequestCompleted(Event, tag="secpool.intake.request.completed", frozen=True, kw_only=True):
+    """The work is done. `helper_ids` = everyone else who worked on it: the buddy and every
+    member who handed it over before `member_id` finished it."""
+
     request_id: str
     version: int
     pool_id: str
@@ -49,6 +60,8 @@ class RequestCompleted(Event, tag="secpool.intake.request.completed", frozen=Tru
     type_id: str = ""
     skill: str = ""
     minutes_saved: int = 0
+    on_behalf_of: str | None = None
+    on_time: bool = True
 
 
 class RequestCancelled(Event, tag="secpool.intake.request.cancelled", frozen=True, kw_only=True):
@@ -58,14 +71,68 @@ class RequestCancelled(Event, tag="secpool.intake.request.cancelled", frozen=Tru
     requester_id: str
     actor_id: str | None = None
     reason: str = ""
+    previous: Status | None = None
+    member_id: str | None = None
 
 
 class SlaAtRisk(Event, tag="secpool.intake.request.sla_at_risk", frozen=True, kw_only=True):
+    """A service level is close to being missed (emitted once per request and level)."""
+
     request_id: str
     version: int
     pool_id: str
-    level: Literal["pickup", "completion"]
+    level: SlaLevel
     due_at: datetime
+    status: Status | None = None
+    member_id: str | None = None
+    urgency: Urgency = "normal"
 
 
-IntakeEvent = RequestSubmitted | RequestStatusChanged | RequestCompleted | RequestCancelled | SlaAtRisk
+class SlaBreached(Event, tag="secpool.intake.request.sla_breached", frozen=True, kw_only=True):
+    """A service level was missed (emitted once per request and level; also recorded)."""
+
+    request_id: str
+    version: int
+    pool_id: str
+    level: SlaLevel
+    due_at: datetime
+    status: Status | None = None
+    member_id: str | None = None
+
+
+class RequestCommented(Event, tag="secpool.intake.request.commented", frozen=True, kw_only=True):
+    """Someone wrote on the request's conversation (`kind` says whether it was a question from
+    the member or the requester's answer). The text stays in intake."""
+
+    request_id: str
+    version: int
+    pool_id: str
+    requester_id: str
+    comment_id: int
+    author_id: str
+    kind: Literal["comment", "question", "answer"] = "comment"
+    member_id: str | None = None
+    on_behalf_of: str | None = None
+
+
+class RequestRated(Event, tag="secpool.intake.request.rated", frozen=True, kw_only=True):
+    """The requester rated the done request (once). Deliberately without the member: ratings
+    are only ever shown to the team as averages, or to the member who did the work."""
+
+    request_id: str
+    version: int
+    pool_id: str
+    requester_id: str
+    rating: int
+
+
+IntakeEvent = (
+    RequestSubmitted
+    | RequestStatusChanged
+    | RequestCompleted
+    | RequestCancelled
+    | SlaAtRisk
+    | SlaBreached
+    | RequestCommented
+    | RequestRated
+)

@@ -1,95 +1,163 @@
-"""Intake's HTTP API (v1): submit and read requests, list request types."""
+"""Intake's HTTP API (v1) for requests: submit, read (mine, assigned to me, one), its
+timeline and conversation, and the steps people take: status, cancel, rate."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, FromQuery, JSONBody
 
-from services.intake import lifecycle, store
+from services.intake import access, changes, conversation, insights, lifecycle, store
+from services.intake.api_docs import LIMIT, errors
 from services.intake.views import (
+    Cancellation,
+    CommentView,
+    NewComment,
+    NewRating,
     NewRequest,
+    RatingView,
     RequestView,
+    StatusChange,
     TimelineEntry,
-    TypeView,
+    comment_view,
     request_view,
-    type_view,
+    timeline_entry,
 )
-from services.platform.errors import Forbidden, NotFound
+from services.platform.db import Conn
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 
 CallerRequest = Request[Caller, str, Any]
+OPEN = ["submitted", "offered", "in_progress", "waiting_on_requester"]
+ALL = [*OPEN, "done", "cancelled"]
+
+
+async def _view(conn: Conn, request_id: UUID, caller: Caller) -> RequestView:
+    row = access.visible(await store.get_request(conn, request_id), caller)
+    spots = await insights.queue_spots(conn, insights.waiting_pools([row]), changes.now())
+    return request_view(row, caller, spots.get(row["id"]))
 
 
 class RequestsController(Controller):
     path = "/v1/requests"
     tags = ["requests"]  # noqa: RUF012
 
-    @post("/", status_code=201, summary="Submit a request (idempotent per idempotency_key)")
+    @post("/", status_code=201, summary="Submit a request (201; the same idempotency_key again: 200, the first one)",
+          responses={200: ResponseSpec(RequestView, description="This idempotency_key was used: the first request")},
+          **errors(422))  # fmt: skip
     async def submit(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[NewRequest]
     ) -> Response[RequestView]:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            row, created = await lifecycle.submit(conn, request.user, data)
-        return Response(request_view(row), status_code=201 if created else 200)
+        async with runtime.pool.acquire() as conn:
+            async with conn.transaction():
+                row, created = await lifecycle.submit(conn, request.user, data)
+            view = await _view(conn, row["id"], request.user)
+        return Response(view, status_code=201 if created else 200)
 
-    @get("/", summary="My requests: submitted by me or on my behalf, newest first")
+    @get("/", summary="My requests: submitted by me or on my behalf, newest first; waiting ones with their queue spot",
+         **errors())  # fmt: skip
     async def mine(
-        self,
-        request: CallerRequest,
-        runtime: NamedDependency[Runtime],
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], limit: Annotated[int, LIMIT] = 50
     ) -> list[RequestView]:
         async with runtime.pool.acquire() as conn:
             rows = await store.requests_of(conn, request.user.account_id, limit)
-        return [request_view(r) for r in rows]
+            spots = await insights.queue_spots(conn, insights.waiting_pools(rows), changes.now())
+        return [request_view(r, request.user, spots.get(r["id"])) for r in rows]
 
-    @get("/{request_id:uuid}", summary="One request")
+    @get("/assigned", summary="Requests I work on (member, buddy or helper), newest first", **errors())
+    async def assigned(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        which: FromQuery[Literal["open", "closed", "all"]] = "open",
+        limit: Annotated[int, LIMIT] = 50,
+    ) -> list[RequestView]:
+        statuses = {"open": OPEN, "closed": ["done", "cancelled"], "all": ALL}[which]
+        async with runtime.pool.acquire() as conn:
+            rows = await store.requests_worked_by(conn, request.user.account_id, statuses, limit)
+        return [request_view(r, request.user) for r in rows]
+
+    @get("/{request_id:uuid}", summary="One request (its requester, the people on it, its pool's members and leads)",
+         **errors(403, 404))  # fmt: skip
     async def one(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[UUID]
     ) -> RequestView:
         async with runtime.pool.acquire() as conn:
-            row = await store.get_request(conn, request_id)
-        return request_view(_visible(row, request.user))
+            return await _view(conn, request_id, request.user)
 
-    @get("/{request_id:uuid}/timeline", summary="What happened to a request, oldest first")
+    @get("/{request_id:uuid}/timeline", summary="What happened to a request, oldest first", **errors(403, 404))
     async def timeline(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[UUID]
     ) -> list[TimelineEntry]:
         async with runtime.pool.acquire() as conn:
-            _visible(await store.get_request(conn, request_id), request.user)
+            row = access.visible(await store.get_request(conn, request_id), request.user)
             rows = await store.timeline_of(conn, request_id)
-        return [
-            TimelineEntry(
-                at=r["at"],
-                actor_id=r["actor_id"],
-                kind=r["kind"],
-                status=r["status"],
-                detail=r["detail"],
-            )
-            for r in rows
-        ]
+        people = access.sees_people(request.user, row)
+        return [timeline_entry(t, people=people) for t in rows]
 
-
-def _visible(row: Any, caller: Caller) -> Any:
-    """A request is visible to its requester, the person it is for, and its pool's members."""
-    if row is None:
-        raise NotFound("no such request")
-    if caller.account_id in (row["requester_id"], row["on_behalf_of"]) or caller.in_pool(row["pool_id"]):
-        return row
-    raise Forbidden("this request belongs to someone else")
-
-
-class TypesController(Controller):
-    path = "/v1/request-types"
-    tags = ["request types"]  # noqa: RUF012
-
-    @get("/", summary="Request types that can be requested now")
-    async def list_types(
-        self, runtime: NamedDependency[Runtime], include_retired: FromQuery[bool] = False
-    ) -> list[TypeView]:
+    @post("/{request_id:uuid}/status", status_code=200, summary="The member on it: ask a question "
+          "(waiting_on_requester, note = the question), resume (in_progress) or complete (done)",
+          **errors(403, 404, 409, 422))  # fmt: skip
+    async def status(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        request_id: FromPath[UUID],
+        data: JSONBody[StatusChange],
+    ) -> RequestView:
         async with runtime.pool.acquire() as conn:
-            rows = await store.list_types(conn, None, include_retired=include_retired)
-        return [type_view(t) for t in rows]
+            async with conn.transaction():
+                await lifecycle.move(conn, request.user, request_id, data)
+            return await _view(conn, request_id, request.user)
+
+    @post("/{request_id:uuid}/cancel", status_code=200,
+          summary="Cancel: the requester before work starts, the pool's lead at any time", **errors(403, 404, 409))  # fmt: skip
+    async def cancel(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        request_id: FromPath[UUID],
+        data: JSONBody[Cancellation],
+    ) -> RequestView:
+        async with runtime.pool.acquire() as conn:
+            async with conn.transaction():
+                await lifecycle.cancel(conn, request.user, request_id, data)
+            return await _view(conn, request_id, request.user)
+
+    @post("/{request_id:uuid}/rating", status_code=201, summary="The requester rates a done request 1–5, once",
+          **errors(403, 404, 409))  # fmt: skip
+    async def rate(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        request_id: FromPath[UUID],
+        data: JSONBody[NewRating],
+    ) -> RatingView:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            version = await lifecycle.rate(conn, request.user, request_id, data)
+        return RatingView(request_id=request_id, rating=data.rating, comment=data.comment.strip(), version=version)
+
+    @get("/{request_id:uuid}/comments", summary="The request's conversation, oldest first", **errors(403, 404))
+    async def comments(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[UUID]
+    ) -> list[CommentView]:
+        async with runtime.pool.acquire() as conn:
+            row, rows = await conversation.comments(conn, request.user, request_id)
+        people = access.sees_people(request.user, row)
+        return [comment_view(c, people=people) for c in rows]
+
+    @post("/{request_id:uuid}/comments", status_code=201, summary="Write on the request. The member may ask a "
+          "question (question: true → waiting on requester); the requester's reply then resumes the work",
+          **errors(403, 404, 409))  # fmt: skip
+    async def comment(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        request_id: FromPath[UUID],
+        data: JSONBody[NewComment],
+    ) -> CommentView:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            row = await conversation.comment(conn, request.user, request_id, data)
+        return comment_view(row, people=True)

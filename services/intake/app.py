@@ -1,13 +1,20 @@
-"""Intake's composition root: `create_app` builds settings, routes and consumers.
-
-Run: `uvicorn --factory services.intake.app:create_app`.
+"""Intake's composition root: `create_app` builds settings, routes, consumers and the
+service-level watch. Run: `uvicorn --factory services.intake.app:create_app`.
 """
 
-from litestar import Litestar
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.di import Provide
 
 from services.demo import organisation
-from services.intake import api, handlers, store
-from services.platform.runtime import Runtime, service_app
+from services.intake import api, api_catalogue, api_pools, handlers, sla, store_catalogue
+from services.intake.api_docs import close_bodies
+from services.intake.config import IntakeConfig
+from services.intake.domain import TransitionRefused
+from services.intake.views import REQUEST_BODIES
+from services.intake.views_catalogue import TYPE_BODIES
+from services.platform.runtime import BackgroundTask, Runtime, service_app
 from services.platform.settings import Settings
 
 
@@ -16,19 +23,41 @@ async def load_demo(rt: Runtime) -> None:
     if not rt.settings.demo:
         return
     async with rt.pool.acquire() as conn, conn.transaction():
-        if await store.count_types(conn) == 0:
+        if await store_catalogue.count_types(conn) == 0:
             for t in organisation().request_types:
-                await store.upsert_type(conn, t)
+                await store_catalogue.upsert_type(conn, t)
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def refused(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """An illegal lifecycle step: 409 with the domain's reason."""
+    return Response({"status_code": 409, "detail": str(exc)}, status_code=409)
+
+
+def sla_watch(config: IntakeConfig) -> BackgroundTask:
+    async def watch_service_levels(rt: Runtime) -> None:
+        await sla.watch(rt.pool, every_seconds=config.sla_check_seconds, warning_share=config.sla_warning_share)
+
+    return watch_service_levels
+
+
+def create_app(settings: Settings | None = None, config: IntakeConfig | None = None) -> Litestar:
     settings = settings or Settings.from_env("intake")
-    return service_app(
+    config = config or IntakeConfig.from_env()
+    app = service_app(
         settings=settings,
         schema="intake",
         package="services.intake",
         title="secpool intake",
-        route_handlers=[api.RequestsController, api.TypesController],
+        route_handlers=[
+            api.RequestsController,
+            api_pools.PoolsController,
+            api_catalogue.TypesController,
+        ],
         consumers=handlers.consumers,
         on_start=load_demo,
+        background=[sla_watch(config)],
+        dependencies={"config": Provide(lambda: config, sync_to_thread=False)},
+        exception_handlers={TransitionRefused: refused},
     )
+    close_bodies(app, [*REQUEST_BODIES, *TYPE_BODIES])
+    return app

@@ -3,7 +3,7 @@
 from typing import Any
 
 from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RoutingEvent
-from services.intake import lifecycle
+from services.intake import routed
 from services.platform.db import Conn
 from services.platform.inbox import Consumer
 from services.platform.runtime import Runtime
@@ -18,11 +18,11 @@ ROUTING_SUBJECTS = [
 async def on_routing_event(conn: Conn, event: RoutingEvent) -> None:
     match event:
         case RequestOffered():
-            await lifecycle.record_offer(conn, event)
+            await routed.record_offer(conn, event)
         case OfferDeclined():
-            await lifecycle.record_decline(conn, event)
+            await routed.record_decline(conn, event)
         case OfferAccepted():
-            await lifecycle.record_acceptance(conn, event)
+            await routed.record_acceptance(conn, event)
         case _:
             pass  # not intake's concern (e.g. RequestQueued)
 

@@ -1,24 +1,19 @@
-"""Intake's service layer: each function is one change to a request, done in the caller's
-transaction — state, timeline entry and event (outbox) together, or nothing.
+"""Intake's service layer for people's steps on a request: submit, move on (the member),
+cancel, rate. Each runs in the caller's transaction (see changes.py).
 """
 
-from datetime import UTC, datetime
+from datetime import timedelta
 from uuid import UUID, uuid4
 
 import asyncpg
 
-from services.contracts.intake import RequestStatusChanged, RequestSubmitted
-from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered
-from services.intake import domain, store
-from services.intake.views import NewRequest
+from services.contracts.intake import RequestCancelled, RequestCompleted, RequestRated, RequestSubmitted
+from services.intake import access, changes, conversation, domain, store, store_catalogue
+from services.intake.views import Cancellation, NewRating, NewRequest, StatusChange
 from services.platform import outbox
 from services.platform.db import Conn
-from services.platform.errors import Invalid, NotFound
+from services.platform.errors import Invalid
 from services.platform.tokens import Caller
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[asyncpg.Record, bool]:
@@ -27,12 +22,17 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[asyncpg.
     existing = await store.request_by_key(conn, caller.account_id, body.idempotency_key)
     if existing is not None:
         return existing, False
-    rtype = await store.get_type(conn, body.type_id)
+    rtype = await store_catalogue.get_type(conn, body.type_id)
     if rtype is None or rtype["retired_at"] is not None:
         raise Invalid(f"type_id: there is no request type '{body.type_id}' that can be requested")
+    if not caller.in_pool(rtype["pool_id"]):
+        raise Invalid(f"type_id: '{body.type_id}' belongs to a pool that does not serve you")
     if body.on_behalf_of == caller.account_id:
         raise Invalid("on_behalf_of: leave this empty when the request is for yourself")
-    submitted_at = now()
+    submitted_at = changes.now()
+    # A day of slack: the requester's "today" may still be yesterday in UTC.
+    if body.wished_for is not None and body.wished_for < (submitted_at - timedelta(days=1)).date():
+        raise Invalid("wished_for: the wished-for date is in the past")
     level = domain.ServiceLevel(rtype["pickup_minutes"], rtype["complete_minutes"])
     pickup_due, done_due = domain.due_times(submitted_at, level, body.urgency)
     language = body.language if rtype["language"] == "any" else rtype["language"]
@@ -40,122 +40,115 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[asyncpg.
     created = await store.insert_request(
         conn,
         {
-            "id": request_id,
-            "pool_id": rtype["pool_id"],
-            "requester_id": caller.account_id,
-            "on_behalf_of": body.on_behalf_of,
-            "type_id": rtype["id"],
-            "idempotency_key": body.idempotency_key,
-            "description": body.description,
-            "urgency": body.urgency,
-            "wished_for": body.wished_for,
-            "language": language,
-            "submitted_at": submitted_at,
-            "pickup_due_at": pickup_due,
+            "id": request_id, "pool_id": rtype["pool_id"], "requester_id": caller.account_id,
+            "on_behalf_of": body.on_behalf_of, "type_id": rtype["id"], "idempotency_key": body.idempotency_key,
+            "description": body.description, "urgency": body.urgency, "wished_for": body.wished_for,
+            "language": language, "submitted_at": submitted_at, "pickup_due_at": pickup_due,
             "done_due_at": done_due,
         },
-    )
+    )  # fmt: skip
     if not created:  # a concurrent call with the same key won the race
         raced = await store.request_by_key(conn, caller.account_id, body.idempotency_key)
         assert raced is not None
         return raced, False
-    await store.add_timeline(conn, request_id, kind="submitted", actor_id=caller.account_id, status="submitted")
+    await store.add_timeline(
+        conn, request_id, kind="submitted", actor_id=caller.account_id, status="submitted", at=submitted_at
+    )
     await outbox.add(
         conn,
         RequestSubmitted(
-            event_id=uuid4(),
-            occurred_at=submitted_at,
-            request_id=str(request_id),
-            version=1,
-            pool_id=rtype["pool_id"],
-            requester_id=caller.account_id,
-            on_behalf_of=body.on_behalf_of,
-            type_id=rtype["id"],
-            skill=rtype["skill"],
-            min_level=rtype["min_level"],
-            language=language,
-            urgency=body.urgency,
-            pickup_due_at=pickup_due,
-            done_due_at=done_due,
+            event_id=uuid4(), occurred_at=submitted_at, request_id=str(request_id), version=1,
+            pool_id=rtype["pool_id"], requester_id=caller.account_id, on_behalf_of=body.on_behalf_of,
+            type_id=rtype["id"], skill=rtype["skill"], min_level=rtype["min_level"], language=language,
+            urgency=body.urgency, pickup_due_at=pickup_due, done_due_at=done_due,
             work_minutes=rtype["work_minutes"],
         ),
-    )
+    )  # fmt: skip
     row = await store.get_request(conn, request_id)
     assert row is not None
     return row, True
 
 
-async def _change(
-    conn: Conn,
-    row: asyncpg.Record,
-    *,
-    status: str,
-    member_id: str | None,
-    actor_id: str | None,
-    kind: str,
-    detail: str = "",
-    buddy_id: str | None = None,
-    routing_version: int | None = None,
-    stamp: str | None = None,
-) -> int:
-    version = await store.set_status(
-        conn, row["id"], status=status, member_id=member_id, buddy_id=buddy_id,
-        routing_version=routing_version, stamp=stamp,
+async def move(conn: Conn, caller: Caller, request_id: UUID, body: StatusChange) -> None:
+    """The member on the request asks the requester a question, resumes, or completes it."""
+    row = access.visible(await changes.locked(conn, request_id), caller)
+    access.require_member_on(caller, row)
+    domain.check_member_step(row["status"], body.status)
+    note = body.note.strip()
+    if body.status == "waiting_on_requester":
+        if not note:
+            raise Invalid("note: say what you need from the requester (your question)")
+        await conversation.ask(conn, caller, row, note)
+        return
+    if body.status == "in_progress":
+        version = await changes.resume(conn, row, actor_id=caller.account_id, kind="resumed")
+    else:
+        version = await complete(conn, row, actor_id=caller.account_id)
+    if note:
+        await changes.write_comment(
+            conn, row, version, author_id=caller.account_id, role="member", kind="comment", body=note
+        )
+
+
+async def complete(conn: Conn, row: asyncpg.Record, *, actor_id: str) -> int:
+    at = changes.now()
+    late = at > row["done_due_at"]
+    breach = at if late and row["done_breach_at"] is None else row["done_breach_at"]
+    version = await changes.step(
+        conn, row, status="done", kind="done", actor_id=actor_id, done_at=at,
+        minutes_saved=row["type_minutes_saved"], done_breach_at=breach,
     )  # fmt: skip
-    await store.add_timeline(conn, row["id"], kind=kind, actor_id=actor_id, status=status, detail=detail)
+    helpers = [h for h in [*(row["helper_ids"] or ()), row["buddy_id"]] if h and h != row["member_id"]]
     await outbox.add(
         conn,
-        RequestStatusChanged(
-            event_id=uuid4(),
-            occurred_at=now(),
-            request_id=str(row["id"]),
-            version=version,
-            pool_id=row["pool_id"],
-            requester_id=row["requester_id"],
-            status=status,  # type: ignore[arg-type]
-            previous=row["status"],
-            member_id=member_id,
-            actor_id=actor_id,
+        RequestCompleted(
+            event_id=uuid4(), occurred_at=at, request_id=str(row["id"]), version=version,
+            pool_id=row["pool_id"], requester_id=row["requester_id"], on_behalf_of=row["on_behalf_of"],
+            member_id=row["member_id"], helper_ids=list(dict.fromkeys(helpers)), type_id=row["type_id"],
+            skill=row["skill"], minutes_saved=row["type_minutes_saved"], on_time=not late,
         ),
-    )
+    )  # fmt: skip
     return version
 
 
-async def _routed_request(conn: Conn, request_id: str, routing_version: int) -> asyncpg.Record | None:
-    """The request if this routing event is newer than what we applied; None to drop it."""
-    row = await store.get_request(conn, UUID(request_id), for_update=True)
-    if row is None:
-        raise NotFound(f"routing event for unknown request {request_id}")
-    if routing_version <= row["routing_version"] or row["status"] in ("done", "cancelled"):
-        return None
-    return row
-
-
-async def record_offer(conn: Conn, event: RequestOffered) -> None:
-    row = await _routed_request(conn, event.request_id, event.version)
-    if row is None or row["status"] not in ("submitted", "offered"):
-        return
-    await _change(
-        conn, row, status="offered", member_id=event.member_id, actor_id=None, kind="offered",
-        detail=event.why, routing_version=event.version,
+async def cancel(conn: Conn, caller: Caller, request_id: UUID, body: Cancellation) -> None:
+    """The requester before work starts, or the pool's lead at any time."""
+    row = access.visible(await changes.locked(conn, request_id), caller)
+    by_lead = access.is_lead(caller, row["pool_id"])
+    if not by_lead:
+        access.require_requester(caller, row, "cancel this request (or the pool's lead)")
+    domain.check_cancel(row["status"], by_lead=by_lead)
+    at = changes.now()
+    reason = body.reason.strip()
+    version = await changes.step(
+        conn, row, status="cancelled", kind="cancelled", actor_id=caller.account_id, detail=reason,
+        cancelled_at=at, waiting_since=None,
+    )  # fmt: skip
+    await outbox.add(
+        conn,
+        RequestCancelled(
+            event_id=uuid4(), occurred_at=at, request_id=str(row["id"]), version=version,
+            pool_id=row["pool_id"], requester_id=row["requester_id"], actor_id=caller.account_id,
+            reason=reason, previous=row["status"], member_id=row["member_id"],
+        ),
     )  # fmt: skip
 
 
-async def record_decline(conn: Conn, event: OfferDeclined) -> None:
-    row = await _routed_request(conn, event.request_id, event.version)
-    if row is None or row["status"] != "offered" or row["member_id"] != event.member_id:
-        return
-    await _change(
-        conn, row, status="submitted", member_id=None, actor_id=event.member_id,
-        kind="offer_expired" if event.expired else "offer_declined", routing_version=event.version,
+async def rate(conn: Conn, caller: Caller, request_id: UUID, body: NewRating) -> int:
+    """The requester rates a done request, once; returns the new version."""
+    row = access.visible(await changes.locked(conn, request_id), caller)
+    access.require_requester(caller, row, "rate this request")
+    domain.check_rating(row["status"], already_rated=row["rating"] is not None)
+    at = changes.now()
+    version = await changes.mark(
+        conn, row, kind="rated", actor_id=caller.account_id, rating=body.rating,
+        rating_comment=body.comment.strip(), rated_at=at,
     )  # fmt: skip
-
-
-async def record_acceptance(conn: Conn, event: OfferAccepted) -> None:
-    row = await _routed_request(conn, event.request_id, event.version)
-    if row is None or row["status"] not in ("submitted", "offered"):
-        return
-    await _change(
-        conn, row, status="in_progress", member_id=event.member_id, actor_id=event.member_id,
-        kind="accepted", buddy_id=event.buddy_id, routing_version=event.version, stamp="picked_up_at",
+    await outbox.add(
+        conn,
+        RequestRated(
+            event_id=uuid4(), occurred_at=at, request_id=str(row["id"]), version=version,
+            pool_id=row["pool_id"], requester_id=row["requester_id"], rating=body.rating,
+        ),
     )  # fmt: skip
+    return version

@@ -1,4 +1,5 @@
-"""Intake's SQL: request types, requests and their timeline. The only module with SQL here."""
+"""Intake's SQL for requests and their timeline. (Types: store_catalogue; conversation:
+store_conversation; service levels: store_sla; queue and insights: store_insights.)"""
 
 from datetime import datetime
 from typing import Any
@@ -10,48 +11,23 @@ from services.platform.db import Conn
 
 REQUEST_COLUMNS = """
     r.id, r.pool_id, r.requester_id, r.on_behalf_of, r.type_id, r.description, r.urgency,
-    r.wished_for, r.language, r.status, r.member_id, r.buddy_id, r.version, r.routing_version,
-    r.submitted_at, r.pickup_due_at, r.done_due_at, r.picked_up_at, r.done_at, r.cancelled_at,
-    r.rating, r.rating_comment, t.name_nl AS type_name_nl, t.name_en AS type_name_en,
-    t.skill, t.min_level, t.minutes_saved, t.work_minutes
+    r.wished_for, r.language, r.status, r.member_id, r.buddy_id, r.helper_ids, r.version,
+    r.routing_version, r.submitted_at, r.pickup_due_at, r.done_due_at, r.picked_up_at, r.done_at,
+    r.cancelled_at, r.waiting_since, r.rating, r.rating_comment, r.rated_at, r.minutes_saved,
+    r.pickup_risk_at, r.done_risk_at, r.pickup_breach_at, r.done_breach_at,
+    t.name_nl AS type_name_nl, t.name_en AS type_name_en, t.skill, t.min_level,
+    t.minutes_saved AS type_minutes_saved, t.work_minutes
 """
+FROM_REQUESTS = "FROM requests r JOIN request_types t ON t.id = r.type_id"
 
-
-async def get_type(conn: Conn, type_id: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM request_types WHERE id = $1", type_id)
-
-
-async def list_types(conn: Conn, pool_ids: list[str] | None, *, include_retired: bool = False) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        "SELECT * FROM request_types WHERE ($1::text[] IS NULL OR pool_id = ANY($1))"
-        " AND ($2 OR retired_at IS NULL) ORDER BY name_en",
-        pool_ids,
-        include_retired,
-    )
-
-
-async def upsert_type(conn: Conn, t: dict[str, Any]) -> None:
-    await conn.execute(
-        """INSERT INTO request_types (id, pool_id, name_nl, name_en, description_nl, description_en,
-               skill, min_level, extra_skills, language, pickup_minutes, complete_minutes,
-               minutes_saved, work_minutes)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
-           ON CONFLICT (id) DO UPDATE SET pool_id = EXCLUDED.pool_id, name_nl = EXCLUDED.name_nl,
-               name_en = EXCLUDED.name_en, description_nl = EXCLUDED.description_nl,
-               description_en = EXCLUDED.description_en, skill = EXCLUDED.skill,
-               min_level = EXCLUDED.min_level, extra_skills = EXCLUDED.extra_skills,
-               language = EXCLUDED.language, pickup_minutes = EXCLUDED.pickup_minutes,
-               complete_minutes = EXCLUDED.complete_minutes, minutes_saved = EXCLUDED.minutes_saved,
-               work_minutes = EXCLUDED.work_minutes, updated_at = now()""",
-        t["id"], t["pool_id"], t["name_nl"], t["name_en"], t.get("description_nl", ""),
-        t.get("description_en", ""), t["skill"], t["min_level"], t.get("extra_skills", []),
-        t.get("language", "any"), t["pickup_minutes"], t["complete_minutes"],
-        t.get("minutes_saved", 0), t.get("work_minutes", 30),
-    )  # fmt: skip
-
-
-async def count_types(conn: Conn) -> int:
-    return int(await conn.fetchval("SELECT count(*) FROM request_types"))
+# Columns a lifecycle change may set (see `change`); everything else is fixed at submission.
+CHANGEABLE = frozenset(
+    {
+        "status", "member_id", "buddy_id", "helper_ids", "routing_version", "picked_up_at", "done_at",
+        "cancelled_at", "waiting_since", "done_due_at", "minutes_saved", "rating", "rating_comment",
+        "rated_at", "pickup_breach_at", "done_breach_at",
+    }
+)  # fmt: skip
 
 
 async def insert_request(conn: Conn, r: dict[str, Any]) -> bool:
@@ -71,8 +47,7 @@ async def insert_request(conn: Conn, r: dict[str, Any]) -> bool:
 
 async def request_by_key(conn: Conn, requester_id: str, key: str) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        f"SELECT {REQUEST_COLUMNS} FROM requests r JOIN request_types t ON t.id = r.type_id"
-        " WHERE r.requester_id = $1 AND r.idempotency_key = $2",
+        f"SELECT {REQUEST_COLUMNS} {FROM_REQUESTS} WHERE r.requester_id = $1 AND r.idempotency_key = $2",
         requester_id,
         key,
     )
@@ -80,44 +55,51 @@ async def request_by_key(conn: Conn, requester_id: str, key: str) -> asyncpg.Rec
 
 async def get_request(conn: Conn, request_id: UUID, *, for_update: bool = False) -> asyncpg.Record | None:
     lock = " FOR UPDATE OF r" if for_update else ""
-    return await conn.fetchrow(
-        f"SELECT {REQUEST_COLUMNS} FROM requests r JOIN request_types t ON t.id = r.type_id WHERE r.id = $1{lock}",
-        request_id,
-    )
+    return await conn.fetchrow(f"SELECT {REQUEST_COLUMNS} {FROM_REQUESTS} WHERE r.id = $1{lock}", request_id)
 
 
 async def requests_of(conn: Conn, account_id: str, limit: int = 50) -> list[asyncpg.Record]:
     """Requests this person submitted or that were submitted on their behalf, newest first."""
     return await conn.fetch(
-        f"SELECT {REQUEST_COLUMNS} FROM requests r JOIN request_types t ON t.id = r.type_id"
+        f"SELECT {REQUEST_COLUMNS} {FROM_REQUESTS}"
         " WHERE r.requester_id = $1 OR r.on_behalf_of = $1 ORDER BY r.submitted_at DESC LIMIT $2",
         account_id,
         limit,
     )
 
 
-async def set_status(
-    conn: Conn,
-    request_id: UUID,
-    *,
-    status: str,
-    member_id: str | None,
-    buddy_id: str | None = None,
-    routing_version: int | None = None,
-    stamp: str | None = None,
-) -> int:
-    """Change status (and who is on it); returns the new version."""
-    assert stamp in (None, "picked_up_at", "done_at", "cancelled_at"), stamp
-    stamp_sql = f", {stamp} = coalesce({stamp}, now())" if stamp else ""
+async def requests_worked_by(conn: Conn, account_id: str, statuses: list[str], limit: int) -> list[asyncpg.Record]:
+    """Requests this member is on (as member or buddy, or helped with), newest first."""
+    return await conn.fetch(
+        f"SELECT {REQUEST_COLUMNS} {FROM_REQUESTS}"
+        " WHERE (r.member_id = $1 OR r.buddy_id = $1 OR $1 = ANY(r.helper_ids)) AND r.status = ANY($2)"
+        " ORDER BY r.submitted_at DESC LIMIT $3",
+        account_id,
+        statuses,
+        limit,
+    )
+
+
+async def pool_requests(conn: Conn, pool_id: str, statuses: list[str], limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"SELECT {REQUEST_COLUMNS} {FROM_REQUESTS} WHERE r.pool_id = $1 AND r.status = ANY($2)"
+        " ORDER BY r.submitted_at DESC LIMIT $3",
+        pool_id,
+        statuses,
+        limit,
+    )
+
+
+async def change(conn: Conn, request_id: UUID, **fields: Any) -> int:
+    """Set the given columns and bump the request's version; returns the new version.
+    Call with the row locked (get_request(..., for_update=True))."""
+    unknown = set(fields) - CHANGEABLE
+    assert not unknown, f"not changeable: {unknown}"
+    sets = "".join(f", {name} = ${i}" for i, name in enumerate(fields, start=2))
     version: int = await conn.fetchval(
-        f"""UPDATE requests SET status = $2, member_id = $3, buddy_id = $4, version = version + 1,
-               routing_version = coalesce($5, routing_version){stamp_sql}
-           WHERE id = $1 RETURNING version""",
+        f"UPDATE requests SET version = version + 1{sets} WHERE id = $1 RETURNING version",
         request_id,
-        status,
-        member_id,
-        buddy_id,
-        routing_version,
+        *fields.values(),
     )
     return version
 

@@ -1,4 +1,8 @@
-"""Intake's API shapes: what callers send and what they get back (msgspec Structs)."""
+"""Intake's API shapes for requests and their conversation: what callers send and get back.
+
+What a caller sees of a request depends on who they are (access.sees_people): people and
+rating of a closed request only reach its requester and the people who worked on it.
+"""
 
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -7,16 +11,49 @@ from uuid import UUID
 import msgspec
 
 from services.contracts.intake import Status, Urgency
+from services.intake import access
+from services.intake.domain import QueueSpot
+from services.platform.tokens import Caller
+
+# PostgreSQL text cannot hold NUL: refuse it at the door, as the schema says.
+PRINTABLE = r"^[^\x00]*$"
 
 
 class NewRequest(msgspec.Struct, forbid_unknown_fields=True):
-    type_id: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    description: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
-    idempotency_key: Annotated[str, msgspec.Meta(min_length=8, max_length=100)]
+    type_id: Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=PRINTABLE)]
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=PRINTABLE)]
+    idempotency_key: Annotated[str, msgspec.Meta(min_length=8, max_length=100, pattern=PRINTABLE)]
     urgency: Urgency = "normal"
     wished_for: date | None = None
-    on_behalf_of: Annotated[str, msgspec.Meta(min_length=1, max_length=100)] | None = None
+    on_behalf_of: Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=PRINTABLE)] | None = None
     language: Literal["nl", "en"] = "nl"
+
+
+class StatusChange(msgspec.Struct, forbid_unknown_fields=True):
+    """`waiting_on_requester` needs a note: the question for the requester."""
+
+    status: Status
+    note: Annotated[str, msgspec.Meta(max_length=4000, pattern=PRINTABLE)] = ""
+
+
+class Cancellation(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(max_length=500, pattern=PRINTABLE)] = ""
+
+
+class NewRating(msgspec.Struct, forbid_unknown_fields=True):
+    rating: Annotated[int, msgspec.Meta(ge=1, le=5)]
+    comment: Annotated[str, msgspec.Meta(max_length=2000, pattern=PRINTABLE)] = ""
+
+
+class NewComment(msgspec.Struct, forbid_unknown_fields=True):
+    """`question: true` (only the member on the request) also sets it waiting on the requester;
+    a requester's comment while it waits is the answer and puts it back in progress."""
+
+    body: Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=PRINTABLE)]
+    question: bool = False
+
+
+REQUEST_BODIES = (NewRequest, StatusChange, Cancellation, NewRating, NewComment)
 
 
 class RequestView(msgspec.Struct):
@@ -33,28 +70,29 @@ class RequestView(msgspec.Struct):
     status: Status
     member_id: str | None
     buddy_id: str | None
+    helper_ids: list[str]
     version: int
     submitted_at: datetime
     pickup_due_at: datetime
     done_due_at: datetime
     picked_up_at: datetime | None
     done_at: datetime | None
+    cancelled_at: datetime | None
+    waiting_since: datetime | None
     rating: int | None
+    rating_comment: str | None
+    pickup_at_risk: bool
+    done_at_risk: bool
+    pickup_breached: bool
+    done_breached: bool
+    queue: QueueSpot | None = None
 
 
-class TypeView(msgspec.Struct):
-    id: str
-    pool_id: str
-    name: dict[str, str]
-    description: dict[str, str]
-    skill: str
-    min_level: int
-    extra_skills: list[str]
-    language: str
-    pickup_minutes: int
-    complete_minutes: int
-    minutes_saved: int
-    retired: bool
+class RatingView(msgspec.Struct):
+    request_id: UUID
+    rating: int
+    comment: str
+    version: int
 
 
 class TimelineEntry(msgspec.Struct):
@@ -65,7 +103,17 @@ class TimelineEntry(msgspec.Struct):
     detail: str
 
 
-def request_view(r: Any) -> RequestView:
+class CommentView(msgspec.Struct):
+    id: int
+    at: datetime
+    author_id: str | None
+    author_role: str
+    kind: str
+    body: str
+
+
+def request_view(r: Any, caller: Caller, queue: QueueSpot | None = None) -> RequestView:
+    people = access.sees_people(caller, r)
     return RequestView(
         id=r["id"],
         pool_id=r["pool_id"],
@@ -78,30 +126,43 @@ def request_view(r: Any) -> RequestView:
         wished_for=r["wished_for"],
         language=r["language"],
         status=r["status"],
-        member_id=r["member_id"],
-        buddy_id=r["buddy_id"],
+        member_id=r["member_id"] if people else None,
+        buddy_id=r["buddy_id"] if people else None,
+        helper_ids=list(r["helper_ids"] or ()) if people else [],
         version=r["version"],
         submitted_at=r["submitted_at"],
         pickup_due_at=r["pickup_due_at"],
         done_due_at=r["done_due_at"],
         picked_up_at=r["picked_up_at"],
         done_at=r["done_at"],
-        rating=r["rating"],
+        cancelled_at=r["cancelled_at"],
+        waiting_since=r["waiting_since"],
+        rating=r["rating"] if people else None,
+        rating_comment=r["rating_comment"] if people else None,
+        pickup_at_risk=r["pickup_risk_at"] is not None,
+        done_at_risk=r["done_risk_at"] is not None,
+        pickup_breached=r["pickup_breach_at"] is not None,
+        done_breached=r["done_breach_at"] is not None,
+        queue=queue,
     )
 
 
-def type_view(t: Any) -> TypeView:
-    return TypeView(
-        id=t["id"],
-        pool_id=t["pool_id"],
-        name={"nl": t["name_nl"], "en": t["name_en"]},
-        description={"nl": t["description_nl"], "en": t["description_en"]},
-        skill=t["skill"],
-        min_level=t["min_level"],
-        extra_skills=list(t["extra_skills"]),
-        language=t["language"],
-        pickup_minutes=t["pickup_minutes"],
-        complete_minutes=t["complete_minutes"],
-        minutes_saved=t["minutes_saved"],
-        retired=t["retired_at"] is not None,
+def timeline_entry(t: Any, *, people: bool) -> TimelineEntry:
+    return TimelineEntry(
+        at=t["at"],
+        actor_id=t["actor_id"] if people else None,
+        kind=t["kind"],
+        status=t["status"],
+        detail=t["detail"] if people else "",
+    )
+
+
+def comment_view(c: Any, *, people: bool) -> CommentView:
+    return CommentView(
+        id=c["id"],
+        at=c["at"],
+        author_id=c["author_id"] if people else None,
+        author_role=c["author_role"],
+        kind=c["kind"],
+        body=c["body"],
     )

@@ -10,7 +10,11 @@ async def test_two_replicas_migrating_at_once_apply_each_file_exactly_once(datab
     try:
         applied = await asyncio.gather(*(db.migrate(p, "intake", ["services.intake"]) for p in pools))
         names = sorted(applied[0] + applied[1])
-        assert names == ["services.intake/001_requests.sql", "services.platform/001_plumbing.sql"]
+        assert names == [
+            "services.intake/001_requests.sql",
+            "services.intake/002_lifecycle.sql",
+            "services.platform/001_plumbing.sql",
+        ]
         assert await db.migrate(pools[0], "intake", ["services.intake"]) == []
     finally:
         for p in pools:

@@ -1,0 +1,37 @@
+"""Who may see which live signal (pure, no I/O): one event, one viewer → the SSE signals
+for that viewer (see the table in pwa/live/__init__.py)."""
+
+import msgspec
+
+from pwa.accounts import Account
+from pwa.push.events import LiveEvent, ThanksPrompted
+from services.contracts.intake import RequestStatusChanged
+from services.contracts.recognition import KudosGiven
+from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued
+
+
+class Signal(msgspec.Struct, frozen=True):
+    event: str
+    data: str
+
+
+RESYNC = Signal("resync", "")
+
+
+def signals_for(event: LiveEvent, viewer: Account) -> list[Signal]:
+    match event:
+        case RequestStatusChanged():
+            if viewer.id in (event.requester_id, event.member_id):
+                return [Signal(f"request-{event.request_id}", event.request_id), Signal("request", event.request_id)]
+        case RequestOffered() | OfferAccepted() | OfferDeclined():
+            if viewer.id == event.member_id:
+                return [Signal("offer", event.offer_id)]
+        case RequestQueued():
+            if event.lead_queue and viewer.has("lead") and event.pool_id in viewer.pools:
+                return [Signal("queue", event.request_id)]
+        case KudosGiven():
+            return [Signal("kudos", event.kudos_id)]
+        case ThanksPrompted():
+            if viewer.id == event.requester_id:
+                return [Signal("prompt", event.prompt_id)]
+    return []

@@ -1,0 +1,87 @@
+"""Routes for a browser's push subscription (JSON, signed-in, CSRF header `x-csrf-token`).
+
+POST /push/subscriptions   {endpoint, keys: {p256dh, auth}, expirationTime?} → 201
+DELETE /push/subscriptions {endpoint} → 204 (also when it was not known)
+"""
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, delete, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import JSONBody
+
+from pwa import accounts, web
+from pwa.accounts import Account
+from pwa.push import guard, store
+from pwa.push.config import PushConfig
+from services.platform.db import Conn
+from services.platform.runtime import Runtime
+
+
+class SubscriptionKeys(msgspec.Struct):
+    p256dh: str
+    auth: str
+
+
+class NewSubscription(msgspec.Struct, rename="camel"):
+    """PushSubscription.toJSON() as the browser sends it."""
+
+    endpoint: str
+    keys: SubscriptionKeys
+    expiration_time: float | None = None  # milliseconds since the epoch
+
+
+class Unsubscribe(msgspec.Struct):
+    endpoint: str
+
+
+def session_hash(token: str) -> bytes:
+    # The key `sessions` is stored under (accounts.py keeps only the token's SHA-256).
+    return hashlib.sha256(token.encode()).digest()
+
+
+async def signed_in(request: Request[Any, Any, Any], conn: Conn) -> tuple[Account, str]:
+    """The person and their session token; a JSON 401 (not a redirect) for script callers."""
+    token = request.cookies.get(web.cookie_name(request.app.state))
+    account = await accounts.account_for_session(conn, token) if token else None
+    if account is None or token is None:
+        raise NotAuthorizedException("sign in first")
+    return account, token
+
+
+class PushSubscriptions(Controller):
+    path = "/push/subscriptions"
+    include_in_schema = False
+
+    @post("/", status_code=201)
+    async def subscribe(
+        self,
+        request: Request[Any, Any, Any],
+        runtime: NamedDependency[Runtime],
+        push_config: NamedDependency[PushConfig],
+        data: JSONBody[NewSubscription],
+    ) -> dict[str, str]:
+        endpoint = guard.check_endpoint(data.endpoint.strip(), push_config.extra_origins)
+        guard.check_keys(data.keys.p256dh, data.keys.auth)
+        expires = None
+        if data.expiration_time:
+            expires = datetime.fromtimestamp(data.expiration_time / 1000, UTC)
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            account, token = await signed_in(request, conn)
+            await store.save_subscription(
+                conn, endpoint=endpoint, account_id=account.id, session_hash=session_hash(token),
+                p256dh=data.keys.p256dh, auth=data.keys.auth, expires_at=expires,
+            )  # fmt: skip
+        return {"status": "subscribed"}
+
+    @delete("/", status_code=204)
+    async def unsubscribe(
+        self, request: Request[Any, Any, Any], runtime: NamedDependency[Runtime], data: JSONBody[Unsubscribe]
+    ) -> None:
+        async with runtime.pool.acquire() as conn:
+            account, _ = await signed_in(request, conn)
+            await store.forget_subscription(conn, account.id, data.endpoint.strip())

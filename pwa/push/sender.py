@@ -1,0 +1,139 @@
+"""Sends queued push deliveries: encrypt (RFC 8291, aes128gcm), sign (VAPID, RFC 8292),
+POST with TTL and Urgency (RFC 8030), then act on the answer.
+
+Runs as a background task in every pwa replica; deliveries are claimed with SKIP LOCKED and
+a lease, so replicas share the queue and a crash only delays a push. Sending never happens
+inside a consumer's transaction: a slow push service cannot hold up event handling.
+"""
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime
+
+import asyncpg
+import http_ece
+import httpx
+import structlog
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from pwa.push import outcomes, store
+from pwa.push.config import PushConfig
+from pwa.push.guard import b64url_decode, check_endpoint, origin_of
+from pwa.push.outcomes import Outcome
+from pwa.push.store import Due
+from pwa.push.vapid import VapidKeys
+from services.platform.db import Conn
+from services.platform.errors import Invalid
+
+log = structlog.get_logger(__name__)
+
+
+def encrypt(notice: bytes, p256dh: str, auth: str) -> bytes:
+    """One aes128gcm record for the browser's key, with a fresh ephemeral sender key."""
+    body: bytes = http_ece.encrypt(
+        notice,
+        private_key=ec.generate_private_key(ec.SECP256R1()),
+        dh=b64url_decode(p256dh),
+        auth_secret=b64url_decode(auth),
+        version="aes128gcm",
+    )
+    return body
+
+
+class Sender:
+    def __init__(self, pool: asyncpg.Pool, keys: VapidKeys, config: PushConfig, *, channel: str,
+                 batch: int = 64, lease_seconds: float = 60.0, idle_seconds: float = 1.0) -> None:  # fmt: skip
+        self._pool = pool
+        self._keys = keys
+        self._config = config
+        self._channel = channel
+        self._batch = batch
+        self._lease = lease_seconds
+        self._idle = idle_seconds
+        self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(config.concurrency)
+
+    async def run(self) -> None:
+        listener = await self._pool.acquire()
+        timeout = httpx.Timeout(self._config.send_timeout_seconds, connect=5.0)
+        try:
+            await listener.add_listener(self._channel, self._on_notify)
+            async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+                while True:
+                    try:
+                        sent = await self.deliver_due(client)
+                    except Exception as exc:  # the worker must outlive a bad round (claimed rows come due again)
+                        log.warning("push delivery round failed; retrying", error=repr(exc))
+                        sent = 0
+                        await asyncio.sleep(0.5)
+                    if sent == self._batch:
+                        continue
+                    self._wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), self._idle)
+        finally:
+            with contextlib.suppress(Exception):
+                await listener.remove_listener(self._channel, self._on_notify)
+            await self._pool.release(listener)
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    async def deliver_due(self, client: httpx.AsyncClient) -> int:
+        """Claim one batch, send it concurrently (bounded), record each outcome."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            due = await store.claim_due(conn, self._batch, self._lease)
+        if not due:
+            return 0
+        results = await asyncio.gather(*(self._send(client, d) for d in due))
+        now = datetime.now(UTC)
+        async with self._pool.acquire() as conn:
+            for d, (outcome, retry_after) in zip(due, results, strict=True):
+                await self._record(conn, d, outcome, retry_after, now)
+        return len(due)
+
+    async def _send(self, client: httpx.AsyncClient, due: Due) -> tuple[Outcome, str | None]:
+        if due.ttl_left <= 0:
+            return "drop", None  # nobody wants it any more
+        try:
+            check_endpoint(due.endpoint, self._config.extra_origins)  # the allow-list may have shrunk
+        except Invalid:
+            return "gone", None
+        headers = {
+            "authorization": self._keys.authorization(origin_of(due.endpoint)),
+            "content-encoding": "aes128gcm",
+            "content-type": "application/octet-stream",
+            "ttl": str(due.ttl_left),
+            "urgency": due.urgency,
+        }
+        async with self._slots:
+            try:
+                body = encrypt(due.notice, due.p256dh, due.auth)
+                response = await client.post(due.endpoint, content=body, headers=headers)
+            except httpx.HTTPError as exc:
+                log.info("push service unreachable", origin=origin_of(due.endpoint), error=type(exc).__name__)
+                return "retry", None
+            except (ValueError, http_ece.ECEException) as exc:
+                log.warning("push subscription keys unusable", origin=origin_of(due.endpoint), error=str(exc))
+                return "gone", None
+            except Exception as exc:  # one odd subscription must not sink the batch
+                log.error("push send failed", origin=origin_of(due.endpoint), error=repr(exc))
+                return "retry", None
+        return outcomes.classify(response.status_code), response.headers.get("retry-after")
+
+    async def _record(self, conn: Conn, due: Due, outcome: Outcome, retry_after: str | None,
+                      now: datetime) -> None:  # fmt: skip
+        origin = origin_of(due.endpoint)  # endpoints are capabilities: log only their origin
+        if outcome == "gone":
+            log.info("push subscription gone; forgetting it", origin=origin)
+            await store.forget_endpoint(conn, due.endpoint)
+        elif outcome == "retry" and due.attempts < self._config.max_attempts:
+            delay = outcomes.retry_delay(due.attempts, retry_after, now)
+            if delay < due.ttl_left:
+                await store.retry_later(conn, due.id, delay)
+                return
+            await store.finish(conn, due.id)
+        else:
+            if outcome != "delivered":
+                log.warning("push not delivered", origin=origin, outcome=outcome, attempts=due.attempts)
+            await store.finish(conn, due.id)

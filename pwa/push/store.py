@@ -1,0 +1,147 @@
+"""Push SQL (pwa schema): subscriptions, notification preferences, and the delivery queue.
+
+A subscription belongs to the browser session that registered it (`session_hash` references
+`sessions`, ON DELETE CASCADE): signing out forgets that device, "sign out everywhere"
+forgets them all, and an expired session gets no pushes.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from pwa.push.notices import KINDS, Announcement, Kind, Urgency
+from services.platform.db import Conn
+from services.platform.errors import Invalid
+
+_notices = msgspec.json.Encoder()
+
+
+class Due(msgspec.Struct, frozen=True, kw_only=True):
+    """A claimed delivery with what is needed to encrypt and send it."""
+
+    id: int
+    endpoint: str
+    notice: bytes
+    urgency: Urgency
+    attempts: int
+    ttl_left: int
+    p256dh: str
+    auth: str
+
+
+async def save_subscription(conn: Conn, *, endpoint: str, account_id: str, session_hash: bytes, p256dh: str,
+                            auth: str, expires_at: datetime | None) -> None:  # fmt: skip
+    """Upsert by endpoint. A browser that changes hands (another account) drops what was
+    still queued for the previous person."""
+    await conn.execute("DELETE FROM push_subscriptions WHERE endpoint = $1 AND account_id <> $2", endpoint, account_id)
+    await conn.execute(
+        """INSERT INTO push_subscriptions (endpoint, account_id, session_hash, p256dh, auth, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (endpoint) DO UPDATE SET session_hash = EXCLUDED.session_hash, p256dh = EXCLUDED.p256dh,
+               auth = EXCLUDED.auth, expires_at = EXCLUDED.expires_at, updated_at = now()""",
+        endpoint, account_id, session_hash, p256dh, auth, expires_at,
+    )  # fmt: skip
+
+
+async def forget_subscription(conn: Conn, account_id: str, endpoint: str) -> bool:
+    result: str = await conn.execute(
+        "DELETE FROM push_subscriptions WHERE endpoint = $1 AND account_id = $2", endpoint, account_id
+    )
+    return result != "DELETE 0"
+
+
+async def forget_account(conn: Conn, account_id: str) -> int:
+    """Every device of a person (sessions cascade already; this is for explicit use)."""
+    result: str = await conn.execute("DELETE FROM push_subscriptions WHERE account_id = $1", account_id)
+    return int(result.split()[-1])
+
+
+async def endpoints_of(conn: Conn, account_id: str) -> list[str]:
+    rows = await conn.fetch("SELECT endpoint FROM push_subscriptions WHERE account_id = $1 ORDER BY created_at",
+                            account_id)  # fmt: skip
+    return [r["endpoint"] for r in rows]
+
+
+async def muted_kinds(conn: Conn, account_id: str) -> set[Kind]:
+    """Preferences for the settings page: the kinds of notice this person turned off."""
+    muted = await conn.fetchval("SELECT muted FROM push_preferences WHERE account_id = $1", account_id)
+    return {k for k in KINDS if k in (muted or [])}
+
+
+async def set_muted_kinds(conn: Conn, account_id: str, muted: Iterable[str]) -> None:
+    chosen = sorted(set(muted))
+    unknown = [k for k in chosen if k not in KINDS]
+    if unknown:
+        raise Invalid(f"muted: unknown kind(s) {', '.join(unknown)}; known: {', '.join(KINDS)}")
+    await conn.execute(
+        """INSERT INTO push_preferences (account_id, muted) VALUES ($1, $2)
+           ON CONFLICT (account_id) DO UPDATE SET muted = EXCLUDED.muted, updated_at = now()""",
+        account_id, chosen,
+    )  # fmt: skip
+
+
+async def queue(conn: Conn, announcement: Announcement) -> int:
+    """One delivery per live subscription of each recipient who has not muted this kind,
+    in their language. Runs in the consumer's transaction (idempotent with its inbox row)."""
+    result: str = await conn.execute(
+        """INSERT INTO push_deliveries (endpoint, notice, ttl, urgency, discard_after)
+           SELECT p.endpoint, coalesce($1::jsonb -> a.language, $1::jsonb -> 'nl'), $2::int, $3,
+                  now() + $2::int * interval '1 second'
+           FROM push_subscriptions p
+           JOIN accounts a ON a.id = p.account_id
+           JOIN sessions s ON s.token_hash = p.session_hash AND s.expires_at > now()
+           LEFT JOIN push_preferences pref ON pref.account_id = p.account_id
+           WHERE (p.account_id = ANY($4::text[])
+                  OR ($5::text IS NOT NULL AND 'lead' = ANY(a.roles) AND $5::text = ANY(a.pools)))
+             AND NOT ($6::text = ANY(coalesce(pref.muted, '{}')))
+             AND (p.expires_at IS NULL OR p.expires_at > now())""",
+        _notices.encode(announcement.notices).decode(), announcement.ttl, announcement.urgency,
+        list(announcement.account_ids), announcement.leads_of_pool, announcement.kind,
+    )  # fmt: skip
+    return int(result.split()[-1])
+
+
+async def claim_due(conn: Conn, limit: int, lease_seconds: float) -> list[Due]:
+    """Claim due deliveries by pushing `not_before` past the lease: another replica skips
+    them, and if this one dies they come due again."""
+    rows = await conn.fetch(
+        """WITH due AS (
+               SELECT id FROM push_deliveries WHERE not_before <= now()
+               ORDER BY not_before, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+           UPDATE push_deliveries d
+           SET not_before = now() + $2::float8 * interval '1 second', attempts = d.attempts + 1
+           FROM due, push_subscriptions p
+           WHERE d.id = due.id AND p.endpoint = d.endpoint
+           RETURNING d.id, d.endpoint, d.notice::text AS notice, d.urgency, d.attempts, p.p256dh, p.auth,
+                     greatest(0, floor(extract(epoch FROM d.discard_after - now())))::int AS ttl_left""",
+        limit, lease_seconds,
+    )  # fmt: skip
+    return [_due(r) for r in rows]
+
+
+def _due(r: Any) -> Due:
+    return Due(id=r["id"], endpoint=r["endpoint"], notice=r["notice"].encode(), urgency=r["urgency"],
+               attempts=r["attempts"], ttl_left=r["ttl_left"], p256dh=r["p256dh"], auth=r["auth"])  # fmt: skip
+
+
+async def finish(conn: Conn, delivery_id: int) -> None:
+    """Delivered, expired, or not worth another try: the delivery leaves the queue."""
+    await conn.execute("DELETE FROM push_deliveries WHERE id = $1", delivery_id)
+
+
+async def retry_later(conn: Conn, delivery_id: int, delay_seconds: float) -> None:
+    await conn.execute(
+        "UPDATE push_deliveries SET not_before = now() + $2::float8 * interval '1 second' WHERE id = $1",
+        delivery_id, delay_seconds,
+    )  # fmt: skip
+
+
+async def forget_endpoint(conn: Conn, endpoint: str) -> None:
+    """The push service says the subscription is gone (404/410): drop it and its queue."""
+    await conn.execute("DELETE FROM push_subscriptions WHERE endpoint = $1", endpoint)
+
+
+async def pending_count(conn: Conn) -> int:
+    return int(await conn.fetchval("SELECT count(*) FROM push_deliveries"))

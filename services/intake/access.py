@@ -1,0 +1,87 @@
+"""Who may see and do what with a request (pure: the caller's token and the request's row).
+
+Team figures, never personal ones: once a request is closed, only the people on it (its
+requester, the member, buddy and helpers) still see who worked on it and how it was rated.
+Everyone else in the pool — the lead included — sees the request without people or rating,
+so no list of closed requests adds up to a per-person count, time or rating.
+"""
+
+from typing import Any, TypeVar
+
+from services.intake.domain import CLOSED
+from services.platform.errors import Forbidden, NotFound
+from services.platform.tokens import Caller
+
+# A request's row (asyncpg.Record or a dict): read by column name.
+Row = Any
+R = TypeVar("R")
+
+
+def is_requester(caller: Caller, row: Row) -> bool:
+    return caller.account_id in (row["requester_id"], row["on_behalf_of"])
+
+
+def works_on(caller: Caller, row: Row) -> bool:
+    me = caller.account_id
+    return me in (row["member_id"], row["buddy_id"]) or me in (row["helper_ids"] or ())
+
+
+def is_lead(caller: Caller, pool_id: str) -> bool:
+    return caller.has("lead") and caller.in_pool(pool_id)
+
+
+def is_pool_member(caller: Caller, pool_id: str) -> bool:
+    return caller.has("secretary") and caller.in_pool(pool_id)
+
+
+def sees_pool(caller: Caller, pool_id: str) -> bool:
+    return is_lead(caller, pool_id) or is_pool_member(caller, pool_id)
+
+
+def can_see(caller: Caller, row: Row) -> bool:
+    return is_requester(caller, row) or works_on(caller, row) or sees_pool(caller, row["pool_id"])
+
+
+def sees_people(caller: Caller, row: Row) -> bool:
+    """Whether the caller sees who worked on the request (and its rating)."""
+    return row["status"] not in CLOSED or is_requester(caller, row) or works_on(caller, row)
+
+
+def visible(row: R | None, caller: Caller) -> R:
+    """The request, if the caller may see it; 404 / 403 otherwise."""
+    if row is None:
+        raise NotFound("no such request")
+    if not can_see(caller, row):
+        raise Forbidden("this request belongs to someone else")
+    return row
+
+
+def require_pool_view(caller: Caller, pool_id: str) -> None:
+    if not sees_pool(caller, pool_id):
+        raise Forbidden(f"only members and leads of {pool_id} see its requests")
+
+
+def require_lead(caller: Caller, pool_id: str) -> None:
+    if not is_lead(caller, pool_id):
+        raise Forbidden(f"only a lead of {pool_id} may do this")
+
+
+def require_member_on(caller: Caller, row: Row) -> None:
+    if caller.account_id != row["member_id"]:
+        raise Forbidden("only the member on this request can change its status")
+
+
+def require_requester(caller: Caller, row: Row, what: str) -> None:
+    if not is_requester(caller, row):
+        raise Forbidden(f"only the requester can {what}")
+
+
+def comment_role(caller: Caller, row: Row) -> str:
+    """The role a comment is written in; 403 for people who are not part of the request."""
+    if is_requester(caller, row):
+        return "requester"
+    if works_on(caller, row):
+        return "member"
+    if is_lead(caller, row["pool_id"]):
+        return "lead"
+    raise Forbidden("only the requester, the people working on it and the pool's lead can write here")

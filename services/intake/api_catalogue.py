@@ -1,0 +1,83 @@
+"""Intake's HTTP API (v1) for request types: everyone lists them; a pool's leads create,
+edit, retire and reinstate them, and see each type's change history."""
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
+
+from services.intake import catalogue, store_catalogue
+from services.intake.api_docs import errors
+from services.intake.views import PRINTABLE
+from services.intake.views_catalogue import NewType, TypeChangeView, TypeFields, TypeView, type_change_view, type_view
+from services.platform.runtime import Runtime
+from services.platform.tokens import Caller
+
+CallerRequest = Request[Caller, str, Any]
+TypeId = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=PRINTABLE)]
+
+
+class TypesController(Controller):
+    path = "/v1/request-types"
+    tags = ["request types"]  # noqa: RUF012
+
+    @get("/", summary="Request types, by English name (retired ones only when asked)", **errors())
+    async def list_types(
+        self,
+        runtime: NamedDependency[Runtime],
+        pool_id: Annotated[
+            str | None, QueryParameter(max_length=100, pattern=PRINTABLE, description="Only this pool's types")
+        ] = None,
+        include_retired: FromQuery[bool] = False,
+    ) -> list[TypeView]:
+        async with runtime.pool.acquire() as conn:
+            rows = await store_catalogue.list_types(conn, None if pool_id is None else [pool_id],
+                                                    include_retired=include_retired)  # fmt: skip
+        return [type_view(t) for t in rows]
+
+    @post("/", status_code=201, summary="Create a request type (a lead of its pool)", **errors(403, 409, 422))
+    async def create(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[NewType]
+    ) -> TypeView:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            return type_view(await catalogue.create(conn, request.user, data))
+
+    @get("/{type_id:str}", summary="One request type (also a retired one)", **errors(404))
+    async def one(self, runtime: NamedDependency[Runtime], type_id: FromPath[TypeId]) -> TypeView:
+        async with runtime.pool.acquire() as conn:
+            return type_view(await catalogue.get(conn, type_id))
+
+    @put("/{type_id:str}", summary="Edit a request type: all its fields (a lead of its pool)",
+         **errors(403, 404, 409, 422))  # fmt: skip
+    async def edit(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        type_id: FromPath[TypeId],
+        data: JSONBody[TypeFields],
+    ) -> TypeView:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            return type_view(await catalogue.edit(conn, request.user, type_id, data))
+
+    @post("/{type_id:str}/retire", status_code=200, summary="Retire a type: no new requests; its history stays "
+          "(a lead of its pool)", **errors(403, 404, 409))  # fmt: skip
+    async def retire(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], type_id: FromPath[TypeId]
+    ) -> TypeView:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            return type_view(await catalogue.set_retired(conn, request.user, type_id, retired=True))
+
+    @post("/{type_id:str}/reinstate", status_code=200, summary="Make a retired type requestable again "
+          "(a lead of its pool)", **errors(403, 404, 409))  # fmt: skip
+    async def reinstate(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], type_id: FromPath[TypeId]
+    ) -> TypeView:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            return type_view(await catalogue.set_retired(conn, request.user, type_id, retired=False))
+
+    @get("/{type_id:str}/history", summary="Who changed the type when, and what (oldest first)", **errors(404))
+    async def history(self, runtime: NamedDependency[Runtime], type_id: FromPath[TypeId]) -> list[TypeChangeView]:
+        async with runtime.pool.acquire() as conn:
+            await catalogue.get(conn, type_id)
+            return [type_change_view(c) for c in await store_catalogue.changes_of(conn, type_id)]

@@ -1,0 +1,75 @@
+"""Intake's HTTP API (v1) for a pool: its queue, its requests, and its team-level insights.
+No route here returns figures per member (access.py explains why)."""
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, PathParameter, QueryParameter
+
+from services.intake import access, changes, insights, store
+from services.intake.api import ALL, OPEN
+from services.intake.api_docs import LIMIT, WEEKS, errors
+from services.intake.config import IntakeConfig
+from services.intake.figures import PoolInsights
+from services.intake.views import PRINTABLE, RequestView, request_view
+from services.platform.runtime import Runtime
+from services.platform.tokens import Caller
+
+CallerRequest = Request[Caller, str, Any]
+PoolId = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=PRINTABLE)]
+
+
+class PoolsController(Controller):
+    path = "/v1/pools/{pool_id:str}"
+    tags = ["pools"]  # noqa: RUF012
+
+    @get("/queue", summary="Requests waiting to be picked up, in pick-up order, each with its position and "
+         "expected pick-up (pool members and leads)", **errors(403))  # fmt: skip
+    async def queue(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[PoolId]
+    ) -> list[RequestView]:
+        access.require_pool_view(request.user, pool_id)
+        async with runtime.pool.acquire() as conn:
+            rows = await store.pool_requests(conn, pool_id, ["submitted", "offered"], 1000)
+            spots = await insights.queue_spots(conn, [pool_id], changes.now())
+        views = [request_view(r, request.user, spots.get(r["id"])) for r in rows]
+        return sorted(views, key=lambda v: v.queue.position if v.queue else 0)
+
+    @get("/requests", summary="The pool's requests, newest first (pool members and leads; closed ones "
+         "without who worked on them)", **errors(403))  # fmt: skip
+    async def requests(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        pool_id: FromPath[PoolId],
+        which: FromQuery[Literal["open", "closed", "all"]] = "open",
+        limit: Annotated[int, LIMIT] = 50,
+    ) -> list[RequestView]:
+        access.require_pool_view(request.user, pool_id)
+        statuses = {"open": OPEN, "closed": ["done", "cancelled"], "all": ALL}[which]
+        async with runtime.pool.acquire() as conn:
+            rows = await store.pool_requests(conn, pool_id, statuses, limit)
+            spots = await insights.queue_spots(conn, insights.waiting_pools(rows), changes.now())
+        return [request_view(r, request.user, spots.get(r["id"])) for r in rows]
+
+    @get("/insights", summary="Team-level figures per week and request type: requests in and done, pick-up and "
+         "done times (median, p90), on-time share, average rating, manager minutes saved (pool members and leads)",
+         **errors(403))  # fmt: skip
+    async def insights(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        config: NamedDependency[IntakeConfig],
+        pool_id: FromPath[PoolId],
+        weeks: Annotated[int, WEEKS] = 8,
+        until: Annotated[
+            date | None, QueryParameter(description="A day in the last week shown (default: today)")
+        ] = None,
+    ) -> PoolInsights:
+        access.require_pool_view(request.user, pool_id)
+        tz = config.zone
+        last = until or changes.now().astimezone(tz).date()
+        async with runtime.pool.acquire() as conn:
+            return await insights.pool_insights(conn, pool_id, weeks=weeks, until=last, tz=tz)

@@ -1,0 +1,103 @@
+"""The one way a request changes: new state, a version, a timeline entry and its event(s),
+all in the caller's transaction (with the request's row locked), or nothing.
+
+Used by lifecycle (people's steps), conversation (comments) and routed (routing's events).
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from services.contracts.intake import RequestCommented, RequestStatusChanged
+from services.intake import domain, store, store_conversation
+from services.platform import outbox
+from services.platform.db import Conn
+from services.platform.errors import NotFound
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def locked(conn: Conn, request_id: UUID) -> asyncpg.Record:
+    row = await store.get_request(conn, request_id, for_update=True)
+    if row is None:
+        raise NotFound("no such request")
+    return row
+
+
+async def step(
+    conn: Conn,
+    row: asyncpg.Record,
+    *,
+    status: str,
+    kind: str,
+    actor_id: str | None,
+    detail: str = "",
+    **fields: Any,
+) -> int:
+    """A status change (or a change of who is on it): returns the new version."""
+    version = await store.change(conn, row["id"], status=status, **fields)
+    await store.add_timeline(conn, row["id"], kind=kind, actor_id=actor_id, status=status, detail=detail)
+    await outbox.add(
+        conn,
+        RequestStatusChanged(
+            event_id=uuid4(),
+            occurred_at=now(),
+            request_id=str(row["id"]),
+            version=version,
+            pool_id=row["pool_id"],
+            requester_id=row["requester_id"],
+            on_behalf_of=row["on_behalf_of"],
+            status=status,  # type: ignore[arg-type]
+            previous=row["status"],
+            member_id=fields.get("member_id", row["member_id"]),
+            buddy_id=fields.get("buddy_id", row["buddy_id"]),
+            actor_id=actor_id,
+        ),
+    )
+    return version
+
+
+async def mark(conn: Conn, row: asyncpg.Record, *, kind: str, actor_id: str | None, **fields: Any) -> int:
+    """A change that keeps the status (a comment, a rating): version and timeline entry; the
+    caller adds its own event with the returned version."""
+    version = await store.change(conn, row["id"], **fields)
+    await store.add_timeline(conn, row["id"], kind=kind, actor_id=actor_id, status=row["status"])
+    return version
+
+
+async def write_comment(
+    conn: Conn, row: asyncpg.Record, version: int, *, author_id: str, role: str, kind: str, body: str
+) -> asyncpg.Record:
+    """A comment in the request's conversation and its event, as part of change `version`."""
+    comment = await store_conversation.add_comment(
+        conn, row["id"], author_id=author_id, author_role=role, kind=kind, body=body
+    )
+    await outbox.add(
+        conn,
+        RequestCommented(
+            event_id=uuid4(),
+            occurred_at=now(),
+            request_id=str(row["id"]),
+            version=version,
+            pool_id=row["pool_id"],
+            requester_id=row["requester_id"],
+            on_behalf_of=row["on_behalf_of"],
+            comment_id=comment["id"],
+            author_id=author_id,
+            kind=kind,  # type: ignore[arg-type]
+            member_id=row["member_id"],
+        ),
+    )
+    return comment
+
+
+async def resume(conn: Conn, row: asyncpg.Record, *, actor_id: str, kind: str) -> int:
+    """Back to work after waiting on the requester; the completion clock starts again."""
+    return await step(
+        conn, row, status="in_progress", kind=kind, actor_id=actor_id, waiting_since=None,
+        done_due_at=domain.resumed_done_due(row["done_due_at"], row["waiting_since"], now()),
+    )  # fmt: skip

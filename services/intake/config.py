@@ -1,0 +1,48 @@
+"""Intake's own settings, read once in `create_app` (next to the shared platform Settings).
+
+| variable                          | meaning                                                    |
+|-----------------------------------|------------------------------------------------------------|
+| SECPOOL_INTAKE_SLA_CHECK_SECONDS  | how often the service-level watch runs (default 15)         |
+| SECPOOL_INTAKE_SLA_WARNING_SHARE  | a level is at risk in this last share of its window (0.25)  |
+| SECPOOL_TIMEZONE                  | the organisation's time zone, for insight weeks             |
+"""
+
+import os
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import msgspec
+
+from services.platform.settings import ConfigError
+
+
+class IntakeConfig(msgspec.Struct, frozen=True, kw_only=True):
+    sla_check_seconds: float = 15.0
+    sla_warning_share: float = 0.25
+    timezone: str = "Europe/Amsterdam"
+
+    def __post_init__(self) -> None:
+        if self.sla_check_seconds <= 0:
+            raise ConfigError("SECPOOL_INTAKE_SLA_CHECK_SECONDS: must be more than 0")
+        if not 0 < self.sla_warning_share < 1:
+            raise ConfigError("SECPOOL_INTAKE_SLA_WARNING_SHARE: must be between 0 and 1, e.g. 0.25")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"SECPOOL_TIMEZONE: unknown time zone '{self.timezone}'") from exc
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "IntakeConfig":
+        env = os.environ if env is None else env
+        try:
+            return cls(
+                sla_check_seconds=float(env.get("SECPOOL_INTAKE_SLA_CHECK_SECONDS", "15")),
+                sla_warning_share=float(env.get("SECPOOL_INTAKE_SLA_WARNING_SHARE", "0.25")),
+                timezone=env.get("SECPOOL_TIMEZONE", "Europe/Amsterdam"),
+            )
+        except ValueError as exc:
+            raise ConfigError(f"intake: a SECPOOL_INTAKE_* setting is not a number ({exc})") from exc

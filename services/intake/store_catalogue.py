@@ -1,0 +1,99 @@
+"""Intake's SQL for request types (the catalogue leads manage) and their change history."""
+
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from services.platform.db import Conn
+
+TYPE_FIELDS = (
+    "pool_id", "name_nl", "name_en", "description_nl", "description_en", "skill", "min_level",
+    "extra_skills", "language", "pickup_minutes", "complete_minutes", "minutes_saved", "work_minutes",
+)  # fmt: skip
+EDITABLE = TYPE_FIELDS[1:]  # a type stays in its pool
+
+
+async def get_type(conn: Conn, type_id: str, *, for_update: bool = False) -> asyncpg.Record | None:
+    lock = " FOR UPDATE" if for_update else ""
+    return await conn.fetchrow(f"SELECT * FROM request_types WHERE id = $1{lock}", type_id)
+
+
+async def list_types(conn: Conn, pool_ids: list[str] | None, *, include_retired: bool = False) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT * FROM request_types WHERE ($1::text[] IS NULL OR pool_id = ANY($1))"
+        " AND ($2 OR retired_at IS NULL) ORDER BY name_en, id",
+        pool_ids,
+        include_retired,
+    )
+
+
+async def insert_type(conn: Conn, type_id: str, fields: dict[str, Any]) -> bool:
+    """A new type; False if the id is taken."""
+    columns = ", ".join(("id", *TYPE_FIELDS))
+    params = ", ".join(f"${i}" for i in range(1, len(TYPE_FIELDS) + 2))
+    inserted = await conn.fetchval(
+        f"INSERT INTO request_types ({columns}) VALUES ({params}) ON CONFLICT (id) DO NOTHING RETURNING true",
+        type_id,
+        *(fields[name] for name in TYPE_FIELDS),
+    )
+    return bool(inserted)
+
+
+async def update_type(conn: Conn, type_id: str, fields: dict[str, Any]) -> None:
+    sets = ", ".join(f"{name} = ${i}" for i, name in enumerate(EDITABLE, start=2))
+    await conn.execute(
+        f"UPDATE request_types SET {sets}, updated_at = now() WHERE id = $1",
+        type_id,
+        *(fields[name] for name in EDITABLE),
+    )
+
+
+async def set_retired(conn: Conn, type_id: str, *, retired: bool) -> None:
+    await conn.execute(
+        "UPDATE request_types SET retired_at = CASE WHEN $2 THEN now() END, updated_at = now() WHERE id = $1",
+        type_id,
+        retired,
+    )
+
+
+async def upsert_type(conn: Conn, t: dict[str, Any]) -> None:
+    """Demo data: insert or refresh a type by id."""
+    await conn.execute(
+        """INSERT INTO request_types (id, pool_id, name_nl, name_en, description_nl, description_en,
+               skill, min_level, extra_skills, language, pickup_minutes, complete_minutes,
+               minutes_saved, work_minutes)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
+           ON CONFLICT (id) DO UPDATE SET pool_id = EXCLUDED.pool_id, name_nl = EXCLUDED.name_nl,
+               name_en = EXCLUDED.name_en, description_nl = EXCLUDED.description_nl,
+               description_en = EXCLUDED.description_en, skill = EXCLUDED.skill,
+               min_level = EXCLUDED.min_level, extra_skills = EXCLUDED.extra_skills,
+               language = EXCLUDED.language, pickup_minutes = EXCLUDED.pickup_minutes,
+               complete_minutes = EXCLUDED.complete_minutes, minutes_saved = EXCLUDED.minutes_saved,
+               work_minutes = EXCLUDED.work_minutes, updated_at = now()""",
+        t["id"], t["pool_id"], t["name_nl"], t["name_en"], t.get("description_nl", ""),
+        t.get("description_en", ""), t["skill"], t["min_level"], t.get("extra_skills", []),
+        t.get("language", "any"), t["pickup_minutes"], t["complete_minutes"],
+        t.get("minutes_saved", 0), t.get("work_minutes", 30),
+    )  # fmt: skip
+
+
+async def count_types(conn: Conn) -> int:
+    return int(await conn.fetchval("SELECT count(*) FROM request_types"))
+
+
+async def add_change(conn: Conn, type_id: str, *, kind: str, actor_id: str | None, fields: dict[str, Any]) -> None:
+    await conn.execute(
+        "INSERT INTO request_type_changes (type_id, kind, actor_id, fields) VALUES ($1, $2, $3, $4::jsonb)",
+        type_id,
+        kind,
+        actor_id,
+        msgspec.json.encode(fields).decode(),
+    )
+
+
+async def changes_of(conn: Conn, type_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT at, actor_id, kind, fields::text AS fields FROM request_type_changes WHERE type_id = $1 ORDER BY id",
+        type_id,
+    )

@@ -1,0 +1,67 @@
+"""Intake's SQL for what the pool is doing: its queue, its load, and the rows behind its
+team-level insights. Nothing here groups by member."""
+
+from datetime import datetime
+
+import asyncpg
+
+from services.platform.db import Conn
+
+WAITING = ("submitted", "offered")
+BUSY = ("in_progress", "waiting_on_requester")
+RECENT_DONE = 50  # done requests that make the observed pick-up → done duration
+
+
+async def waiting_in_pools(conn: Conn, pool_ids: list[str]) -> list[asyncpg.Record]:
+    """Every request waiting to be picked up in these pools (the queues, unordered)."""
+    return await conn.fetch(
+        "SELECT id, pool_id, urgency, submitted_at, pickup_due_at FROM requests"
+        " WHERE pool_id = ANY($1) AND status = ANY($2::text[])",
+        pool_ids,
+        list(WAITING),
+    )
+
+
+async def pool_load(conn: Conn, pool_id: str, *, since: datetime) -> asyncpg.Record:
+    """Busy slots now; the mean pick-up → done minutes of the last done requests (since
+    `since`); the mean work estimate of the busy requests' types."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        """WITH busy AS (
+               SELECT t.work_minutes FROM requests r JOIN request_types t ON t.id = r.type_id
+               WHERE r.pool_id = $1 AND r.status = ANY($2::text[])),
+           recent AS (
+               SELECT extract(epoch FROM done_at - picked_up_at) / 60 AS minutes FROM requests
+               WHERE pool_id = $1 AND status = 'done' AND picked_up_at IS NOT NULL AND done_at >= $3
+               ORDER BY done_at DESC LIMIT $4)
+           SELECT (SELECT count(*) FROM busy) AS busy_slots,
+                  (SELECT avg(work_minutes)::float8 FROM busy) AS estimated_minutes,
+                  (SELECT avg(minutes)::float8 FROM recent) AS observed_minutes,
+                  (SELECT count(*) FROM recent) AS observed_count""",
+        pool_id,
+        list(BUSY),
+        since,
+        RECENT_DONE,
+    )
+    assert row is not None
+    return row
+
+
+async def insight_rows(conn: Conn, pool_id: str, start: datetime, end: datetime) -> list[asyncpg.Record]:
+    """The pool's requests that were submitted, picked up or done in [start, end)."""
+    return await conn.fetch(
+        """SELECT r.type_id, r.status, r.submitted_at, r.picked_up_at, r.done_at, r.done_due_at, r.rating,
+                  coalesce(r.minutes_saved, 0) AS minutes_saved
+           FROM requests r
+           WHERE r.pool_id = $1 AND (r.submitted_at >= $2 AND r.submitted_at < $3
+                 OR r.picked_up_at >= $2 AND r.picked_up_at < $3
+                 OR r.done_at >= $2 AND r.done_at < $3)""",
+        pool_id,
+        start,
+        end,
+    )
+
+
+async def pool_type_names(conn: Conn, pool_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT id, name_nl, name_en FROM request_types WHERE pool_id = $1 ORDER BY name_en, id", pool_id
+    )

@@ -1,0 +1,151 @@
+"""Web Push end to end on the server side: services' events on real NATS JetStream → the
+pwa's consumers → the delivery worker → a fake push service that decrypts what it gets and
+checks the VAPID token, TTL and Urgency."""
+
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from pwa.push import store
+from services.contracts.intake import RequestStatusChanged
+from services.contracts.recognition import KudosGiven
+from services.contracts.routing import RequestOffered, RequestQueued
+from tests.integration.pwa_push.conftest import POOL, Pwa
+from tests.integration.pwa_push.fake_push_service import FakeBrowser, FakePushService, vapid_claims
+from tests.support import eventually, new_id
+
+DESCRIPTION = "Book the notary for the director's private house sale"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def offered(member_id: str, request_id: str) -> RequestOffered:
+    return RequestOffered(event_id=uuid.uuid4(), occurred_at=now(), request_id=request_id, version=1, pool_id=POOL,
+                          offer_id=new_id("offer-"), member_id=member_id,
+                          expires_at=now() + timedelta(minutes=15))  # fmt: skip
+
+
+def status_changed(requester_id: str, request_id: str, status: str = "in_progress") -> RequestStatusChanged:
+    return RequestStatusChanged(event_id=uuid.uuid4(), occurred_at=now(), request_id=request_id, version=3,
+                                pool_id=POOL, requester_id=requester_id, status=status,  # type: ignore[arg-type]
+                                previous="offered", member_id=new_id("acct-"))  # fmt: skip
+
+
+async def subscribe(pwa: Pwa, person_headers: dict[str, str], browser: FakeBrowser) -> None:
+    response = await pwa.client.post("/push/subscriptions", json=browser.subscription(), headers=person_headers)
+    assert response.status_code == 201, response.text
+
+
+async def pushes_to(fake: FakePushService, browser: FakeBrowser, count: int, within: float = 10.0) -> list:
+    async def probe() -> list:
+        return fake.to(browser.path)
+
+    return await eventually(probe, lambda got: len(got) >= count, within=within)
+
+
+async def test_offer_status_change_and_kudos_arrive_encrypted_signed_and_without_request_text(
+    pwa: Pwa, fake_push: FakePushService
+) -> None:
+    member, requester = await pwa.person("secretary"), await pwa.person("staff", language="nl")
+    member_phone, requester_phone = FakeBrowser(fake_push), FakeBrowser(fake_push)
+    await subscribe(pwa, member.headers(), member_phone)
+    await subscribe(pwa, requester.headers(), requester_phone)
+    request_id = str(uuid.uuid4())
+
+    offer = offered(member.id, request_id)
+    await pwa.publish(offer)
+    [offer_push] = await pushes_to(fake_push, member_phone, 1)
+    await pwa.publish(status_changed(requester.id, request_id))
+    [status_push] = await pushes_to(fake_push, requester_phone, 1)
+    kudos = KudosGiven(event_id=uuid.uuid4(), occurred_at=now(), kudos_id=new_id("kudos-"), version=1,
+                       giver_id=requester.id, recipient_ids=[member.id], request_id=request_id)  # fmt: skip
+    await pwa.publish(kudos)
+    _, kudos_push = await pushes_to(fake_push, member_phone, 2)
+
+    notice = member_phone.decrypt(offer_push)
+    assert (notice["title"], notice["url"], notice["tag"]) == (
+        "New request offered",
+        "/offers",
+        f"offer-{offer.offer_id}",
+    )
+    assert notice["body"] and notice["kind"] == "offer"
+    status = requester_phone.decrypt(status_push)
+    assert (status["url"], status["tag"], status["kind"]) == (f"/requests/{request_id}", f"request-{request_id}",
+                                                              "request")  # fmt: skip
+    assert status["title"] == "Je verzoek wordt opgepakt"  # the requester's language
+    thanks = member_phone.decrypt(kudos_push)
+    assert (thanks["url"], thanks["tag"]) == ("/wall", f"kudos-{kudos.kudos_id}")
+
+    public_key = pwa.app.state.vapid_public_key
+    for push, ttl_range, urgency in [
+        (offer_push, (60, 3600), "high"), (status_push, (3600, 86400), "low"), (kudos_push, (3600, 86400), "low"),
+    ]:  # fmt: skip
+        plain = (member_phone if push is not status_push else requester_phone).decrypt(push)
+        assert DESCRIPTION not in str(plain) and set(plain) == {"title", "body", "url", "tag", "kind"}
+        assert ttl_range[0] <= int(push.headers["ttl"]) <= ttl_range[1]
+        assert push.headers["urgency"] == urgency
+        claims = vapid_claims(push, public_key, audience=fake_push.origin)
+        assert time.time() < claims["exp"] <= time.time() + 24 * 3600
+        assert claims["sub"].startswith("mailto:")
+
+
+async def test_a_subscription_the_push_service_says_is_gone_is_forgotten(pwa: Pwa, fake_push: FakePushService) -> None:
+    member = await pwa.person("secretary")
+    phone = FakeBrowser(fake_push)
+    await subscribe(pwa, member.headers(), phone)
+    fake_push.answer(phone.path, (410, {}))
+
+    await pwa.publish(offered(member.id, str(uuid.uuid4())))
+    await pushes_to(fake_push, phone, 1)
+
+    async def endpoints() -> list[str]:
+        async with pwa.db() as conn:
+            return await store.endpoints_of(conn, member.id)
+
+    await eventually(endpoints, lambda found: found == [])
+    later = offered(member.id, str(uuid.uuid4()))
+    await pwa.publish(later)
+    await pwa.handled(later)
+    async with pwa.db() as conn:
+        assert await store.pending_count(conn) == 0
+    assert len(fake_push.to(phone.path)) == 1
+
+
+async def test_a_busy_push_service_is_retried_after_its_retry_after(pwa: Pwa, fake_push: FakePushService) -> None:
+    member = await pwa.person("secretary")
+    phone = FakeBrowser(fake_push)
+    await subscribe(pwa, member.headers(), phone)
+    fake_push.answer(phone.path, (429, {"retry-after": "1"}), (503, {"retry-after": "1"}))
+
+    await pwa.publish(offered(member.id, str(uuid.uuid4())))
+    first, second, third = await pushes_to(fake_push, phone, 3, within=15)
+    assert second.at - first.at >= 0.9 and third.at - second.at >= 0.9
+    assert phone.decrypt(third)["kind"] == "offer"
+    async with pwa.db() as conn:
+        await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
+
+
+async def test_leads_of_the_pool_hear_about_the_lead_queue_and_muted_kinds_stay_silent(
+    pwa: Pwa, fake_push: FakePushService
+) -> None:
+    lead, other_lead = await pwa.person("lead", "secretary"), await pwa.person("lead", pools=("pool-elsewhere",))
+    lead_phone, other_phone = FakeBrowser(fake_push), FakeBrowser(fake_push)
+    await subscribe(pwa, lead.headers(), lead_phone)
+    await subscribe(pwa, other_lead.headers(), other_phone)
+    async with pwa.db() as conn:
+        await store.set_muted_kinds(conn, lead.id, ["offer"])
+        assert await store.muted_kinds(conn, lead.id) == {"offer"}
+
+    muted = offered(lead.id, str(uuid.uuid4()))
+    await pwa.publish(muted)
+    await pwa.handled(muted)
+    request_id = str(uuid.uuid4())
+    await pwa.publish(RequestQueued(event_id=uuid.uuid4(), occurred_at=now(), request_id=request_id, version=2,
+                                    pool_id=POOL, lead_queue=True))  # fmt: skip
+    [queued] = await pushes_to(fake_push, lead_phone, 1)
+    assert lead_phone.decrypt(queued)["tag"] == f"queue-{request_id}"
+    async with pwa.db() as conn:
+        await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
+    assert len(fake_push.to(lead_phone.path)) == 1 and fake_push.to(other_phone.path) == []
