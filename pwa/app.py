@@ -8,14 +8,18 @@ from pathlib import Path
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from pwa import accounts, web
 from pwa.gateway import Gateway
+from pwa.live.api import events
+from pwa.live.hub import LiveHub
+from pwa.push.config import PushConfig
+from pwa.push.wiring import PushWiring
 from pwa.views import PAGES, errors
 from services.demo import organisation
 from services.platform.runtime import Runtime, service_app
@@ -38,8 +42,10 @@ async def load_demo(rt: Runtime) -> None:
                                   roles=p.roles, pools=p.pools, language=p.language)  # fmt: skip
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, push_config: PushConfig | None = None) -> Litestar:
     settings = settings or Settings.from_env("pwa")
+    push = PushWiring(settings, push_config or PushConfig.from_env())
+    live = LiveHub()
     gateway = Gateway(
         {"intake": settings.intake_url, "routing": settings.routing_url, "recognition": settings.recognition_url},
         settings.token_secret,
@@ -57,12 +63,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         authenticate=False,
         route_handlers=[
             *PAGES,
+            *push.route_handlers,
+            events,
             create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
         ],
         on_start=load_demo,
+        consumers=push.consumers,
+        background=[push.deliver, live.run],
         dependencies={
             "account": Provide(web.provide_account),
             "gateway": Provide(lambda: gateway, sync_to_thread=False),
+            "live_hub": Provide(lambda: live, sync_to_thread=False),
+            **push.dependencies,
         },
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
         csrf_config=CSRFConfig(
@@ -70,11 +82,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_name="__Host-csrftoken" if secure else "csrftoken",
             cookie_secure=secure,
             cookie_path="/",
-            header_name="x-csrftoken",
+            header_name="x-csrf-token",
             exclude=["/health", "/ready", "/metrics"],
         ),
         exception_handlers={**errors.HANDLERS, web.SignInRequired: web.to_sign_in},
         middleware=[web.security_headers],
         on_shutdown=[close_gateway],
-        state=State({"vapid_public_key": ""}),
+        state=State({"vapid_public_key": push.public_key}),
     )

@@ -114,7 +114,7 @@ def announcements(event: PushEvent) -> list[Announcement]:
         case OfferAccepted():
             if not event.buddy_id or event.buddy_id == event.member_id:
                 return []
-            url = f"/requests/{event.request_id}"
+            url = "/offers"  # a member's home: their offers and the work they are on
             return [Announcement(
                 kind="buddy", account_ids=(event.buddy_id,), ttl=12 * HOUR, urgency="normal",
                 notices=_notices("buddy", "buddy", url, f"buddy-{event.request_id}"),
