@@ -14,10 +14,12 @@ from services.intake.api_docs import LIMIT, WEEKS, errors
 from services.intake.config import IntakeConfig
 from services.intake.figures import PoolInsights
 from services.intake.views import PRINTABLE, RequestView, request_view
+from services.platform.errors import Invalid
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 
 CallerRequest = Request[Caller, str, Any]
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)  # a sane window; beyond it dates overflow
 PoolId = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=PRINTABLE)]
 
 
@@ -56,7 +58,7 @@ class PoolsController(Controller):
 
     @get("/insights", summary="Team-level figures per week and request type: requests in and done, pick-up and "
          "done times (median, p90), on-time share, average rating, manager minutes saved (pool members and leads)",
-         **errors(403))  # fmt: skip
+         **errors(403, 422))  # fmt: skip
     async def insights(
         self,
         request: CallerRequest,
@@ -71,5 +73,7 @@ class PoolsController(Controller):
         access.require_pool_view(request.user, pool_id)
         tz = config.zone
         last = until or changes.now().astimezone(tz).date()
+        if not EARLIEST <= last <= LATEST:
+            raise Invalid(f"until: pick a day between {EARLIEST} and {LATEST}")
         async with runtime.pool.acquire() as conn:
             return await insights.pool_insights(conn, pool_id, weeks=weeks, until=last, tz=tz)

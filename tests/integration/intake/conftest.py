@@ -26,6 +26,7 @@ from services.platform.tokens import Caller
 from tests.support import auth, caller, eventually, new_id
 
 POOL = "pool-secretariaat"  # the demo catalogue's pool
+WITHIN = 15.0  # seconds: a generous upper bound for "eventually" on a busy machine
 _decoder = msgspec.json.Decoder(IntakeEvent)
 
 
@@ -65,7 +66,7 @@ class Desk:
         assert response.status_code == 200, response.text
         return dict(response.json())
 
-    async def until_status(self, who: Caller, request_id: str, status: str, within: float = 5.0) -> dict[str, Any]:
+    async def until_status(self, who: Caller, request_id: str, status: str, within: float = WITHIN) -> dict[str, Any]:
         return await eventually(lambda: self.get(who, request_id), lambda r: r["status"] == status, within=within)
 
     # --- routing, played by the test ---------------------------------------------------------
@@ -121,7 +122,7 @@ class Desk:
             await nc.close()
 
     async def events_until(self, request_id: str, check: Callable[[list[Any]], bool]) -> list[Any]:
-        return await eventually(lambda: self.events(request_id), check)
+        return await eventually(lambda: self.events(request_id), check, within=WITHIN)
 
 
 @pytest.fixture

@@ -82,6 +82,9 @@ async def test_insights_are_for_the_pools_members_and_leads_only(desk):
     assert (await desk.call(desk.staff(), "GET", path)).status_code == 403
     assert (await desk.call(caller("lead", pools=("pool-elsewhere",)), "GET", path)).status_code == 403
     assert (await desk.call(desk.lead(), "GET", path, params={"weeks": 53})).status_code == 400
+    for until in ("9999-12-31", "0001-01-01"):
+        far = await desk.call(desk.lead(), "GET", path, params={"until": until})
+        assert far.status_code == 422 and far.json()["detail"].startswith("until:")
     assert (await desk.call(desk.member(), "GET", path)).status_code == 200
 
 

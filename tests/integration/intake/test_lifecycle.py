@@ -12,6 +12,7 @@ from services.contracts.intake import (
     RequestStatusChanged,
     RequestSubmitted,
 )
+from tests.integration.intake.conftest import WITHIN
 from tests.support import caller, eventually
 
 
@@ -113,7 +114,7 @@ async def test_an_offer_declined_or_expired_puts_the_request_back_and_a_new_offe
 
 
 async def eventually_member(desk, who, rid, member_id) -> dict[str, Any]:
-    return await eventually(lambda: desk.get(who, rid), lambda r: r["member_id"] == member_id)
+    return await eventually(lambda: desk.get(who, rid), lambda r: r["member_id"] == member_id, WITHIN)
 
 
 async def test_routing_can_assign_directly_and_stale_routing_events_are_dropped(desk):
@@ -123,7 +124,7 @@ async def test_routing_can_assign_directly_and_stale_routing_events_are_dropped(
     await desk.until_status(staff, rid, "in_progress")
     desk.routing_versions[rid] = 0  # a replayed, older offer
     stale = await desk.offer(rid, other)
-    await eventually(lambda: desk.db.fetchval("SELECT count(*) FROM inbox WHERE event_id = $1", stale), bool)
+    await eventually(lambda: desk.db.fetchval("SELECT count(*) FROM inbox WHERE event_id = $1", stale), bool, WITHIN)
     current = await desk.get(staff, rid)
     assert (current["status"], current["member_id"]) == ("in_progress", member.account_id)
 
