@@ -16,13 +16,21 @@ class Signal(msgspec.Struct, frozen=True):
 
 
 RESYNC = Signal("resync", "")
+WAITING = ("submitted", "offered")  # the pool queue: requests nobody has picked up yet
 
 
 def signals_for(event: LiveEvent, viewer: Account) -> list[Signal]:
     match event:
         case RequestStatusChanged():
-            if viewer.id in (event.requester_id, event.member_id):
-                return [Signal(f"request-{event.request_id}", event.request_id), Signal("request", event.request_id)]
+            signals = []
+            if viewer.id in (event.requester_id, event.member_id, event.on_behalf_of, event.buddy_id):
+                signals += [
+                    Signal(f"request-{event.request_id}", event.request_id),
+                    Signal("request", event.request_id),
+                ]
+            if event.previous in WAITING and event.status not in WAITING and event.pool_id in viewer.pools:
+                signals.append(Signal("pool-queue", event.pool_id))  # positions in the queue moved up
+            return signals
         case RequestOffered() | OfferAccepted() | OfferDeclined():
             if viewer.id == event.member_id:
                 return [Signal("offer", event.offer_id)]

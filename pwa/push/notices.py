@@ -97,10 +97,13 @@ def announcements(event: PushEvent) -> list[Announcement]:
         case RequestStatusChanged():
             urgency = _STATUS_URGENCY.get(event.status)
             if urgency is None or event.actor_id == event.requester_id:
-                return []  # nothing to tell, or the requester did it themselves
+                return []  # nothing to tell, or the requester did it themselves (the page shows it)
             url = f"/requests/{event.request_id}"
+            owners = tuple(
+                dict.fromkeys(p for p in (event.requester_id, event.on_behalf_of) if p and p != event.actor_id)
+            )
             return [Announcement(
-                kind="request", account_ids=(event.requester_id,), ttl=DAY, urgency=urgency,
+                kind="request", account_ids=owners, ttl=DAY, urgency=urgency,
                 notices=_notices(event.status, "request", url, f"request-{event.request_id}"),
             )]  # fmt: skip
         case KudosGiven():

@@ -29,11 +29,22 @@ def changed(requester: str, request_id: str = "r1", member: str | None = "m") ->
                                 member_id=member)  # fmt: skip
 
 
-def test_a_status_change_reaches_the_requester_and_the_member_only() -> None:
-    event = changed("req")
-    assert signals_for(event, person("req")) == [Signal("request-r1", "r1"), Signal("request", "r1")]
-    assert signals_for(event, person("m", "secretary")) == [Signal("request-r1", "r1"), Signal("request", "r1")]
+def test_a_status_change_reaches_the_people_on_the_request_only() -> None:
+    event = msgspec.structs.replace(changed("req"), status="waiting_on_requester", previous="in_progress",
+                                    on_behalf_of="boss", buddy_id="bud")  # fmt: skip
+    expected = [Signal("request-r1", "r1"), Signal("request", "r1")]
+    for who in ("req", "m", "boss", "bud"):
+        assert signals_for(event, person(who)) == expected
     assert signals_for(event, person("someone")) == []
+
+
+def test_when_a_request_leaves_the_queue_everyone_in_the_pool_hears_the_queue_moved() -> None:
+    picked_up = changed("req")  # offered → in_progress
+    assert signals_for(picked_up, person("someone")) == [Signal("pool-queue", "p")]
+    assert Signal("pool-queue", "p") in signals_for(picked_up, person("req"))
+    assert signals_for(picked_up, person("elsewhere", pools=("q",))) == []
+    offered = msgspec.structs.replace(picked_up, status="offered", previous="submitted")
+    assert signals_for(offered, person("someone")) == []
 
 
 def test_offers_queue_kudos_and_prompts_have_their_audiences() -> None:
@@ -71,10 +82,10 @@ async def test_a_quiet_connection_returns_none_for_a_heartbeat_and_wakes_on_a_si
 
 async def test_the_hub_routes_by_viewer_ignores_junk_and_forgets_closed_connections() -> None:
     hub = LiveHub()
-    with hub.connect(person("req")) as mine, hub.connect(person("other")) as theirs:
+    with hub.connect(person("req")) as mine, hub.connect(person("other", pools=("q",))) as theirs:
         assert len(hub) == 2
         await hub._on_message(SimpleNamespace(data=msgspec.json.encode(changed("req")), subject="s"))  # type: ignore[arg-type]
         await hub._on_message(SimpleNamespace(data=b'{"type": "secpool.unknown"}', subject="s"))  # type: ignore[arg-type]
-        assert await mine.next(1) == [Signal("request-r1", "r1"), Signal("request", "r1")]
+        assert await mine.next(1) == [Signal("request-r1", "r1"), Signal("request", "r1"), Signal("pool-queue", "p")]
         assert await theirs.next(0.01) is None
     assert len(hub) == 0

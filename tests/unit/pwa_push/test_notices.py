@@ -42,6 +42,13 @@ def test_status_changes_worth_telling_go_to_the_requester() -> None:
     assert announcements(status("in_progress"))[0].urgency == "low"
 
 
+def test_a_request_made_on_someones_behalf_tells_them_too_unless_they_did_it() -> None:
+    for_boss = msgspec.structs.replace(status("done"), on_behalf_of="boss")
+    assert announcements(for_boss)[0].account_ids == ("req", "boss")
+    boss_cancelled = msgspec.structs.replace(status("cancelled", actor="boss"), on_behalf_of="boss")
+    assert announcements(boss_cancelled)[0].account_ids == ("req",)
+
+
 def test_no_push_for_what_the_requester_did_or_for_moments_after_submitting() -> None:
     assert announcements(status("cancelled", actor="req")) == []
     assert announcements(status("offered")) == []
