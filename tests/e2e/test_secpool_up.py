@@ -29,7 +29,9 @@ def launch(data_dir: Path, port: int) -> subprocess.Popen[str]:
 def wait_healthy(port: int, proc: subprocess.Popen[str], within: float) -> float:
     started = time.monotonic()
     while time.monotonic() - started < within:
-        assert proc.poll() is None, f"secpool up exited early:\n{proc.stdout.read() if proc.stdout else ''}"
+        if proc.poll() is not None:
+            output, _ = proc.communicate()
+            raise AssertionError(f"secpool up exited early:\n{output}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
                 return time.monotonic() - started
@@ -60,7 +62,8 @@ def stop(proc: subprocess.Popen[str], tree: list[psutil.Process]) -> str:
 
 
 def test_up_serves_health_and_ctrl_c_leaves_no_process_and_data_survives_a_restart(tmp_path):
-    data_dir, port = tmp_path / "secpool-data", free_port()
+    # A deep folder on purpose: PostgreSQL's socket path limit must not matter.
+    data_dir, port = tmp_path / ("deep-" * 12) / "secpool-data", free_port()
     proc = launch(data_dir, port)
     assert wait_healthy(port, proc, within=30) < 30
     tree = descendants(proc.pid)
