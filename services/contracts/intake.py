@@ -13,6 +13,7 @@ from services.contracts.base import Event
 Urgency = Literal["low", "normal", "high"]
 Status = Literal["submitted", "offered", "in_progress", "waiting_on_requester", "done", "cancelled"]
 SlaLevel = Literal["pickup", "completion"]
+CommentKind = Literal["comment", "question", "answer"]
 
 
 class RequestSubmitted(Event, tag="secpool.intake.request.submitted", frozen=True, kw_only=True):
@@ -110,7 +111,7 @@ class RequestCommented(Event, tag="secpool.intake.request.commented", frozen=Tru
     requester_id: str
     comment_id: int
     author_id: str
-    kind: Literal["comment", "question", "answer"] = "comment"
+    kind: CommentKind = "comment"
     member_id: str | None = None
     on_behalf_of: str | None = None
 

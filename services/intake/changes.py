@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from services.contracts.intake import RequestCommented, RequestStatusChanged
+from services.contracts.intake import CommentKind, RequestCommented, RequestStatusChanged, Status
 from services.intake import domain, store, store_conversation
 from services.platform import outbox
 from services.platform.db import Conn
@@ -32,7 +32,7 @@ async def step(
     conn: Conn,
     row: asyncpg.Record,
     *,
-    status: str,
+    status: Status,
     kind: str,
     actor_id: str | None,
     detail: str = "",
@@ -51,7 +51,7 @@ async def step(
             pool_id=row["pool_id"],
             requester_id=row["requester_id"],
             on_behalf_of=row["on_behalf_of"],
-            status=status,  # type: ignore[arg-type]
+            status=status,
             previous=row["status"],
             member_id=fields.get("member_id", row["member_id"]),
             buddy_id=fields.get("buddy_id", row["buddy_id"]),
@@ -70,7 +70,7 @@ async def mark(conn: Conn, row: asyncpg.Record, *, kind: str, actor_id: str | No
 
 
 async def write_comment(
-    conn: Conn, row: asyncpg.Record, version: int, *, author_id: str, role: str, kind: str, body: str
+    conn: Conn, row: asyncpg.Record, version: int, *, author_id: str, role: str, kind: CommentKind, body: str
 ) -> asyncpg.Record:
     """A comment in the request's conversation and its event, as part of change `version`."""
     comment = await store_conversation.add_comment(
@@ -88,7 +88,7 @@ async def write_comment(
             on_behalf_of=row["on_behalf_of"],
             comment_id=comment["id"],
             author_id=author_id,
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             member_id=row["member_id"],
         ),
     )

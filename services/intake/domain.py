@@ -176,13 +176,8 @@ def queue_spots(waiting: list[Waiting], load: PoolLoad, now: datetime) -> dict[U
     spots = {}
     for position, w in enumerate(ordered, start=1):
         if interval is None:
-            expected, basis = max(w.pickup_due_at, now), "service_level"
+            spot = QueueSpot(position, len(ordered), max(w.pickup_due_at, now), "service_level")
         else:
-            expected, basis = now + timedelta(minutes=position * interval), "queue"
-        spots[w.request_id] = QueueSpot(
-            position=position,
-            waiting=len(ordered),
-            expected_pickup_at=expected,
-            basis=basis,  # type: ignore[arg-type]
-        )
+            spot = QueueSpot(position, len(ordered), now + timedelta(minutes=position * interval), "queue")
+        spots[w.request_id] = spot
     return spots
