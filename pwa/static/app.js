@@ -78,6 +78,21 @@
     if (navigator.onLine) flushOutbox();
   }
   document.addEventListener('htmx:sendError', () => announce(t('offline'), 'warn'));
+  // The server names what changed (HX-Trigger: {"secpool:announce": {message, kind}}), for
+  // example when a live part of the page was refreshed because a request moved on.
+  document.addEventListener('secpool:announce', (event) => {
+    const { message, kind } = event.detail || {};
+    if (message) announce(message, kind || 'info');
+  });
+
+  // A notice (?notice=...) belongs to the moment after a form: a reload must not repeat it.
+  function dropNotice() {
+    const url = new URL(location.href);
+    if (!url.searchParams.has('notice')) return;
+    url.searchParams.delete('notice');
+    history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+  }
+  document.addEventListener('htmx:pushedIntoHistory', dropNotice);
 
   // ---- Install and push controls: state lives here, the DOM only mirrors it ----
   let installPrompt = null;
@@ -285,5 +300,6 @@
   }
   document.addEventListener('htmx:load', (event) => enhance(event.detail.elt));
   enhance(document.body);
+  dropNotice();
   loadPushState().catch((err) => console.warn('secpool: push state unknown', err));
 })();

@@ -6,6 +6,7 @@ from pwa.views.offers import OfferPages
 from pwa.views.pool import PoolPages
 from pwa.views.request_page import RequestPage
 from pwa.views.requests import RequestPages
+from pwa.views.settings import SettingsPages
 from pwa.views.shell import ShellController
 from pwa.views.wall import WallPages
 
@@ -18,4 +19,5 @@ PAGES = [
     PoolPages,
     LeadPages,
     WallPages,
+    SettingsPages,
 ]

@@ -75,8 +75,11 @@ class OfferPages(Controller):
         )
         open_offers = [o for o in offers or [] if o["status"] == "open"]
         details = await requests_by_id(gateway, account, [o["request_id"] for o in open_offers])
-        # Offered requests name me as their member too: my work is what I have accepted.
-        work = [r for r in assigned or [] if r["status"] in WORKING]
+        # Offered requests name me as their member too: my work is what I have accepted. Intake
+        # learns of an acceptance a moment after routing does: show it as started already.
+        accepted = {o["request_id"] for o in offers or [] if o["status"] == "accepted"}
+        work = [r if r["status"] in WORKING else {**r, "status": "in_progress"}
+                for r in assigned or [] if r["status"] in WORKING or str(r["id"]) in accepted]  # fmt: skip
         shown = (queue or [])[:QUEUE_SHOWN]
         rows = [*details.values(), *work, *shown]
         ids = [r.get(k) for r in rows for k in ("requester_id", "on_behalf_of", "member_id", "buddy_id")]

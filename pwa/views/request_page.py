@@ -2,9 +2,10 @@
 position, timeline and conversation (live), and what this person can do next — cancel,
 answer, rate and thank (requester); ask a question, resume, complete (the member on it).
 
-Live: the page's live part re-fetches itself on the `request-<id>` SSE signal with the
-version it shows (`?v=`); an unchanged request answers 204 (htmx swaps nothing), a changed
-one comes back with an `HX-Trigger` that app.js announces in #live-status.
+Live: the page's live part re-fetches itself on the `request-<id>` and `pool-queue` SSE
+signals with the state it shows (`?v=`, see shown_state); an unchanged request answers 204
+(htmx swaps nothing), a changed one comes back with an `HX-Trigger` that app.js announces
+in #live-status.
 """
 
 from typing import Annotated, Any
@@ -69,6 +70,22 @@ async def thanks_prompt(gateway: Gateway, account: Account, request_id: str) -> 
     return next((p for p in prompts if str(p.get("request_id")) == request_id), None)
 
 
+def shown_state(item: dict[str, Any]) -> str:
+    """What the live part shows, as a token (`?v=`): its version and its place in the queue
+    (queue places move without the request changing)."""
+    queue = item.get("queue") or {}
+    return f"{item['version']}-{queue.get('position') or 0}"
+
+
+def live_message(item: dict[str, Any], lang: str, for_requester: bool) -> str:
+    """What #live-status says when the live part changed: the type, its status, its place."""
+    message = f"{item['type_name'][lang]}: {status_text(lang, item['status'], for_requester)}"
+    position = (item.get("queue") or {}).get("position")
+    if item["status"] == "submitted" and position:
+        message += " · " + translations(lang).gettext("Number %(n)s in the queue") % {"n": position}
+    return message
+
+
 class RequestPage(Controller):
     path = "/requests/{request_id:uuid}"
 
@@ -80,11 +97,11 @@ class RequestPage(Controller):
         gateway: NamedDependency[Gateway],
         runtime: NamedDependency[Runtime],
         request_id: FromPath[UUID],
-        v: Annotated[int | None, QueryParameter(ge=0)] = None,
+        v: Annotated[str | None, QueryParameter(max_length=40)] = None,
     ) -> Template | Response[None]:
         base = f"/v1/requests/{request_id}"
         item = await gateway.call("intake", "GET", base, account.caller())
-        if v is not None and v == item["version"] and wants_fragment(request):
+        if v is not None and v == shown_state(item) and wants_fragment(request):
             return Response(None, status_code=204)  # nothing changed: htmx keeps what it shows
         timeline = await optional(gateway, "intake", f"{base}/timeline", account) or []
         comments = await optional(gateway, "intake", f"{base}/comments", account)
@@ -98,8 +115,7 @@ class RequestPage(Controller):
         response = page(request, "request", account, fragment="request_live", item=item, r=item, timeline=timeline,
                         comments=comments, prompt=prompt, people=await names(runtime, ids), **roles)  # fmt: skip
         if v is not None and wants_fragment(request):
-            lang = language_of(request, account)
-            announce(response, f"{item['type_name'][lang]}: {status_text(lang, item['status'], roles['is_requester'])}")
+            announce(response, live_message(item, language_of(request, account), roles["is_requester"]))
         return response
 
     @post("/comments")

@@ -3,6 +3,7 @@ live, accepts, asks a question; Anna answers; Sanne completes; Anna sees every c
 rates and sends the one-tap thanks; the wall shows it. Screenshots: tests/browser/screenshots/.
 """
 
+import re
 import uuid
 
 from playwright.async_api import Page, expect
@@ -79,7 +80,8 @@ async def test_request_journey_from_ask_to_thanks_on_two_phones(system, phone):
     await expect(sanne.locator("#request-live")).to_contain_text("Dorpsstraat 1")
     await shoot(sanne, "09-member-sees-answer")
     await sanne.click("form[action$='/status'] button")
-    await expect(sanne).to_have_url(f"{system.base}/offers?notice=completed")
+    await expect(sanne).to_have_url(re.compile(r".*/offers(\?.*)?$"))
+    await expect(sanne.locator("main .banner--ok")).to_be_visible()
     await shoot(sanne, "10-member-completed")
 
     # Anna sees it done, rates it and says thanks in one tap.
@@ -88,9 +90,11 @@ async def test_request_journey_from_ask_to_thanks_on_two_phones(system, phone):
     await shoot(anna, "11-staff-sees-done")
     await anna.check("input[name=rating][value='5']")
     await anna.click("form[action$='/rating'] button[type=submit]")
-    await expect(anna).to_have_url(f"{system.base}/requests/{request_id}?notice=rated")
-    await anna.click("[data-thanks]")
-    await expect(anna).to_have_url(f"{system.base}/requests/{request_id}?notice=thanked")
+    await expect(anna.locator("form[action$='/rating']")).to_have_count(0)
+    async with anna.expect_response(lambda r: r.url.endswith("/thanks")) as thanked:
+        await anna.click("[data-thanks]")
+    assert (await thanked.value).status in (200, 303)
+    assert system.call("recognition", "GET", "/v1/prompts/", STAFF) == [], "the thanks prompt was used"
     await shoot(anna, "12-staff-rated-and-thanked")
 
     item = system.call("intake", "GET", f"/v1/requests/{request_id}", STAFF)

@@ -1,0 +1,42 @@
+"""Settings: language, which notifications to get (the push engineer's preferences store),
+installing the app, and signing out here or everywhere."""
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+
+from pwa.accounts import Account
+from pwa.push import store as push_store
+from pwa.push.notices import KINDS
+from pwa.views.common import AnyRequest, back_to, form_data, page
+from services.platform.runtime import Runtime
+
+
+def kinds_for(account: Account) -> list[str]:
+    """The kinds of notification that can reach this person (by role)."""
+    shown = ["request", "prompt", "kudos"]
+    if account.has("secretary"):
+        shown = ["offer", "buddy", *shown]
+    if account.has("lead"):
+        shown.append("lead_queue")
+    return [k for k in shown if k in KINDS]
+
+
+class SettingsPages(Controller):
+    path = "/settings"
+
+    @get("/")
+    async def settings(self, request: AnyRequest, account: NamedDependency[Account],
+                       runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+        async with runtime.pool.acquire() as conn:
+            muted = await push_store.muted_kinds(conn, account.id)
+        return page(request, "settings", account, kinds=kinds_for(account), muted=muted)
+
+    @post("/notifications")
+    async def notifications(self, request: AnyRequest, account: NamedDependency[Account],
+                            runtime: NamedDependency[Runtime]) -> Redirect:  # fmt: skip
+        wanted = set((await form_data(request)).getall("kinds", []))
+        muted = [k for k in kinds_for(account) if k not in wanted]
+        async with runtime.pool.acquire() as conn:
+            await push_store.set_muted_kinds(conn, account.id, muted)
+        return back_to("/settings", "preferences")
