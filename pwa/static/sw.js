@@ -4,7 +4,7 @@
 // Pages are private and live: they are never cached, only the shell and /offline are.
 'use strict';
 
-const VERSION = 'v1'; // bump whenever the shell list or this file's caching changes
+const VERSION = 'v2'; // bump whenever the shell list or this file's caching changes
 const CACHE = `secpool-shell-${VERSION}`;
 const OFFLINE_URL = '/offline';
 const SHELL = [
@@ -192,7 +192,9 @@ async function notifyClients(message) {
   for (const client of windows) client.postMessage(message);
 }
 
-// ---------- Pages the worker answers itself (Dutch + English, no script) ----------
+// ---------- Pages the worker answers itself (Dutch + English) ----------
+// They load app.js (same origin, allowed by their CSP): back online it asks this worker to
+// send what it kept and says so in #live-status, without the person going anywhere.
 const QUEUED_PAGE = {
   title: 'Bewaard · Saved',
   body: `<div class="banner banner--info" role="status"><div>
@@ -214,7 +216,8 @@ function htmlPage(status, { title, body }) {
   // keeps reporting into it (for example when the queued request has been sent).
   const html = `<!doctype html><html lang="nl"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} — secpool</title><link rel="stylesheet" href="/static/app.css"></head>
+<title>${title} — secpool</title><link rel="stylesheet" href="/static/app.css">
+<script src="/static/app.js" defer></script></head>
 <body><main id="main" class="container stack"><h1>${title}</h1>${body}</main>
 <div id="live-status" class="toasts" role="status" aria-live="polite"></div></body></html>`;
   return new Response(html, {

@@ -8,7 +8,7 @@ from pwa.views.request_page import RequestPage
 from pwa.views.requests import RequestPages
 from pwa.views.settings import SettingsPages
 from pwa.views.shell import ShellController
-from pwa.views.wall import WallPages
+from pwa.views.wall import Moderation, WallPages
 
 PAGES = [
     AuthController,
@@ -19,5 +19,6 @@ PAGES = [
     PoolPages,
     LeadPages,
     WallPages,
+    Moderation,
     SettingsPages,
 ]

@@ -80,6 +80,9 @@ class OfferPages(Controller):
         accepted = {o["request_id"] for o in offers or [] if o["status"] == "accepted"}
         work = [r if r["status"] in WORKING else {**r, "status": "in_progress"}
                 for r in assigned or [] if r["status"] in WORKING or str(r["id"]) in accepted]  # fmt: skip
+        # Two services answer at slightly different moments: a request is either offered or in work.
+        working = {str(r["id"]) for r in work}
+        open_offers = [o for o in open_offers if o["request_id"] not in working]
         shown = (queue or [])[:QUEUE_SHOWN]
         rows = [*details.values(), *work, *shown]
         ids = [r.get(k) for r in rows for k in ("requester_id", "on_behalf_of", "member_id", "buddy_id")]

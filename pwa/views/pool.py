@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from pwa.accounts import Account
@@ -139,6 +139,16 @@ class PoolPages(Controller):
                 raise
             return await self._policy_page(request, account, gateway, runtime, form, {"form": "refused"}, 422)
         return back_to("/pool/policy", "policy")
+
+    @get("/requests")
+    async def requests(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                       runtime: NamedDependency[Runtime], which: FromQuery[str] = "open") -> Template:  # fmt: skip
+        """The pool's requests, to look up why any of them went to whom."""
+        which = which if which in ("open", "closed") else "open"
+        rows = await optional(gateway, "intake", f"/v1/pools/{pool_of(account)}/requests", account,
+                              params={"which": which, "limit": 50})  # fmt: skip
+        people = await names(runtime, [r.get(k) for r in rows or [] for k in ("requester_id", "member_id")])
+        return page(request, "pool_requests", account, rows=rows, which=which, people=people)
 
     @get("/requests/{request_id:str}")
     async def why(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],

@@ -48,8 +48,9 @@ def roles_on(item: dict[str, Any], account: Account) -> dict[str, bool]:
     """What this person is to the request; the page offers only what they may do."""
     requester = account.id in (item["requester_id"], item.get("on_behalf_of"))
     member = account.id == item.get("member_id")
-    return {"is_requester": requester, "is_member": member,
-            "in_pool": item["pool_id"] in account.pools and (account.has("secretary") or account.has("lead"))}  # fmt: skip
+    in_pool = item["pool_id"] in account.pools
+    return {"is_requester": requester, "is_member": member, "is_lead": in_pool and account.has("lead"),
+            "in_pool": in_pool and (account.has("secretary") or account.has("lead"))}  # fmt: skip
 
 
 async def write(gateway: Gateway, account: Account, path: str, body: Any, method: str = "POST") -> str:

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
+from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -137,3 +138,40 @@ class WallPages(Controller):
         values = await optional(gateway, "recognition", "/v1/values/", account) or []
         return page(request, "digest", account, digests=digests, people=await names(runtime, kudos_people(highlights)),
                     values={v["id"]: v for v in values})  # fmt: skip
+
+
+def moderator(account: Account) -> None:
+    if not (account.has("lead") or account.has("admin")):
+        raise PermissionDeniedException("for leads and admins")
+
+
+class Moderation(Controller):
+    """Reported kudos, for a lead or an admin: take one off the wall (with a reason) or keep it."""
+
+    path = "/wall/moderation"
+
+    @get("/")
+    async def reports(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                      runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+        moderator(account)
+        reported = await optional(gateway, "recognition", "/v1/reports", account)
+        people = await names(runtime, kudos_people([r["kudos"] for r in reported or []]))
+        return page(request, "moderation", account, reported=reported, people=people, values={})
+
+    @post("/{kudos_id:uuid}/hide")
+    async def hide(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                   kudos_id: FromPath[UUID]) -> Redirect:  # fmt: skip
+        moderator(account)
+        reason = str((await form_data(request)).get("reason", "")).strip()[:500]
+        if not reason:
+            return back_to("/wall/moderation", "no_reason")
+        await gateway.call("recognition", "POST", f"/v1/kudos/{kudos_id}/hide", account.caller(),
+                           json={"reason": reason})  # fmt: skip
+        return back_to("/wall/moderation", "hidden")
+
+    @post("/{kudos_id:uuid}/keep")
+    async def keep(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                   kudos_id: FromPath[UUID]) -> Redirect:  # fmt: skip
+        moderator(account)
+        await gateway.call("recognition", "POST", f"/v1/kudos/{kudos_id}/keep", account.caller())
+        return back_to("/wall/moderation", "kept")

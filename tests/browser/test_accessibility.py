@@ -25,8 +25,10 @@ def arrange(system: System) -> dict[str, str]:
     body = {"type_id": "letter", "description": "Brief aan de huurders <b>over</b> de lift",
             "idempotency_key": str(uuid.uuid4()), "urgency": "high"}  # fmt: skip
     request = system.call("intake", "POST", "/v1/requests/", STAFF, json=body)
-    system.call("recognition", "POST", "/v1/kudos", STAFF,
-                json={"message": "Dank voor het snelle regelen!", "recipient_ids": [system.person(MEMBER).account_id]})  # fmt: skip
+    kudos = system.call("recognition", "POST", "/v1/kudos", STAFF,
+                        json={"message": "Dank voor het snelle regelen!",
+                              "recipient_ids": [system.person(MEMBER).account_id]})  # fmt: skip
+    system.call("recognition", "POST", f"/v1/kudos/{kudos['id']}/reports", MEMBER, json={"reason": "test"})
     return {"request": request["id"]}
 
 
@@ -72,8 +74,10 @@ async def test_every_screen_meets_wcag_2_2_aa(system, browser, lang):
         None: ["/sign-in", "/offline"],
         STAFF: ["/welcome", "/requests", "/requests/new", f"/requests/{ids['request']}", "/wall", "/wall/new",
                 "/wall/mine", "/wall/digest", "/settings", "/no-such-page"],
-        MEMBER: ["/offers", "/pool", "/pool/policy", f"/pool/requests/{ids['request']}", f"/requests/{ids['request']}"],
-        LEAD: ["/lead/queue", "/lead/insights", "/lead/types", "/lead/types/letter", "/lead/types/new"],
+        MEMBER: ["/offers", "/pool", "/pool/policy", "/pool/requests", f"/pool/requests/{ids['request']}",
+                 f"/requests/{ids['request']}"],
+        LEAD: ["/lead/queue", "/lead/insights", "/lead/types", "/lead/types/letter", "/lead/types/new",
+               "/wall/moderation"],
     }  # fmt: skip
     found: dict[str, Any] = {}
     for who, paths in screens.items():

@@ -55,10 +55,13 @@ async def test_request_journey_from_ask_to_thanks_on_two_phones(system, phone):
     await shoot(sanne, "05-member-offer-arrived")
 
     await offer.locator("form[action$='/accept'] button").click()
-    await expect(sanne.locator("#offers-live a[href='/requests/" + request_id + "']")).to_be_visible()
+    await expect(
+        sanne.locator(f"#offers-live [aria-labelledby=work-title] a[href='/requests/{request_id}']")
+    ).to_be_visible()
     await shoot(sanne, "06-member-accepted")
     await expect(anna.locator("#request-status .chip--in_progress")).to_be_visible(timeout=LIVE)
     await still_same_page(anna)
+    await expect(anna.locator("#live-status")).to_contain_text("Onderhanden")  # said aloud, not only shown
     await shoot(anna, "07-staff-sees-in-progress")
 
     # Sanne asks a question; Anna sees it arrive and answers.

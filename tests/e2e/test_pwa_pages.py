@@ -95,8 +95,9 @@ def test_every_page_renders_in_dutch_and_english_under_the_strict_csp(
     screens = {
         STAFF: ["/requests", "/requests/new", f"/requests/{request_id}", "/wall", "/wall/new", "/wall/mine",
                 "/wall/digest", "/settings", "/welcome"],
-        MEMBER: ["/offers", "/pool", "/pool/policy", f"/pool/requests/{request_id}"],
-        LEAD: ["/lead/queue", "/lead/insights", "/lead/types", "/lead/types/letter", "/lead/types/new"],
+        MEMBER: ["/offers", "/pool", "/pool/policy", "/pool/requests", f"/pool/requests/{request_id}"],
+        LEAD: ["/lead/queue", "/lead/insights", "/lead/types", "/lead/types/letter", "/lead/types/new",
+               "/wall/moderation"],
     }  # fmt: skip
     words = {"nl": ("Instellingen", "Settings"), "en": ("Settings", "Instellingen")}
     for lang, (present, absent) in words.items():
