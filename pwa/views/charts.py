@@ -45,33 +45,49 @@ class Chart(msgspec.Struct, frozen=True):
 
 
 def nice_top(value: float) -> float:
-    """The smallest 1, 2 or 5 × 10^k at or above `value` (an axis that reads well)."""
+    """The smallest 1, 2 or 5 × 10^k at or above `value` (a step that reads well)."""
     if value <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
     for step in (1, 2, 5, 10):
-        if value <= step * power:
+        if value <= step * power * (1 + 1e-9):
             return float(step * power)
     return float(10 * power)  # pragma: no cover (the loop always returns)
 
 
-def _axis(top: float, fmt: Callable[[float], str], count: int = 4) -> list[Tick]:
+def scale(largest: float, *, whole: bool = False, top: float | None = None) -> tuple[float, float]:
+    """An axis (top, step) with about four round steps; counts get whole steps."""
+    if top is not None:
+        return top, top / 4
+    step = nice_top(largest / 4 if largest > 0 else 0.25)
+    if whole:
+        step = max(step, 1.0)
+    return step * max(math.ceil(largest / step - 1e-9), 1), step
+
+
+def _axis(top: float, step: float, fmt: Callable[[float], str]) -> list[Tick]:
     plot = HEIGHT - TOP - BOTTOM
-    return [Tick(y=round(TOP + plot - plot * i / count, 1), text=fmt(top * i / count)) for i in range(count + 1)]
+    count = round(top / step)
+    return [Tick(y=round(TOP + plot - plot * i / count, 1), text=fmt(step * i)) for i in range(count + 1)]
 
 
 def _labels(categories: Sequence[str], slot: float) -> list[Label]:
-    # Phones are narrow: past 8 categories, label every other one.
-    every = 1 if len(categories) <= 8 else 2
+    # Phones are narrow: past 5 categories, label every other one.
+    every = 1 if len(categories) <= 5 else 2
     return [Label(x=round(LEFT + slot * (i + 0.5), 1), text=c) for i, c in enumerate(categories) if i % every == 0]
 
 
 def bar_chart(
-    categories: Sequence[str], series: Sequence[Sequence[float | None]], fmt: Callable[[float], str]
+    categories: Sequence[str],
+    series: Sequence[Sequence[float | None]],
+    fmt: Callable[[float], str],
+    *,
+    whole: bool = False,
 ) -> Chart:
-    """Grouped bars: one group per category, one bar per series; None draws no bar."""
+    """Grouped bars: one group per category, one bar per series; None draws no bar.
+    `whole`: the values are counts (the axis steps by whole numbers)."""
     values = [v for s in series for v in s if v is not None]
-    top = nice_top(max(values, default=0.0))
+    top, step = scale(max(values, default=0.0), whole=whole)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(categories), 1)
     bar_w = slot * 0.7 / max(len(series), 1)
@@ -86,15 +102,15 @@ def bar_chart(
             bars.append(Bar(x=round(x, 1), y=round(TOP + plot_h - h, 1), width=round(bar_w, 1), height=round(h, 1),
                             series=k, text=fmt(v)))  # fmt: skip
     rows = [(c, ["–" if s[i] is None else fmt(s[i]) for s in series]) for i, c in enumerate(categories)]  # type: ignore[arg-type]
-    return Chart(width=WIDTH, height=HEIGHT, bars=bars, ticks=_axis(top, fmt), labels=_labels(categories, slot),
-                 points="", dots=[], rows=rows, empty=not values)  # fmt: skip
+    return Chart(width=WIDTH, height=HEIGHT, bars=bars, ticks=_axis(top, step, fmt), labels=_labels(categories, slot),
+                 points="", dots=[], rows=rows, empty=not any(values))  # fmt: skip
 
 
 def line_chart(categories: Sequence[str], values: Sequence[float | None], fmt: Callable[[float], str],
                top: float | None = None) -> Chart:  # fmt: skip
     """One line over the categories; a None leaves a gap in the dots (the line joins the rest)."""
     known = [v for v in values if v is not None]
-    top = top or nice_top(max(known, default=0.0))
+    top, step = scale(max(known, default=0.0), top=top)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(categories), 1)
     dots = []
@@ -104,5 +120,5 @@ def line_chart(categories: Sequence[str], values: Sequence[float | None], fmt: C
             dots.append(Bar(x=round(LEFT + slot * (i + 0.5), 1), y=round(y, 1), width=0, height=0, series=0,
                             text=fmt(v)))  # fmt: skip
     rows = [(c, ["–" if v is None else fmt(v)]) for c, v in zip(categories, values, strict=True)]
-    return Chart(width=WIDTH, height=HEIGHT, bars=[], ticks=_axis(top, fmt), labels=_labels(categories, slot),
+    return Chart(width=WIDTH, height=HEIGHT, bars=[], ticks=_axis(top, step, fmt), labels=_labels(categories, slot),
                  points=" ".join(f"{d.x},{d.y}" for d in dots), dots=dots, rows=rows, empty=not known)  # fmt: skip

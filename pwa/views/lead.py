@@ -107,10 +107,10 @@ def insight_charts(insights: dict[str, Any], fmt: dict[str, Any]) -> dict[str, c
         return f"{fmt['number'](v)}%"
 
     return {
-        "volume": charts.bar_chart(labels, [came_in, done], whole),
+        "volume": charts.bar_chart(labels, [came_in, done], whole, whole=True),
         "saved": charts.bar_chart(labels, [hours_saved], hours),
         "on_time": charts.line_chart(labels, on_time, share, top=100.0),
-        "pickup": charts.bar_chart(labels, [pickup], whole),
+        "pickup": charts.bar_chart(labels, [pickup], whole, whole=True),
     }
 
 

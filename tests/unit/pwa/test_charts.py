@@ -1,0 +1,51 @@
+"""Chart geometry for the server-rendered SVG: axes that read well, bars inside the plot,
+gaps for missing weeks, and the same data as a table."""
+
+from pwa.views import charts
+
+
+def fmt(v: float) -> str:
+    return f"{v:g}"
+
+
+def test_the_axis_steps_are_round_and_counts_step_by_whole_numbers():
+    assert [charts.nice_top(v) for v in (0, 0.3, 1, 3, 7, 12, 49, 51, 100, 999)] == [
+        1.0, 0.5, 1.0, 5.0, 10.0, 20.0, 50.0, 100.0, 100.0, 1000.0,
+    ]  # fmt: skip
+    assert charts.scale(5, whole=True) == (6.0, 2.0)
+    assert charts.scale(40) == (40.0, 10.0)
+    top, step = charts.scale(0.3)
+    assert step == 0.1 and abs(top - 0.3) < 1e-9
+    assert charts.scale(2, whole=True) == (2.0, 1.0)
+    assert charts.scale(63, top=100.0) == (100.0, 25.0)
+
+
+def test_bars_stay_inside_the_plot_and_scale_to_the_axis():
+    chart = charts.bar_chart(["w1", "w2", "w3"], [[10, 20, None], [5, 0, 40]], fmt)
+    assert len(chart.bars) == 5  # the missing week draws no bar
+    bottom = charts.HEIGHT - charts.BOTTOM
+    for bar in chart.bars:
+        assert bar.x >= charts.LEFT and bar.x + bar.width <= charts.WIDTH - charts.RIGHT
+        assert bar.y >= charts.TOP and abs(bar.y + bar.height - bottom) < 0.2
+    tallest = max(chart.bars, key=lambda b: b.height)
+    plot = charts.HEIGHT - charts.TOP - charts.BOTTOM
+    assert [t.text for t in chart.ticks] == ["0", "10", "20", "30", "40"]
+    assert tallest.text == "40" and abs(tallest.height - plot) < 0.2
+
+
+def test_the_table_holds_every_value_and_a_dash_for_missing_ones():
+    chart = charts.bar_chart(["w1", "w2"], [[1, None], [3, 4]], fmt)
+    assert chart.rows == [("w1", ["1", "3"]), ("w2", ["–", "4"])]
+    assert not chart.empty and charts.bar_chart(["w1"], [[None]], fmt).empty
+    assert charts.bar_chart(["w1", "w2"], [[0, 0]], fmt).empty  # nothing yet: say so, draw no flat chart
+
+
+def test_a_line_skips_missing_points_and_keeps_the_fixed_top():
+    chart = charts.line_chart(["a", "b", "c"], [50.0, None, 100.0], fmt, top=100.0)
+    assert len(chart.dots) == 2 and chart.points.count(",") == 2
+    assert chart.dots[1].y == charts.TOP and chart.ticks[-1].text == "100"
+
+
+def test_many_weeks_label_every_other_one():
+    chart = charts.bar_chart([f"w{i}" for i in range(8)], [[1] * 8], fmt)
+    assert [label.text for label in chart.labels] == ["w0", "w2", "w4", "w6"]

@@ -1,0 +1,72 @@
+"""The pages' own form rules (no I/O): what a person gets told next to a field, and what is
+sent on to the services."""
+
+from pwa.views import lead, offers, pool, request_page, requests
+from pwa.views.common import names_of, safe_path
+
+
+def test_a_new_request_names_each_missing_part():
+    form = requests.RequestForm(type_id="nope", description="  ", urgency="asap", idempotency_key="short")
+    assert requests.problems(form, {"letter"}) == {
+        "type_id": "pick_type", "description": "describe", "urgency": "pick_urgency", "form": "stale_form",
+    }  # fmt: skip
+    ok = requests.RequestForm(type_id="letter", description=" Brief ", idempotency_key="k" * 36)
+    assert requests.problems(ok, {"letter"}) == {}
+    assert requests.payload(ok, "en") == {
+        "type_id": "letter", "description": "Brief", "urgency": "normal", "idempotency_key": "k" * 36, "language": "en",
+    }  # fmt: skip
+
+
+def test_a_policy_change_sends_only_what_changed_and_reads_dutch_decimals():
+    current = {"skill_weight": 0.5, "capacity_weight": 3.0, "continuity_weight": 0.3, "fairness_weight": 3.0,
+               "growth_weight": 0.2, "development_share": 0.15, "offer_timeout_seconds": 120, "auto_accept": False}  # fmt: skip
+    form = {"skill_weight": "0,75", "capacity_weight": "3", "continuity_weight": "0.3", "fairness_weight": "3",
+            "growth_weight": "0.2", "development_share": "20", "offer_timeout_seconds": "120", "why": "meer groei"}  # fmt: skip
+    change, errors = pool.policy_change(form, current)
+    assert errors == {} and change == {"skill_weight": 0.75, "development_share": 0.2}
+    bad = {**form, "skill_weight": "11", "development_share": "x", "offer_timeout_seconds": "5", "why": ""}
+    _, errors = pool.policy_change(bad, current)
+    assert errors == {"skill_weight": "range_weight", "development_share": "range_share",
+                      "offer_timeout_seconds": "range_timeout", "why": "why"}  # fmt: skip
+
+
+def test_the_policy_history_says_what_each_change_changed():
+    changes = [
+        {"at": "2026-11-02T10:00:00Z", "changed_by": "b", "why": "later", "policy": {"skill_weight": 1.0}},
+        {"at": "2026-11-01T10:00:00Z", "changed_by": "a", "why": "first", "policy": {"skill_weight": 0.5}},
+    ]
+    newest, first = pool.history(changes)
+    assert newest["diff"] == [("skill_weight", 0.5, 1.0)] and first["first"] and first["diff"] == []
+
+
+def test_a_request_type_needs_names_skill_level_and_whole_minutes():
+    form = lead.TypeForm(name_nl="Brief", name_en="", skill="", min_level="7", pickup_minutes="1.5",
+                         complete_minutes="60", minutes_saved="-1", work_minutes="30")  # fmt: skip
+    _, errors = lead.type_fields(form, [])
+    assert errors == {"name": "name", "skill": "skill", "min_level": "level", "pickup_minutes": "range_minutes",
+                      "minutes_saved": "range_minutes"}  # fmt: skip
+    good = lead.TypeForm(name_nl="Brief", name_en="Letter", skill="Correspondence", min_level="2",
+                         pickup_minutes="60", complete_minutes="240", minutes_saved="20", work_minutes="15")  # fmt: skip
+    fields, errors = lead.type_fields(good, ["agenda"])
+    assert errors == {} and fields["skill"] == "correspondence" and fields["extra_skills"] == ["agenda"]
+
+
+def test_a_decline_reason_is_the_quick_choice_and_the_own_words_in_the_members_language():
+    assert offers.decline_reason(offers.DeclineForm(reason="busy", detail=" tot 15 uur "), "nl") == (
+        "Nu te druk: tot 15 uur"
+    )
+    assert offers.decline_reason(offers.DeclineForm(reason="skill"), "en") == "Not my skill"
+    assert offers.decline_reason(offers.DeclineForm(), "en") == ""
+
+
+def test_the_live_part_names_its_state_and_says_what_changed():
+    item = {"version": 4, "queue": {"position": 2}, "status": "submitted", "type_name": {"nl": "Brief", "en": "Letter"}}
+    assert request_page.shown_state(item) == "4-2" and request_page.shown_state({"version": 1}) == "1-0"
+    assert request_page.live_message(item, "nl", True) == "Brief: Wacht · Nummer 2 in de wachtrij"
+
+
+def test_redirect_targets_stay_on_this_site_and_names_are_listed_once():
+    assert [safe_path(p) for p in ("/offers", "//evil.example", "https://evil.example", "/\\\\evil")] == [
+        "/offers", "/", "/", "/",
+    ]  # fmt: skip
+    assert names_of(["a", None, "b", "a", "x"], {"a": "Anna", "b": "Bram"}) == ["Anna", "Bram"]
