@@ -24,7 +24,10 @@ class SignIn(msgspec.Struct):
 
 class AuthController(Controller):
     @get("/sign-in")
-    async def sign_in_page(self, request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Template:
+    async def sign_in_page(self, request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> Template | Redirect:
+        account = await web.current_account(request)
+        if account is not None:  # already signed in (a bookmark, the back button): carry on
+            return Redirect(safe_path(next) if next not in ("", "/") else home_of(account))
         return page(request, "sign_in", None, next=safe_path(next), error=None, email="")
 
     @post("/sign-in")
