@@ -12,13 +12,14 @@ from services.platform.tokens import Caller
 from services.routing import assignment, domain, member_store, store
 
 
-async def set_presence(conn: Conn, member_id: str, presence: str) -> asyncpg.Record:
-    """Going away or off duty hands back open offers at once, to the next candidates."""
+async def set_presence(conn: Conn, member_id: str, presence: str, *, hand_back_work: bool = False) -> asyncpg.Record:
+    """Going away or off duty hands back open offers at once, to the next candidates; with
+    `hand_back_work` (the member's consent) accepted work too."""
     row = await member_store.set_presence(conn, member_id, presence)
     if row is None:
         raise NotFound("you are not a member of a pool")
     if presence != "available":
-        for offer in await store.open_offers_of(conn, member_id):
+        for offer in await store.open_offers_of(conn, member_id, with_accepted=hand_back_work):
             req = await store.lock_request(conn, offer["request_id"])
             assert req is not None
             reason = f"member went {presence.replace('_', ' ')}"

@@ -58,7 +58,10 @@ class PoolController(Controller):
         self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[Presence]
     ) -> MemberView:
         async with runtime.pool.acquire() as conn, conn.transaction():
-            return member_view(await members.set_presence(conn, request.user.account_id, data.presence))
+            row = await members.set_presence(
+                conn, request.user.account_id, data.presence, hand_back_work=data.hand_back_work
+            )
+            return member_view(row)
 
     @put("/members/me/learning", summary="Set the skills I want to grow in")
     async def learning(

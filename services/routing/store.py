@@ -108,10 +108,13 @@ async def expired_offers(conn: Conn, now: datetime, limit: int = 50) -> list[Rec
     )
 
 
-async def open_offers_of(conn: Conn, member_id: str) -> list[Record]:
+async def open_offers_of(conn: Conn, member_id: str, *, with_accepted: bool = False) -> list[Record]:
+    """The member's open offers (and, if asked, the work they accepted), locked."""
+    statuses = ["open", "accepted"] if with_accepted else ["open"]
     return await conn.fetch(
-        "SELECT * FROM offers WHERE member_id = $1 AND status = 'open' ORDER BY created_at FOR UPDATE",
+        "SELECT * FROM offers WHERE member_id = $1 AND status = ANY($2) ORDER BY created_at FOR UPDATE",
         member_id,
+        statuses,
     )
 
 

@@ -17,6 +17,9 @@ class Decline(msgspec.Struct, forbid_unknown_fields=True):
 
 class Presence(msgspec.Struct, forbid_unknown_fields=True):
     presence: Literal["available", "away", "off_duty"]
+    # With the member's consent, accepted work goes back to the pool too (a colleague who
+    # accepts it takes it over; intake records the handover).
+    hand_back_work: bool = False
 
 
 class Learning(msgspec.Struct, forbid_unknown_fields=True):

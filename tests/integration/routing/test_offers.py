@@ -112,3 +112,23 @@ async def test_a_member_is_never_offered_work_beyond_capacity_or_in_a_language_t
     assert live == 2
     assert await routing_pool.offers(english) == []
     assert len(requests) == 4
+
+
+async def test_with_consent_going_away_hands_back_accepted_work_to_a_colleague(routing_pool: Pool):
+    ann = await routing_pool.member("ann", {"agenda": 5}, capacity=3)
+    bob = await routing_pool.member("bob", {"agenda": 2}, capacity=3)
+    request_id = await routing_pool.submit()
+    offer = await routing_pool.live_offer(request_id)
+    assert offer["member_id"] == ann
+    await routing_pool.client.post(f"/v1/offers/{offer['id']}/accept", headers=routing_pool.as_member(ann))
+    kept = await routing_pool.client.put("/v1/members/me/presence", json={"presence": "away"},
+                                         headers=routing_pool.as_member(ann))  # fmt: skip
+    assert kept.status_code == 200
+    assert (await routing_pool.live_offer(request_id))["member_id"] == ann  # accepted work stays without consent
+    await routing_pool.client.put("/v1/members/me/presence", json={"presence": "available"},
+                                  headers=routing_pool.as_member(ann))  # fmt: skip
+    handed = await routing_pool.client.put("/v1/members/me/presence", json={"presence": "off_duty", "hand_back_work": True},
+                                           headers=routing_pool.as_member(ann))  # fmt: skip
+    assert handed.status_code == 200
+    assert (await routing_pool.live_offer(request_id))["member_id"] == bob
+    assert await routing_pool.db.fetchval("SELECT open_count FROM members WHERE id = $1", ann) == 0
