@@ -20,16 +20,6 @@ async def on_event(conn: Conn, event: PushEvent) -> None:
 
 def consumers(rt: Runtime) -> list[Consumer[Any]]:
     return [
-        Consumer(
-            name=f"pwa-push-{stream.lower()}",
-            stream=stream,
-            subjects=subjects,
-            event_type=PushEvent,
-            handler=on_event,
-            pool=rt.pool,
-            js=rt.js,
-            max_deliver=rt.settings.consumer_max_deliver,
-            ack_wait=rt.settings.consumer_ack_wait_seconds,
-        )
+        rt.consumer(f"pwa-push-{stream.lower()}", stream, subjects, PushEvent, on_event)
         for stream, subjects in PUSH_SUBJECTS.items()
     ]

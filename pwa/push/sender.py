@@ -7,7 +7,6 @@ inside a consumer's transaction: a slow push service cannot hold up event handli
 """
 
 import asyncio
-import contextlib
 from datetime import UTC, datetime
 
 import asyncpg
@@ -22,6 +21,7 @@ from pwa.push.guard import b64url_decode, check_endpoint, origin_of
 from pwa.push.outcomes import Outcome
 from pwa.push.store import Due
 from pwa.push.vapid import VapidKeys
+from services.platform import wakeup
 from services.platform.db import Conn
 from services.platform.errors import Invalid
 
@@ -50,34 +50,15 @@ class Sender:
         self._batch = batch
         self._lease = lease_seconds
         self._idle = idle_seconds
-        self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(config.concurrency)
 
     async def run(self) -> None:
-        listener = await self._pool.acquire()
         timeout = httpx.Timeout(self._config.send_timeout_seconds, connect=5.0)
-        try:
-            await listener.add_listener(self._channel, self._on_notify)
-            async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
-                while True:
-                    try:
-                        sent = await self.deliver_due(client)
-                    except Exception as exc:  # the worker must outlive a bad round (claimed rows come due again)
-                        log.warning("push delivery round failed; retrying", error=repr(exc))
-                        sent = 0
-                        await asyncio.sleep(0.5)
-                    if sent == self._batch:
-                        continue
-                    self._wake.clear()
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), self._idle)
-        finally:
-            with contextlib.suppress(Exception):
-                await listener.remove_listener(self._channel, self._on_notify)
-            await self._pool.release(listener)
-
-    def _on_notify(self, *_: object) -> None:
-        self._wake.set()
+        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+            await wakeup.run_rounds(
+                self._pool, self._channel, lambda: self.deliver_due(client), full=self._batch,
+                idle_seconds=self._idle, what="push delivery round",
+            )  # fmt: skip
 
     async def deliver_due(self, client: httpx.AsyncClient) -> int:
         """Claim one batch, send it concurrently (bounded), record each outcome."""

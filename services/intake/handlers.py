@@ -28,16 +28,4 @@ async def on_routing_event(conn: Conn, event: RoutingEvent) -> None:
 
 
 def consumers(rt: Runtime) -> list[Consumer[Any]]:
-    return [
-        Consumer(
-            name="intake-routing",
-            stream="ROUTING",
-            subjects=ROUTING_SUBJECTS,
-            event_type=RoutingEvent,
-            handler=on_routing_event,
-            pool=rt.pool,
-            js=rt.js,
-            max_deliver=rt.settings.consumer_max_deliver,
-            ack_wait=rt.settings.consumer_ack_wait_seconds,
-        )
-    ]
+    return [rt.consumer("intake-routing", "ROUTING", ROUTING_SUBJECTS, RoutingEvent, on_routing_event)]

@@ -82,14 +82,7 @@ class Consumer(Generic[E]):
             return
         event_id = getattr(event, "event_id", None)
         try:
-            async with self._pool.acquire() as conn, conn.transaction():
-                fresh = await conn.fetchval(
-                    "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true",
-                    self.name,
-                    event_id,
-                )
-                if fresh:
-                    await self._handler(conn, event)
+            await self._apply(event_id, event)
         except Exception as exc:
             if deliveries >= self._max_deliver:
                 log.error("event dead-lettered", consumer=self.name, subject=msg.subject, error=str(exc))

@@ -7,7 +7,6 @@ sleeps until a NOTIFY from the outbox trigger wakes it (a slow poll is only the 
 """
 
 import asyncio
-import contextlib
 import os
 import signal
 
@@ -17,6 +16,7 @@ import structlog
 from nats.js import JetStreamContext
 
 from services.contracts.base import Event
+from services.platform import wakeup
 from services.platform.db import Conn
 
 log = structlog.get_logger(__name__)
@@ -55,33 +55,14 @@ class Relay:
         self._channel = f"{schema}_outbox"
         self._batch = batch
         self._idle = idle_poll_seconds
-        self._wake = asyncio.Event()
         self._exit_after = exit_after  # fault-test hook, 0 = off
         self._published = 0
 
     async def run(self) -> None:
-        listener = await self._pool.acquire()
-        try:
-            await listener.add_listener(self._channel, self._on_notify)
-            while True:
-                try:
-                    moved = await self.publish_pending()
-                except (asyncpg.PostgresError, OSError, TimeoutError) as exc:
-                    log.warning("outbox relay failed; retrying", error=str(exc))
-                    moved = 0
-                    await asyncio.sleep(0.5)
-                if moved == self._batch:
-                    continue  # more waiting: do not sleep
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._idle)
-        finally:
-            with contextlib.suppress(Exception):
-                await listener.remove_listener(self._channel, self._on_notify)
-            await self._pool.release(listener)
-
-    def _on_notify(self, *_: object) -> None:
-        self._wake.set()
+        await wakeup.run_rounds(
+            self._pool, self._channel, self.publish_pending, full=self._batch, idle_seconds=self._idle,
+            what="outbox relay",
+        )  # fmt: skip
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published."""

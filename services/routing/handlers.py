@@ -31,16 +31,4 @@ async def on_intake_event(conn: Conn, event: IntakeEvent) -> None:
 
 
 def consumers(rt: Runtime) -> list[Consumer[Any]]:
-    return [
-        Consumer(
-            name="routing-intake",
-            stream="INTAKE",
-            subjects=INTAKE_SUBJECTS,
-            event_type=IntakeEvent,
-            handler=on_intake_event,
-            pool=rt.pool,
-            js=rt.js,
-            max_deliver=rt.settings.consumer_max_deliver,
-            ack_wait=rt.settings.consumer_ack_wait_seconds,
-        )
-    ]
+    return [rt.consumer("routing-intake", "INTAKE", INTAKE_SUBJECTS, IntakeEvent, on_intake_event)]
