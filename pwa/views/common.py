@@ -52,11 +52,12 @@ def page(
     """Render `pages/<name>.html`, or only the partial `partials/_<fragment>.html` that the
     page includes when htmx asks for that fragment."""
     lang = language_of(request, account)
-    template = f"partials/_{fragment}.html" if fragment and wants_fragment(request) else f"pages/{name}.html"
+    as_fragment = bool(fragment) and wants_fragment(request)
+    template = f"partials/_{fragment}.html" if as_fragment else f"pages/{name}.html"
     query = request.url.query
     ctx = {**i18n.template_helpers(lang), "account": account, "path": request.url.path,
            "here": request.url.path + (f"?{query}" if query else ""),
-           "notice": request.query_params.get("notice", ""), "names_of": names_of,
+           "notice": request.query_params.get("notice", ""), "names_of": names_of, "as_fragment": as_fragment,
            "vapid_key": getattr(request.app.state, "vapid_public_key", ""), **context}  # fmt: skip
     # The same URL answers with a page or a fragment: caches must keep them apart.
     return Template(template_name=template, context=ctx, status_code=status_code, headers={"Vary": "HX-Request"})

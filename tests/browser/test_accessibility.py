@@ -33,6 +33,13 @@ def arrange(system: System) -> dict[str, str]:
 
 
 async def violations(page: Page) -> list[dict[str, Any]]:
+    # Let htmx finish what it is doing (a live part refreshes itself once the SSE stream opens).
+    # Polled with evaluate: wait_for_function would need eval, which the page's CSP forbids.
+    busy = "!!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping, .htmx-added')"
+    for _ in range(100):
+        if not await page.evaluate(busy):
+            break
+        await page.wait_for_timeout(50)
     if not await page.evaluate("typeof window.axe !== 'undefined'"):
         await page.evaluate(AXE)
     result = await page.evaluate(
@@ -44,7 +51,8 @@ async def violations(page: Page) -> list[dict[str, Any]]:
 
 async def audit(browser: Browser, system: System, lang: str, who: str | None, paths: list[str]) -> dict[str, Any]:
     scheme = "light" if lang == "nl" else "dark"
-    context = await browser.new_context(color_scheme=scheme, locale=f"{lang}-NL", **PHONE)
+    # Reduced motion: a live part fading in is mid-animation (half transparent) for axe.
+    context = await browser.new_context(color_scheme=scheme, locale=f"{lang}-NL", reduced_motion="reduce", **PHONE)
     host = system.base.split("//")[1].split(":")[0]
     await context.add_cookies([{"name": "secpool_lang", "value": lang, "domain": host, "path": "/"}])
     page = await context.new_page()

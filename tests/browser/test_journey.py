@@ -73,6 +73,7 @@ async def test_request_journey_from_ask_to_thanks_on_two_phones(system, phone):
     await expect(anna.locator("#request-status .chip--waiting_on_requester")).to_be_visible(timeout=LIVE)
     await expect(anna.locator("#request-live")).to_contain_text("Naar welk adres moet de brief?")
     await still_same_page(anna)
+    await expect(anna.locator("#comment-label")).to_have_text("Je antwoord")  # the form follows, out of band
     await shoot(anna, "08-staff-sees-question")
     await anna.fill("#comment-body", "Het adres van de VvE, Dorpsstraat 1.")
     await anna.click("#comment button[type=submit]")
