@@ -3,6 +3,7 @@ my learning goals, the routing policy the pool sets (with its change history) an
 request went to whom.
 """
 
+import re
 from typing import Any
 
 from litestar import Controller, get, post
@@ -12,7 +13,8 @@ from litestar.response import Redirect, Template
 
 from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
-from pwa.views.common import AnyRequest, back_to, form_data, names, optional, page
+from pwa.i18n import skill_text, translations
+from pwa.views.common import AnyRequest, back_to, form_data, language_of, names, optional, page
 from services.platform.runtime import Runtime
 
 # The policy fields the pool may change (routing's PolicyChange), with their bounds.
@@ -159,8 +161,9 @@ class PoolPages(Controller):
         for d in decisions or []:
             ids += [d.get("member_id"), d.get("buddy_id")] + [c.get("member_id") for c in d.get("candidates", [])]
         people = await names(runtime, ids)
+        lang = language_of(request, account)
         return page(request, "decision", account, item=item, decisions=[explained(d, people) for d in decisions or []],
-                    people=people, unavailable=decisions is None)  # fmt: skip
+                    people=people, unavailable=decisions is None, reason_text=lambda r: reason_text(lang, r))  # fmt: skip
 
 
 def explained(decision: dict[str, Any], people: dict[str, str]) -> dict[str, Any]:
@@ -173,3 +176,28 @@ def explained(decision: dict[str, Any], people: dict[str, str]) -> dict[str, Any
 
     candidates = [{**c, "reason": named(str(c.get("reason", "")))} for c in decision.get("candidates", [])]
     return {**decision, "why": named(str(decision.get("why", ""))), "candidates": candidates}
+
+
+BELOW = re.compile(r"^below (?P<skill>[\w-]+) level (?P<level>\d+)$")
+NOT_SPEAKING = re.compile(r"^not speaking (?P<language>\w+)$")
+
+
+def reason_text(language: str, reason: str) -> tuple[str, bool]:
+    """Routing's reason for one candidate in the person's words; (text, translated?). Reasons
+    routing adds later stay in its own (English) words until they are listed here."""
+    _ = translations(language).gettext
+    fixed = {
+        "eligible": _("can take it"),
+        "learning this skill": _("is learning this skill"),
+        "declined or let the offer lapse": _("declined or let the offer lapse"),
+        "off duty": _("away or off duty"),
+        "at capacity": _("has no room for more work"),
+    }
+    if reason in fixed:
+        return fixed[reason], True
+    if m := BELOW.match(reason):
+        return _("below level %(level)s in %(skill)s") % {"level": m["level"],
+                                                          "skill": skill_text(language, m["skill"])}, True  # fmt: skip
+    if m := NOT_SPEAKING.match(reason):
+        return _("does not speak %(language)s") % {"language": m["language"].upper()}, True
+    return reason, False

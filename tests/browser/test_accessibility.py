@@ -1,5 +1,6 @@
 """WCAG 2.2 AA on every screen, in Dutch and in English: axe-core (vendored, tests only)
-finds no violations. Dutch runs in the light colour scheme, English in the dark one.
+finds no violations, and no page scrolls sideways on a 360 px phone. Dutch runs in the light
+colour scheme, English in the dark one.
 
 The data is arranged through the services' APIs first, so lists, offers, timelines and the
 wall have something in them (empty states are checked too: the lead queue stays empty).
@@ -52,7 +53,12 @@ async def violations(page: Page) -> list[dict[str, Any]]:
 async def audit(browser: Browser, system: System, lang: str, who: str | None, paths: list[str]) -> dict[str, Any]:
     scheme = "light" if lang == "nl" else "dark"
     # Reduced motion: a live part fading in is mid-animation (half transparent) for axe.
-    context = await browser.new_context(color_scheme=scheme, locale=f"{lang}-NL", reduced_motion="reduce", **PHONE)
+    context = await browser.new_context(
+        color_scheme=scheme,
+        locale=f"{lang}-NL",
+        reduced_motion="reduce",
+        **{**PHONE, "viewport": {"width": 360, "height": 740}},
+    )
     host = system.base.split("//")[1].split(":")[0]
     await context.add_cookies([{"name": "secpool_lang", "value": lang, "domain": host, "path": "/"}])
     page = await context.new_page()
@@ -64,6 +70,9 @@ async def audit(browser: Browser, system: System, lang: str, who: str | None, pa
         assert await page.evaluate("document.documentElement.lang") == lang, path
         if problems := await violations(page):
             found[f"{lang} {who} {path}"] = problems
+        # Reflow (WCAG 1.4.10): nothing pushes a 360 px phone page sideways.
+        if await page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
+            found[f"{lang} {who} {path}"] = "scrolls sideways"
     if who == STAFF:  # a form with errors: the messages must be tied to their fields
         await page.goto(f"{system.base}/requests/new")
         await page.evaluate("document.querySelectorAll('[required]').forEach((e) => e.removeAttribute('required'))")

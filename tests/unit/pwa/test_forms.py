@@ -70,3 +70,13 @@ def test_redirect_targets_stay_on_this_site_and_names_are_listed_once():
         "/offers", "/", "/", "/",
     ]  # fmt: skip
     assert names_of(["a", None, "b", "a", "x"], {"a": "Anna", "b": "Bram"}) == ["Anna", "Bram"]
+
+
+def test_routings_reasons_read_in_the_persons_language():
+    assert pool.reason_text("nl", "below events level 3") == ("onder niveau 3 in Evenementen", True)
+    assert pool.reason_text("en", "not speaking en") == ("does not speak EN", True)
+    assert pool.reason_text("nl", "eligible") == ("kan hem nemen", True)
+    assert pool.reason_text("nl", "something new") == ("something new", False)
+    explained = pool.explained({"why": "m-1 gets it", "candidates": [{"member_id": "m-1", "reason": "m-1 is near"}]},
+                               {"m-1": "Lotte"})  # fmt: skip
+    assert explained["why"] == "Lotte gets it" and explained["candidates"][0]["reason"] == "Lotte is near"
