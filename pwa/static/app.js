@@ -94,6 +94,13 @@
   }
   document.addEventListener('htmx:pushedIntoHistory', dropNotice);
 
+  // After a boosted page change, start reading at the new page's content (as a full load
+  // would), not at the link that was clicked and is gone now.
+  document.addEventListener('htmx:afterSettle', (event) => {
+    if (!event.detail.boosted || event.detail.target !== document.body) return;
+    document.getElementById('main')?.focus({ preventScroll: true });
+  });
+
   // ---- Install and push controls: state lives here, the DOM only mirrors it ----
   let installPrompt = null;
   const push = { ready: false, subscribed: false };

@@ -30,7 +30,14 @@ PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile":
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 POOL = "pool-secretariaat"
 
-pytestmark = pytest.mark.browser
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything in tests/browser needs Chromium: `-m "not browser"` leaves it out."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 class System(Processes):
