@@ -2,6 +2,7 @@
 security headers (strict CSP), and the redirect to sign-in."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, Response
 from litestar.datastructures import Cookie, State
@@ -75,8 +76,11 @@ async def provide_account(request: Request[Any, Any, Any]) -> Account:
 
 
 def to_sign_in(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:
-    target = request.url.path
+    """Back to the same page (query included) after signing in; htmx gets a full navigation."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if request.headers.get("hx-request"):
         # htmx follows HX-Redirect with a full navigation instead of swapping a login page in.
         return Response(content=None, status_code=204, headers={"HX-Redirect": "/sign-in"})
-    return Redirect(f"/sign-in?next={target}" if target not in ("/", "/sign-in") else "/sign-in")
+    if request.url.path in ("/", "/sign-in"):
+        return Redirect("/sign-in")
+    return Redirect("/sign-in?" + urlencode({"next": target}))

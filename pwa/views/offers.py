@@ -32,6 +32,7 @@ class DeclineForm(msgspec.Struct):
 
 class PresenceForm(msgspec.Struct):
     presence: str = ""
+    hand_back_work: str = ""
 
 
 async def requests_by_id(gateway: Gateway, account: Account, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -122,6 +123,9 @@ class OfferPages(Controller):
                        data: URLEncodedBody[PresenceForm]) -> Redirect:  # fmt: skip
         if data.presence not in PRESENCES:
             return back_to("/offers", "refused")
-        await gateway.call("routing", "PUT", "/v1/members/me/presence", account.caller(),
-                           json={"presence": data.presence})  # fmt: skip
+        body = {
+            "presence": data.presence,
+            "hand_back_work": data.hand_back_work == "1" and data.presence != "available",
+        }
+        await gateway.call("routing", "PUT", "/v1/members/me/presence", account.caller(), json=body)
         return back_to("/offers", "presence")

@@ -174,3 +174,18 @@ def test_errors_are_pages_in_the_persons_language(system: Processes, people: Cal
     assert other.status_code == 404 and "<html" in other.text
     not_lead = person.http.get("/lead/types")
     assert not_lead.status_code == 403 and "<html" in not_lead.text
+
+
+def test_a_page_asked_for_before_signing_in_opens_after_signing_in(
+    system: Processes, people: Callable[..., Person]
+) -> None:
+    person = people()
+    response = person.http.get("/wall?before=x&y=1")
+    assert response.status_code in (302, 303)
+    assert response.headers["location"] == "/sign-in?next=%2Fwall%3Fbefore%3Dx%26y%3D1"
+    form = {"email": STAFF, "password": organisation().password, "next": "/wall?before=x&y=1",
+            "_csrf_token": person.token(response.headers["location"])}  # fmt: skip
+    signed_in = person.http.post("/sign-in", data=form)
+    assert signed_in.headers["location"].startswith("/welcome?next=%2Fwall%3Fbefore")
+    away = person.http.post("/sign-in", data={**form, "next": "//evil.example/"})
+    assert "evil" not in away.headers.get("location", "")
