@@ -146,7 +146,7 @@ def skill_text(language: str, skill: str) -> str:
         "agenda": _("Diary and meetings"),
         "travel": _("Travel"),
         "correspondence": _("Correspondence"),
-        "minutes": _("Minutes"),
+        "minutes": _("Minute-taking"),
         "documents": _("Documents"),
         "events": _("Events"),
         "expenses": _("Expenses"),

@@ -82,7 +82,8 @@ def names_of(ids: Iterable[str | None], people: dict[str, str]) -> list[str]:
 def back_to(url: str, notice: str = "") -> Redirect:
     """Post/redirect/get; the notice key names a message the next page shows (see _notice.html)."""
     if notice:
-        url += ("&" if "?" in url else "?") + urlencode({"notice": notice})
+        url, hash_, fragment = url.partition("#")
+        url += ("&" if "?" in url else "?") + urlencode({"notice": notice}) + hash_ + fragment
     return Redirect(url, status_code=303)
 
 

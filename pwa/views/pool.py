@@ -88,7 +88,39 @@ class PoolPages(Controller):
         skills = sorted(
             {s for m in members or [] for s in m["skills"]} | {s for m in members or [] for s in m["learning"]}
         )
-        return page(request, "pool", account, members=members, me=me, skills=skills)
+        proposals = await optional(gateway, "routing", f"/v1/pools/{pool_id}/skill-proposals", account)
+        open_proposals = [p for p in proposals or [] if p["status"] == "open"]
+        names_by_id = {m["id"]: m["name"] for m in members or []}
+        return page(request, "pool", account, members=members, me=me, skills=skills, proposals=open_proposals,
+                    people=names_by_id)  # fmt: skip
+
+    @post("/skill-proposals")
+    async def propose(self, request: AnyRequest, account: NamedDependency[Account],
+                      gateway: NamedDependency[Gateway]) -> Redirect:  # fmt: skip
+        """A member proposes a colleague's level in a skill; another member confirms it."""
+        form = await form_data(request)
+        level = number(str(form.get("level", "")))
+        body = {"member_id": str(form.get("member_id", "")), "skill": str(form.get("skill", "")),
+                "level": int(level) if level is not None and level == int(level) else -1,
+                "why": str(form.get("why", "")).strip()[:500]}  # fmt: skip
+        try:
+            await gateway.call("routing", "POST", "/v1/skill-proposals", account.caller(), json=body)
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise
+            return back_to("/pool#levels", "refused")
+        return back_to("/pool#levels", "proposed")
+
+    @post("/skill-proposals/{proposal_id:str}/confirm")
+    async def confirm(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                      proposal_id: FromPath[str]) -> Redirect:  # fmt: skip
+        try:
+            await gateway.call("routing", "POST", f"/v1/skill-proposals/{proposal_id}/confirm", account.caller())
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise
+            return back_to("/pool#levels", "refused")
+        return back_to("/pool#levels", "confirmed")
 
     @post("/learning")
     async def learning(self, request: AnyRequest, account: NamedDependency[Account],

@@ -30,6 +30,8 @@ def arrange(system: System) -> dict[str, str]:
                         json={"message": "Dank voor het snelle regelen!",
                               "recipient_ids": [system.person(MEMBER).account_id]})  # fmt: skip
     system.call("recognition", "POST", f"/v1/kudos/{kudos['id']}/reports", MEMBER, json={"reason": "test"})
+    system.call("routing", "POST", "/v1/skill-proposals", "emma@example.org",
+                json={"member_id": system.person(MEMBER).account_id, "skill": "events", "level": 2, "why": "kerst"})  # fmt: skip
     return {"request": request["id"]}
 
 

@@ -2,7 +2,7 @@
 sent on to the services."""
 
 from pwa.views import lead, offers, pool, request_page, requests
-from pwa.views.common import names_of, safe_path
+from pwa.views.common import back_to, names_of, safe_path
 
 
 def test_a_new_request_names_each_missing_part():
@@ -80,3 +80,9 @@ def test_routings_reasons_read_in_the_persons_language():
     explained = pool.explained({"why": "m-1 gets it", "candidates": [{"member_id": "m-1", "reason": "m-1 is near"}]},
                                {"m-1": "Lotte"})  # fmt: skip
     assert explained["why"] == "Lotte gets it" and explained["candidates"][0]["reason"] == "Lotte is near"
+
+
+def test_a_notice_goes_before_the_fragment():
+    assert back_to("/pool#levels", "proposed").url == "/pool?notice=proposed#levels"
+    assert back_to("/wall?before=x", "kudos").url == "/wall?before=x&notice=kudos"
+    assert back_to("/offers").url == "/offers"
