@@ -1,84 +1,125 @@
-"""Recognition's HTTP API (v1): give kudos, read the public wall."""
+"""Recognition's HTTP API (v1) for everyone: give kudos, read the wall, react, report, my thanks.
 
-from datetime import UTC, datetime
+Every response is JSON data: kudos messages come back exactly as typed and the pwa escapes them.
+No endpoint orders or counts people by kudos received (the product's "no leaderboard" rule).
+"""
+
 from typing import Annotated, Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
-import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
-from services.contracts.recognition import KudosGiven
-from services.platform import outbox
-from services.platform.errors import Invalid
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
-from services.recognition import store
+from services.recognition import kudos, wall
+from services.recognition.config import RecognitionConfig
+from services.recognition.views import KudosView, NewKudos, NewReaction, NewReport, ReportView, WallPage
 
 CallerRequest = Request[Caller, str, Any]
-
-
-class NewKudos(msgspec.Struct, forbid_unknown_fields=True):
-    message: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-    recipient_ids: Annotated[list[str], msgspec.Meta(max_length=50)] = []
-    pool_id: str | None = None
-    value_id: str | None = None
-    request_id: str | None = None
-
-
-class KudosView(msgspec.Struct):
-    id: UUID
-    giver_id: str
-    recipient_ids: list[str]
-    pool_id: str | None
-    message: str
-    value_id: str | None
-    request_id: str | None
-    created_at: datetime
-
-
-def kudos_view(r: Any) -> KudosView:
-    return KudosView(
-        id=r["id"], giver_id=r["giver_id"], recipient_ids=list(r["recipient_ids"]), pool_id=r["pool_id"],
-        message=r["message"], value_id=r["value_id"], request_id=r["request_id"], created_at=r["created_at"],
-    )  # fmt: skip
+Limit = Annotated[int, QueryParameter(ge=1, le=100, description="at most this many kudos")]
+Before = Annotated[
+    UUID | None, QueryParameter(description="the `next_before` of the previous page: kudos older than this one")
+]
 
 
 class KudosController(Controller):
     path = "/v1"
     tags = ["kudos"]  # noqa: RUF012
 
-    @post("/kudos", status_code=201, summary="Thank one or more colleagues, or a whole pool")
+    @post(
+        "/kudos",
+        status_code=201,
+        summary="Thank one or more colleagues, or a whole pool",
+        description="Anyone may thank others (never themself), optionally with a value and a finished request."
+        " 422 names the field at fault; 429 when the giver reached today's limit.",
+    )
     async def give(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[NewKudos]
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        config: NamedDependency[RecognitionConfig],
+        data: JSONBody[NewKudos],
     ) -> KudosView:
-        if not data.recipient_ids and data.pool_id is None:
-            raise Invalid("recipient_ids: name at least one colleague, or give pool_id to thank a pool")
-        if request.user.account_id in data.recipient_ids:
-            raise Invalid("recipient_ids: kudos are for others, not for yourself")
-        kudos_id = uuid4()
-        row = {"id": kudos_id, "giver_id": request.user.account_id, **msgspec.structs.asdict(data)}
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            await store.insert_kudos(conn, row)
-            await outbox.add(
-                conn,
-                KudosGiven(
-                    event_id=uuid4(), occurred_at=datetime.now(UTC), kudos_id=str(kudos_id), version=1,
-                    giver_id=request.user.account_id, recipient_ids=data.recipient_ids,
-                    pool_id=data.pool_id, request_id=data.request_id, value_id=data.value_id,
-                ),
-            )  # fmt: skip
-            saved = await store.get_kudos(conn, kudos_id)
-        assert saved is not None
-        return kudos_view({**dict(saved), "recipient_ids": data.recipient_ids})
+        async with runtime.pool.acquire() as conn:
+            async with conn.transaction():
+                row = await kudos.give(conn, request.user, data, config)
+            return (await wall.present(conn, [row], request.user))[0]
 
-    @get("/wall", summary="The public wall, newest first")
+    @get("/wall", summary="The public wall: visible kudos, newest first, one page at a time")
     async def wall(
         self,
+        request: CallerRequest,
         runtime: NamedDependency[Runtime],
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-        before: FromQuery[datetime | None] = None,
-    ) -> list[KudosView]:
+        limit: Limit = 20,
+        before: Before = None,
+        pool_id: Annotated[str | None, QueryParameter(description="only kudos given or received by this pool")] = None,
+        value_id: Annotated[str | None, QueryParameter(description="only kudos tagged with this value")] = None,
+    ) -> WallPage:
         async with runtime.pool.acquire() as conn:
-            return [kudos_view(r) for r in await store.wall(conn, limit=limit, before=before)]
+            return await wall.page(conn, request.user, limit=limit, before=before, pool_id=pool_id, value_id=value_id)
+
+    @get(
+        "/kudos/{kudos_id:uuid}",
+        summary="One kudos",
+        description="A hidden kudos is visible only to its giver, its recipients and moderators, with the reason.",
+    )
+    async def one(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], kudos_id: FromPath[UUID]
+    ) -> KudosView:
+        async with runtime.pool.acquire() as conn:
+            return await wall.one(conn, request.user, kudos_id)
+
+    @put(
+        "/kudos/{kudos_id:uuid}/reaction",
+        summary="React to a kudos (👏 ❤️ 🎉 🙏); one reaction per person, a new one replaces it",
+    )
+    async def react(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        kudos_id: FromPath[UUID],
+        data: JSONBody[NewReaction],
+    ) -> KudosView:
+        async with runtime.pool.acquire() as conn:
+            async with conn.transaction():
+                await kudos.react(conn, request.user, kudos_id, data.emoji)
+            return await wall.one(conn, request.user, kudos_id)
+
+    @delete("/kudos/{kudos_id:uuid}/reaction", status_code=200, summary="Take back my reaction to a kudos")
+    async def take_back(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], kudos_id: FromPath[UUID]
+    ) -> KudosView:
+        async with runtime.pool.acquire() as conn:
+            async with conn.transaction():
+                await kudos.take_back(conn, request.user, kudos_id)
+            return await wall.one(conn, request.user, kudos_id)
+
+    @post(
+        "/kudos/{kudos_id:uuid}/reports",
+        status_code=201,
+        summary="Report a kudos to the moderators (once per person: again answers 200 with the first report)",
+    )
+    async def report(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        kudos_id: FromPath[UUID],
+        data: JSONBody[NewReport],
+    ) -> Response[ReportView]:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            row, created = await kudos.report(conn, request.user, kudos_id, data.reason)
+        view = ReportView(id=row["id"], kudos_id=row["kudos_id"], reason=row["reason"], at=row["at"])
+        return Response(view, status_code=201 if created else 200)
+
+    @get(
+        "/me/kudos",
+        summary="My thanks: kudos I received (by name, or to a pool I work in), newest first, only for me",
+        description="Each kudos carries the finished request it belongs to, if any. A list, never a count.",
+    )
+    async def received(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], limit: Limit = 20, before: Before = None
+    ) -> WallPage:
+        async with runtime.pool.acquire() as conn:
+            return await wall.received(conn, request.user, limit=limit, before=before)

@@ -1,5 +1,9 @@
-"""Recognition's SQL: kudos and their recipients. Only SQL here."""
+"""Recognition's SQL for kudos: the wall, reactions, reports and their audit trail, the
+organisation's values, pools and who works in them. Only SQL here (requests, prompts and
+digests are in store_work.py)."""
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -7,28 +11,241 @@ import asyncpg
 
 from services.platform.db import Conn
 
+Record = asyncpg.Record
 
-async def insert_kudos(conn: Conn, k: dict[str, Any]) -> None:
-    await conn.execute(
-        "INSERT INTO kudos (id, giver_id, pool_id, message, value_id, request_id) VALUES ($1,$2,$3,$4,$5,$6)",
-        k["id"], k["giver_id"], k["pool_id"], k["message"], k["value_id"], k["request_id"],
+
+async def insert_kudos(conn: Conn, k: dict[str, Any]) -> Record:
+    row: Record | None = await conn.fetchrow(
+        """INSERT INTO kudos (id, giver_id, recipient_ids, pool_id, message, value_id, request_id, prompt_id,
+               from_pools, to_pools, pools)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING *""",
+        k["id"], k["giver_id"], k["recipient_ids"], k["pool_id"], k["message"], k["value_id"],
+        k["request_id"], k["prompt_id"], k["from_pools"], k["to_pools"], k["pools"],
     )  # fmt: skip
-    await conn.executemany(
-        "INSERT INTO kudos_recipients (kudos_id, recipient_id) VALUES ($1, $2)",
-        [(k["id"], r) for r in k["recipient_ids"]],
+    assert row is not None
+    return row
+
+
+async def get_kudos(conn: Conn, kudos_id: UUID, *, for_update: bool = False) -> Record | None:
+    return await conn.fetchrow("SELECT * FROM kudos WHERE id = $1" + (" FOR UPDATE" if for_update else ""), kudos_id)
+
+
+async def bump_version(conn: Conn, kudos_id: UUID) -> int:
+    version: int = await conn.fetchval(
+        "UPDATE kudos SET version = version + 1 WHERE id = $1 RETURNING version", kudos_id
+    )
+    return version
+
+
+async def lock_giver(conn: Conn, giver_id: str) -> None:
+    """Serialise one giver's kudos (until commit) so two at once cannot both pass the daily limit."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('kudos-giver'), hashtext($1))", giver_id)
+
+
+async def given_since(conn: Conn, giver_id: str, since: datetime) -> int:
+    return int(
+        await conn.fetchval("SELECT count(*) FROM kudos WHERE giver_id = $1 AND created_at >= $2", giver_id, since)
     )
 
 
-async def wall(conn: Conn, *, limit: int, before: Any = None) -> list[asyncpg.Record]:
+async def wall(
+    conn: Conn, *, limit: int, before: UUID | None, pool_id: str | None, value_id: str | None
+) -> list[Record]:
+    """Visible kudos, newest first, after the `before` kudos (keyset: created_at, id)."""
     return await conn.fetch(
-        """SELECT k.*, array_agg(r.recipient_id ORDER BY r.recipient_id) AS recipient_ids
-           FROM kudos k JOIN kudos_recipients r ON r.kudos_id = k.id
-           WHERE k.hidden_at IS NULL AND ($2::timestamptz IS NULL OR k.created_at < $2)
-           GROUP BY k.id ORDER BY k.created_at DESC LIMIT $1""",
-        limit,
-        before,
+        """SELECT * FROM kudos k
+           WHERE k.hidden_at IS NULL
+             AND ($2::uuid IS NULL OR (k.created_at, k.id) < (SELECT created_at, id FROM kudos WHERE id = $2))
+             AND ($3::text IS NULL OR k.pools @> ARRAY[$3::text])
+             AND ($4::text IS NULL OR k.value_id = $4)
+           ORDER BY k.created_at DESC, k.id DESC LIMIT $1""",
+        limit, before, pool_id, value_id,
+    )  # fmt: skip
+
+
+async def received_by(
+    conn: Conn, account_id: str, pools: list[str], *, limit: int, before: UUID | None
+) -> list[Record]:
+    """Visible kudos naming this person, or thanking a whole pool they work in; newest first."""
+    return await conn.fetch(
+        """SELECT * FROM kudos k
+           WHERE k.hidden_at IS NULL
+             AND (k.recipient_ids @> ARRAY[$1::text] OR k.pool_id = ANY($2::text[]))
+             AND k.giver_id <> $1
+             AND ($4::uuid IS NULL OR (k.created_at, k.id) < (SELECT created_at, id FROM kudos WHERE id = $4))
+           ORDER BY k.created_at DESC, k.id DESC LIMIT $3""",
+        account_id, pools, limit, before,
+    )  # fmt: skip
+
+
+async def kudos_by_ids(conn: Conn, ids: list[UUID]) -> list[Record]:
+    """Visible kudos among `ids`, in the order of `ids`."""
+    return await conn.fetch(
+        """SELECT k.* FROM unnest($1::uuid[]) WITH ORDINALITY AS wanted(id, n)
+           JOIN kudos k ON k.id = wanted.id WHERE k.hidden_at IS NULL ORDER BY wanted.n""",
+        ids,
     )
 
 
-async def get_kudos(conn: Conn, kudos_id: UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM kudos WHERE id = $1", kudos_id)
+async def reaction_tallies(conn: Conn, kudos_ids: list[UUID]) -> dict[UUID, dict[str, int]]:
+    rows = await conn.fetch(
+        "SELECT kudos_id, emoji, count(*) AS n FROM reactions WHERE kudos_id = ANY($1) GROUP BY kudos_id, emoji",
+        kudos_ids,
+    )
+    tallies: dict[UUID, dict[str, int]] = {}
+    for r in rows:
+        tallies.setdefault(r["kudos_id"], {})[r["emoji"]] = r["n"]
+    return tallies
+
+
+async def reactions_of(conn: Conn, account_id: str, kudos_ids: list[UUID]) -> dict[UUID, str]:
+    rows = await conn.fetch(
+        "SELECT kudos_id, emoji FROM reactions WHERE account_id = $1 AND kudos_id = ANY($2)", account_id, kudos_ids
+    )
+    return {r["kudos_id"]: r["emoji"] for r in rows}
+
+
+async def set_reaction(conn: Conn, kudos_id: UUID, account_id: str, emoji: str) -> str | None:
+    """Set this person's one reaction; returns the one it replaced (None if new).
+    Callers hold the kudos row lock, so the read and the write cannot interleave."""
+    previous: str | None = await conn.fetchval(
+        "SELECT emoji FROM reactions WHERE kudos_id = $1 AND account_id = $2", kudos_id, account_id
+    )
+    await conn.execute(
+        """INSERT INTO reactions (kudos_id, account_id, emoji) VALUES ($1, $2, $3)
+           ON CONFLICT (kudos_id, account_id) DO UPDATE SET emoji = EXCLUDED.emoji, at = now()""",
+        kudos_id, account_id, emoji,
+    )  # fmt: skip
+    return previous
+
+
+async def delete_reaction(conn: Conn, kudos_id: UUID, account_id: str) -> str | None:
+    emoji: str | None = await conn.fetchval(
+        "DELETE FROM reactions WHERE kudos_id = $1 AND account_id = $2 RETURNING emoji", kudos_id, account_id
+    )
+    return emoji
+
+
+async def insert_report(conn: Conn, report_id: UUID, kudos_id: UUID, reporter_id: str, reason: str) -> Record | None:
+    """The new report, or None when this person already reported this kudos."""
+    return await conn.fetchrow(
+        """INSERT INTO reports (id, kudos_id, reporter_id, reason) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (kudos_id, reporter_id) DO NOTHING RETURNING *""",
+        report_id, kudos_id, reporter_id, reason,
+    )  # fmt: skip
+
+
+async def report_by(conn: Conn, kudos_id: UUID, reporter_id: str) -> Record | None:
+    return await conn.fetchrow("SELECT * FROM reports WHERE kudos_id = $1 AND reporter_id = $2", kudos_id, reporter_id)
+
+
+async def open_reports(conn: Conn, limit: int) -> list[Record]:
+    """Reported kudos awaiting a moderator, oldest report first, with their reasons."""
+    return await conn.fetch(
+        """SELECT k.*, array_agg(r.reason ORDER BY r.at) AS reasons, min(r.at) AS first_reported_at
+           FROM reports r JOIN kudos k ON k.id = r.kudos_id
+           WHERE r.resolved_at IS NULL GROUP BY k.id ORDER BY min(r.at) LIMIT $1""",
+        limit,
+    )
+
+
+async def resolve_reports(conn: Conn, kudos_id: UUID, resolution: str, by: str) -> int:
+    status = await conn.execute(
+        """UPDATE reports SET resolved_at = now(), resolved_by = $3, resolution = $2
+           WHERE kudos_id = $1 AND resolved_at IS NULL""",
+        kudos_id, resolution, by,
+    )  # fmt: skip
+    return int(status.split()[-1])
+
+
+async def hide(conn: Conn, kudos_id: UUID, by: str, why: str) -> int:
+    version: int = await conn.fetchval(
+        """UPDATE kudos SET hidden_at = now(), hidden_by = $2, hidden_why = $3, version = version + 1
+           WHERE id = $1 RETURNING version""",
+        kudos_id, by, why,
+    )  # fmt: skip
+    return version
+
+
+async def audit(conn: Conn, kudos_id: UUID, actor_id: str | None, action: str, detail: str = "") -> None:
+    await conn.execute(
+        "INSERT INTO kudos_audit (kudos_id, actor_id, action, detail) VALUES ($1, $2, $3, $4)",
+        kudos_id, actor_id, action, detail,
+    )  # fmt: skip
+
+
+async def audit_of(conn: Conn, kudos_id: UUID) -> list[Record]:
+    return await conn.fetch(
+        "SELECT at, actor_id, action, detail FROM kudos_audit WHERE kudos_id = $1 ORDER BY id", kudos_id
+    )
+
+
+async def list_values(conn: Conn, *, include_retired: bool = False) -> list[Record]:
+    return await conn.fetch(
+        "SELECT * FROM org_values WHERE $1 OR retired_at IS NULL ORDER BY position, id", include_retired
+    )
+
+
+async def active_value(conn: Conn, value_id: str) -> bool:
+    return bool(await conn.fetchval("SELECT true FROM org_values WHERE id = $1 AND retired_at IS NULL", value_id))
+
+
+async def upsert_value(conn: Conn, value_id: str, name_nl: str, name_en: str, position: int | None = None) -> Record:
+    row: Record | None = await conn.fetchrow(
+        """INSERT INTO org_values (id, name_nl, name_en, position)
+           VALUES ($1, $2, $3, coalesce($4, (SELECT coalesce(max(position), 0) + 1 FROM org_values)))
+           ON CONFLICT (id) DO UPDATE SET name_nl = EXCLUDED.name_nl, name_en = EXCLUDED.name_en,
+               position = coalesce($4, org_values.position), retired_at = NULL, updated_at = now()
+           RETURNING *""",
+        value_id, name_nl, name_en, position,
+    )  # fmt: skip
+    assert row is not None
+    return row
+
+
+async def retire_value(conn: Conn, value_id: str) -> bool:
+    status = await conn.execute(
+        "UPDATE org_values SET retired_at = now(), updated_at = now() WHERE id = $1 AND retired_at IS NULL", value_id
+    )
+    return status != "UPDATE 0"
+
+
+async def count_values(conn: Conn) -> int:
+    return int(await conn.fetchval("SELECT count(*) FROM org_values"))
+
+
+async def note_pools(conn: Conn, pool_ids: Iterable[str]) -> None:
+    await conn.execute(
+        "INSERT INTO pools (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING", sorted(set(pool_ids))
+    )
+
+
+async def note_members(conn: Conn, pool_id: str, account_ids: Iterable[str]) -> None:
+    await note_pools(conn, [pool_id])
+    await conn.execute(
+        "INSERT INTO pool_members (pool_id, account_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
+        pool_id, sorted(set(account_ids)),
+    )  # fmt: skip
+
+
+async def pools_of(conn: Conn, account_ids: list[str]) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT DISTINCT pool_id FROM pool_members WHERE account_id = ANY($1) ORDER BY pool_id", account_ids
+    )
+    return [r["pool_id"] for r in rows]
+
+
+async def pools(conn: Conn) -> list[Record]:
+    return await conn.fetch("SELECT * FROM pools ORDER BY id")
+
+
+async def pool(conn: Conn, pool_id: str) -> Record | None:
+    return await conn.fetchrow("SELECT * FROM pools WHERE id = $1", pool_id)
+
+
+async def set_digest_period(conn: Conn, pool_id: str, seconds: int | None) -> None:
+    await conn.execute(
+        """INSERT INTO pools (id, digest_period_seconds) VALUES ($1, $2)
+           ON CONFLICT (id) DO UPDATE SET digest_period_seconds = EXCLUDED.digest_period_seconds""",
+        pool_id, seconds,
+    )  # fmt: skip

@@ -1,0 +1,117 @@
+"""Recognition's HTTP API (v1) for leads and admins: the moderation queue, hiding or keeping a
+reported kudos, a kudos' audit trail; and the organisation's values (read by all, set by admins).
+"""
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, delete, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
+
+from services.platform.errors import Forbidden, NotFound
+from services.platform.runtime import Runtime
+from services.platform.tokens import Caller
+from services.recognition import domain, kudos, store, wall
+from services.recognition.views import (
+    AuditEntry,
+    KudosView,
+    Moderation,
+    ReportedKudos,
+    ValueNames,
+    ValueView,
+    value_view,
+)
+
+CallerRequest = Request[Caller, str, Any]
+
+
+def _moderator(caller: Caller) -> None:
+    if not domain.may_moderate(caller.roles):
+        raise Forbidden("only a lead or an admin can moderate kudos")
+
+
+class ModerationController(Controller):
+    path = "/v1"
+    tags = ["moderation"]  # noqa: RUF012
+
+    @get("/reports", summary="Lead/admin: reported kudos awaiting a decision, oldest report first")
+    async def reports(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> list[ReportedKudos]:
+        _moderator(request.user)
+        async with runtime.pool.acquire() as conn:
+            return await wall.reported(conn, request.user, limit)
+
+    @post(
+        "/kudos/{kudos_id:uuid}/hide",
+        status_code=200,
+        summary="Lead/admin: take a kudos off the wall, with a reason (the giver is told; the audit trail keeps it)",
+    )
+    async def hide(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        kudos_id: FromPath[UUID],
+        data: JSONBody[Moderation],
+    ) -> KudosView:
+        async with runtime.pool.acquire() as conn:
+            async with conn.transaction():
+                await kudos.hide(conn, request.user, kudos_id, data.reason)
+            return await wall.one(conn, request.user, kudos_id)
+
+    @post(
+        "/kudos/{kudos_id:uuid}/keep",
+        status_code=204,
+        summary="Lead/admin: the reported kudos stays on the wall; its open reports are closed",
+    )
+    async def keep(self, request: CallerRequest, runtime: NamedDependency[Runtime], kudos_id: FromPath[UUID]) -> None:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            await kudos.keep(conn, request.user, kudos_id)
+
+    @get("/kudos/{kudos_id:uuid}/audit", summary="Lead/admin: everything that happened to a kudos, oldest first")
+    async def audit(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], kudos_id: FromPath[UUID]
+    ) -> list[AuditEntry]:
+        _moderator(request.user)
+        async with runtime.pool.acquire() as conn:
+            return await wall.audit_trail(conn, kudos_id)
+
+
+class ValuesController(Controller):
+    path = "/v1/values"
+    tags = ["values"]  # noqa: RUF012
+
+    @get("/", summary="The organisation's values, in Dutch and English, to tag kudos with")
+    async def values(
+        self, runtime: NamedDependency[Runtime], include_retired: FromQuery[bool] = False
+    ) -> list[ValueView]:
+        async with runtime.pool.acquire() as conn:
+            return [value_view(v) for v in await store.list_values(conn, include_retired=include_retired)]
+
+    @put("/{value_id:str}", summary="Admin: add or rename a value (a retired one comes back)")
+    async def set_value(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        value_id: Annotated[str, PathParameter(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9-]*$")],
+        data: JSONBody[ValueNames],
+    ) -> ValueView:
+        _admin(request.user)
+        async with runtime.pool.acquire() as conn:
+            return value_view(await store.upsert_value(conn, value_id, data.nl, data.en, data.position))
+
+    @delete("/{value_id:str}", summary="Admin: retire a value (kudos keep their tag; new kudos cannot use it)")
+    async def retire(self, request: CallerRequest, runtime: NamedDependency[Runtime], value_id: FromPath[str]) -> None:
+        _admin(request.user)
+        async with runtime.pool.acquire() as conn:
+            if not await store.retire_value(conn, value_id):
+                raise NotFound("no such value in use")
+
+
+def _admin(caller: Caller) -> None:
+    if not caller.has("admin"):
+        raise Forbidden("only an admin can set the organisation's values")
