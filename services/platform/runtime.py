@@ -141,9 +141,15 @@ def service_app(
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            # Shutdown is bounded: a stuck drain or a connection never released must not
+            # keep the process (or a test) waiting forever.
             with contextlib.suppress(Exception):
-                await nc.drain()
-            await pool.close()
+                await asyncio.wait_for(nc.drain(), 10)
+            try:
+                await asyncio.wait_for(pool.close(), 10)
+            except TimeoutError:
+                log.warning("database pool did not close in time; terminating it")
+                pool.terminate()
 
     def provide_runtime(state: State) -> Runtime:
         runtime: Runtime = state.runtime
