@@ -4,9 +4,9 @@ for that viewer (see the table in pwa/live/__init__.py)."""
 import msgspec
 
 from pwa.accounts import Account
-from pwa.push.events import LiveEvent, ThanksPrompted
+from pwa.push.events import LiveEvent
 from services.contracts.intake import RequestStatusChanged
-from services.contracts.recognition import KudosGiven
+from services.contracts.recognition import KudosGiven, ThanksPrompted
 from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued
 
 

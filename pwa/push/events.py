@@ -1,26 +1,9 @@
-"""The events the pwa reacts to (push and live), as its own tagged union.
-
-`ThanksPrompted` is read here with only the fields the pwa needs: recognition's contract for
-`secpool.recognition.prompt.created` was not committed yet when this was written; once it is in
-services/contracts/recognition.py, import it from there instead. Unknown fields are ignored.
-"""
-
-from datetime import datetime
+"""The events the pwa reacts to (push and live), as its own tagged union of the contracts."""
 
 from services.contracts.base import Event
 from services.contracts.intake import RequestStatusChanged
-from services.contracts.recognition import KudosGiven
+from services.contracts.recognition import KudosGiven, ThanksPrompted
 from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued
-
-
-class ThanksPrompted(Event, tag="secpool.recognition.prompt.created", frozen=True, kw_only=True):
-    """A request is done: its requester is invited to thank the people who worked on it."""
-
-    prompt_id: str
-    request_id: str
-    requester_id: str
-    expires_at: datetime | None = None
-
 
 PushEvent = RequestOffered | OfferAccepted | RequestQueued | RequestStatusChanged | KudosGiven | ThanksPrompted
 LiveEvent = (

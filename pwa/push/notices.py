@@ -10,9 +10,9 @@ from typing import Literal
 
 import msgspec
 
-from pwa.push.events import PushEvent, ThanksPrompted
+from pwa.push.events import PushEvent
 from services.contracts.intake import RequestStatusChanged
-from services.contracts.recognition import KudosGiven
+from services.contracts.recognition import KudosGiven, ThanksPrompted
 from services.contracts.routing import OfferAccepted, RequestOffered, RequestQueued
 
 Kind = Literal["offer", "request", "kudos", "buddy", "lead_queue", "prompt"]

@@ -11,9 +11,8 @@ import msgspec
 from pwa.accounts import Account
 from pwa.live.audience import RESYNC, Signal, signals_for
 from pwa.live.hub import Connection, LiveHub
-from pwa.push.events import ThanksPrompted
 from services.contracts.intake import RequestStatusChanged
-from services.contracts.recognition import KudosGiven
+from services.contracts.recognition import KudosGiven, ThanksPrompted
 from services.contracts.routing import RequestOffered, RequestQueued
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -58,8 +57,8 @@ def test_offers_queue_kudos_and_prompts_have_their_audiences() -> None:
     kudos = KudosGiven(event_id=uuid.uuid4(), occurred_at=NOW, kudos_id="k1", version=1, giver_id="g",
                        recipient_ids=["a"])  # fmt: skip
     assert signals_for(kudos, person("anyone")) == [Signal("kudos", "k1")]
-    prompt = ThanksPrompted(event_id=uuid.uuid4(), occurred_at=NOW, prompt_id="pr1", request_id="r1",
-                            requester_id="req")  # fmt: skip
+    prompt = ThanksPrompted(event_id=uuid.uuid4(), occurred_at=NOW, prompt_id="pr1", version=1, request_id="r1",
+                            pool_id="p", requester_id="req", recipient_ids=["m"], expires_at=NOW)  # fmt: skip
     assert signals_for(prompt, person("req")) == [Signal("prompt", "pr1")] and signals_for(prompt, person("m")) == []
 
 

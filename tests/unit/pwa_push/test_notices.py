@@ -5,10 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import msgspec
 
-from pwa.push.events import ThanksPrompted
 from pwa.push.notices import HOUR, announcements
 from services.contracts.intake import RequestStatusChanged
-from services.contracts.recognition import KudosGiven
+from services.contracts.recognition import KudosGiven, ThanksPrompted
 from services.contracts.routing import OfferAccepted, RequestOffered, RequestQueued
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -77,8 +76,8 @@ def test_the_lead_queue_reaches_the_pools_leads_and_the_plain_queue_nobody() -> 
 
 
 def test_a_thank_you_prompt_replaces_the_done_notice_on_the_requesters_phone() -> None:
-    prompt = ThanksPrompted(**base(), prompt_id="pr1", request_id="r1", requester_id="req",  # type: ignore[arg-type]
-                            expires_at=NOW + timedelta(days=7))  # fmt: skip
+    prompt = ThanksPrompted(**base(), prompt_id="pr1", version=1, pool_id="p", request_id="r1", requester_id="req",  # type: ignore[arg-type]
+                            recipient_ids=["m"], expires_at=NOW + timedelta(days=7))  # fmt: skip
     [a] = announcements(prompt)
     assert (a.kind, a.account_ids, a.ttl) == ("prompt", ("req",), 24 * HOUR)
     assert a.notices["en"].tag == announcements(status("done"))[0].notices["en"].tag == "request-r1"
