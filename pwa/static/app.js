@@ -94,6 +94,24 @@
   }
   document.addEventListener('htmx:pushedIntoHistory', dropNotice);
 
+  // A live part ([data-live], refreshed on SSE signals) must not replace itself while a form
+  // is being sent: the person's click would land on a node that is gone, or its answer be lost.
+  // Counted on the XHR itself: a boosted form is gone from the page (its events reach no
+  // listener) by the time its request ends.
+  let sending = 0;
+  const isLive = (event) => !!event.detail.elt?.matches?.('[data-live]');
+  document.addEventListener('htmx:beforeRequest', (event) => {
+    if (event.detail.elt?.tagName === 'FORM') {
+      sending += 1;
+      event.detail.xhr?.addEventListener('loadend', () => { sending = Math.max(0, sending - 1); }, { once: true });
+    } else if (sending && isLive(event)) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener('htmx:beforeSwap', (event) => {
+    if (sending && isLive(event)) event.detail.shouldSwap = false;
+  });
+
   // After a boosted page change, start reading at the new page's content (as a full load
   // would), not at the link that was clicked and is gone now.
   document.addEventListener('htmx:afterSettle', (event) => {

@@ -59,8 +59,10 @@ def page(
            "here": request.url.path + (f"?{query}" if query else ""),
            "notice": request.query_params.get("notice", ""), "names_of": names_of, "as_fragment": as_fragment,
            "vapid_key": getattr(request.app.state, "vapid_public_key", ""), **context}  # fmt: skip
-    # The same URL answers with a page or a fragment: caches must keep them apart.
-    return Template(template_name=template, context=ctx, status_code=status_code, headers={"Vary": "HX-Request"})
+    # The same URL answers with a page or a fragment: caches must keep them apart. Pages are
+    # personal and live: a cache may keep them only to ask again (private, no-cache).
+    headers = {"Vary": "HX-Request", "Cache-Control": "private, no-cache"}
+    return Template(template_name=template, context=ctx, status_code=status_code, headers=headers)
 
 
 def announce(response: Response[Any], message: str, kind: str = "info") -> None:

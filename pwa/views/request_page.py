@@ -8,6 +8,7 @@ signals with the state it shows (`?v=`, see shown_state); an unchanged request a
 in #live-status.
 """
 
+import asyncio
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -22,8 +23,6 @@ from pwa.gateway import Gateway, ServiceError
 from pwa.i18n import status_text, translations
 from pwa.views.common import AnyRequest, announce, back_to, language_of, names, optional, page, wants_fragment
 from services.platform.runtime import Runtime
-
-ACTIVE = ("submitted", "offered", "in_progress", "waiting_on_requester")
 
 
 class CommentForm(msgspec.Struct):
@@ -53,10 +52,10 @@ def roles_on(item: dict[str, Any], account: Account) -> dict[str, bool]:
             "in_pool": in_pool and (account.has("secretary") or account.has("lead"))}  # fmt: skip
 
 
-async def write(gateway: Gateway, account: Account, path: str, body: Any, method: str = "POST") -> str:
+async def write(gateway: Gateway, account: Account, path: str, body: Any) -> str:
     """A change through intake; '' when done, else the notice key for why not."""
     try:
-        await gateway.call("intake", method, path, account.caller(), json=body)
+        await gateway.call("intake", "POST", path, account.caller(), json=body)
     except ServiceError as exc:
         if exc.status in (404, 405):
             return "unavailable"
@@ -69,6 +68,20 @@ async def write(gateway: Gateway, account: Account, path: str, body: Any, method
 async def thanks_prompt(gateway: Gateway, account: Account, request_id: str) -> dict[str, Any] | None:
     prompts = await optional(gateway, "recognition", "/v1/prompts/", account) or []
     return next((p for p in prompts if str(p.get("request_id")) == request_id), None)
+
+
+async def done(value: bool) -> bool:
+    return value
+
+
+async def already_thanked(gateway: Gateway, account: Account, item: dict[str, Any]) -> bool:
+    """Whether this requester has thanked for the finished request (the one tap is then gone):
+    no open invitation to thank, and kudos from them tied to it on the wall's recent pages."""
+    if item["status"] != "done" or await thanks_prompt(gateway, account, str(item["id"])) is not None:
+        return False
+    recent = await optional(gateway, "recognition", "/v1/wall", account, params={"limit": 100}) or {}
+    return any(k.get("request_id") == str(item["id"]) and k.get("giver_id") == account.id
+               for k in recent.get("items", []))  # fmt: skip
 
 
 def shown_state(item: dict[str, Any]) -> str:
@@ -104,17 +117,18 @@ class RequestPage(Controller):
         item = await gateway.call("intake", "GET", base, account.caller())
         if v is not None and v == shown_state(item) and wants_fragment(request):
             return Response(None, status_code=204)  # nothing changed: htmx keeps what it shows
-        timeline = await optional(gateway, "intake", f"{base}/timeline", account) or []
-        comments = await optional(gateway, "intake", f"{base}/comments", account)
         roles = roles_on(item, account)
-        prompt = None
-        if roles["is_requester"] and item["status"] == "done":
-            prompt = await thanks_prompt(gateway, account, str(request_id))
+        timeline, comments, thanked = await asyncio.gather(
+            optional(gateway, "intake", f"{base}/timeline", account),
+            optional(gateway, "intake", f"{base}/comments", account),
+            already_thanked(gateway, account, item) if roles["is_requester"] else done(False),
+        )
+        timeline = timeline or []
         ids = [item.get(k) for k in ("requester_id", "on_behalf_of", "member_id", "buddy_id")]
         ids += [e.get("actor_id") for e in timeline] + [c.get("author_id") for c in comments or []]
         ids += item.get("helper_ids") or []
         response = page(request, "request", account, fragment="request_live", item=item, r=item, timeline=timeline,
-                        comments=comments, prompt=prompt, people=await names(runtime, ids), **roles)  # fmt: skip
+                        comments=comments, thanked=thanked, people=await names(runtime, ids), **roles)  # fmt: skip
         if v is not None and wants_fragment(request):
             announce(response, live_message(item, language_of(request, account), roles["is_requester"]))
         return response

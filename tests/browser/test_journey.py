@@ -98,6 +98,7 @@ async def test_request_journey_from_ask_to_thanks_on_two_phones(system, phone):
     async with anna.expect_response(lambda r: r.url.endswith("/thanks")) as thanked:
         await anna.click("[data-thanks]")
     assert (await thanked.value).status in (200, 303)
+    await expect(anna.locator("[data-thanks]")).to_have_count(0)  # one tap, once
     assert system.call("recognition", "GET", "/v1/prompts/", STAFF) == [], "the thanks prompt was used"
     await shoot(anna, "12-staff-rated-and-thanked")
 
