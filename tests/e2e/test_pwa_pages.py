@@ -189,3 +189,16 @@ def test_a_page_asked_for_before_signing_in_opens_after_signing_in(
     assert signed_in.headers["location"].startswith("/welcome?next=%2Fwall%3Fbefore")
     away = person.http.post("/sign-in", data={**form, "next": "//evil.example/"})
     assert "evil" not in away.headers.get("location", "")
+
+
+def test_a_demo_deployment_lists_demo_accounts_that_sign_in_with_one_tap(
+    system: Processes, people: Callable[..., Person]
+) -> None:
+    person = people("en")
+    page = person.page("/sign-in").text
+    assert "Demo accounts" in page and STAFF in page and MEMBER in page and LEAD in page
+    form = {"email": MEMBER, "password": organisation().password, "next": "/", "_csrf_token": person.token_in(page)}
+    signed_in = person.http.post("/sign-in", data=form)
+    assert signed_in.status_code == 303
+    assert person.http.get("/offers").status_code == 200
+    assert "Demo-accounts" in people("nl").page("/sign-in").text
