@@ -9,11 +9,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from services.demo import organisation
 from pwa import accounts, web
 from pwa.accounts import Account
 from pwa.views.common import page, safe_path
 from pwa.views.shell import home_of, needs_welcome
+from services.demo import organisation
 from services.platform.runtime import Runtime
 
 
