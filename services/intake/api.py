@@ -36,7 +36,7 @@ ALL = [*OPEN, "done", "cancelled"]
 
 async def _view(conn: Conn, request_id: UUID, caller: Caller) -> RequestView:
     row = access.visible(await store.get_request(conn, request_id), caller)
-    spots = await insights.queue_spots(conn, insights.waiting_pools([row]), changes.now())
+    spots = await insights.spots_of(conn, [row], changes.now())
     return request_view(row, caller, spots.get(row["id"]))
 
 
@@ -63,7 +63,7 @@ class RequestsController(Controller):
     ) -> list[RequestView]:
         async with runtime.pool.acquire() as conn:
             rows = await store.requests_of(conn, request.user.account_id, limit)
-            spots = await insights.queue_spots(conn, insights.waiting_pools(rows), changes.now())
+            spots = await insights.spots_of(conn, rows, changes.now())
         return [request_view(r, request.user, spots.get(r["id"])) for r in rows]
 
     @get("/assigned", summary="Requests I work on (member, buddy or helper), newest first", **errors())

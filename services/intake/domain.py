@@ -169,15 +169,19 @@ def minutes_between_pickups(load: PoolLoad) -> float | None:
     return minutes / load.busy_slots
 
 
+def spot_at(position: int, waiting: int, pickup_due_at: datetime, load: PoolLoad, now: datetime) -> QueueSpot:
+    """The spot of the request at `position` of `waiting`: picked up after `position` more
+    pick-ups, or by its service level when nobody is working to measure a pace by."""
+    interval = minutes_between_pickups(load)
+    if interval is None:
+        return QueueSpot(position, waiting, max(pickup_due_at, now), "service_level")
+    return QueueSpot(position, waiting, now + timedelta(minutes=position * interval), "queue")
+
+
 def queue_spots(waiting: list[Waiting], load: PoolLoad, now: datetime) -> dict[UUID, QueueSpot]:
     """Each waiting request's place in its pool's queue and when it should be picked up."""
-    interval = minutes_between_pickups(load)
     ordered = queue_order(waiting)
-    spots = {}
-    for position, w in enumerate(ordered, start=1):
-        if interval is None:
-            spot = QueueSpot(position, len(ordered), max(w.pickup_due_at, now), "service_level")
-        else:
-            spot = QueueSpot(position, len(ordered), now + timedelta(minutes=position * interval), "queue")
-        spots[w.request_id] = spot
-    return spots
+    return {
+        w.request_id: spot_at(position, len(ordered), w.pickup_due_at, load, now)
+        for position, w in enumerate(ordered, start=1)
+    }

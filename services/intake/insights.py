@@ -35,6 +35,24 @@ async def queue_spots(conn: Conn, pool_ids: Iterable[str], now: datetime) -> dic
     return spots
 
 
+async def spots_of(conn: Conn, rows: Iterable[asyncpg.Record], now: datetime) -> dict[UUID, domain.QueueSpot]:
+    """Queue spots of just these requests (the waiting ones among them): for one request or
+    a person's list, without loading whole queues."""
+    spots: dict[UUID, domain.QueueSpot] = {}
+    loads: dict[str, domain.PoolLoad] = {}
+    for r in rows:
+        if r["status"] not in domain.NOT_STARTED:
+            continue
+        rank = domain.URGENCY_RANK.get(r["urgency"], 1)
+        place = await store_insights.queue_place(conn, r["pool_id"], rank, r["submitted_at"], r["id"])
+        if r["pool_id"] not in loads:
+            loads[r["pool_id"]] = await load_of(conn, r["pool_id"], now)
+        spots[r["id"]] = domain.spot_at(
+            place["position"], place["waiting"], r["pickup_due_at"], loads[r["pool_id"]], now
+        )
+    return spots
+
+
 async def load_of(conn: Conn, pool_id: str, now: datetime) -> domain.PoolLoad:
     row = await store_insights.pool_load(conn, pool_id, since=now - OBSERVED_SINCE)
     return domain.PoolLoad(

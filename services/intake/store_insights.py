@@ -22,6 +22,26 @@ async def waiting_in_pools(conn: Conn, pool_ids: list[str]) -> list[asyncpg.Reco
     )
 
 
+async def queue_place(
+    conn: Conn, pool_id: str, rank: int, submitted_at: datetime, request_id: object
+) -> asyncpg.Record:
+    """One waiting request's position in its pool's queue (in `domain.queue_order`'s order),
+    and how many wait, counted in the database rather than by loading the whole queue."""
+    row: asyncpg.Record | None = await conn.fetchrow(
+        """SELECT count(*) FILTER (WHERE (q.rank, q.submitted_at, q.id::text) < ($2, $3, $4::text)) + 1 AS position,
+                  count(*) AS waiting
+           FROM (SELECT CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END AS rank, submitted_at, id
+                 FROM requests WHERE pool_id = $1 AND status = ANY($5::text[])) q""",
+        pool_id,
+        rank,
+        submitted_at,
+        str(request_id),
+        list(WAITING),
+    )
+    assert row is not None
+    return row
+
+
 async def pool_load(conn: Conn, pool_id: str, *, since: datetime) -> asyncpg.Record:
     """Busy slots now; the mean pick-up → done minutes of the last done requests (since
     `since`); the mean work estimate of the busy requests' types."""
