@@ -9,7 +9,7 @@ Do not `sse-swap` these messages: their data is an id, not markup.
 
 | event          | data       | who gets it                                          | from                        |
 |----------------|------------|------------------------------------------------------|-----------------------------|
-| `request-<id>` | request id | its requester, on-behalf-of person, member and buddy | intake request.status_changed |
+| `request-<id>` | request id | its requester, on-behalf-of person, member and buddy | intake request.status_changed, request.commented (not the buddy) |
 | `request`      | request id | the same people (for lists such as /requests)        | intake request.status_changed |
 | `pool-queue`   | pool id    | everyone in the pool, when a request left its queue (queue positions moved) | intake request.status_changed |
 | `offer`        | offer id   | the member an offer was made to / accepted / declined or expired | routing offered, offer.accepted, offer.declined |

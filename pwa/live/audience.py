@@ -5,7 +5,7 @@ import msgspec
 
 from pwa.accounts import Account
 from pwa.push.events import LiveEvent
-from services.contracts.intake import RequestStatusChanged
+from services.contracts.intake import RequestCommented, RequestStatusChanged
 from services.contracts.recognition import KudosGiven, ThanksPrompted
 from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued
 
@@ -31,6 +31,10 @@ def signals_for(event: LiveEvent, viewer: Account) -> list[Signal]:
             if event.previous in WAITING and event.status not in WAITING and event.pool_id in viewer.pools:
                 signals.append(Signal("pool-queue", event.pool_id))  # positions in the queue moved up
             return signals
+        case RequestCommented():
+            # A new message on the conversation: the people on the request re-fetch it.
+            if viewer.id in (event.requester_id, event.member_id, event.on_behalf_of):
+                return [Signal(f"request-{event.request_id}", event.request_id)]
         case RequestOffered() | OfferAccepted() | OfferDeclined():
             if viewer.id == event.member_id:
                 return [Signal("offer", event.offer_id)]

@@ -1,13 +1,20 @@
 """The events the pwa reacts to (push and live), as its own tagged union of the contracts."""
 
 from services.contracts.base import Event
-from services.contracts.intake import RequestStatusChanged
+from services.contracts.intake import RequestCommented, RequestStatusChanged
 from services.contracts.recognition import KudosGiven, ThanksPrompted
 from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued
 
 PushEvent = RequestOffered | OfferAccepted | RequestQueued | RequestStatusChanged | KudosGiven | ThanksPrompted
 LiveEvent = (
-    RequestStatusChanged | RequestOffered | OfferAccepted | OfferDeclined | RequestQueued | KudosGiven | ThanksPrompted
+    RequestStatusChanged
+    | RequestCommented
+    | RequestOffered
+    | OfferAccepted
+    | OfferDeclined
+    | RequestQueued
+    | KudosGiven
+    | ThanksPrompted
 )
 
 
@@ -22,5 +29,13 @@ PUSH_SUBJECTS: dict[str, list[str]] = {
     "INTAKE": [subject(RequestStatusChanged)],
     "RECOGNITION": [subject(KudosGiven), subject(ThanksPrompted)],
 }
-_LIVE_TYPES = (RequestStatusChanged, RequestOffered, OfferAccepted, OfferDeclined, RequestQueued, KudosGiven)
+_LIVE_TYPES = (
+    RequestStatusChanged,
+    RequestCommented,
+    RequestOffered,
+    OfferAccepted,
+    OfferDeclined,
+    RequestQueued,
+    KudosGiven,
+)
 LIVE_SUBJECTS: list[str] = [subject(t) for t in (*_LIVE_TYPES, ThanksPrompted)]

@@ -11,7 +11,7 @@ import msgspec
 from pwa.accounts import Account
 from pwa.live.audience import RESYNC, Signal, signals_for
 from pwa.live.hub import Connection, LiveHub
-from services.contracts.intake import RequestStatusChanged
+from services.contracts.intake import RequestCommented, RequestStatusChanged
 from services.contracts.recognition import KudosGiven, ThanksPrompted
 from services.contracts.routing import RequestOffered, RequestQueued
 
@@ -88,3 +88,11 @@ async def test_the_hub_routes_by_viewer_ignores_junk_and_forgets_closed_connecti
         assert await mine.next(1) == [Signal("request-r1", "r1"), Signal("request", "r1"), Signal("pool-queue", "p")]
         assert await theirs.next(0.01) is None
     assert len(hub) == 0
+
+
+def test_a_new_comment_refreshes_the_request_for_the_people_on_it_only() -> None:
+    comment = RequestCommented(event_id=uuid.uuid4(), occurred_at=NOW, request_id="r9", version=4, pool_id="p",
+                               requester_id="req", comment_id=7, author_id="m", member_id="m")  # fmt: skip
+    assert signals_for(comment, person("req")) == [Signal("request-r9", "r9")]
+    assert signals_for(comment, person("m")) == [Signal("request-r9", "r9")]
+    assert signals_for(comment, person("someone-else")) == []
