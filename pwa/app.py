@@ -4,6 +4,8 @@ services, templates, static files, CSRF and security headers.
 Run: `uvicorn --factory pwa.app:create_app`.
 """
 
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 from litestar import Litestar
@@ -21,7 +23,9 @@ from pwa.live.hub import LiveHub
 from pwa.push.config import PushConfig
 from pwa.push.wiring import PushWiring
 from pwa.views import PAGES, errors
+from services.contracts.identity import AccountCreated
 from services.demo import organisation
+from services.platform import outbox
 from services.platform.runtime import Runtime, service_app
 from services.platform.settings import Settings
 
@@ -29,7 +33,8 @@ HERE = Path(__file__).parent
 
 
 async def load_demo(rt: Runtime) -> None:
-    """First start with SECPOOL_DEMO=1: the demo organisation's accounts."""
+    """First start with SECPOOL_DEMO=1: the demo organisation's accounts, each announced as
+    `AccountCreated` (in the same transaction) for the services that track people."""
     if not rt.settings.demo:
         return
     org = organisation()
@@ -40,6 +45,13 @@ async def load_demo(rt: Runtime) -> None:
         for p in org.people:
             await accounts.upsert(conn, id=p.id, email=p.email, name=p.name, password_hash=password_hash,
                                   roles=p.roles, pools=p.pools, language=p.language)  # fmt: skip
+            await outbox.add(
+                conn,
+                AccountCreated(
+                    event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), account_id=p.id, version=1, name=p.name,
+                    email=p.email, roles=p.roles, pools=p.pools, language=p.language,
+                ),
+            )  # fmt: skip
 
 
 def create_app(settings: Settings | None = None, push_config: PushConfig | None = None) -> Litestar:
