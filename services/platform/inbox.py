@@ -42,6 +42,7 @@ class Consumer(Generic[E]):
         max_deliver: int = 5,
         ack_wait: float = 30.0,
         batch: int = 64,
+        idle_wait: float = 1.0,
     ) -> None:
         self.name = name
         self._stream = stream
@@ -53,6 +54,7 @@ class Consumer(Generic[E]):
         self._max_deliver = max_deliver
         self._ack_wait = ack_wait
         self._batch = batch
+        self._idle_wait = idle_wait  # how long one pull waits on an idle stream
 
     async def declare(self) -> None:
         config = bus.consumer_config(self.name, self._subjects, max_deliver=self._max_deliver, ack_wait=self._ack_wait)
@@ -63,7 +65,7 @@ class Consumer(Generic[E]):
         try:
             while True:
                 try:
-                    msgs = await sub.fetch(self._batch, timeout=1.0)
+                    msgs = await self._next_batch(sub)
                 except TimeoutError:  # nats' own TimeoutError, and the plain one fetch() also raises
                     continue
                 for msg in msgs:
@@ -71,6 +73,21 @@ class Consumer(Generic[E]):
         finally:
             with contextlib.suppress(Exception):
                 await sub.unsubscribe()
+
+    async def _next_batch(self, sub: Any) -> list[Msg]:
+        """Wait for one event, then take what else is already waiting.
+
+        nats-py's `fetch(n)` on an idle stream holds its pull open until n messages came or
+        the timeout passed, so a lone event would wait up to the whole timeout. Waiting for one
+        returns the moment it arrives; its `num_pending` says whether a batch is worth asking
+        for (a no-wait pull that answers at once).
+        """
+        msgs: list[Msg] = await sub.fetch(1, timeout=self._idle_wait)
+        pending = msgs[-1].metadata.num_pending or 0
+        if pending:
+            with contextlib.suppress(TimeoutError):
+                msgs += await sub.fetch(min(self._batch, pending), timeout=0.05)
+        return msgs
 
     async def process(self, msg: Msg) -> None:
         deliveries = msg.metadata.num_delivered or 1

@@ -114,3 +114,17 @@ async def test_a_changed_consumer_config_is_reconciled_at_start(pool, js):
     await consumer(pool, js, max_deliver=7).declare()
     info = await js.consumer_info("RECOGNITION", "test-consumer")
     assert info.config.max_deliver == 7
+
+
+async def test_a_lone_event_on_an_idle_stream_is_handled_without_waiting_for_a_batch(pool, js):
+    # A long idle pull: were the consumer to wait for its batch to fill, this would take 30 s.
+    task = await running(consumer(pool, js, idle_wait=30.0))
+    try:
+        await eventually(lambda: js.consumer_info("RECOGNITION", "test-consumer"), lambda i: i.num_waiting >= 1)
+        started = asyncio.get_running_loop().time()
+        await js.publish(SUBJECT, msgspec.json.encode(event("lone")))
+        await eventually(lambda: effects(pool), lambda done: done == ["lone"], within=10)
+        assert asyncio.get_running_loop().time() - started < 5
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
