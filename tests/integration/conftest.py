@@ -5,10 +5,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
 from typing import Any
 
+import asyncpg
+import nats
 import pytest
 from litestar.testing import AsyncTestClient
+from nats.js import JetStreamContext
 
 from services.intake.app import create_app as intake_app
+from services.platform import bus, db
 from services.platform.settings import Settings
 from services.recognition.app import create_app as recognition_app
 from services.routing.app import create_app as routing_app
@@ -29,3 +33,22 @@ async def services(make_settings: Callable[..., Settings]) -> AsyncIterator[Call
             return clients
 
         yield start
+
+
+@pytest.fixture
+async def plumbing(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on one service schema holding only the platform's plumbing (outbox, inbox)."""
+    pool = await db.connect(database_url, "recognition")
+    await db.migrate(pool, "recognition", [])
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture
+async def js(nats_url: str) -> AsyncIterator[JetStreamContext]:
+    """JetStream with secpool's streams declared."""
+    nc = await nats.connect(nats_url)
+    context = nc.jetstream()
+    await bus.ensure_streams(context)
+    yield context
+    await nc.close()

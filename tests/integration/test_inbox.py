@@ -2,18 +2,15 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import msgspec
-import nats
 import pytest
 from nats.js import JetStreamContext
 
 from services.contracts.recognition import KudosGiven, RecognitionEvent
-from services.platform import bus, db
 from services.platform.inbox import Consumer
 from tests.support import eventually
 
@@ -21,21 +18,9 @@ SUBJECT = "secpool.recognition.kudos.given"
 
 
 @pytest.fixture
-async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    p = await db.connect(database_url, "recognition")
-    await db.migrate(p, "recognition", [])
-    await p.execute("CREATE TABLE effects (kudos_id text NOT NULL)")
-    yield p
-    await p.close()
-
-
-@pytest.fixture
-async def js(nats_url: str) -> AsyncIterator[JetStreamContext]:
-    nc = await nats.connect(nats_url)
-    context = nc.jetstream()
-    await bus.ensure_streams(context)
-    yield context
-    await nc.close()
+async def pool(plumbing: asyncpg.Pool) -> asyncpg.Pool:
+    await plumbing.execute("CREATE TABLE effects (kudos_id text NOT NULL)")
+    return plumbing
 
 
 def event(kudos_id: str | None = None) -> KudosGiven:

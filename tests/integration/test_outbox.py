@@ -3,16 +3,14 @@
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import asyncpg
-import nats
 import pytest
 from nats.js import JetStreamContext
 
 from services.contracts.recognition import KudosGiven
-from services.platform import bus, db, outbox
+from services.platform import outbox
 from services.platform.outbox import Relay
 
 
@@ -24,20 +22,8 @@ def kudos_event() -> KudosGiven:
 
 
 @pytest.fixture
-async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    p = await db.connect(database_url, "recognition")
-    await db.migrate(p, "recognition", [])
-    yield p
-    await p.close()
-
-
-@pytest.fixture
-async def js(nats_url: str) -> AsyncIterator[JetStreamContext]:
-    nc = await nats.connect(nats_url)
-    context = nc.jetstream()
-    await bus.ensure_streams(context)
-    yield context
-    await nc.close()
+def pool(plumbing: asyncpg.Pool) -> asyncpg.Pool:
+    return plumbing
 
 
 async def stream_messages(js: JetStreamContext) -> int:
