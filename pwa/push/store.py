@@ -52,12 +52,6 @@ async def forget_subscription(conn: Conn, account_id: str, endpoint: str) -> boo
     return result != "DELETE 0"
 
 
-async def forget_account(conn: Conn, account_id: str) -> int:
-    """Every device of a person (sessions cascade already; this is for explicit use)."""
-    result: str = await conn.execute("DELETE FROM push_subscriptions WHERE account_id = $1", account_id)
-    return int(result.split()[-1])
-
-
 async def endpoints_of(conn: Conn, account_id: str) -> list[str]:
     rows = await conn.fetch("SELECT endpoint FROM push_subscriptions WHERE account_id = $1 ORDER BY created_at",
                             account_id)  # fmt: skip

@@ -64,10 +64,6 @@ async def migrate(pool: Pool, schema: str, packages: list[str]) -> list[str]:
     return applied_now
 
 
-def record(row: asyncpg.Record | None) -> dict[str, Any] | None:
-    return dict(row) if row is not None else None
-
-
 # What store functions take: a plain connection or one borrowed from a pool.
 # (asyncpg's classes are generic only in its stubs, not at run time.)
 if TYPE_CHECKING:

@@ -142,7 +142,3 @@ class Consumer(Generic[E]):
                 error,
                 deliveries,
             )
-
-
-async def run_all(consumers: list["Consumer[Any]"]) -> None:
-    await asyncio.gather(*(c.run() for c in consumers))
