@@ -90,7 +90,7 @@ def may_take(c: Candidate, r: Routable, exclude: frozenset[str]) -> bool:
     )
 
 
-@settings(max_examples=300, database=None)
+@settings(max_examples=300, database=None, deadline=None)
 @given(situations(), policies, shares, exclusions)
 def test_a_normal_pick_always_meets_every_hard_constraint(
     situation: tuple[Routable, list[Candidate]],
@@ -108,7 +108,7 @@ def test_a_normal_pick_always_meets_every_hard_constraint(
         assert decision.buddy_id is None
 
 
-@settings(max_examples=300, database=None)
+@settings(max_examples=300, database=None, deadline=None)
 @given(situations(learner=True), policies, shares, exclusions)
 def test_a_development_pick_is_non_urgent_within_the_share_and_has_an_eligible_buddy(
     situation: tuple[Routable, list[Candidate]],
@@ -136,7 +136,7 @@ def test_a_development_pick_is_non_urgent_within_the_share_and_has_an_eligible_b
     assert may_take(buddy, r, exclude)
 
 
-@settings(max_examples=150, database=None)
+@settings(max_examples=150, database=None, deadline=None)
 @given(situations(), policies, shares, st.randoms(use_true_random=False))
 def test_the_decision_does_not_depend_on_the_order_of_candidates(
     situation: tuple[Routable, list[Candidate]],
@@ -156,7 +156,7 @@ def test_the_decision_does_not_depend_on_the_order_of_candidates(
     )
 
 
-@settings(max_examples=150, database=None)
+@settings(max_examples=150, database=None, deadline=None)
 @given(situations(), policies, shares)
 def test_the_explanation_covers_every_candidate_exactly_once(
     situation: tuple[Routable, list[Candidate]], policy: Policy, so_far: float
