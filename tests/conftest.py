@@ -12,12 +12,18 @@ from pathlib import Path
 import asyncpg
 import nats
 import pytest
+from hypothesis import settings
 from nats.js.errors import NotFoundError
 
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres
 from services.contracts.streams import STREAMS
 from services.platform.settings import Settings
 from tests.support import SECRET
+
+# Property tests: no per-example deadline (a shared machine's pauses are not failures) and no
+# example database written into the repository.
+settings.register_profile("secpool", deadline=None, database=None)
+settings.load_profile("secpool")
 
 
 @pytest.fixture(scope="session")
