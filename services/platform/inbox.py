@@ -68,8 +68,15 @@ class Consumer(Generic[E]):
                     msgs = await self._next_batch(sub)
                 except TimeoutError:  # nats' own TimeoutError, and the plain one fetch() also raises
                     continue
+                except Exception as exc:  # e.g. NATS reconnecting: a consumer must outlive it
+                    log.warning("fetching events failed; retrying", consumer=self.name, error=repr(exc))
+                    await asyncio.sleep(0.5)
+                    continue
                 for msg in msgs:
-                    await self.process(msg)
+                    try:
+                        await self.process(msg)
+                    except Exception as exc:  # not acked: JetStream redelivers it after ack_wait
+                        log.warning("event left for redelivery", consumer=self.name, error=repr(exc))
         finally:
             with contextlib.suppress(Exception):
                 await sub.unsubscribe()

@@ -42,6 +42,8 @@ class Runtime(msgspec.Struct, kw_only=True):
     pool: asyncpg.Pool
     nc: NatsClient
     js: JetStreamContext
+    # Background loops (relay, consumers, jobs) that stopped: the process is then not ready.
+    stopped: list[str] = msgspec.field(default_factory=list)
 
     def consumer(self, name: str, stream: str, subjects: list[str], event_type: Any, handler: Any) -> Consumer[Any]:
         """A durable, idempotent consumer of `stream` on this service's pool and settings."""
@@ -65,7 +67,7 @@ def health() -> dict[str, str]:
 
 @get("/ready", opt={"exclude_from_auth": True}, include_in_schema=False)
 async def ready(state: State) -> Response[dict[str, str]]:
-    """Readiness: the database and NATS are reachable."""
+    """Readiness: the database and NATS are reachable and every background loop runs."""
     runtime: Runtime | None = getattr(state, "runtime", None)
     problems = []
     if runtime is None:
@@ -77,6 +79,7 @@ async def ready(state: State) -> Response[dict[str, str]]:
             problems.append("database unreachable")
         if not runtime.nc.is_connected:
             problems.append("nats unreachable")
+        problems += [f"{name} stopped" for name in runtime.stopped]
     if problems:
         return Response({"status": ", ".join(problems)}, status_code=503)
     return Response({"status": "ready"})
@@ -133,7 +136,7 @@ def service_app(
             for job in background:
                 tasks.append(asyncio.create_task(job(runtime), name=getattr(job, "__name__", "job")))
             for task in tasks:
-                task.add_done_callback(_crash_loudly)
+                task.add_done_callback(lambda done: _crash_loudly(done, runtime))
             app.state.runtime = runtime
             log.info("started", service=settings.service)
             yield
@@ -184,10 +187,11 @@ def service_app(
     )
 
 
-def _crash_loudly(task: "asyncio.Task[None]") -> None:
-    """A background loop must never die silently: log it (the process stays, /ready says so)."""
+def _crash_loudly(task: "asyncio.Task[None]", runtime: Runtime) -> None:
+    """A background loop must never die silently: log it, and /ready turns 503 so an
+    orchestrator restarts the process."""
     if task.cancelled():
         return
     exc = task.exception()
-    if exc is not None:
-        log.error("background task died", task=task.get_name(), error=repr(exc))
+    log.error("background task stopped", task=task.get_name(), error=repr(exc))
+    runtime.stopped.append(task.get_name())

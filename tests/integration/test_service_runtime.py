@@ -1,0 +1,24 @@
+"""The common service runtime: a background loop that stops makes the process not ready, so
+an orchestrator restarts it instead of it silently doing nothing."""
+
+from collections.abc import Callable
+
+from litestar.testing import AsyncTestClient
+
+from services.platform.runtime import Runtime, service_app
+from services.platform.settings import Settings
+from tests.support import eventually
+
+
+async def test_a_stopped_background_loop_turns_ready_into_503_with_its_name(make_settings: Callable[..., Settings]):
+    async def watch_the_clock(_: Runtime) -> None:
+        raise RuntimeError("the clock fell off the wall")
+
+    app = service_app(
+        settings=make_settings("recognition"), schema="recognition", package="services.recognition",
+        title="test", route_handlers=[], background=[watch_the_clock],
+    )  # fmt: skip
+    async with AsyncTestClient(app=app) as client:
+        answer = await eventually(lambda: client.get("/ready"), lambda r: r.status_code == 503)
+        assert answer.json() == {"status": "watch_the_clock stopped"}
+        assert (await client.get("/health")).status_code == 200
