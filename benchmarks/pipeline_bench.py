@@ -25,7 +25,7 @@ import httpx
 import msgspec
 import nats
 
-from services.cli.children import env_with, free_port, http_ok, wait_until
+from services.cli.children import env_with, free_ports, http_ok, wait_until
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database
 from services.cli.up import service_child
 from services.contracts.routing import RequestOffered
@@ -66,7 +66,7 @@ async def main(rates: list[int], seconds: float, out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pg = EmbeddedPostgres(Path(tmp) / "pg").start()
         bus = EmbeddedNats(Path(tmp) / "nats").start()
-        ports = {"intake": free_port(), "routing": free_port()}
+        ports = dict(zip(("intake", "routing"), free_ports(2), strict=True))
         db_url = await ensure_database(pg.url, "secpool")
         env = env_with(
             {"DATABASE_URL": db_url, "NATS_URL": bus.url, "SECPOOL_TOKEN_SECRET": SECRET, "SECPOOL_DEMO": "1"}

@@ -4,6 +4,7 @@ the launcher, which then stops them in order), and told to die if the launcher d
 import contextlib
 import ctypes
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -26,10 +27,39 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+# Listening ports come from below Linux's ephemeral range (32768–60999): a port the kernel
+# hands out for bind(0) can meanwhile become some process's outgoing connection, or be handed
+# out twice in a row, and a second service then fails to bind while the first answers for it.
+_LISTEN_PORTS = range(20000, 32000)
+_taken: set[int] = set()  # ports this process already handed out
+
+
+def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:
+    """`count` distinct ports that are free now and were not handed out before."""
+    chosen: list[int] = []
+    held: list[socket.socket] = []
+    try:
+        while len(chosen) < count:
+            port = random.choice(_LISTEN_PORTS)
+            if port in _taken or port in chosen:
+                continue
+            s = socket.socket()
+            try:
+                s.bind((host, port))
+            except OSError:
+                s.close()
+                continue
+            held.append(s)  # held until all are chosen, so none is chosen twice
+            chosen.append(port)
+    finally:
+        for s in held:
+            s.close()
+    _taken.update(chosen)
+    return chosen
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
+    return free_ports(1, host)[0]
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:

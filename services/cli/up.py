@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from services.cli.children import Child, LaunchError, env_with, free_port, http_ok, port_is_free, wait_until
+from services.cli.children import Child, LaunchError, env_with, free_ports, http_ok, port_is_free, wait_until
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database
 from services.demo import organisation
 
@@ -83,7 +83,7 @@ def run(data_dir: Path, port: int, host: str, demo: bool) -> int:
             stack.embedded.append(nats)
             nats.start()
             nats_url = nats.url
-        ports = {name: free_port() for name in SERVICES}
+        ports = dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
         env = env_with({
             "DATABASE_URL": database_url, "NATS_URL": nats_url, "SECPOOL_TOKEN_SECRET": token_secret(data_dir),
             "SECPOOL_DEMO": "1" if demo else "0", "SECPOOL_DATA_DIR": str(data_dir),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from services.cli.children import Child, env_with, free_port, http_ok, wait_until
+from services.cli.children import Child, env_with, free_port, free_ports, http_ok, wait_until
 from services.cli.up import service_child
 from tests.support import SECRET
 
@@ -15,7 +15,8 @@ class Processes:
     """The running system; tests kill and restart parts of it."""
 
     def __init__(self, database_url: str, nats_url: str, logs: Path) -> None:
-        self.ports = {name: free_port() for name in ("intake", "routing", "recognition", "pwa")}
+        names = ("intake", "routing", "recognition", "pwa")
+        self.ports = dict(zip(names, free_ports(len(names)), strict=True))
         self.logs = logs
         self.env = env_with({
             "DATABASE_URL": database_url, "NATS_URL": nats_url, "SECPOOL_TOKEN_SECRET": SECRET,
