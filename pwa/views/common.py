@@ -4,7 +4,7 @@ a redirect, and calls to service endpoints that may not exist yet.
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -87,6 +87,18 @@ def back_to(url: str, notice: str = "") -> Redirect:
         url, hash_, fragment = url.partition("#")
         url += ("&" if "?" in url else "?") + urlencode({"notice": notice}) + hash_ + fragment
     return Redirect(url, status_code=303)
+
+
+async def act(call: Awaitable[Any], url: str, done: str, *, refused: str = "refused") -> Redirect:
+    """A form's action on a service, then back to `url` with the `done` notice — or with
+    `refused` when the service says no (4xx). A service failure (5xx) stays an error."""
+    try:
+        await call
+    except ServiceError as exc:
+        if exc.status >= 500:
+            raise
+        return back_to(url, refused)
+    return back_to(url, done)
 
 
 def safe_path(target: str, default: str = "/") -> str:

@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from pwa.views import charts
-from pwa.views.common import AnyRequest, back_to, names, optional, page
+from pwa.views.common import AnyRequest, act, back_to, names, optional, page
 from pwa.views.offers import requests_by_id
 from pwa.views.pool import number, pool_of
 from services.platform.runtime import Runtime
@@ -135,14 +135,18 @@ class LeadPages(Controller):
     async def assign(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
                      request_id: FromPath[str], data: URLEncodedBody[AssignForm]) -> Redirect:  # fmt: skip
         lead_only(account)
-        try:
-            await gateway.call("routing", "POST", f"/v1/requests/{request_id}/assign", account.caller(),
-                               json={"member_id": data.member_id})  # fmt: skip
-        except ServiceError as exc:
-            if exc.status >= 500:
-                raise
-            return back_to("/lead/queue", "refused")
-        return back_to("/lead/queue", "assigned")
+        return await act(
+            gateway.call(
+                "routing",
+                "POST",
+                f"/v1/requests/{request_id}/assign",
+                account.caller(),
+                json={"member_id": data.member_id},
+            ),
+            "/lead/queue",
+            "assigned",
+            refused="refused",
+        )
 
     @get("/lead/insights")
     async def insights(self, request: AnyRequest, account: NamedDependency[Account],

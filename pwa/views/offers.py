@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from pwa.i18n import translations
-from pwa.views.common import AnyRequest, back_to, language_of, names, optional, page
+from pwa.views.common import AnyRequest, act, back_to, language_of, names, optional, page
 from services.platform.runtime import Runtime
 
 PRESENCES = ("available", "away", "off_duty")
@@ -95,13 +95,12 @@ class OfferPages(Controller):
     @post("/offers/{offer_id:uuid}/accept")
     async def accept(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
                      offer_id: FromPath[UUID]) -> Redirect:  # fmt: skip
-        try:
-            await gateway.call("routing", "POST", f"/v1/offers/{offer_id}/accept", account.caller())
-        except ServiceError as exc:
-            if exc.status >= 500:
-                raise
-            return back_to("/offers", "taken")
-        return back_to("/offers", "accepted")
+        return await act(
+            gateway.call("routing", "POST", f"/v1/offers/{offer_id}/accept", account.caller()),
+            "/offers",
+            "accepted",
+            refused="taken",
+        )
 
     @post("/offers/{offer_id:uuid}/decline")
     async def decline(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
@@ -109,14 +108,14 @@ class OfferPages(Controller):
         reason = decline_reason(data, language_of(request, account))
         if not reason:
             return back_to(f"/offers#offer-{offer_id}", "no_reason")
-        try:
-            await gateway.call("routing", "POST", f"/v1/offers/{offer_id}/decline", account.caller(),
-                               json={"reason": reason})  # fmt: skip
-        except ServiceError as exc:
-            if exc.status >= 500:
-                raise
-            return back_to("/offers", "taken")
-        return back_to("/offers", "declined")
+        return await act(
+            gateway.call(
+                "routing", "POST", f"/v1/offers/{offer_id}/decline", account.caller(), json={"reason": reason}
+            ),
+            "/offers",
+            "declined",
+            refused="taken",
+        )
 
     @post("/offers/presence")
     async def presence(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from pwa.i18n import skill_text, translations
-from pwa.views.common import AnyRequest, back_to, form_data, language_of, names, optional, page
+from pwa.views.common import AnyRequest, act, back_to, form_data, language_of, names, optional, page
 from services.platform.runtime import Runtime
 
 # The policy fields the pool may change (routing's PolicyChange), with their bounds.
@@ -103,24 +103,22 @@ class PoolPages(Controller):
         body = {"member_id": str(form.get("member_id", "")), "skill": str(form.get("skill", "")),
                 "level": int(level) if level is not None and level == int(level) else -1,
                 "why": str(form.get("why", "")).strip()[:500]}  # fmt: skip
-        try:
-            await gateway.call("routing", "POST", "/v1/skill-proposals", account.caller(), json=body)
-        except ServiceError as exc:
-            if exc.status >= 500:
-                raise
-            return back_to("/pool#levels", "refused")
-        return back_to("/pool#levels", "proposed")
+        return await act(
+            gateway.call("routing", "POST", "/v1/skill-proposals", account.caller(), json=body),
+            "/pool#levels",
+            "proposed",
+            refused="refused",
+        )
 
     @post("/skill-proposals/{proposal_id:str}/confirm")
     async def confirm(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
                       proposal_id: FromPath[str]) -> Redirect:  # fmt: skip
-        try:
-            await gateway.call("routing", "POST", f"/v1/skill-proposals/{proposal_id}/confirm", account.caller())
-        except ServiceError as exc:
-            if exc.status >= 500:
-                raise
-            return back_to("/pool#levels", "refused")
-        return back_to("/pool#levels", "confirmed")
+        return await act(
+            gateway.call("routing", "POST", f"/v1/skill-proposals/{proposal_id}/confirm", account.caller()),
+            "/pool#levels",
+            "confirmed",
+            refused="refused",
+        )
 
     @post("/learning")
     async def learning(self, request: AnyRequest, account: NamedDependency[Account],
