@@ -44,13 +44,16 @@ async def claim_at_risk(
 async def claim_breached(
     conn: Conn, level: Literal["pickup", "completion"], *, now: datetime, limit: int
 ) -> list[asyncpg.Record]:
-    """Mark (and return) open requests past their level's due time, not yet recorded."""
-    due, _, breach, statuses = WATCHED[level]
+    """Mark (and return) open requests past their level's due time, not yet recorded.
+
+    Only requests already warned are claimed: a breach is never announced before its warning
+    (check() warns first in the same pass), whatever another replica's pass saw in between."""
+    due, risk, breach, statuses = WATCHED[level]
     return await conn.fetch(
         f"""UPDATE requests r SET {breach} = $1, version = r.version + 1
             WHERE r.id IN (
                 SELECT id FROM requests
-                WHERE status IN {statuses} AND {breach} IS NULL AND {due} <= $1
+                WHERE status IN {statuses} AND {breach} IS NULL AND {risk} IS NOT NULL AND {due} <= $1
                 ORDER BY {due} LIMIT $2 FOR UPDATE SKIP LOCKED)
               AND r.{breach} IS NULL
             {RETURNING}, r.{due} AS due_at""",
