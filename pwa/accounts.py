@@ -6,18 +6,17 @@ usable cookie.
 """
 
 import hashlib
-import hmac
 import secrets
 from datetime import timedelta
 from typing import Any
 
 import msgspec
 
+from pwa import passwords
 from services.platform.db import Conn
 from services.platform.tokens import Caller
 
 SESSION_DAYS = 30
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
 class Account(msgspec.Struct, frozen=True):
@@ -33,18 +32,6 @@ class Account(msgspec.Struct, frozen=True):
 
     def has(self, role: str) -> bool:
         return role in self.roles
-
-
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def password_matches(password: str, stored: str) -> bool:
-    _, salt_hex, digest_hex = stored.split("$")
-    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), **_SCRYPT)
-    return hmac.compare_digest(digest.hex(), digest_hex)
 
 
 def _account(row: Any) -> Account:
@@ -74,9 +61,15 @@ async def count(conn: Conn) -> int:
 
 
 async def check_password(conn: Conn, email: str, password: str) -> Account | None:
+    """The account if the password is right; as slow for an unknown e-mail as for a known one.
+    A hash from older parameters is replaced by a current one."""
     row = await conn.fetchrow("SELECT * FROM accounts WHERE email = lower($1)", email.strip())
-    if row is None or not password_matches(password, row["password_hash"]):
+    stored = None if row is None else row["password_hash"]
+    if row is None or not await passwords.verify_password(password, stored):
         return None
+    if passwords.needs_rehash(row["password_hash"]):
+        fresh = await passwords.hash_password(password)
+        await conn.execute("UPDATE accounts SET password_hash = $2 WHERE id = $1", row["id"], fresh)
     return _account(row)
 
 

@@ -16,7 +16,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from pwa import accounts, web
+from pwa import accounts, passwords, web
 from pwa.gateway import Gateway
 from pwa.live.api import events
 from pwa.live.hub import LiveHub
@@ -41,7 +41,7 @@ async def load_demo(rt: Runtime) -> None:
     async with rt.pool.acquire() as conn, conn.transaction():
         if await accounts.count(conn) > 0:
             return
-        password_hash = accounts.hash_password(org.password)
+        password_hash = await passwords.hash_password(org.password)
         for p in org.people:
             await accounts.upsert(conn, id=p.id, email=p.email, name=p.name, password_hash=password_hash,
                                   roles=p.roles, pools=p.pools, language=p.language)  # fmt: skip

@@ -1,11 +1,12 @@
 """Dutch and English: which language a person gets, the gettext catalogue for it, and
 localised dates, relative times and numbers for templates (Babel).
 
-Catalogues are Babel/gettext files in `pwa/locales/<lang>/LC_MESSAGES/messages.mo`
-(`pybabel extract -F pwa/babel.cfg ...`, see tests/unit/pwa/test_catalogues.py); a missing
-catalogue falls back to the English source strings.
+Catalogues are gettext `.po` files in `pwa/locales/<lang>/LC_MESSAGES/messages.po`, read
+once per process (no compiled `.mo` to keep in step; see pwa/babel.cfg); a missing catalogue
+falls back to the English source strings.
 """
 
+import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from babel import dates, numbers, units
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("nl", "en")
@@ -26,7 +29,15 @@ FORMAT_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 
 @cache
 def translations(language: str) -> NullTranslations:
-    return Translations.load(str(LOCALES), [language], domain="messages")
+    path = LOCALES / language / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return NullTranslations()
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain="messages")
 
 
 def choose(accept_language: str | None, preferred: str | None = None, cookie: str | None = None) -> str:

@@ -1,0 +1,65 @@
+"""The audit log: one line per thing an admin may need to trace later (sign-ins, role and pool
+changes, disabling people, policy and type changes, moderation), written in the caller's
+transaction so a change and its record stand or fall together."""
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from services.platform.db import Conn
+
+
+class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    at: datetime
+    actor_id: str | None
+    action: str
+    subject_id: str | None
+    detail: dict[str, Any]
+    ip: str | None
+
+
+async def record(
+    conn: Conn,
+    action: str,
+    *,
+    actor_id: str | None,
+    subject_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> None:
+    await conn.execute(
+        "INSERT INTO audit_log (actor_id, action, subject_id, detail, ip) VALUES ($1, $2, $3, $4::jsonb, $5)",
+        actor_id,
+        action,
+        subject_id,
+        msgspec.json.encode(detail or {}).decode(),
+        ip,
+    )
+
+
+async def recent(
+    conn: Conn, *, limit: int = 100, before_id: int | None = None, subject_id: str | None = None
+) -> list[AuditEntry]:
+    """Newest first; `before_id` pages back, `subject_id` narrows to one person or thing."""
+    rows = await conn.fetch(
+        """SELECT id, at, actor_id, action, subject_id, detail::text AS detail, ip FROM audit_log
+           WHERE ($1::bigint IS NULL OR id < $1) AND ($2::text IS NULL OR subject_id = $2)
+           ORDER BY id DESC LIMIT $3""",
+        before_id,
+        subject_id,
+        limit,
+    )
+    return [
+        AuditEntry(
+            id=r["id"],
+            at=r["at"],
+            actor_id=r["actor_id"],
+            action=r["action"],
+            subject_id=r["subject_id"],
+            detail=msgspec.json.decode(r["detail"]),
+            ip=r["ip"],
+        )
+        for r in rows
+    ]

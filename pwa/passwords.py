@@ -1,0 +1,60 @@
+"""Passwords: argon2id with OWASP's parameters, hashed in worker threads so a burst of sign-ins
+never stalls the event loop, and the same work for an unknown e-mail as for a known one.
+
+argon2-cffi releases the GIL while hashing; a semaphore keeps at most `PARALLEL` hashes running,
+so the rest of the app keeps a core even under a flood of wrong passwords.
+"""
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+# OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1.
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+PARALLEL = 2
+_slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+# Verified when the e-mail is unknown, so both answers cost one argon2id verification.
+_DUMMY = HASHER.hash("no account has this password")
+
+
+def _slot() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    if loop not in _slots:
+        _slots.clear()  # one event loop per process in the app; tests start a new one per test
+        _slots[loop] = asyncio.Semaphore(PARALLEL)
+    return _slots[loop]
+
+
+async def hash_password(password: str) -> str:
+    async with _slot():
+        return await asyncio.to_thread(HASHER.hash, password)
+
+
+def _matches(password: str, stored: str | None) -> bool:
+    if stored is None:
+        with contextlib.suppress(VerificationError):
+            HASHER.verify(_DUMMY, password)
+        return False
+    if stored.startswith("scrypt$"):  # accounts made before argon2id; rehashed at next sign-in
+        _, salt_hex, digest_hex = stored.split("$")
+        digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), n=2**14, r=8, p=1)
+        return hmac.compare_digest(digest.hex(), digest_hex)
+    try:
+        return HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def verify_password(password: str, stored: str | None) -> bool:
+    """Whether `password` matches `stored`; `stored=None` (no such account, or no password set)
+    costs the same time and answers False."""
+    async with _slot():
+        return await asyncio.to_thread(_matches, password, stored)
+
+
+def needs_rehash(stored: str) -> bool:
+    return stored.startswith("scrypt$") or HASHER.check_needs_rehash(stored)
