@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from pwa import passwords
-from services.platform.db import Conn
+from services.platform.db import Conn, Pool
 from services.platform.tokens import Caller
 
 SESSION_DAYS = 30
@@ -60,37 +60,83 @@ async def count(conn: Conn) -> int:
     return int(await conn.fetchval("SELECT count(*) FROM accounts"))
 
 
-async def check_password(conn: Conn, email: str, password: str) -> Account | None:
-    """The account if the password is right; as slow for an unknown e-mail as for a known one.
-    A hash from older parameters is replaced by a current one."""
+class Credentials(msgspec.Struct, frozen=True, kw_only=True):
+    """What a password sign-in checks: the account an e-mail belongs to (if any) and its hash."""
+
+    account: Account | None
+    password_hash: str | None
+
+
+async def credentials(conn: Conn, email: str) -> Credentials:
     row = await conn.fetchrow("SELECT * FROM accounts WHERE email = lower($1)", email.strip())
-    stored = None if row is None else row["password_hash"]
-    if row is None or not await passwords.verify_password(password, stored):
+    if row is None:
+        return Credentials(account=None, password_hash=None)
+    return Credentials(account=_account(row), password_hash=row["password_hash"])
+
+
+async def set_password_hash(conn: Conn, account_id: str, password_hash: str) -> None:
+    await conn.execute("UPDATE accounts SET password_hash = $2 WHERE id = $1", account_id, password_hash)
+
+
+async def check_password(pool: Pool, email: str, password: str) -> Account | None:
+    """The account if the password is right; as slow for an unknown e-mail as for a known one.
+    No connection is held while hashing. A hash from older parameters is replaced by a current one."""
+    async with pool.acquire() as conn:
+        found = await credentials(conn, email)
+    # Verified even without an account or a password (then against a dummy): same time either way.
+    matched = await passwords.verify_password(password, found.password_hash)
+    if found.account is None or found.password_hash is None or not matched:
         return None
-    if passwords.needs_rehash(row["password_hash"]):
+    if passwords.needs_rehash(found.password_hash):
         fresh = await passwords.hash_password(password)
-        await conn.execute("UPDATE accounts SET password_hash = $2 WHERE id = $1", row["id"], fresh)
-    return _account(row)
+        async with pool.acquire() as conn:
+            await set_password_hash(conn, found.account.id, fresh)
+    return found.account
 
 
-async def start_session(conn: Conn, account_id: str, *, replacing: str | None = None) -> str:
-    """A fresh session token; the one the browser had before sign-in is dropped (fixation)."""
+async def id_for_email(conn: Conn, email: str) -> str | None:
+    found: str | None = await conn.fetchval("SELECT id FROM accounts WHERE email = lower($1)", email.strip())
+    return found
+
+
+async def start_session(
+    conn: Conn,
+    account_id: str,
+    *,
+    replacing: str | None = None,
+    method: str = "password",
+    pending: str | None = None,
+    user_agent: str = "",
+    ip: str | None = None,
+) -> str:
+    """A fresh session token; the one the browser had before sign-in is dropped (fixation).
+    A `pending` session (a second factor still due) signs nobody in until it is completed."""
     if replacing:
         await conn.execute("DELETE FROM sessions WHERE token_hash = $1", _token_hash(replacing))
     token = secrets.token_urlsafe(32)
     await conn.execute(
-        "INSERT INTO sessions (token_hash, account_id, expires_at) VALUES ($1, $2, now() + $3::interval)",
+        """INSERT INTO sessions (token_hash, account_id, expires_at, method, pending, user_agent, ip)
+           VALUES ($1, $2, now() + $3::interval, $4, $5, $6, $7)""",
         _token_hash(token),
         account_id,
-        timedelta(days=SESSION_DAYS),
+        timedelta(minutes=10) if pending == "second_factor" else timedelta(days=SESSION_DAYS),
+        method,
+        pending,
+        user_agent[:300],
+        ip,
     )
     return token
 
 
 async def account_for_session(conn: Conn, token: str) -> Account | None:
+    """The signed-in person, unless the session ended: expired, idle or older than the
+    organisation's sign-in policy allows, or still waiting for a second factor."""
     row = await conn.fetchrow(
-        """UPDATE sessions s SET last_seen = now() FROM accounts a
+        """UPDATE sessions s SET last_seen = now() FROM accounts a, sign_in_policy p
            WHERE s.token_hash = $1 AND s.expires_at > now() AND a.id = s.account_id
+             AND s.pending IS NULL
+             AND s.last_seen > now() - make_interval(mins => p.idle_minutes)
+             AND s.created_at > now() - make_interval(hours => p.absolute_hours)
            RETURNING a.*""",
         _token_hash(token),
     )

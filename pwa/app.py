@@ -4,10 +4,12 @@ services, templates, static files, CSRF and security headers.
 Run: `uvicorn --factory pwa.app:create_app`.
 """
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -16,12 +18,13 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from pwa import accounts, passwords, web
+from pwa import accounts, challenges, limits, passwords, web
 from pwa.gateway import Gateway
 from pwa.live.api import events
 from pwa.live.hub import LiveHub
 from pwa.push.config import PushConfig
 from pwa.push.wiring import PushWiring
+from pwa.sign_in_config import SignInConfig
 from pwa.views import PAGES, errors
 from services.contracts.identity import AccountCreated
 from services.demo import organisation
@@ -54,8 +57,23 @@ async def load_demo(rt: Runtime) -> None:
             )  # fmt: skip
 
 
-def create_app(settings: Settings | None = None, push_config: PushConfig | None = None) -> Litestar:
+async def prune_sign_in_state(rt: Runtime) -> None:
+    """Every few minutes: forget rate-limit tries and sign-in challenges past any window."""
+    while True:
+        try:
+            async with rt.pool.acquire() as conn:
+                await limits.prune(conn)
+                await challenges.prune(conn)
+        except (OSError, asyncpg.PostgresError):
+            pass  # the database is restarting: the next round catches up
+        await asyncio.sleep(300)
+
+
+def create_app(
+    settings: Settings | None = None, push_config: PushConfig | None = None, sign_in: SignInConfig | None = None
+) -> Litestar:
     settings = settings or Settings.from_env("pwa")
+    sign_in = sign_in or SignInConfig.from_env()
     push = PushWiring(settings, push_config or PushConfig.from_env())
     live = LiveHub()
     gateway = Gateway(
@@ -81,11 +99,12 @@ def create_app(settings: Settings | None = None, push_config: PushConfig | None 
         ],
         on_start=load_demo,
         consumers=push.consumers,
-        background=[push.deliver, live.run],
+        background=[push.deliver, live.run, prune_sign_in_state],
         dependencies={
             "account": Provide(web.provide_account),
             "gateway": Provide(lambda: gateway, sync_to_thread=False),
             "live_hub": Provide(lambda: live, sync_to_thread=False),
+            "sign_in_config": Provide(lambda: sign_in, sync_to_thread=False),
             **push.dependencies,
         },
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),

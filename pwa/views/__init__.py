@@ -1,11 +1,15 @@
 """The pwa's pages, one module per area; `PAGES` is what pwa.app registers."""
 
+from pwa.views.admin_security import AdminSecurityPages
 from pwa.views.auth import AuthController
 from pwa.views.lead import LeadPages
 from pwa.views.offers import OfferPages
+from pwa.views.passkey_pages import PasskeyPages
 from pwa.views.pool import PoolPages
 from pwa.views.request_page import RequestPage
 from pwa.views.requests import RequestPages
+from pwa.views.second_factor import SecondFactorPages
+from pwa.views.security import SecurityPages
 from pwa.views.settings import SettingsPages
 from pwa.views.shell import ShellController
 from pwa.views.wall import Moderation, WallPages
@@ -21,4 +25,8 @@ PAGES = [
     WallPages,
     Moderation,
     SettingsPages,
+    SecondFactorPages,
+    PasskeyPages,
+    SecurityPages,
+    AdminSecurityPages,
 ]
