@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
+import httpx
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -22,6 +23,7 @@ from pwa import accounts, challenges, limits, passwords, web
 from pwa.gateway import Gateway
 from pwa.live.api import events
 from pwa.live.hub import LiveHub
+from pwa.oidc import OidcClient
 from pwa.push.config import PushConfig
 from pwa.push.wiring import PushWiring
 from pwa.sign_in_config import SignInConfig
@@ -81,8 +83,12 @@ def create_app(
         settings.token_secret,
     )
 
+    oidc_http = httpx.AsyncClient()
+    oidc = OidcClient(sign_in.oidc, oidc_http) if sign_in.oidc else None
+
     async def close_gateway(_: Litestar) -> None:
         await gateway.close()
+        await oidc_http.aclose()
 
     secure = settings.cookie_secure
     return service_app(
@@ -105,6 +111,7 @@ def create_app(
             "gateway": Provide(lambda: gateway, sync_to_thread=False),
             "live_hub": Provide(lambda: live, sync_to_thread=False),
             "sign_in_config": Provide(lambda: sign_in, sync_to_thread=False),
+            "oidc": Provide(lambda: oidc, sync_to_thread=False),
             **push.dependencies,
         },
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),

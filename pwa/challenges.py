@@ -18,9 +18,16 @@ class Challenge(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def put(
-    conn: Conn, purpose: str, payload: dict[str, Any], *, account_id: str | None = None, seconds: int = 300
+    conn: Conn,
+    purpose: str,
+    payload: dict[str, Any],
+    *,
+    account_id: str | None = None,
+    seconds: int = 300,
+    id: str | None = None,
 ) -> str:
-    challenge_id = secrets.token_urlsafe(24)
+    """Keep `payload` for `seconds`; returns its id (random unless given, e.g. an OIDC state)."""
+    challenge_id = id or secrets.token_urlsafe(24)
     await conn.execute("DELETE FROM sign_in_challenges WHERE expires_at < now()")
     await conn.execute(
         """INSERT INTO sign_in_challenges (id, purpose, account_id, payload, expires_at)

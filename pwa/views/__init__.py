@@ -4,6 +4,7 @@ from pwa.views.admin_security import AdminSecurityPages
 from pwa.views.auth import AuthController
 from pwa.views.lead import LeadPages
 from pwa.views.offers import OfferPages
+from pwa.views.oidc_pages import OidcPages
 from pwa.views.passkey_pages import PasskeyPages
 from pwa.views.pool import PoolPages
 from pwa.views.request_page import RequestPage
@@ -29,4 +30,5 @@ PAGES = [
     PasskeyPages,
     SecurityPages,
     AdminSecurityPages,
+    OidcPages,
 ]

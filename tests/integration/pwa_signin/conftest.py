@@ -14,7 +14,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from pwa import accounts, passwords
+from pwa import accounts, limits, passwords
 from pwa.app import create_app
 from pwa.sign_in_config import SignInConfig
 from services.platform.settings import Settings
@@ -48,13 +48,16 @@ class Visitor:
             self.jar = httpx.Cookies(self.client.cookies)
 
     async def get(self, path: str, **kwargs: Any) -> httpx.Response:
-        return await self.send("GET", path, headers={"accept": "text/html"}, **kwargs)
+        return await self.send("GET", path, headers={"accept": "text/html", "accept-language": "en"}, **kwargs)
 
     async def post(self, path: str, form: dict[str, Any] | None = None) -> httpx.Response:
         if not self.csrf():
             await self.get("/sign-in")
         return await self.send(
-            "POST", path, data={**(form or {}), "_csrf_token": self.csrf()}, headers={"accept": "text/html"}
+            "POST",
+            path,
+            data={**(form or {}), "_csrf_token": self.csrf()},
+            headers={"accept": "text/html", "accept-language": "en"},
         )
 
     async def post_json(self, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
@@ -115,7 +118,9 @@ class SignInPwa:
 
 @pytest.fixture
 def sign_in_config() -> SignInConfig:
-    return SignInConfig()
+    """The real limits, over a window long enough that a slow machine's ten tries all fall in it
+    (the e2e test checks the one-minute window itself)."""
+    return SignInConfig(account_limit=limits.Limit(name=limits.SIGN_IN_ACCOUNT.name, tries=10, seconds=600))
 
 
 @pytest.fixture

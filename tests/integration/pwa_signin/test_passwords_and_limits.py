@@ -13,7 +13,7 @@ async def test_the_eleventh_wrong_password_on_one_account_within_a_minute_gets_4
         assert (await browser.sign_in(email, "wrong")).status_code == 401
     refused = await browser.sign_in(email, "wrong")
     assert refused.status_code == 429
-    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert 1 <= int(refused.headers["retry-after"]) <= 600
     assert "Too many tries" in refused.text
     # Even the right password waits: the limit is on the account, not on wrong answers.
     assert (await browser.sign_in(email, PASSWORD)).status_code == 429
