@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 
 import asyncpg
+import psutil
 
 from services.cli.children import Child, LaunchError, free_port, wait_until
 
@@ -54,6 +55,17 @@ class EmbeddedPostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def start(self) -> "EmbeddedPostgres":
+        self.spawn()
+        ready = [str(_pg_bin() / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)]
+        wait_until(
+            lambda: self._check_alive() and subprocess.run(ready, check=False).returncode == 0,
+            30,
+            "PostgreSQL",
+        )
+        return self
+
+    def spawn(self) -> Child:
+        """Start the postmaster without waiting for it (the supervisor restarts it this way)."""
         bin_dir = _pg_bin()
         user = _run_as()
         pgdata = self.folder / "pgdata"
@@ -73,6 +85,7 @@ class EmbeddedPostgres:
             )  # fmt: skip
             if result.returncode != 0:
                 raise LaunchError(f"initdb failed: {result.stderr.strip().splitlines()[-1:]}")
+        clear_stale_pid(pgdata)
         # TCP on loopback only: a Unix socket path inside a deep data folder can exceed the
         # 107-byte socket path limit.
         argv = [str(bin_dir / "postgres"), "-D", str(pgdata), "-h", "127.0.0.1", "-p", str(self.port),
@@ -82,13 +95,7 @@ class EmbeddedPostgres:
         # SIGINT is postgres' "fast shutdown": roll back open work, checkpoint, exit.
         self.child = Child("postgres", argv, log_path=self.folder / "postgres.log", user=user,
                            stop_signal=signal.SIGINT).start()  # fmt: skip
-        ready = [str(bin_dir / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)]
-        wait_until(
-            lambda: self._check_alive() and subprocess.run(ready, check=False).returncode == 0,
-            30,
-            "PostgreSQL",
-        )
-        return self
+        return self.child
 
     def _check_alive(self) -> bool:
         if self.child is not None and not self.child.alive():
@@ -135,6 +142,29 @@ class EmbeddedNats:
     def stop(self) -> None:
         if self.child is not None:
             self.child.stop()
+
+
+def clear_stale_pid(pgdata: Path) -> bool:
+    """Remove `postmaster.pid` left by a postmaster that died (kill -9, power loss), but only
+    when no postmaster runs on this folder: postgres itself refuses to start when the old
+    PID now belongs to some other process. Returns True when a stale file was removed."""
+    lock = pgdata / "postmaster.pid"
+    try:
+        pid = int(lock.read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return False
+    if postmaster_runs(pid):
+        return False
+    lock.unlink(missing_ok=True)
+    return True
+
+
+def postmaster_runs(pid: int) -> bool:
+    try:
+        process = psutil.Process(pid)
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE and "postgres" in process.name()
+    except psutil.Error:
+        return False
 
 
 async def ensure_database(server_url: str, name: str) -> str:
