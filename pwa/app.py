@@ -72,10 +72,14 @@ async def prune_sign_in_state(rt: Runtime) -> None:
 
 
 def create_app(
-    settings: Settings | None = None, push_config: PushConfig | None = None, sign_in: SignInConfig | None = None
+    settings: Settings | None = None,
+    push_config: PushConfig | None = None,
+    sign_in: SignInConfig | None = None,
+    rate_limits: limits.Limits | None = None,
 ) -> Litestar:
     settings = settings or Settings.from_env("pwa")
     sign_in = sign_in or SignInConfig.from_env()
+    chosen_limits = rate_limits or limits.Limits.from_env()
     push = PushWiring(settings, push_config or PushConfig.from_env())
     live = LiveHub()
     gateway = Gateway(
@@ -112,6 +116,7 @@ def create_app(
             "live_hub": Provide(lambda: live, sync_to_thread=False),
             "sign_in_config": Provide(lambda: sign_in, sync_to_thread=False),
             "oidc": Provide(lambda: oidc, sync_to_thread=False),
+            "rate_limits": Provide(lambda: chosen_limits, sync_to_thread=False),
             **push.dependencies,
         },
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),

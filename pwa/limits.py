@@ -5,6 +5,9 @@ happen under a per-bucket advisory lock, so two replicas cannot both slip under 
 A refused try is not counted: the window frees up on its own, and `Retry-After` says when.
 """
 
+import os
+from collections.abc import Mapping
+
 import msgspec
 
 from services.platform.db import Conn
@@ -43,6 +46,29 @@ PASSWORD_RESET_ADDRESS = Limit(name="password-reset-address", tries=20, seconds=
 # Bursts only: recognition keeps the daily kudos limit.
 KUDOS = Limit(name="kudos", tries=20, seconds=60)
 PUSH_SUBSCRIBE = Limit(name="push-subscribe", tries=10, seconds=60)
+
+
+class Limits(msgspec.Struct, frozen=True, kw_only=True):
+    """The limits a deployment may raise by environment (a load test, a test that sends many):
+    SECPOOL_SIGN_IN_TRIES (per account per minute), SECPOOL_SIGN_IN_ADDRESS_TRIES (per address per
+    five minutes), SECPOOL_KUDOS_PER_MINUTE."""
+
+    sign_in_account: Limit = SIGN_IN_ACCOUNT
+    sign_in_address: Limit = SIGN_IN_ADDRESS
+    kudos: Limit = KUDOS
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Limits":
+        env = os.environ if env is None else env
+
+        def tries(name: str, limit: Limit) -> Limit:
+            return msgspec.structs.replace(limit, tries=int(env.get(name, str(limit.tries))))
+
+        return cls(
+            sign_in_account=tries("SECPOOL_SIGN_IN_TRIES", SIGN_IN_ACCOUNT),
+            sign_in_address=tries("SECPOOL_SIGN_IN_ADDRESS_TRIES", SIGN_IN_ADDRESS),
+            kudos=tries("SECPOOL_KUDOS_PER_MINUTE", KUDOS),
+        )
 
 
 def _bucket(limit: Limit, key: str) -> str:

@@ -1,6 +1,6 @@
 """How people sign in on this deployment, read from the environment once in `create_app`:
 the public address (passkeys are bound to its host), the organisation's OpenID Connect
-provider if it has one, and the wrong-password limits.
+provider if it has one. (The wrong-password limits are in `pwa.limits`.)
 
 | variable | meaning |
 |---|---|
@@ -8,7 +8,6 @@ provider if it has one, and the wrong-password limits.
 | SECPOOL_OIDC_ISSUER | the identity provider's issuer, exactly (Entra ID: https://login.microsoftonline.com/<tenant>/v2.0) |
 | SECPOOL_OIDC_CLIENT_ID / SECPOOL_OIDC_CLIENT_SECRET | this app's registration at the provider |
 | SECPOOL_OIDC_NAME | the provider's name on the sign-in button (default "Microsoft") |
-| SECPOOL_SIGN_IN_TRIES | wrong sign-ins per account per minute before 429 (default 10) |
 """
 
 import os
@@ -16,7 +15,6 @@ from collections.abc import Mapping
 
 import msgspec
 
-from pwa import limits
 from services.platform.settings import ConfigError
 
 
@@ -31,8 +29,6 @@ class OidcConfig(msgspec.Struct, frozen=True, kw_only=True):
 class SignInConfig(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str = ""
     oidc: OidcConfig | None = None
-    account_limit: limits.Limit = limits.SIGN_IN_ACCOUNT
-    address_limit: limits.Limit = limits.SIGN_IN_ADDRESS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "SignInConfig":
@@ -48,9 +44,4 @@ class SignInConfig(msgspec.Struct, frozen=True, kw_only=True):
                 client_secret=env["SECPOOL_OIDC_CLIENT_SECRET"],
                 name=env.get("SECPOOL_OIDC_NAME", "Microsoft"),
             )
-        tries = int(env.get("SECPOOL_SIGN_IN_TRIES", str(limits.SIGN_IN_ACCOUNT.tries)))
-        return cls(
-            public_url=env.get("SECPOOL_PUBLIC_URL", "").rstrip("/"),
-            oidc=oidc,
-            account_limit=limits.Limit(name=limits.SIGN_IN_ACCOUNT.name, tries=tries, seconds=60),
-        )
+        return cls(public_url=env.get("SECPOOL_PUBLIC_URL", "").rstrip("/"), oidc=oidc)

@@ -11,10 +11,10 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, delete, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
 from litestar.params import JSONBody
 
-from pwa import accounts, web
+from pwa import accounts, limits, web
 from pwa.accounts import Account
 from pwa.push import guard, store
 from pwa.push.config import PushConfig
@@ -70,12 +70,18 @@ class PushSubscriptions(Controller):
         expires = None
         if data.expiration_time:
             expires = datetime.fromtimestamp(data.expiration_time / 1000, UTC)
-        async with runtime.pool.acquire() as conn, conn.transaction():
+        async with runtime.pool.acquire() as conn:
             account, token = await signed_in(request, conn)
-            await store.save_subscription(
-                conn, endpoint=endpoint, account_id=account.id, session_hash=session_hash(token),
-                p256dh=data.keys.p256dh, auth=data.keys.auth, expires_at=expires,
-            )  # fmt: skip
+            tries = await limits.take(conn, limits.PUSH_SUBSCRIBE, account.id)
+            if not tries.allowed:
+                raise TooManyRequestsException(
+                    "too many subscriptions", headers={"Retry-After": str(tries.retry_after)}
+                )
+            async with conn.transaction():
+                await store.save_subscription(
+                    conn, endpoint=endpoint, account_id=account.id, session_hash=session_hash(token),
+                    p256dh=data.keys.p256dh, auth=data.keys.auth, expires_at=expires,
+                )  # fmt: skip
         return {"status": "subscribed"}
 
     @delete("/", status_code=204)

@@ -7,6 +7,7 @@ from pwa.views.offers import OfferPages
 from pwa.views.oidc_pages import OidcPages
 from pwa.views.passkey_pages import PasskeyPages
 from pwa.views.pool import PoolPages
+from pwa.views.privacy_pages import PrivacyPages
 from pwa.views.request_page import RequestPage
 from pwa.views.requests import RequestPages
 from pwa.views.second_factor import SecondFactorPages
@@ -31,4 +32,5 @@ PAGES = [
     SecurityPages,
     AdminSecurityPages,
     OidcPages,
+    PrivacyPages,
 ]

@@ -11,8 +11,9 @@ from litestar.response import Redirect, Template
 
 from pwa import accounts, audit, factors, sign_in_policy
 from pwa.accounts import Account
+from pwa.gateway import Gateway
 from pwa.sign_in_policy import SignInPolicy
-from pwa.views.common import AnyRequest, back_to, names, page
+from pwa.views.common import AnyRequest, back_to, names, optional, page
 from pwa.views.sign_in_steps import client_ip
 from services.platform.runtime import Runtime
 
@@ -35,9 +36,13 @@ class AdminSecurityPages(Controller):
 
     @get("/audit")
     async def audit_log(
-        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime],
-        before: FromQuery[int | None] = None, person: FromQuery[str | None] = None,
-    ) -> Template:  # fmt: skip
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        runtime: NamedDependency[Runtime],
+        before: FromQuery[int | None] = None,
+        person: FromQuery[str | None] = None,
+    ) -> Template:
         admin_only(account)
         async with runtime.pool.acquire() as conn:
             entries = await audit.recent(conn, limit=PAGE_SIZE, before_id=before, subject_id=person)
@@ -46,52 +51,88 @@ class AdminSecurityPages(Controller):
         return page(request, "admin_audit", account, entries=entries, people=people, older=older, person=person)
 
     @get("/sign-in")
-    async def rules(self, request: AnyRequest, account: NamedDependency[Account],
-                    runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+    async def rules(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        runtime: NamedDependency[Runtime],
+        gateway: NamedDependency[Gateway],
+    ) -> Template:
         admin_only(account)
         async with runtime.pool.acquire() as conn:
             policy = await sign_in_policy.current(conn)
-        return page(request, "admin_sign_in", account, policy=policy, error=None)
+        retention = await optional(gateway, "intake", "/v1/retention", account)
+        return page(request, "admin_sign_in", account, policy=policy, error=None, retention=retention)
 
     @post("/sign-in")
-    async def change_rules(self, request: AnyRequest, account: NamedDependency[Account],
-                           runtime: NamedDependency[Runtime], data: URLEncodedBody[RulesForm]) -> Template | Redirect:  # fmt: skip
+    async def change_rules(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        runtime: NamedDependency[Runtime],
+        data: URLEncodedBody[RulesForm],
+    ) -> Template | Redirect:
         admin_only(account)
         if not (1 <= data.idle_hours <= 24 * 90 and 1 <= data.absolute_days <= 365):
             current = SignInPolicy(idle_minutes=data.idle_hours * 60, absolute_hours=data.absolute_days * 24)
             return page(request, "admin_sign_in", account, status_code=400, policy=current, error="range")
-        policy = SignInPolicy(idle_minutes=data.idle_hours * 60, absolute_hours=data.absolute_days * 24,
-                              strong_for_leads=bool(data.strong_for_leads))  # fmt: skip
+        policy = SignInPolicy(
+            idle_minutes=data.idle_hours * 60,
+            absolute_hours=data.absolute_days * 24,
+            strong_for_leads=bool(data.strong_for_leads),
+        )
         async with runtime.pool.acquire() as conn, conn.transaction():
             before = await sign_in_policy.current(conn)
             await sign_in_policy.change(conn, policy, by=account.id)
-            await audit.record(conn, "sign_in_rules.changed", actor_id=account.id, ip=client_ip(request),
-                               detail={"before": msgspec.to_builtins(before), "after": msgspec.to_builtins(policy)})  # fmt: skip
+            await audit.record(
+                conn,
+                "sign_in_rules.changed",
+                actor_id=account.id,
+                ip=client_ip(request),
+                detail={"before": msgspec.to_builtins(before), "after": msgspec.to_builtins(policy)},
+            )
         return back_to("/admin/sign-in", "sign_in_rules")
 
     @post("/people/{person_id:str}/sessions/end")
-    async def end_sessions(self, request: AnyRequest, account: NamedDependency[Account],
-                           runtime: NamedDependency[Runtime], person_id: FromPath[str]) -> Redirect:  # fmt: skip
+    async def end_sessions(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        runtime: NamedDependency[Runtime],
+        person_id: FromPath[str],
+    ) -> Redirect:
         admin_only(account)
         async with runtime.pool.acquire() as conn, conn.transaction():
             if await accounts.get(conn, person_id) is None:
                 return back_to("/admin/audit", "refused")
             ended = await accounts.end_all_sessions(conn, person_id)
-            await audit.record(conn, "sessions.ended", actor_id=account.id, subject_id=person_id,
-                               detail={"sessions": ended, "by": "admin"}, ip=client_ip(request))  # fmt: skip
+            await audit.record(
+                conn,
+                "sessions.ended",
+                actor_id=account.id,
+                subject_id=person_id,
+                detail={"sessions": ended, "by": "admin"},
+                ip=client_ip(request),
+            )
         return back_to(person_page(request, person_id), "sessions_ended")
 
     @post("/people/{person_id:str}/second-factor/reset")
-    async def reset_second_factor(self, request: AnyRequest, account: NamedDependency[Account],
-                                  runtime: NamedDependency[Runtime], person_id: FromPath[str]) -> Redirect:  # fmt: skip
+    async def reset_second_factor(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        runtime: NamedDependency[Runtime],
+        person_id: FromPath[str],
+    ) -> Redirect:
         admin_only(account)
         async with runtime.pool.acquire() as conn, conn.transaction():
             if await accounts.get(conn, person_id) is None:
                 return back_to("/admin/audit", "refused")
             await factors.reset(conn, person_id)
             await accounts.end_all_sessions(conn, person_id)
-            await audit.record(conn, "second_factor.reset", actor_id=account.id, subject_id=person_id,
-                               ip=client_ip(request))  # fmt: skip
+            await audit.record(
+                conn, "second_factor.reset", actor_id=account.id, subject_id=person_id, ip=client_ip(request)
+            )
         return back_to(person_page(request, person_id), "second_factor_reset")
 
 

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 
 from pwa import accounts, audit, web
 from pwa.accounts import Account
+from pwa.limits import Limits
 from pwa.sign_in_config import SignInConfig
 from pwa.views.common import page, safe_path
 from pwa.views.shell import home_of
@@ -81,11 +82,12 @@ class AuthController(Controller):
         request: Request[Any, Any, Any],
         runtime: NamedDependency[Runtime],
         sign_in_config: NamedDependency[SignInConfig],
+        rate_limits: NamedDependency[Limits],
         data: URLEncodedBody[SignIn],
     ) -> Response[Any]:
         email, ip = data.email.strip().lower()[:254], client_ip(request)
         async with runtime.pool.acquire() as conn:
-            tries = await take_sign_in_tries(conn, sign_in_config, email, ip)
+            tries = await take_sign_in_tries(conn, rate_limits, email, ip)
             if not tries.allowed:
                 subject = await accounts.id_for_email(conn, email)
                 await audit.record(
@@ -111,7 +113,7 @@ class AuthController(Controller):
                     conn, "sign_in.failed", actor_id=None, subject_id=subject, detail={"method": "password"}, ip=ip
                 )
             else:
-                await give_back_tries(conn, tries, sign_in_config, email)
+                await give_back_tries(conn, tries, rate_limits, email)
                 async with conn.transaction():
                     token, stage = await open_session(conn, request, account, method="password")
         if account is None:

@@ -79,21 +79,21 @@ def after_sign_in(request: AnyRequest, account: Account, token: str, next_path: 
     return response
 
 
-async def take_sign_in_tries(conn: Conn, config: SignInConfig, email: str, ip: str) -> limits.Verdict:
+async def take_sign_in_tries(conn: Conn, config: limits.Limits, email: str, ip: str) -> limits.Verdict:
     """Count a sign-in try against the person's and the address's limits; refused if either is full."""
-    by_account = await limits.take(conn, config.account_limit, email)
+    by_account = await limits.take(conn, config.sign_in_account, email)
     if not by_account.allowed:
         return by_account
-    both = by_account & await limits.take(conn, config.address_limit, ip)
+    both = by_account & await limits.take(conn, config.sign_in_address, ip)
     if not both.allowed:
         await limits.give_back(conn, both)
     return both
 
 
-async def give_back_tries(conn: Conn, verdict: limits.Verdict, config: SignInConfig, email: str) -> None:
+async def give_back_tries(conn: Conn, verdict: limits.Verdict, config: limits.Limits, email: str) -> None:
     """A right answer: its tries do not count, and earlier typos on this account are forgiven."""
     await limits.give_back(conn, verdict)
-    await limits.forget(conn, config.account_limit, email)
+    await limits.forget(conn, config.sign_in_account, email)
 
 
 def too_many(request: AnyRequest, account: Account | None, retry_after: int, **context: Any) -> Response[Any]:

@@ -8,17 +8,19 @@ Live: the feed's first page re-fetches itself on the `kudos` SSE signal.
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
-from pwa import accounts
+from pwa import accounts, limits
 from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
+from pwa.limits import Limits
 from pwa.views.common import AnyRequest, back_to, form_data, names, optional, page, wants_fragment
 from pwa.views.pool import pool_of
+from pwa.views.sign_in_steps import too_many
 from services.platform.runtime import Runtime
 
 REACTIONS = ("👏", "❤️", "🎉", "🙏")
@@ -90,7 +92,11 @@ class WallPages(Controller):
 
     @post("/kudos")
     async def send(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                   runtime: NamedDependency[Runtime]) -> Template | Redirect:  # fmt: skip
+                   runtime: NamedDependency[Runtime], rate_limits: NamedDependency[Limits]) -> Response[Any]:  # fmt: skip
+        async with runtime.pool.acquire() as conn:
+            tries = await limits.take(conn, rate_limits.kudos, account.id)
+        if not tries.allowed:
+            return too_many(request, account, tries.retry_after)
         raw = await form_data(request)
         recipients = [r for r in raw.getall("recipients", []) if r and r != account.id]
         message = str(raw.get("message", "")).strip()

@@ -14,3 +14,11 @@ class AccountCreated(Event, tag="secpool.identity.account.created", frozen=True,
 
 
 IdentityEvent = AccountCreated
+
+
+class AccountErased(Event, tag="secpool.identity.account.erased", frozen=True, kw_only=True):
+    """A person had their account erased (GDPR): each service removes what identifies them or
+    what they wrote, and keeps what its figures count (ids stay as pseudonyms)."""
+
+    account_id: str
+    version: int

@@ -8,7 +8,7 @@ from litestar import Litestar, Request, Response
 from litestar.di import Provide
 
 from services.demo import organisation
-from services.intake import api, api_catalogue, api_pools, handlers, sla, store_catalogue
+from services.intake import api, api_catalogue, api_pools, api_privacy, handlers, privacy, sla, store_catalogue
 from services.intake.api_docs import close_bodies
 from services.intake.config import IntakeConfig
 from services.intake.domain import TransitionRefused
@@ -52,10 +52,11 @@ def create_app(settings: Settings | None = None, config: IntakeConfig | None = N
             api.RequestsController,
             api_pools.PoolsController,
             api_catalogue.TypesController,
+            api_privacy.PrivacyController,
         ],
         consumers=handlers.consumers,
         on_start=load_demo,
-        background=[sla_watch(config)],
+        background=[sla_watch(config), privacy.keep_retention],
         dependencies={"config": Provide(lambda: config, sync_to_thread=False)},
         exception_handlers={TransitionRefused: refused},
     )

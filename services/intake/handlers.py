@@ -2,8 +2,9 @@
 
 from typing import Any
 
+from services.contracts.identity import AccountErased
 from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RoutingEvent
-from services.intake import routed
+from services.intake import privacy, routed
 from services.platform.db import Conn
 from services.platform.inbox import Consumer
 from services.platform.runtime import Runtime
@@ -28,4 +29,7 @@ async def on_routing_event(conn: Conn, event: RoutingEvent) -> None:
 
 
 def consumers(rt: Runtime) -> list[Consumer[Any]]:
-    return [rt.consumer("intake-routing", "ROUTING", ROUTING_SUBJECTS, RoutingEvent, on_routing_event)]
+    return [
+        rt.consumer("intake-routing", "ROUTING", ROUTING_SUBJECTS, RoutingEvent, on_routing_event),
+        rt.consumer("intake-erasure", "IDENTITY", privacy.ERASED_SUBJECTS, AccountErased, privacy.on_erased),
+    ]

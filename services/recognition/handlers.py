@@ -3,12 +3,12 @@ accounts (who works in which pool)."""
 
 from typing import Any
 
-from services.contracts.identity import AccountCreated
+from services.contracts.identity import AccountCreated, AccountErased
 from services.contracts.intake import RequestCompleted
 from services.platform.db import Conn
 from services.platform.inbox import Consumer, Handler
 from services.platform.runtime import Runtime
-from services.recognition import domain, prompts, store
+from services.recognition import domain, privacy, prompts, store
 from services.recognition.config import RecognitionConfig
 
 INTAKE_SUBJECTS = ["secpool.intake.request.completed"]
@@ -42,5 +42,9 @@ def consumers(rt: Runtime, config: RecognitionConfig) -> list[Consumer[Any]]:
         Consumer(
             name="recognition-identity", stream="IDENTITY", subjects=IDENTITY_SUBJECTS, event_type=AccountCreated,
             handler=on_account, **common,
+        ),
+        Consumer(
+            name="recognition-erasure", stream="IDENTITY", subjects=privacy.ERASED_SUBJECTS,
+            event_type=AccountErased, handler=privacy.on_erased, **common,
         ),
     ]  # fmt: skip

@@ -2,11 +2,12 @@
 
 from typing import Any
 
+from services.contracts.identity import AccountErased
 from services.contracts.intake import IntakeEvent, RequestCancelled, RequestCompleted, RequestSubmitted, SlaAtRisk
 from services.platform.db import Conn
 from services.platform.inbox import Consumer
 from services.platform.runtime import Runtime
-from services.routing import assignment, completion, escalation
+from services.routing import assignment, completion, escalation, privacy
 
 INTAKE_SUBJECTS = [
     "secpool.intake.request.submitted",
@@ -31,4 +32,7 @@ async def on_intake_event(conn: Conn, event: IntakeEvent) -> None:
 
 
 def consumers(rt: Runtime) -> list[Consumer[Any]]:
-    return [rt.consumer("routing-intake", "INTAKE", INTAKE_SUBJECTS, IntakeEvent, on_intake_event)]
+    return [
+        rt.consumer("routing-intake", "INTAKE", INTAKE_SUBJECTS, IntakeEvent, on_intake_event),
+        rt.consumer("routing-erasure", "IDENTITY", privacy.ERASED_SUBJECTS, AccountErased, privacy.on_erased),
+    ]

@@ -30,6 +30,7 @@ def shows_only_escaped(html: str, text: str) -> None:
 
 @pytest.fixture
 def system(processes: Processes) -> Processes:
+    processes.env["SECPOOL_KUDOS_PER_MINUTE"] = "1000"  # the corpus sends more kudos a minute than anyone would
     start(processes, SECPOOL_KUDOS_DAILY_LIMIT="1000")
     return processes
 

@@ -2,7 +2,7 @@
 within a minute gets 429 with Retry-After and a page that says when), a right password signs in
 and rotates the session, and sign-out clears the browser's data for the site."""
 
-from tests.integration.pwa_signin.conftest import PASSWORD, SignInPwa, Visitor
+from tests.integration.pwa_signin.conftest import PASSWORD, RATE_LIMITS, SignInPwa, Visitor
 
 
 async def test_the_eleventh_wrong_password_on_one_account_within_a_minute_gets_429(
@@ -57,3 +57,15 @@ async def test_every_page_carries_the_hardening_headers(signin_pwa: SignInPwa, b
     assert page.headers["x-content-type-options"] == "nosniff"
     assert page.headers["referrer-policy"] == "same-origin"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+
+
+async def test_a_burst_of_kudos_past_the_limit_gets_a_429_page_with_retry_after(
+    signin_pwa: SignInPwa, browser: Visitor
+):
+    _, email = await signin_pwa.person()
+    await browser.sign_in(email)
+    for _ in range(RATE_LIMITS.kudos.tries):
+        assert (await browser.post("/wall/kudos", {"message": ""})).status_code == 422  # counted, then refused as empty
+    refused = await browser.post("/wall/kudos", {"message": "thanks", "recipients": "someone"})
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"].isdigit() and "Too many tries" in refused.text

@@ -55,3 +55,13 @@ def test_an_older_consumer_reads_an_event_with_fields_it_does_not_know():
     )
     decoded = msgspec.json.decode(newer, type=routing.RoutingEvent)
     assert isinstance(decoded, routing.RequestQueued) and decoded.version == 2 and decoded.lead_queue is False
+
+
+def test_account_erased_has_stable_wire_bytes():
+    from services.contracts.identity import AccountErased
+
+    event = AccountErased(event_id=EVENT_ID, occurred_at=AT, account_id="a1", version=2)
+    assert msgspec.json.encode(event) == (
+        b'{"type":"secpool.identity.account.erased","event_id":"00000000-0000-4000-8000-000000000001",'
+        b'"occurred_at":"2026-11-27T09:30:00Z","account_id":"a1","version":2}'
+    )

@@ -1,6 +1,6 @@
 """The organisation's sign-in rules and the rate-limit verdicts, without a database."""
 
-from pwa.limits import Verdict
+from pwa.limits import Limit, Limits, Verdict
 from pwa.sign_in_config import SignInConfig
 from pwa.sign_in_policy import SignInPolicy
 
@@ -32,3 +32,9 @@ def test_the_identity_provider_is_configured_by_environment_with_all_three_value
     assert config.oidc is not None and config.oidc.issuer == "https://login.microsoftonline.com/t/v2.0"
     assert config.public_url == "https://pool.example.org"
     assert SignInConfig.from_env({}).oidc is None
+
+
+def test_the_limits_are_ten_wrong_tries_a_minute_per_account_unless_the_environment_raises_them():
+    assert Limits.from_env({}).sign_in_account == Limit(name="sign-in-account", tries=10, seconds=60)
+    raised = Limits.from_env({"SECPOOL_SIGN_IN_TRIES": "1000", "SECPOOL_KUDOS_PER_MINUTE": "500"})
+    assert raised.sign_in_account.tries == 1000 and raised.kudos.tries == 500 and raised.kudos.seconds == 60

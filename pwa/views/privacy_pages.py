@@ -1,0 +1,158 @@
+"""Your data (AVG/GDPR): download everything secpool holds about you as JSON (the pwa's part and
+each service's, over their APIs), or have your account erased: you are anonymised everywhere
+(`AccountErased`), the pool's figures stay the same. Admins can erase someone who left, and set
+how long closed requests keep their text."""
+
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from pwa import audit, factors, privacy_store, sessions
+from pwa.accounts import Account
+from pwa.gateway import Gateway, ServiceError
+from pwa.push import store as push_store
+from pwa.views.admin_security import admin_only
+from pwa.views.auth import signed_out
+from pwa.views.common import AnyRequest, back_to, page
+from pwa.views.sign_in_steps import client_ip
+from services.contracts.identity import AccountErased
+from services.platform import outbox
+from services.platform.db import Conn
+from services.platform.runtime import Runtime
+
+
+class Erasure(msgspec.Struct):
+    confirm: str = ""
+
+
+class RetentionForm(msgspec.Struct):
+    days: str = ""
+
+
+async def from_service(gateway: Gateway, service: str, account: Account) -> Any:
+    """A service's part of my data; a service that does not answer makes the download wait."""
+    try:
+        return await gateway.call(service, "GET", "/v1/people/me/data", account.caller())
+    except httpx.HTTPError as exc:
+        raise ServiceError(503, f"{service} does not answer") from exc
+
+
+async def my_data(runtime: Runtime, gateway: Gateway, account: Account) -> dict[str, Any]:
+    async with runtime.pool.acquire() as conn:
+        held = await privacy_store.account(conn, account.id)
+        keys = await factors.passkeys(conn, account.id)
+        pwa_part = {
+            "account": held,
+            "settings": {
+                "language": account.language,
+                "muted_notifications": sorted(await push_store.muted_kinds(conn, account.id)),
+                "devices_with_notifications": await privacy_store.push_devices(conn, account.id),
+                "authenticator_app": (await factors.of_account(conn, account.id)).totp,
+                "passkeys": [{"name": k.name, "added": k.created_at, "last_used": k.last_used_at} for k in keys],
+            },
+            "sessions": await sessions.of_account(conn, account.id),
+            "sign_in_history": await privacy_store.trail(conn, account.id),
+        }
+    return {
+        "exported_at": datetime.now(UTC),
+        **pwa_part,
+        "requests": await from_service(gateway, "intake", account),
+        "thanks": await from_service(gateway, "recognition", account),
+        "pool_membership": await from_service(gateway, "routing", account),
+    }
+
+
+async def erase_account(conn: Conn, account_id: str, *, actor_id: str, ip: str) -> bool:
+    """Erase in one transaction with the event that tells every service. Idempotent."""
+    async with conn.transaction():
+        if not await privacy_store.erase(conn, account_id):
+            return False
+        # The last event of this account: a version from the clock outranks every earlier one.
+        await outbox.add(
+            conn,
+            AccountErased(
+                event_id=uuid.uuid4(),
+                occurred_at=datetime.now(UTC),
+                account_id=account_id,
+                version=time.time_ns() // 1_000_000,
+            ),
+        )
+        await audit.record(conn, "account.erased", actor_id=actor_id, subject_id=account_id, ip=ip)
+    return True
+
+
+class PrivacyPages(Controller):
+    @get("/settings/data")
+    async def data_page(self, request: AnyRequest, account: NamedDependency[Account]) -> Template:
+        return page(request, "my_data", account, error=None)
+
+    @get("/settings/data/export")
+    async def export(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        runtime: NamedDependency[Runtime],
+        gateway: NamedDependency[Gateway],
+    ) -> Response[bytes]:
+        data = await my_data(runtime, gateway, account)
+        async with runtime.pool.acquire() as conn:
+            await audit.record(conn, "data.exported", actor_id=account.id, subject_id=account.id, ip=client_ip(request))
+        day = datetime.now(UTC).date().isoformat()
+        return Response(
+            msgspec.json.format(msgspec.json.encode(data), indent=2),
+            media_type="application/json",
+            headers={
+                "Content-Disposition": f'attachment; filename="secpool-my-data-{day}.json"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @post("/settings/data/erase")
+    async def erase(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        runtime: NamedDependency[Runtime],
+        data: URLEncodedBody[Erasure],
+    ) -> Template | Redirect:
+        if data.confirm.strip().lower() != account.email.lower():
+            return page(request, "my_data", account, status_code=400, error="confirm")
+        async with runtime.pool.acquire() as conn:
+            await erase_account(conn, account.id, actor_id=account.id, ip=client_ip(request))
+        return signed_out(request)
+
+    @post("/admin/people/{person_id:str}/erase")
+    async def erase_someone(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        runtime: NamedDependency[Runtime],
+        person_id: FromPath[str],
+    ) -> Redirect:
+        admin_only(account)
+        async with runtime.pool.acquire() as conn:
+            erased = await erase_account(conn, person_id, actor_id=account.id, ip=client_ip(request))
+        return back_to(f"/admin/audit?person={person_id}", "erased" if erased else "refused")
+
+    @post("/admin/retention")
+    async def set_retention(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        data: URLEncodedBody[RetentionForm],
+    ) -> Redirect:
+        admin_only(account)
+        days = int(data.days) if data.days.strip().isdigit() else None
+        if days is not None and not 1 <= days <= 3650:
+            return back_to("/admin/sign-in", "retention_range")
+        await gateway.call("intake", "PUT", "/v1/retention", account.caller(), json={"closed_request_days": days})
+        return back_to("/admin/sign-in", "retention")

@@ -1,0 +1,62 @@
+"""Intake's privacy API: what intake holds about me (for my data download), and the
+organisation's retention of closed requests (admins)."""
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, put
+from litestar.di import NamedDependency
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import JSONBody
+
+from services.intake import privacy, store_privacy
+from services.intake.api_docs import errors
+from services.intake.store_privacy import HeldComment, HeldRequest
+from services.platform.runtime import Runtime
+from services.platform.tokens import Caller
+
+
+class MyData(msgspec.Struct, frozen=True, kw_only=True):
+    requests: list[HeldRequest]
+    comments: list[HeldComment]
+
+
+class Retention(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    closed_request_days: int | None = msgspec.field(default=None)
+
+    def __post_init__(self) -> None:
+        if self.closed_request_days is not None and not 1 <= self.closed_request_days <= 3650:
+            raise ValueError("closed_request_days: 1 to 3650, or null to keep closed requests")
+
+
+class PrivacyController(Controller):
+    tags = ["privacy"]  # noqa: RUF012
+
+    @get(
+        "/v1/people/me/data",
+        summary="Everything intake holds about me: my requests (also those made on my "
+        "behalf) and what I wrote on requests",
+        **errors(),
+    )
+    async def my_data(self, request: Request[Caller, str, Any], runtime: NamedDependency[Runtime]) -> MyData:
+        async with runtime.pool.acquire() as conn:
+            return MyData(
+                requests=await store_privacy.requests_of(conn, request.user.account_id),
+                comments=await store_privacy.comments_of(conn, request.user.account_id),
+            )
+
+    @get("/v1/retention", summary="How long closed requests keep their text (days; null: no limit)", **errors())
+    async def retention(self, runtime: NamedDependency[Runtime]) -> Retention:
+        async with runtime.pool.acquire() as conn:
+            return Retention(closed_request_days=await store_privacy.retention_days(conn))
+
+    @put("/v1/retention", summary="Admins: set how long closed requests keep their text", **errors(403, 422))
+    async def set_retention(
+        self, request: Request[Caller, str, Any], runtime: NamedDependency[Runtime], data: JSONBody[Retention]
+    ) -> Retention:
+        if not request.user.has("admin"):
+            raise PermissionDeniedException("admins only")
+        async with runtime.pool.acquire() as conn:
+            await store_privacy.set_retention_days(conn, data.closed_request_days)
+        await privacy.apply_retention(runtime.pool)  # what is already due goes now, not in an hour
+        return data

@@ -1,0 +1,94 @@
+"""SQL for privacy: what intake holds about one person (their requests, including those made on
+their behalf, and what they wrote), removing a person's text on erasure, and the retention of
+closed requests. Rows are kept, only text goes: the pool's figures stay the same."""
+
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+
+from services.platform.db import Conn
+
+
+class HeldRequest(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    pool_id: str
+    type_id: str
+    description: str
+    urgency: str
+    status: str
+    on_behalf_of: str | None
+    submitted_at: datetime
+    done_at: datetime | None
+    cancelled_at: datetime | None
+    rating: int | None
+    rating_comment: str | None
+
+
+class HeldComment(msgspec.Struct, frozen=True, kw_only=True):
+    request_id: UUID
+    kind: str
+    body: str
+    at: datetime
+
+
+async def requests_of(conn: Conn, account_id: str) -> list[HeldRequest]:
+    rows = await conn.fetch(
+        """SELECT id, pool_id, type_id, description, urgency, status, on_behalf_of, submitted_at, done_at,
+                  cancelled_at, rating, rating_comment
+           FROM requests WHERE requester_id = $1 OR on_behalf_of = $1 ORDER BY submitted_at""",
+        account_id,
+    )
+    return [msgspec.convert(dict(r), HeldRequest) for r in rows]
+
+
+async def comments_of(conn: Conn, account_id: str) -> list[HeldComment]:
+    rows = await conn.fetch(
+        "SELECT request_id, kind, body, at FROM comments WHERE author_id = $1 ORDER BY id", account_id
+    )
+    return [msgspec.convert(dict(r), HeldComment) for r in rows]
+
+
+async def erase(conn: Conn, account_id: str) -> None:
+    """Remove what the person wrote, and the text of requests made by them or for them."""
+    await conn.execute(
+        """UPDATE requests SET description = '', rating_comment = NULL, anonymised_at = coalesce(anonymised_at, now())
+           WHERE requester_id = $1 OR on_behalf_of = $1""",
+        account_id,
+    )
+    await conn.execute("UPDATE comments SET body = '' WHERE author_id = $1", account_id)
+    await conn.execute("UPDATE timeline SET detail = '' WHERE actor_id = $1", account_id)
+
+
+async def retention_days(conn: Conn) -> int | None:
+    days: int | None = await conn.fetchval("SELECT closed_request_days FROM retention")
+    return days
+
+
+async def set_retention_days(conn: Conn, days: int | None) -> None:
+    await conn.execute(
+        """INSERT INTO retention (only_row, closed_request_days, updated_at) VALUES (true, $1, now())
+           ON CONFLICT (only_row) DO UPDATE SET closed_request_days = $1, updated_at = now()""",
+        days,
+    )
+
+
+async def anonymise_closed(conn: Conn, *, older_than_days: int, batch: int = 500) -> int:
+    """Remove the text of up to `batch` requests closed longer ago than the retention period."""
+    ids = await conn.fetch(
+        """SELECT id FROM requests
+           WHERE anonymised_at IS NULL AND status IN ('done', 'cancelled')
+             AND coalesce(done_at, cancelled_at) < now() - make_interval(days => $1)
+           LIMIT $2 FOR UPDATE SKIP LOCKED""",
+        older_than_days,
+        batch,
+    )
+    found = [r["id"] for r in ids]
+    if not found:
+        return 0
+    await conn.execute(
+        "UPDATE requests SET description = '', rating_comment = NULL, anonymised_at = now() WHERE id = ANY($1)", found
+    )
+    await conn.execute("UPDATE comments SET body = '' WHERE request_id = ANY($1)", found)
+    await conn.execute("UPDATE timeline SET detail = '' WHERE request_id = ANY($1)", found)
+    return len(found)

@@ -1,0 +1,43 @@
+"""Privacy in recognition: what it holds about me (for my data download), and the consumer of
+identity's `AccountErased` that removes the erased person's words."""
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+
+from services.contracts.identity import AccountErased
+from services.platform.db import Conn
+from services.platform.runtime import Runtime
+from services.platform.tokens import Caller
+from services.recognition import store_privacy
+from services.recognition.store_privacy import HeldKudos, HeldReaction
+
+ERASED_SUBJECTS = ["secpool.identity.account.erased"]
+
+
+class MyThanks(msgspec.Struct, frozen=True, kw_only=True):
+    given: list[HeldKudos]
+    received: list[HeldKudos]
+    reactions: list[HeldReaction]
+
+
+async def on_erased(conn: Conn, event: AccountErased) -> None:
+    await store_privacy.erase(conn, event.account_id)
+
+
+class PrivacyController(Controller):
+    tags = ["privacy"]  # noqa: RUF012
+
+    @get(
+        "/v1/people/me/data", summary="Everything recognition holds about me: thanks I gave and received, my reactions"
+    )
+    async def my_data(self, request: Request[Caller, str, Any], runtime: NamedDependency[Runtime]) -> MyThanks:
+        me = request.user.account_id
+        async with runtime.pool.acquire() as conn:
+            return MyThanks(
+                given=await store_privacy.kudos_given(conn, me),
+                received=await store_privacy.kudos_received(conn, me),
+                reactions=await store_privacy.reactions_of(conn, me),
+            )

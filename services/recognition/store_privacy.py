@@ -1,0 +1,55 @@
+"""SQL for privacy in recognition: the thanks a person gave and received and their reactions
+(for their data download), and removing what they wrote when their account is erased. Kudos
+stay on the wall as a fact (counted in digests); only the erased person's words go."""
+
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+
+from services.platform.db import Conn
+
+# A kudos message must have a length; this stands where the erased person's words were.
+ERASED_MESSAGE = "—"
+
+
+class HeldKudos(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    giver_id: str
+    recipient_ids: list[str]
+    message: str
+    value_id: str | None
+    request_id: str | None
+    created_at: datetime
+    hidden: bool
+
+
+class HeldReaction(msgspec.Struct, frozen=True, kw_only=True):
+    kudos_id: UUID
+    emoji: str
+    at: datetime
+
+
+_KUDOS = """SELECT id, giver_id, recipient_ids, message, value_id, request_id, created_at,
+                   hidden_at IS NOT NULL AS hidden FROM kudos"""
+
+
+async def kudos_given(conn: Conn, account_id: str) -> list[HeldKudos]:
+    rows = await conn.fetch(f"{_KUDOS} WHERE giver_id = $1 ORDER BY created_at", account_id)
+    return [msgspec.convert(dict(r), HeldKudos) for r in rows]
+
+
+async def kudos_received(conn: Conn, account_id: str) -> list[HeldKudos]:
+    rows = await conn.fetch(f"{_KUDOS} WHERE $1 = ANY(recipient_ids) ORDER BY created_at", account_id)
+    return [msgspec.convert(dict(r), HeldKudos) for r in rows]
+
+
+async def reactions_of(conn: Conn, account_id: str) -> list[HeldReaction]:
+    rows = await conn.fetch("SELECT kudos_id, emoji, at FROM reactions WHERE account_id = $1 ORDER BY at", account_id)
+    return [msgspec.convert(dict(r), HeldReaction) for r in rows]
+
+
+async def erase(conn: Conn, account_id: str) -> None:
+    """Idempotent: the person's kudos messages and report reasons are replaced, nothing is deleted."""
+    await conn.execute("UPDATE kudos SET message = $2 WHERE giver_id = $1", account_id, ERASED_MESSAGE)
+    await conn.execute("UPDATE reports SET reason = '' WHERE reporter_id = $1", account_id)

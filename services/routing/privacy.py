@@ -1,0 +1,45 @@
+"""Privacy in routing: what it holds about me (for my data download), and the consumer of
+identity's `AccountErased`: an erased member goes off duty (open offers and accepted work go
+back to the pool at once) and loses their name and the words written about them."""
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+
+from services.contracts.identity import AccountErased
+from services.platform.db import Conn
+from services.platform.runtime import Runtime
+from services.platform.tokens import Caller
+from services.routing import members, privacy_store
+from services.routing.privacy_store import HeldAbsence, HeldMember, HeldProposal
+
+ERASED_SUBJECTS = ["secpool.identity.account.erased"]
+
+
+class MyMembership(msgspec.Struct, frozen=True, kw_only=True):
+    member: HeldMember | None
+    absences: list[HeldAbsence]
+    skill_proposals: list[HeldProposal]
+
+
+async def on_erased(conn: Conn, event: AccountErased) -> None:
+    """Idempotent: off duty again and an empty name again change nothing."""
+    if await privacy_store.member(conn, event.account_id) is not None:
+        await members.set_presence(conn, event.account_id, "off_duty", hand_back_work=True)
+    await privacy_store.erase(conn, event.account_id)
+
+
+class PrivacyController(Controller):
+    tags = ["privacy"]  # noqa: RUF012
+
+    @get("/v1/people/me/data", summary="Everything routing holds about me as a pool member")
+    async def my_data(self, request: Request[Caller, str, Any], runtime: NamedDependency[Runtime]) -> MyMembership:
+        me = request.user.account_id
+        async with runtime.pool.acquire() as conn:
+            return MyMembership(
+                member=await privacy_store.member(conn, me),
+                absences=await privacy_store.absences(conn, me),
+                skill_proposals=await privacy_store.proposals(conn, me),
+            )
