@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from services.cli import admin
 from services.cli.children import Child, LaunchError, env_with, free_ports, http_ok, port_is_free, wait_until
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database
 from services.demo import organisation
@@ -84,9 +85,10 @@ def run(data_dir: Path, port: int, host: str, demo: bool) -> int:
             nats.start()
             nats_url = nats.url
         ports = dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
+        public_url = os.environ.get("SECPOOL_PUBLIC_URL") or f"http://{_shown(host)}:{port}"
         env = env_with({
             "DATABASE_URL": database_url, "NATS_URL": nats_url, "SECPOOL_TOKEN_SECRET": token_secret(data_dir),
-            "SECPOOL_DEMO": "1" if demo else "0", "SECPOOL_DATA_DIR": str(data_dir),
+            "SECPOOL_DEMO": "1" if demo else "0", "SECPOOL_DATA_DIR": str(data_dir), "SECPOOL_PUBLIC_URL": public_url,
             **{f"SECPOOL_{name.upper()}_URL": f"http://127.0.0.1:{p}" for name, p in ports.items()},
         })  # fmt: skip
         logs = data_dir / "logs"
@@ -96,7 +98,10 @@ def run(data_dir: Path, port: int, host: str, demo: bool) -> int:
         for child, p in zip(stack.children, [*ports.values(), port], strict=True):
             child_host = host if child.name == "pwa" else "127.0.0.1"
             wait_until(_ready_check(child, p, child_host, lambda: stopping), 60, child.name)
+        admin.write_run_file(data_dir, database_url, public_url)
         _banner(host, port, demo, data_dir)
+        if (link := asyncio.run(admin.setup_link(database_url, public_url))) is not None:
+            print(f"First run: create the first admin at {link} (works once, for 1 hour)", flush=True)
         while not stopping:
             for child in stack.children:
                 if not child.alive():
@@ -108,6 +113,7 @@ def run(data_dir: Path, port: int, host: str, demo: bool) -> int:
         print("\nStopping secpool ...", flush=True)
         return 0
     finally:
+        (data_dir / admin.RUN_FILE).unlink(missing_ok=True)
         stack.stop()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
@@ -123,8 +129,12 @@ def _ready_check(child: Child, port: int, host: str, stopping: Callable[[], bool
     return check
 
 
+def _shown(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::") else host
+
+
 def _banner(host: str, port: int, demo: bool, data_dir: Path) -> None:
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    shown = _shown(host)
     print(f"\nsecpool is running: open http://{shown}:{port}\n")
     if demo:
         org = organisation()
