@@ -50,7 +50,6 @@ async def load_demo(rt: Runtime) -> None:
                 id=pool["id"],
                 name_nl=pool["name"],
                 name_en=pool.get("name_en", pool["name"]),
-                serves_everyone=True,
                 public_holidays="",
                 version=1,
             )

@@ -172,13 +172,11 @@ async def save_pool(conn: Conn, pool: Pool, *, actor: Person | None, ip: str | N
         version=version,
         name_nl=pool.name_nl,
         name_en=pool.name_en,
-        serves_everyone=pool.serves_everyone,
         public_holidays=pool.public_holidays,
     )
     detail = {
         "name_nl": pool.name_nl,
         "name_en": pool.name_en,
-        "serves_everyone": pool.serves_everyone,
         "public_holidays": pool.public_holidays,
     }
     action = "pool.created" if before is None else "pool.changed"

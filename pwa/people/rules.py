@@ -1,6 +1,6 @@
 """What makes a person's details acceptable (pure): a real e-mail address, a name, known roles,
 known pools, a language we speak. A secretary works in exactly one pool; a lead leads at least
-one (and may lead several); for staff, pools are the ones that serve only listed staff."""
+one (and may lead several); for staff, pools are the pools that serve them."""
 
 import re
 from collections.abc import Iterable, Mapping

@@ -30,7 +30,6 @@ class Pool(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     name_nl: str
     name_en: str
-    serves_everyone: bool
     public_holidays: str
     version: int
 
@@ -143,15 +142,14 @@ async def pool(conn: Conn, pool_id: str) -> Pool | None:
 async def save_pool(conn: Conn, p: Pool) -> int:
     """Create or change a pool; returns its version."""
     version: int = await conn.fetchval(
-        """INSERT INTO pools (id, name_nl, name_en, serves_everyone, public_holidays) VALUES ($1, $2, $3, $4, $5)
+        """INSERT INTO pools (id, name_nl, name_en, public_holidays) VALUES ($1, $2, $3, $4)
            ON CONFLICT (id) DO UPDATE SET name_nl = EXCLUDED.name_nl, name_en = EXCLUDED.name_en,
-               serves_everyone = EXCLUDED.serves_everyone, public_holidays = EXCLUDED.public_holidays,
+               public_holidays = EXCLUDED.public_holidays,
                version = pools.version + 1
            RETURNING version""",
         p.id,
         p.name_nl,
         p.name_en,
-        p.serves_everyone,
         p.public_holidays,
     )
     return version

@@ -10,8 +10,6 @@ CREATE TABLE IF NOT EXISTS pools (
     id              text PRIMARY KEY,
     name_nl         text NOT NULL,
     name_en         text NOT NULL,
-    -- true: every staff member may ask this pool; false: only staff who list it in their pools
-    serves_everyone boolean NOT NULL DEFAULT true,
     -- the country whose public holidays the pool follows ('NL'), or '' for none
     public_holidays text NOT NULL DEFAULT 'NL',
     version         integer NOT NULL DEFAULT 1,

@@ -29,7 +29,6 @@ class PoolForm(msgspec.Struct):
     id: str = ""
     name_nl: str = ""
     name_en: str = ""
-    serves_everyone: str = "1"
     public_holidays: str = "NL"
 
 
@@ -94,7 +93,6 @@ class PoolPagesAdmin(Controller):
             id=form.id,
             name_nl=form.name_nl.strip(),
             name_en=form.name_en.strip(),
-            serves_everyone=form.serves_everyone == "1",
             public_holidays="NL" if form.public_holidays == "NL" else "",
             version=0,
         )
@@ -123,7 +121,6 @@ class PoolPagesAdmin(Controller):
             id=found.id,
             name_nl=found.name_nl,
             name_en=found.name_en,
-            serves_everyone="1" if found.serves_everyone else "",
             public_holidays=found.public_holidays,
         )
         leads = [p for p in people if "lead" in p.roles and not p.disabled]

@@ -16,7 +16,6 @@ from litestar.response import Redirect, Template
 from pwa import accounts
 from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
-from pwa.people import store as people_store
 from pwa.views.common import AnyRequest, back_to, language_of, names, page
 from services.platform.runtime import Runtime
 
@@ -69,12 +68,9 @@ async def people_for(runtime: Runtime, rows: list[dict[str, Any]]) -> dict[str, 
     return await names(runtime, ids)
 
 
-async def served_types(runtime: Runtime, account: Account, types: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The types of the pools that serve this person: pools serving everyone, and pools that
-    serve only listed staff when the person lists them."""
-    async with runtime.pool.acquire() as conn:
-        closed = {p.id for p in await people_store.pools(conn) if not p.serves_everyone}
-    return [t for t in types if t.get("pool_id") not in closed or t.get("pool_id") in account.pools]
+def served_types(account: Account, types: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The types of the pools that serve this person: those in their pools (intake refuses others)."""
+    return [t for t in types if t.get("pool_id") in account.pools]
 
 
 async def colleagues(runtime: Runtime, account: Account) -> list[Account]:
@@ -119,9 +115,7 @@ class RequestPages(Controller):
         errors: dict[str, str],
         status: int,
     ) -> Template:
-        types = await served_types(
-            runtime, account, await gateway.call("intake", "GET", "/v1/request-types/", account.caller())
-        )
+        types = served_types(account, await gateway.call("intake", "GET", "/v1/request-types/", account.caller()))
         return page(request, "new_request", account, status_code=status, types=types, form=form, errors=errors,
                     colleagues=await colleagues(runtime, account))  # fmt: skip
 
@@ -135,9 +129,7 @@ class RequestPages(Controller):
         data: URLEncodedBody[RequestForm],
     ) -> Template | Redirect:
         form = data
-        types = await served_types(
-            runtime, account, await gateway.call("intake", "GET", "/v1/request-types/", account.caller())
-        )
+        types = served_types(account, await gateway.call("intake", "GET", "/v1/request-types/", account.caller()))
         errors = problems(form, {t["id"] for t in types})
         if not errors:
             try:

@@ -1,9 +1,8 @@
 """Events published by the pwa, which owns identity: people (accounts: who exists, in which
-roles and pools, enabled or not) and the pool registry (names, holiday calendar, whom a pool
-serves). Each entity's `version` increases with every change, so consumers drop stale events.
+roles and pools, enabled or not) and the pool registry (names, holiday calendar). Each entity's `version` increases with every change, so consumers drop stale events.
 
 A secretary works in exactly one pool (`pools[0]`); a lead leads the pools listed; for staff
-the list names the pools that serve them (besides pools that serve everyone).
+the list names the pools that serve them.
 """
 
 from services.contracts.base import Event
@@ -59,18 +58,16 @@ class PoolCreated(Event, tag="secpool.identity.pool.created", frozen=True, kw_on
     version: int
     name_nl: str
     name_en: str
-    serves_everyone: bool = True
     public_holidays: str = "NL"
 
 
 class PoolUpdated(Event, tag="secpool.identity.pool.updated", frozen=True, kw_only=True):
-    """A pool's names, holiday calendar or whom it serves changed: its whole state after it."""
+    """A pool's names or holiday calendar changed: its whole state after it."""
 
     pool_id: str
     version: int
     name_nl: str
     name_en: str
-    serves_everyone: bool = True
     public_holidays: str = "NL"
 
 

@@ -43,7 +43,7 @@ async def test_a_wrong_setup_link_is_404_and_a_short_password_is_refused(org: Or
 
 async def test_an_invited_person_chooses_a_password_from_the_mail_and_disabling_ends_her_session(org: Org):
     await first_admin(org)
-    pool = {"name_nl": "Secretariaat", "name_en": "Secretariat", "serves_everyone": "1", "public_holidays": "NL"}
+    pool = {"name_nl": "Secretariaat", "name_en": "Secretariat", "public_holidays": "NL"}
     assert (
         (await org.form("/pools/", pool, token_from="/pools/new")).headers["location"].startswith("/pools/secretariaat")
     )

@@ -100,7 +100,7 @@ def test_identity_events_have_stable_wire_bytes():
                 **common, pool_id="secretariaat", version=1, name_nl="Secretariaat", name_en="Secretariat"
             ),
             b'{"type":"secpool.identity.pool.created",' + HEAD + b',"pool_id":"secretariaat","version":1,'
-            b'"name_nl":"Secretariaat","name_en":"Secretariat","serves_everyone":true,"public_holidays":"NL"}',
+            b'"name_nl":"Secretariaat","name_en":"Secretariat","public_holidays":"NL"}',
         ),
         (
             identity.PoolUpdated(
@@ -109,11 +109,10 @@ def test_identity_events_have_stable_wire_bytes():
                 version=2,
                 name_nl="Secretariaat",
                 name_en="Secretariat",
-                serves_everyone=False,
                 public_holidays="",
             ),
             b'{"type":"secpool.identity.pool.updated",' + HEAD + b',"pool_id":"secretariaat","version":2,'
-            b'"name_nl":"Secretariaat","name_en":"Secretariat","serves_everyone":false,"public_holidays":""}',
+            b'"name_nl":"Secretariaat","name_en":"Secretariat","public_holidays":""}',
         ),
     ]
     for event, wire in expected:
