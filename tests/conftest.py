@@ -5,6 +5,7 @@ servers instead of the embedded ones (NATS: secpool's streams are deleted before
 
 import contextlib
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -27,27 +28,26 @@ settings.register_profile("secpool", deadline=None, database=None)
 settings.load_profile("secpool")
 
 
-@pytest.fixture
-def own_folder() -> Iterator[Path]:
-    """A temporary folder outside pytest's temporary root. Postgres runs as its own user when
-    we are root and must reach its folder, while another pytest run on the machine may close
-    pytest's root to everyone but root at any moment."""
-    with tempfile.TemporaryDirectory(prefix="secpool-test-") as folder:
-        yield Path(folder)
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders of this run in a folder of its own. pytest's shared default
+    (/tmp/pytest-of-<user>) is closed to other users by every new pytest run, and the embedded
+    PostgreSQL runs as its own user: a second run on the machine would lock it out mid-run."""
+    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        config.option.basetemp = tempfile.mkdtemp(prefix="secpool-tests-")
+        config.add_cleanup(lambda: shutil.rmtree(config.option.basetemp, ignore_errors=True))
 
 
 @pytest.fixture(scope="session")
-def pg_server_url() -> Iterator[str]:
+def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     given = os.environ.get("DATABASE_URL")
     if given:
         yield given
         return
-    with tempfile.TemporaryDirectory(prefix="secpool-test-pg-") as folder:  # see own_folder
-        server = EmbeddedPostgres(Path(folder), fast_unsafe=True).start()
-        try:
-            yield server.url
-        finally:
-            server.stop()
+    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg"), fast_unsafe=True).start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 @pytest.fixture

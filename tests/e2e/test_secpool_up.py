@@ -62,9 +62,9 @@ def stop(proc: subprocess.Popen[str], tree: list[psutil.Process]) -> str:
     return output
 
 
-def test_up_serves_health_and_ctrl_c_leaves_no_process_and_data_survives_a_restart(own_folder):
+def test_up_serves_health_and_ctrl_c_leaves_no_process_and_data_survives_a_restart(tmp_path):
     # A deep folder on purpose: PostgreSQL's socket path limit must not matter.
-    data_dir, port = own_folder / ("deep-" * 12) / "secpool-data", free_port()
+    data_dir, port = tmp_path / ("deep-" * 12) / "secpool-data", free_port()
     proc = launch(data_dir, port)
     wait_healthy(port, proc, within=90)
     tree = descendants(proc.pid)

@@ -77,8 +77,8 @@ class Up:
 
 
 @pytest.fixture
-def up(own_folder: Path) -> Iterator[Up]:
-    system = Up(own_folder / "data")
+def up(tmp_path: Path) -> Iterator[Up]:
+    system = Up(tmp_path / "data")
     try:
         system.wait_for("secpool is running", within=90)
         yield system

@@ -26,9 +26,9 @@ SUBJECT = "secpool.recognition.kudos.given"
 
 
 @pytest.fixture
-async def own_pg(own_folder: Path) -> AsyncIterator[EmbeddedPostgres]:
+async def own_pg(tmp_path: Path) -> AsyncIterator[EmbeddedPostgres]:
     """A PostgreSQL of this test's own, to restart (durable commits: a kill -9 must lose nothing)."""
-    server = await asyncio.to_thread(EmbeddedPostgres(own_folder / "pg").start)
+    server = await asyncio.to_thread(EmbeddedPostgres(tmp_path / "pg").start)
     try:
         yield server
     finally:
