@@ -159,13 +159,15 @@ def test_a_crash_loop_gives_up_with_one_clear_message_and_the_last_log_lines(tmp
         argv = [sys.executable, "-c", "import sys; print('cannot read the settings'); sys.exit(3)"]
         return Child("routing", argv, log_path=tmp_path / "routing.log").start()
 
-    supervisor = Supervisor(out=(tmp_path / "out.txt").open("w"))
-    supervisor.add(Supervised("routing", spawn, RestartPolicy(first=0.01, most=0.05, give_up_after=3)))
-    deadline = time.monotonic() + 20
-    with pytest.raises(CrashLoop) as stopped:
-        while time.monotonic() < deadline:
-            supervisor.tick()
-            time.sleep(0.02)
+    with (tmp_path / "out.txt").open("w") as out:
+        supervisor = Supervisor(out=out)
+        supervisor.add(Supervised("routing", spawn, RestartPolicy(first=0.01, most=0.05, give_up_after=3)))
+        deadline = time.monotonic() + 20
+        with pytest.raises(CrashLoop) as stopped:
+            while time.monotonic() < deadline:
+                supervisor.tick()
+                time.sleep(0.02)
+        supervisor.stop()
     message = str(stopped.value)
     assert message.startswith("routing keeps crashing (3 restarts") and "cannot read the settings" in message
-    supervisor.stop()
+    assert (tmp_path / "out.txt").read_text().count("secpool: routing stopped (exit 3)") == 3
