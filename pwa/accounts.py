@@ -71,7 +71,9 @@ async def credentials(conn: Conn, email: str) -> Credentials:
     row = await conn.fetchrow("SELECT * FROM accounts WHERE email = lower($1)", email.strip())
     if row is None:
         return Credentials(account=None, password_hash=None)
-    return Credentials(account=_account(row), password_hash=row["password_hash"])
+    # A disabled account, or one that has not chosen a password yet, costs the same and fails.
+    usable = row["disabled_at"] is None
+    return Credentials(account=_account(row), password_hash=row["password_hash"] if usable else None)
 
 
 async def set_password_hash(conn: Conn, account_id: str, password_hash: str) -> None:
@@ -92,6 +94,14 @@ async def check_password(pool: Pool, email: str, password: str) -> Account | Non
         async with pool.acquire() as conn:
             await set_password_hash(conn, found.account.id, fresh)
     return found.account
+
+
+async def usable(conn: Conn, account_id: str) -> Account | None:
+    """The account if it may sign in (not disabled, not erased): for sign-ins without a password."""
+    row = await conn.fetchrow(
+        "SELECT * FROM accounts WHERE id = $1 AND disabled_at IS NULL AND erased_at IS NULL", account_id
+    )
+    return None if row is None else _account(row)
 
 
 async def id_for_email(conn: Conn, email: str) -> str | None:
@@ -130,10 +140,10 @@ async def start_session(
 
 async def account_for_session(conn: Conn, token: str) -> Account | None:
     """The signed-in person, unless the session ended: expired, idle or older than the
-    organisation's sign-in policy allows, or still waiting for a second factor."""
+    organisation's sign-in policy allows, still waiting for a second factor, or the account disabled."""
     row = await conn.fetchrow(
         """UPDATE sessions s SET last_seen = now() FROM accounts a, sign_in_policy p
-           WHERE s.token_hash = $1 AND s.expires_at > now() AND a.id = s.account_id
+           WHERE s.token_hash = $1 AND s.expires_at > now() AND a.id = s.account_id AND a.disabled_at IS NULL
              AND s.pending IS NULL
              AND s.last_seen > now() - make_interval(mins => p.idle_minutes)
              AND s.created_at > now() - make_interval(hours => p.absolute_hours)

@@ -48,22 +48,23 @@ async def trail(conn: Conn, account_id: str) -> list[dict[str, Any]]:
     ]
 
 
-async def erase(conn: Conn, account_id: str) -> bool:
-    """Erase the account in place (False if it was erased already). Run in a transaction with
-    the `AccountErased` event, so every service hears of it."""
-    erased = await conn.fetchval(
+async def erase(conn: Conn, account_id: str) -> int | None:
+    """Erase the account in place; its new identity version, or None if it was erased already.
+    Run in a transaction with the `AccountErased` event, so every service hears of it."""
+    erased: int | None = await conn.fetchval(
         """UPDATE accounts SET name = $2, email = $3, password_hash = NULL, totp_secret = NULL,
-                  totp_last_step = NULL, oidc_subject = NULL, roles = '{}', pools = '{}', erased_at = now()
-           WHERE id = $1 AND erased_at IS NULL RETURNING id""",
+                  totp_last_step = NULL, oidc_subject = NULL, roles = '{}', pools = '{}', erased_at = now(),
+                  version = version + 1, updated_at = now()
+           WHERE id = $1 AND erased_at IS NULL RETURNING version""",
         account_id,
         ERASED_NAME,
         f"erased-{secrets.token_hex(8)}@invalid",
     )
     if erased is None:
-        return False
+        return None
     await conn.execute("DELETE FROM passkeys WHERE account_id = $1", account_id)
     await conn.execute("DELETE FROM push_subscriptions WHERE account_id = $1", account_id)
     await conn.execute("DELETE FROM push_preferences WHERE account_id = $1", account_id)
     await conn.execute("DELETE FROM sign_in_challenges WHERE account_id = $1", account_id)
     await conn.execute("DELETE FROM sessions WHERE account_id = $1", account_id)
-    return True
+    return erased

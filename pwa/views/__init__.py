@@ -1,22 +1,35 @@
 """The pwa's pages, one module per area; `PAGES` is what pwa.app registers."""
 
+from pwa.views.admin_import import AdminImport
+from pwa.views.admin_mail import AdminMail
+from pwa.views.admin_people import AdminPeople
 from pwa.views.admin_security import AdminSecurityPages
 from pwa.views.auth import AuthController
+from pwa.views.first_run import FirstRunPages
 from pwa.views.lead import LeadPages
 from pwa.views.offers import OfferPages
 from pwa.views.oidc_pages import OidcPages
 from pwa.views.passkey_pages import PasskeyPages
 from pwa.views.pool import PoolPages
+from pwa.views.pools import PoolPagesAdmin
 from pwa.views.privacy_pages import PrivacyPages
 from pwa.views.request_page import RequestPage
 from pwa.views.requests import RequestPages
+from pwa.views.rota import RotaPages
 from pwa.views.second_factor import SecondFactorPages
 from pwa.views.security import SecurityPages
 from pwa.views.settings import SettingsPages
 from pwa.views.shell import ShellController
+from pwa.views.values import ValuePages
 from pwa.views.wall import Moderation, WallPages
 
 PAGES = [
+    SecondFactorPages,
+    PasskeyPages,
+    SecurityPages,
+    AdminSecurityPages,
+    OidcPages,
+    PrivacyPages,
     AuthController,
     ShellController,
     RequestPages,
@@ -27,10 +40,11 @@ PAGES = [
     WallPages,
     Moderation,
     SettingsPages,
-    SecondFactorPages,
-    PasskeyPages,
-    SecurityPages,
-    AdminSecurityPages,
-    OidcPages,
-    PrivacyPages,
+    FirstRunPages,
+    AdminPeople,
+    AdminImport,
+    AdminMail,
+    PoolPagesAdmin,
+    RotaPages,
+    ValuePages,
 ]

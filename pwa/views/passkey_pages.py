@@ -78,7 +78,7 @@ class PasskeyPages(Controller):
         async with runtime.pool.acquire() as conn, conn.transaction():
             pending = await challenges.take(conn, data.challenge, SIGN_IN)
             stored = await factors.passkey(conn, passkeys.credential_id(data.credential)) if pending else None
-            account = await accounts.get(conn, stored.account_id) if stored else None
+            account = await accounts.usable(conn, stored.account_id) if stored else None
             try:
                 if pending is None or stored is None or account is None:
                     raise passkeys.PasskeyRefused("unknown challenge or passkey")

@@ -3,7 +3,6 @@ each service's, over their APIs), or have your account erased: you are anonymise
 (`AccountErased`), the pool's figures stay the same. Admins can erase someone who left, and set
 how long closed requests keep their text."""
 
-import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -73,17 +72,12 @@ async def my_data(runtime: Runtime, gateway: Gateway, account: Account) -> dict[
 async def erase_account(conn: Conn, account_id: str, *, actor_id: str, ip: str) -> bool:
     """Erase in one transaction with the event that tells every service. Idempotent."""
     async with conn.transaction():
-        if not await privacy_store.erase(conn, account_id):
+        version = await privacy_store.erase(conn, account_id)
+        if version is None:
             return False
-        # The last event of this account: a version from the clock outranks every earlier one.
         await outbox.add(
             conn,
-            AccountErased(
-                event_id=uuid.uuid4(),
-                occurred_at=datetime.now(UTC),
-                account_id=account_id,
-                version=time.time_ns() // 1_000_000,
-            ),
+            AccountErased(event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), account_id=account_id, version=version),
         )
         await audit.record(conn, "account.erased", actor_id=actor_id, subject_id=account_id, ip=ip)
     return True

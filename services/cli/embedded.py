@@ -6,11 +6,13 @@ postgres (pg_ctl) and stops it from atexit, while `secpool up` must own the proc
 Ctrl-C leaves nothing behind.
 """
 
+import asyncio
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -108,16 +110,37 @@ class EmbeddedPostgres:
 
 
 class EmbeddedNats:
-    def __init__(self, folder: Path, *, port: int | None = None) -> None:
+    """One nats-server with JetStream; with `cluster` (this node's route port and the
+    others'), one node of a JetStream cluster named `secpool`."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        port: int | None = None,
+        name: str = "nats",
+        cluster_port: int | None = None,
+        routes: tuple[int, ...] = (),
+    ) -> None:
         self.folder = folder.resolve()
         self.port = port or free_port()
+        self.name = name
+        self.cluster_port = cluster_port
+        self.routes = routes
         self.child: Child | None = None
+        self._log_from = 0
 
     @property
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self) -> "EmbeddedNats":
+        self.spawn()
+        wait_until(lambda: self._alive() and "Server is ready" in self.child_log(), 20, "NATS")
+        return self
+
+    def spawn(self) -> Child:
+        """Start nats-server without waiting for it (the supervisor restarts it this way)."""
         binary = Path(sys.executable).parent / "nats-server"
         if not binary.exists():
             found = shutil.which("nats-server")
@@ -127,9 +150,15 @@ class EmbeddedNats:
         store = self.folder / "jetstream"
         store.mkdir(parents=True, exist_ok=True)
         argv = [str(binary), "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(store)]
-        self.child = Child("nats", argv, log_path=self.folder / "nats.log").start()
-        wait_until(lambda: self._alive() and "Server is ready" in self.child_log(), 20, "NATS")
-        return self
+        if self.cluster_port is not None:
+            routes = ",".join(f"nats://127.0.0.1:{p}" for p in self.routes)
+            argv += ["--name", self.name, "--cluster_name", "secpool"]
+            argv += ["--cluster", f"nats://127.0.0.1:{self.cluster_port}", "--routes", routes]
+        log_path = self.folder / "nats.log"
+        # Only this run's lines say whether it became ready.
+        self._log_from = log_path.stat().st_size if log_path.exists() else 0
+        self.child = Child(self.name, argv, log_path=log_path).start()
+        return self.child
 
     def _alive(self) -> bool:
         if self.child is not None and not self.child.alive():
@@ -137,7 +166,11 @@ class EmbeddedNats:
         return True
 
     def child_log(self) -> str:
-        return self.child.tail(50) if self.child else ""
+        if self.child is None:
+            return ""
+        with self.child.log_path.open("rb") as log:
+            log.seek(self._log_from)
+            return log.read().decode(errors="replace")
 
     def stop(self) -> None:
         if self.child is not None:
@@ -165,6 +198,25 @@ def postmaster_runs(pid: int) -> bool:
         return process.is_running() and process.status() != psutil.STATUS_ZOMBIE and "postgres" in process.name()
     except psutil.Error:
         return False
+
+
+async def wait_for_jetstream(url: str, within: float) -> None:
+    """Until JetStream answers (a fresh cluster first elects its meta leader)."""
+    import nats
+
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            nc = await nats.connect(servers=url.split(","), connect_timeout=2, max_reconnect_attempts=1)
+            try:
+                await nc.jetstream().account_info()
+                return
+            finally:
+                await nc.close()
+        except Exception as exc:
+            if time.monotonic() > deadline:
+                raise LaunchError(f"NATS JetStream did not become available within {within:.0f} s: {exc!r}") from exc
+            await asyncio.sleep(0.5)
 
 
 async def ensure_database(server_url: str, name: str) -> str:

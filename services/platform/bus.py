@@ -17,7 +17,10 @@ DUPLICATE_WINDOW_SECONDS = 600.0
 
 
 async def connect(url: str, name: str) -> NatsClient:
-    return await nats.connect(servers=[url], name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5)
+    """`url` may list several servers of a cluster, comma-separated; the client reconnects
+    (to any of them) for as long as it takes."""
+    servers = [u.strip() for u in url.split(",") if u.strip()]
+    return await nats.connect(servers=servers, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5)
 
 
 async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:

@@ -3,7 +3,6 @@ woken by NOTIFY again (not by its slow poll), consumers take events again, and e
 arrived during the outage are handled, none dead-lettered."""
 
 import asyncio
-import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -27,16 +26,13 @@ SUBJECT = "secpool.recognition.kudos.given"
 
 
 @pytest.fixture
-async def own_pg() -> AsyncIterator[EmbeddedPostgres]:
-    """A PostgreSQL of this test's own, to restart (durable commits: a kill -9 must lose nothing).
-    Its folder is outside pytest's temporary root, which another pytest run may close to others
-    than root while postgres (running as its own user) starts."""
-    with tempfile.TemporaryDirectory(prefix="secpool-pg-") as folder:
-        server = await asyncio.to_thread(EmbeddedPostgres(Path(folder)).start)
-        try:
-            yield server
-        finally:
-            await asyncio.to_thread(server.stop)
+async def own_pg(tmp_path: Path) -> AsyncIterator[EmbeddedPostgres]:
+    """A PostgreSQL of this test's own, to restart (durable commits: a kill -9 must lose nothing)."""
+    server = await asyncio.to_thread(EmbeddedPostgres(tmp_path / "pg").start)
+    try:
+        yield server
+    finally:
+        await asyncio.to_thread(server.stop)
 
 
 @pytest.fixture

@@ -69,3 +69,12 @@ async def test_a_burst_of_kudos_past_the_limit_gets_a_429_page_with_retry_after(
     refused = await browser.post("/wall/kudos", {"message": "thanks", "recipients": "someone"})
     assert refused.status_code == 429
     assert refused.headers["retry-after"].isdigit() and "Too many tries" in refused.text
+
+
+async def test_password_reset_requests_are_limited_per_address_asked_for(signin_pwa: SignInPwa, browser: Visitor):
+    _, email = await signin_pwa.person()
+    for _ in range(5):
+        assert (await browser.post("/password-reset", {"email": email})).status_code == 200
+    refused = await browser.post("/password-reset", {"email": email})
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
+    assert (await browser.post("/password-reset", {"email": f"other-{email}"})).status_code == 200
