@@ -146,7 +146,9 @@ class FirstRunPages(Controller):
             assert account is not None
             # A reset link proves the mailbox, not the second factor: that step is still due.
             session, stage = await open_session(conn, request, account, method="password")
-        return after_sign_in(request, account, session, home_of(account), stage)
+        if stage is not None:
+            return after_sign_in(request, account, session, home_of(account), stage)
+        return signed_in(request, session, home_of(account))
 
     @get("/password-reset")
     async def reset_form(self, request: AnyRequest) -> Template:
