@@ -177,6 +177,9 @@ async def set_language(conn: Conn, account_id: str, language: str) -> None:
 
 
 async def directory(conn: Conn, pools: list[str] | None = None) -> list[Account]:
-    """Everyone (optionally: in one of these pools), by name: for picking people."""
-    rows = await conn.fetch("SELECT * FROM accounts WHERE $1::text[] IS NULL OR pools && $1 ORDER BY name", pools)
+    """Everyone (optionally: in one of these pools), by name: for picking people. An erased
+    account is nobody to pick."""
+    rows = await conn.fetch(
+        "SELECT * FROM accounts WHERE ($1::text[] IS NULL OR pools && $1) AND erased_at IS NULL ORDER BY name", pools
+    )
     return [_account(r) for r in rows]

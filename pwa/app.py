@@ -160,7 +160,7 @@ def create_app(
             exclude=["/health", "/ready", "/metrics"],
         ),
         exception_handlers={**errors.HANDLERS, web.SignInRequired: web.to_sign_in},
-        middleware=[web.security_headers],
+        before_send=[web.security_headers],
         on_shutdown=[close_gateway],
         state=State({"vapid_public_key": push.public_key, "pool_names": pool_names}),
     )

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from litestar import Request, Response
 from litestar.datastructures import Cookie, State
 from litestar.response import Redirect
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 from pwa import accounts
 from pwa.accounts import Account
@@ -35,16 +35,11 @@ class SignInRequired(Exception):
     """Raised by pages that need a person; answered with a redirect to the sign-in page."""
 
 
-def security_headers(app: ASGIApp) -> ASGIApp:
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
-            await send(message)
-
-        await app(scope, receive, send_with_headers)
-
-    return middleware
+async def security_headers(message: Message, _: Scope) -> None:
+    """A `before_send` hook, so every answer carries the headers: also a 404 for a path no route
+    matches (route middleware never sees those)."""
+    if message["type"] == "http.response.start":
+        message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
 
 
 def cookie_name(state: State) -> str:

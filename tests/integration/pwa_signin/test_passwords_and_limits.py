@@ -51,12 +51,13 @@ async def test_signing_out_ends_the_session_and_clears_the_site_data(signin_pwa:
     assert (await browser.get("/settings")).status_code in (302, 303)
 
 
-async def test_every_page_carries_the_hardening_headers(signin_pwa: SignInPwa, browser: Visitor):
-    page = await browser.get("/sign-in")
-    assert page.headers["strict-transport-security"].startswith("max-age=")
-    assert page.headers["x-content-type-options"] == "nosniff"
-    assert page.headers["referrer-policy"] == "same-origin"
-    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+async def test_every_answer_carries_the_hardening_headers_even_a_404(signin_pwa: SignInPwa, browser: Visitor):
+    for path in ("/sign-in", "/no-such-page", "/static/app.css", "/health"):
+        page = await browser.get(path)
+        assert page.headers["strict-transport-security"].startswith("max-age="), path
+        assert page.headers["x-content-type-options"] == "nosniff", path
+        assert page.headers["referrer-policy"] == "same-origin", path
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"], path
 
 
 async def test_a_burst_of_kudos_past_the_limit_gets_a_429_page_with_retry_after(
