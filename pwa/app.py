@@ -17,6 +17,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from pwa import accounts, passwords, web
+from pwa.files.config import FilesConfig
 from pwa.gateway import Gateway
 from pwa.live.api import events
 from pwa.live.hub import LiveHub
@@ -56,6 +57,7 @@ async def load_demo(rt: Runtime) -> None:
 
 def create_app(settings: Settings | None = None, push_config: PushConfig | None = None) -> Litestar:
     settings = settings or Settings.from_env("pwa")
+    files = FilesConfig.from_env()
     push = PushWiring(settings, push_config or PushConfig.from_env())
     live = LiveHub()
     gateway = Gateway(
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None, push_config: PushConfig | None 
             "account": Provide(web.provide_account),
             "gateway": Provide(lambda: gateway, sync_to_thread=False),
             "live_hub": Provide(lambda: live, sync_to_thread=False),
+            "files_config": Provide(lambda: files, sync_to_thread=False),
             **push.dependencies,
         },
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
@@ -100,5 +103,5 @@ def create_app(settings: Settings | None = None, push_config: PushConfig | None 
         exception_handlers={**errors.HANDLERS, web.SignInRequired: web.to_sign_in},
         middleware=[web.security_headers],
         on_shutdown=[close_gateway],
-        state=State({"vapid_public_key": push.public_key}),
+        state=State({"vapid_public_key": push.public_key, "max_file_mb": files.max_mb}),
     )

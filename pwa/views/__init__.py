@@ -1,6 +1,7 @@
 """The pwa's pages, one module per area; `PAGES` is what pwa.app registers."""
 
 from pwa.views.auth import AuthController
+from pwa.views.files import FilePages
 from pwa.views.lead import LeadPages
 from pwa.views.offers import OfferPages
 from pwa.views.pool import PoolPages
@@ -15,6 +16,7 @@ PAGES = [
     ShellController,
     RequestPages,
     RequestPage,
+    FilePages,
     OfferPages,
     PoolPages,
     LeadPages,

@@ -2,18 +2,29 @@
 service-level watch. Run: `uvicorn --factory services.intake.app:create_app`.
 """
 
+import asyncio
 from typing import Any
 
 from litestar import Litestar, Request, Response
 from litestar.di import Provide
 
 from services.demo import organisation
-from services.intake import api, api_catalogue, api_pools, handlers, sla, store_catalogue
+from services.intake import (
+    api,
+    api_attachments,
+    api_catalogue,
+    api_pools,
+    attachments,
+    handlers,
+    sla,
+    store_catalogue,
+)
 from services.intake.api_docs import close_bodies
 from services.intake.config import IntakeConfig
 from services.intake.domain import TransitionRefused
 from services.intake.views import REQUEST_BODIES
 from services.intake.views_catalogue import TYPE_BODIES
+from services.platform.objects import Objects, ObjectsConfig
 from services.platform.runtime import BackgroundTask, Runtime, service_app
 from services.platform.settings import Settings
 
@@ -33,6 +44,30 @@ def refused(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any
     return Response({"status_code": 409, "detail": str(exc)}, status_code=409)
 
 
+def answer(status: int) -> Any:
+    """A refused file: 413 (too large) or 415 (not a type the pool takes), with the reason."""
+
+    def handle(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+        return Response({"status_code": status, "detail": str(exc)}, status_code=status)
+
+    return handle
+
+
+def file_sweep(config: IntakeConfig, objects: Objects) -> BackgroundTask:
+    async def sweep_files(rt: Runtime) -> None:
+        """Objects whose request or upload is gone leave the store (see 003_attachments.sql)."""
+        while True:
+            try:
+                async with rt.pool.acquire() as conn:
+                    while await attachments.sweep(conn, objects) > 0:
+                        pass
+            except Exception as exc:  # retried next round: a database or store hiccup is no reason to stop
+                attachments.log.warning("file sweep failed; retrying", error=repr(exc))
+            await asyncio.sleep(config.sweep_seconds)
+
+    return sweep_files
+
+
 def sla_watch(config: IntakeConfig) -> BackgroundTask:
     async def watch_service_levels(rt: Runtime) -> None:
         await sla.watch(rt.pool, every_seconds=config.sla_check_seconds, warning_share=config.sla_warning_share)
@@ -40,9 +75,12 @@ def sla_watch(config: IntakeConfig) -> BackgroundTask:
     return watch_service_levels
 
 
-def create_app(settings: Settings | None = None, config: IntakeConfig | None = None) -> Litestar:
+def create_app(
+    settings: Settings | None = None, config: IntakeConfig | None = None, objects: Objects | None = None
+) -> Litestar:
     settings = settings or Settings.from_env("intake")
     config = config or IntakeConfig.from_env()
+    objects = objects or Objects(ObjectsConfig.from_env(settings.data_dir))
     app = service_app(
         settings=settings,
         schema="intake",
@@ -52,12 +90,21 @@ def create_app(settings: Settings | None = None, config: IntakeConfig | None = N
             api.RequestsController,
             api_pools.PoolsController,
             api_catalogue.TypesController,
+            api_attachments.UploadsController,
+            api_attachments.AttachmentsController,
         ],
         consumers=handlers.consumers,
         on_start=load_demo,
-        background=[sla_watch(config)],
-        dependencies={"config": Provide(lambda: config, sync_to_thread=False)},
-        exception_handlers={TransitionRefused: refused},
+        background=[sla_watch(config), file_sweep(config, objects)],
+        dependencies={
+            "config": Provide(lambda: config, sync_to_thread=False),
+            "objects": Provide(lambda: objects, sync_to_thread=False),
+        },
+        exception_handlers={
+            TransitionRefused: refused,
+            attachments.TooLarge: answer(413),
+            attachments.NotAccepted: answer(415),
+        },
     )
     close_bodies(app, [*REQUEST_BODIES, *TYPE_BODIES])
     return app

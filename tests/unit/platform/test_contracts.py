@@ -55,3 +55,30 @@ def test_an_older_consumer_reads_an_event_with_fields_it_does_not_know():
     )
     decoded = msgspec.json.decode(newer, type=routing.RoutingEvent)
     assert isinstance(decoded, routing.RequestQueued) and decoded.version == 2 and decoded.lead_queue is False
+
+
+def test_request_edited_has_stable_wire_bytes():
+    event = intake.RequestEdited(
+        event_id=EVENT_ID, occurred_at=AT, request_id="r1", version=3, pool_id="p1", requester_id="a1",
+        changed=["description", "urgency"], urgency="high", pickup_due_at=AT, done_due_at=AT,
+    )  # fmt: skip
+    assert msgspec.json.encode(event) == (
+        b'{"type":"secpool.intake.request.edited","event_id":"00000000-0000-4000-8000-000000000001",'
+        b'"occurred_at":"2026-11-27T09:30:00Z","request_id":"r1","version":3,"pool_id":"p1",'
+        b'"requester_id":"a1","changed":["description","urgency"],"urgency":"high",'
+        b'"pickup_due_at":"2026-11-27T09:30:00Z","done_due_at":"2026-11-27T09:30:00Z",'
+        b'"on_behalf_of":null,"member_id":null}'
+    )
+
+
+def test_attachment_added_has_stable_wire_bytes():
+    event = intake.AttachmentAdded(
+        event_id=EVENT_ID, occurred_at=AT, request_id="r1", version=4, pool_id="p1", requester_id="a1",
+        attachment_id="f1", added_by="m1", author_role="member", member_id="m1",
+    )  # fmt: skip
+    assert msgspec.json.encode(event) == (
+        b'{"type":"secpool.intake.request.attachment_added","event_id":"00000000-0000-4000-8000-000000000001",'
+        b'"occurred_at":"2026-11-27T09:30:00Z","request_id":"r1","version":4,"pool_id":"p1",'
+        b'"requester_id":"a1","attachment_id":"f1","added_by":"m1","author_role":"member",'
+        b'"on_behalf_of":null,"member_id":"m1"}'
+    )
