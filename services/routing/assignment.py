@@ -9,7 +9,6 @@ also uses.
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
@@ -19,11 +18,8 @@ from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffe
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, NotFound
-from services.routing import domain, member_store, policy_store, store
+from services.routing import availability, member_store, policy_store, rota_store, store
 from services.routing.decision import Candidate, Decision, Policy, Routable, decide, work_factor
-
-# Working hours are kept as minutes of the local day; one organisation, one time zone.
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 def now() -> datetime:
@@ -61,12 +57,12 @@ async def _candidates(conn: Conn, req: asyncpg.Record) -> tuple[list[Candidate],
     served = await member_store.served_requester(conn, req["requester_id"])
     busy = await member_store.busy_minutes_today(conn, req["pool_id"])
     queued = await member_store.queued_minutes(conn, req["pool_id"])
-    local = now().astimezone(LOCAL_TIME)
-    minute = local.hour * 60 + local.minute
+    weeks = {m["id"]: rota_store.decode_week(m["hours"]) for m in members}
+    rota = await availability.availability(conn, req["pool_id"], weeks, now())
     candidates = []
     for m in members:
-        shift_left, off_shift = domain.shift_position(as_json(m["shifts"]), minute)
         skills = {k: int(v) for k, v in as_json(m["skills"]).items()}
+        shift = rota[m["id"]]
         candidates.append(
             Candidate(
                 member_id=m["id"], skills=skills, learning=tuple(m["learning"]), languages=tuple(m["languages"]),
@@ -74,7 +70,8 @@ async def _candidates(conn: Conn, req: asyncpg.Record) -> tuple[list[Candidate],
                 busy_minutes_today=busy.get(m["id"], 0.0), served_requester=m["id"] in served,
                 # Held work at this member's pace in its skill is unknown here: use the base.
                 queued_minutes=queued.get(m["id"], 0.0) * work_factor(skills.get(req["skill"], 0)),
-                shift_left_minutes=shift_left, off_shift_minutes=off_shift,
+                shift_left_minutes=shift.shift_left_minutes, off_shift_minutes=shift.off_shift_minutes,
+                shift=shift.state,
             )
         )  # fmt: skip
     return candidates, {m["id"]: m["name"] for m in members}

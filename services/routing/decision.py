@@ -11,6 +11,8 @@ from typing import Literal
 
 import msgspec
 
+from services.routing.shifts import ON_SHIFT, ShiftState
+
 Urgency = Literal["low", "normal", "high"]
 Strategy = Literal["secpool", "round_robin", "least_loaded", "most_skilled"]
 
@@ -76,7 +78,7 @@ class Candidate(msgspec.Struct, frozen=True):
     languages: tuple[str, ...]
     capacity: int
     open_count: int
-    available: bool  # present and on shift
+    available: bool  # present: not away or off duty
     busy_minutes_today: float = 0.0
     served_requester: bool = False  # has served this requester before
     # Work this member does before they could start this request; None: estimated from open_count, as
@@ -84,6 +86,8 @@ class Candidate(msgspec.Struct, frozen=True):
     queued_minutes: float | None = None
     shift_left_minutes: float | None = None  # None: shift end unknown
     off_shift_minutes: float = 0.0  # gap between this shift's end and the next shift
+    # Working hours, absence and the pool's public holidays (shifts.state): a hard constraint.
+    shift: ShiftState = ON_SHIFT
 
 
 class Routable(msgspec.Struct, frozen=True):
@@ -171,6 +175,8 @@ def _blocker(c: Candidate, r: Routable, exclude: frozenset[str]) -> str | None:
     """Why `c` may not take `r`, as a phrase that also reads well counted ("3 off duty")."""
     if c.member_id in exclude:
         return "declined or let the offer lapse"
+    if c.shift != ON_SHIFT:
+        return c.shift  # off shift, absent, public holiday, no working hours
     if not c.available:
         return "off duty"
     if c.open_count >= c.capacity:

@@ -268,3 +268,13 @@ def test_without_queued_minutes_the_open_requests_stand_in_for_queued_work() -> 
     decision = decide(request(), pool, SECPOOL)
     assert decision.member_id == "bram"
     assert "finish in about 48 min" in decision.why
+
+
+@pytest.mark.parametrize("state", ["off shift", "absent", "public holiday", "no working hours"])
+def test_a_member_off_shift_absent_or_on_a_holiday_is_never_picked_and_the_reason_is_counted(state: str) -> None:
+    pool = [member("anouk", shift=state, skills={"agenda": 5}), member("bram")]
+    decision = decide(request(), pool, SECPOOL)
+    assert decision.member_id == "bram"
+    assert [c.reason for c in decision.candidates if c.member_id == "anouk"] == [state]
+    alone = decide(request(), [member("anouk", shift=state)], SECPOOL)
+    assert alone.member_id is None and f"1 {state}" in alone.why
