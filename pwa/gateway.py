@@ -46,8 +46,11 @@ class Gateway:
         self, service: str, path: str, caller: Caller, chunks: AsyncIterator[bytes], filename: str
     ) -> Any:
         """POST a file as a streamed body (its name percent-encoded in `X-Filename`)."""
-        headers = {**self._headers(service, caller), "x-filename": quote(filename, safe=""),
-                   "content-type": "application/octet-stream"}  # fmt: skip
+        headers = {
+            **self._headers(service, caller),
+            "x-filename": quote(filename, safe=""),
+            "content-type": "application/octet-stream",
+        }
         # A phone on a slow line sends slowly: only the connection is bounded tightly.
         timeout = httpx.Timeout(120.0, connect=5.0)
         response = await self._clients[service].post(path, content=chunks, headers=headers, timeout=timeout)

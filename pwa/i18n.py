@@ -136,8 +136,9 @@ def formatters(language: str, now: Callable[[], datetime] = lambda: datetime.now
         """A file's size: "820 kB", "2,4 MB"."""
         if size < 1000 * 1000:
             return units.format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=locale)
-        return units.format_unit(round(size / 1e6, 1), "digital-megabyte", length="short", locale=locale,
-                                 format="#,##0.#")  # fmt: skip
+        return units.format_unit(
+            round(size / 1e6, 1), "digital-megabyte", length="short", locale=locale, format="#,##0.#"
+        )
 
     return {"when": when, "clock": clock, "due": due, "day": day, "ago": ago, "minutes": minutes, "number": number,
             "percent": percent, "file_size": file_size, "iso": lambda v: (a.isoformat() if (a := moment(v)) else "")}  # fmt: skip

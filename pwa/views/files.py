@@ -65,8 +65,12 @@ class FilePages(Controller):
                 raise NotFoundException("no such file") from None
             raise
         headers = {k: v for k, v in upstream.headers.items() if k in PASSED_ON}
-        return Stream(upstream.aiter_raw(), headers=headers, media_type=upstream.headers["content-type"],
-                      background=BackgroundTask(upstream.aclose))  # fmt: skip
+        return Stream(
+            upstream.aiter_raw(),
+            headers=headers,
+            media_type=upstream.headers["content-type"],
+            background=BackgroundTask(upstream.aclose),
+        )
 
     @post("/{attachment_id:uuid}/remove")
     async def remove(

@@ -31,9 +31,16 @@ async def _receive(
     name = attachments.clean_filename(request.headers.get("x-filename", ""))
     key, content_type, size = await attachments.receive(objects, request.stream(), name, config.attachment_max_bytes)
     return Attachment(
-        id=uuid4(), request_id=request_id, uploaded_by=request.user.account_id, author_role="requester",
-        filename=name, content_type=content_type, size=size, object_key=key, created_at=changes.now(),
-    )  # fmt: skip
+        id=uuid4(),
+        request_id=request_id,
+        uploaded_by=request.user.account_id,
+        author_role="requester",
+        filename=name,
+        content_type=content_type,
+        size=size,
+        object_key=key,
+        created_at=changes.now(),
+    )
 
 
 async def _keep_or_drop(
@@ -54,10 +61,15 @@ class UploadsController(Controller):
     path = "/v1/uploads"
     tags = ["files"]  # noqa: RUF012
 
-    @post("/", status_code=201, request_max_body_size=None, description=RAW_BODY,
-          summary="Upload a file for a request not sent yet (its id goes in NewRequest.attachment_ids; "
-          "unclaimed uploads expire after a day). 413: too large; 415: not a type the pool takes",
-          **errors(422))  # fmt: skip
+    @post(
+        "/",
+        status_code=201,
+        request_max_body_size=None,
+        description=RAW_BODY,
+        summary="Upload a file for a request not sent yet (its id goes in NewRequest.attachment_ids; "
+        "unclaimed uploads expire after a day). 413: too large; 415: not a type the pool takes",
+        **errors(413, 415, 422),
+    )
     async def stage(
         self,
         request: CallerRequest,
@@ -69,7 +81,9 @@ class UploadsController(Controller):
         async with runtime.pool.acquire() as conn:
             return attachment_view(await _keep_or_drop(objects, upload, conn, None, request.user))
 
-    @delete("/{upload_id:uuid}", status_code=204, summary="Drop an upload of mine not sent with a request")
+    @delete(
+        "/{upload_id:uuid}", status_code=204, summary="Drop an upload of mine not sent with a request", **errors(404)
+    )
     async def drop(self, request: CallerRequest, runtime: NamedDependency[Runtime], upload_id: FromPath[UUID]) -> None:
         async with runtime.pool.acquire() as conn:
             await store_attachments.delete_staged(conn, [upload_id], request.user.account_id)
@@ -79,10 +93,15 @@ class AttachmentsController(Controller):
     path = "/v1/requests/{request_id:uuid}/attachments"
     tags = ["files"]  # noqa: RUF012
 
-    @post("/", status_code=201, request_max_body_size=None, description=RAW_BODY,
-          summary="Add a file to a request: its requester or the pool's lead while it is open, the people "
-          "on it also once it is done. 413: too large; 415: not a type the pool takes",
-          **errors(403, 404, 409))  # fmt: skip
+    @post(
+        "/",
+        status_code=201,
+        request_max_body_size=None,
+        description=RAW_BODY,
+        summary="Add a file to a request: its requester or the pool's lead while it is open, the people "
+        "on it also once it is done. 413: too large; 415: not a type the pool takes",
+        **errors(403, 404, 409, 413, 415),
+    )
     async def add(
         self,
         request: CallerRequest,
@@ -98,8 +117,7 @@ class AttachmentsController(Controller):
         async with runtime.pool.acquire() as conn:
             return attachment_view(await _keep_or_drop(objects, upload, conn, request_id, request.user))
 
-    @get("/", summary="The request's files, oldest first (the people on it; its pool while it is open)",
-         **errors(404))  # fmt: skip
+    @get("/", summary="The request's files, oldest first (the people on it; its pool while it is open)", **errors(404))
     async def list_files(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[UUID]
     ) -> list[AttachmentView]:
@@ -108,8 +126,7 @@ class AttachmentsController(Controller):
             people = access.sees_people(request.user, row)
             return [attachment_view(a, people=people) for a in await store_attachments.of_request(conn, request_id)]
 
-    @get("/{attachment_id:uuid}", summary="Download a file (Content-Disposition: attachment, nosniff)",
-         **errors(404))  # fmt: skip
+    @get("/{attachment_id:uuid}", summary="Download a file (Content-Disposition: attachment, nosniff)", **errors(404))
     async def download(
         self,
         request: CallerRequest,
@@ -129,8 +146,12 @@ class AttachmentsController(Controller):
             raise NotFound("this file is no longer kept") from None
         return Stream(chunks, media_type=found.content_type, headers=download_headers(found))
 
-    @delete("/{attachment_id:uuid}", status_code=204, summary="The requester removes a file before pick-up",
-            **errors(403, 404, 409))  # fmt: skip
+    @delete(
+        "/{attachment_id:uuid}",
+        status_code=204,
+        summary="The requester removes a file before pick-up",
+        **errors(403, 404, 409),
+    )
     async def remove(
         self,
         request: CallerRequest,

@@ -127,12 +127,19 @@ async def record(conn: Conn, caller: Caller, request_id: UUID, upload: Attachmen
     await outbox.add(
         conn,
         AttachmentAdded(
-            event_id=uuid4(), occurred_at=changes.now(), request_id=str(row["id"]), version=version,
-            pool_id=row["pool_id"], requester_id=row["requester_id"], attachment_id=str(saved.id),
-            added_by=caller.account_id, author_role=role, on_behalf_of=row["on_behalf_of"],
+            event_id=uuid4(),
+            occurred_at=changes.now(),
+            request_id=str(row["id"]),
+            version=version,
+            pool_id=row["pool_id"],
+            requester_id=row["requester_id"],
+            attachment_id=str(saved.id),
+            added_by=caller.account_id,
+            author_role=role,
+            on_behalf_of=row["on_behalf_of"],
             member_id=row["member_id"],
         ),
-    )  # fmt: skip
+    )
     return saved
 
 
@@ -146,18 +153,27 @@ async def remove(conn: Conn, caller: Caller, request_id: UUID, attachment_id: UU
     if row["status"] not in domain.NOT_STARTED or found.author_role != "requester":
         raise Conflict("work has started: send a message with the right file instead")
     await store_attachments.delete(conn, attachment_id)
-    version = await changes.mark(conn, row, kind="attachment_removed", actor_id=caller.account_id,
-                                 detail=found.filename)  # fmt: skip
+    version = await changes.mark(
+        conn, row, kind="attachment_removed", actor_id=caller.account_id, detail=found.filename
+    )
     await outbox.add(conn, edited_event(row, version, ["attachments"]))
 
 
 def edited_event(row: asyncpg.Record, version: int, changed: list[str]) -> RequestEdited:
     return RequestEdited(
-        event_id=uuid4(), occurred_at=changes.now(), request_id=str(row["id"]), version=version,
-        pool_id=row["pool_id"], requester_id=row["requester_id"], changed=changed, urgency=row["urgency"],
-        pickup_due_at=row["pickup_due_at"], done_due_at=row["done_due_at"], on_behalf_of=row["on_behalf_of"],
+        event_id=uuid4(),
+        occurred_at=changes.now(),
+        request_id=str(row["id"]),
+        version=version,
+        pool_id=row["pool_id"],
+        requester_id=row["requester_id"],
+        changed=changed,
+        urgency=row["urgency"],
+        pickup_due_at=row["pickup_due_at"],
+        done_due_at=row["done_due_at"],
+        on_behalf_of=row["on_behalf_of"],
         member_id=row["member_id"],
-    )  # fmt: skip
+    )
 
 
 async def sweep(conn: Conn, objects: Objects, *, batch: int = 100) -> int:

@@ -37,8 +37,12 @@ ALLOWED: dict[str, frozenset[str]] = {
 ACCEPTED_NAMES = sorted({ext for exts in ALLOWED.values() for ext in exts})
 PROGRAMS = ("MZ", "\x7fELF", "\xcf\xfa\xed\xfe", "\xce\xfa\xed\xfe", "\xca\xfe\xba\xbe", "#!")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-OLE2_KINDS = ("application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
-              "application/vnd.ms-outlook")  # fmt: skip
+OLE2_KINDS = (
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.ms-outlook",
+)
 
 
 class Refused(Exception):

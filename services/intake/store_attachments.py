@@ -32,9 +32,16 @@ def _attachment(row: Any) -> Attachment:
 async def insert(conn: Conn, a: Attachment) -> Attachment:
     row = await conn.fetchrow(
         f"""INSERT INTO attachments ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {COLUMNS}""",
-        a.id, a.request_id, a.uploaded_by, a.author_role, a.filename, a.content_type, a.size, a.object_key,
+        a.id,
+        a.request_id,
+        a.uploaded_by,
+        a.author_role,
+        a.filename,
+        a.content_type,
+        a.size,
+        a.object_key,
         a.created_at,
-    )  # fmt: skip
+    )
     return _attachment(row)
 
 
@@ -44,8 +51,9 @@ async def get(conn: Conn, attachment_id: UUID) -> Attachment | None:
 
 
 async def of_request(conn: Conn, request_id: UUID) -> list[Attachment]:
-    rows = await conn.fetch(f"SELECT {COLUMNS} FROM attachments WHERE request_id = $1 ORDER BY created_at, id",
-                            request_id)  # fmt: skip
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM attachments WHERE request_id = $1 ORDER BY created_at, id", request_id
+    )
     return [_attachment(r) for r in rows]
 
 
@@ -55,16 +63,19 @@ async def claim_staged(conn: Conn, ids: Sequence[UUID], owner: str, request_id: 
         f"""UPDATE attachments SET request_id = $3
             WHERE id = ANY($1::uuid[]) AND uploaded_by = $2 AND request_id IS NULL
             RETURNING {COLUMNS}""",
-        list(ids), owner, request_id,
-    )  # fmt: skip
+        list(ids),
+        owner,
+        request_id,
+    )
     return [_attachment(r) for r in rows]
 
 
 async def delete_staged(conn: Conn, ids: Sequence[UUID], owner: str) -> int:
     result: str = await conn.execute(
         "DELETE FROM attachments WHERE id = ANY($1::uuid[]) AND uploaded_by = $2 AND request_id IS NULL",
-        list(ids), owner,
-    )  # fmt: skip
+        list(ids),
+        owner,
+    )
     return int(result.split()[-1])
 
 
@@ -77,8 +88,9 @@ async def delete_stale_staged(conn: Conn, before: datetime, limit: int) -> int:
     result: str = await conn.execute(
         """DELETE FROM attachments WHERE id IN (
                SELECT id FROM attachments WHERE request_id IS NULL AND created_at < $1 LIMIT $2)""",
-        before, limit,
-    )  # fmt: skip
+        before,
+        limit,
+    )
     return int(result.split()[-1])
 
 

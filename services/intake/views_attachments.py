@@ -22,9 +22,15 @@ class AttachmentView(msgspec.Struct):
 
 def attachment_view(a: Attachment, *, people: bool = True) -> AttachmentView:
     return AttachmentView(
-        id=a.id, request_id=a.request_id, filename=a.filename, content_type=a.content_type, size=a.size,
-        uploaded_by=a.uploaded_by if people else None, author_role=a.author_role, created_at=a.created_at,
-    )  # fmt: skip
+        id=a.id,
+        request_id=a.request_id,
+        filename=a.filename,
+        content_type=a.content_type,
+        size=a.size,
+        uploaded_by=a.uploaded_by if people else None,
+        author_role=a.author_role,
+        created_at=a.created_at,
+    )
 
 
 def download_headers(a: Attachment) -> dict[str, str]:

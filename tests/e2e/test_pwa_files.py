@@ -37,16 +37,21 @@ def stored(system: Processes) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
 
 
-def send_form(person: Person, path: str, fields: dict[str, str], files: list[tuple[str, bytes]], *,
-              token_from: str) -> httpx.Response:  # fmt: skip
+def send_form(
+    person: Person, path: str, fields: dict[str, str], files: list[tuple[str, bytes]], *, token_from: str
+) -> httpx.Response:
     """A multipart form as a browser without JavaScript sends it: the CSRF field first."""
     data = {"_csrf_token": person.token(token_from), **fields}
     return person.http.post(path, data=data, files=[("files", (name, body)) for name, body in files])
 
 
 def new_request(person: Person, description: str, files: list[tuple[str, bytes]]) -> httpx.Response:
-    fields = {"type_id": "letter", "description": description, "urgency": "normal",
-              "idempotency_key": str(uuid.uuid4())}  # fmt: skip
+    fields = {
+        "type_id": "letter",
+        "description": description,
+        "urgency": "normal",
+        "idempotency_key": str(uuid.uuid4()),
+    }
     return send_form(person, "/requests", fields, files, token_from="/requests/new")
 
 
@@ -109,8 +114,11 @@ def test_a_30_mb_file_and_a_renamed_program_are_refused_and_nothing_is_stored(
     assert program.status_code == 422
     assert "A file is not a document, picture or text file (for example a program): nothing was sent." in program.text
 
-    existing = anna.post("/requests", {"type_id": "letter", "description": "Zonder bijlage",
-                                       "idempotency_key": str(uuid.uuid4())}, token_from="/requests/new")  # fmt: skip
+    existing = anna.post(
+        "/requests",
+        {"type_id": "letter", "description": "Zonder bijlage", "idempotency_key": str(uuid.uuid4())},
+        token_from="/requests/new",
+    )
     request_page = existing.headers["location"].split("?")[0]
     later = send_form(
         anna, f"{request_page}/files/", {}, [("setup.docx", b"MZ" + b"\x00" * 100)], token_from=request_page

@@ -88,8 +88,10 @@ async def test_a_removed_file_and_the_files_of_a_deleted_request_leave_the_store
     assert removed.status_code == 204
     timeline = (await desk.call(staff, "GET", f"/v1/requests/{request['id']}/timeline")).json()
     assert [(t["kind"], t["detail"]) for t in timeline][-3:] == [
-        ("attached", "brief.pdf"), ("attached", "bon.jpg"), ("attachment_removed", "brief.pdf")
-    ]  # fmt: skip
+        ("attached", "brief.pdf"),
+        ("attached", "bon.jpg"),
+        ("attachment_removed", "brief.pdf"),
+    ]
     await eventually(lambda: _count(desk), lambda n: n == 1)
     events = await desk.events_until(request["id"], lambda es: any(isinstance(e, RequestEdited) for e in es))
     assert [e.changed for e in events if isinstance(e, RequestEdited)] == [["attachments"]]

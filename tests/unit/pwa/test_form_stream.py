@@ -26,8 +26,12 @@ async def chunked(data: bytes, size: int):
 @pytest.mark.parametrize("size", [1, 7, 4096])
 async def test_fields_and_files_arrive_in_order_whatever_the_chunks(size: int) -> None:
     photo = bytes(range(256)) * 50
-    raw = body(("_csrf_token", None, b"tok"), ("description", None, "Één brief".encode()),
-               ("files", "IMG.jpg", photo), ("files", "", b""))  # fmt: skip
+    raw = body(
+        ("_csrf_token", None, b"tok"),
+        ("description", None, "Één brief".encode()),
+        ("files", "IMG.jpg", photo),
+        ("files", "", b""),
+    )
     form = FormStream(chunked(raw, size), BOUNDARY)
     seen = []
     async for part in form:
