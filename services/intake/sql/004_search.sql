@@ -34,3 +34,5 @@ CREATE TRIGGER comments_search_document AFTER INSERT ON comments
 
 UPDATE requests SET description = description;  -- the documents of requests already there
 CREATE INDEX IF NOT EXISTS requests_search ON requests USING gin (search);
+-- "My requests" includes those made on my behalf.
+CREATE INDEX IF NOT EXISTS requests_on_behalf ON requests (on_behalf_of, submitted_at DESC) WHERE on_behalf_of IS NOT NULL;
