@@ -7,6 +7,7 @@ from pwa.views.offers import OfferPages
 from pwa.views.pool import PoolPages
 from pwa.views.request_page import RequestPage
 from pwa.views.requests import RequestPages
+from pwa.views.search import SearchPages
 from pwa.views.settings import SettingsPages
 from pwa.views.shell import ShellController
 from pwa.views.wall import Moderation, WallPages
@@ -17,6 +18,7 @@ PAGES = [
     RequestPages,
     RequestPage,
     FilePages,
+    SearchPages,
     OfferPages,
     PoolPages,
     LeadPages,
