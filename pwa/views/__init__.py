@@ -1,10 +1,12 @@
 """The pwa's pages, one module per area; `PAGES` is what pwa.app registers."""
 
 from pwa.views.auth import AuthController
+from pwa.views.calendar import CalendarPages
 from pwa.views.files import FilePages
 from pwa.views.lead import LeadPages
 from pwa.views.offers import OfferPages
 from pwa.views.pool import PoolPages
+from pwa.views.request_edit import RequestEditPages
 from pwa.views.request_page import RequestPage
 from pwa.views.requests import RequestPages
 from pwa.views.search import SearchPages
@@ -18,6 +20,8 @@ PAGES = [
     RequestPages,
     RequestPage,
     FilePages,
+    CalendarPages,
+    RequestEditPages,
     SearchPages,
     OfferPages,
     PoolPages,

@@ -5,6 +5,7 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
+from pwa import calendar_feeds
 from pwa.accounts import Account
 from pwa.push import store as push_store
 from pwa.push.notices import KINDS
@@ -30,7 +31,8 @@ class SettingsPages(Controller):
                        runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
         async with runtime.pool.acquire() as conn:
             muted = await push_store.muted_kinds(conn, account.id)
-        return page(request, "settings", account, kinds=kinds_for(account), muted=muted)
+            feed = await calendar_feeds.feed_of(conn, account.id)
+        return page(request, "settings", account, kinds=kinds_for(account), muted=muted, calendar_feed=feed)
 
     @post("/notifications")
     async def notifications(self, request: AnyRequest, account: NamedDependency[Account],

@@ -3,6 +3,8 @@ service-level watch. Run: `uvicorn --factory services.intake.app:create_app`.
 """
 
 import asyncio
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from litestar import Litestar, Request, Response
@@ -14,9 +16,12 @@ from services.intake import (
     api_attachments,
     api_catalogue,
     api_pools,
+    api_recurring,
     api_search,
     attachments,
+    changes,
     handlers,
+    recurring,
     sla,
     store_catalogue,
 )
@@ -69,6 +74,20 @@ def file_sweep(config: IntakeConfig, objects: Objects) -> BackgroundTask:
     return sweep_files
 
 
+def recurring_watch(config: IntakeConfig, objects: Objects, clock: Callable[[], datetime]) -> BackgroundTask:
+    async def send_recurring(rt: Runtime) -> None:
+        """Standing orders due today (in the organisation's time zone) become requests."""
+        is_holiday = recurring.public_holidays(config.holidays)
+        while True:
+            try:
+                await recurring.run_due(rt.pool, objects, clock().astimezone(config.zone).date(), is_holiday)
+            except Exception as exc:  # retried next round; nothing is lost (a due order stays due)
+                recurring.log.warning("recurring requests failed; retrying", error=repr(exc))
+            await asyncio.sleep(config.recurring_seconds)
+
+    return send_recurring
+
+
 def sla_watch(config: IntakeConfig) -> BackgroundTask:
     async def watch_service_levels(rt: Runtime) -> None:
         await sla.watch(rt.pool, every_seconds=config.sla_check_seconds, warning_share=config.sla_warning_share)
@@ -77,11 +96,16 @@ def sla_watch(config: IntakeConfig) -> BackgroundTask:
 
 
 def create_app(
-    settings: Settings | None = None, config: IntakeConfig | None = None, objects: Objects | None = None
+    settings: Settings | None = None,
+    config: IntakeConfig | None = None,
+    objects: Objects | None = None,
+    clock: Callable[[], datetime] = changes.now,
 ) -> Litestar:
+    """`clock` is the time recurring requests go by (tests pass a simulated one)."""
     settings = settings or Settings.from_env("intake")
     config = config or IntakeConfig.from_env()
     objects = objects or Objects(ObjectsConfig.from_env(settings.data_dir))
+    holidays = recurring.public_holidays(config.holidays)
     app = service_app(
         settings=settings,
         schema="intake",
@@ -94,13 +118,16 @@ def create_app(
             api_attachments.UploadsController,
             api_attachments.AttachmentsController,
             api_search.SearchController,
+            api_recurring.RecurringController,
         ],
         consumers=handlers.consumers,
         on_start=load_demo,
-        background=[sla_watch(config), file_sweep(config, objects)],
+        background=[sla_watch(config), file_sweep(config, objects), recurring_watch(config, objects, clock)],
         dependencies={
             "config": Provide(lambda: config, sync_to_thread=False),
             "objects": Provide(lambda: objects, sync_to_thread=False),
+            "clock": Provide(lambda: clock, sync_to_thread=False),
+            "holidays": Provide(lambda: holidays, sync_to_thread=False),
         },
         exception_handlers={
             TransitionRefused: refused,

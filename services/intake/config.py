@@ -15,6 +15,7 @@ import os
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 import msgspec
 
 from services.platform.settings import ConfigError
@@ -38,6 +39,12 @@ class IntakeConfig(msgspec.Struct, frozen=True, kw_only=True):
             raise ConfigError("SECPOOL_ATTACHMENT_MAX_MB: must be between 1 and 1024, e.g. 25")
         if self.sweep_seconds <= 0 or self.recurring_seconds <= 0:
             raise ConfigError("SECPOOL_INTAKE_SWEEP_SECONDS / _RECURRING_SECONDS: must be more than 0")
+        try:
+            holidays.country_holidays(self.holidays)
+        except NotImplementedError as exc:
+            raise ConfigError(
+                f"SECPOOL_HOLIDAYS: no public holidays known for '{self.holidays}' (e.g. NL, BE)"
+            ) from exc
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -10,7 +10,7 @@ import msgspec
 
 from services.platform.db import Conn
 
-COLUMNS = "id, request_id, uploaded_by, author_role, filename, content_type, size, object_key, created_at"
+COLUMNS = "id, request_id, uploaded_by, author_role, filename, content_type, size, object_key, created_at, schedule_id"
 
 
 class Attachment(msgspec.Struct, frozen=True, kw_only=True):
@@ -23,6 +23,7 @@ class Attachment(msgspec.Struct, frozen=True, kw_only=True):
     size: int
     object_key: str
     created_at: datetime
+    schedule_id: UUID | None = None  # a recurring request's own copy
 
 
 def _attachment(row: Any) -> Attachment:
@@ -31,7 +32,7 @@ def _attachment(row: Any) -> Attachment:
 
 async def insert(conn: Conn, a: Attachment) -> Attachment:
     row = await conn.fetchrow(
-        f"""INSERT INTO attachments ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {COLUMNS}""",
+        f"""INSERT INTO attachments ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {COLUMNS}""",
         a.id,
         a.request_id,
         a.uploaded_by,
@@ -41,6 +42,7 @@ async def insert(conn: Conn, a: Attachment) -> Attachment:
         a.size,
         a.object_key,
         a.created_at,
+        a.schedule_id,
     )
     return _attachment(row)
 
@@ -57,11 +59,18 @@ async def of_request(conn: Conn, request_id: UUID) -> list[Attachment]:
     return [_attachment(r) for r in rows]
 
 
+async def of_schedule(conn: Conn, schedule_id: UUID) -> list[Attachment]:
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM attachments WHERE schedule_id = $1 ORDER BY created_at, id", schedule_id
+    )
+    return [_attachment(r) for r in rows]
+
+
 async def claim_staged(conn: Conn, ids: Sequence[UUID], owner: str, request_id: UUID) -> list[Attachment]:
     """Tie the owner's staged uploads to the new request; returns the ones tied."""
     rows = await conn.fetch(
         f"""UPDATE attachments SET request_id = $3
-            WHERE id = ANY($1::uuid[]) AND uploaded_by = $2 AND request_id IS NULL
+            WHERE id = ANY($1::uuid[]) AND uploaded_by = $2 AND request_id IS NULL AND schedule_id IS NULL
             RETURNING {COLUMNS}""",
         list(ids),
         owner,
@@ -72,7 +81,8 @@ async def claim_staged(conn: Conn, ids: Sequence[UUID], owner: str, request_id: 
 
 async def delete_staged(conn: Conn, ids: Sequence[UUID], owner: str) -> int:
     result: str = await conn.execute(
-        "DELETE FROM attachments WHERE id = ANY($1::uuid[]) AND uploaded_by = $2 AND request_id IS NULL",
+        "DELETE FROM attachments WHERE id = ANY($1::uuid[]) AND uploaded_by = $2 AND request_id IS NULL"
+        " AND schedule_id IS NULL",
         list(ids),
         owner,
     )
@@ -87,7 +97,8 @@ async def delete_stale_staged(conn: Conn, before: datetime, limit: int) -> int:
     """Uploads never sent with a request (an abandoned form): their objects go too."""
     result: str = await conn.execute(
         """DELETE FROM attachments WHERE id IN (
-               SELECT id FROM attachments WHERE request_id IS NULL AND created_at < $1 LIMIT $2)""",
+               SELECT id FROM attachments WHERE request_id IS NULL AND schedule_id IS NULL AND created_at < $1
+               LIMIT $2)""",
         before,
         limit,
     )

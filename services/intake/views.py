@@ -32,6 +32,16 @@ class NewRequest(msgspec.Struct, forbid_unknown_fields=True):
     attachment_ids: Annotated[list[UUID], msgspec.Meta(max_length=MAX_FILES)] = []
 
 
+class RequestEdit(msgspec.Struct, forbid_unknown_fields=True):
+    """The requester's corrections before pick-up: only what is given changes. A date in
+    `wished_for` replaces the wished-for date; `keep_wished_for: false` with no date clears it."""
+
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=PRINTABLE)] | None = None
+    urgency: Urgency | None = None
+    wished_for: date | None = None
+    keep_wished_for: bool = True
+
+
 class StatusChange(msgspec.Struct, forbid_unknown_fields=True):
     """`waiting_on_requester` needs a note: the question for the requester."""
 
@@ -56,7 +66,7 @@ class NewComment(msgspec.Struct, forbid_unknown_fields=True):
     question: bool = False
 
 
-REQUEST_BODIES = (NewRequest, StatusChange, Cancellation, NewRating, NewComment)
+REQUEST_BODIES = (NewRequest, RequestEdit, StatusChange, Cancellation, NewRating, NewComment)
 
 
 class RequestView(msgspec.Struct):

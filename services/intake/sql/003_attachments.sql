@@ -31,3 +31,16 @@ END $$;
 DROP TRIGGER IF EXISTS attachments_queue_object ON attachments;
 CREATE TRIGGER attachments_queue_object AFTER DELETE ON attachments
     FOR EACH ROW EXECUTE FUNCTION attachments_queue_object();
+
+-- Retention and erasure (privacy) remove a closed request's personal text and mark it
+-- `anonymised_at` (the row stays for the pool's figures): its files go at that moment too.
+ALTER TABLE requests ADD COLUMN IF NOT EXISTS anonymised_at timestamptz;
+CREATE OR REPLACE FUNCTION requests_anonymised_drop_files() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM attachments WHERE request_id = NEW.id;
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS requests_anonymised_drop_files ON requests;
+CREATE TRIGGER requests_anonymised_drop_files AFTER UPDATE OF anonymised_at ON requests
+    FOR EACH ROW WHEN (OLD.anonymised_at IS NULL AND NEW.anonymised_at IS NOT NULL)
+    EXECUTE FUNCTION requests_anonymised_drop_files();

@@ -134,11 +134,12 @@ async def start_intake(make_settings: Callable[..., Settings], database_url: str
     async with AsyncExitStack() as stack:
         test_db = None
 
-        async def start(*, demo: bool = True, **config: Any) -> Desk:
+        async def start(*, demo: bool = True, clock: Any = None, **config: Any) -> Desk:
             nonlocal test_db
             settings = make_settings("intake", demo=demo)
             files = tmp_path / "objects"
-            app = create_app(settings, IntakeConfig(**config), Objects(ObjectsConfig(url=files.as_uri())))
+            objects = Objects(ObjectsConfig(url=files.as_uri()))
+            app = create_app(settings, IntakeConfig(**config), objects, **({"clock": clock} if clock else {}))
             client = await stack.enter_async_context(AsyncTestClient(app=app))
             if test_db is None:
                 test_db = await db.connect(database_url, "intake")

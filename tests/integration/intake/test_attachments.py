@@ -75,7 +75,9 @@ async def test_a_file_too_large_or_of_the_wrong_kind_is_refused_and_nothing_is_s
     assert await desk.db.fetchval("SELECT count(*) FROM attachments") == 0
 
 
-async def test_a_removed_file_and_the_files_of_a_deleted_request_leave_the_store(start_intake: Any) -> None:
+async def test_a_removed_file_and_the_files_of_an_anonymised_or_deleted_request_leave_the_store(
+    start_intake: Any,
+) -> None:
     desk: Desk = await start_intake(sweep_seconds=0.1)
     staff = desk.staff()
     request = await desk.submit(staff)
@@ -96,7 +98,20 @@ async def test_a_removed_file_and_the_files_of_a_deleted_request_leave_the_store
     events = await desk.events_until(request["id"], lambda es: any(isinstance(e, RequestEdited) for e in es))
     assert [e.changed for e in events if isinstance(e, RequestEdited)] == [["attachments"]]
 
-    # Retention deletes the request (and its history): its files go with it.
+    # Retention anonymises a closed request (its text goes, the row stays): its files go with it.
+    await send(desk, staff, files, PDF, "nog een.pdf")
+    await eventually(lambda: _count(desk), lambda n: n == 2)
+    await desk.db.execute(
+        "UPDATE requests SET description = '', anonymised_at = now() WHERE id = $1", uuid.UUID(request["id"])
+    )
+    await eventually(lambda: _count(desk), lambda n: n == 0)
+    assert (await desk.call(staff, "GET", files)).json() == []
+
+    # A request deleted outright (and its history): its files would go with it too.
+    other = await desk.submit(staff)
+    await send(desk, staff, f"/v1/requests/{other['id']}/attachments/", PHOTO, "bon.jpg")
+    await eventually(lambda: _count(desk), lambda n: n == 1)
+    request = other
     async with desk.db.acquire() as conn, conn.transaction():
         for table in ("timeline", "comments"):
             await conn.execute(f"DELETE FROM {table} WHERE request_id = $1", uuid.UUID(request["id"]))
