@@ -34,9 +34,24 @@ from services.platform.tokens import Caller
 
 POOLS = [f"pool-{k:02d}" for k in range(10)]
 TZ = ZoneInfo("Europe/Amsterdam")
-DUTCH = ["brief", "huurders", "vergadering", "notulen", "agenda", "declaratie", "reis", "hotel", "trein", "factuur", "offerte", "contract", "verslag", "presentatie", "afspraak", "zaal", "lunch", "bestelling", "kerstpakket", "jubileum", "verhuizing", "sleutel", "badge", "planning", "rooster", "begroting", "subsidie", "aanvraag", "uitnodiging", "bewoners", "gemeente", "directie", "bestuur"]
-ENGLISH = ["letter", "tenants", "meeting", "minutes", "agenda", "expense", "travel", "hotel", "train", "invoice", "quote", "contract", "report", "slides", "appointment", "room", "lunch", "order", "gift", "anniversary", "relocation", "key", "badge", "schedule", "budget", "grant", "invitation", "residents", "council", "board"]
-FILLER = ["de", "het", "een", "van", "voor", "met", "en", "op", "aan", "in", "the", "a", "of", "for", "with", "and", "on", "to", "please", "graag", "even", "nog"]
+
+
+def vocabulary(text: str) -> list[str]:
+    return text.split()
+
+
+DUTCH = vocabulary(
+    "brief huurders vergadering notulen agenda declaratie reis hotel trein factuur offerte contract "
+    "verslag presentatie afspraak zaal lunch bestelling kerstpakket jubileum verhuizing sleutel "
+    "badge planning rooster begroting subsidie aanvraag uitnodiging bewoners gemeente directie "
+    "bestuur"
+)
+ENGLISH = vocabulary(
+    "letter tenants meeting minutes agenda expense travel hotel train invoice quote contract report "
+    "slides appointment room lunch order gift anniversary relocation key badge schedule budget grant "
+    "invitation residents council board"
+)
+FILLER = vocabulary("de het een van voor met en op aan in the a of for with and on to please graag even nog")
 RARE = [f"kenmerk{k:05d}" for k in range(5000)]  # reference numbers: each in a handful of requests
 THRESHOLD_MS = 100.0
 

@@ -6,6 +6,7 @@ from pwa.views.files import FilePages
 from pwa.views.lead import LeadPages
 from pwa.views.offers import OfferPages
 from pwa.views.pool import PoolPages
+from pwa.views.recurring import RecurringPages
 from pwa.views.request_edit import RequestEditPages
 from pwa.views.request_page import RequestPage
 from pwa.views.requests import RequestPages
@@ -20,6 +21,7 @@ PAGES = [
     RequestPages,
     RequestPage,
     FilePages,
+    RecurringPages,
     CalendarPages,
     RequestEditPages,
     SearchPages,
