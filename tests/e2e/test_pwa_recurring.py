@@ -8,8 +8,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import holidays
-from babel.dates import format_date
 
+from pwa.i18n import formatters
 from tests.e2e import test_pwa_pages
 from tests.e2e.conftest import Processes
 from tests.e2e.test_pwa_pages import STAFF, Person
@@ -39,7 +39,7 @@ def test_a_request_repeated_every_monday_can_be_paused_resumed_and_stopped(
     listed = anna.page("/requests/recurring").text
     assert "every Monday" in listed and "Weekoverleg: notulen" in listed
     expected = next_monday_at_work(date.today())
-    assert f"Next: {format_date(expected, 'full', locale='en')}" in listed
+    assert f"Next: {formatters('en')['day'](expected, 'full')}" in listed
     schedule = re.search(r'action="(/requests/recurring/[0-9a-f-]+)/pause"', listed)
     assert schedule, listed[-2000:]
     assert anna.post(f"{schedule.group(1)}/pause", {}).headers["location"].endswith("notice=recurring_pause")
