@@ -59,11 +59,18 @@ def page(
            "here": request.url.path + (f"?{query}" if query else ""),
            "notice": request.query_params.get("notice", ""), "names_of": names_of, "as_fragment": as_fragment,
            "vapid_key": getattr(request.app.state, "vapid_public_key", ""),
-           "max_file_mb": getattr(request.app.state, "max_file_mb", 25), **context}  # fmt: skip
+           "max_file_mb": getattr(request.app.state, "max_file_mb", 25),
+           "pool_name": pool_namer(request, lang), **context}  # fmt: skip
     # The same URL answers with a page or a fragment: caches must keep them apart. Pages are
     # personal and live: a cache may keep them only to ask again (private, no-cache).
     headers = {"Vary": "HX-Request", "Cache-Control": "private, no-cache"}
     return Template(template_name=template, context=ctx, status_code=status_code, headers=headers)
+
+
+def pool_namer(request: AnyRequest, language: str) -> Any:
+    """Templates name pools by their real name: `pool_name(pool_id)`."""
+    registry = getattr(request.app.state, "pool_names", None)
+    return (lambda pool_id: registry.name(pool_id, language)) if registry else (lambda pool_id: pool_id)
 
 
 def announce(response: Response[Any], message: str, kind: str = "info") -> None:
