@@ -114,6 +114,8 @@ def test_attachment_added_has_stable_wire_bytes():
         b'"requester_id":"a1","attachment_id":"f1","added_by":"m1","author_role":"member",'
         b'"on_behalf_of":null,"member_id":"m1"}'
     )
+
+
 HEAD = b'"event_id":"00000000-0000-4000-8000-000000000001","occurred_at":"2026-11-27T09:30:00Z"'
 PERSON = {
     "name": "Sanne de Vries",
