@@ -21,6 +21,7 @@ from pwa.live.api import events
 from pwa.live.hub import LiveHub
 from pwa.mail.config import MailConfig
 from pwa.mail.worker import MailWorker
+from pwa.notify.mail import Mailer
 from pwa.people import changes
 from pwa.people.registry import PoolNames
 from pwa.people.rules import PersonFields
@@ -81,6 +82,7 @@ def create_app(
     mail = mail_config or MailConfig.from_env(settings.data_dir)
 
     pool_names = PoolNames()
+    mailer = Mailer(mail.public_url, settings.token_secret)
 
     async def refresh_pool_names(rt: Runtime) -> None:
         await pool_names.keep_fresh(rt.pool)
@@ -113,7 +115,7 @@ def create_app(
             create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
         ],
         on_start=load_demo,
-        consumers=push.consumers,
+        consumers=lambda rt: [*push.consumers(rt), *mailer.consumers(rt)],
         background=[push.deliver, live.run, send_mail, refresh_pool_names],
         dependencies={
             "account": Provide(web.provide_account),

@@ -8,6 +8,7 @@ from pwa.views.calendar import CalendarPages
 from pwa.views.files import FilePages
 from pwa.views.first_run import FirstRunPages
 from pwa.views.lead import LeadPages
+from pwa.views.notifications import NotificationPages
 from pwa.views.offers import OfferPages
 from pwa.views.pool import PoolPages
 from pwa.views.pools import PoolPagesAdmin
@@ -28,6 +29,7 @@ PAGES = [
     RequestPages,
     RequestPage,
     FilePages,
+    NotificationPages,
     RecurringPages,
     CalendarPages,
     RequestEditPages,
