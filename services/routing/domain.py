@@ -3,11 +3,11 @@ pool may set in its policy, when a waiting request goes to the lead. No I/O."""
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
-from services.routing.decision import Policy
+from services.routing.decision import Policy, work_factor
 
 MAX_LEVEL = 5
 # Every this many completed requests in a skill raise its level by one (as in the simulator).
@@ -35,6 +35,12 @@ class PolicyChange(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 def apply_change(current: Policy, change: PolicyChange) -> Policy:
     updates = {k: v for k, v in msgspec.structs.asdict(change).items() if k != "why" and v is not None}
     return msgspec.structs.replace(current, **updates)
+
+
+def changed_fields(before: Policy, after: Policy) -> dict[str, tuple[Any, Any]]:
+    """What a change changed, field by field: {field: (old, new)} (the history shows it)."""
+    old, new = msgspec.structs.asdict(before), msgspec.structs.asdict(after)
+    return {k: (old[k], new[k]) for k in new if old.get(k) != new[k]}
 
 
 def level_after_completion(level: int, completed_in_skill: int) -> int:
@@ -67,3 +73,27 @@ def shift_position(shifts: Sequence[Sequence[int]], minute_of_day: int) -> tuple
     later = [a for a, _ in ordered if a > minute_of_day]
     next_start = later[0] if later else ordered[0][0] + DAY
     return 0.0, float(next_start - minute_of_day)
+
+
+class Held(msgspec.Struct, frozen=True, kw_only=True):
+    """One piece of work a member holds: an open offer or accepted work."""
+
+    member_id: str
+    skill: str
+    work_minutes: float
+    accepted_at: datetime | None  # None: offered, not yet accepted
+
+
+def queued_minutes(held: Sequence[Held], skills: dict[str, dict[str, int]], now: datetime) -> dict[str, float]:
+    """Minutes of work each member still has in hand: every piece at their pace in its skill, less
+    the time already spent on the piece they accepted first (it is under way)."""
+    ordered = sorted(held, key=lambda h: (h.accepted_at is None, h.accepted_at or now))
+    minutes: dict[str, float] = {}
+    started: set[str] = set()
+    for h in ordered:
+        work = h.work_minutes * work_factor(skills.get(h.member_id, {}).get(h.skill, 0))
+        if h.accepted_at is not None and h.member_id not in started:
+            started.add(h.member_id)
+            work = max(work - (now - h.accepted_at).total_seconds() / 60, 0.0)
+        minutes[h.member_id] = minutes.get(h.member_id, 0.0) + work
+    return minutes
