@@ -79,9 +79,10 @@ async def main(rates: list[int], seconds: float, out: Path) -> None:
             # Room for every request, so the path measured is always submit → offer.
             for k in range(30):
                 await db.execute(
-                    "INSERT INTO routing.members (id, pool_id, name, skills, languages, capacity)"
-                    " VALUES ($1, 'pool-secretariaat', $1, '{\"agenda\": 4}', '{nl,en}', 50)",
+                    "INSERT INTO routing.members (id, pool_id, name, skills, languages, capacity, hours)"
+                    " VALUES ($1, 'pool-secretariaat', $1, '{\"agenda\": 4}', '{nl,en}', 50, $2::jsonb)",
                     f"bench-{k}",
+                    "[" + ", ".join(["[[0, 1440]]"] * 7) + "]",  # on shift around the clock
                 )
             anna = next(p for p in organisation().people if p.email == "anna@example.org")
             token = sign(Caller(account_id=anna.id, roles=("staff",), pools=tuple(anna.pools)), audience="intake",

@@ -5,6 +5,8 @@ servers instead of the embedded ones (NATS: secpool's streams are deleted before
 
 import contextlib
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -24,6 +26,15 @@ from tests.support import SECRET
 # example database written into the repository.
 settings.register_profile("secpool", deadline=None, database=None)
 settings.load_profile("secpool")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders of this run in a folder of its own. pytest's shared default
+    (/tmp/pytest-of-<user>) is closed to other users by every new pytest run, and the embedded
+    PostgreSQL runs as its own user: a second run on the machine would lock it out mid-run."""
+    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        config.option.basetemp = tempfile.mkdtemp(prefix="secpool-tests-")
+        config.add_cleanup(lambda: shutil.rmtree(config.option.basetemp, ignore_errors=True))
 
 
 @pytest.fixture(scope="session")

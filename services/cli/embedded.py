@@ -6,15 +6,18 @@ postgres (pg_ctl) and stops it from atexit, while `secpool up` must own the proc
 Ctrl-C leaves nothing behind.
 """
 
+import asyncio
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
 import asyncpg
+import psutil
 
 from services.cli.children import Child, LaunchError, free_port, wait_until
 
@@ -54,6 +57,17 @@ class EmbeddedPostgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def start(self) -> "EmbeddedPostgres":
+        self.spawn()
+        ready = [str(_pg_bin() / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)]
+        wait_until(
+            lambda: self._check_alive() and subprocess.run(ready, check=False).returncode == 0,
+            30,
+            "PostgreSQL",
+        )
+        return self
+
+    def spawn(self) -> Child:
+        """Start the postmaster without waiting for it (the supervisor restarts it this way)."""
         bin_dir = _pg_bin()
         user = _run_as()
         pgdata = self.folder / "pgdata"
@@ -73,6 +87,7 @@ class EmbeddedPostgres:
             )  # fmt: skip
             if result.returncode != 0:
                 raise LaunchError(f"initdb failed: {result.stderr.strip().splitlines()[-1:]}")
+        clear_stale_pid(pgdata)
         # TCP on loopback only: a Unix socket path inside a deep data folder can exceed the
         # 107-byte socket path limit.
         argv = [str(bin_dir / "postgres"), "-D", str(pgdata), "-h", "127.0.0.1", "-p", str(self.port),
@@ -82,13 +97,7 @@ class EmbeddedPostgres:
         # SIGINT is postgres' "fast shutdown": roll back open work, checkpoint, exit.
         self.child = Child("postgres", argv, log_path=self.folder / "postgres.log", user=user,
                            stop_signal=signal.SIGINT).start()  # fmt: skip
-        ready = [str(bin_dir / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)]
-        wait_until(
-            lambda: self._check_alive() and subprocess.run(ready, check=False).returncode == 0,
-            30,
-            "PostgreSQL",
-        )
-        return self
+        return self.child
 
     def _check_alive(self) -> bool:
         if self.child is not None and not self.child.alive():
@@ -101,16 +110,37 @@ class EmbeddedPostgres:
 
 
 class EmbeddedNats:
-    def __init__(self, folder: Path, *, port: int | None = None) -> None:
+    """One nats-server with JetStream; with `cluster` (this node's route port and the
+    others'), one node of a JetStream cluster named `secpool`."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        port: int | None = None,
+        name: str = "nats",
+        cluster_port: int | None = None,
+        routes: tuple[int, ...] = (),
+    ) -> None:
         self.folder = folder.resolve()
         self.port = port or free_port()
+        self.name = name
+        self.cluster_port = cluster_port
+        self.routes = routes
         self.child: Child | None = None
+        self._log_from = 0
 
     @property
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self) -> "EmbeddedNats":
+        self.spawn()
+        wait_until(lambda: self._alive() and "Server is ready" in self.child_log(), 20, "NATS")
+        return self
+
+    def spawn(self) -> Child:
+        """Start nats-server without waiting for it (the supervisor restarts it this way)."""
         binary = Path(sys.executable).parent / "nats-server"
         if not binary.exists():
             found = shutil.which("nats-server")
@@ -120,9 +150,15 @@ class EmbeddedNats:
         store = self.folder / "jetstream"
         store.mkdir(parents=True, exist_ok=True)
         argv = [str(binary), "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(store)]
-        self.child = Child("nats", argv, log_path=self.folder / "nats.log").start()
-        wait_until(lambda: self._alive() and "Server is ready" in self.child_log(), 20, "NATS")
-        return self
+        if self.cluster_port is not None:
+            routes = ",".join(f"nats://127.0.0.1:{p}" for p in self.routes)
+            argv += ["--name", self.name, "--cluster_name", "secpool"]
+            argv += ["--cluster", f"nats://127.0.0.1:{self.cluster_port}", "--routes", routes]
+        log_path = self.folder / "nats.log"
+        # Only this run's lines say whether it became ready.
+        self._log_from = log_path.stat().st_size if log_path.exists() else 0
+        self.child = Child(self.name, argv, log_path=log_path).start()
+        return self.child
 
     def _alive(self) -> bool:
         if self.child is not None and not self.child.alive():
@@ -130,11 +166,57 @@ class EmbeddedNats:
         return True
 
     def child_log(self) -> str:
-        return self.child.tail(50) if self.child else ""
+        if self.child is None:
+            return ""
+        with self.child.log_path.open("rb") as log:
+            log.seek(self._log_from)
+            return log.read().decode(errors="replace")
 
     def stop(self) -> None:
         if self.child is not None:
             self.child.stop()
+
+
+def clear_stale_pid(pgdata: Path) -> bool:
+    """Remove `postmaster.pid` left by a postmaster that died (kill -9, power loss), but only
+    when no postmaster runs on this folder: postgres itself refuses to start when the old
+    PID now belongs to some other process. Returns True when a stale file was removed."""
+    lock = pgdata / "postmaster.pid"
+    try:
+        pid = int(lock.read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return False
+    if postmaster_runs(pid):
+        return False
+    lock.unlink(missing_ok=True)
+    return True
+
+
+def postmaster_runs(pid: int) -> bool:
+    try:
+        process = psutil.Process(pid)
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE and "postgres" in process.name()
+    except psutil.Error:
+        return False
+
+
+async def wait_for_jetstream(url: str, within: float) -> None:
+    """Until JetStream answers (a fresh cluster first elects its meta leader)."""
+    import nats
+
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            nc = await nats.connect(servers=url.split(","), connect_timeout=2, max_reconnect_attempts=1)
+            try:
+                await nc.jetstream().account_info()
+                return
+            finally:
+                await nc.close()
+        except Exception as exc:
+            if time.monotonic() > deadline:
+                raise LaunchError(f"NATS JetStream did not become available within {within:.0f} s: {exc!r}") from exc
+            await asyncio.sleep(0.5)
 
 
 async def ensure_database(server_url: str, name: str) -> str:

@@ -20,12 +20,15 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--port", type=int, default=8000, help="the web app's port (default 8000)")
     up.add_argument("--host", default="127.0.0.1", help="the web app's address (default 127.0.0.1)")
     up.add_argument("--no-demo", action="store_true", help="do not load the demo organisation")
+    up.add_argument(
+        "--cluster", action="store_true", help="3 clustered NATS nodes (R3 streams) and two replicas of every process"
+    )
     commands.add_parser("simulate", help="compare routing policies on a trace (see --help)", add_help=False)
     args = parser.parse_args(argv)
     try:
         from services.cli.up import run
 
-        return run(args.data_dir, args.port, args.host, demo=not args.no_demo)
+        return run(args.data_dir, args.port, args.host, demo=not args.no_demo, cluster=args.cluster)
     except LaunchError as exc:
         print(f"secpool: {exc}", file=sys.stderr)
         return 1

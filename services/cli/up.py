@@ -1,19 +1,24 @@
 """`secpool up`: the whole system on this machine — embedded PostgreSQL and NATS (unless
 DATABASE_URL / NATS_URL are given), every service and the pwa as separate processes, demo
-data on first run. Ctrl-C stops everything in order: web, services, NATS, PostgreSQL.
+data on first run. It supervises them: a process that dies is restarted with backoff (one
+line says so), a crash loop stops everything with a clear message. `--cluster` runs three
+clustered nats-server nodes (R3 streams) and two replicas of every process.
+Ctrl-C stops everything in order: web, services, NATS, PostgreSQL.
 """
 
 import asyncio
 import os
 import secrets
 import signal
+import socket
 import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from services.cli.children import Child, LaunchError, env_with, free_ports, http_ok, port_is_free, wait_until
-from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database
+from services.cli.children import Child, LaunchError, env_with, free_ports, http_ok, wait_until
+from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database, wait_for_jetstream
+from services.cli.supervise import CrashLoop, Supervised, Supervisor
 from services.demo import organisation
 
 SERVICES = ("intake", "routing", "recognition")
@@ -31,6 +36,28 @@ def service_child(name: str, port: int, env: Mapping[str, str], logs: Path, host
     return Child(name, argv, log_path=logs / f"{name}.log", env=env)
 
 
+def serving_child(name: str, listening: socket.socket, env: Mapping[str, str], logs: Path, label: str) -> Child:
+    """A process of `name` serving on the launcher's socket (shared by its replicas)."""
+    fd, port = listening.fileno(), listening.getsockname()[1]
+    argv = [sys.executable, "-m", "services.cli.serve", "--fd", str(fd), "--port", str(port), APPS[name]]
+    return Child(label, argv, log_path=logs / f"{label}.log", env=env, pass_fds=[fd])
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket the launcher keeps for the whole run (restarts reuse it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise LaunchError(f"port {port} is in use: stop what uses it, or run `secpool up --port N`") from exc
+    sock.listen(1024)
+    sock.set_inheritable(True)
+    return sock
+
+
 def token_secret(data_dir: Path) -> str:
     """Kept in the data folder so sessions and tokens survive a restart."""
     path = data_dir / "token-secret"
@@ -40,26 +67,11 @@ def token_secret(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-class Stack:
-    """Everything `up` started, stopped in reverse order."""
-
-    def __init__(self) -> None:
-        self.children: list[Child] = []
-        self.embedded: list[EmbeddedPostgres | EmbeddedNats] = []
-
-    def stop(self) -> None:
-        for child in reversed(self.children):
-            child.stop()
-        for server in reversed(self.embedded):
-            server.stop()
-
-
-def run(data_dir: Path, port: int, host: str, demo: bool) -> int:
+def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     data_dir = data_dir.resolve()
-    if not port_is_free(port, host):
-        raise LaunchError(f"port {port} is in use: stop what uses it, or run `secpool up --port N`")
-    stack = Stack()
+    sockets = {"pwa": listen(host, port)}
+    supervisor = Supervisor()
     stopping = False
 
     def on_signal(signum: int, _: object) -> None:
@@ -73,59 +85,109 @@ def run(data_dir: Path, port: int, host: str, demo: bool) -> int:
         if not database_url:
             print("Starting PostgreSQL (embedded) ...", flush=True)
             pg = EmbeddedPostgres(data_dir / "postgres")
-            stack.embedded.append(pg)
-            pg.start()
+            supervisor.add(Supervised("postgres", pg.spawn), start=False).adopt(pg.start().child)
             database_url = asyncio.run(ensure_database(pg.url, "secpool"))
         nats_url = os.environ.get("NATS_URL")
         if not nats_url:
-            print("Starting NATS (embedded) ...", flush=True)
-            nats = EmbeddedNats(data_dir / "nats")
-            stack.embedded.append(nats)
-            nats.start()
-            nats_url = nats.url
-        ports = dict(zip(SERVICES, free_ports(len(SERVICES)), strict=True))
-        env = env_with({
-            "DATABASE_URL": database_url, "NATS_URL": nats_url, "SECPOOL_TOKEN_SECRET": token_secret(data_dir),
-            "SECPOOL_DEMO": "1" if demo else "0", "SECPOOL_DATA_DIR": str(data_dir),
-            **{f"SECPOOL_{name.upper()}_URL": f"http://127.0.0.1:{p}" for name, p in ports.items()},
-        })  # fmt: skip
+            nodes = _nats_nodes(data_dir, cluster)
+            print(f"Starting NATS (embedded{', a cluster of 3' if cluster else ''}) ...", flush=True)
+            for node in nodes:
+                supervisor.add(Supervised(node.name, node.spawn), start=False).adopt(node.spawn())
+            for node in nodes:
+                wait_until(_nats_ready(node), 30, node.name)
+            nats_url = ",".join(n.url for n in nodes)
+            asyncio.run(wait_for_jetstream(nats_url, within=60))
+        for name in SERVICES:
+            sockets[name] = listen("127.0.0.1", 0)
+        env = env_with(
+            {
+                "DATABASE_URL": database_url,
+                "NATS_URL": nats_url,
+                "SECPOOL_TOKEN_SECRET": token_secret(data_dir),
+                "SECPOOL_DEMO": "1" if demo else "0",
+                "SECPOOL_DATA_DIR": str(data_dir),
+                "SECPOOL_STREAM_REPLICAS": "3" if cluster else os.environ.get("SECPOOL_STREAM_REPLICAS", "1"),
+                **{f"SECPOOL_{n.upper()}_URL": f"http://127.0.0.1:{sockets[n].getsockname()[1]}" for n in SERVICES},
+            }
+        )
         logs = data_dir / "logs"
         print("Starting intake, routing, recognition and the web app ...", flush=True)
-        for name, p in [*ports.items(), ("pwa", port)]:
-            stack.children.append(service_child(name, p, env, logs, host if name == "pwa" else "127.0.0.1").start())
-        for child, p in zip(stack.children, [*ports.values(), port], strict=True):
-            child_host = host if child.name == "pwa" else "127.0.0.1"
-            wait_until(_ready_check(child, p, child_host, lambda: stopping), 60, child.name)
+        started: list[tuple[Supervised, str]] = []
+        for name in (*SERVICES, "pwa"):
+            for replica in range(2 if cluster else 1):
+                label = f"{name}-{replica + 1}" if cluster else name
+                spawn = _spawner(name, sockets[name], env, logs, label)
+                started.append((supervisor.add(Supervised(label, spawn)), name))
+        for entry, name in started:
+            url = f"http://{_shown(host) if name == 'pwa' else '127.0.0.1'}:{sockets[name].getsockname()[1]}/ready"
+            wait_until(_ready_check(entry, url, lambda: stopping), 90, entry.name)
         _banner(host, port, demo, data_dir)
         while not stopping:
-            for child in stack.children:
-                if not child.alive():
-                    print(
-                        f"secpool: {child.name} stopped unexpectedly; last log lines:\n{child.tail()}", file=sys.stderr
-                    )
-                    return 1
+            supervisor.tick()
             time.sleep(0.2)
         print("\nStopping secpool ...", flush=True)
         return 0
+    except CrashLoop as exc:
+        print(f"secpool: {exc}", file=sys.stderr, flush=True)
+        return 1
     finally:
-        stack.stop()
+        supervisor.stop()
+        for sock in sockets.values():
+            sock.close()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _ready_check(child: Child, port: int, host: str, stopping: Callable[[], bool]) -> Callable[[], bool]:
+def _nats_nodes(data_dir: Path, cluster: bool) -> list[EmbeddedNats]:
+    if not cluster:
+        return [EmbeddedNats(data_dir / "nats")]
+    ports = free_ports(6)
+    client, routes = ports[:3], ports[3:]
+    return [
+        EmbeddedNats(
+            data_dir / f"nats-{i + 1}",
+            port=client[i],
+            name=f"nats-{i + 1}",
+            cluster_port=routes[i],
+            routes=tuple(p for j, p in enumerate(routes) if j != i),
+        )
+        for i in range(3)
+    ]
+
+
+def _spawner(
+    name: str, listening: socket.socket, env: Mapping[str, str], logs: Path, label: str
+) -> Callable[[], Child]:
+    return lambda: serving_child(name, listening, env, logs, label).start()
+
+
+def _nats_ready(node: EmbeddedNats) -> Callable[[], bool]:
+    return lambda: _alive(node.child) and "Server is ready" in node.child_log()
+
+
+def _alive(child: Child | None) -> bool:
+    if child is not None and not child.alive():
+        raise LaunchError(f"{child.name} stopped at start-up: {child.tail(3)}")
+    return True
+
+
+def _ready_check(entry: Supervised, url: str, stopping: Callable[[], bool]) -> Callable[[], bool]:
     def check() -> bool:
         if stopping():
             raise LaunchError("stopped during start-up")
-        if not child.alive():
-            raise LaunchError(f"{child.name} failed to start: {child.tail(5)}")
-        return http_ok(f"http://{host}:{port}/ready")
+        child = entry.child
+        if child is None or not child.alive():
+            raise LaunchError(f"{entry.name} failed to start: {child.tail(5) if child else ''}")
+        return http_ok(url)
 
     return check
 
 
+def _shown(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::") else host
+
+
 def _banner(host: str, port: int, demo: bool, data_dir: Path) -> None:
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    print(f"\nsecpool is running: open http://{shown}:{port}\n")
+    print(f"\nsecpool is running: open http://{_shown(host)}:{port}\n")
     if demo:
         org = organisation()
         print(f"Demo sign-ins (password for everyone: {org.password}):")

@@ -124,9 +124,11 @@ class CommentView(msgspec.Struct):
 
 
 def expected_of(r: Any) -> ExpectedPickup | None:
-    if r["expected_basis"] is None or r["status"] not in ("submitted", "offered"):
+    if r.get("expected_basis") is None or r["status"] not in ("submitted", "offered"):
         return None
-    return ExpectedPickup(r["expected_basis"], r["expected_from"], r["expected_to"], r["expected_reason"])
+    return ExpectedPickup(
+        r["expected_basis"], r.get("expected_from"), r.get("expected_to"), r.get("expected_reason", "")
+    )
 
 
 def request_view(r: Any, caller: Caller, queue: QueueSpot | None = None) -> RequestView:

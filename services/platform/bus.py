@@ -17,7 +17,10 @@ DUPLICATE_WINDOW_SECONDS = 600.0
 
 
 async def connect(url: str, name: str) -> NatsClient:
-    return await nats.connect(servers=[url], name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5)
+    """`url` may list several servers of a cluster, comma-separated; the client reconnects
+    (to any of them) for as long as it takes."""
+    servers = [u.strip() for u in url.split(",") if u.strip()]
+    return await nats.connect(servers=servers, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5)
 
 
 async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
@@ -36,15 +39,17 @@ async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
             await js.update_stream(config)
 
 
-def consumer_config(durable: str, subjects: list[str], *, max_deliver: int, ack_wait: float) -> ConsumerConfig:
-    # No server-side backoff list: it would replace ack_wait and redeliver slow-but-healthy
-    # work; failures nak with their own growing delay instead (see inbox.py).
+def consumer_config(durable: str, subjects: list[str], *, ack_wait: float) -> ConsumerConfig:
+    # No server-side limit on deliveries: a dependency being down must never use an event up
+    # (the consumer counts the event's own failures and writes the dead letter itself, see
+    # inbox.py). No server-side backoff list either: it would replace ack_wait and redeliver
+    # slow-but-healthy work; failures nak with their own growing delay instead.
     return ConsumerConfig(
         durable_name=durable,
         ack_policy=AckPolicy.EXPLICIT,
         deliver_policy=DeliverPolicy.ALL,
         filter_subjects=subjects,
-        max_deliver=max_deliver,
+        max_deliver=-1,
         ack_wait=ack_wait,
         max_ack_pending=1000,
     )

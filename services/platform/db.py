@@ -20,6 +20,8 @@ async def connect(database_url: str, schema: str, *, min_size: int = 2, max_size
         database_url,
         min_size=min_size,
         max_size=max_size,
+        # Fail fast while the database is away (the caller retries) instead of hanging 60 s.
+        timeout=5,
         server_settings={"search_path": schema, "application_name": f"secpool-{schema}"},
     )
     assert pool is not None
@@ -27,7 +29,7 @@ async def connect(database_url: str, schema: str, *, min_size: int = 2, max_size
 
 
 async def ensure_schema(database_url: str, schema: str) -> None:
-    conn = await asyncpg.connect(database_url)
+    conn = await asyncpg.connect(database_url, timeout=10)
     try:
         await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     except asyncpg.UniqueViolationError:

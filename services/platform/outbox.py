@@ -80,7 +80,7 @@ class Relay:
                 )
                 for r in rows
             ]
-            await asyncio.wait_for(asyncio.gather(*acks), timeout=10)
+            await asyncio.wait_for(asyncio.gather(*acks), timeout=5)
             self._maybe_die(len(rows))
             await conn.execute(
                 "UPDATE outbox SET status = 'published', published_at = now() WHERE id = ANY($1)",

@@ -7,7 +7,9 @@ consumers; nothing connects at import time.
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -24,6 +26,7 @@ from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 
 from services.platform import bus, db, errors, logs
+from services.platform.failures import is_transient, retry_delay
 from services.platform.inbox import Consumer
 from services.platform.outbox import Relay
 from services.platform.settings import Settings
@@ -129,12 +132,13 @@ def service_app(
                 batch=settings.relay_batch,
                 exit_after=settings.fault_relay_exit_after,
             )
-            tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+            tasks.append(asyncio.create_task(_keep_running("outbox-relay", relay.run), name="outbox-relay"))
             for consumer in consumers(runtime):
                 await consumer.declare()
-                tasks.append(asyncio.create_task(consumer.run(), name=consumer.name))
+                tasks.append(asyncio.create_task(_keep_running(consumer.name, consumer.run), name=consumer.name))
             for job in background:
-                tasks.append(asyncio.create_task(job(runtime), name=getattr(job, "__name__", "job")))
+                name = getattr(job, "__name__", "job")
+                tasks.append(asyncio.create_task(_keep_running(name, partial(job, runtime)), name=name))
             for task in tasks:
                 task.add_done_callback(lambda done: _crash_loudly(done, runtime))
             app.state.runtime = runtime
@@ -185,6 +189,25 @@ def service_app(
         openapi_config=OpenAPIConfig(title=title, version="1.0.0", path="/schema"),
         **litestar_options,
     )
+
+
+async def _keep_running(name: str, run: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run a background loop; when it fails because a dependency is down (the database
+    restarting, NATS away), start it again after a growing delay instead of letting it stop.
+    Any other failure stops it loudly (see _crash_loudly)."""
+    failures = 0
+    while True:
+        started = time.monotonic()
+        try:
+            await run()
+            return
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            failures = 1 if time.monotonic() - started > 60 else failures + 1
+            if failures == 1:
+                log.warning("background task lost a dependency; restarting it", task=name, error=repr(exc))
+            await asyncio.sleep(retry_delay(failures))
 
 
 def _crash_loudly(task: "asyncio.Task[None]", runtime: Runtime) -> None:

@@ -30,7 +30,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     token_ttl_seconds: int = 60
     relay_batch: int = 200
     consumer_max_deliver: int = 5
-    consumer_ack_wait_seconds: float = 30.0
+    # Short, because fetched events get in-progress acks while they wait or run: a consumer
+    # that dies hands its events to another replica within this time.
+    consumer_ack_wait_seconds: float = 5.0
     intake_url: str = "http://127.0.0.1:8101"
     routing_url: str = "http://127.0.0.1:8102"
     recognition_url: str = "http://127.0.0.1:8103"

@@ -11,13 +11,14 @@ from litestar import Litestar
 from services.demo import organisation
 from services.platform.runtime import Runtime, service_app
 from services.platform.settings import Settings
-from services.routing import api, assignment, escalation, handlers, member_store, pool_api
+from services.routing import api, assignment, escalation, handlers, member_store, pool_api, rota_api, shifts
 
 log = structlog.get_logger(__name__)
 
 
 async def load_demo(rt: Runtime) -> None:
-    """First start with SECPOOL_DEMO=1: the demo pool's members."""
+    """First start with SECPOOL_DEMO=1: the demo pool's members. They work around the clock
+    (and the demo pool follows no holiday calendar), so the demo works whenever it is tried."""
     if not rt.settings.demo:
         return
     async with rt.pool.acquire() as conn, conn.transaction():
@@ -25,7 +26,8 @@ async def load_demo(rt: Runtime) -> None:
             return
         for p in organisation().people:
             if p.member is not None:
-                await member_store.upsert_member(conn, {"id": p.id, "pool_id": p.pools[0], "name": p.name, **p.member})
+                member = {"id": p.id, "pool_id": p.pools[0], "name": p.name, "hours": shifts.ALWAYS, **p.member}
+                await member_store.upsert_member(conn, member)
 
 
 async def watch_offers_and_queue(rt: Runtime) -> None:
@@ -56,7 +58,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         schema="routing",
         package="services.routing",
         title="secpool routing",
-        route_handlers=[api.WorkController, pool_api.PoolController],
+        route_handlers=[api.WorkController, pool_api.PoolController, rota_api.RotaController],
         consumers=handlers.consumers,
         on_start=load_demo,
         background=[watch_offers_and_queue],

@@ -9,7 +9,6 @@ also uses.
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
-from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
@@ -19,11 +18,8 @@ from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffe
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, NotFound
-from services.routing import announce, domain, member_store, policy_store, store
+from services.routing import announce, availability, domain, member_store, policy_store, rota_store, store
 from services.routing.decision import Candidate, Decision, Policy, decide
-
-# Working hours are kept as minutes of the local day; one organisation, one time zone.
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 def now() -> datetime:
@@ -69,11 +65,11 @@ async def _candidates(conn: Conn, req: asyncpg.Record) -> list[Candidate]:
     at = now()
     skills = {m["id"]: {k: int(v) for k, v in as_json(m["skills"]).items()} for m in members}
     queued = domain.queued_minutes(await member_store.held_work(conn, req["pool_id"]), skills, at)
-    local = at.astimezone(LOCAL_TIME)
-    minute = local.hour * 60 + local.minute
+    weeks = {m["id"]: rota_store.decode_week(m["hours"]) for m in members}
+    rota = await availability.availability(conn, req["pool_id"], weeks, at)
     candidates = []
     for m in members:
-        shift_left, off_shift = domain.shift_position(as_json(m["shifts"]), minute)
+        shift = rota[m["id"]]
         candidates.append(
             Candidate(
                 member_id=m["id"],
@@ -86,8 +82,9 @@ async def _candidates(conn: Conn, req: asyncpg.Record) -> list[Candidate]:
                 busy_minutes_today=busy.get(m["id"], 0.0),
                 served_requester=m["id"] in served,
                 queued_minutes=queued.get(m["id"], 0.0),
-                shift_left_minutes=shift_left,
-                off_shift_minutes=off_shift,
+                shift_left_minutes=shift.shift_left_minutes,
+                off_shift_minutes=shift.off_shift_minutes,
+                shift=shift.state,
             )
         )
     return candidates

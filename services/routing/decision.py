@@ -19,10 +19,30 @@ from typing import Literal
 
 import msgspec
 
+from services.routing.shifts import ON_SHIFT, ShiftState
+
 Urgency = Literal["low", "normal", "high"]
 Strategy = Literal["secpool", "round_robin", "least_loaded", "most_skilled"]
 # Why a member could not take the request (counted on the "why" page, never named).
-BLOCKERS = ("declined", "away", "language", "below_level", "at_capacity", "busy")
+BLOCKERS = (
+    "declined",
+    "off_shift",
+    "absent",
+    "holiday",
+    "no_hours",
+    "away",
+    "language",
+    "below_level",
+    "at_capacity",
+    "busy",
+)
+# shifts.state → blocker code.
+SHIFT_CODES: dict[str, str] = {
+    "off shift": "off_shift",
+    "absent": "absent",
+    "public holiday": "holiday",
+    "no working hours": "no_hours",
+}
 # Why the chosen member got it (with the values each quotes).
 BECAUSE = (
     "finishes_soonest",
@@ -104,7 +124,7 @@ class Candidate(msgspec.Struct, frozen=True):
     languages: tuple[str, ...]
     capacity: int
     open_count: int
-    available: bool  # present and on shift
+    available: bool  # present: not away or off duty
     busy_minutes_today: float = 0.0
     served_requester: bool = False  # has served this requester before
     # Work this member does before they could start this request; None: estimated from open_count, as
@@ -112,7 +132,8 @@ class Candidate(msgspec.Struct, frozen=True):
     queued_minutes: float | None = None
     shift_left_minutes: float | None = None  # None: shift end unknown
     off_shift_minutes: float = 0.0  # gap between this shift's end and the next shift
-    opens_in_minutes: float | None = None  # off shift: minutes until their next shift starts
+    # Working hours, absence and the pool's public holidays (shifts.state): a hard constraint.
+    shift: ShiftState = ON_SHIFT
 
 
 class Routable(msgspec.Struct, frozen=True):
@@ -250,6 +271,8 @@ def blocker(c: Candidate, r: Routable, exclude: frozenset[str]) -> str | None:
     """Why `c` may not take `r` (a code from BLOCKERS), or None."""
     if c.member_id in exclude:
         return "declined"
+    if c.shift != ON_SHIFT:
+        return SHIFT_CODES[c.shift]
     if not c.available:
         return "away"
     if r.language not in c.languages:

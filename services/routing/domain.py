@@ -1,5 +1,6 @@
 """Routing's pure rules besides the decision itself: how experience raises a level, what the
-pool may set in its policy, when a waiting request goes to the lead. No I/O."""
+pool may set in its policy, when a waiting request goes to the lead. No I/O. (Working hours:
+shifts.py.)"""
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -53,26 +54,6 @@ def level_after_completion(level: int, completed_in_skill: int) -> int:
 def goes_to_lead(queued_at: datetime | None, now: datetime, *, sla_at_risk: bool = False) -> bool:
     """A waiting request escalates when its service level is at risk or it waited too long."""
     return sla_at_risk or (queued_at is not None and now - queued_at >= LEAD_QUEUE_AFTER)
-
-
-DAY = 24 * 60
-
-
-def shift_position(shifts: Sequence[Sequence[int]], minute_of_day: int) -> tuple[float | None, float]:
-    """(minutes left in the current shift, minutes off before the next one) for daily shifts
-    given as [start, end] minutes of the local day; (None, 0) when no hours are set.
-    Outside every shift: nothing left, and the gap until the next shift starts."""
-    if not shifts:
-        return None, 0.0
-    ordered = sorted((int(a), int(b)) for a, b in shifts)
-    for start, end in ordered:
-        if start <= minute_of_day < end:
-            following = [a for a, _ in ordered if a >= end]
-            next_start = following[0] if following else ordered[0][0] + DAY
-            return float(end - minute_of_day), float(next_start - end)
-    later = [a for a, _ in ordered if a > minute_of_day]
-    next_start = later[0] if later else ordered[0][0] + DAY
-    return 0.0, float(next_start - minute_of_day)
 
 
 class Held(msgspec.Struct, frozen=True, kw_only=True):

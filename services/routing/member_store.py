@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from services.platform.db import Conn
 from services.routing.domain import Held
@@ -16,15 +17,16 @@ Record = asyncpg.Record
 
 
 async def upsert_member(conn: Conn, m: dict[str, Any]) -> None:
+    """A member with their profile; `hours` is seven lists of [start, end] minutes (none: never on shift)."""
     await conn.execute(
-        """INSERT INTO members (id, pool_id, name, skills, learning, languages, capacity, presence, shifts)
+        """INSERT INTO members (id, pool_id, name, skills, learning, languages, capacity, presence, hours)
            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb)
            ON CONFLICT (id) DO UPDATE SET pool_id = EXCLUDED.pool_id, name = EXCLUDED.name,
                skills = EXCLUDED.skills, learning = EXCLUDED.learning, languages = EXCLUDED.languages,
-               capacity = EXCLUDED.capacity, shifts = EXCLUDED.shifts, updated_at = now()""",
+               capacity = EXCLUDED.capacity, hours = EXCLUDED.hours, updated_at = now()""",
         m["id"], m["pool_id"], m["name"], json.dumps(m["skills"]), m.get("learning", []),
         m.get("languages", ["nl"]), m["capacity"], m.get("presence", "available"),
-        json.dumps(m.get("shifts", [])),
+        msgspec.json.encode(m.get("hours", [[]] * 7)).decode(),
     )  # fmt: skip
 
 
@@ -33,7 +35,8 @@ async def count_members(conn: Conn) -> int:
 
 
 async def members_of(conn: Conn, pool_id: str) -> list[Record]:
-    return await conn.fetch("SELECT * FROM members WHERE pool_id = $1 ORDER BY id", pool_id)
+    """The pool's current members (not those who left it)."""
+    return await conn.fetch("SELECT * FROM members WHERE pool_id = $1 AND active ORDER BY id", pool_id)
 
 
 async def member(conn: Conn, member_id: str) -> Record | None:
@@ -44,7 +47,7 @@ async def take_capacity(conn: Conn, member_id: str) -> bool:
     """Claim one slot of the member's capacity, only if they are available and not full."""
     row = await conn.fetchval(
         "UPDATE members SET open_count = open_count + 1 WHERE id = $1"
-        " AND open_count < capacity AND presence = 'available' RETURNING true",
+        " AND open_count < capacity AND presence = 'available' AND active RETURNING true",
         member_id,
     )
     return bool(row)
@@ -59,6 +62,16 @@ async def set_presence(conn: Conn, member_id: str, presence: str) -> Record | No
         "UPDATE members SET presence = $2, updated_at = now() WHERE id = $1 RETURNING *",
         member_id,
         presence,
+    )
+
+
+async def set_profile(conn: Conn, member_id: str, languages: list[str] | None, capacity: int | None) -> Record | None:
+    return await conn.fetchrow(
+        """UPDATE members SET languages = coalesce($2, languages), capacity = coalesce($3, capacity),
+               updated_at = now() WHERE id = $1 RETURNING *""",
+        member_id,
+        languages,
+        capacity,
     )
 
 
@@ -159,7 +172,7 @@ async def has_room(conn: Conn, pool_id: str) -> bool:
     """Whether any available member of the pool could take one more request."""
     return bool(
         await conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM members WHERE pool_id = $1 AND presence = 'available'"
+            "SELECT EXISTS (SELECT 1 FROM members WHERE pool_id = $1 AND active AND presence = 'available'"
             " AND open_count < capacity)",
             pool_id,
         )

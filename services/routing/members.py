@@ -9,7 +9,8 @@ import asyncpg
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from services.platform.tokens import Caller
-from services.routing import assignment, domain, member_store, store
+from services.routing import assignment, domain, member_store, rota, store
+from services.routing.views import Profile
 
 
 async def set_presence(conn: Conn, member_id: str, presence: str, *, hand_back_work: bool = False) -> asyncpg.Record:
@@ -26,6 +27,19 @@ async def set_presence(conn: Conn, member_id: str, presence: str, *, hand_back_w
             await assignment.hand_back(conn, offer, req, status="withdrawn", reason=reason)
     else:
         await assignment.drain_queue(conn, row["pool_id"])
+    return row
+
+
+async def set_profile(conn: Conn, caller: Caller, member_id: str, profile: Profile) -> asyncpg.Record:
+    """The lead or an admin sets languages and capacity; a member may set their own languages."""
+    pool_id = await rota.member_for(conn, caller, member_id)
+    arranges = caller.has("admin") or (caller.has("lead") and caller.in_pool(pool_id))
+    if profile.capacity is not None and not arranges:
+        raise Forbidden("only the pool's lead or an admin sets a member's capacity")
+    languages = None if profile.languages is None else sorted(set(profile.languages))
+    row = await member_store.set_profile(conn, member_id, languages, profile.capacity)
+    assert row is not None
+    await assignment.drain_queue(conn, pool_id)
     return row
 
 

@@ -18,6 +18,7 @@ from typing import Literal
 import msgspec
 
 from services.routing.decision import Candidate, Policy, Routable, queued, work_factor
+from services.routing.shifts import ON_SHIFT
 
 Basis = Literal["now", "queue", "pool_opens", "nobody"]
 # The estimate's range as factors of it (from the suite's training seeds: about the middle 80 %
@@ -50,15 +51,27 @@ def may_take(c: Candidate, skill: str, min_level: int, language: str) -> bool:
     return language in c.languages and c.skills.get(skill, 0) >= min_level
 
 
-def _ready_in(c: Candidate, r: Routable, p: Policy) -> float:
+def opens_in(c: Candidate) -> float | None:
+    """Minutes until `c` is on shift: 0 now; off shift, absent or on a holiday, until their next
+    shift; None while away (no return time known) or without working hours."""
+    if not c.available:
+        return None
+    if c.shift == ON_SHIFT:
+        return 0.0
+    if c.shift_left_minutes is None:
+        return None
+    return c.off_shift_minutes
+
+
+def _ready_in(c: Candidate, r: Routable, p: Policy, opens: float) -> float:
     """Minutes until `c` would take new work: when their own list has run down to the policy's
     hold (or a place frees up), on shift."""
     held = queued(c, r)
     ready = max(0.0, held - p.hold_after_minutes)
     if c.open_count >= c.capacity and c.open_count > 0:
         ready = max(ready, held / c.open_count)
-    if not c.available:
-        return (c.opens_in_minutes or 0.0) + ready
+    if opens > 0:
+        return opens + ready
     if c.shift_left_minutes is not None and ready > c.shift_left_minutes:
         ready += c.off_shift_minutes
     return ready
@@ -74,18 +87,18 @@ def expect(
 ) -> Expected:
     """Expected pick-up of `r`, with `ahead` the requests before it in the pool queue."""
     able = [
-        c
+        (c, opens)
         for c in candidates
         if c.member_id not in exclude
         and may_take(c, r.skill, r.min_level, r.language)
-        and (c.available or c.opens_in_minutes is not None)
+        and (opens := opens_in(c)) is not None
     ]
     if not able:
         return Expected("nobody")
-    ready = [(_ready_in(c, r, policy), c.member_id, c) for c in able]
+    ready = [(_ready_in(c, r, policy, opens), c.member_id, c) for c, opens in able]
     heapq.heapify(ready)
     # The requests ahead that these members could take go first, each to whoever is ready first.
-    ids = {c.member_id for c in able}
+    ids = {c.member_id for c, _ in able}
     for a in ahead:
         if not any(may_take(c, a.skill, a.min_level, a.language) for _, _, c in ready if c.member_id in ids):
             continue
@@ -93,12 +106,11 @@ def expect(
         work = a.base_minutes * work_factor(c.skills.get(a.skill, 0))
         heapq.heappush(ready, (at + max(work - policy.hold_after_minutes, work / 2), member_id, c))
     minutes = ready[0][0]
-    on_shift = any(c.available for c in able)
+    on_shift = any(opens == 0 for _, opens in able)
     if minutes <= NOW_MINUTES and on_shift:
         return Expected("now", minutes, 0.0, max(NOW_MINUTES, policy.offer_timeout_seconds / 60))
     low, high = minutes * SPREAD[0], max(minutes * SPREAD[1], minutes + MIN_WIDTH)
     basis: Basis = "queue" if on_shift else "pool_opens"
     if not on_shift:
-        opens = min(c.opens_in_minutes or 0.0 for c in able)
-        low = max(low, opens)
+        low = max(low, min(opens for _, opens in able))
     return Expected(basis, minutes, low, high)

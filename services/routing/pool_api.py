@@ -12,7 +12,7 @@ from litestar.params import FromPath, JSONBody
 from services.platform.errors import Forbidden, Invalid, NotFound
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
-from services.routing import assignment, domain, member_store, members, policy_store
+from services.routing import assignment, availability, domain, member_store, members, policy_store, rota_store
 from services.routing.api import pool_member
 from services.routing.views import (
     Learning,
@@ -38,10 +38,13 @@ class PoolController(Controller):
     async def members(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
     ) -> list[MemberView]:
-        if not request.user.in_pool(pool_id):
+        if not (request.user.in_pool(pool_id) or request.user.has("admin")):
             raise Forbidden("you are not in this pool")
         async with runtime.pool.acquire() as conn:
-            return [member_view(m) for m in await member_store.members_of(conn, pool_id)]
+            rows = await member_store.members_of(conn, pool_id)
+            weeks = {m["id"]: rota_store.decode_week(m["hours"]) for m in rows}
+            states = await availability.availability(conn, pool_id, weeks, assignment.now())
+        return [member_view(m, shift=states[m["id"]].state) for m in rows]
 
     @get("/members/me", summary="My own member profile, with my experience")
     async def me(self, request: CallerRequest, runtime: NamedDependency[Runtime]) -> MyProfile:

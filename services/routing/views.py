@@ -34,6 +34,15 @@ class LevelProposal(msgspec.Struct, forbid_unknown_fields=True):
     why: Annotated[str, msgspec.Meta(max_length=500)] = ""
 
 
+class Profile(msgspec.Struct, forbid_unknown_fields=True):
+    """What the lead sets for a member besides skills: the languages they work in, their capacity."""
+
+    languages: (
+        Annotated[list[Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2}$")]], msgspec.Meta(max_length=10)] | None
+    ) = None
+    capacity: Annotated[int, msgspec.Meta(ge=0, le=50)] | None = None
+
+
 class LeadAssignment(msgspec.Struct, forbid_unknown_fields=True):
     member_id: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
@@ -49,6 +58,7 @@ class MemberView(msgspec.Struct):
     languages: list[str]
     capacity: int
     presence: str
+    shift: str = "on shift"  # shifts.ShiftState: on shift, off shift, absent, public holiday, no working hours
 
 
 class MyProfile(MemberView):
@@ -131,7 +141,7 @@ class PolicyChangeView(msgspec.Struct):
     changes: dict[str, list[Any]] = {}  # field → [old, new]
 
 
-def member_view(m: Any, cls: type[MemberView] = MemberView) -> MemberView:
+def member_view(m: Any, cls: type[MemberView] = MemberView, *, shift: str = "on shift") -> MemberView:
     fields: dict[str, Any] = {
         "id": m["id"],
         "pool_id": m["pool_id"],
@@ -141,6 +151,7 @@ def member_view(m: Any, cls: type[MemberView] = MemberView) -> MemberView:
         "languages": list(m["languages"]),
         "capacity": m["capacity"],
         "presence": m["presence"],
+        "shift": shift,
     }
     if cls is MyProfile:
         fields.update(experience=as_json(m["experience"]), open_count=m["open_count"])

@@ -252,9 +252,11 @@ class Simulation:
                 languages=m.languages,
                 capacity=m.spec.capacity,
                 open_count=m.open_count,
-                available=False,
+                available=True,
                 queued_minutes=ahead,
-                opens_in_minutes=None if following is None else following - now,
+                shift="off shift",
+                shift_left_minutes=0.0,
+                off_shift_minutes=WEEK if following is None else following - now,
             )
         end = m.shifts[m.shift][1]
         gap = m.shifts[m.shift + 1][0] - end if m.shift + 1 < len(m.shifts) else WEEK

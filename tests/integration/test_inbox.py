@@ -95,10 +95,12 @@ async def test_an_event_that_does_not_decode_is_dead_lettered_at_once(pool, js):
 
 
 async def test_a_changed_consumer_config_is_reconciled_at_start(pool, js):
-    await consumer(pool, js, max_deliver=3).declare()
-    await consumer(pool, js, max_deliver=7).declare()
+    await consumer(pool, js, ack_wait=30.0).declare()
+    await consumer(pool, js, ack_wait=5.0).declare()
     info = await js.consumer_info("RECOGNITION", "test-consumer")
-    assert info.config.max_deliver == 7
+    assert info.config.ack_wait == 5.0
+    # The server never gives up on an event by itself: only the consumer dead-letters.
+    assert info.config.max_deliver == -1
 
 
 async def test_a_lone_event_on_an_idle_stream_is_handled_without_waiting_for_a_batch(pool, js):

@@ -18,6 +18,7 @@ from services.platform import db
 from services.platform.outbox import subject_of
 from services.routing import member_store, policy_store
 from services.routing.decision import Policy
+from services.routing.shifts import ALWAYS
 from tests.support import auth, caller, eventually, new_id
 
 
@@ -31,11 +32,13 @@ class Pool:
     db: Any  # the test's own pool on routing's schema (the app runs in another event loop)
 
     async def member(self, name: str, skills: dict[str, int], *, capacity: int = 2, languages: tuple[str, ...] = ("nl", "en"),
-                     learning: tuple[str, ...] = ()) -> str:  # fmt: skip
+                     learning: tuple[str, ...] = (), hours: Any = ALWAYS) -> str:  # fmt: skip
+        """A member on shift around the clock unless `hours` (seven days of spans) says otherwise."""
         member_id = new_id(f"{name}-")
         async with self.db.acquire() as conn:
             await member_store.upsert_member(conn, {"id": member_id, "pool_id": self.pool_id, "name": name,
-                "skills": skills, "learning": list(learning), "languages": list(languages), "capacity": capacity})  # fmt: skip
+                "skills": skills, "learning": list(learning), "languages": list(languages), "capacity": capacity,
+                "hours": hours})  # fmt: skip
         return member_id
 
     async def policy(self, **changes: Any) -> None:

@@ -113,7 +113,9 @@ async def test_every_decision_is_explained_to_the_pool_with_reasons_and_counts_o
     bob = await routing_pool.member("bob", {"agenda": 1})
     request_id = await routing_pool.submit()
     await routing_pool.live_offer(request_id)
-    response = await routing_pool.client.get(f"/v1/requests/{request_id}/decisions", headers=routing_pool.as_member(ann))
+    response = await routing_pool.client.get(
+        f"/v1/requests/{request_id}/decisions", headers=routing_pool.as_member(ann)
+    )
     [decision] = response.json()
     assert decision["member_id"] == ann
     assert decision["reasons"][0]["code"] == "finishes_soonest"

@@ -21,6 +21,7 @@ from services.routing.decision import (
     Routable,
     decide,
 )
+from services.routing.shifts import ShiftState
 
 
 def member(member_id: str, **changes: Any) -> Candidate:
@@ -322,3 +323,18 @@ def test_without_queued_minutes_the_open_requests_stand_in_for_queued_work() -> 
     decision = decide(request(), pool, Policy(hold_after_minutes=0.0))
     assert decision.member_id == "bram"
     assert decision.reasons[0] == Reason("finishes_soonest", minutes=48)
+
+
+@pytest.mark.parametrize(
+    ("state", "code"),
+    [("off shift", "off_shift"), ("absent", "absent"), ("public holiday", "holiday"), ("no working hours", "no_hours")],
+)
+def test_a_member_off_shift_absent_or_on_a_holiday_is_never_picked_and_the_reason_is_counted(
+    state: ShiftState, code: str
+) -> None:
+    pool = [member("anouk", shift=state, skills={"agenda": 5}), member("bram")]
+    decision = decide(request(), pool, SECPOOL)
+    assert decision.member_id == "bram"
+    assert [c.reason for c in decision.candidates if c.member_id == "anouk"] == [code]
+    alone = decide(request(), [member("anouk", shift=state)], SECPOOL)
+    assert alone.member_id is None and alone.others == {code: 1} and alone.stranded()

@@ -1,11 +1,9 @@
-"""Routing's pure rules: levels grow with experience, working hours, lead escalation, policy changes."""
+"""Routing's pure rules: levels grow with experience, lead escalation, policy changes."""
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from services.routing.decision import Policy
-from services.routing.domain import PolicyChange, apply_change, goes_to_lead, level_after_completion, shift_position
+from services.routing.domain import PolicyChange, apply_change, goes_to_lead, level_after_completion
 
 
 def test_every_eighth_completion_raises_the_level_up_to_five():
@@ -13,23 +11,6 @@ def test_every_eighth_completion_raises_the_level_up_to_five():
     assert level_after_completion(2, 8) == 3
     assert level_after_completion(0, 8) == 1
     assert level_after_completion(5, 16) == 5
-
-
-@pytest.mark.parametrize(
-    ("minute", "expected"),
-    [
-        (600, (420.0, 900.0)),  # 10:00 in a 08:00–17:00 shift: 7 h left, then 15 h off
-        (1100, (0.0, 820.0)),  # 18:20, after work: nothing left, 13 h 40 until 08:00
-        (400, (0.0, 80.0)),  # 06:40, before work
-    ],
-)
-def test_shift_position_tells_time_left_and_the_gap_to_the_next_shift(minute, expected):
-    assert shift_position([[480, 1020]], minute) == expected
-
-
-def test_split_shifts_and_no_hours():
-    assert shift_position([[480, 720], [780, 1020]], 700) == (20.0, 60.0)
-    assert shift_position([], 700) == (None, 0.0)
 
 
 def test_a_request_goes_to_the_lead_after_half_an_hour_or_at_once_when_at_risk():

@@ -61,8 +61,9 @@ def test_requests_ahead_that_nobody_here_could_take_do_not_delay_it() -> None:
 
 def test_nobody_on_shift_means_when_the_pool_opens() -> None:
     pool = [
-        member("anouk", available=False, opens_in_minutes=600.0),
-        member("bram", available=False, opens_in_minutes=840.0),
+        member("anouk", shift="off shift", shift_left_minutes=0.0, off_shift_minutes=600.0),
+        member("bram", shift="absent", shift_left_minutes=0.0, off_shift_minutes=840.0),
+        member("carla", shift="no working hours", shift_left_minutes=None, off_shift_minutes=0.0),
     ]
     expected = expect(REQUEST, pool, SECPOOL)
     assert expected.basis == "pool_opens"

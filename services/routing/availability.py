@@ -1,0 +1,74 @@
+"""Who is on shift: each member's shift state for a decision, from their working hours,
+absences and the pool's public holidays (a country's calendar, e.g. the Dutch one from the
+`holidays` package, plus the pool's own edits)."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import holidays
+import msgspec
+
+from services.platform.db import Conn
+from services.routing import rota_store, shifts
+from services.routing.shifts import Absence, ShiftState, Span
+
+CALENDARS = ("NL",)  # countries whose public holidays a pool may follow ('' = none)
+
+
+class Holiday(msgspec.Struct, frozen=True, kw_only=True):
+    day: date
+    name_nl: str
+    name_en: str
+    source: str  # "calendar" or "added"
+    removed: bool = False  # a calendar day the pool works on after all
+
+
+class Availability(msgspec.Struct, frozen=True, kw_only=True):
+    state: ShiftState
+    shift_left_minutes: float | None
+    off_shift_minutes: float
+
+
+def calendar(country: str, years: Sequence[int]) -> dict[date, tuple[str, str]]:
+    """The country's public holidays in these years: day → (Dutch name, English name)."""
+    if country not in CALENDARS:
+        return {}
+    nl = holidays.country_holidays(country, years=list(years), language="nl")
+    en = holidays.country_holidays(country, years=list(years), language="en_US")
+    return {day: (str(name), str(en.get(day, name))) for day, name in nl.items()}
+
+
+async def holidays_of(conn: Conn, pool_id: str, years: Sequence[int]) -> list[Holiday]:
+    """The pool's public holidays in these years, with the calendar days it took off."""
+    days = calendar(await rota_store.calendar_of(conn, pool_id), years)
+    found = {d: Holiday(day=d, name_nl=nl, name_en=en, source="calendar") for d, (nl, en) in days.items()}
+    for change in await rota_store.holiday_changes(conn, pool_id):
+        if change.day.year not in years:
+            continue
+        if change.kind == "added":
+            found[change.day] = Holiday(day=change.day, name_nl=change.name, name_en=change.name, source="added")
+        elif change.day in found:
+            found[change.day] = msgspec.structs.replace(found[change.day], removed=True)
+    return sorted(found.values(), key=lambda h: h.day)
+
+
+async def holiday_days(conn: Conn, pool_id: str, years: Sequence[int]) -> frozenset[date]:
+    return frozenset(h.day for h in await holidays_of(conn, pool_id, years) if not h.removed)
+
+
+async def availability(
+    conn: Conn, pool_id: str, weeks: dict[str, list[list[Span]]], at: datetime
+) -> dict[str, Availability]:
+    """Each member's shift state at `at`, and the shift position the finish estimate needs."""
+    local_year = at.astimezone(shifts.AMSTERDAM).year
+    days = await holiday_days(conn, pool_id, [local_year, local_year + 1])
+    away: dict[str, list[Absence]] = {}
+    for row in await rota_store.absences_of(conn, list(weeks), ending_after=at):
+        away.setdefault(row.member_id, []).append(rota_store.as_absence(row))
+    found = {}
+    for member_id, week in weeks.items():
+        absences = away.get(member_id, [])
+        state = shifts.state(week, at, absences=absences, holidays=days)
+        left, gap = shifts.position(week, at, absences=absences, holidays=days)
+        found[member_id] = Availability(state=state, shift_left_minutes=left, off_shift_minutes=gap)
+    return found

@@ -1,0 +1,166 @@
+"""Routing's HTTP API (v1) for the rota: a member's working hours per weekday and absences
+(the member, their pool's lead or an admin), and a pool's public holidays (read by the pool,
+changed by its lead or an admin)."""
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, delete, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
+
+from services.platform.errors import Forbidden, Invalid
+from services.platform.runtime import Runtime
+from services.platform.tokens import Caller
+from services.routing import assignment, availability, members, rota, rota_store, shifts
+from services.routing.availability import Holiday
+from services.routing.shifts import Span
+from services.routing.views import MemberView, Profile, member_view
+
+CallerRequest = Request[Caller, str, Any]
+MemberId = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
+PoolId = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class Hours(msgspec.Struct, forbid_unknown_fields=True):
+    """Seven days, Monday first; each a list of [start, end] minutes from local midnight."""
+
+    days: Annotated[list[Annotated[list[Span], msgspec.Meta(max_length=12)]], msgspec.Meta(min_length=7, max_length=7)]
+
+
+class HoursView(msgspec.Struct):
+    member_id: str
+    days: list[list[Span]]
+    state: str  # on shift, off shift, absent, public holiday, no working hours
+    next_opening: datetime | None
+
+
+class NewAbsence(msgspec.Struct, forbid_unknown_fields=True):
+    starts_at: datetime
+    ends_at: datetime
+
+
+class AbsenceView(msgspec.Struct):
+    id: UUID
+    member_id: str
+    starts_at: datetime
+    ends_at: datetime
+    entered_by: str
+
+
+class HolidayName(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(max_length=100)] = ""
+
+
+def _aware(moment: datetime, field: str) -> datetime:
+    if moment.tzinfo is None:
+        raise Invalid(f"{field}: give a time zone (e.g. 2025-03-01T09:00:00+01:00)")
+    return moment
+
+
+class RotaController(Controller):
+    path = "/v1"
+    tags = ["rota"]  # noqa: RUF012
+
+    @get("/members/{member_id:str}/hours", summary="A member's working hours, and whether they are on shift now")
+    async def hours(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], member_id: FromPath[MemberId]
+    ) -> HoursView:
+        async with runtime.pool.acquire() as conn:
+            pool_id = await rota.member_for(conn, request.user, member_id)
+            week = await rota_store.hours_of(conn, member_id) or [[] for _ in range(7)]
+            now = assignment.now()
+            found = (await availability.availability(conn, pool_id, {member_id: week}, now))[member_id]
+            days = await availability.holiday_days(conn, pool_id, [now.year, now.year + 1])
+            away = [rota_store.as_absence(a) for a in await rota_store.absences_of(conn, [member_id], ending_after=now)]
+        opening = shifts.next_opening(week, now, absences=away, holidays=days)
+        return HoursView(member_id=member_id, days=week, state=found.state, next_opening=opening)
+
+    @put("/members/{member_id:str}/hours", summary="Set a member's working hours (the member, their lead, an admin)")
+    async def set_hours(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        member_id: FromPath[MemberId],
+        data: JSONBody[Hours],
+    ) -> HoursView:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            await rota.set_hours(conn, request.user, member_id, data.days)
+        return await self.hours.fn(self, request, runtime, member_id)  # type: ignore[no-any-return]
+
+    @get("/members/{member_id:str}/absences", summary="A member's current and coming absences (no reasons)")
+    async def absences(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], member_id: FromPath[MemberId]
+    ) -> list[AbsenceView]:
+        async with runtime.pool.acquire() as conn:
+            await rota.member_for(conn, request.user, member_id)
+            rows = await rota_store.absences_of(conn, [member_id], ending_after=assignment.now())
+        return [msgspec.convert(r, AbsenceView, from_attributes=True) for r in rows]
+
+    @post("/members/{member_id:str}/absences", summary="Enter an absence: a period, no reason")
+    async def add_absence(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        member_id: FromPath[MemberId],
+        data: JSONBody[NewAbsence],
+    ) -> AbsenceView:
+        starts_at, ends_at = _aware(data.starts_at, "starts_at"), _aware(data.ends_at, "ends_at")
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            absence_id = await rota.add_absence(conn, request.user, member_id, starts_at, ends_at)
+        return AbsenceView(id=absence_id, member_id=member_id, starts_at=starts_at, ends_at=ends_at,
+                           entered_by=request.user.account_id)  # fmt: skip
+
+    @delete("/members/{member_id:str}/absences/{absence_id:uuid}", summary="Take an absence back")
+    async def remove_absence(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], member_id: FromPath[MemberId],
+        absence_id: FromPath[UUID],
+    ) -> None:  # fmt: skip
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            await rota.remove_absence(conn, request.user, member_id, absence_id)
+
+    @put(
+        "/members/{member_id:str}/profile",
+        summary="Languages and capacity (the lead or an admin; the member: languages)",
+    )
+    async def profile(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        member_id: FromPath[MemberId],
+        data: JSONBody[Profile],
+    ) -> MemberView:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            return member_view(await members.set_profile(conn, request.user, member_id, data))
+
+    @get(
+        "/pools/{pool_id:str}/holidays",
+        summary="The pool's public holidays in a year (calendar days it works on are marked removed)",
+    )
+    async def holidays(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[PoolId],
+        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
+    ) -> list[Holiday]:  # fmt: skip
+        if not (request.user.in_pool(pool_id) or request.user.has("admin")):
+            raise Forbidden("you are not in this pool")
+        async with runtime.pool.acquire() as conn:
+            return await availability.holidays_of(conn, pool_id, [year or assignment.now().year])
+
+    @put("/pools/{pool_id:str}/holidays/{day:date}", summary="Make a day a public holiday for the pool (lead or admin)")
+    async def add_holiday(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[PoolId], day: FromPath[date],
+        data: JSONBody[HolidayName],
+    ) -> list[Holiday]:  # fmt: skip
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            await rota.add_holiday(conn, request.user, pool_id, day, data.name)
+            return await availability.holidays_of(conn, pool_id, [day.year])
+
+    @delete("/pools/{pool_id:str}/holidays/{day:date}", status_code=200, summary="The pool works on this day after all")
+    async def remove_holiday(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[PoolId], day: FromPath[date]
+    ) -> list[Holiday]:
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            await rota.remove_holiday(conn, request.user, pool_id, day)
+            return await availability.holidays_of(conn, pool_id, [day.year])

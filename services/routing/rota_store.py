@@ -1,0 +1,116 @@
+"""Routing's SQL about the rota: members' working hours and absences, pools' holiday calendars
+and their edits. Returns Structs."""
+
+from datetime import date, datetime
+from uuid import UUID
+
+import msgspec
+
+from services.platform.db import Conn
+from services.routing.shifts import Absence, Span, Week
+
+_week = msgspec.json.Decoder(list[list[Span]])
+
+
+class AbsenceRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    member_id: str
+    starts_at: datetime
+    ends_at: datetime
+    entered_by: str
+
+
+class HolidayChange(msgspec.Struct, frozen=True, kw_only=True):
+    day: date
+    kind: str
+    name: str
+
+
+def decode_week(value: str | bytes | list[list[list[int]]]) -> list[list[Span]]:
+    raw = value if isinstance(value, str | bytes) else msgspec.json.encode(value)
+    return _week.decode(raw)
+
+
+async def hours_of(conn: Conn, member_id: str) -> list[list[Span]] | None:
+    raw = await conn.fetchval("SELECT hours::text FROM members WHERE id = $1", member_id)
+    return None if raw is None else decode_week(raw)
+
+
+async def set_hours(conn: Conn, member_id: str, week: Week) -> bool:
+    done = await conn.fetchval(
+        "UPDATE members SET hours = $2::jsonb, updated_at = now() WHERE id = $1 RETURNING true",
+        member_id,
+        msgspec.json.encode([list(day) for day in week]).decode(),
+    )
+    return bool(done)
+
+
+async def absences_of(conn: Conn, member_ids: list[str], *, ending_after: datetime) -> list[AbsenceRow]:
+    rows = await conn.fetch(
+        "SELECT * FROM absences WHERE member_id = ANY($1) AND ends_at > $2 ORDER BY starts_at",
+        member_ids,
+        ending_after,
+    )
+    return [
+        AbsenceRow(id=r["id"], member_id=r["member_id"], starts_at=r["starts_at"], ends_at=r["ends_at"],
+                   entered_by=r["entered_by"])
+        for r in rows
+    ]  # fmt: skip
+
+
+def as_absence(row: AbsenceRow) -> Absence:
+    return Absence(starts_at=row.starts_at, ends_at=row.ends_at)
+
+
+async def add_absence(
+    conn: Conn, absence_id: UUID, member_id: str, starts_at: datetime, ends_at: datetime, by: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO absences (id, member_id, starts_at, ends_at, entered_by) VALUES ($1, $2, $3, $4, $5)",
+        absence_id, member_id, starts_at, ends_at, by,
+    )  # fmt: skip
+
+
+async def remove_absence(conn: Conn, member_id: str, absence_id: UUID) -> bool:
+    done = await conn.fetchval(
+        "DELETE FROM absences WHERE id = $1 AND member_id = $2 RETURNING true", absence_id, member_id
+    )
+    return bool(done)
+
+
+async def calendar_of(conn: Conn, pool_id: str) -> str:
+    country = await conn.fetchval("SELECT public_holidays FROM pools WHERE id = $1", pool_id)
+    return str(country or "")
+
+
+async def upsert_pool(conn: Conn, pool_id: str, public_holidays: str, version: int) -> None:
+    """Only a newer identity version changes the pool (events may arrive out of order)."""
+    await conn.execute(
+        """INSERT INTO pools (id, public_holidays, identity_version) VALUES ($1, $2, $3)
+           ON CONFLICT (id) DO UPDATE SET public_holidays = EXCLUDED.public_holidays,
+               identity_version = EXCLUDED.identity_version
+           WHERE pools.identity_version < EXCLUDED.identity_version""",
+        pool_id,
+        public_holidays,
+        version,
+    )
+
+
+async def holiday_changes(conn: Conn, pool_id: str) -> list[HolidayChange]:
+    rows = await conn.fetch("SELECT day, kind, name FROM holiday_changes WHERE pool_id = $1 ORDER BY day", pool_id)
+    return [HolidayChange(day=r["day"], kind=r["kind"], name=r["name"]) for r in rows]
+
+
+async def change_holiday(conn: Conn, pool_id: str, day: date, kind: str, name: str = "") -> None:
+    await conn.execute(
+        """INSERT INTO holiday_changes (pool_id, day, kind, name) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (pool_id, day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name""",
+        pool_id,
+        day,
+        kind,
+        name,
+    )
+
+
+async def forget_holiday_change(conn: Conn, pool_id: str, day: date) -> None:
+    await conn.execute("DELETE FROM holiday_changes WHERE pool_id = $1 AND day = $2", pool_id, day)
