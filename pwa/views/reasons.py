@@ -49,6 +49,7 @@ def others_text(language: str, code: str, count: int) -> str:
         "off_shift": ngettext("%(num)d not working now", "%(num)d not working now", count),
         "absent": ngettext("%(num)d absent", "%(num)d absent", count),
         "holiday": ngettext("%(num)d on a public holiday", "%(num)d on a public holiday", count),
+        "no_hours": ngettext("%(num)d has no working hours set", "%(num)d have no working hours set", count),
         "language": ngettext(
             "%(num)d does not speak the request's language", "%(num)d do not speak the request's language", count
         ),
@@ -78,6 +79,7 @@ OTHERS_ORDER = (
     "off_shift",
     "absent",
     "holiday",
+    "no_hours",
     "language",
     "below_level",
     "learning_late",

@@ -102,7 +102,7 @@ class Policy(msgspec.Struct, frozen=True):
     lateness_weight: float = 2.0
     # Work waits in the pool queue, for whoever is free first, rather than in a member's own list
     # when even the best member could not start within this many minutes (0: never waits).
-    hold_after_minutes: float = 20.0
+    hold_after_minutes: float = 60.0
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.development_share <= 1.0:

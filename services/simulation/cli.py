@@ -2,6 +2,7 @@
 the evaluation suite (table, JSON and plot). The only part of the simulator that touches files.
 
     secpool simulate --suite [--training] [--json OUT] [--plot OUT.png] [--family NAME ...]
+    secpool simulate --report OUT.json   (the tables of an earlier suite run)
     secpool simulate --generate OUT [--family NAME] [--seed N]
     secpool simulate --trace FILE [--policy NAME ...] [--json OUT] [--log OUT]
 """
@@ -33,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--suite", action="store_true", help="run the evaluation suite over every family")
     source.add_argument("--trace", type=Path, help="trace JSON to simulate")
     source.add_argument("--generate", type=Path, metavar="OUT", help="write a generated trace")
+    source.add_argument("--report", type=Path, metavar="JSON", help="print the tables of an earlier --suite --json")
     names = [f.name for f in families.FAMILIES]
     parser.add_argument("--family", action="append", choices=names, dest="families", help="only these families")
     parser.add_argument("--training", action="store_true", help="the training seeds instead of the held-out ones")
@@ -58,9 +60,7 @@ def _suite(args: argparse.Namespace) -> int:
         seeds=seeds,
         progress=lambda done: print(f"  {done}", file=sys.stderr, flush=True),
     )
-    print(report.suite_table(result))
-    print()
-    print(report.figures_table(result))
+    _print_suite(result)
     if args.json is not None:
         args.json.write_bytes(msgspec.json.format(msgspec.json.encode(result), indent=2))
     if args.plot is not None:
@@ -70,10 +70,20 @@ def _suite(args: argparse.Namespace) -> int:
     return 0 if result.passed else 1
 
 
+def _print_suite(result: suite.SuiteResult) -> None:
+    print(report.suite_table(result))
+    print()
+    print(report.figures_table(result))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.suite:
         return _suite(args)
+    if args.report is not None:
+        result = msgspec.json.decode(args.report.read_bytes(), type=suite.SuiteResult)
+        _print_suite(result)
+        return 0 if result.passed else 1
     if args.generate is not None:
         family = families.family(args.families[0]) if args.families else families.FAMILIES[0]
         generated = generate(family, args.seed)

@@ -13,6 +13,7 @@ import random
 import msgspec
 
 from services.routing.decision import Urgency, work_factor
+from services.simulation import hours
 from services.simulation.families import Family
 from services.simulation.trace import DAY, Trace, TraceMember, TraceRequest
 
@@ -142,17 +143,15 @@ PART_TIME = ("four_days", "three_days", "mornings", "afternoons", "short_weeks")
 
 
 def _shifts(rng: random.Random, family: Family, i: int, n: int, days: int) -> list[tuple[float, float]]:
+    """The member's weekly hours and days off, as routing's shift rule turns them into shifts."""
     experts = max(2, round(n * family.expert_share))
     part_time = i >= experts and rng.random() < family.part_time_share
     pattern = rng.choice(PART_TIME) if part_time else "full"
     weekdays, spans = PATTERNS[pattern]
     start = rng.choice((480, 510, 510, 540))
-    shifts: list[tuple[float, float]] = []
-    for d in range(days):
-        if d % 7 not in weekdays or rng.random() < family.day_off_share:
-            continue
-        shifts += [(float(d * DAY + start + a), float(d * DAY + start + b)) for a, b in spans]
-    return shifts
+    week = hours.week_of([[(start + a, start + b) for a, b in spans] if d in weekdays else [] for d in range(7)])
+    off = [hours.day_off(d) for d in range(days) if d % 7 in weekdays and rng.random() < family.day_off_share]
+    return hours.worked(week, hours.GENERATED_START, days, absences=off)
 
 
 def _mean_factor(pool: list[TraceMember], skill: str, min_level: int) -> float:

@@ -33,8 +33,8 @@ def suite_table(result: SuiteResult) -> str:
     """One row per family: secpool against the best baseline for each figure."""
     rows = [
         "| family | members / load | on time (best baseline) | mean completion vs best | p90 min (best) "
-        "| Gini (best) | development | pick-up error median / p90 min (waited) | passes |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| Gini (best) | development | pick-up error median / p90 min: all (waited) | waited in range | passes |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result.families:
         ours, baselines = r.figures[0], r.figures[1:]
@@ -51,6 +51,7 @@ def suite_table(result: SuiteResult) -> str:
             f"| {_pct(ours.development_share)} "
             f"| {_min(ours.pickup_error_p50)} / {_min(ours.pickup_error_p90)} "
             f"({_min(ours.waited_error_p50)} / {_min(ours.waited_error_p90)}) "
+            f"| {_pct(ours.pickup_in_range)} "
             f"| {'yes' if r.passed else 'NO: ' + ', '.join(failed)} |"
         )
     verdict = "every family passes" if result.passed else "NOT every family passes"

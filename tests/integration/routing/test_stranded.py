@@ -2,6 +2,7 @@
 counted (never who), and back to routing as soon as someone can take it; the requester is told
 when to expect a pick-up, and that estimate follows who is present and how busy they are."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -75,7 +76,7 @@ async def test_a_request_waiting_for_a_busy_member_stays_in_the_pool_queue_with_
     routing_pool: Pool,
 ):
     ann = await routing_pool.member("ann", {"agenda": 4}, capacity=3)
-    first = await routing_pool.submit()
+    first = await routing_pool.submit(work_minutes=90)
     offer = await routing_pool.live_offer(first)
     await routing_pool.client.post(f"/v1/offers/{offer['id']}/accept", headers=routing_pool.as_member(ann))
     second = await routing_pool.submit()
@@ -87,9 +88,9 @@ async def test_a_request_waiting_for_a_busy_member_stays_in_the_pool_queue_with_
     [estimate] = await eventually(expected, lambda found: len(found) == 1, within=3)
     assert (estimate.basis, estimate.reason) == ("queue", "all_busy")
     assert estimate.earliest_at is not None and estimate.latest_at is not None
-    # 30 minutes of accepted work, taken on once 20 are left: about 10 minutes from now.
-    minutes = (estimate.latest_at - estimate.earliest_at).total_seconds() / 60
-    assert 5 <= minutes <= 30
+    # 90 minutes of accepted work, and new work is taken on once an hour is left: about 30 minutes from now.
+    now = datetime.now(UTC)
+    assert estimate.earliest_at < now + timedelta(minutes=30) < estimate.latest_at < now + timedelta(minutes=60)
     assert await routing_pool.db.fetchval("SELECT lead_queue FROM requests WHERE request_id = $1", second) is False
     await routing_pool.complete(first)
     assert (await routing_pool.live_offer(second))["member_id"] == ann

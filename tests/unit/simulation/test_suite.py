@@ -68,6 +68,8 @@ def test_the_suite_command_writes_its_table_json_and_plot(tmp_path: Path, capsys
     assert [f.family for f in result.families] == ["small-generalist"]
     assert code == (0 if result.passed else 1)
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["--report", str(out)]) == code
+    assert capsys.readouterr().out == table
 
 
 def test_the_command_line_generates_a_trace_then_compares_policies(
