@@ -167,7 +167,7 @@ def test_ties_go_to_the_first_member_id_whatever_the_order() -> None:
 
 
 def test_work_waits_in_the_pool_queue_when_everyone_who_can_take_it_is_busy() -> None:
-    pool = [member("anouk", queued_minutes=45.0), member("bram", queued_minutes=90.0)]
+    pool = [member("anouk", queued_minutes=65.0), member("bram", queued_minutes=90.0)]
     decision = decide(request(), pool, SECPOOL)
     assert decision.member_id is None
     assert codes(decision) == ["all_busy"]
