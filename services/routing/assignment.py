@@ -64,7 +64,7 @@ async def _candidates(conn: Conn, req: asyncpg.Record) -> list[Candidate]:
     busy = await member_store.busy_minutes_today(conn, req["pool_id"])
     at = now()
     skills = {m["id"]: {k: int(v) for k, v in as_json(m["skills"]).items()} for m in members}
-    queued = domain.queued_minutes(await member_store.held_work(conn, req["pool_id"]), skills, at)
+    in_hand = domain.work_in_hand(await member_store.held_work(conn, req["pool_id"]), skills, at)
     weeks = {m["id"]: rota_store.decode_week(m["hours"]) for m in members}
     rota = await availability.availability(conn, req["pool_id"], weeks, at)
     candidates = []
@@ -81,7 +81,8 @@ async def _candidates(conn: Conn, req: asyncpg.Record) -> list[Candidate]:
                 available=m["presence"] == "available",
                 busy_minutes_today=busy.get(m["id"], 0.0),
                 served_requester=m["id"] in served,
-                queued_minutes=queued.get(m["id"], 0.0),
+                queued_minutes=in_hand.get(m["id"], domain.InHand()).queued,
+                accepted_minutes=in_hand.get(m["id"], domain.InHand()).accepted,
                 shift_left_minutes=shift.shift_left_minutes,
                 off_shift_minutes=shift.off_shift_minutes,
                 shift=shift.state,

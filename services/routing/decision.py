@@ -101,7 +101,7 @@ class Policy(msgspec.Struct, frozen=True):
     preference_minutes: float = 30.0
     lateness_weight: float = 2.0
     # Work waits in the pool queue, for whoever is free first, rather than in a member's own list
-    # when even the best member could not start within this many minutes (0: never waits).
+    # while everyone who may take it has at least this many minutes of accepted work (0: never waits).
     hold_after_minutes: float = 60.0
 
     def __post_init__(self) -> None:
@@ -130,6 +130,8 @@ class Candidate(msgspec.Struct, frozen=True):
     # Work this member does before they could start this request; None: estimated from open_count, as
     # if each open request were like this one.
     queued_minutes: float | None = None
+    # Of that, the work they accepted (not offers still open); None: all of it.
+    accepted_minutes: float | None = None
     shift_left_minutes: float | None = None  # None: shift end unknown
     off_shift_minutes: float = 0.0  # gap between this shift's end and the next shift
     # Working hours, absence and the pool's public holidays (shifts.state): a hard constraint.
@@ -248,7 +250,7 @@ def decide(
             )
     winner = ranked[0]
     chosen = next(c for c in eligible if c.member_id == winner.member_id)
-    if policy.strategy == "secpool" and 0 < policy.hold_after_minutes <= min(queued(c, request) for c in eligible):
+    if policy.strategy == "secpool" and 0 < policy.hold_after_minutes <= min(accepted(c, request) for c in eligible):
         held = [Scored(s.member_id, False, 0.0, "busy") for s in ranked]
         return Decision(None, False, None, held + blocked, [Reason("all_busy")], _count(held + blocked))
     reasons = _reasons(winner, chosen, request, policy)
@@ -327,6 +329,11 @@ def queued(c: Candidate, r: Routable) -> float:
     if c.queued_minutes is not None:
         return c.queued_minutes
     return c.open_count * r.base_minutes * work_factor(c.skills.get(r.skill, 0))
+
+
+def accepted(c: Candidate, r: Routable) -> float:
+    """Minutes of work `c` accepted and still has to do (the hold counts these)."""
+    return queued(c, r) if c.accepted_minutes is None else c.accepted_minutes
 
 
 def finish_minutes(c: Candidate, r: Routable) -> float:

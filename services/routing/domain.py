@@ -65,16 +65,24 @@ class Held(msgspec.Struct, frozen=True, kw_only=True):
     accepted_at: datetime | None  # None: offered, not yet accepted
 
 
-def queued_minutes(held: Sequence[Held], skills: dict[str, dict[str, int]], now: datetime) -> dict[str, float]:
+class InHand(msgspec.Struct, frozen=True):
+    """A member's work in hand, in minutes at their pace: all of it, and what they accepted."""
+
+    queued: float = 0.0
+    accepted: float = 0.0
+
+
+def work_in_hand(held: Sequence[Held], skills: dict[str, dict[str, int]], now: datetime) -> dict[str, InHand]:
     """Minutes of work each member still has in hand: every piece at their pace in its skill, less
     the time already spent on the piece they accepted first (it is under way)."""
     ordered = sorted(held, key=lambda h: (h.accepted_at is None, h.accepted_at or now))
-    minutes: dict[str, float] = {}
+    found: dict[str, InHand] = {}
     started: set[str] = set()
     for h in ordered:
         work = h.work_minutes * work_factor(skills.get(h.member_id, {}).get(h.skill, 0))
         if h.accepted_at is not None and h.member_id not in started:
             started.add(h.member_id)
             work = max(work - (now - h.accepted_at).total_seconds() / 60, 0.0)
-        minutes[h.member_id] = minutes.get(h.member_id, 0.0) + work
-    return minutes
+        before = found.get(h.member_id, InHand())
+        found[h.member_id] = InHand(before.queued + work, before.accepted + (work if h.accepted_at else 0.0))
+    return found

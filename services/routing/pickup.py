@@ -17,7 +17,7 @@ from typing import Literal
 
 import msgspec
 
-from services.routing.decision import Candidate, Policy, Routable, queued, work_factor
+from services.routing.decision import Candidate, Policy, Routable, accepted, queued, work_factor
 from services.routing.shifts import ON_SHIFT
 
 Basis = Literal["now", "queue", "pool_opens", "nobody"]
@@ -66,10 +66,11 @@ def opens_in(c: Candidate) -> float | None:
 def _ready_in(c: Candidate, r: Routable, p: Policy, opens: float) -> float:
     """Minutes until `c` would take new work: when their own list has run down to the policy's
     hold (or a place frees up), on shift."""
-    held = queued(c, r)
-    ready = max(0.0, held - p.hold_after_minutes)
+    held = accepted(c, r)
+    # New work is taken on once less than the hold is left (at the hold itself, not yet).
+    ready = 0.0 if held < p.hold_after_minutes else held - p.hold_after_minutes + 1.0
     if c.open_count >= c.capacity and c.open_count > 0:
-        ready = max(ready, held / c.open_count)
+        ready = max(ready, queued(c, r) / c.open_count)
     if opens > 0:
         return opens + ready
     if c.shift_left_minutes is not None and ready > c.shift_left_minutes:
