@@ -30,6 +30,33 @@ async def upsert_member(conn: Conn, m: dict[str, Any]) -> None:
     )  # fmt: skip
 
 
+async def join(
+    conn: Conn, member_id: str, pool_id: str, name: str, languages: list[str], capacity: int, *, version: int
+) -> None:
+    """A secretary joins (or rejoins) a pool; a returning member keeps skills, hours and capacity."""
+    await conn.execute(
+        """INSERT INTO members (id, pool_id, name, skills, languages, capacity, identity_version)
+           VALUES ($1, $2, $3, '{}', $4, $5, $6)
+           ON CONFLICT (id) DO UPDATE SET pool_id = EXCLUDED.pool_id, name = EXCLUDED.name, active = true,
+               identity_version = EXCLUDED.identity_version, updated_at = now()""",
+        member_id,
+        pool_id,
+        name,
+        languages,
+        capacity,
+        version,
+    )
+
+
+async def set_identity(conn: Conn, member_id: str, *, version: int, active: bool) -> None:
+    await conn.execute(
+        "UPDATE members SET identity_version = $2, active = $3, updated_at = now() WHERE id = $1",
+        member_id,
+        version,
+        active,
+    )
+
+
 async def count_members(conn: Conn) -> int:
     return int(await conn.fetchval("SELECT count(*) FROM members"))
 
