@@ -13,7 +13,7 @@ from litestar import Request, Response
 from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 
-from pwa import accounts, i18n
+from pwa import accounts, audit, i18n
 from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from services.platform.runtime import Runtime
@@ -107,6 +107,16 @@ async def act(call: Awaitable[Any], url: str, done: str, *, refused: str = "refu
             raise
         return back_to(url, refused)
     return back_to(url, done)
+
+
+async def audited(
+    call: Awaitable[Any], runtime: Runtime, account: Account, action: str, subject_id: str, detail: dict[str, Any]
+) -> Any:
+    """A change made in a service, then its line in the pwa's audit log (who did what to whom)."""
+    result = await call
+    async with runtime.pool.acquire() as conn:
+        await audit.record(conn, action, actor_id=account.id, subject_id=subject_id, detail=detail)
+    return result
 
 
 def safe_path(target: str, default: str = "/") -> str:

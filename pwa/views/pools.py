@@ -18,7 +18,7 @@ from pwa.people import changes, store
 from pwa.people.rules import SLUG, slug
 from pwa.people.store import Pool
 from pwa.views.admin_people import actor_of, admin_only
-from pwa.views.common import AnyRequest, act, back_to, optional, page
+from pwa.views.common import AnyRequest, act, audited, back_to, optional, page
 from pwa.views.first_run import client_ip
 from services.platform.runtime import Runtime
 
@@ -187,6 +187,7 @@ class PoolPagesAdmin(Controller):
         self,
         account: NamedDependency[Account],
         gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
         pool_id: FromPath[PoolId],
         data: URLEncodedBody[HolidayForm],
     ) -> Redirect:
@@ -201,15 +202,25 @@ class PoolPagesAdmin(Controller):
             account.caller(),
             json={"name": data.name.strip()[:100]},
         )
-        return await act(call, f"/pools/{pool_id}/holidays?year={day.year}", "holiday_saved")
+        detail = {"day": day.isoformat(), "name": data.name.strip()[:100]}
+        return await act(
+            audited(call, runtime, account, "pool.holiday_added", pool_id, detail),
+            f"/pools/{pool_id}/holidays?year={day.year}",
+            "holiday_saved",
+        )
 
     @post("/{pool_id:str}/holidays/{day:date}/remove")
     async def remove_holiday(
         self,
         account: NamedDependency[Account],
         gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
         pool_id: FromPath[PoolId],
         day: FromPath[date],
     ) -> Redirect:
         call = gateway.call("routing", "DELETE", f"/v1/pools/{pool_id}/holidays/{day.isoformat()}", account.caller())
-        return await act(call, f"/pools/{pool_id}/holidays?year={day.year}", "holiday_saved")
+        return await act(
+            audited(call, runtime, account, "pool.holiday_removed", pool_id, {"day": day.isoformat()}),
+            f"/pools/{pool_id}/holidays?year={day.year}",
+            "holiday_saved",
+        )

@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 
 from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
-from pwa.views.common import AnyRequest, act, back_to, form_data, names, page
+from pwa.views.common import AnyRequest, act, audited, back_to, form_data, names, page
 from services.platform.runtime import Runtime
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -143,6 +143,7 @@ class RotaPages(Controller):
         self,
         account: NamedDependency[Account],
         gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
         member_id: FromPath[MemberId],
         data: URLEncodedBody[AbsenceForm],
     ) -> Redirect:
@@ -151,18 +152,28 @@ class RotaPages(Controller):
             return back_to(f"/members/{member_id}#absence", "bad_period")
         body = {"starts_at": period[0].isoformat(), "ends_at": period[1].isoformat()}
         call = gateway.call("routing", "POST", f"/v1/members/{member_id}/absences", account.caller(), json=body)
-        return await act(call, f"/members/{member_id}", "absence_saved")
+        return await act(
+            audited(call, runtime, account, "member.absence_added", member_id, body),
+            f"/members/{member_id}",
+            "absence_saved",
+        )
 
     @post("/{member_id:str}/absences/{absence_id:uuid}/remove")
     async def remove_absence(
         self,
         account: NamedDependency[Account],
         gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
         member_id: FromPath[MemberId],
         absence_id: FromPath[Any],
     ) -> Redirect:
         call = gateway.call("routing", "DELETE", f"/v1/members/{member_id}/absences/{absence_id}", account.caller())
-        return await act(call, f"/members/{member_id}", "absence_removed")
+        detail = {"absence_id": str(absence_id)}
+        return await act(
+            audited(call, runtime, account, "member.absence_removed", member_id, detail),
+            f"/members/{member_id}",
+            "absence_removed",
+        )
 
     @post("/{member_id:str}/profile")
     async def profile(
@@ -170,6 +181,7 @@ class RotaPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
         member_id: FromPath[MemberId],
     ) -> Redirect:
         form = await form_data(request)
@@ -181,4 +193,6 @@ class RotaPages(Controller):
                 return back_to(f"/members/{member_id}", "bad_capacity")
             body["capacity"] = int(capacity)
         call = gateway.call("routing", "PUT", f"/v1/members/{member_id}/profile", account.caller(), json=body)
-        return await act(call, f"/members/{member_id}", "profile_saved")
+        return await act(
+            audited(call, runtime, account, "member.profile", member_id, body), f"/members/{member_id}", "profile_saved"
+        )

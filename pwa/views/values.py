@@ -12,7 +12,8 @@ from litestar.response import Redirect, Template
 
 from pwa.accounts import Account
 from pwa.gateway import Gateway
-from pwa.views.common import AnyRequest, act, back_to, page
+from pwa.views.common import AnyRequest, act, audited, back_to, page
+from services.platform.runtime import Runtime
 
 VALUE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
@@ -44,7 +45,11 @@ class ValuePages(Controller):
 
     @post("/")
     async def save(
-        self, account: NamedDependency[Account], gateway: NamedDependency[Gateway], data: URLEncodedBody[ValueForm]
+        self,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+        data: URLEncodedBody[ValueForm],
     ) -> Redirect:
         sets_values(account)
         value_id = data.id.strip().lower() or re.sub(r"[^a-z0-9]+", "-", data.nl.lower()).strip("-")
@@ -55,4 +60,7 @@ class ValuePages(Controller):
         else:
             body = {"nl": data.nl.strip()[:100], "en": data.en.strip()[:100]}
             call = gateway.call("recognition", "PUT", f"/v1/values/{value_id}", account.caller(), json=body)
-        return await act(call, "/admin/values", "value_saved")
+        detail = {"retired": data.retire == "1", "nl": data.nl.strip()[:100], "en": data.en.strip()[:100]}
+        return await act(
+            audited(call, runtime, account, "value.changed", value_id, detail), "/admin/values", "value_saved"
+        )
