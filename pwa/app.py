@@ -18,11 +18,13 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from pwa import accounts, challenges, limits, passwords, web
+from pwa.files.config import FilesConfig
 from pwa.gateway import Gateway
 from pwa.live.api import events
 from pwa.live.hub import LiveHub
 from pwa.mail.config import MailConfig
 from pwa.mail.worker import MailWorker
+from pwa.notify.mail import Mailer
 from pwa.oidc import OidcClient
 from pwa.people import changes
 from pwa.people.registry import PoolNames
@@ -97,11 +99,13 @@ def create_app(
     rate_limits: limits.Limits | None = None,
 ) -> Litestar:
     settings = settings or Settings.from_env("pwa")
+    files = FilesConfig.from_env()
     mail = mail_config or MailConfig.from_env(settings.data_dir)
     sign_in = sign_in or SignInConfig.from_env()
     chosen_limits = rate_limits or limits.Limits.from_env()
 
     pool_names = PoolNames()
+    mailer = Mailer(mail.public_url, settings.token_secret)
 
     async def refresh_pool_names(rt: Runtime) -> None:
         await pool_names.keep_fresh(rt.pool)
@@ -138,12 +142,13 @@ def create_app(
             create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
         ],
         on_start=load_demo,
-        consumers=push.consumers,
+        consumers=lambda rt: [*push.consumers(rt), *mailer.consumers(rt)],
         background=[push.deliver, live.run, send_mail, refresh_pool_names, prune_sign_in_state],
         dependencies={
             "account": Provide(web.provide_account),
             "gateway": Provide(lambda: gateway, sync_to_thread=False),
             "live_hub": Provide(lambda: live, sync_to_thread=False),
+            "files_config": Provide(lambda: files, sync_to_thread=False),
             "mail_config": Provide(lambda: mail, sync_to_thread=False),
             "sign_in_config": Provide(lambda: sign_in, sync_to_thread=False),
             "oidc": Provide(lambda: oidc, sync_to_thread=False),
@@ -162,5 +167,5 @@ def create_app(
         exception_handlers={**errors.HANDLERS, web.SignInRequired: web.to_sign_in},
         before_send=[web.security_headers],
         on_shutdown=[close_gateway],
-        state=State({"vapid_public_key": push.public_key, "pool_names": pool_names}),
+        state=State({"vapid_public_key": push.public_key, "pool_names": pool_names, "max_file_mb": files.max_mb}),
     )

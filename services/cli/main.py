@@ -10,7 +10,7 @@ from services.cli.children import LaunchError
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["simulate"]:
-        from services.routing.simulator import main as simulate
+        from services.simulation.cli import main as simulate
 
         return simulate(argv[1:])
     parser = argparse.ArgumentParser(prog="secpool", description="A secretary pool that works.")

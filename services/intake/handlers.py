@@ -3,7 +3,7 @@
 from typing import Any
 
 from services.contracts.identity import AccountErased
-from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RoutingEvent
+from services.contracts.routing import OfferAccepted, OfferDeclined, PickupExpected, RequestOffered, RoutingEvent
 from services.intake import privacy, routed
 from services.platform.db import Conn
 from services.platform.inbox import Consumer
@@ -13,6 +13,7 @@ ROUTING_SUBJECTS = [
     "secpool.routing.request.offered",
     "secpool.routing.offer.accepted",
     "secpool.routing.offer.declined",
+    "secpool.routing.request.pickup_expected",
 ]
 
 
@@ -24,6 +25,8 @@ async def on_routing_event(conn: Conn, event: RoutingEvent) -> None:
             await routed.record_decline(conn, event)
         case OfferAccepted():
             await routed.record_acceptance(conn, event)
+        case PickupExpected():
+            await routed.record_pickup(conn, event)
         case _:
             pass  # not intake's concern (e.g. RequestQueued)
 

@@ -17,6 +17,7 @@ from services.platform.tokens import Caller
 
 # PostgreSQL text cannot hold NUL: refuse it at the door, as the schema says.
 PRINTABLE = r"^[^\x00]*$"
+MAX_FILES = 10  # files sent with one request
 
 
 class NewRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -27,6 +28,18 @@ class NewRequest(msgspec.Struct, forbid_unknown_fields=True):
     wished_for: date | None = None
     on_behalf_of: Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=PRINTABLE)] | None = None
     language: Literal["nl", "en"] = "nl"
+    # Files uploaded first (POST /v1/uploads), sent with the request.
+    attachment_ids: Annotated[list[UUID], msgspec.Meta(max_length=MAX_FILES)] = []
+
+
+class RequestEdit(msgspec.Struct, forbid_unknown_fields=True):
+    """The requester's corrections before pick-up: only what is given changes. A date in
+    `wished_for` replaces the wished-for date; `keep_wished_for: false` with no date clears it."""
+
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=PRINTABLE)] | None = None
+    urgency: Urgency | None = None
+    wished_for: date | None = None
+    keep_wished_for: bool = True
 
 
 class StatusChange(msgspec.Struct, forbid_unknown_fields=True):
@@ -53,7 +66,17 @@ class NewComment(msgspec.Struct, forbid_unknown_fields=True):
     question: bool = False
 
 
-REQUEST_BODIES = (NewRequest, StatusChange, Cancellation, NewRating, NewComment)
+REQUEST_BODIES = (NewRequest, RequestEdit, StatusChange, Cancellation, NewRating, NewComment)
+
+
+class ExpectedPickup(msgspec.Struct):
+    """When routing expects the request to be picked up. basis: now, queue, pool_opens (nobody
+    who can take it is on shift yet) or lead (with the pool's lead: no time to promise)."""
+
+    basis: str
+    earliest_at: datetime | None
+    latest_at: datetime | None
+    reason: str  # a short reason code for the requester: offered, all_busy, pool_closed, with_lead
 
 
 class RequestView(msgspec.Struct):
@@ -86,6 +109,7 @@ class RequestView(msgspec.Struct):
     pickup_breached: bool
     done_breached: bool
     queue: QueueSpot | None = None
+    expected: ExpectedPickup | None = None  # routing's announced pick-up, while nobody has it yet
 
 
 class RatingView(msgspec.Struct):
@@ -110,6 +134,14 @@ class CommentView(msgspec.Struct):
     author_role: str
     kind: str
     body: str
+
+
+def expected_of(r: Any) -> ExpectedPickup | None:
+    if r.get("expected_basis") is None or r["status"] not in ("submitted", "offered"):
+        return None
+    return ExpectedPickup(
+        r["expected_basis"], r.get("expected_from"), r.get("expected_to"), r.get("expected_reason", "")
+    )
 
 
 def request_view(r: Any, caller: Caller, queue: QueueSpot | None = None) -> RequestView:
@@ -144,6 +176,7 @@ def request_view(r: Any, caller: Caller, queue: QueueSpot | None = None) -> Requ
         pickup_breached=r["pickup_breach_at"] is not None,
         done_breached=r["done_breach_at"] is not None,
         queue=queue,
+        expected=expected_of(r),
     )
 
 

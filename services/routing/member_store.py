@@ -11,6 +11,7 @@ import asyncpg
 import msgspec
 
 from services.platform.db import Conn
+from services.routing.domain import Held
 
 Record = asyncpg.Record
 
@@ -153,15 +154,15 @@ async def set_learning(conn: Conn, member_id: str, skills: list[str]) -> Record 
     )
 
 
-async def queued_minutes(conn: Conn, pool_id: str) -> dict[str, float]:
-    """Estimated minutes of work each member already holds (open offers and accepted work)."""
+async def held_work(conn: Conn, pool_id: str) -> list[Held]:
     rows = await conn.fetch(
-        """SELECT o.member_id, sum(r.work_minutes)::float AS minutes FROM offers o
-           JOIN requests r USING (request_id)
-           WHERE r.pool_id = $1 AND o.status IN ('open', 'accepted') GROUP BY o.member_id""",
+        """SELECT o.member_id, r.skill, r.work_minutes::float AS work_minutes,
+               CASE WHEN o.status = 'accepted' THEN coalesce(o.answered_at, o.created_at) END AS accepted_at
+           FROM offers o JOIN requests r USING (request_id)
+           WHERE r.pool_id = $1 AND o.status IN ('open', 'accepted')""",
         pool_id,
     )
-    return {r["member_id"]: r["minutes"] for r in rows}
+    return [Held(**dict(r)) for r in rows]
 
 
 async def propose_skill(conn: Conn, p: dict[str, Any]) -> Record:

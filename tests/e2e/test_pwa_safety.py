@@ -18,7 +18,7 @@ from tests.e2e.test_pwa_pages import MEMBER, STAFF, Person, start
 people = test_pwa_pages.people  # the shared fixture
 
 CORPUS = json.loads((Path(__file__).parents[1] / "data" / "xss_corpus.json").read_text(encoding="utf-8"))["cases"]
-SCRIPTS_IN_BASE = 4  # htmx, its SSE extension, app.js, passkeys.js
+SCRIPTS_IN_BASE = 5  # htmx, its SSE extension, app.js, files.js, passkeys.js
 
 
 def shows_only_escaped(html: str, text: str) -> None:

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from services.contracts.identity import AccountCreated, AccountDisabled, AccountUpdated, PoolCreated
+from services.contracts.identity import AccountCreated, AccountDisabled, AccountEnabled, AccountUpdated, PoolCreated
 from services.routing import member_store, rota_store
 from tests.integration.routing.conftest import Pool
 from tests.support import eventually, new_id
@@ -56,6 +56,9 @@ async def test_a_disabled_members_open_offer_goes_to_a_colleague_with_the_reason
     found = await eventually(offers, lambda os: any(o["member_id"] == second and o["status"] == "open" for o in os))
     assert next(o for o in found if o["member_id"] == first)["reason"] == "no longer in the pool"
     assert not (await member(pool, first))["active"]
+    await pool.publish(account(AccountEnabled, pool, first, 3, name="first"))  # enabled again: back, skills kept
+    back = await eventually(lambda: member(pool, first), lambda r: r["active"])
+    assert '"agenda": 5' in str(back["skills"]) and back["open_count"] == 0
 
 
 async def test_a_pool_brings_its_holiday_calendar(routing_pool: Pool):
