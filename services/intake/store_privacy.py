@@ -50,14 +50,31 @@ async def comments_of(conn: Conn, account_id: str) -> list[HeldComment]:
 
 
 async def erase(conn: Conn, account_id: str) -> None:
-    """Remove what the person wrote, and the text of requests made by them or for them."""
+    """Remove what the person wrote, the text (and files) of requests made by them or for them,
+    and stop their standing orders. Comments go first, so every search document rebuilt after
+    holds no word of theirs."""
+    touched = await conn.fetch("UPDATE comments SET body = '' WHERE author_id = $1 RETURNING request_id", account_id)
+    await conn.execute("UPDATE timeline SET detail = '' WHERE actor_id = $1", account_id)
     await conn.execute(
         """UPDATE requests SET description = '', rating_comment = NULL, anonymised_at = coalesce(anonymised_at, now())
            WHERE requester_id = $1 OR on_behalf_of = $1""",
         account_id,
     )
-    await conn.execute("UPDATE comments SET body = '' WHERE author_id = $1", account_id)
-    await conn.execute("UPDATE timeline SET detail = '' WHERE actor_id = $1", account_id)
+    # Someone else's request the person wrote on: rebuild its search document without their words.
+    await conn.execute(
+        "UPDATE requests SET description = description WHERE id = ANY($1::uuid[])",
+        list({r["request_id"] for r in touched}),
+    )
+    await conn.execute(
+        """UPDATE recurring_requests SET description = '', state = 'stopped', updated_at = now()
+           WHERE requester_id = $1 OR on_behalf_of = $1""",
+        account_id,
+    )
+    await conn.execute(
+        """DELETE FROM attachments WHERE schedule_id IN (
+               SELECT id FROM recurring_requests WHERE requester_id = $1 OR on_behalf_of = $1)""",
+        account_id,
+    )
 
 
 async def retention_days(conn: Conn) -> int | None:
@@ -86,9 +103,10 @@ async def anonymise_closed(conn: Conn, *, older_than_days: int, batch: int = 500
     found = [r["id"] for r in ids]
     if not found:
         return 0
+    # Comments first: the request's search document is rebuilt when its description changes.
+    await conn.execute("UPDATE comments SET body = '' WHERE request_id = ANY($1)", found)
+    await conn.execute("UPDATE timeline SET detail = '' WHERE request_id = ANY($1)", found)
     await conn.execute(
         "UPDATE requests SET description = '', rating_comment = NULL, anonymised_at = now() WHERE id = ANY($1)", found
     )
-    await conn.execute("UPDATE comments SET body = '' WHERE request_id = ANY($1)", found)
-    await conn.execute("UPDATE timeline SET detail = '' WHERE request_id = ANY($1)", found)
     return len(found)

@@ -32,6 +32,7 @@ async def test_my_data_holds_my_requests_and_what_i_wrote(desk):
 async def test_an_erased_persons_text_goes_and_the_insights_stay_equal(desk):
     ids = await load_fixture(desk)
     before = await insights(desk)
+    assert (await desk.call(desk.lead(), "GET", "/v1/search", params={"q": "fixture"})).json(), "found before"
     erased = AccountErased(event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), account_id="staff-a", version=9)
     await desk.publish(erased)
 
@@ -45,6 +46,8 @@ async def test_an_erased_persons_text_goes_and_the_insights_stay_equal(desk):
 
     await eventually(descriptions, lambda found: found == {""}, within=15)
     assert await insights(desk) == before
+    found = await desk.call(desk.lead(), "GET", "/v1/search", params={"q": "fixture"})
+    assert found.status_code == 200 and found.json() == [], "nothing of theirs is found by search"
 
 
 async def test_closed_requests_lose_their_text_after_the_retention_period(desk):
