@@ -51,6 +51,9 @@ UNBREAKABLE = {
     # No declared input for a negative case to break: the raw body is the file itself; a list of mine.
     "POST /v1/uploads",
     "GET /v1/recurring",
+    # No input at all: what intake holds about the caller, and the organisation's retention.
+    "GET /v1/people/me/data",
+    "GET /v1/retention",
 }
 
 CHECKS = [
