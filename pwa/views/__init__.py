@@ -5,8 +5,10 @@ from pwa.views.admin_mail import AdminMail
 from pwa.views.admin_people import AdminPeople
 from pwa.views.auth import AuthController
 from pwa.views.first_run import FirstRunPages
+from pwa.views.growth import GrowthPages
 from pwa.views.lead import LeadPages
 from pwa.views.offers import OfferPages
+from pwa.views.policy import PolicyPages
 from pwa.views.pool import PoolPages
 from pwa.views.pools import PoolPagesAdmin
 from pwa.views.request_page import RequestPage
@@ -24,6 +26,8 @@ PAGES = [
     RequestPage,
     OfferPages,
     PoolPages,
+    PolicyPages,
+    GrowthPages,
     LeadPages,
     WallPages,
     Moderation,

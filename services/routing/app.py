@@ -11,7 +11,19 @@ from litestar import Litestar
 from services.demo import organisation
 from services.platform.runtime import Runtime, service_app
 from services.platform.settings import Settings
-from services.routing import api, assignment, escalation, handlers, member_store, pool_api, rota_api, shifts
+from services.routing import (
+    api,
+    assignment,
+    escalation,
+    growth_api,
+    handlers,
+    member_store,
+    pool_api,
+    rota_api,
+    shifts,
+    trial_api,
+    trials,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -58,8 +70,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         schema="routing",
         package="services.routing",
         title="secpool routing",
-        route_handlers=[api.WorkController, pool_api.PoolController, rota_api.RotaController],
+        route_handlers=[
+            api.WorkController,
+            pool_api.PoolController,
+            rota_api.RotaController,
+            trial_api.TrialController,
+            growth_api.GrowthController,
+        ],
         consumers=handlers.consumers,
         on_start=load_demo,
-        background=[watch_offers_and_queue],
+        background=[watch_offers_and_queue, trials.run_trials],
     )
