@@ -79,7 +79,8 @@ async def nats_url(tmp_path: Path) -> AsyncIterator[str]:
         await nc.close()
         yield given
         return
-    server = EmbeddedNats(tmp_path / "nats").start()
+    # No fsync per write in tests (like postgres' fast_unsafe): they need no power-cut safety.
+    server = EmbeddedNats(tmp_path / "nats", sync_always=False).start()
     try:
         yield server.url
     finally:

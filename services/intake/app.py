@@ -2,13 +2,14 @@
 service-level watch. Run: `uvicorn --factory services.intake.app:create_app`.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from litestar import Litestar, Request, Response
 from litestar.di import Provide
 
 from services.demo import organisation
-from services.intake import api, api_catalogue, api_pools, handlers, sla, store_catalogue
+from services.intake import api, api_catalogue, api_pools, handlers, heal, sla, store_catalogue
 from services.intake.api_docs import close_bodies
 from services.intake.config import IntakeConfig
 from services.intake.domain import TransitionRefused
@@ -40,6 +41,14 @@ def sla_watch(config: IntakeConfig) -> BackgroundTask:
     return watch_service_levels
 
 
+def heal_sweep(config: IntakeConfig) -> BackgroundTask:
+    async def heal_unrouted_requests(rt: Runtime) -> None:
+        after = timedelta(seconds=config.heal_after_seconds)
+        await heal.run(rt.pool, after=after, every_seconds=config.heal_check_seconds)
+
+    return heal_unrouted_requests
+
+
 def create_app(settings: Settings | None = None, config: IntakeConfig | None = None) -> Litestar:
     settings = settings or Settings.from_env("intake")
     config = config or IntakeConfig.from_env()
@@ -55,7 +64,7 @@ def create_app(settings: Settings | None = None, config: IntakeConfig | None = N
         ],
         consumers=handlers.consumers,
         on_start=load_demo,
-        background=[sla_watch(config)],
+        background=[sla_watch(config), heal_sweep(config)],
         dependencies={"config": Provide(lambda: config, sync_to_thread=False)},
         exception_handlers={TransitionRefused: refused},
     )

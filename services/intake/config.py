@@ -5,6 +5,8 @@
 | SECPOOL_INTAKE_SLA_CHECK_SECONDS  | how often the service-level watch runs (default 15)         |
 | SECPOOL_INTAKE_SLA_WARNING_SHARE  | a level is at risk in this last share of its window (0.25)  |
 | SECPOOL_TIMEZONE                  | the organisation's time zone, for insight weeks             |
+| SECPOOL_INTAKE_HEAL_AFTER_SECONDS | a submitted request routing never answered is announced again after this (180) |
+| SECPOOL_INTAKE_HEAL_CHECK_SECONDS | how often the heal sweep looks (30)                          |
 """
 
 import os
@@ -20,6 +22,8 @@ class IntakeConfig(msgspec.Struct, frozen=True, kw_only=True):
     sla_check_seconds: float = 15.0
     sla_warning_share: float = 0.25
     timezone: str = "Europe/Amsterdam"
+    heal_after_seconds: float = 180.0
+    heal_check_seconds: float = 30.0
 
     def __post_init__(self) -> None:
         if self.sla_check_seconds <= 0:
@@ -43,6 +47,8 @@ class IntakeConfig(msgspec.Struct, frozen=True, kw_only=True):
                 sla_check_seconds=float(env.get("SECPOOL_INTAKE_SLA_CHECK_SECONDS", "15")),
                 sla_warning_share=float(env.get("SECPOOL_INTAKE_SLA_WARNING_SHARE", "0.25")),
                 timezone=env.get("SECPOOL_TIMEZONE", "Europe/Amsterdam"),
+                heal_after_seconds=float(env.get("SECPOOL_INTAKE_HEAL_AFTER_SECONDS", "180")),
+                heal_check_seconds=float(env.get("SECPOOL_INTAKE_HEAL_CHECK_SECONDS", "30")),
             )
         except ValueError as exc:
             raise ConfigError(f"intake: a SECPOOL_INTAKE_* setting is not a number ({exc})") from exc

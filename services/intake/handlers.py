@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RoutingEvent
-from services.intake import routed
+from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued, RoutingEvent
+from services.intake import routed, store_heal
 from services.platform.db import Conn
 from services.platform.inbox import Consumer
 from services.platform.runtime import Runtime
@@ -12,6 +12,7 @@ ROUTING_SUBJECTS = [
     "secpool.routing.request.offered",
     "secpool.routing.offer.accepted",
     "secpool.routing.offer.declined",
+    "secpool.routing.request.queued",
 ]
 
 
@@ -23,8 +24,12 @@ async def on_routing_event(conn: Conn, event: RoutingEvent) -> None:
             await routed.record_decline(conn, event)
         case OfferAccepted():
             await routed.record_acceptance(conn, event)
+        case RequestQueued():
+            # Waiting in the pool's queue: no change for the requester, but routing has it
+            # (the heal sweep leaves it alone).
+            await store_heal.note_routed(conn, event.request_id, event.version)
         case _:
-            pass  # not intake's concern (e.g. RequestQueued)
+            pass
 
 
 def consumers(rt: Runtime) -> list[Consumer[Any]]:
