@@ -3,6 +3,7 @@ my learning goals, the routing policy the pool sets (with its change history) an
 request went to whom.
 """
 
+import math
 import re
 from typing import Any
 
@@ -27,10 +28,13 @@ def pool_of(account: Account) -> str:
 
 
 def number(text: str) -> float | None:
+    """A number as a person types it (a Dutch comma is fine); None when it is not one, and
+    for "nan", "inf" and the like, which no field accepts."""
     try:
-        return float(text.strip().replace(",", "."))
+        value = float(text.strip().replace(",", "."))
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def policy_change(form: dict[str, str], current: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -26,7 +26,7 @@ from litestar.types import ControllerRouterHandler
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 
-from services.platform import bus, db, errors, logs, retention
+from services.platform import bus, db, errors, guard, logs, retention
 from services.platform.failures import is_transient, retry_delay
 from services.platform.inbox import Consumer
 from services.platform.outbox import Relay
@@ -194,6 +194,7 @@ def service_app(
             *litestar_options.pop("middleware", []),
         ],
         exception_handlers={**errors.exception_handlers(), **litestar_options.pop("exception_handlers", {})},
+        before_request=guard.refuse_control_characters,
         openapi_config=OpenAPIConfig(title=title, version="1.0.0", path="/schema"),
         **litestar_options,
     )

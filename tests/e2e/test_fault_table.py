@@ -48,6 +48,7 @@ class Phase:
     submitted: list[str] = field(default_factory=list)
     breaches: int = 0
     recovery: float | None = None
+    accepted: float | None = None  # when the first probe got through the pwa, after the fault's end
 
 
 class Person:
@@ -58,12 +59,16 @@ class Person:
         self.http = httpx.AsyncClient(base_url=base, timeout=20, headers={"accept": "text/html"})
         self.token = ""
 
-    async def sign_in(self) -> None:
+    async def sign_in(self) -> bool:
+        """False when the pwa cannot sign anyone in right now (e.g. postgres is away)."""
         page = await self.http.get("/sign-in")
-        self.token = CSRF.findall(page.text)[0]
+        tokens = CSRF.findall(page.text)
+        if not tokens:
+            return False
+        self.token = tokens[0]
         form = {"email": self.email, "password": organisation().password, "_csrf_token": self.token}
         signed = await self.http.post("/sign-in", data=form)
-        assert signed.status_code == 303, f"{self.email} could not sign in: {signed.status_code}"
+        return signed.status_code == 303
 
     async def post(self, path: str, form: dict[str, str]) -> httpx.Response:
         return await self.http.post(path, data={**form, "_csrf_token": self.token})
@@ -204,6 +209,7 @@ async def run_phase(
 
     async def probed() -> bool | None:
         request_id = await submit(probe, start)
+        phase.accepted = time.monotonic() - ended
         return await until_done(lambda: db.routed(request_id), within=60, pause=0.1)
 
     await until_done(probed, within=90, pause=0.1)
@@ -272,7 +278,7 @@ async def test_nothing_is_lost_doubled_or_stranded_while_every_part_is_killed(up
     probe = Person(up.url, "lead@example.org")
     everyone = [*staff, *members, probe]
     for person in everyone:
-        await person.sign_in()
+        assert await person.sign_in(), f"{person.email} could not sign in"
     # Room for work in hand, so finishing keeps up with 5 new requests a second on a busy machine.
     await db.fetch("UPDATE routing.members SET capacity = 10")
     phases = [Phase(name, inject) for name, inject in PHASES]
@@ -324,6 +330,7 @@ async def test_nothing_is_lost_doubled_or_stranded_while_every_part_is_killed(up
     )
     with capsys.disabled():
         print("\n" + table(rows) + "\n")
+        print("probe through the pwa after (s):", {p.name: round(p.accepted or -1, 1) for p in phases})
         if stuck:
             print("not done (intake status, routing state, count):", [tuple(r) for r in stuck])
             print(up.text()[-3000:])
