@@ -1,6 +1,6 @@
 """Domain exceptions → HTTP answers a person can read: {"status_code", "detail"}.
 
-Failures that are nobody's input: a dependency briefly away is a 503 with Retry-After; any
+Refusals (401, 403) log their reason. Failures that are nobody's input: a dependency briefly away is a 503 with Retry-After; any
 other unexpected error a 500. Both log one line with the traceback and a request id, which
 the answer repeats (and the `x-request-id` header carries) so a person can quote it.
 """
@@ -45,6 +45,15 @@ def _handler(status: int) -> Any:
     return handle
 
 
+def _refused(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """401/403: say why to the caller and to the log (who asked for what, and the reason)."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 403
+    detail = exc.detail if isinstance(exc, HTTPException) else str(exc)
+    log.info("request refused", status=status, reason=detail, method=request.method, path=request.url.path)
+    headers = exc.headers if isinstance(exc, HTTPException) and exc.headers else None
+    return Response({"status_code": status, "detail": detail}, status_code=status, headers=headers)
+
+
 def request_id(request: Request[Any, Any, Any]) -> str:
     given = request.headers.get("x-request-id", "")
     return given if _REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
@@ -79,7 +88,9 @@ def exception_handlers() -> ExceptionHandlersMap:
         NotFound: _handler(404),
         Invalid: _handler(422),
         Conflict: _handler(409),
-        Forbidden: _handler(403),
+        Forbidden: _refused,
+        401: _refused,
+        403: _refused,
         asyncpg.DataError: _unacceptable_value,  # the server's "data exception" (class 22)
         asyncpg_base.DataError: _unacceptable_value,  # the client's: a value that cannot be sent
         500: _failed,  # everything else nobody handled
