@@ -64,10 +64,13 @@ async def check_password(conn: Conn, email: str, password: str) -> Account | Non
     """The account if the password is right; as slow for an unknown e-mail as for a known one.
     A hash from older parameters is replaced by a current one."""
     row = await conn.fetchrow("SELECT * FROM accounts WHERE email = lower($1)", email.strip())
-    stored = None if row is None else row["password_hash"]
-    if row is None or not await passwords.verify_password(password, stored):
+    # A disabled account, or one that has not chosen a password yet, costs the same and fails.
+    usable = row is not None and row["disabled_at"] is None
+    stored = row["password_hash"] if usable and row is not None else None
+    matches = await passwords.verify_password(password, stored)
+    if row is None or stored is None or not matches:
         return None
-    if passwords.needs_rehash(row["password_hash"]):
+    if passwords.needs_rehash(stored):
         fresh = await passwords.hash_password(password)
         await conn.execute("UPDATE accounts SET password_hash = $2 WHERE id = $1", row["id"], fresh)
     return _account(row)
@@ -88,9 +91,10 @@ async def start_session(conn: Conn, account_id: str, *, replacing: str | None = 
 
 
 async def account_for_session(conn: Conn, token: str) -> Account | None:
+    """The signed-in account; None for an unknown or expired session, or a disabled account."""
     row = await conn.fetchrow(
         """UPDATE sessions s SET last_seen = now() FROM accounts a
-           WHERE s.token_hash = $1 AND s.expires_at > now() AND a.id = s.account_id
+           WHERE s.token_hash = $1 AND s.expires_at > now() AND a.id = s.account_id AND a.disabled_at IS NULL
            RETURNING a.*""",
         _token_hash(token),
     )

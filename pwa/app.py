@@ -4,8 +4,6 @@ services, templates, static files, CSRF and security headers.
 Run: `uvicorn --factory pwa.app:create_app`.
 """
 
-import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 from litestar import Litestar
@@ -20,10 +18,15 @@ from pwa import accounts, passwords, web
 from pwa.gateway import Gateway
 from pwa.live.api import events
 from pwa.live.hub import LiveHub
+from pwa.mail.config import MailConfig
+from pwa.mail.worker import MailWorker
+from pwa.people import changes
+from pwa.people.registry import PoolNames
+from pwa.people.rules import PersonFields
+from pwa.people.store import Pool
 from pwa.push.config import PushConfig
 from pwa.push.wiring import PushWiring
 from pwa.views import PAGES, errors
-from services.contracts.identity import AccountCreated
 from services.demo import organisation
 from services.platform import outbox
 from services.platform.runtime import Runtime, service_app
@@ -33,29 +36,57 @@ HERE = Path(__file__).parent
 
 
 async def load_demo(rt: Runtime) -> None:
-    """First start with SECPOOL_DEMO=1: the demo organisation's accounts, each announced as
-    `AccountCreated` (in the same transaction) for the services that track people."""
+    """First start with SECPOOL_DEMO=1: the demo organisation's pool and accounts, each announced
+    (PoolCreated, AccountCreated, in the same transaction) for the services that track them.
+    The demo pool follows no holiday calendar, so the demo works on any day."""
     if not rt.settings.demo:
         return
     org = organisation()
     async with rt.pool.acquire() as conn, conn.transaction():
         if await accounts.count(conn) > 0:
             return
+        for pool in org.pools:
+            registered = Pool(
+                id=pool["id"],
+                name_nl=pool["name"],
+                name_en=pool.get("name_en", pool["name"]),
+                public_holidays="",
+                version=1,
+            )
+            await changes.save_pool(conn, registered, actor=None)
         password_hash = await passwords.hash_password(org.password)
         for p in org.people:
-            await accounts.upsert(conn, id=p.id, email=p.email, name=p.name, password_hash=password_hash,
-                                  roles=p.roles, pools=p.pools, language=p.language)  # fmt: skip
-            await outbox.add(
+            await accounts.upsert(
                 conn,
-                AccountCreated(
-                    event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), account_id=p.id, version=1, name=p.name,
-                    email=p.email, roles=p.roles, pools=p.pools, language=p.language,
-                ),
-            )  # fmt: skip
+                id=p.id,
+                email=p.email,
+                name=p.name,
+                password_hash=password_hash,
+                roles=p.roles,
+                pools=p.pools,
+                language=p.language,
+            )
+            person = PersonFields(
+                email=p.email, name=p.name, roles=tuple(p.roles), pools=tuple(p.pools), language=p.language
+            )
+            await outbox.add(conn, changes.created_event(p.id, person))
 
 
-def create_app(settings: Settings | None = None, push_config: PushConfig | None = None) -> Litestar:
+def create_app(
+    settings: Settings | None = None, push_config: PushConfig | None = None, mail_config: MailConfig | None = None
+) -> Litestar:
     settings = settings or Settings.from_env("pwa")
+    mail = mail_config or MailConfig.from_env(settings.data_dir)
+
+    pool_names = PoolNames()
+
+    async def refresh_pool_names(rt: Runtime) -> None:
+        await pool_names.keep_fresh(rt.pool)
+
+    async def send_mail(rt: Runtime) -> None:
+        """Background task: the mail worker, woken by NOTIFY on `<schema>_mail`."""
+        await MailWorker(rt.pool, mail, channel=f"{rt.schema}_mail").run()
+
     push = PushWiring(settings, push_config or PushConfig.from_env())
     live = LiveHub()
     gateway = Gateway(
@@ -81,11 +112,12 @@ def create_app(settings: Settings | None = None, push_config: PushConfig | None 
         ],
         on_start=load_demo,
         consumers=push.consumers,
-        background=[push.deliver, live.run],
+        background=[push.deliver, live.run, send_mail, refresh_pool_names],
         dependencies={
             "account": Provide(web.provide_account),
             "gateway": Provide(lambda: gateway, sync_to_thread=False),
             "live_hub": Provide(lambda: live, sync_to_thread=False),
+            "mail_config": Provide(lambda: mail, sync_to_thread=False),
             **push.dependencies,
         },
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
@@ -100,5 +132,5 @@ def create_app(settings: Settings | None = None, push_config: PushConfig | None 
         exception_handlers={**errors.HANDLERS, web.SignInRequired: web.to_sign_in},
         middleware=[web.security_headers],
         on_shutdown=[close_gateway],
-        state=State({"vapid_public_key": push.public_key}),
+        state=State({"vapid_public_key": push.public_key, "pool_names": pool_names}),
     )

@@ -39,6 +39,16 @@ async def record(
     )
 
 
+async def record_many(
+    conn: Conn, action: str, *, actor_id: str | None, entries: list[tuple[str, dict[str, Any]]], ip: str | None = None
+) -> None:
+    """One line per (subject id, detail) in one statement (a bulk import)."""
+    await conn.executemany(
+        "INSERT INTO audit_log (actor_id, action, subject_id, detail, ip) VALUES ($1, $2, $3, $4::jsonb, $5)",
+        [(actor_id, action, subject, msgspec.json.encode(detail).decode(), ip) for subject, detail in entries],
+    )
+
+
 async def recent(
     conn: Conn, *, limit: int = 100, before_id: int | None = None, subject_id: str | None = None
 ) -> list[AuditEntry]:

@@ -1,13 +1,20 @@
 """The pwa's pages, one module per area; `PAGES` is what pwa.app registers."""
 
+from pwa.views.admin_import import AdminImport
+from pwa.views.admin_mail import AdminMail
+from pwa.views.admin_people import AdminPeople
 from pwa.views.auth import AuthController
+from pwa.views.first_run import FirstRunPages
 from pwa.views.lead import LeadPages
 from pwa.views.offers import OfferPages
 from pwa.views.pool import PoolPages
+from pwa.views.pools import PoolPagesAdmin
 from pwa.views.request_page import RequestPage
 from pwa.views.requests import RequestPages
+from pwa.views.rota import RotaPages
 from pwa.views.settings import SettingsPages
 from pwa.views.shell import ShellController
+from pwa.views.values import ValuePages
 from pwa.views.wall import Moderation, WallPages
 
 PAGES = [
@@ -21,4 +28,11 @@ PAGES = [
     WallPages,
     Moderation,
     SettingsPages,
+    FirstRunPages,
+    AdminPeople,
+    AdminImport,
+    AdminMail,
+    PoolPagesAdmin,
+    RotaPages,
+    ValuePages,
 ]

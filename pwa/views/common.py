@@ -13,7 +13,7 @@ from litestar import Request, Response
 from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 
-from pwa import accounts, i18n
+from pwa import accounts, audit, i18n
 from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from services.platform.runtime import Runtime
@@ -58,11 +58,18 @@ def page(
     ctx = {**i18n.template_helpers(lang), "account": account, "path": request.url.path,
            "here": request.url.path + (f"?{query}" if query else ""),
            "notice": request.query_params.get("notice", ""), "names_of": names_of, "as_fragment": as_fragment,
-           "vapid_key": getattr(request.app.state, "vapid_public_key", ""), **context}  # fmt: skip
+           "vapid_key": getattr(request.app.state, "vapid_public_key", ""),
+           "pool_name": pool_namer(request, lang), **context}  # fmt: skip
     # The same URL answers with a page or a fragment: caches must keep them apart. Pages are
     # personal and live: a cache may keep them only to ask again (private, no-cache).
     headers = {"Vary": "HX-Request", "Cache-Control": "private, no-cache"}
     return Template(template_name=template, context=ctx, status_code=status_code, headers=headers)
+
+
+def pool_namer(request: AnyRequest, language: str) -> Any:
+    """Templates name pools by their real name: `pool_name(pool_id)`."""
+    registry = getattr(request.app.state, "pool_names", None)
+    return (lambda pool_id: registry.name(pool_id, language)) if registry else (lambda pool_id: pool_id)
 
 
 def announce(response: Response[Any], message: str, kind: str = "info") -> None:
@@ -99,6 +106,16 @@ async def act(call: Awaitable[Any], url: str, done: str, *, refused: str = "refu
             raise
         return back_to(url, refused)
     return back_to(url, done)
+
+
+async def audited(
+    call: Awaitable[Any], runtime: Runtime, account: Account, action: str, subject_id: str, detail: dict[str, Any]
+) -> Any:
+    """A change made in a service, then its line in the pwa's audit log (who did what to whom)."""
+    result = await call
+    async with runtime.pool.acquire() as conn:
+        await audit.record(conn, action, actor_id=account.id, subject_id=subject_id, detail=detail)
+    return result
 
 
 def safe_path(target: str, default: str = "/") -> str:

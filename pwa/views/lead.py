@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 
 from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
+from pwa.people import store as people_store
 from pwa.views import charts
 from pwa.views.common import AnyRequest, act, back_to, names, optional, page
 from pwa.views.offers import requests_by_id
@@ -30,11 +31,18 @@ def lead_only(account: Account) -> None:
         raise PermissionDeniedException("for the pool's lead")
 
 
+def keeps_types(account: Account) -> None:
+    """Request types: the pools' leads and admins."""
+    if not (account.has("lead") or account.has("admin")):
+        raise PermissionDeniedException("for leads and admins")
+
+
 class AssignForm(msgspec.Struct):
     member_id: str = ""
 
 
 class TypeForm(msgspec.Struct):
+    pool_id: str = ""
     name_nl: str = ""
     name_en: str = ""
     description_nl: str = ""
@@ -46,6 +54,16 @@ class TypeForm(msgspec.Struct):
     complete_minutes: str = ""
     minutes_saved: str = "0"
     work_minutes: str = "30"
+
+
+async def type_pools(runtime: Runtime, account: Account) -> dict[str, str]:
+    """The pools whose request types this person keeps (an admin: every pool), id → name."""
+    async with runtime.pool.acquire() as conn:
+        registered = await people_store.pools(conn)
+    names = {p.id: p.name_nl for p in registered}
+    if account.has("admin"):
+        return names or {p: p for p in account.pools}
+    return {p: names.get(p, p) for p in account.pools}
 
 
 MINUTE_FIELDS = ("pickup_minutes", "complete_minutes", "minutes_saved", "work_minutes")
@@ -162,25 +180,29 @@ class LeadPages(Controller):
     @get("/lead/types")
     async def types(self, request: AnyRequest, account: NamedDependency[Account],
                     gateway: NamedDependency[Gateway]) -> Template:  # fmt: skip
-        lead_only(account)
+        keeps_types(account)
         types = await gateway.call("intake", "GET", "/v1/request-types/", account.caller(),
                                    params={"include_retired": "true"})  # fmt: skip
         return page(request, "types", account, types=types)
 
     @get("/lead/types/new")
-    async def new_type(self, request: AnyRequest, account: NamedDependency[Account]) -> Template:
-        lead_only(account)
-        return page(request, "type", account, rtype=None, form=TypeForm(), errors={}, history=[], people={})
+    async def new_type(self, request: AnyRequest, account: NamedDependency[Account],
+                       runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+        keeps_types(account)
+        return page(request, "type", account, rtype=None, form=TypeForm(), errors={}, history=[], people={},
+                    pools=await type_pools(runtime, account))  # fmt: skip
 
     @post("/lead/types/new")
-    async def create_type(self, request: AnyRequest, account: NamedDependency[Account],
+    async def create_type(self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime],
                           gateway: NamedDependency[Gateway], data: URLEncodedBody[TypeForm]) -> Template | Redirect:  # fmt: skip
-        lead_only(account)
+        keeps_types(account)
+        pools = await type_pools(runtime, account)
+        pool_id = data.pool_id if data.pool_id in pools else next(iter(pools), "")
         fields, errors = type_fields(data, [])
         if not errors:
             try:
                 created = await gateway.call("intake", "POST", "/v1/request-types/", account.caller(),
-                                             json={**fields, "pool_id": pool_of(account)})  # fmt: skip
+                                             json={**fields, "pool_id": pool_id})  # fmt: skip
             except ServiceError as exc:
                 if exc.status >= 500:
                     raise
@@ -188,12 +210,12 @@ class LeadPages(Controller):
             else:
                 return back_to(f"/lead/types/{created['id']}", "type_saved")
         return page(request, "type", account, status_code=422, rtype=None, form=data, errors=errors, history=[],
-                    people={})  # fmt: skip
+                    people={}, pools=pools)  # fmt: skip
 
     @get("/lead/types/{type_id:str}")
     async def edit_type(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
                         runtime: NamedDependency[Runtime], type_id: FromPath[str]) -> Template:  # fmt: skip
-        lead_only(account)
+        keeps_types(account)
         found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
         return await self._type_page(request, account, gateway, runtime, found, type_form(found), {}, 200)
 
@@ -208,7 +230,7 @@ class LeadPages(Controller):
     async def save_type(self, request: AnyRequest, account: NamedDependency[Account],
                         gateway: NamedDependency[Gateway], runtime: NamedDependency[Runtime], type_id: FromPath[str],
                         data: URLEncodedBody[TypeForm]) -> Template | Redirect:  # fmt: skip
-        lead_only(account)
+        keeps_types(account)
         found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
         fields, errors = type_fields(data, list(found.get("extra_skills", [])))
         if not errors:
@@ -225,7 +247,7 @@ class LeadPages(Controller):
     @post("/lead/types/{type_id:str}/retire")
     async def retire_type(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
                           type_id: FromPath[str]) -> Redirect:  # fmt: skip
-        lead_only(account)
+        keeps_types(account)
         found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
         action = "reinstate" if found["retired"] else "retire"
         await gateway.call("intake", "POST", f"/v1/request-types/{type_id}/{action}", account.caller())

@@ -4,7 +4,6 @@ request went to whom.
 """
 
 import math
-import re
 from typing import Any
 
 from litestar import Controller, get, post
@@ -14,8 +13,8 @@ from litestar.response import Redirect, Template
 
 from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
-from pwa.i18n import skill_text, translations
 from pwa.views.common import AnyRequest, act, back_to, form_data, language_of, names, optional, page
+from pwa.views.reasons import because_text, others_list
 from services.platform.runtime import Runtime
 
 # The policy fields the pool may change (routing's PolicyChange), with their bounds.
@@ -66,18 +65,27 @@ def policy_change(form: dict[str, str], current: dict[str, Any]) -> tuple[dict[s
 
 
 def history(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each change with what it changed compared with the one before it, newest first."""
+    """Each change with what it changed (field, old, new), newest first. Routing records that with
+    the change; for older entries it is worked out from the policy before it."""
     ordered = sorted(changes, key=lambda c: str(c["at"]))
     shown: list[dict[str, Any]] = []
     before: dict[str, Any] | None = None
     for c in ordered:
         policy: dict[str, Any] = c.get("policy") or {}
-        diff = []
-        if before is not None:
+        recorded: dict[str, Any] = c.get("changes") or {}
+        if recorded:
+            diff = [(k, old, new) for k, (old, new) in sorted(recorded.items(), key=lambda kv: _field_order(kv[0]))]
+        elif before is not None:
             diff = [(k, before.get(k), policy.get(k)) for k in POLICY_FIELDS if before.get(k) != policy.get(k)]
-        shown.append({**c, "diff": diff, "first": before is None})
+        else:
+            diff = []
+        shown.append({**c, "diff": diff, "first": before is None and not recorded})
         before = policy
     return list(reversed(shown))
+
+
+def _field_order(name: str) -> int:
+    return POLICY_FIELDS.index(name) if name in POLICY_FIELDS else len(POLICY_FIELDS)
 
 
 class PoolPages(Controller):
@@ -189,49 +197,17 @@ class PoolPages(Controller):
     @get("/requests/{request_id:str}")
     async def why(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
                   runtime: NamedDependency[Runtime], request_id: FromPath[str]) -> Template:  # fmt: skip
+        """Why the request went to whom: the chosen member's reasons, the others only counted."""
         item = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", account.caller())
         decisions = await optional(gateway, "routing", f"/v1/requests/{request_id}/decisions", account)
-        ids = [item.get("requester_id")]
-        for d in decisions or []:
-            ids += [d.get("member_id"), d.get("buddy_id")] + [c.get("member_id") for c in d.get("candidates", [])]
-        people = await names(runtime, ids)
+        latest = (decisions or [None])[-1]
+        people = await names(
+            runtime, [item.get("requester_id")] + ([latest.get("member_id"), latest.get("buddy_id")] if latest else [])
+        )
         lang = language_of(request, account)
-        return page(request, "decision", account, item=item, decisions=[explained(d, people) for d in decisions or []],
-                    people=people, unavailable=decisions is None, reason_text=lambda r: reason_text(lang, r))  # fmt: skip
-
-
-def explained(decision: dict[str, Any], people: dict[str, str]) -> dict[str, Any]:
-    """Routing writes ids into its sentences; people read names."""
-
-    def named(text: str) -> str:
-        for account_id, name in people.items():
-            text = text.replace(account_id, name)
-        return text
-
-    candidates = [{**c, "reason": named(str(c.get("reason", "")))} for c in decision.get("candidates", [])]
-    return {**decision, "why": named(str(decision.get("why", ""))), "candidates": candidates}
-
-
-BELOW = re.compile(r"^below (?P<skill>[\w-]+) level (?P<level>\d+)$")
-NOT_SPEAKING = re.compile(r"^not speaking (?P<language>\w+)$")
-
-
-def reason_text(language: str, reason: str) -> tuple[str, bool]:
-    """Routing's reason for one candidate in the person's words; (text, translated?). Reasons
-    routing adds later stay in its own (English) words until they are listed here."""
-    _ = translations(language).gettext
-    fixed = {
-        "eligible": _("can take it"),
-        "learning this skill": _("is learning this skill"),
-        "declined or let the offer lapse": _("declined or let the offer lapse"),
-        "off duty": _("away or off duty"),
-        "at capacity": _("has no room for more work"),
-    }
-    if reason in fixed:
-        return fixed[reason], True
-    if m := BELOW.match(reason):
-        return _("below level %(level)s in %(skill)s") % {"level": m["level"],
-                                                          "skill": skill_text(language, m["skill"])}, True  # fmt: skip
-    if m := NOT_SPEAKING.match(reason):
-        return _("does not speak %(language)s") % {"language": m["language"].upper()}, True
-    return reason, False
+        explained = None
+        if latest is not None:
+            explained = {**latest, "because": [because_text(lang, r) for r in latest.get("reasons", [])],
+                         "others_said": others_list(lang, latest.get("others", {}))}  # fmt: skip
+        return page(request, "decision", account, item=item, decision=explained, people=people,
+                    unavailable=decisions is None)  # fmt: skip

@@ -68,6 +68,11 @@ async def people_for(runtime: Runtime, rows: list[dict[str, Any]]) -> dict[str, 
     return await names(runtime, ids)
 
 
+def served_types(account: Account, types: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The types of the pools that serve this person: those in their pools (intake refuses others)."""
+    return [t for t in types if t.get("pool_id") in account.pools]
+
+
 async def colleagues(runtime: Runtime, account: Account) -> list[Account]:
     async with runtime.pool.acquire() as conn:
         everyone = await accounts.directory(conn, list(account.pools) or None)
@@ -110,7 +115,7 @@ class RequestPages(Controller):
         errors: dict[str, str],
         status: int,
     ) -> Template:
-        types = await gateway.call("intake", "GET", "/v1/request-types/", account.caller())
+        types = served_types(account, await gateway.call("intake", "GET", "/v1/request-types/", account.caller()))
         return page(request, "new_request", account, status_code=status, types=types, form=form, errors=errors,
                     colleagues=await colleagues(runtime, account))  # fmt: skip
 
@@ -124,7 +129,7 @@ class RequestPages(Controller):
         data: URLEncodedBody[RequestForm],
     ) -> Template | Redirect:
         form = data
-        types = await gateway.call("intake", "GET", "/v1/request-types/", account.caller())
+        types = served_types(account, await gateway.call("intake", "GET", "/v1/request-types/", account.caller()))
         errors = problems(form, {t["id"] for t in types})
         if not errors:
             try:

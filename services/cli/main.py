@@ -10,7 +10,7 @@ from services.cli.children import LaunchError
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["simulate"]:
-        from services.routing.simulator import main as simulate
+        from services.simulation.cli import main as simulate
 
         return simulate(argv[1:])
     parser = argparse.ArgumentParser(prog="secpool", description="A secretary pool that works.")
@@ -24,14 +24,48 @@ def main(argv: list[str] | None = None) -> int:
         "--cluster", action="store_true", help="3 clustered NATS nodes (R3 streams) and two replicas of every process"
     )
     commands.add_parser("simulate", help="compare routing policies on a trace (see --help)", add_help=False)
+    admin = commands.add_parser("admin", help="admin accounts of the running system")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    create = admin_commands.add_parser("create", help="create an admin; prints a one-time set-password link")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--data-dir", type=Path, default=Path(".secpool"), help="the running system's data folder")
+    people = commands.add_parser("people", help="people of the running system")
+    people_commands = people.add_subparsers(dest="people_command", required=True)
+    load = people_commands.add_parser("import", help="import people from a CSV: email,name,roles,pools,language")
+    load.add_argument("file", type=Path)
+    load.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+    load.add_argument("--data-dir", type=Path, default=Path(".secpool"), help="the running system's data folder")
     args = parser.parse_args(argv)
     try:
+        if args.command == "admin":
+            return _admin_create(args.data_dir, args.email, args.name)
+        if args.command == "people":
+            return _people_import(args.data_dir, args.file, args.dry_run)
         from services.cli.up import run
 
         return run(args.data_dir, args.port, args.host, demo=not args.no_demo, cluster=args.cluster)
     except LaunchError as exc:
         print(f"secpool: {exc}", file=sys.stderr)
         return 1
+
+
+def _admin_create(data_dir: Path, email: str, name: str) -> int:
+    from services.cli import admin
+
+    database_url, url = admin.running(data_dir)
+    link = admin.run(admin.create_admin(database_url, url, email, name))
+    print(f"Admin {email}: choose a password within an hour at {link}")
+    return 0
+
+
+def _people_import(data_dir: Path, file: Path, dry_run: bool) -> int:
+    from services.cli import admin
+
+    database_url, url = admin.running(data_dir)
+    text = admin.read_csv(file)
+    result: int = admin.run(admin.import_people(database_url, url, file, text, dry_run=dry_run, say=admin.say))
+    return result
 
 
 if __name__ == "__main__":

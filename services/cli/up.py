@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from services.cli import admin
 from services.cli.children import Child, LaunchError, env_with, free_ports, http_ok, wait_until
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database, wait_for_jetstream
 from services.cli.supervise import CrashLoop, Supervised, Supervisor
@@ -99,6 +100,7 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
             asyncio.run(wait_for_jetstream(nats_url, within=60))
         for name in SERVICES:
             sockets[name] = listen("127.0.0.1", 0)
+        public_url = os.environ.get("SECPOOL_PUBLIC_URL") or f"http://{_shown(host)}:{port}"
         env = env_with(
             {
                 "DATABASE_URL": database_url,
@@ -106,6 +108,7 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
                 "SECPOOL_TOKEN_SECRET": token_secret(data_dir),
                 "SECPOOL_DEMO": "1" if demo else "0",
                 "SECPOOL_DATA_DIR": str(data_dir),
+                "SECPOOL_PUBLIC_URL": public_url,
                 "SECPOOL_STREAM_REPLICAS": "3" if cluster else os.environ.get("SECPOOL_STREAM_REPLICAS", "1"),
                 **{f"SECPOOL_{n.upper()}_URL": f"http://127.0.0.1:{sockets[n].getsockname()[1]}" for n in SERVICES},
             }
@@ -121,7 +124,10 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
         for entry, name in started:
             url = f"http://{_shown(host) if name == 'pwa' else '127.0.0.1'}:{sockets[name].getsockname()[1]}/ready"
             wait_until(_ready_check(entry, url, lambda: stopping), 90, entry.name)
+        admin.write_run_file(data_dir, database_url, public_url)
         _banner(host, port, demo, data_dir)
+        if (link := asyncio.run(admin.setup_link(database_url, public_url))) is not None:
+            print(f"First run: create the first admin at {link} (works once, for 1 hour)", flush=True)
         while not stopping:
             supervisor.tick()
             time.sleep(0.2)
@@ -131,6 +137,7 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
         print(f"secpool: {exc}", file=sys.stderr, flush=True)
         return 1
     finally:
+        (data_dir / admin.RUN_FILE).unlink(missing_ok=True)
         supervisor.stop()
         for sock in sockets.values():
             sock.close()

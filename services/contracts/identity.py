@@ -1,4 +1,9 @@
-"""Events published by the pwa's accounts: who exists, in which roles and pools."""
+"""Events published by the pwa, which owns identity: people (accounts: who exists, in which
+roles and pools, enabled or not) and the pool registry (names, holiday calendar). Each entity's `version` increases with every change, so consumers drop stale events.
+
+A secretary works in exactly one pool (`pools[0]`); a lead leads the pools listed; for staff
+the list names the pools that serve them.
+"""
 
 from services.contracts.base import Event
 
@@ -13,4 +18,59 @@ class AccountCreated(Event, tag="secpool.identity.account.created", frozen=True,
     language: str = "nl"
 
 
-IdentityEvent = AccountCreated
+class AccountUpdated(Event, tag="secpool.identity.account.updated", frozen=True, kw_only=True):
+    """Name, e-mail, roles, pools or language changed: the account's whole state after it."""
+
+    account_id: str
+    version: int
+    name: str
+    email: str
+    roles: list[str]
+    pools: list[str]
+    language: str = "nl"
+
+
+class AccountDisabled(Event, tag="secpool.identity.account.disabled", frozen=True, kw_only=True):
+    """The person may no longer sign in; their open work goes back to the pool. Their requests
+    and thanks stay."""
+
+    account_id: str
+    version: int
+
+
+class AccountEnabled(Event, tag="secpool.identity.account.enabled", frozen=True, kw_only=True):
+    """A disabled account is back, with its whole state."""
+
+    account_id: str
+    version: int
+    name: str
+    email: str
+    roles: list[str]
+    pools: list[str]
+    language: str = "nl"
+
+
+class PoolCreated(Event, tag="secpool.identity.pool.created", frozen=True, kw_only=True):
+    """A pool in the registry. `public_holidays`: the country whose holiday calendar it follows
+    ("NL"), or "" for none."""
+
+    pool_id: str
+    version: int
+    name_nl: str
+    name_en: str
+    public_holidays: str = "NL"
+
+
+class PoolUpdated(Event, tag="secpool.identity.pool.updated", frozen=True, kw_only=True):
+    """A pool's names or holiday calendar changed: its whole state after it."""
+
+    pool_id: str
+    version: int
+    name_nl: str
+    name_en: str
+    public_holidays: str = "NL"
+
+
+AccountEvent = AccountCreated | AccountUpdated | AccountDisabled | AccountEnabled
+PoolEvent = PoolCreated | PoolUpdated
+IdentityEvent = AccountCreated | AccountUpdated | AccountDisabled | AccountEnabled | PoolCreated | PoolUpdated

@@ -6,7 +6,19 @@ of intake's request version.
 
 from datetime import datetime
 
+import msgspec
+
 from services.contracts.base import Event
+
+
+class Reason(msgspec.Struct, frozen=True, kw_only=True):
+    """Why routing did what it did, as a code the pages translate, with the values it quotes."""
+
+    code: str
+    minutes: float | None = None
+    skill: str | None = None
+    level: int | None = None
+    language: str | None = None
 
 
 class RequestOffered(Event, tag="secpool.routing.request.offered", frozen=True, kw_only=True):
@@ -18,7 +30,8 @@ class RequestOffered(Event, tag="secpool.routing.request.offered", frozen=True, 
     expires_at: datetime
     development: bool = False
     buddy_id: str | None = None
-    why: str = ""
+    why: str = ""  # routing's own words (English, codes): pages translate `reasons`
+    reasons: list[Reason] = []  # noqa: RUF012 (msgspec copies mutable defaults); why this member only
 
 
 class OfferAccepted(Event, tag="secpool.routing.offer.accepted", frozen=True, kw_only=True):
@@ -49,6 +62,24 @@ class RequestQueued(Event, tag="secpool.routing.request.queued", frozen=True, kw
     pool_id: str
     lead_queue: bool = False
     why: str = ""
+    reasons: list[Reason] = []  # noqa: RUF012 (the requester's short reason: nobody, all_busy)
+    counts: dict[str, int] = {}  # noqa: RUF012 (members per reason, never who)
 
 
-RoutingEvent = RequestOffered | OfferAccepted | OfferDeclined | RequestQueued
+class PickupExpected(Event, tag="secpool.routing.request.pickup_expected", frozen=True, kw_only=True):
+    """When routing expects a waiting request to be picked up, announced as it changes.
+
+    basis: "now", "queue" (after the work ahead), "pool_opens" (nobody who can take it is on
+    shift: when they start), "lead" (nobody can take it: the lead's queue; no time).
+    """
+
+    request_id: str
+    version: int
+    pool_id: str
+    basis: str
+    earliest_at: datetime | None = None
+    latest_at: datetime | None = None
+    reason: str = ""  # the short reason for the requester, a code the pages translate
+
+
+RoutingEvent = RequestOffered | OfferAccepted | OfferDeclined | RequestQueued | PickupExpected

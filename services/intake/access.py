@@ -66,6 +66,12 @@ def require_lead(caller: Caller, pool_id: str) -> None:
         raise Forbidden(f"only a lead of {pool_id} may do this")
 
 
+def require_catalogue_keeper(caller: Caller, pool_id: str) -> None:
+    """Request types are set by the pool's leads, and by admins (an organisation going live)."""
+    if not (is_lead(caller, pool_id) or caller.has("admin")):
+        raise Forbidden(f"only a lead of {pool_id} or an admin may do this")
+
+
 def require_member_on(caller: Caller, row: Row) -> None:
     if caller.account_id != row["member_id"]:
         raise Forbidden("only the member on this request can change its status")

@@ -1,5 +1,5 @@
-"""Intake's HTTP API (v1) for request types: everyone lists them; a pool's leads create,
-edit, retire and reinstate them, and see each type's change history."""
+"""Intake's HTTP API (v1) for request types: everyone lists them; a pool's leads (and admins)
+create, edit, retire and reinstate them, and see each type's change history."""
 
 from typing import Annotated, Any
 

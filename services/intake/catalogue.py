@@ -45,7 +45,7 @@ async def get(conn: Conn, type_id: str, *, for_update: bool = False) -> asyncpg.
 
 
 async def create(conn: Conn, caller: Caller, body: NewType) -> asyncpg.Record:
-    access.require_lead(caller, body.pool_id)
+    access.require_catalogue_keeper(caller, body.pool_id)
     values = _checked(body)
     values.pop("id")
     if body.id is not None:
@@ -64,7 +64,7 @@ async def edit(conn: Conn, caller: Caller, type_id: str, body: TypeFields) -> as
     """Replace the type's fields. Requests already submitted keep their due times; a done
     request keeps the minutes saved it was worth when it was done."""
     current = await get(conn, type_id, for_update=True)
-    access.require_lead(caller, current["pool_id"])
+    access.require_catalogue_keeper(caller, current["pool_id"])
     if current["retired_at"] is not None:
         raise Conflict("this request type is retired: reinstate it before editing")
     values = _checked(body)
@@ -82,7 +82,7 @@ def _column(value: Any) -> Any:
 
 async def set_retired(conn: Conn, caller: Caller, type_id: str, *, retired: bool) -> asyncpg.Record:
     current = await get(conn, type_id, for_update=True)
-    access.require_lead(caller, current["pool_id"])
+    access.require_catalogue_keeper(caller, current["pool_id"])
     if (current["retired_at"] is not None) == retired:
         raise Conflict(f"this request type is already {'retired' if retired else 'in use'}")
     await store_catalogue.set_retired(conn, type_id, retired=retired)

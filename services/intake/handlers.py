@@ -2,7 +2,14 @@
 
 from typing import Any
 
-from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued, RoutingEvent
+from services.contracts.routing import (
+    OfferAccepted,
+    OfferDeclined,
+    PickupExpected,
+    RequestOffered,
+    RequestQueued,
+    RoutingEvent,
+)
 from services.intake import routed, store_heal
 from services.platform.db import Conn
 from services.platform.inbox import Consumer
@@ -13,6 +20,7 @@ ROUTING_SUBJECTS = [
     "secpool.routing.offer.accepted",
     "secpool.routing.offer.declined",
     "secpool.routing.request.queued",
+    "secpool.routing.request.pickup_expected",
 ]
 
 
@@ -28,6 +36,8 @@ async def on_routing_event(conn: Conn, event: RoutingEvent) -> None:
             # Waiting in the pool's queue: no change for the requester, but routing has it
             # (the heal sweep leaves it alone).
             await store_heal.note_routed(conn, event.request_id, event.version)
+        case PickupExpected():
+            await routed.record_pickup(conn, event)
         case _:
             pass
 

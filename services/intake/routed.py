@@ -7,7 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
-from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered
+from services.contracts.routing import OfferAccepted, OfferDeclined, PickupExpected, RequestOffered
 from services.intake import changes, domain, store
 from services.platform.db import Conn
 from services.platform.errors import NotFound
@@ -39,10 +39,24 @@ async def record_decline(conn: Conn, event: OfferDeclined) -> None:
     row = await _routed_request(conn, event.request_id, event.version)
     if row is None or row["status"] != "offered" or row["member_id"] != event.member_id:
         return
+    # Nobody is named beside a decline: the pool keeps no record of who said no.
     await changes.step(
-        conn, row, status="submitted", member_id=None, buddy_id=None, actor_id=event.member_id,
+        conn, row, status="submitted", member_id=None, buddy_id=None, actor_id=None,
         kind="offer_expired" if event.expired else "offer_declined", routing_version=event.version,
     )  # fmt: skip
+
+
+async def record_pickup(conn: Conn, event: PickupExpected) -> None:
+    """Routing's expected pick-up, kept to show as is (routing knows who is on shift and busy)."""
+    await store.set_expected_pickup(
+        conn,
+        UUID(event.request_id),
+        version=event.version,
+        basis=event.basis,
+        earliest=event.earliest_at,
+        latest=event.latest_at,
+        reason=event.reason,
+    )
 
 
 async def record_acceptance(conn: Conn, event: OfferAccepted) -> None:

@@ -15,6 +15,7 @@ REQUEST_COLUMNS = """
     r.routing_version, r.submitted_at, r.pickup_due_at, r.done_due_at, r.picked_up_at, r.done_at,
     r.cancelled_at, r.waiting_since, r.rating, r.rating_comment, r.rated_at, r.minutes_saved,
     r.pickup_risk_at, r.done_risk_at, r.pickup_breach_at, r.done_breach_at,
+    r.expected_basis, r.expected_from, r.expected_to, r.expected_reason,
     t.name_nl AS type_name_nl, t.name_en AS type_name_en, t.skill, t.min_level,
     t.minutes_saved AS type_minutes_saved, t.work_minutes
 """
@@ -43,6 +44,31 @@ async def insert_request(conn: Conn, r: dict[str, Any]) -> bool:
         r["submitted_at"], r["pickup_due_at"], r["done_due_at"],
     )  # fmt: skip
     return bool(inserted)
+
+
+async def set_expected_pickup(
+    conn: Conn,
+    request_id: UUID,
+    *,
+    version: int,
+    basis: str,
+    earliest: datetime | None,
+    latest: datetime | None,
+    reason: str,
+) -> bool:
+    """Routing's announced pick-up, unless a newer one was applied already (returns whether applied)."""
+    applied = await conn.fetchval(
+        """UPDATE requests SET expected_basis = $3, expected_from = $4, expected_to = $5, expected_reason = $6,
+               expected_version = $2
+           WHERE id = $1 AND expected_version < $2 RETURNING true""",
+        request_id,
+        version,
+        basis,
+        earliest,
+        latest,
+        reason,
+    )
+    return bool(applied)
 
 
 async def request_by_key(conn: Conn, requester_id: str, key: str) -> asyncpg.Record | None:

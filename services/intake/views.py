@@ -56,6 +56,16 @@ class NewComment(msgspec.Struct, forbid_unknown_fields=True):
 REQUEST_BODIES = (NewRequest, StatusChange, Cancellation, NewRating, NewComment)
 
 
+class ExpectedPickup(msgspec.Struct):
+    """When routing expects the request to be picked up. basis: now, queue, pool_opens (nobody
+    who can take it is on shift yet) or lead (with the pool's lead: no time to promise)."""
+
+    basis: str
+    earliest_at: datetime | None
+    latest_at: datetime | None
+    reason: str  # a short reason code for the requester: offered, all_busy, pool_closed, with_lead
+
+
 class RequestView(msgspec.Struct):
     id: UUID
     pool_id: str
@@ -86,6 +96,7 @@ class RequestView(msgspec.Struct):
     pickup_breached: bool
     done_breached: bool
     queue: QueueSpot | None = None
+    expected: ExpectedPickup | None = None  # routing's announced pick-up, while nobody has it yet
 
 
 class RatingView(msgspec.Struct):
@@ -110,6 +121,14 @@ class CommentView(msgspec.Struct):
     author_role: str
     kind: str
     body: str
+
+
+def expected_of(r: Any) -> ExpectedPickup | None:
+    if r.get("expected_basis") is None or r["status"] not in ("submitted", "offered"):
+        return None
+    return ExpectedPickup(
+        r["expected_basis"], r.get("expected_from"), r.get("expected_to"), r.get("expected_reason", "")
+    )
 
 
 def request_view(r: Any, caller: Caller, queue: QueueSpot | None = None) -> RequestView:
@@ -144,6 +163,7 @@ def request_view(r: Any, caller: Caller, queue: QueueSpot | None = None) -> Requ
         pickup_breached=r["pickup_breach_at"] is not None,
         done_breached=r["done_breach_at"] is not None,
         queue=queue,
+        expected=expected_of(r),
     )
 
 

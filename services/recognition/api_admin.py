@@ -1,5 +1,5 @@
 """Recognition's HTTP API (v1) for leads and admins: the moderation queue, hiding or keeping a
-reported kudos, a kudos' audit trail; and the organisation's values (read by all, set by admins).
+reported kudos, a kudos' audit trail; and the organisation's values (read by all, set by admins and leads).
 """
 
 from typing import Annotated, Any
@@ -92,7 +92,7 @@ class ValuesController(Controller):
         async with runtime.pool.acquire() as conn:
             return [value_view(v) for v in await store.list_values(conn, include_retired=include_retired)]
 
-    @put("/{value_id:str}", summary="Admin: add or rename a value (a retired one comes back)")
+    @put("/{value_id:str}", summary="Admin or lead: add or rename a value (a retired one comes back)")
     async def set_value(
         self,
         request: CallerRequest,
@@ -104,7 +104,7 @@ class ValuesController(Controller):
         async with runtime.pool.acquire() as conn:
             return value_view(await store.upsert_value(conn, value_id, data.nl, data.en, data.position))
 
-    @delete("/{value_id:str}", summary="Admin: retire a value (kudos keep their tag; new kudos cannot use it)")
+    @delete("/{value_id:str}", summary="Admin or lead: retire a value (kudos keep their tag; new kudos cannot use it)")
     async def retire(self, request: CallerRequest, runtime: NamedDependency[Runtime], value_id: FromPath[str]) -> None:
         _admin(request.user)
         async with runtime.pool.acquire() as conn:
@@ -113,5 +113,5 @@ class ValuesController(Controller):
 
 
 def _admin(caller: Caller) -> None:
-    if not caller.has("admin"):
-        raise Forbidden("only an admin can set the organisation's values")
+    if not (caller.has("admin") or caller.has("lead")):
+        raise Forbidden("only an admin or a lead can set the organisation's values")

@@ -1,9 +1,9 @@
 """Recognition's event consumers: intake's completions (prompts, digest figures) and identity's
-accounts (who works in which pool)."""
+accounts (who works in which pool, as accounts are created, changed, disabled and enabled)."""
 
 from typing import Any
 
-from services.contracts.identity import AccountCreated
+from services.contracts.identity import AccountDisabled, AccountEvent
 from services.contracts.intake import RequestCompleted
 from services.platform.db import Conn
 from services.platform.inbox import Consumer, Handler
@@ -12,7 +12,7 @@ from services.recognition import domain, prompts, store
 from services.recognition.config import RecognitionConfig
 
 INTAKE_SUBJECTS = ["secpool.intake.request.completed"]
-IDENTITY_SUBJECTS = ["secpool.identity.account.created"]
+IDENTITY_SUBJECTS = ["secpool.identity.account.>"]
 
 
 def on_completion(config: RecognitionConfig) -> Handler[RequestCompleted]:
@@ -22,8 +22,11 @@ def on_completion(config: RecognitionConfig) -> Handler[RequestCompleted]:
     return handle
 
 
-async def on_account(conn: Conn, event: AccountCreated) -> None:
-    for pool_id in domain.working_pools(event.roles, event.pools):
+async def on_account(conn: Conn, event: AccountEvent) -> None:
+    """Who works in which pool follows the account; kudos given and received stay."""
+    working = [] if isinstance(event, AccountDisabled) else domain.working_pools(event.roles, event.pools)
+    await store.leave_pools(conn, event.account_id, keep=working)
+    for pool_id in working:
         await store.note_members(conn, pool_id, [event.account_id])
 
 
@@ -40,7 +43,7 @@ def consumers(rt: Runtime, config: RecognitionConfig) -> list[Consumer[Any]]:
             handler=on_completion(config), **common,
         ),
         Consumer(
-            name="recognition-identity", stream="IDENTITY", subjects=IDENTITY_SUBJECTS, event_type=AccountCreated,
+            name="recognition-identity", stream="IDENTITY", subjects=IDENTITY_SUBJECTS, event_type=AccountEvent,
             handler=on_account, **common,
         ),
     ]  # fmt: skip

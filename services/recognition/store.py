@@ -228,6 +228,13 @@ async def note_members(conn: Conn, pool_id: str, account_ids: Iterable[str]) -> 
     )  # fmt: skip
 
 
+async def leave_pools(conn: Conn, account_id: str, *, keep: list[str]) -> None:
+    """The person no longer works in any pool but those kept (moved, no longer a member, disabled)."""
+    await conn.execute(
+        "DELETE FROM pool_members WHERE account_id = $1 AND NOT (pool_id = ANY($2::text[]))", account_id, keep
+    )
+
+
 async def pools_of(conn: Conn, account_ids: list[str]) -> list[str]:
     rows = await conn.fetch(
         "SELECT DISTINCT pool_id FROM pool_members WHERE account_id = ANY($1) ORDER BY pool_id", account_ids

@@ -83,7 +83,11 @@ class WorkController(Controller):
             await escalation.assign_by_lead(conn, request.user, request_id, data.member_id)
         return {"status": "offered"}
 
-    @get("/requests/{request_id:str}/decisions", summary="Why a request went to whom (for the pool)")
+    @get(
+        "/requests/{request_id:str}/decisions",
+        summary="Why a request went to whom (for the pool): the latest decision, the chosen member's reasons "
+        "and the others counted per reason (never a score per person, never who declined)",
+    )
     async def decisions(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[str]
     ) -> list[DecisionView]:
@@ -92,7 +96,11 @@ class WorkController(Controller):
             if req is None:
                 raise NotFound("routing has no such request")
             pool_member(request.user, req["pool_id"])
-            return [decision_view(r) for r in await store.decisions_for(conn, request_id)]
+            latest = await store.latest_decision(conn, request_id)
+            if latest is None:
+                return []
+            # Only the latest: a series of decisions would tell who was offered it and declined.
+            return [decision_view(latest, await store.count_decisions(conn, request_id) - 1)]
 
 
 def _queued(position: int, r: Any) -> QueuedView:

@@ -32,7 +32,9 @@ async def load_demo(rt: Runtime) -> None:
 
 async def watch_offers_and_queue(rt: Runtime) -> None:
     """Every second: unanswered offers go to the next candidate, long-waiting requests to the
-    lead, and queues get a drain pass (a safety net: freeing capacity drains at once).
+    lead, queues get a drain pass (a safety net: freeing capacity drains at once; a request in
+    the lead's queue goes back to routing as soon as someone can take it), and expected
+    pick-ups older than a minute are estimated again.
     Safe on every replica: rows are locked or claimed with SKIP LOCKED."""
     while True:
         try:
@@ -42,6 +44,8 @@ async def watch_offers_and_queue(rt: Runtime) -> None:
                 await escalation.escalate_waiting(conn)
             async with rt.pool.acquire() as conn, conn.transaction():
                 await assignment.drain_all_queues(conn)
+            async with rt.pool.acquire() as conn, conn.transaction():
+                await assignment.refresh_pickups(conn)
         except (asyncpg.PostgresError, OSError) as exc:
             log.warning("offer expiry failed; retrying", error=str(exc))
         await asyncio.sleep(1.0)

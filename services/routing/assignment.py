@@ -14,12 +14,12 @@ import asyncpg
 import msgspec
 
 from services.contracts.intake import RequestSubmitted
-from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued
+from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, NotFound
-from services.routing import availability, heal, member_store, policy_store, rota_store, store
-from services.routing.decision import Candidate, Decision, Policy, Routable, decide, work_factor
+from services.routing import announce, availability, domain, heal, member_store, policy_store, rota_store, store
+from services.routing.decision import Candidate, Decision, Policy, decide
 
 
 def now() -> datetime:
@@ -41,62 +41,78 @@ async def accept_submission(conn: Conn, event: RequestSubmitted) -> None:
     created = await store.insert_request(
         conn,
         {
-            "request_id": event.request_id, "pool_id": event.pool_id, "requester_id": event.requester_id,
-            "skill": event.skill, "min_level": event.min_level, "language": event.language,
-            "urgency": event.urgency, "work_minutes": event.work_minutes,
-            "submitted_at": event.occurred_at, "pickup_due_at": event.pickup_due_at,
+            "request_id": event.request_id,
+            "pool_id": event.pool_id,
+            "requester_id": event.requester_id,
+            "skill": event.skill,
+            "min_level": event.min_level,
+            "language": event.language,
+            "urgency": event.urgency,
+            "work_minutes": event.work_minutes,
+            "submitted_at": event.occurred_at,
+            "pickup_due_at": event.pickup_due_at,
             "done_due_at": event.done_due_at,
         },
-    )  # fmt: skip
+    )
     if created:
         await route(conn, event.request_id)
     else:  # announced again by intake's heal sweep: say where it stands, do not route twice
         await heal.reannounce(conn, event.request_id)
 
 
-async def _candidates(conn: Conn, req: asyncpg.Record) -> tuple[list[Candidate], dict[str, str]]:
+async def _candidates(conn: Conn, req: asyncpg.Record) -> list[Candidate]:
     members = await member_store.members_of(conn, req["pool_id"])
     served = await member_store.served_requester(conn, req["requester_id"])
     busy = await member_store.busy_minutes_today(conn, req["pool_id"])
-    queued = await member_store.queued_minutes(conn, req["pool_id"])
+    at = now()
+    skills = {m["id"]: {k: int(v) for k, v in as_json(m["skills"]).items()} for m in members}
+    in_hand = domain.work_in_hand(await member_store.held_work(conn, req["pool_id"]), skills, at)
     weeks = {m["id"]: rota_store.decode_week(m["hours"]) for m in members}
-    rota = await availability.availability(conn, req["pool_id"], weeks, now())
+    rota = await availability.availability(conn, req["pool_id"], weeks, at)
     candidates = []
     for m in members:
-        skills = {k: int(v) for k, v in as_json(m["skills"]).items()}
         shift = rota[m["id"]]
         candidates.append(
             Candidate(
-                member_id=m["id"], skills=skills, learning=tuple(m["learning"]), languages=tuple(m["languages"]),
-                capacity=m["capacity"], open_count=m["open_count"], available=m["presence"] == "available",
-                busy_minutes_today=busy.get(m["id"], 0.0), served_requester=m["id"] in served,
-                # Held work at this member's pace in its skill is unknown here: use the base.
-                queued_minutes=queued.get(m["id"], 0.0) * work_factor(skills.get(req["skill"], 0)),
-                shift_left_minutes=shift.shift_left_minutes, off_shift_minutes=shift.off_shift_minutes,
+                member_id=m["id"],
+                skills=skills[m["id"]],
+                learning=tuple(m["learning"]),
+                languages=tuple(m["languages"]),
+                capacity=m["capacity"],
+                open_count=m["open_count"],
+                available=m["presence"] == "available",
+                busy_minutes_today=busy.get(m["id"], 0.0),
+                served_requester=m["id"] in served,
+                queued_minutes=in_hand.get(m["id"], domain.InHand()).queued,
+                accepted_minutes=in_hand.get(m["id"], domain.InHand()).accepted,
+                shift_left_minutes=shift.shift_left_minutes,
+                off_shift_minutes=shift.off_shift_minutes,
                 shift=shift.state,
             )
-        )  # fmt: skip
-    return candidates, {m["id"]: m["name"] for m in members}
+        )
+    return candidates
 
 
 async def route(conn: Conn, request_id: str, *, only: str | None = None, skip_locked: bool = False) -> Decision | None:
     """Offer a waiting request to the best eligible member (or to `only`, a lead's choice);
-    None if it is not waiting (or, with skip_locked, another replica is routing it)."""
+    None if it is not waiting (or, with skip_locked, another replica is routing it).
+
+    Nobody now: a request nobody can take (everyone declined, is away, or lacks the language
+    or level) goes to the lead's queue at once, with the reasons counted; one that only waits
+    for someone to have room stays in the pool queue. Either way the requester is told when
+    to expect a pick-up. A request in the lead's queue is routed again like any waiting one,
+    so it comes back as soon as someone can take it.
+    """
     req = await store.lock_request(conn, request_id, skip_locked=skip_locked)
     if req is None or req["state"] != "waiting":
         return None
     policy = await policy_of(conn, req["pool_id"])
-    candidates, names = await _candidates(conn, req)
+    candidates = await _candidates(conn, req)
     if only is not None:
         candidates = [c for c in candidates if c.member_id == only]
     exclude = frozenset(await store.refused_members(conn, request_id))
     at = now()
-    routable = Routable(
-        request_id=request_id, requester=req["requester_id"], skill=req["skill"], min_level=req["min_level"],
-        language=req["language"], urgency=req["urgency"],
-        slack_minutes=(req["done_due_at"] - at).total_seconds() / 60 - req["work_minutes"],
-        base_minutes=float(req["work_minutes"]),
-    )  # fmt: skip
+    routable = announce.routable_of(req, at)
     dev_share = await store.development_share(conn, req["pool_id"])
     # Another replica may fill a member between our read and our claim: exclude and retry.
     for _ in range(len(candidates) + 1):
@@ -104,34 +120,12 @@ async def route(conn: Conn, request_id: str, *, only: str | None = None, skip_lo
         if decision.member_id is None or await member_store.take_capacity(conn, decision.member_id):
             break
         exclude = exclude | {decision.member_id}
-    if decision.member_id is None and req["queued_at"] is not None:
-        return decision  # still nobody: the explanation recorded when it was queued stands
-    decision = msgspec.structs.replace(decision, why=_with_names(decision.why, names))
-    await store.record_decision(conn, request_id, req["pool_id"], msgspec.to_builtins(decision))
-    if decision.member_id is None:
-        await _queue(conn, req, decision.why)
-    else:
+    if decision.member_id is not None:
+        await store.record_decision(conn, request_id, req["pool_id"], decision)
         await _offer(conn, req, decision, policy, at)
+    elif only is None:
+        await announce.nobody_now(conn, req, decision, policy, candidates, exclude)
     return decision
-
-
-def _with_names(why: str, names: dict[str, str]) -> str:
-    for member_id, name in names.items():
-        why = why.replace(member_id, name)
-    return why
-
-
-async def _queue(conn: Conn, req: asyncpg.Record, why: str) -> None:
-    if req["queued_at"] is not None:
-        return  # already announced as queued
-    version = await store.set_request_state(conn, req["request_id"], "waiting")
-    await outbox.add(
-        conn,
-        RequestQueued(
-            event_id=uuid4(), occurred_at=now(), request_id=req["request_id"], version=version,
-            pool_id=req["pool_id"], lead_queue=bool(req["lead_queue"]), why=why,
-        ),
-    )  # fmt: skip
 
 
 async def _offer(conn: Conn, req: asyncpg.Record, decision: Decision, policy: Policy, at: datetime) -> None:
@@ -140,22 +134,42 @@ async def _offer(conn: Conn, req: asyncpg.Record, decision: Decision, policy: Po
     expires_at = at + timedelta(seconds=policy.offer_timeout_seconds)
     status = "accepted" if policy.auto_accept else "open"
     await store.insert_offer(
-        conn, offer_id=offer_id, request_id=req["request_id"], member_id=decision.member_id,
-        status=status, development=decision.development, buddy_id=decision.buddy_id, expires_at=expires_at,
-    )  # fmt: skip
-    version = await store.set_request_state(conn, req["request_id"], "assigned" if policy.auto_accept else "offered")
-    common = {"event_id": uuid4(), "occurred_at": at, "request_id": req["request_id"], "version": version,
-              "pool_id": req["pool_id"], "offer_id": str(offer_id), "member_id": decision.member_id}  # fmt: skip
+        conn,
+        offer_id=offer_id,
+        request_id=req["request_id"],
+        member_id=decision.member_id,
+        status=status,
+        development=decision.development,
+        buddy_id=decision.buddy_id,
+        expires_at=expires_at,
+    )
+    # Offered, so no longer the lead's: should it come back, the lead hears of it again.
+    state = "assigned" if policy.auto_accept else "offered"
+    version = await store.set_request_state(conn, req["request_id"], state, lead_queue=False)
+    common = {
+        "event_id": uuid4(),
+        "occurred_at": at,
+        "request_id": req["request_id"],
+        "version": version,
+        "pool_id": req["pool_id"],
+        "offer_id": str(offer_id),
+        "member_id": decision.member_id,
+    }
+    await announce.announce_pickup(conn, req, "now", at, expires_at, reason="offered")
     if policy.auto_accept:
         await outbox.add(conn, OfferAccepted(**common, buddy_id=decision.buddy_id, development=decision.development))
     else:
         await outbox.add(
             conn,
             RequestOffered(
-                **common, expires_at=expires_at, development=decision.development,
-                buddy_id=decision.buddy_id, why=decision.why,
+                **common,
+                expires_at=expires_at,
+                development=decision.development,
+                buddy_id=decision.buddy_id,
+                why=decision.why(),
+                reasons=announce.reasons_of(decision),
             ),
-        )  # fmt: skip
+        )
 
 
 async def answer(conn: Conn, offer_id: UUID, member_id: str, *, accept: bool, reason: str = "") -> None:
@@ -177,11 +191,17 @@ async def answer(conn: Conn, offer_id: UUID, member_id: str, *, accept: bool, re
     await outbox.add(
         conn,
         OfferAccepted(
-            event_id=uuid4(), occurred_at=now(), request_id=req["request_id"], version=version,
-            pool_id=req["pool_id"], offer_id=str(offer_id), member_id=member_id,
-            buddy_id=offer["buddy_id"], development=offer["development"],
+            event_id=uuid4(),
+            occurred_at=now(),
+            request_id=req["request_id"],
+            version=version,
+            pool_id=req["pool_id"],
+            offer_id=str(offer_id),
+            member_id=member_id,
+            buddy_id=offer["buddy_id"],
+            development=offer["development"],
         ),
-    )  # fmt: skip
+    )
 
 
 async def hand_back(conn: Conn, offer: asyncpg.Record, req: asyncpg.Record, *, status: str, reason: str) -> None:
@@ -192,11 +212,17 @@ async def hand_back(conn: Conn, offer: asyncpg.Record, req: asyncpg.Record, *, s
     await outbox.add(
         conn,
         OfferDeclined(
-            event_id=uuid4(), occurred_at=now(), request_id=req["request_id"], version=version,
-            pool_id=req["pool_id"], offer_id=str(offer["id"]), member_id=offer["member_id"],
-            reason=reason, expired=status == "expired",
+            event_id=uuid4(),
+            occurred_at=now(),
+            request_id=req["request_id"],
+            version=version,
+            pool_id=req["pool_id"],
+            offer_id=str(offer["id"]),
+            member_id=offer["member_id"],
+            reason=reason,
+            expired=status == "expired",
         ),
-    )  # fmt: skip
+    )
     await route(conn, req["request_id"])
     await drain_queue(conn, req["pool_id"])
 
@@ -235,3 +261,19 @@ async def drain_all_queues(conn: Conn) -> None:
     """The periodic safety net: every pool with waiting requests gets a drain pass."""
     for pool_id in await store.pools_with_waiting(conn):
         await drain_queue(conn, pool_id)
+
+
+async def refresh_pickups(conn: Conn, every: timedelta = timedelta(seconds=60)) -> int:
+    """Waiting requests whose expected pick-up was last looked at `every` ago are estimated again
+    (time passes and shifts open and close, even when nothing happens); returns how many."""
+    refreshed = 0
+    for request_id in await store.stale_pickups(conn, now() - every):
+        req = await store.lock_request(conn, request_id, skip_locked=True)
+        if req is None or req["state"] != "waiting":
+            continue
+        candidates = await _candidates(conn, req)
+        exclude = frozenset(await store.refused_members(conn, request_id))
+        policy = await policy_of(conn, req["pool_id"])
+        await announce.expected_pickup(conn, req, policy, candidates, exclude, stranded=bool(req["lead_queue"]))
+        refreshed += 1
+    return refreshed

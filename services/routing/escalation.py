@@ -1,30 +1,16 @@
 """When the pool cannot take a request: the lead's queue. A request that waited too long,
 or whose service level intake reports at risk, goes to the lead (with an event the pwa turns
-into a notification); the lead may then offer it to a member of their choice."""
+into a notification); the lead may then offer it to a member of their choice. (A request
+nobody can take at all goes there at once: see announce.nobody_now.)"""
 
 from datetime import UTC, datetime
-from uuid import uuid4
 
 from services.contracts.intake import SlaAtRisk
-from services.contracts.routing import RequestQueued
-from services.platform import outbox
+from services.contracts.routing import Reason
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, NotFound
 from services.platform.tokens import Caller
-from services.routing import assignment, domain, store
-
-
-async def to_lead(conn: Conn, request_id: str, why: str) -> None:
-    version = await store.set_request_state(conn, request_id, "waiting", lead_queue=True)
-    req = await store.lock_request(conn, request_id)
-    assert req is not None
-    await outbox.add(
-        conn,
-        RequestQueued(
-            event_id=uuid4(), occurred_at=datetime.now(UTC), request_id=request_id, version=version,
-            pool_id=req["pool_id"], lead_queue=True, why=why,
-        ),
-    )  # fmt: skip
+from services.routing import announce, assignment, domain, store
 
 
 async def escalate_waiting(conn: Conn, now: datetime | None = None) -> int:
@@ -33,7 +19,8 @@ async def escalate_waiting(conn: Conn, now: datetime | None = None) -> int:
     moved = 0
     for req in await store.due_for_lead(conn, at - domain.LEAD_QUEUE_AFTER):
         if domain.goes_to_lead(req["queued_at"], at, sla_at_risk=req["sla_at_risk"]):
-            await to_lead(conn, req["request_id"], "nobody in the pool could take it in time")
+            waited = (at - req["queued_at"]).total_seconds() / 60 if req["queued_at"] else None
+            await announce.to_lead(conn, req["request_id"], [Reason(code="waited_long", minutes=waited)])
             moved += 1
     return moved
 
@@ -46,7 +33,7 @@ async def on_sla_at_risk(conn: Conn, event: SlaAtRisk) -> None:
         return
     await store.mark_sla_at_risk(conn, event.request_id)
     if req["state"] == "waiting" and not req["lead_queue"]:
-        await to_lead(conn, event.request_id, f"the {event.level} service level is at risk")
+        await announce.to_lead(conn, event.request_id, [Reason(code=f"sla_{event.level}_at_risk")])
 
 
 async def assign_by_lead(conn: Conn, caller: Caller, request_id: str, member_id: str) -> None:
@@ -60,4 +47,5 @@ async def assign_by_lead(conn: Conn, caller: Caller, request_id: str, member_id:
         raise Conflict(f"the request is not waiting (it is {req['state']})")
     decision = await assignment.route(conn, request_id, only=member_id)
     if decision is None or decision.member_id is None:
-        raise Conflict("that member cannot take it now: " + (decision.why if decision else "not waiting"))
+        blocked = ", ".join(sorted(decision.others)) if decision else "not waiting"
+        raise Conflict(f"that member cannot take it now ({blocked})")

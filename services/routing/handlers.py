@@ -1,12 +1,22 @@
-"""Routing's event consumers: new requests get routed; finished ones free their member."""
+"""Routing's event consumers: new requests get routed; finished ones free their member; identity's
+people and pools keep the members and holiday calendars current."""
 
 from typing import Any
 
+from services.contracts.identity import (
+    AccountCreated,
+    AccountDisabled,
+    AccountEnabled,
+    AccountUpdated,
+    IdentityEvent,
+    PoolCreated,
+    PoolUpdated,
+)
 from services.contracts.intake import IntakeEvent, RequestCancelled, RequestCompleted, RequestSubmitted, SlaAtRisk
 from services.platform.db import Conn
 from services.platform.inbox import Consumer
 from services.platform.runtime import Runtime
-from services.routing import assignment, completion, escalation
+from services.routing import assignment, completion, escalation, membership
 
 INTAKE_SUBJECTS = [
     "secpool.intake.request.submitted",
@@ -30,5 +40,19 @@ async def on_intake_event(conn: Conn, event: IntakeEvent) -> None:
             pass
 
 
+IDENTITY_SUBJECTS = ["secpool.identity.account.>", "secpool.identity.pool.>"]
+
+
+async def on_identity_event(conn: Conn, event: IdentityEvent) -> None:
+    match event:
+        case AccountCreated() | AccountUpdated() | AccountDisabled() | AccountEnabled():
+            await membership.on_account(conn, event)
+        case PoolCreated() | PoolUpdated():
+            await membership.on_pool(conn, event)
+
+
 def consumers(rt: Runtime) -> list[Consumer[Any]]:
-    return [rt.consumer("routing-intake", "INTAKE", INTAKE_SUBJECTS, IntakeEvent, on_intake_event)]
+    return [
+        rt.consumer("routing-intake", "INTAKE", INTAKE_SUBJECTS, IntakeEvent, on_intake_event),
+        rt.consumer("routing-identity", "IDENTITY", IDENTITY_SUBJECTS, IdentityEvent, on_identity_event),
+    ]

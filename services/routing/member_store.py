@@ -11,6 +11,7 @@ import asyncpg
 import msgspec
 
 from services.platform.db import Conn
+from services.routing.domain import Held
 
 Record = asyncpg.Record
 
@@ -27,6 +28,33 @@ async def upsert_member(conn: Conn, m: dict[str, Any]) -> None:
         m.get("languages", ["nl"]), m["capacity"], m.get("presence", "available"),
         msgspec.json.encode(m.get("hours", [[]] * 7)).decode(),
     )  # fmt: skip
+
+
+async def join(
+    conn: Conn, member_id: str, pool_id: str, name: str, languages: list[str], capacity: int, *, version: int
+) -> None:
+    """A secretary joins (or rejoins) a pool; a returning member keeps skills, hours and capacity."""
+    await conn.execute(
+        """INSERT INTO members (id, pool_id, name, skills, languages, capacity, identity_version)
+           VALUES ($1, $2, $3, '{}', $4, $5, $6)
+           ON CONFLICT (id) DO UPDATE SET pool_id = EXCLUDED.pool_id, name = EXCLUDED.name, active = true,
+               identity_version = EXCLUDED.identity_version, updated_at = now()""",
+        member_id,
+        pool_id,
+        name,
+        languages,
+        capacity,
+        version,
+    )
+
+
+async def set_identity(conn: Conn, member_id: str, *, version: int, active: bool) -> None:
+    await conn.execute(
+        "UPDATE members SET identity_version = $2, active = $3, updated_at = now() WHERE id = $1",
+        member_id,
+        version,
+        active,
+    )
 
 
 async def count_members(conn: Conn) -> int:
@@ -126,15 +154,15 @@ async def set_learning(conn: Conn, member_id: str, skills: list[str]) -> Record 
     )
 
 
-async def queued_minutes(conn: Conn, pool_id: str) -> dict[str, float]:
-    """Estimated minutes of work each member already holds (open offers and accepted work)."""
+async def held_work(conn: Conn, pool_id: str) -> list[Held]:
     rows = await conn.fetch(
-        """SELECT o.member_id, sum(r.work_minutes)::float AS minutes FROM offers o
-           JOIN requests r USING (request_id)
-           WHERE r.pool_id = $1 AND o.status IN ('open', 'accepted') GROUP BY o.member_id""",
+        """SELECT o.member_id, r.skill, r.work_minutes::float AS work_minutes,
+               CASE WHEN o.status = 'accepted' THEN coalesce(o.answered_at, o.created_at) END AS accepted_at
+           FROM offers o JOIN requests r USING (request_id)
+           WHERE r.pool_id = $1 AND o.status IN ('open', 'accepted')""",
         pool_id,
     )
-    return {r["member_id"]: r["minutes"] for r in rows}
+    return [Held(**dict(r)) for r in rows]
 
 
 async def propose_skill(conn: Conn, p: dict[str, Any]) -> Record:

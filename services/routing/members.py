@@ -50,13 +50,20 @@ async def set_learning(conn: Conn, member_id: str, skills: list[str]) -> asyncpg
     return row
 
 
+async def _of_pool(conn: Conn, caller: Caller, pool_id: str) -> bool:
+    """A member of the pool, or its lead: both may propose and confirm levels (never their own proposal)."""
+    if caller.has("lead") and caller.in_pool(pool_id):
+        return True
+    me = await member_store.member(conn, caller.account_id)
+    return me is not None and me["active"] and me["pool_id"] == pool_id
+
+
 async def propose_level(conn: Conn, caller: Caller, member_id: str, skill: str, level: int, why: str) -> Any:
     subject = await member_store.member(conn, member_id)
-    proposer = await member_store.member(conn, caller.account_id)
     if subject is None:
         raise NotFound("no such member")
-    if proposer is None or proposer["pool_id"] != subject["pool_id"]:
-        raise Forbidden("only members of the same pool propose skill levels")
+    if not await _of_pool(conn, caller, subject["pool_id"]):
+        raise Forbidden("only members and leads of the same pool propose skill levels")
     return await member_store.propose_skill(
         conn,
         {"id": uuid4(), "pool_id": subject["pool_id"], "member_id": member_id, "skill": skill, "level": level,
@@ -71,9 +78,8 @@ async def confirm_level(conn: Conn, caller: Caller, proposal_id: UUID) -> Any:
         raise NotFound("no such proposal")
     if proposal["status"] != "open":
         raise Conflict(f"this proposal is already {proposal['status']}")
-    confirmer = await member_store.member(conn, caller.account_id)
-    if confirmer is None or confirmer["pool_id"] != proposal["pool_id"]:
-        raise Forbidden("only members of the same pool confirm skill levels")
+    if not await _of_pool(conn, caller, proposal["pool_id"]):
+        raise Forbidden("only members and leads of the same pool confirm skill levels")
     if caller.account_id == proposal["proposed_by"]:
         raise Invalid("confirmed_by: another member must confirm what you proposed")
     await member_store.set_skill_level(conn, proposal["member_id"], proposal["skill"], proposal["level"])

@@ -14,7 +14,15 @@ async def get_policy(conn: Conn, pool_id: str) -> Record | None:
     return await conn.fetchrow("SELECT * FROM policies WHERE pool_id = $1", pool_id)
 
 
-async def put_policy(conn: Conn, pool_id: str, policy: dict[str, Any], changed_by: str, why: str) -> int:
+async def put_policy(
+    conn: Conn,
+    pool_id: str,
+    policy: dict[str, Any],
+    changed_by: str,
+    why: str,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> int:
+    """Store the pool's new policy and, in its history, who changed what (field: old → new) and why."""
     version: int = await conn.fetchval(
         """INSERT INTO policies (pool_id, policy, updated_by) VALUES ($1, $2::jsonb, $3)
            ON CONFLICT (pool_id) DO UPDATE SET policy = EXCLUDED.policy, updated_by = EXCLUDED.updated_by,
@@ -25,11 +33,12 @@ async def put_policy(conn: Conn, pool_id: str, policy: dict[str, Any], changed_b
         changed_by,
     )
     await conn.execute(
-        "INSERT INTO policy_changes (pool_id, policy, changed_by, why) VALUES ($1, $2::jsonb, $3, $4)",
+        "INSERT INTO policy_changes (pool_id, policy, changed_by, why, changes) VALUES ($1, $2::jsonb, $3, $4, $5::jsonb)",
         pool_id,
         json.dumps(policy),
         changed_by,
         why,
+        json.dumps({k: list(v) for k, v in (changes or {}).items()}),
     )
     return version
 

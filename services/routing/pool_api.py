@@ -117,16 +117,20 @@ class PoolController(Controller):
     ) -> PolicyView:  # fmt: skip
         pool_member(request.user, pool_id)
         async with runtime.pool.acquire() as conn, conn.transaction():
+            current = await assignment.policy_of(conn, pool_id)
             try:
-                changed = domain.apply_change(await assignment.policy_of(conn, pool_id), data)
+                changed = domain.apply_change(current, data)
             except (ValueError, msgspec.ValidationError) as exc:
                 raise Invalid(str(exc)) from exc
+            changes = domain.changed_fields(current, changed)
+            if not changes:
+                raise Invalid("the proposed policy is the same as the current one")
             await policy_store.put_policy(
-                conn, pool_id, msgspec.to_builtins(changed), request.user.account_id, data.why
+                conn, pool_id, msgspec.to_builtins(changed), request.user.account_id, data.why, changes
             )
         return await self.policy.fn(self, request, runtime, pool_id)  # type: ignore[no-any-return]
 
-    @get("/pools/{pool_id:str}/policy/changes", summary="The policy's change history: who, when, why")
+    @get("/pools/{pool_id:str}/policy/changes", summary="The policy's change history: who, when, why, what (old → new)")
     async def policy_changes(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
     ) -> list[PolicyChangeView]:
@@ -136,7 +140,11 @@ class PoolController(Controller):
             rows = await policy_store.policy_changes(conn, pool_id)
         return [
             PolicyChangeView(
-                at=r["at"], changed_by=r["changed_by"], why=r["why"], policy=assignment.as_json(r["policy"])
+                at=r["at"],
+                changed_by=r["changed_by"],
+                why=r["why"],
+                policy=assignment.as_json(r["policy"]),
+                changes=assignment.as_json(r["changes"]),
             )
             for r in rows
         ]

@@ -32,6 +32,7 @@ class Hours(msgspec.Struct, forbid_unknown_fields=True):
 
 class HoursView(msgspec.Struct):
     member_id: str
+    pool_id: str
     days: list[list[Span]]
     state: str  # on shift, off shift, absent, public holiday, no working hours
     next_opening: datetime | None
@@ -76,7 +77,7 @@ class RotaController(Controller):
             days = await availability.holiday_days(conn, pool_id, [now.year, now.year + 1])
             away = [rota_store.as_absence(a) for a in await rota_store.absences_of(conn, [member_id], ending_after=now)]
         opening = shifts.next_opening(week, now, absences=away, holidays=days)
-        return HoursView(member_id=member_id, days=week, state=found.state, next_opening=opening)
+        return HoursView(member_id=member_id, pool_id=pool_id, days=week, state=found.state, next_opening=opening)
 
     @put("/members/{member_id:str}/hours", summary="Set a member's working hours (the member, their lead, an admin)")
     async def set_hours(
@@ -110,14 +111,18 @@ class RotaController(Controller):
         starts_at, ends_at = _aware(data.starts_at, "starts_at"), _aware(data.ends_at, "ends_at")
         async with runtime.pool.acquire() as conn, conn.transaction():
             absence_id = await rota.add_absence(conn, request.user, member_id, starts_at, ends_at)
-        return AbsenceView(id=absence_id, member_id=member_id, starts_at=starts_at, ends_at=ends_at,
-                           entered_by=request.user.account_id)  # fmt: skip
+        return AbsenceView(
+            id=absence_id, member_id=member_id, starts_at=starts_at, ends_at=ends_at, entered_by=request.user.account_id
+        )
 
     @delete("/members/{member_id:str}/absences/{absence_id:uuid}", summary="Take an absence back")
     async def remove_absence(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], member_id: FromPath[MemberId],
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        member_id: FromPath[MemberId],
         absence_id: FromPath[UUID],
-    ) -> None:  # fmt: skip
+    ) -> None:
         async with runtime.pool.acquire() as conn, conn.transaction():
             await rota.remove_absence(conn, request.user, member_id, absence_id)
 
@@ -140,9 +145,12 @@ class RotaController(Controller):
         summary="The pool's public holidays in a year (calendar days it works on are marked removed)",
     )
     async def holidays(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[PoolId],
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        pool_id: FromPath[PoolId],
         year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
-    ) -> list[Holiday]:  # fmt: skip
+    ) -> list[Holiday]:
         if not (request.user.in_pool(pool_id) or request.user.has("admin")):
             raise Forbidden("you are not in this pool")
         async with runtime.pool.acquire() as conn:
@@ -150,9 +158,13 @@ class RotaController(Controller):
 
     @put("/pools/{pool_id:str}/holidays/{day:date}", summary="Make a day a public holiday for the pool (lead or admin)")
     async def add_holiday(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[PoolId], day: FromPath[date],
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        pool_id: FromPath[PoolId],
+        day: FromPath[date],
         data: JSONBody[HolidayName],
-    ) -> list[Holiday]:  # fmt: skip
+    ) -> list[Holiday]:
         async with runtime.pool.acquire() as conn, conn.transaction():
             await rota.add_holiday(conn, request.user, pool_id, day, data.name)
             return await availability.holidays_of(conn, pool_id, [day.year])

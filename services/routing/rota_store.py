@@ -52,10 +52,15 @@ async def absences_of(conn: Conn, member_ids: list[str], *, ending_after: dateti
         ending_after,
     )
     return [
-        AbsenceRow(id=r["id"], member_id=r["member_id"], starts_at=r["starts_at"], ends_at=r["ends_at"],
-                   entered_by=r["entered_by"])
+        AbsenceRow(
+            id=r["id"],
+            member_id=r["member_id"],
+            starts_at=r["starts_at"],
+            ends_at=r["ends_at"],
+            entered_by=r["entered_by"],
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def as_absence(row: AbsenceRow) -> Absence:
@@ -67,8 +72,12 @@ async def add_absence(
 ) -> None:
     await conn.execute(
         "INSERT INTO absences (id, member_id, starts_at, ends_at, entered_by) VALUES ($1, $2, $3, $4, $5)",
-        absence_id, member_id, starts_at, ends_at, by,
-    )  # fmt: skip
+        absence_id,
+        member_id,
+        starts_at,
+        ends_at,
+        by,
+    )
 
 
 async def remove_absence(conn: Conn, member_id: str, absence_id: UUID) -> bool:

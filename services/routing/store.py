@@ -10,8 +10,10 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import msgspec
 
 from services.platform.db import Conn
+from services.routing.decision import Decision, Reason
 
 Record = asyncpg.Record
 
@@ -21,9 +23,18 @@ async def insert_request(conn: Conn, r: dict[str, Any]) -> bool:
         """INSERT INTO requests (request_id, pool_id, requester_id, skill, min_level, language, urgency,
                work_minutes, submitted_at, pickup_due_at, done_due_at)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT DO NOTHING RETURNING true""",
-        r["request_id"], r["pool_id"], r["requester_id"], r["skill"], r["min_level"], r["language"],
-        r["urgency"], r["work_minutes"], r["submitted_at"], r["pickup_due_at"], r["done_due_at"],
-    )  # fmt: skip
+        r["request_id"],
+        r["pool_id"],
+        r["requester_id"],
+        r["skill"],
+        r["min_level"],
+        r["language"],
+        r["urgency"],
+        r["work_minutes"],
+        r["submitted_at"],
+        r["pickup_due_at"],
+        r["done_due_at"],
+    )
     return bool(inserted)
 
 
@@ -69,14 +80,27 @@ async def refused_members(conn: Conn, request_id: str) -> set[str]:
 
 
 async def insert_offer(
-    conn: Conn, *, offer_id: UUID, request_id: str, member_id: str, status: str,
-    development: bool, buddy_id: str | None, expires_at: datetime,
-) -> None:  # fmt: skip
+    conn: Conn,
+    *,
+    offer_id: UUID,
+    request_id: str,
+    member_id: str,
+    status: str,
+    development: bool,
+    buddy_id: str | None,
+    expires_at: datetime,
+) -> None:
     await conn.execute(
         "INSERT INTO offers (id, request_id, member_id, status, development, buddy_id, expires_at)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        offer_id, request_id, member_id, status, development, buddy_id, expires_at,
-    )  # fmt: skip
+        offer_id,
+        request_id,
+        member_id,
+        status,
+        development,
+        buddy_id,
+        expires_at,
+    )
 
 
 async def lock_offer(conn: Conn, offer_id: UUID) -> Record | None:
@@ -139,17 +163,110 @@ async def development_share(conn: Conn, pool_id: str, window: int = 100) -> floa
     return float(share)
 
 
-async def record_decision(conn: Conn, request_id: str, pool_id: str, decision: dict[str, Any]) -> None:
+class DecisionRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A recorded decision: the chosen member's reasons and, for the others, counts per reason."""
+
+    at: datetime
+    member_id: str | None
+    development: bool
+    buddy_id: str | None
+    reasons: list[Reason]
+    others: dict[str, int]
+
+
+async def record_decision(conn: Conn, request_id: str, pool_id: str, decision: Decision) -> None:
+    """Only codes and counts are kept: never a score per person, never who declined."""
     await conn.execute(
-        "INSERT INTO decisions (request_id, pool_id, member_id, development, buddy_id, why, candidates)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)",
-        request_id, pool_id, decision["member_id"], decision["development"], decision["buddy_id"],
-        decision["why"], json.dumps(decision["candidates"]),
-    )  # fmt: skip
+        "INSERT INTO decisions (request_id, pool_id, member_id, development, buddy_id, why, reasons, others)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)",
+        request_id,
+        pool_id,
+        decision.member_id,
+        decision.development,
+        decision.buddy_id,
+        decision.why(),
+        msgspec.json.encode(decision.reasons).decode(),
+        json.dumps(decision.others),
+    )
 
 
-async def decisions_for(conn: Conn, request_id: str) -> list[Record]:
-    return await conn.fetch("SELECT * FROM decisions WHERE request_id = $1 ORDER BY id", request_id)
+async def latest_decision(conn: Conn, request_id: str) -> DecisionRow | None:
+    row = await conn.fetchrow(
+        "SELECT at, member_id, development, buddy_id, reasons::text, others::text FROM decisions"
+        " WHERE request_id = $1 ORDER BY id DESC LIMIT 1",
+        request_id,
+    )
+    if row is None:
+        return None
+    return DecisionRow(
+        at=row["at"],
+        member_id=row["member_id"],
+        development=row["development"],
+        buddy_id=row["buddy_id"],
+        reasons=msgspec.json.decode(row["reasons"], type=list[Reason]),
+        others=msgspec.json.decode(row["others"], type=dict[str, int]),
+    )
+
+
+async def count_decisions(conn: Conn, request_id: str) -> int:
+    return int(await conn.fetchval("SELECT count(*) FROM decisions WHERE request_id = $1", request_id))
+
+
+class Announced(msgspec.Struct, frozen=True, kw_only=True):
+    """The expected pick-up routing last announced for a request."""
+
+    basis: str | None
+    earliest: datetime | None
+    latest: datetime | None
+    at: datetime | None
+
+
+async def announced_pickup(conn: Conn, request_id: str) -> Announced:
+    row = await conn.fetchrow(
+        "SELECT pickup_basis, pickup_earliest, pickup_latest, pickup_announced_at FROM requests WHERE request_id = $1",
+        request_id,
+    )
+    if row is None:
+        return Announced(basis=None, earliest=None, latest=None, at=None)
+    return Announced(
+        basis=row["pickup_basis"],
+        earliest=row["pickup_earliest"],
+        latest=row["pickup_latest"],
+        at=row["pickup_announced_at"],
+    )
+
+
+async def set_pickup(
+    conn: Conn, request_id: str, *, basis: str, earliest: datetime | None, latest: datetime | None
+) -> int:
+    """Remember the announced pick-up; returns routing's new version for the request."""
+    version: int = await conn.fetchval(
+        """UPDATE requests SET pickup_basis = $2, pickup_earliest = $3, pickup_latest = $4,
+               pickup_announced_at = now(), version = version + 1
+           WHERE request_id = $1 RETURNING version""",
+        request_id,
+        basis,
+        earliest,
+        latest,
+    )
+    return version
+
+
+async def touch_pickup(conn: Conn, request_id: str) -> None:
+    """The estimate held: note that it was checked, without announcing it again."""
+    await conn.execute("UPDATE requests SET pickup_announced_at = now() WHERE request_id = $1", request_id)
+
+
+async def stale_pickups(conn: Conn, older_than: datetime, limit: int = 50) -> list[str]:
+    """Waiting requests whose announced pick-up is older than `older_than` (to announce again)."""
+    rows = await conn.fetch(
+        """SELECT request_id FROM requests WHERE state = 'waiting'
+               AND (pickup_announced_at IS NULL OR pickup_announced_at <= $1)
+           ORDER BY pickup_announced_at NULLS FIRST LIMIT $2""",
+        older_than,
+        limit,
+    )
+    return [r["request_id"] for r in rows]
 
 
 async def queue_of(conn: Conn, pool_id: str, *, lead_only: bool = False) -> list[Record]:

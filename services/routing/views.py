@@ -7,6 +7,7 @@ from uuid import UUID
 import msgspec
 
 from services.routing.assignment import as_json
+from services.routing.store import DecisionRow
 
 SkillName = Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=r"^[a-z][a-z_-]*$")]
 
@@ -89,13 +90,27 @@ class QueuedView(msgspec.Struct):
     lead_queue: bool
 
 
+class ReasonView(msgspec.Struct):
+    """A reason as a code the pages translate, with the values it quotes."""
+
+    code: str
+    minutes: float | None = None
+    skill: str | None = None
+    level: int | None = None
+    language: str | None = None
+
+
 class DecisionView(msgspec.Struct):
+    """Why a request went to whom: the chosen member and their reasons; everyone else only as
+    counts per reason. No score per person and no one's name beside "declined", by design."""
+
     at: datetime
     member_id: str | None
     development: bool
     buddy_id: str | None
-    why: str
-    candidates: list[dict[str, Any]]
+    reasons: list[ReasonView]
+    others: dict[str, int]  # reason code → how many members
+    offers_before: int = 0  # earlier decisions for this request (counted, not shown)
 
 
 class ProposalView(msgspec.Struct):
@@ -123,14 +138,21 @@ class PolicyChangeView(msgspec.Struct):
     changed_by: str
     why: str
     policy: dict[str, Any]
+    changes: dict[str, list[Any]] = {}  # field → [old, new]
 
 
 def member_view(m: Any, cls: type[MemberView] = MemberView, *, shift: str = "on shift") -> MemberView:
     fields: dict[str, Any] = {
-        "id": m["id"], "pool_id": m["pool_id"], "name": m["name"], "skills": as_json(m["skills"]),
-        "learning": list(m["learning"]), "languages": list(m["languages"]), "capacity": m["capacity"],
-        "presence": m["presence"], "shift": shift,
-    }  # fmt: skip
+        "id": m["id"],
+        "pool_id": m["pool_id"],
+        "name": m["name"],
+        "skills": as_json(m["skills"]),
+        "learning": list(m["learning"]),
+        "languages": list(m["languages"]),
+        "capacity": m["capacity"],
+        "presence": m["presence"],
+        "shift": shift,
+    }
     if cls is MyProfile:
         fields.update(experience=as_json(m["experience"]), open_count=m["open_count"])
     return cls(**fields)
@@ -138,21 +160,39 @@ def member_view(m: Any, cls: type[MemberView] = MemberView, *, shift: str = "on 
 
 def offer_view(r: Any) -> OfferView:
     return OfferView(
-        id=r["id"], request_id=r["request_id"], member_id=r["member_id"], status=r["status"],
-        development=r["development"], buddy_id=r["buddy_id"], expires_at=r["expires_at"],
-        skill=r["skill"], urgency=r["urgency"],
-    )  # fmt: skip
+        id=r["id"],
+        request_id=r["request_id"],
+        member_id=r["member_id"],
+        status=r["status"],
+        development=r["development"],
+        buddy_id=r["buddy_id"],
+        expires_at=r["expires_at"],
+        skill=r["skill"],
+        urgency=r["urgency"],
+    )
 
 
-def decision_view(r: Any) -> DecisionView:
+def decision_view(d: DecisionRow, earlier: int) -> DecisionView:
     return DecisionView(
-        at=r["at"], member_id=r["member_id"], development=r["development"], buddy_id=r["buddy_id"],
-        why=r["why"], candidates=as_json(r["candidates"]),
-    )  # fmt: skip
+        at=d.at,
+        member_id=d.member_id,
+        development=d.development,
+        buddy_id=d.buddy_id,
+        reasons=[ReasonView(r.code, r.minutes, r.skill, r.level, r.language) for r in d.reasons],
+        others=d.others,
+        offers_before=earlier,
+    )
 
 
 def proposal_view(r: Any) -> ProposalView:
     return ProposalView(
-        id=r["id"], member_id=r["member_id"], skill=r["skill"], level=r["level"], proposed_by=r["proposed_by"],
-        why=r["why"], status=r["status"], confirmed_by=r["confirmed_by"], created_at=r["created_at"],
-    )  # fmt: skip
+        id=r["id"],
+        member_id=r["member_id"],
+        skill=r["skill"],
+        level=r["level"],
+        proposed_by=r["proposed_by"],
+        why=r["why"],
+        status=r["status"],
+        confirmed_by=r["confirmed_by"],
+        created_at=r["created_at"],
+    )

@@ -69,3 +69,16 @@ async def test_type_validation_names_the_field(desk):
     status, text = await create(id="letter")
     assert status == 409 and "already exists" in text
     assert (await desk.call(lead, "GET", "/v1/request-types/no-such-type")).status_code == 404
+
+
+async def test_an_admin_keeps_request_types_too_and_a_lead_of_another_pool_does_not(desk):
+    admin = caller("admin")
+    other_lead = caller("lead", pools=("pool-elsewhere",))
+    refused = await desk.call(other_lead, "POST", "/v1/request-types/", json={**NEW, "pool_id": desk.pool_id})
+    assert refused.status_code == 403
+    created = await desk.call(admin, "POST", "/v1/request-types/", json={**NEW, "pool_id": desk.pool_id})
+    assert created.status_code == 201, created.text
+    edited = await desk.call(
+        admin, "PUT", f"/v1/request-types/{created.json()['id']}", json={**NEW, "minutes_saved": 5}
+    )
+    assert edited.status_code == 200

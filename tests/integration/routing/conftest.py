@@ -55,13 +55,13 @@ class Pool:
             await close_nats(nc)
 
     async def submit(self, *, skill: str = "agenda", min_level: int = 2, urgency: str = "normal",
-                     language: str = "nl", due_in: timedelta = timedelta(days=2)) -> str:  # fmt: skip
+                     language: str = "nl", due_in: timedelta = timedelta(days=2), work_minutes: int = 30) -> str:  # fmt: skip
         request_id = str(uuid.uuid4())
         now = datetime.now(UTC)
         await self.publish(RequestSubmitted(
             event_id=uuid.uuid4(), occurred_at=now, request_id=request_id, version=1, pool_id=self.pool_id,
             requester_id=new_id("staff-"), type_id="t", skill=skill, min_level=min_level, language=language,
-            urgency=urgency, pickup_due_at=now + due_in / 4, done_due_at=now + due_in, work_minutes=30,  # type: ignore[arg-type]
+            urgency=urgency, pickup_due_at=now + due_in / 4, done_due_at=now + due_in, work_minutes=work_minutes,  # type: ignore[arg-type]
         ))  # fmt: skip
         return request_id
 

@@ -10,7 +10,7 @@ from tests.integration.routing.conftest import Pool
 from tests.support import auth, caller, eventually
 
 
-async def test_the_pool_changes_its_policy_and_everyone_sees_who_when_and_why(routing_pool: Pool):
+async def test_the_pool_changes_its_policy_and_everyone_sees_who_when_why_and_what(routing_pool: Pool):
     ann = await routing_pool.member("ann", {"agenda": 4})
     change = {"development_share": 0.25, "continuity_weight": 1.5, "why": "More room to learn this quarter"}
     response = await routing_pool.client.put(f"/v1/pools/{routing_pool.pool_id}/policy", json=change,
@@ -20,6 +20,11 @@ async def test_the_pool_changes_its_policy_and_everyone_sees_who_when_and_why(ro
     staff = auth(caller("staff", pools=(routing_pool.pool_id,)), "routing")
     history = (await routing_pool.client.get(f"/v1/pools/{routing_pool.pool_id}/policy/changes", headers=staff)).json()
     assert [(h["changed_by"], h["why"]) for h in history] == [(ann, "More room to learn this quarter")]
+    assert history[0]["changes"] == {"development_share": [0.14, 0.25], "continuity_weight": [0.3, 1.5]}
+    same = await routing_pool.client.put(f"/v1/pools/{routing_pool.pool_id}/policy",
+                                         json={"why": "no change", "development_share": 0.25},
+                                         headers=routing_pool.as_member(ann))  # fmt: skip
+    assert same.status_code == 422 and "same as the current" in same.text
     refused = await routing_pool.client.put(f"/v1/pools/{routing_pool.pool_id}/policy",
                                             json={"why": "everything to learners", "development_share": 0.9},
                                             headers=routing_pool.as_member(ann))  # fmt: skip
@@ -66,14 +71,17 @@ async def test_a_member_sets_their_own_learning_goals(routing_pool: Pool):
 
 
 async def test_a_long_wait_moves_the_request_to_the_leads_queue_and_the_lead_assigns_it(routing_pool: Pool):
-    await routing_pool.member("ann", {"minutes": 2}, capacity=1)
+    ann = await routing_pool.member("ann", {"events": 4}, capacity=1)
+    busy = await routing_pool.submit(skill="events")
+    await routing_pool.live_offer(busy)
     request_id = await routing_pool.submit(skill="events", min_level=3)
-    await eventually(lambda: routing_pool.db.fetchval("SELECT state FROM requests WHERE request_id = $1", request_id),
-                     lambda s: s == "waiting")  # fmt: skip
+    await eventually(lambda: routing_pool.db.fetchval("SELECT queued_at FROM requests WHERE request_id = $1", request_id),
+                     lambda at: at is not None)  # fmt: skip
+    lead = auth(caller("lead", pools=(routing_pool.pool_id,)), "routing")
+    assert (await routing_pool.client.get(f"/v1/pools/{routing_pool.pool_id}/lead-queue", headers=lead)).json() == []
     async with routing_pool.db.acquire() as conn, conn.transaction():
         moved = await escalation.escalate_waiting(conn, datetime.now(UTC) + timedelta(hours=1))
     assert moved == 1
-    lead = auth(caller("lead", pools=(routing_pool.pool_id,)), "routing")
     queue = (await routing_pool.client.get(f"/v1/pools/{routing_pool.pool_id}/lead-queue", headers=lead)).json()
     assert [q["request_id"] for q in queue] == [request_id]
     events = await routing_pool.db.fetch("SELECT subject FROM outbox ORDER BY id")
@@ -84,6 +92,7 @@ async def test_a_long_wait_moves_the_request_to_the_leads_queue_and_the_lead_ass
     )
     assert assigned.status_code == 200, assigned.text
     assert (await routing_pool.live_offer(request_id))["member_id"] == lotte
+    assert ann != lotte
 
 
 async def test_sla_at_risk_sends_a_waiting_request_to_the_lead_at_once(routing_pool: Pool):
@@ -99,15 +108,20 @@ async def test_sla_at_risk_sends_a_waiting_request_to_the_lead_at_once(routing_p
     )
 
 
-async def test_every_decision_is_explained_to_the_pool(routing_pool: Pool):
+async def test_every_decision_is_explained_to_the_pool_with_reasons_and_counts_only(routing_pool: Pool):
     ann = await routing_pool.member("ann", {"agenda": 5})
-    await routing_pool.member("bob", {"agenda": 1})
+    bob = await routing_pool.member("bob", {"agenda": 1})
     request_id = await routing_pool.submit()
     await routing_pool.live_offer(request_id)
-    decisions = (await routing_pool.client.get(f"/v1/requests/{request_id}/decisions",
-                                               headers=routing_pool.as_member(ann))).json()  # fmt: skip
-    assert decisions[0]["member_id"] == ann and "ann" in decisions[0]["why"]
-    assert {c["member_id"] for c in decisions[0]["candidates"]} >= {ann}
+    response = await routing_pool.client.get(
+        f"/v1/requests/{request_id}/decisions", headers=routing_pool.as_member(ann)
+    )
+    [decision] = response.json()
+    assert decision["member_id"] == ann
+    assert decision["reasons"][0]["code"] == "finishes_soonest"
+    assert decision["others"] == {"below_level": 1}
+    assert set(decision) == {"at", "member_id", "development", "buddy_id", "reasons", "others", "offers_before"}
+    assert bob not in response.text and "score" not in response.text
     staff = auth(caller("staff", pools=(routing_pool.pool_id,)), "routing")
     hidden = await routing_pool.client.get(f"/v1/requests/{request_id}/decisions", headers=staff)
     assert hidden.status_code == 403

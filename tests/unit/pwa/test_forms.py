@@ -1,7 +1,7 @@
 """The pages' own form rules (no I/O): what a person gets told next to a field, and what is
 sent on to the services."""
 
-from pwa.views import lead, offers, pool, request_page, requests
+from pwa.views import lead, offers, pool, reasons, request_page, requests
 from pwa.views.common import back_to, names_of, safe_path
 
 
@@ -72,14 +72,23 @@ def test_redirect_targets_stay_on_this_site_and_names_are_listed_once():
     assert names_of(["a", None, "b", "a", "x"], {"a": "Anna", "b": "Bram"}) == ["Anna", "Bram"]
 
 
-def test_routings_reasons_read_in_the_persons_language():
-    assert pool.reason_text("nl", "below events level 3") == ("onder niveau 3 in Evenementen", True)
-    assert pool.reason_text("en", "not speaking en") == ("does not speak EN", True)
-    assert pool.reason_text("nl", "eligible") == ("kan hem nemen", True)
-    assert pool.reason_text("nl", "something new") == ("something new", False)
-    explained = pool.explained({"why": "m-1 gets it", "candidates": [{"member_id": "m-1", "reason": "m-1 is near"}]},
-                               {"m-1": "Lotte"})  # fmt: skip
-    assert explained["why"] == "Lotte gets it" and explained["candidates"][0]["reason"] == "Lotte is near"
+def test_routings_reasons_read_in_the_persons_language_and_the_others_are_only_counted():
+    assert reasons.because_text("nl", {"code": "knows_skill", "skill": "events", "level": 4}) == (
+        "kent Evenementen goed (niveau 4)"
+    )
+    assert reasons.because_text("en", {"code": "finishes_soonest", "minutes": 34.4}) == (
+        "could have it done soonest: in about 34 minutes"
+    )
+    assert reasons.because_text("en", {"code": "something_new"}) == "a reason routing gives (something_new)"
+    assert reasons.others_list("nl", {"away": 3, "declined": 1, "eligible": 2, "at_capacity": 0}) == [
+        "2 hadden het ook kunnen oppakken",
+        "1 sloeg het af of liet het aanbod verlopen",
+        "3 niet beschikbaar",
+    ]
+    assert reasons.others_list("en", {"language": 1, "new_code": 2}) == [
+        "1 does not speak the request's language",
+        "2 for another reason",
+    ]
 
 
 def test_a_notice_goes_before_the_fragment():

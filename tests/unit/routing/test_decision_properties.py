@@ -8,7 +8,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.routing.decision import POLICIES, SECPOOL, Candidate, Policy, Routable, decide
+from services.routing.decision import POLICIES, SECPOOL, Candidate, Policy, Routable, decide, queued
 
 SKILLS = ("agenda", "travel", "events")
 LANGUAGES = ("nl", "en")
@@ -102,7 +102,10 @@ def test_a_normal_pick_always_meets_every_hard_constraint(
     decision = decide(r, pool, policy, development_so_far=so_far, exclude=exclude)
     by_id = {c.member_id: c for c in pool}
     if decision.member_id is None:
-        assert not any(may_take(c, r, exclude) for c in pool)
+        able = [c for c in pool if may_take(c, r, exclude)]
+        # Nobody may take it, or everyone who may is busy for a while: it waits for the first one free.
+        assert not able or all(queued(c, r) >= policy.hold_after_minutes > 0 for c in able)
+        assert decision.stranded() == (not able and not decision.others.get("at_capacity"))
     elif not decision.development:
         assert may_take(by_id[decision.member_id], r, exclude)
         assert decision.buddy_id is None
@@ -128,12 +131,12 @@ def test_a_development_pick_is_non_urgent_within_the_share_and_has_an_eligible_b
     assert r.slack_minutes >= policy.development_min_slack_minutes
     assert so_far < policy.development_share
     assert r.skill in learner.learning
-    assert learner.skills.get(r.skill, 0) < r.min_level
     assert learner.member_id not in exclude
     assert learner.available
     assert learner.open_count < learner.capacity
     assert r.language in learner.languages
     assert may_take(buddy, r, exclude)
+    assert buddy.skills.get(r.skill, 0) > learner.skills.get(r.skill, 0)
 
 
 @settings(max_examples=150, database=None, deadline=None)
@@ -164,4 +167,7 @@ def test_the_explanation_covers_every_candidate_exactly_once(
     r, pool = situation
     decision = decide(r, pool, policy, development_so_far=so_far)
     assert sorted(s.member_id for s in decision.candidates) == sorted(c.member_id for c in pool)
-    assert decision.why
+    assert decision.reasons
+    # Everyone but the chosen member is counted, per reason, and nobody is named.
+    assert sum(decision.others.values()) == len(pool) - (decision.member_id is not None)
+    assert not any(c.member_id in decision.why() for c in pool if len(c.member_id) > 1)

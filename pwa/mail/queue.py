@@ -1,0 +1,19 @@
+"""Queueing a message: rendered now (a template error fails the caller's change), stored in
+the caller's transaction (so a rolled-back change sends nothing), sent by the worker."""
+
+from typing import Any
+
+from pwa.mail import store, templates
+from services.platform.db import Conn
+
+
+async def queue(conn: Conn, *, to: str, template: str, language: str, context: dict[str, Any]) -> int:
+    """Queue one message to `to`; returns its id. `language` is "nl" or "en"."""
+    subject, body = templates.render(template, language, context)
+    return await store.add(conn, to=to, template=template, language=language, subject=subject, body=body)
+
+
+async def queue_many(conn: Conn, messages: list[tuple[str, str, str, dict[str, Any]]]) -> None:
+    """Many messages (to, template, language, context) in one statement: a bulk import's invites."""
+    rendered = [(to, t, lang, *templates.render(t, lang, context)) for to, t, lang, context in messages]
+    await store.add_many(conn, rendered)

@@ -1,0 +1,66 @@
+"""The organisation's values (what kudos can be tagged with), for admins and leads: rename
+in Dutch and English, add, retire (kudos keep their tag) and bring back."""
+
+import re
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import URLEncodedBody
+from litestar.response import Redirect, Template
+
+from pwa.accounts import Account
+from pwa.gateway import Gateway
+from pwa.views.common import AnyRequest, act, audited, back_to, page
+from services.platform.runtime import Runtime
+
+VALUE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+
+
+def sets_values(account: Account) -> None:
+    if not (account.has("admin") or account.has("lead")):
+        raise PermissionDeniedException("for admins and leads")
+
+
+class ValueForm(msgspec.Struct):
+    id: str = ""
+    nl: str = ""
+    en: str = ""
+    retire: str = ""
+
+
+class ValuePages(Controller):
+    path = "/admin/values"
+
+    @get("/")
+    async def values(
+        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+    ) -> Template:
+        sets_values(account)
+        found = await gateway.call(
+            "recognition", "GET", "/v1/values/", account.caller(), params={"include_retired": "true"}
+        )
+        return page(request, "values", account, values=found)
+
+    @post("/")
+    async def save(
+        self,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+        data: URLEncodedBody[ValueForm],
+    ) -> Redirect:
+        sets_values(account)
+        value_id = data.id.strip().lower() or re.sub(r"[^a-z0-9]+", "-", data.nl.lower()).strip("-")
+        if not VALUE_ID.match(value_id) or not data.nl.strip() or not data.en.strip():
+            return back_to("/admin/values", "bad_value")
+        if data.retire == "1":
+            call = gateway.call("recognition", "DELETE", f"/v1/values/{value_id}", account.caller())
+        else:
+            body = {"nl": data.nl.strip()[:100], "en": data.en.strip()[:100]}
+            call = gateway.call("recognition", "PUT", f"/v1/values/{value_id}", account.caller(), json=body)
+        detail = {"retired": data.retire == "1", "nl": data.nl.strip()[:100], "en": data.en.strip()[:100]}
+        return await act(
+            audited(call, runtime, account, "value.changed", value_id, detail), "/admin/values", "value_saved"
+        )
