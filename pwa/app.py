@@ -15,11 +15,13 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from pwa import accounts, passwords, web
+from pwa.files.config import FilesConfig
 from pwa.gateway import Gateway
 from pwa.live.api import events
 from pwa.live.hub import LiveHub
 from pwa.mail.config import MailConfig
 from pwa.mail.worker import MailWorker
+from pwa.notify.mail import Mailer
 from pwa.people import changes
 from pwa.people.registry import PoolNames
 from pwa.people.rules import PersonFields
@@ -76,9 +78,11 @@ def create_app(
     settings: Settings | None = None, push_config: PushConfig | None = None, mail_config: MailConfig | None = None
 ) -> Litestar:
     settings = settings or Settings.from_env("pwa")
+    files = FilesConfig.from_env()
     mail = mail_config or MailConfig.from_env(settings.data_dir)
 
     pool_names = PoolNames()
+    mailer = Mailer(mail.public_url, settings.token_secret)
 
     async def refresh_pool_names(rt: Runtime) -> None:
         await pool_names.keep_fresh(rt.pool)
@@ -111,12 +115,13 @@ def create_app(
             create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
         ],
         on_start=load_demo,
-        consumers=push.consumers,
+        consumers=lambda rt: [*push.consumers(rt), *mailer.consumers(rt)],
         background=[push.deliver, live.run, send_mail, refresh_pool_names],
         dependencies={
             "account": Provide(web.provide_account),
             "gateway": Provide(lambda: gateway, sync_to_thread=False),
             "live_hub": Provide(lambda: live, sync_to_thread=False),
+            "files_config": Provide(lambda: files, sync_to_thread=False),
             "mail_config": Provide(lambda: mail, sync_to_thread=False),
             **push.dependencies,
         },
@@ -132,5 +137,5 @@ def create_app(
         exception_handlers={**errors.HANDLERS, web.SignInRequired: web.to_sign_in},
         middleware=[web.security_headers],
         on_shutdown=[close_gateway],
-        state=State({"vapid_public_key": push.public_key, "pool_names": pool_names}),
+        state=State({"vapid_public_key": push.public_key, "pool_names": pool_names, "max_file_mb": files.max_mb}),
     )

@@ -2,7 +2,9 @@
 the signed-in person. Service errors come back as `ServiceError` with the service's message.
 """
 
+from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -33,10 +35,44 @@ class Gateway:
         response = await self._clients[service].request(
             method, path, json=json, params=params, headers={"authorization": f"Bearer {token}"}
         )
-        if response.status_code >= 400:
-            try:
-                detail = str(response.json().get("detail", response.text))
-            except ValueError:
-                detail = response.text
-            raise ServiceError(response.status_code, detail)
+        _raise_for(response)
         return response.json() if response.content else None
+
+    def _headers(self, service: str, caller: Caller) -> dict[str, str]:
+        token = sign(caller, audience=service, secret=self._secret, ttl_seconds=self._ttl)
+        return {"authorization": f"Bearer {token}"}
+
+    async def send_file(
+        self, service: str, path: str, caller: Caller, chunks: AsyncIterator[bytes], filename: str
+    ) -> Any:
+        """POST a file as a streamed body (its name percent-encoded in `X-Filename`)."""
+        headers = {
+            **self._headers(service, caller),
+            "x-filename": quote(filename, safe=""),
+            "content-type": "application/octet-stream",
+        }
+        # A phone on a slow line sends slowly: only the connection is bounded tightly.
+        timeout = httpx.Timeout(120.0, connect=5.0)
+        response = await self._clients[service].post(path, content=chunks, headers=headers, timeout=timeout)
+        _raise_for(response)
+        return response.json()
+
+    async def open_file(self, service: str, path: str, caller: Caller) -> httpx.Response:
+        """GET a file as a stream: the caller passes `aiter_raw()` on and must `aclose()` it."""
+        client = self._clients[service]
+        request = client.build_request("GET", path, headers=self._headers(service, caller))
+        response = await client.send(request, stream=True)
+        if response.status_code >= 400:
+            await response.aread()
+            await response.aclose()
+            _raise_for(response)
+        return response
+
+
+def _raise_for(response: httpx.Response) -> None:
+    if response.status_code >= 400:
+        try:
+            detail = str(response.json().get("detail", response.text))
+        except ValueError:
+            detail = response.text
+        raise ServiceError(response.status_code, detail)

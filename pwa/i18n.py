@@ -132,8 +132,16 @@ def formatters(language: str, now: Callable[[], datetime] = lambda: datetime.now
     def percent(value: float) -> str:
         return numbers.format_percent(value, locale=locale)
 
+    def file_size(size: int) -> str:
+        """A file's size: "820 kB", "2,4 MB"."""
+        if size < 1000 * 1000:
+            return units.format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=locale)
+        return units.format_unit(
+            round(size / 1e6, 1), "digital-megabyte", length="short", locale=locale, format="#,##0.#"
+        )
+
     return {"when": when, "clock": clock, "due": due, "day": day, "ago": ago, "minutes": minutes, "number": number,
-            "percent": percent, "iso": lambda v: (a.isoformat() if (a := moment(v)) else "")}  # fmt: skip
+            "percent": percent, "file_size": file_size, "iso": lambda v: (a.isoformat() if (a := moment(v)) else "")}  # fmt: skip
 
 
 def status_text(language: str, status: str, for_requester: bool = False) -> str:

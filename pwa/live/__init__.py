@@ -9,9 +9,9 @@ Do not `sse-swap` these messages: their data is an id, not markup.
 
 | event          | data       | who gets it                                          | from                        |
 |----------------|------------|------------------------------------------------------|-----------------------------|
-| `request-<id>` | request id | its requester, on-behalf-of person, member and buddy | intake request.status_changed, request.commented (not the buddy) |
+| `request-<id>` | request id | its requester, on-behalf-of person, member and buddy | intake request.status_changed, request.commented, request.edited, request.attachment_added (these three not the buddy) |
 | `request`      | request id | the same people (for lists such as /requests)        | intake request.status_changed |
-| `pool-queue`   | pool id    | everyone in the pool, when a request left its queue (queue positions moved) | intake request.status_changed |
+| `pool-queue`   | pool id    | everyone in the pool, when a request left its queue (queue positions moved) or a waiting one was edited | intake request.status_changed, request.edited |
 | `offer`        | offer id   | the member an offer was made to / accepted / declined or expired | routing offered, offer.accepted, offer.declined |
 | `queue`        | request id | leads of the pool, when a request lands in the lead queue | routing request.queued (lead_queue) |
 | `kudos`        | kudos id   | everyone signed in (the wall is public)              | recognition kudos.given     |

@@ -5,7 +5,7 @@ import msgspec
 
 from pwa.accounts import Account
 from pwa.push.events import LiveEvent
-from services.contracts.intake import RequestCommented, RequestStatusChanged
+from services.contracts.intake import AttachmentAdded, RequestCommented, RequestEdited, RequestStatusChanged
 from services.contracts.recognition import KudosGiven, ThanksPrompted
 from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued
 
@@ -35,6 +35,15 @@ def signals_for(event: LiveEvent, viewer: Account) -> list[Signal]:
             # A new message on the conversation: the people on the request re-fetch it.
             if viewer.id in (event.requester_id, event.member_id, event.on_behalf_of):
                 return [Signal(f"request-{event.request_id}", event.request_id)]
+        case AttachmentAdded() | RequestEdited():
+            # A file added, or the request corrected before pick-up: the people on it re-fetch it;
+            # an edit can move the request in its pool's queue (urgency).
+            signals = []
+            if viewer.id in (event.requester_id, event.member_id, event.on_behalf_of):
+                signals.append(Signal(f"request-{event.request_id}", event.request_id))
+            if isinstance(event, RequestEdited) and event.member_id is None and event.pool_id in viewer.pools:
+                signals.append(Signal("pool-queue", event.pool_id))
+            return signals
         case RequestOffered() | OfferAccepted() | OfferDeclined():
             if viewer.id == event.member_id:
                 return [Signal("offer", event.offer_id)]

@@ -7,10 +7,21 @@ from pwa.mail import store, templates
 from services.platform.db import Conn
 
 
-async def queue(conn: Conn, *, to: str, template: str, language: str, context: dict[str, Any]) -> int:
-    """Queue one message to `to`; returns its id. `language` is "nl" or "en"."""
+async def queue(
+    conn: Conn,
+    *,
+    to: str,
+    template: str,
+    language: str,
+    context: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> int:
+    """Queue one message to `to`; returns its id. `language` is "nl" or "en". `headers` are
+    extra mail headers (e.g. List-Unsubscribe for notifications)."""
     subject, body = templates.render(template, language, context)
-    return await store.add(conn, to=to, template=template, language=language, subject=subject, body=body)
+    return await store.add(
+        conn, to=to, template=template, language=language, subject=subject, body=body, headers=headers or {}
+    )
 
 
 async def queue_many(conn: Conn, messages: list[tuple[str, str, str, dict[str, Any]]]) -> None:

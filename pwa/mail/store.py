@@ -17,17 +17,21 @@ class Message(msgspec.Struct, frozen=True, kw_only=True):
     body: str
     attempts: int
     created_at: datetime
+    headers: dict[str, str] = {}
 
 
-async def add(conn: Conn, *, to: str, template: str, language: str, subject: str, body: str) -> int:
+async def add(
+    conn: Conn, *, to: str, template: str, language: str, subject: str, body: str, headers: dict[str, str] | None = None
+) -> int:
     message_id: int = await conn.fetchval(
-        "INSERT INTO mail_queue (to_address, template, language, subject, body) VALUES ($1, $2, $3, $4, $5)"
-        " RETURNING id",
+        "INSERT INTO mail_queue (to_address, template, language, subject, body, headers)"
+        " VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING id",
         to,
         template,
         language,
         subject,
         body,
+        msgspec.json.encode(headers or {}).decode(),
     )
     return message_id
 
@@ -47,11 +51,11 @@ async def claim_due(conn: Conn, limit: int, lease: timedelta) -> list[Message]:
         """UPDATE mail_queue SET not_before = now() + $2::interval, attempts = attempts + 1
            WHERE id IN (SELECT id FROM mail_queue WHERE status = 'queued' AND not_before <= now()
                         ORDER BY not_before, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-           RETURNING id, to_address, template, language, subject, body, attempts, created_at""",
+           RETURNING id, to_address, template, language, subject, body, attempts, created_at, headers::text""",
         limit,
         lease,
     )
-    return [msgspec.convert(dict(r), Message) for r in rows]
+    return [msgspec.convert({**dict(r), "headers": msgspec.json.decode(r["headers"])}, Message) for r in rows]
 
 
 async def sent(conn: Conn, message_id: int) -> None:

@@ -33,6 +33,8 @@ def compose(config: MailConfig, m: Message) -> EmailMessage:
     message["Message-ID"] = email.utils.make_msgid(domain="secpool")
     message["Content-Language"] = m.language
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in m.headers.items():
+        message[name] = value
     message.set_content(m.body)
     return message
 

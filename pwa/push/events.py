@@ -1,7 +1,7 @@
 """The events the pwa reacts to (push and live), as its own tagged union of the contracts."""
 
 from services.contracts.base import Event
-from services.contracts.intake import RequestCommented, RequestStatusChanged
+from services.contracts.intake import AttachmentAdded, RequestCommented, RequestEdited, RequestStatusChanged
 from services.contracts.recognition import KudosGiven, ThanksPrompted
 from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued
 
@@ -9,6 +9,8 @@ PushEvent = RequestOffered | OfferAccepted | RequestQueued | RequestStatusChange
 LiveEvent = (
     RequestStatusChanged
     | RequestCommented
+    | RequestEdited
+    | AttachmentAdded
     | RequestOffered
     | OfferAccepted
     | OfferDeclined
@@ -32,6 +34,8 @@ PUSH_SUBJECTS: dict[str, list[str]] = {
 _LIVE_TYPES = (
     RequestStatusChanged,
     RequestCommented,
+    RequestEdited,
+    AttachmentAdded,
     RequestOffered,
     OfferAccepted,
     OfferDeclined,

@@ -41,6 +41,9 @@ class Announcement(msgspec.Struct, frozen=True, kw_only=True):
     notices: dict[str, Notice]  # by language; "nl" is the fallback
     ttl: int
     urgency: Urgency
+    # The person's channel choice this notice follows (pwa/notify): pushed only to those whose
+    # choice for it is push. None: not one of those kinds (muting alone decides).
+    choice: str | None = None
 
 
 _TEXT: dict[str, dict[str, tuple[str, str]]] = {
@@ -91,6 +94,7 @@ def announcements(event: PushEvent) -> list[Announcement]:
         case RequestOffered():
             return [Announcement(
                 kind="offer", account_ids=(event.member_id,), ttl=_ttl(event.occurred_at, event.expires_at, HOUR),
+                choice="offered",
                 urgency="high",
                 notices=_notices("offer", "offer", "/offers", f"offer-{event.offer_id}"),
             )]  # fmt: skip
@@ -102,8 +106,9 @@ def announcements(event: PushEvent) -> list[Announcement]:
             owners = tuple(
                 dict.fromkeys(p for p in (event.requester_id, event.on_behalf_of) if p and p != event.actor_id)
             )
+            choice = {"waiting_on_requester": "question", "done": "done"}.get(event.status)
             return [Announcement(
-                kind="request", account_ids=owners, ttl=DAY, urgency=urgency,
+                kind="request", account_ids=owners, ttl=DAY, urgency=urgency, choice=choice,
                 notices=_notices(event.status, "request", url, f"request-{event.request_id}"),
             )]  # fmt: skip
         case KudosGiven():
@@ -111,7 +116,7 @@ def announcements(event: PushEvent) -> list[Announcement]:
             if not recipients:
                 return []
             return [Announcement(
-                kind="kudos", account_ids=recipients, ttl=DAY, urgency="low",
+                kind="kudos", account_ids=recipients, ttl=DAY, urgency="low", choice="thanks",
                 notices=_notices("kudos", "kudos", "/wall", f"kudos-{event.kudos_id}"),
             )]  # fmt: skip
         case OfferAccepted():
@@ -133,7 +138,7 @@ def announcements(event: PushEvent) -> list[Announcement]:
             # Same tag as the request's own notices: it replaces "your request is done".
             url = f"/requests/{event.request_id}"
             return [Announcement(
-                kind="prompt", account_ids=(event.requester_id,), urgency="normal",
+                kind="prompt", account_ids=(event.requester_id,), urgency="normal", choice="done",
                 ttl=_ttl(event.occurred_at, event.expires_at, DAY),
                 notices=_notices("prompt", "prompt", url, f"request-{event.request_id}"),
             )]  # fmt: skip

@@ -90,9 +90,10 @@ async def queue(conn: Conn, announcement: Announcement) -> int:
            WHERE (p.account_id = ANY($4::text[])
                   OR ($5::text IS NOT NULL AND 'lead' = ANY(a.roles) AND $5::text = ANY(a.pools)))
              AND NOT ($6::text = ANY(coalesce(pref.muted, '{}')))
+             AND ($7::text IS NULL OR notification_channel(p.account_id, $7::text) = 'push')
              AND (p.expires_at IS NULL OR p.expires_at > now())""",
         _notices.encode(announcement.notices).decode(), announcement.ttl, announcement.urgency,
-        list(announcement.account_ids), announcement.leads_of_pool, announcement.kind,
+        list(announcement.account_ids), announcement.leads_of_pool, announcement.kind, announcement.choice,
     )  # fmt: skip
     return int(result.split()[-1])
 

@@ -1,16 +1,17 @@
 // secpool sw.js — the service worker, served by the pwa at /sw.js (scope /).
-// App shell cache + offline page; an offline queue for the new-request form (IndexedDB
-// "secpool" / store "outbox", keyed by the form's idempotency_key); Web Push display.
+// App shell cache + offline page; an offline queue for the new-request form, files included
+// (IndexedDB "secpool" / store "outbox", keyed by the form's idempotency_key); Web Push display.
 // Pages are private and live: they are never cached, only the shell and /offline are.
 'use strict';
 
-const VERSION = 'v2'; // bump whenever the shell list or this file's caching changes
+const VERSION = 'v3'; // bump whenever the shell list or this file's caching changes
 const CACHE = `secpool-shell-${VERSION}`;
 const OFFLINE_URL = '/offline';
 const SHELL = [
   OFFLINE_URL,
   '/static/app.css',
   '/static/app.js',
+  '/static/files.js',
   '/static/vendor/htmx.min.js',
   '/static/vendor/htmx-ext-sse.js',
   '/manifest.webmanifest',
@@ -107,9 +108,21 @@ async function submitOrQueue(request) {
 
 async function outboxEntry(request) {
   const contentType = request.headers.get('Content-Type') || '';
-  if (!contentType.startsWith('application/x-www-form-urlencoded')) return null;
-  const body = await request.text();
-  const key = new URLSearchParams(body).get('idempotency_key');
+  let key = null;
+  let body = null;
+  if (contentType.startsWith('application/x-www-form-urlencoded')) {
+    body = await request.text();
+    key = new URLSearchParams(body).get('idempotency_key');
+  } else if (contentType.startsWith('multipart/form-data')) {
+    // With files: the body is kept as it was sent (a Blob, boundary and all), where the
+    // browser lets IndexedDB hold Blobs; the key is read from a copy.
+    body = await request.clone().blob();
+    try {
+      key = (await request.formData()).get('idempotency_key');
+    } catch {
+      key = null;
+    }
+  }
   // Without a key a replay could create the request twice: then do not queue at all.
   return key ? { key, url: request.url, body, contentType, queuedAt: Date.now() } : null;
 }

@@ -4,14 +4,20 @@ from pwa.views.admin_import import AdminImport
 from pwa.views.admin_mail import AdminMail
 from pwa.views.admin_people import AdminPeople
 from pwa.views.auth import AuthController
+from pwa.views.calendar import CalendarPages
+from pwa.views.files import FilePages
 from pwa.views.first_run import FirstRunPages
 from pwa.views.lead import LeadPages
+from pwa.views.notifications import NotificationPages
 from pwa.views.offers import OfferPages
 from pwa.views.pool import PoolPages
 from pwa.views.pools import PoolPagesAdmin
+from pwa.views.recurring import RecurringPages
+from pwa.views.request_edit import RequestEditPages
 from pwa.views.request_page import RequestPage
 from pwa.views.requests import RequestPages
 from pwa.views.rota import RotaPages
+from pwa.views.search import SearchPages
 from pwa.views.settings import SettingsPages
 from pwa.views.shell import ShellController
 from pwa.views.values import ValuePages
@@ -22,6 +28,12 @@ PAGES = [
     ShellController,
     RequestPages,
     RequestPage,
+    FilePages,
+    NotificationPages,
+    RecurringPages,
+    CalendarPages,
+    RequestEditPages,
+    SearchPages,
     OfferPages,
     PoolPages,
     LeadPages,

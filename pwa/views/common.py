@@ -59,6 +59,7 @@ def page(
            "here": request.url.path + (f"?{query}" if query else ""),
            "notice": request.query_params.get("notice", ""), "names_of": names_of, "as_fragment": as_fragment,
            "vapid_key": getattr(request.app.state, "vapid_public_key", ""),
+           "max_file_mb": getattr(request.app.state, "max_file_mb", 25),
            "pool_name": pool_namer(request, lang), **context}  # fmt: skip
     # The same URL answers with a page or a fragment: caches must keep them apart. Pages are
     # personal and live: a cache may keep them only to ask again (private, no-cache).

@@ -118,17 +118,19 @@ class RequestPage(Controller):
         if v is not None and v == shown_state(item) and wants_fragment(request):
             return Response(None, status_code=204)  # nothing changed: htmx keeps what it shows
         roles = roles_on(item, account)
-        timeline, comments, thanked = await asyncio.gather(
+        timeline, comments, attachments, thanked = await asyncio.gather(
             optional(gateway, "intake", f"{base}/timeline", account),
             optional(gateway, "intake", f"{base}/comments", account),
+            optional(gateway, "intake", f"{base}/attachments/", account),
             already_thanked(gateway, account, item) if roles["is_requester"] else done(False),
         )
         timeline = timeline or []
         ids = [item.get(k) for k in ("requester_id", "on_behalf_of", "member_id", "buddy_id")]
         ids += [e.get("actor_id") for e in timeline] + [c.get("author_id") for c in comments or []]
         ids += item.get("helper_ids") or []
+        ids += [f.get("uploaded_by") for f in attachments or []]
         response = page(request, "request", account, fragment="request_live", item=item, r=item, timeline=timeline,
-                        comments=comments, thanked=thanked, people=await names(runtime, ids), **roles)  # fmt: skip
+                        comments=comments, attachments=attachments or [], thanked=thanked, people=await names(runtime, ids), **roles)  # fmt: skip
         if v is not None and wants_fragment(request):
             announce(response, live_message(item, language_of(request, account), roles["is_requester"]))
         return response

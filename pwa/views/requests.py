@@ -10,11 +10,13 @@ from typing import Any
 import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
-from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from pwa import accounts
 from pwa.accounts import Account
+from pwa.files import submission
+from pwa.files.config import FilesConfig
+from pwa.files.relay import file_problem
 from pwa.gateway import Gateway, ServiceError
 from pwa.views.common import AnyRequest, back_to, language_of, names, page
 from services.platform.runtime import Runtime
@@ -119,26 +121,31 @@ class RequestPages(Controller):
         return page(request, "new_request", account, status_code=status, types=types, form=form, errors=errors,
                     colleagues=await colleagues(runtime, account))  # fmt: skip
 
-    @post("/requests")
+    # With files the form is multipart: read as a stream (pwa/files), its CSRF token checked there.
+    @post("/requests", opt={"exclude_from_csrf": True}, request_max_body_size=None)
     async def submit(
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
         gateway: NamedDependency[Gateway],
         runtime: NamedDependency[Runtime],
-        data: URLEncodedBody[RequestForm],
+        files_config: NamedDependency[FilesConfig],
     ) -> Template | Redirect:
-        form = data
+        fields, files = await submission.read_form(request, gateway, account, files_config)
+        form = msgspec.convert({k: v for k, v in fields.items() if k in RequestForm.__struct_fields__}, RequestForm)
         types = served_types(account, await gateway.call("intake", "GET", "/v1/request-types/", account.caller()))
         errors = problems(form, {t["id"] for t in types})
+        if (refused_file := file_problem(files)) is not None:
+            errors["files"] = refused_file
         if not errors:
+            body = {**payload(form, language_of(request, account)), "attachment_ids": [str(f.id) for f in files]}
             try:
-                created = await gateway.call("intake", "POST", "/v1/requests/", account.caller(),
-                                             json=payload(form, language_of(request, account)))  # fmt: skip
+                created = await gateway.call("intake", "POST", "/v1/requests/", account.caller(), json=body)
             except ServiceError as exc:
                 if exc.status >= 500:
                     raise
                 errors = {exc.detail.split(":")[0] if ":" in exc.detail else "form": "refused"}
             else:
                 return back_to(f"/requests/{created['id']}", "submitted")
+        await submission.drop_staged(gateway, account, files)
         return await self._form(request, account, gateway, runtime, form, errors, 422)

@@ -5,9 +5,12 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
+from pwa import calendar_feeds
 from pwa.accounts import Account
+from pwa.notify import store as notify_store
 from pwa.push import store as push_store
 from pwa.push.notices import KINDS
+from pwa.views import notifications
 from pwa.views.common import AnyRequest, back_to, form_data, page
 from services.platform.runtime import Runtime
 
@@ -30,7 +33,11 @@ class SettingsPages(Controller):
                        runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
         async with runtime.pool.acquire() as conn:
             muted = await push_store.muted_kinds(conn, account.id)
-        return page(request, "settings", account, kinds=kinds_for(account), muted=muted)
+            feed = await calendar_feeds.feed_of(conn, account.id)
+            channels = await notify_store.choices_of(conn, account.id)
+        wanted = notifications.kinds_for(account)
+        return page(request, "settings", account, kinds=kinds_for(account), muted=muted, calendar_feed=feed,
+                    channel_choices={k: channels[k] for k in wanted})  # fmt: skip
 
     @post("/notifications")
     async def notifications(self, request: AnyRequest, account: NamedDependency[Account],

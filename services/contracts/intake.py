@@ -127,6 +127,38 @@ class RequestRated(Event, tag="secpool.intake.request.rated", frozen=True, kw_on
     rating: int
 
 
+class RequestEdited(Event, tag="secpool.intake.request.edited", frozen=True, kw_only=True):
+    """The requester corrected the request before anyone picked it up. `changed` names what
+    changed (description, urgency, wished_for, attachments); a new urgency moves the due times.
+    The text stays in intake."""
+
+    request_id: str
+    version: int
+    pool_id: str
+    requester_id: str
+    changed: list[str] = []  # noqa: RUF012 (msgspec copies mutable defaults)
+    urgency: Urgency = "normal"
+    pickup_due_at: datetime | None = None
+    done_due_at: datetime | None = None
+    on_behalf_of: str | None = None
+    member_id: str | None = None
+
+
+class AttachmentAdded(Event, tag="secpool.intake.request.attachment_added", frozen=True, kw_only=True):
+    """A file was added to the request (by its requester, a member on it or the pool's lead).
+    The file and its name stay in intake."""
+
+    request_id: str
+    version: int
+    pool_id: str
+    requester_id: str
+    attachment_id: str
+    added_by: str
+    author_role: str = "requester"
+    on_behalf_of: str | None = None
+    member_id: str | None = None
+
+
 IntakeEvent = (
     RequestSubmitted
     | RequestStatusChanged
@@ -136,4 +168,6 @@ IntakeEvent = (
     | SlaBreached
     | RequestCommented
     | RequestRated
+    | RequestEdited
+    | AttachmentAdded
 )

@@ -4,12 +4,12 @@ timeline and conversation, and the steps people take: status, cancel, rate."""
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from services.intake import access, changes, conversation, insights, lifecycle, store
+from services.intake import access, changes, conversation, edits, insights, lifecycle, store
 from services.intake.api_docs import LIMIT, errors
 from services.intake.views import (
     Cancellation,
@@ -18,6 +18,7 @@ from services.intake.views import (
     NewRating,
     NewRequest,
     RatingView,
+    RequestEdit,
     RequestView,
     StatusChange,
     TimelineEntry,
@@ -96,6 +97,24 @@ class RequestsController(Controller):
             rows = await store.timeline_of(conn, request_id)
         people = access.sees_people(request.user, row)
         return [timeline_entry(t, people=people) for t in rows]
+
+    @patch(
+        "/{request_id:uuid}",
+        summary="The requester corrects the request before it is picked up: description, urgency (due times "
+        "follow), wished-for date. 409 once work has started",
+        **errors(403, 404, 409, 422),
+    )
+    async def edit(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        request_id: FromPath[UUID],
+        data: JSONBody[RequestEdit],
+    ) -> RequestView:
+        async with runtime.pool.acquire() as conn:
+            async with conn.transaction():
+                await edits.edit(conn, request.user, request_id, data)
+            return await _view(conn, request_id, request.user)
 
     @post("/{request_id:uuid}/status", status_code=200, summary="The member on it: ask a question "
           "(waiting_on_requester, note = the question), resume (in_progress) or complete (done)",

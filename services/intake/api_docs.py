@@ -30,6 +30,20 @@ class InvalidDoc(ClientException):
     detail = "field: what is wrong with it"
 
 
+class TooLargeDoc(ClientException):
+    """Documents 413: a file larger than the limit; nothing was stored."""
+
+    status_code = 413
+    detail = "file: what is too large, and the limit"
+
+
+class NotAcceptedDoc(ClientException):
+    """Documents 415: a file whose content is not a type the pool takes; nothing was stored."""
+
+    status_code = 415
+    detail = "file: what it is, and what is accepted"
+
+
 class ForbiddenDoc(PermissionDeniedException):
     detail = "who may do this"
 
@@ -39,9 +53,10 @@ class NotFoundDoc(NotFoundException):
 
 
 def errors(*codes: int) -> dict[str, Any]:
-    """`raises=` for a route: 401 always, plus the given 403/404/409/422."""
+    """`raises=` for a route: 401 always, plus the given 403/404/409/413/415/422."""
     docs: dict[int, type[HTTPException]] = {
-        403: ForbiddenDoc, 404: NotFoundDoc, 409: ConflictDoc, 422: InvalidDoc,
+        403: ForbiddenDoc, 404: NotFoundDoc, 409: ConflictDoc, 422: InvalidDoc, 413: TooLargeDoc,
+        415: NotAcceptedDoc,
     }  # fmt: skip
     return {"raises": [NotAuthorizedException, *(docs[c] for c in codes)]}
 

@@ -61,11 +61,13 @@ async def step(
     return version
 
 
-async def mark(conn: Conn, row: asyncpg.Record, *, kind: str, actor_id: str | None, **fields: Any) -> int:
-    """A change that keeps the status (a comment, a rating): version and timeline entry; the
-    caller adds its own event with the returned version."""
+async def mark(
+    conn: Conn, row: asyncpg.Record, *, kind: str, actor_id: str | None, detail: str = "", **fields: Any
+) -> int:
+    """A change that keeps the status (a comment, a rating, an edit, a file): version and
+    timeline entry; the caller adds its own event with the returned version."""
     version = await store.change(conn, row["id"], **fields)
-    await store.add_timeline(conn, row["id"], kind=kind, actor_id=actor_id, status=row["status"])
+    await store.add_timeline(conn, row["id"], kind=kind, actor_id=actor_id, status=row["status"], detail=detail)
     return version
 
 

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from services.contracts.intake import RequestCancelled, RequestCompleted, RequestRated, RequestSubmitted
-from services.intake import access, changes, conversation, domain, store, store_catalogue
+from services.intake import access, changes, conversation, domain, store, store_attachments, store_catalogue
 from services.intake.views import Cancellation, NewRating, NewRequest, StatusChange
 from services.platform import outbox
 from services.platform.db import Conn
@@ -21,6 +21,8 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[asyncpg.
     first request unchanged (created=False)."""
     existing = await store.request_by_key(conn, caller.account_id, body.idempotency_key)
     if existing is not None:
+        # A replayed form (offline queue, a second tap) uploaded its files again: drop those.
+        await store_attachments.delete_staged(conn, body.attachment_ids, caller.account_id)
         return existing, False
     rtype = await store_catalogue.get_type(conn, body.type_id)
     if rtype is None or rtype["retired_at"] is not None:
@@ -54,6 +56,11 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[asyncpg.
     await store.add_timeline(
         conn, request_id, kind="submitted", actor_id=caller.account_id, status="submitted", at=submitted_at
     )
+    wanted = set(body.attachment_ids)
+    if wanted and len(await store_attachments.claim_staged(conn, list(wanted), caller.account_id, request_id)) < len(
+        wanted
+    ):
+        raise Invalid("attachment_ids: a file was not found (an upload is kept for a day); send it again")
     await outbox.add(
         conn,
         RequestSubmitted(

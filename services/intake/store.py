@@ -26,7 +26,8 @@ CHANGEABLE = frozenset(
     {
         "status", "member_id", "buddy_id", "helper_ids", "routing_version", "picked_up_at", "done_at",
         "cancelled_at", "waiting_since", "done_due_at", "minutes_saved", "rating", "rating_comment",
-        "rated_at", "pickup_breach_at", "done_breach_at",
+        "rated_at", "pickup_breach_at", "done_breach_at", "description", "urgency", "wished_for",
+        "pickup_due_at",
     }
 )  # fmt: skip
 

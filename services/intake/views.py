@@ -17,6 +17,7 @@ from services.platform.tokens import Caller
 
 # PostgreSQL text cannot hold NUL: refuse it at the door, as the schema says.
 PRINTABLE = r"^[^\x00]*$"
+MAX_FILES = 10  # files sent with one request
 
 
 class NewRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -27,6 +28,18 @@ class NewRequest(msgspec.Struct, forbid_unknown_fields=True):
     wished_for: date | None = None
     on_behalf_of: Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=PRINTABLE)] | None = None
     language: Literal["nl", "en"] = "nl"
+    # Files uploaded first (POST /v1/uploads), sent with the request.
+    attachment_ids: Annotated[list[UUID], msgspec.Meta(max_length=MAX_FILES)] = []
+
+
+class RequestEdit(msgspec.Struct, forbid_unknown_fields=True):
+    """The requester's corrections before pick-up: only what is given changes. A date in
+    `wished_for` replaces the wished-for date; `keep_wished_for: false` with no date clears it."""
+
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=PRINTABLE)] | None = None
+    urgency: Urgency | None = None
+    wished_for: date | None = None
+    keep_wished_for: bool = True
 
 
 class StatusChange(msgspec.Struct, forbid_unknown_fields=True):
@@ -53,7 +66,7 @@ class NewComment(msgspec.Struct, forbid_unknown_fields=True):
     question: bool = False
 
 
-REQUEST_BODIES = (NewRequest, StatusChange, Cancellation, NewRating, NewComment)
+REQUEST_BODIES = (NewRequest, RequestEdit, StatusChange, Cancellation, NewRating, NewComment)
 
 
 class ExpectedPickup(msgspec.Struct):

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -20,6 +21,7 @@ from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffe
 from services.intake.app import create_app
 from services.intake.config import IntakeConfig
 from services.platform import db
+from services.platform.objects import Objects, ObjectsConfig
 from services.platform.outbox import subject_of
 from services.platform.settings import Settings
 from services.platform.tokens import Caller
@@ -38,6 +40,7 @@ class Desk:
     nats_url: str
     db: Any  # the test's own pool on intake's schema (the app runs in another event loop)
     pool_id: str = POOL
+    files: Path | None = None  # the object store's folder (attachments)
     routing_versions: dict[str, int] = field(default_factory=dict)
 
     # --- people ------------------------------------------------------------------------------
@@ -126,20 +129,22 @@ class Desk:
 
 
 @pytest.fixture
-async def start_intake(make_settings: Callable[..., Settings], database_url: str) -> AsyncIterator[Any]:
+async def start_intake(make_settings: Callable[..., Settings], database_url: str, tmp_path: Path) -> AsyncIterator[Any]:
     """`await start_intake(**config)` → a Desk; call it twice for two replicas on one database."""
     async with AsyncExitStack() as stack:
         test_db = None
 
-        async def start(*, demo: bool = True, **config: Any) -> Desk:
+        async def start(*, demo: bool = True, clock: Any = None, **config: Any) -> Desk:
             nonlocal test_db
             settings = make_settings("intake", demo=demo)
-            app = create_app(settings, IntakeConfig(**config))
+            files = tmp_path / "objects"
+            objects = Objects(ObjectsConfig(url=files.as_uri()))
+            app = create_app(settings, IntakeConfig(**config), objects, **({"clock": clock} if clock else {}))
             client = await stack.enter_async_context(AsyncTestClient(app=app))
             if test_db is None:
                 test_db = await db.connect(database_url, "intake")
                 stack.push_async_callback(test_db.close)
-            return Desk(client=client, nats_url=settings.nats_url, db=test_db)
+            return Desk(client=client, nats_url=settings.nats_url, db=test_db, files=files)
 
         yield start
 

@@ -96,7 +96,8 @@ async def test_no_api_gives_a_lead_figures_per_member_only_the_member_sees_their
     ids = await load_fixture(desk)
     lead = desk.lead()
     schema = (await desk.call(lead, "GET", "/schema/openapi.json")).json()
-    gets = [path for path, ops in schema["paths"].items() if "get" in ops]
+    # Files are their own rule (gone from the pool once a request closes: test_attachments.py).
+    gets = [path for path, ops in schema["paths"].items() if "get" in ops and "/attachments" not in path]
     assert len(gets) >= 9, gets
     params = {"which": "all", "weeks": 52, "until": "2026-03-15", "include_retired": "true", "limit": 200}
     answered = 0

@@ -48,6 +48,9 @@ UNBREAKABLE = {
     "GET /v1/request-types/{type_id}/history",
     "POST /v1/request-types/{type_id}/retire",
     "POST /v1/request-types/{type_id}/reinstate",
+    # No declared input for a negative case to break: the raw body is the file itself; a list of mine.
+    "POST /v1/uploads",
+    "GET /v1/recurring",
 }
 
 CHECKS = [

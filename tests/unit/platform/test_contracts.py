@@ -161,3 +161,60 @@ def test_identity_events_have_stable_wire_bytes():
     for event, wire in expected:
         assert msgspec.json.encode(event) == wire
         assert msgspec.json.decode(wire, type=identity.IdentityEvent) == event
+
+
+def test_request_edited_has_stable_wire_bytes():
+    event = intake.RequestEdited(
+        event_id=EVENT_ID,
+        occurred_at=AT,
+        request_id="r1",
+        version=3,
+        pool_id="p1",
+        requester_id="a1",
+        changed=["description", "urgency"],
+        urgency="high",
+        pickup_due_at=AT,
+        done_due_at=AT,
+    )
+    assert msgspec.json.encode(event) == (
+        b'{"type":"secpool.intake.request.edited","event_id":"00000000-0000-4000-8000-000000000001",'
+        b'"occurred_at":"2026-11-27T09:30:00Z","request_id":"r1","version":3,"pool_id":"p1",'
+        b'"requester_id":"a1","changed":["description","urgency"],"urgency":"high",'
+        b'"pickup_due_at":"2026-11-27T09:30:00Z","done_due_at":"2026-11-27T09:30:00Z",'
+        b'"on_behalf_of":null,"member_id":null}'
+    )
+
+
+def test_attachment_added_has_stable_wire_bytes():
+    event = intake.AttachmentAdded(
+        event_id=EVENT_ID,
+        occurred_at=AT,
+        request_id="r1",
+        version=4,
+        pool_id="p1",
+        requester_id="a1",
+        attachment_id="f1",
+        added_by="m1",
+        author_role="member",
+        member_id="m1",
+    )
+    assert msgspec.json.encode(event) == (
+        b'{"type":"secpool.intake.request.attachment_added","event_id":"00000000-0000-4000-8000-000000000001",'
+        b'"occurred_at":"2026-11-27T09:30:00Z","request_id":"r1","version":4,"pool_id":"p1",'
+        b'"requester_id":"a1","attachment_id":"f1","added_by":"m1","author_role":"member",'
+        b'"on_behalf_of":null,"member_id":"m1"}'
+    )
+
+
+HEAD = b'"event_id":"00000000-0000-4000-8000-000000000001","occurred_at":"2026-11-27T09:30:00Z"'
+PERSON = {
+    "name": "Sanne de Vries",
+    "email": "sanne@example.org",
+    "roles": ["secretary"],
+    "pools": ["secretariaat"],
+    "language": "nl",
+}
+PERSON_BYTES = (
+    b'"name":"Sanne de Vries","email":"sanne@example.org","roles":["secretary"],"pools":["secretariaat"],'
+    b'"language":"nl"}'
+)

@@ -1,0 +1,93 @@
+"""One file from a form, relayed to intake while it arrives: staged for a request not sent yet
+(`/v1/uploads`) or added to a request. The outcome is what the page says to the person."""
+
+from collections.abc import AsyncIterator
+from typing import Any, Literal
+from uuid import UUID
+
+import httpx
+import msgspec
+from litestar.exceptions import PermissionDeniedException
+
+from pwa.accounts import Account
+from pwa.files.config import MAX_FILES, FilesConfig
+from pwa.files.form import CSRF_FIELD, FormStream, csrf_ok
+from pwa.gateway import Gateway, ServiceError
+from services.platform.tokens import Caller
+
+Outcome = Literal["stored", "too_large", "not_accepted", "refused"]
+
+
+class Relayed(msgspec.Struct, frozen=True):
+    filename: str
+    outcome: Outcome
+    id: UUID | None = None
+
+
+class Oversize(Exception):
+    """The pwa's own count passed the limit: the relay to intake is abandoned."""
+
+
+async def relay(gateway: Gateway, caller: Caller, form: FormStream, filename: str, path: str, limit: int) -> Relayed:
+    """Send the form's current file part to intake `path`. Past `limit` bytes the relay is cut
+    short (intake then stores nothing) and the rest of the part is read and dropped."""
+    seen = 0
+
+    async def counted() -> AsyncIterator[bytes]:
+        nonlocal seen
+        async for chunk in form.chunks():
+            seen += len(chunk)
+            if seen > limit:
+                raise Oversize()
+            yield chunk
+
+    try:
+        stored = await gateway.send_file("intake", path, caller, counted(), filename)
+    except Oversize:
+        outcome: Outcome = "too_large"
+    except httpx.HTTPError:
+        if seen <= limit:
+            raise
+        outcome = "too_large"
+    except ServiceError as exc:
+        if exc.status >= 500:
+            raise
+        outcome = {413: "too_large", 415: "not_accepted"}.get(exc.status, "refused")  # type: ignore[assignment]
+    else:
+        return Relayed(filename=filename, outcome="stored", id=UUID(stored["id"]))
+    async for _ in form.chunks():  # what is left of this file
+        pass
+    return Relayed(filename=filename, outcome=outcome)
+
+
+def file_problem(results: list[Relayed]) -> str | None:
+    """The field error for the files, if one was refused (nothing of the form is sent then)."""
+    for outcome in ("too_large", "not_accepted", "refused"):
+        if any(r.outcome == outcome for r in results):
+            return f"file_{outcome}"
+    return None
+
+
+async def files_from(
+    request: Any, gateway: Gateway, account: Account, config: FilesConfig, path: str
+) -> tuple[dict[str, str], list[Relayed]]:
+    """Read a multipart form: its text fields, and each of its files relayed to intake `path`
+    as it arrives. The CSRF token must come (header, or the first field) before any file."""
+    form = FormStream.of(request)
+    checked = csrf_ok(request, request.headers.get("x-csrf-token"))
+    fields: dict[str, str] = {}
+    results: list[Relayed] = []
+    async for part in form:
+        if part.filename is None:
+            fields[part.name] = await form.text()
+            if part.name == CSRF_FIELD and not checked:
+                checked = csrf_ok(request, fields[part.name])
+            continue
+        if not checked:
+            raise PermissionDeniedException("CSRF token verification failed")
+        if not part.filename or len(results) >= MAX_FILES:
+            continue  # an empty file input, or more files than a form may carry
+        results.append(await relay(gateway, account.caller(), form, part.filename, path, config.max_bytes))
+    if not checked:
+        raise PermissionDeniedException("CSRF token verification failed")
+    return fields, results

@@ -1,0 +1,80 @@
+"""News by e-mail: events become messages for the people who chose e-mail for that kind (or
+have it by default). Consumed through the pwa's inbox, so a redelivered event mails nobody
+twice; each message is queued in the same transaction (pwa.mail). Texts in the person's
+language, a link straight to the request, and a one-click unsubscribe for that kind
+(`List-Unsubscribe` and `List-Unsubscribe-Post`, RFC 8058). Never the request's text."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from pwa import mail
+from pwa.notify import store, unsubscribe
+from pwa.notify.store import Kind
+from pwa.push.events import subject
+from services.contracts.intake import RequestStatusChanged
+from services.contracts.recognition import DigestPublished, KudosGiven
+from services.contracts.routing import RequestOffered
+from services.platform.db import Conn
+from services.platform.inbox import Consumer
+from services.platform.runtime import Runtime
+
+MailEvent = RequestOffered | RequestStatusChanged | KudosGiven | DigestPublished
+SUBJECTS: dict[str, list[str]] = {
+    "ROUTING": [subject(RequestOffered)],
+    "INTAKE": [subject(RequestStatusChanged)],
+    "RECOGNITION": [subject(KudosGiven), subject(DigestPublished)],
+}
+TEMPLATES: dict[Kind, str] = {
+    "offered": "notify_offered",
+    "question": "notify_question",
+    "done": "notify_done",
+    "thanks": "notify_thanks",
+    "digest": "notify_digest",
+}
+
+
+class Mailer:
+    """Turns events into queued mail; `public_url` and `secret` make the links."""
+
+    def __init__(self, public_url: str, secret: str) -> None:
+        self.public_url = public_url.rstrip("/")
+        self.secret = secret
+
+    async def on_event(self, conn: Conn, event: MailEvent) -> None:
+        match event:
+            case RequestOffered():
+                await self._send(conn, "offered", "/offers", account_ids=[event.member_id])
+            case RequestStatusChanged(status="waiting_on_requester" | "done"):
+                kind: Kind = "question" if event.status == "waiting_on_requester" else "done"
+                owners = [p for p in (event.requester_id, event.on_behalf_of) if p and p != event.actor_id]
+                await self._send(conn, kind, f"/requests/{event.request_id}", account_ids=owners)
+            case KudosGiven():
+                people = [r for r in event.recipient_ids if r != event.giver_id]
+                await self._send(conn, "thanks", "/wall", account_ids=people)
+            case DigestPublished():
+                await self._send(conn, "digest", "/wall/digest", pool_id=event.pool_id)
+            case _:
+                pass
+
+    async def _send(
+        self, conn: Conn, kind: Kind, path: str, *, account_ids: Sequence[str] = (), pool_id: str | None = None
+    ) -> None:
+        for person in await store.by_email(conn, kind, account_ids, pool_id):
+            stop = f"{self.public_url}/unsubscribe/{unsubscribe.token(self.secret, person.id, kind)}"
+            context: dict[str, Any] = {
+                "name": person.name,
+                "link": f"{self.public_url}{path}",
+                "unsubscribe": stop,
+                "settings": f"{self.public_url}/settings",
+            }
+            headers = {"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+            language = person.language if person.language in ("nl", "en") else "nl"
+            await mail.queue(
+                conn, to=person.email, template=TEMPLATES[kind], language=language, context=context, headers=headers
+            )
+
+    def consumers(self, rt: Runtime) -> list[Consumer[Any]]:
+        return [
+            rt.consumer(f"pwa-mail-{stream.lower()}", stream, subjects, MailEvent, self.on_event)
+            for stream, subjects in SUBJECTS.items()
+        ]

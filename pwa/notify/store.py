@@ -1,0 +1,54 @@
+"""SQL for notification choices (pwa schema) and for who should get an e-mail now."""
+
+from collections.abc import Sequence
+from typing import Literal
+
+import msgspec
+
+from services.platform.db import Conn
+
+Kind = Literal["offered", "question", "done", "thanks", "digest"]
+Channel = Literal["push", "email", "none"]
+KINDS: tuple[Kind, ...] = ("offered", "question", "done", "thanks", "digest")
+CHANNELS: tuple[Channel, ...] = ("push", "email", "none")
+
+
+class Recipient(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    email: str
+    name: str
+    language: str
+
+
+async def choices_of(conn: Conn, account_id: str) -> dict[Kind, Channel]:
+    """Every kind's channel for this person: their choice, else the default."""
+    rows = await conn.fetch(
+        "SELECT k AS kind, notification_channel($1, k) AS channel FROM unnest($2::text[]) AS k", account_id, list(KINDS)
+    )
+    return {r["kind"]: r["channel"] for r in rows}
+
+
+async def choose(conn: Conn, account_id: str, kind: Kind, channel: Channel) -> None:
+    await conn.execute(
+        """INSERT INTO notification_choices (account_id, kind, channel) VALUES ($1, $2, $3)
+           ON CONFLICT (account_id, kind) DO UPDATE SET channel = EXCLUDED.channel, updated_at = now()""",
+        account_id,
+        kind,
+        channel,
+    )
+
+
+async def by_email(
+    conn: Conn, kind: Kind, account_ids: Sequence[str] = (), pool_id: str | None = None
+) -> list[Recipient]:
+    """The people (named, or everyone in the pool) who want this kind of news by e-mail now."""
+    rows = await conn.fetch(
+        """SELECT id, email, name, language FROM accounts
+           WHERE (id = ANY($1::text[]) OR ($2::text IS NOT NULL AND $2 = ANY(pools)))
+             AND disabled_at IS NULL AND email <> '' AND notification_channel(id, $3) = 'email'
+           ORDER BY id""",
+        list(account_ids),
+        pool_id,
+        kind,
+    )
+    return [Recipient(id=r["id"], email=r["email"], name=r["name"], language=r["language"]) for r in rows]

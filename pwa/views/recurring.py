@@ -1,0 +1,67 @@
+"""Recurring requests in the pwa: repeat a request of mine ("every Monday", "the first working
+day of the month"), and the list of them with pause, resume and stop (plain forms)."""
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from pwa.accounts import Account
+from pwa.gateway import Gateway
+from pwa.views.common import AnyRequest, act, back_to, page
+
+ACTIONS = ("pause", "resume", "stop")
+
+
+class RepeatForm(msgspec.Struct):
+    when: str = ""  # "weekly-0" … "weekly-4" (Monday … Friday) or "first_working_day"
+
+
+def rule_of(when: str) -> dict[str, Any] | None:
+    if when == "first_working_day":
+        return {"rule": "first_working_day"}
+    kind, _, day = when.partition("-")
+    if kind == "weekly" and day in ("0", "1", "2", "3", "4"):
+        return {"rule": "weekly", "weekday": int(day)}
+    return None
+
+
+class RecurringPages(Controller):
+    @get("/requests/recurring")
+    async def mine(
+        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+    ) -> Template:
+        schedules = await gateway.call("intake", "GET", "/v1/recurring/", account.caller())
+        return page(request, "recurring", account, schedules=schedules)
+
+    @post("/requests/{request_id:uuid}/repeat")
+    async def repeat(
+        self,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        request_id: FromPath[UUID],
+        data: URLEncodedBody[RepeatForm],
+    ) -> Redirect:
+        rule = rule_of(data.when)
+        if rule is None:
+            return back_to(f"/requests/{request_id}#repeat", "pick_repeat")
+        body = {"from_request_id": str(request_id), **rule}
+        call = gateway.call("intake", "POST", "/v1/recurring/", account.caller(), json=body)
+        return await act(call, "/requests/recurring", "repeating")
+
+    @post("/requests/recurring/{schedule_id:uuid}/{action:str}")
+    async def change(
+        self,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        schedule_id: FromPath[UUID],
+        action: FromPath[str],
+    ) -> Redirect:
+        if action not in ACTIONS:
+            return back_to("/requests/recurring", "refused")
+        call = gateway.call("intake", "POST", f"/v1/recurring/{schedule_id}/{action}", account.caller())
+        return await act(call, "/requests/recurring", f"recurring_{action}")
