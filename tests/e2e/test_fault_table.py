@@ -279,7 +279,8 @@ async def test_nothing_is_lost_doubled_or_stranded_while_every_part_is_killed(up
     everyone = [*staff, *members, probe]
     for person in everyone:
         assert await person.sign_in(), f"{person.email} could not sign in"
-    # Room for work in hand, so finishing keeps up with 5 new requests a second on a busy machine.
+    # Room for work in hand, so finishing keeps up with 5 new requests a second on a busy machine
+    # (the backlog an outage leaves is then worked off within the final bound).
     await db.fetch("UPDATE routing.members SET capacity = 10")
     phases = [Phase(name, inject) for name, inject in PHASES]
     now = [phases[0]]
@@ -302,7 +303,7 @@ async def test_nothing_is_lost_doubled_or_stranded_while_every_part_is_killed(up
             return True if rows[0]["n"] == len(everything) else None
 
         with contextlib.suppress(AssertionError):  # what is not done by then is counted as stranded
-            await until_done(all_done, within=120, pause=1)
+            await until_done(all_done, within=300, pause=1)
     finally:
         stop.set()
         await asyncio.gather(*workers, watcher, return_exceptions=True)
