@@ -2,6 +2,8 @@
 my learning goals, and why any request went to whom. (The routing policy: policy.py.)
 """
 
+import math
+
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -19,10 +21,13 @@ def pool_of(account: Account) -> str:
 
 
 def number(text: str) -> float | None:
+    """A number as a person types it (a Dutch comma is fine); None when it is not one, and
+    for "nan", "inf" and the like, which no field accepts."""
     try:
-        return float(text.strip().replace(",", "."))
+        value = float(text.strip().replace(",", "."))
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 class PoolPages(Controller):
