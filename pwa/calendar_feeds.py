@@ -45,8 +45,11 @@ async def feed_of(conn: Conn, account_id: str) -> Feed | None:
 
 async def owner_of(conn: Conn, token: str) -> Account | None:
     """The person whose feed this token opens (and note that it was read); None if unknown."""
+    # A disabled person's feed answers as if it did not exist.
     account_id = await conn.fetchval(
-        "UPDATE calendar_feeds SET last_read_at = now() WHERE token_hash = $1 RETURNING account_id", _hash(token)
+        """UPDATE calendar_feeds f SET last_read_at = now() FROM accounts a
+           WHERE f.token_hash = $1 AND a.id = f.account_id AND a.disabled_at IS NULL RETURNING f.account_id""",
+        _hash(token),
     )
     if account_id is None:
         return None

@@ -20,7 +20,10 @@ from nats.js.errors import NotFoundError
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres
 from services.contracts.streams import STREAMS
 from services.platform.settings import Settings
-from tests.support import SECRET
+from tests.support import SECRET, close_conn, close_nats
+
+# Every teardown is bounded, also after pytest-timeout fired during the test.
+pytest_plugins = ["tests.teardown_watch"]
 
 # Property tests: no per-example deadline (a shared machine's pauses are not failures) and no
 # example database written into the repository.
@@ -53,18 +56,18 @@ def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 async def database_url(pg_server_url: str) -> AsyncIterator[str]:
     name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = await asyncpg.connect(pg_server_url)
+    admin = await asyncpg.connect(pg_server_url, timeout=10)
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.execute(f'CREATE DATABASE "{name}"', timeout=30)
     finally:
-        await admin.close()
+        await close_conn(admin)
     base, _, _ = pg_server_url.rpartition("/")
     yield f"{base}/{name}"
-    admin = await asyncpg.connect(pg_server_url)
+    admin = await asyncpg.connect(pg_server_url, timeout=10)
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', timeout=30)
     finally:
-        await admin.close()
+        await close_conn(admin)
 
 
 @pytest.fixture
@@ -76,10 +79,11 @@ async def nats_url(tmp_path: Path) -> AsyncIterator[str]:
         for stream in STREAMS:
             with contextlib.suppress(NotFoundError):
                 await js.delete_stream(stream)
-        await nc.close()
+        await close_nats(nc)
         yield given
         return
-    server = EmbeddedNats(tmp_path / "nats").start()
+    # No fsync per write in tests (like postgres' fast_unsafe): they need no power-cut safety.
+    server = EmbeddedNats(tmp_path / "nats", sync_always=False).start()
     try:
         yield server.url
     finally:

@@ -1,10 +1,11 @@
 """Small things tests share: poll-until assertions, callers and their tokens."""
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from services.platform.tokens import Caller, sign
 
@@ -22,6 +23,27 @@ async def eventually(probe: Callable[[], Awaitable[T]], check: Callable[[T], boo
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {within} s; last value: {value!r}")
         await asyncio.sleep(0.02)
+
+
+async def close_pool(pool: Any, within: float = 10.0) -> None:
+    """Close a database pool, or terminate it if a connection is never given back: a fixture's
+    teardown must not wait forever."""
+    try:
+        await asyncio.wait_for(pool.close(), within)
+    except TimeoutError:
+        pool.terminate()
+
+
+async def close_nats(nc: Any, within: float = 10.0) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(nc.close(), within)
+
+
+async def close_conn(conn: Any, within: float = 10.0) -> None:
+    try:
+        await asyncio.wait_for(conn.close(), within)
+    except TimeoutError:
+        conn.terminate()
 
 
 def new_id(prefix: str = "") -> str:

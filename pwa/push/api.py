@@ -6,7 +6,7 @@ DELETE /push/subscriptions {endpoint} → 204 (also when it was not known)
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, delete, post
@@ -32,7 +32,8 @@ class NewSubscription(msgspec.Struct, rename="camel"):
 
     endpoint: str
     keys: SubscriptionKeys
-    expiration_time: float | None = None  # milliseconds since the epoch
+    # Milliseconds since the epoch, within what a date can hold (a huge one is a 400, not a crash).
+    expiration_time: Annotated[float, msgspec.Meta(ge=0, le=253_402_300_799_000)] | None = None
 
 
 class Unsubscribe(msgspec.Struct):

@@ -8,11 +8,13 @@ from pwa.views.auth import AuthController
 from pwa.views.calendar import CalendarPages
 from pwa.views.files import FilePages
 from pwa.views.first_run import FirstRunPages
+from pwa.views.growth import GrowthPages
 from pwa.views.lead import LeadPages
 from pwa.views.notifications import NotificationPages
 from pwa.views.offers import OfferPages
 from pwa.views.oidc_pages import OidcPages
 from pwa.views.passkey_pages import PasskeyPages
+from pwa.views.policy import PolicyPages
 from pwa.views.pool import PoolPages
 from pwa.views.pools import PoolPagesAdmin
 from pwa.views.privacy_pages import PrivacyPages
@@ -48,6 +50,8 @@ PAGES = [
     SearchPages,
     OfferPages,
     PoolPages,
+    PolicyPages,
+    GrowthPages,
     LeadPages,
     WallPages,
     Moderation,

@@ -121,12 +121,16 @@ class EmbeddedNats:
         name: str = "nats",
         cluster_port: int | None = None,
         routes: tuple[int, ...] = (),
+        sync_always: bool = True,
     ) -> None:
         self.folder = folder.resolve()
         self.port = port or free_port()
         self.name = name
         self.cluster_port = cluster_port
         self.routes = routes
+        # fsync every JetStream write before the PubAck: the outbox marks an event published
+        # on that PubAck, so a power cut must not lose it (see docs/durability.md).
+        self.sync_always = sync_always
         self.child: Child | None = None
         self._log_from = 0
 
@@ -150,6 +154,10 @@ class EmbeddedNats:
         store = self.folder / "jetstream"
         store.mkdir(parents=True, exist_ok=True)
         argv = [str(binary), "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(store)]
+        if self.sync_always:
+            config = self.folder / "jetstream.conf"
+            config.write_text("jetstream {\n  sync_interval: always\n}\n")
+            argv += ["-c", str(config)]
         if self.cluster_port is not None:
             routes = ",".join(f"nats://127.0.0.1:{p}" for p in self.routes)
             argv += ["--name", self.name, "--cluster_name", "secpool"]

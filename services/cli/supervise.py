@@ -14,11 +14,11 @@ from services.cli.children import Child, LaunchError
 
 
 class RestartPolicy:
-    """Delays 0.5, 1, 2, 4, 4, ... s; a run longer than `stable_after` s forgives the past;
+    """Delays 0.25, 0.5, 1, 2, 4, 4, ... s; a run longer than `stable_after` s forgives the past;
     more than `give_up_after` quick deaths in a row is a crash loop."""
 
     def __init__(
-        self, *, first: float = 0.5, most: float = 4.0, stable_after: float = 30.0, give_up_after: int = 10
+        self, *, first: float = 0.25, most: float = 4.0, stable_after: float = 30.0, give_up_after: int = 10
     ) -> None:
         self.first = first
         self.most = most

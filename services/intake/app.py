@@ -4,7 +4,7 @@ service-level watch. Run: `uvicorn --factory services.intake.app:create_app`.
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from litestar import Litestar, Request, Response
@@ -22,6 +22,7 @@ from services.intake import (
     attachments,
     changes,
     handlers,
+    heal,
     privacy,
     recurring,
     sla,
@@ -97,6 +98,14 @@ def sla_watch(config: IntakeConfig) -> BackgroundTask:
     return watch_service_levels
 
 
+def heal_sweep(config: IntakeConfig) -> BackgroundTask:
+    async def heal_unrouted_requests(rt: Runtime) -> None:
+        after = timedelta(seconds=config.heal_after_seconds)
+        await heal.run(rt.pool, after=after, every_seconds=config.heal_check_seconds)
+
+    return heal_unrouted_requests
+
+
 def create_app(
     settings: Settings | None = None,
     config: IntakeConfig | None = None,
@@ -127,6 +136,7 @@ def create_app(
         on_start=load_demo,
         background=[
             sla_watch(config),
+            heal_sweep(config),
             file_sweep(config, objects),
             recurring_watch(config, objects, clock),
             privacy.keep_retention,

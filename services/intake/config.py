@@ -5,6 +5,8 @@
 | SECPOOL_INTAKE_SLA_CHECK_SECONDS  | how often the service-level watch runs (default 15)         |
 | SECPOOL_INTAKE_SLA_WARNING_SHARE  | a level is at risk in this last share of its window (0.25)  |
 | SECPOOL_TIMEZONE                  | the organisation's time zone, for insight weeks             |
+| SECPOOL_INTAKE_HEAL_AFTER_SECONDS | a submitted request routing never answered is announced again after this (180) |
+| SECPOOL_INTAKE_HEAL_CHECK_SECONDS | how often the heal sweep looks (30)                          |
 | SECPOOL_ATTACHMENT_MAX_MB         | the largest file a request may carry, in MB (default 25)    |
 | SECPOOL_INTAKE_SWEEP_SECONDS      | how often deleted files leave the object store (default 60) |
 | SECPOOL_INTAKE_RECURRING_SECONDS  | how often recurring requests are checked (default 300)      |
@@ -25,6 +27,8 @@ class IntakeConfig(msgspec.Struct, frozen=True, kw_only=True):
     sla_check_seconds: float = 15.0
     sla_warning_share: float = 0.25
     timezone: str = "Europe/Amsterdam"
+    heal_after_seconds: float = 180.0
+    heal_check_seconds: float = 30.0
     attachment_max_mb: int = 25
     sweep_seconds: float = 60.0
     recurring_seconds: float = 300.0
@@ -66,6 +70,8 @@ class IntakeConfig(msgspec.Struct, frozen=True, kw_only=True):
                 sla_check_seconds=float(env.get("SECPOOL_INTAKE_SLA_CHECK_SECONDS", "15")),
                 sla_warning_share=float(env.get("SECPOOL_INTAKE_SLA_WARNING_SHARE", "0.25")),
                 timezone=env.get("SECPOOL_TIMEZONE", "Europe/Amsterdam"),
+                heal_after_seconds=float(env.get("SECPOOL_INTAKE_HEAL_AFTER_SECONDS", "180")),
+                heal_check_seconds=float(env.get("SECPOOL_INTAKE_HEAL_CHECK_SECONDS", "30")),
                 attachment_max_mb=int(env.get("SECPOOL_ATTACHMENT_MAX_MB", "25")),
                 sweep_seconds=float(env.get("SECPOOL_INTAKE_SWEEP_SECONDS", "60")),
                 recurring_seconds=float(env.get("SECPOOL_INTAKE_RECURRING_SECONDS", "300")),

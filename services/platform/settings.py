@@ -9,6 +9,7 @@
 | SECPOOL_<SVC>_URL      | where the pwa reaches intake / routing / recognition     |
 | SECPOOL_STREAM_REPLICAS| JetStream replicas per stream (3 on a NATS cluster)      |
 | SECPOOL_COOKIE_SECURE  | "0": plain cookie names, no Secure flag (tests over http) |
+| SECPOOL_RETENTION_SECONDS | keep published outbox and inbox rows this long (default 7 days; more than the duplicate window) |
 """
 
 import os
@@ -43,6 +44,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     cookie_secure: bool = True
     # JetStream replicas per stream: 1 on one machine, 3 on a NATS cluster (R3).
     stream_replicas: int = 1
+    # Published outbox rows and inbox rows older than this are pruned (every prune_every_seconds).
+    retention_seconds: float = 7 * 24 * 3600.0
+    prune_every_seconds: float = 300.0
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> "Settings":
@@ -63,4 +67,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             fault_relay_exit_after=int(env.get("SECPOOL_FAULT_RELAY_EXIT_AFTER", "0")),
             cookie_secure=env.get("SECPOOL_COOKIE_SECURE", "1") != "0",
             stream_replicas=int(env.get("SECPOOL_STREAM_REPLICAS", "1")),
+            retention_seconds=_retention(env),
         )
+
+
+def _retention(env: Mapping[str, str]) -> float:
+    from services.platform.bus import DUPLICATE_WINDOW_SECONDS
+
+    value = float(env.get("SECPOOL_RETENTION_SECONDS", 7 * 24 * 3600))
+    if value < 2 * DUPLICATE_WINDOW_SECONDS:
+        raise ConfigError(
+            f"SECPOOL_RETENTION_SECONDS={value:g} is too short: keep rows at least {2 * DUPLICATE_WINDOW_SECONDS:g} s,"
+            " twice JetStream's duplicate window, or a late re-publish could take effect twice"
+        )
+    return value

@@ -11,7 +11,20 @@ from litestar import Litestar
 from services.demo import organisation
 from services.platform.runtime import Runtime, service_app
 from services.platform.settings import Settings
-from services.routing import api, assignment, escalation, handlers, member_store, pool_api, privacy, rota_api, shifts
+from services.routing import (
+    api,
+    assignment,
+    escalation,
+    growth_api,
+    handlers,
+    member_store,
+    pool_api,
+    privacy,
+    rota_api,
+    shifts,
+    trial_api,
+    trials,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -62,9 +75,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             api.WorkController,
             pool_api.PoolController,
             rota_api.RotaController,
+            trial_api.TrialController,
+            growth_api.GrowthController,
             privacy.PrivacyController,
         ],
         consumers=handlers.consumers,
         on_start=load_demo,
-        background=[watch_offers_and_queue],
+        background=[watch_offers_and_queue, trials.run_trials],
     )

@@ -18,7 +18,7 @@ from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffe
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, NotFound
-from services.routing import announce, availability, domain, member_store, policy_store, rota_store, store
+from services.routing import announce, availability, domain, heal, member_store, policy_store, rota_store, store
 from services.routing.decision import Candidate, Decision, Policy, decide
 
 
@@ -56,6 +56,8 @@ async def accept_submission(conn: Conn, event: RequestSubmitted) -> None:
     )
     if created:
         await route(conn, event.request_id)
+    else:  # announced again by intake's heal sweep: say where it stands, do not route twice
+        await heal.reannounce(conn, event.request_id)
 
 
 async def _candidates(conn: Conn, req: asyncpg.Record) -> list[Candidate]:

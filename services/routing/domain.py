@@ -19,10 +19,9 @@ LEAD_QUEUE_AFTER = timedelta(minutes=30)
 Weight = Annotated[float, msgspec.Meta(ge=0, le=10)]
 
 
-class PolicyChange(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """What the pool itself may change in its routing policy, and why (kept in the history)."""
+class PolicyFields(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """What the pool itself may change in its routing policy (None: keep it)."""
 
-    why: Annotated[str, msgspec.Meta(min_length=3, max_length=500)]
     skill_weight: Weight | None = None
     capacity_weight: Weight | None = None
     continuity_weight: Weight | None = None
@@ -33,8 +32,21 @@ class PolicyChange(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     auto_accept: bool | None = None
 
 
-def apply_change(current: Policy, change: PolicyChange) -> Policy:
-    updates = {k: v for k, v in msgspec.structs.asdict(change).items() if k != "why" and v is not None}
+class PolicyChange(PolicyFields, kw_only=True):
+    """A change the pool makes, and why (kept in the history)."""
+
+    why: Annotated[str, msgspec.Meta(min_length=3, max_length=500)]
+
+
+class PolicyTrial(PolicyFields, kw_only=True):
+    """A proposed policy to try on the pool's own last weeks before adopting it."""
+
+    weeks: Annotated[int, msgspec.Meta(ge=1, le=8)] = 4
+
+
+def apply_change(current: Policy, change: PolicyFields) -> Policy:
+    skip = ("why", "weeks")
+    updates = {k: v for k, v in msgspec.structs.asdict(change).items() if k not in skip and v is not None}
     return msgspec.structs.replace(current, **updates)
 
 

@@ -138,13 +138,18 @@ async def record_service(conn: Conn, member_id: str, requester_id: str, skill: s
     return done
 
 
-async def set_skill_level(conn: Conn, member_id: str, skill: str, level: int) -> None:
+async def set_skill_level(conn: Conn, member_id: str, skill: str, level: int, source: str = "confirmed") -> None:
+    """Set the level and keep the change in the member's skill history (their growth page)."""
     await conn.execute(
-        "UPDATE members SET skills = jsonb_set(skills, ARRAY[$2::text], to_jsonb($3::int)), updated_at = now()"
-        " WHERE id = $1",
+        """WITH before AS (SELECT coalesce((skills ->> $2)::int, 0) AS level FROM members WHERE id = $1),
+                changed AS (UPDATE members SET skills = jsonb_set(skills, ARRAY[$2::text], to_jsonb($3::int)),
+                                updated_at = now() WHERE id = $1 RETURNING id)
+           INSERT INTO skill_history (member_id, skill, from_level, to_level, source)
+           SELECT $1, $2, before.level, $3, $4 FROM before, changed WHERE before.level <> $3""",
         member_id,
         skill,
         level,
+        source,
     )
 
 

@@ -99,4 +99,4 @@ async def record_completion(conn: Conn, member_id: str, requester_id: str, skill
     level = int(skills.get(skill, 0))
     raised = domain.level_after_completion(level, done)
     if raised != level:
-        await member_store.set_skill_level(conn, member_id, skill, raised)
+        await member_store.set_skill_level(conn, member_id, skill, raised, source="experience")

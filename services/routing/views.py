@@ -8,6 +8,8 @@ import msgspec
 
 from services.routing.assignment import as_json
 from services.routing.store import DecisionRow
+from services.routing.trial_store import Trial
+from services.simulation.compare import Comparison
 
 SkillName = Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=r"^[a-z][a-z_-]*$")]
 
@@ -195,4 +197,34 @@ def proposal_view(r: Any) -> ProposalView:
         status=r["status"],
         confirmed_by=r["confirmed_by"],
         created_at=r["created_at"],
+    )
+
+
+class TrialView(msgspec.Struct):
+    """A policy trial: waiting, running (progress 0..1), done (the figures) or failed (why)."""
+
+    id: UUID
+    pool_id: str
+    status: str
+    progress: float
+    weeks: int
+    changes: dict[str, list[Any]]  # field → [current, proposed]
+    proposed: dict[str, Any]
+    result: Comparison | None
+    error: str
+    created_at: datetime
+
+
+def trial_view(t: Trial) -> TrialView:
+    return TrialView(
+        id=t.id,
+        pool_id=t.pool_id,
+        status=t.status,
+        progress=t.progress,
+        weeks=t.weeks,
+        changes=t.changes,
+        proposed=t.proposed,
+        result=t.result,
+        error=t.error,
+        created_at=t.created_at,
     )

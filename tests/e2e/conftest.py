@@ -8,6 +8,7 @@ import pytest
 
 from services.cli.children import Child, env_with, free_port, free_ports, http_ok, wait_until
 from services.cli.up import service_child
+from tests.e2e.launched import Up
 from tests.support import SECRET
 
 
@@ -49,6 +50,18 @@ class Processes:
     def stop_all(self) -> None:
         for child in reversed(list(self.children.values())):
             child.stop()
+
+
+@pytest.fixture
+def up(tmp_path: Path) -> Iterator[Up]:
+    """`secpool up` on the embedded default, with demo data, running."""
+    system = Up(tmp_path / "data", SECPOOL_COOKIE_SECURE="0")
+    try:
+        system.wait_for("secpool is running", within=90)
+        yield system
+    finally:
+        if system.proc.poll() is None:
+            system.stop()
 
 
 @pytest.fixture

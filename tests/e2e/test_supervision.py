@@ -3,88 +3,22 @@ line saying so and the system keeps working; a stale postmaster.pid is removed o
 postmaster runs; a crash loop ends in one clear message instead of restarts forever."""
 
 import os
-import signal
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import psutil
 import pytest
 
-from services.cli.children import Child, free_port
+from services.cli.children import Child
 from services.cli.embedded import clear_stale_pid
 from services.cli.supervise import CrashLoop, RestartPolicy, Supervised, Supervisor
 from services.demo import organisation
 from services.platform.tokens import Caller, sign
-
-
-class Up:
-    """A running `secpool up`, its output in a file."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.port = free_port()
-        self.output = data_dir / "up-output.txt"
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NATS_URL")}
-        data_dir.mkdir(parents=True, exist_ok=True)
-        with self.output.open("w") as out:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "services.cli.main",
-                    "up",
-                    "--data-dir",
-                    str(data_dir),
-                    "--port",
-                    str(self.port),
-                ],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-
-    def text(self) -> str:
-        return self.output.read_text(errors="replace")
-
-    def wait_for(self, words: str, within: float) -> None:
-        deadline = time.monotonic() + within
-        while words not in self.text():
-            assert self.proc.poll() is None, f"secpool up exited:\n{self.text()}"
-            assert time.monotonic() < deadline, f"no {words!r} within {within} s:\n{self.text()}"
-            time.sleep(0.1)
-
-    def process(self, marker: str) -> psutil.Process:
-        for p in psutil.Process(self.proc.pid).children(recursive=True):
-            if marker in " ".join(p.cmdline()):
-                return p
-        raise AssertionError(f"no process with {marker!r}")
-
-    def service_port(self, name: str) -> int:
-        cmd = self.process(f"services.{name}.app:create_app").cmdline()
-        return int(cmd[cmd.index("--port") + 1])
-
-    def stop(self) -> None:
-        tree = psutil.Process(self.proc.pid).children(recursive=True)
-        self.proc.send_signal(signal.SIGINT)
-        self.proc.wait(timeout=60)
-        _, alive = psutil.wait_procs(tree, timeout=10)
-        assert not alive, f"left running: {alive}"
-
-
-@pytest.fixture
-def up(tmp_path: Path) -> Iterator[Up]:
-    system = Up(tmp_path / "data")
-    try:
-        system.wait_for("secpool is running", within=90)
-        yield system
-    finally:
-        if system.proc.poll() is None:
-            system.stop()
+from tests.e2e.launched import Up
 
 
 def submit(up: Up) -> str:

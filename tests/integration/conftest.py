@@ -16,6 +16,7 @@ from services.platform import bus, db
 from services.platform.settings import Settings
 from services.recognition.app import create_app as recognition_app
 from services.routing.app import create_app as routing_app
+from tests.support import close_nats, close_pool
 
 APPS = {"intake": intake_app, "routing": routing_app, "recognition": recognition_app}
 
@@ -41,7 +42,7 @@ async def plumbing(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     pool = await db.connect(database_url, "recognition")
     await db.migrate(pool, "recognition", [])
     yield pool
-    await pool.close()
+    await close_pool(pool)
 
 
 @pytest.fixture
@@ -51,4 +52,4 @@ async def js(nats_url: str) -> AsyncIterator[JetStreamContext]:
     context = nc.jetstream()
     await bus.ensure_streams(context)
     yield context
-    await nc.close()
+    await close_nats(nc)

@@ -110,8 +110,9 @@ async def test_a_lone_event_on_an_idle_stream_is_handled_without_waiting_for_a_b
         await eventually(lambda: js.consumer_info("RECOGNITION", "test-consumer"), lambda i: i.num_waiting >= 1)
         started = asyncio.get_running_loop().time()
         await js.publish(SUBJECT, msgspec.json.encode(event("lone")))
-        await eventually(lambda: effects(pool), lambda done: done == ["lone"], within=10)
-        assert asyncio.get_running_loop().time() - started < 5
+        # Well inside the 30 s pull: it did not wait for a batch (how fast is a benchmark's question).
+        await eventually(lambda: effects(pool), lambda done: done == ["lone"], within=15)
+        assert asyncio.get_running_loop().time() - started < 20
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

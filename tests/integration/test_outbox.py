@@ -69,10 +69,10 @@ async def test_the_relay_is_woken_by_notify_not_by_its_slow_poll(pool, js):
         started = time.monotonic()
         async with pool.acquire() as conn, conn.transaction():
             await outbox.add(conn, kudos_event())
+        # Well inside the 30 s poll: only the NOTIFY can explain it (how fast is a benchmark's question).
         while await stream_messages(js) == 0:
-            assert time.monotonic() - started < 2, "relay did not wake up"
+            assert time.monotonic() - started < 15, "relay did not wake up"
             await asyncio.sleep(0.005)
-        assert time.monotonic() - started < 1.0
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

@@ -25,7 +25,7 @@ from services.platform.objects import Objects, ObjectsConfig
 from services.platform.outbox import subject_of
 from services.platform.settings import Settings
 from services.platform.tokens import Caller
-from tests.support import auth, caller, eventually, new_id
+from tests.support import auth, caller, close_nats, eventually, new_id
 
 POOL = "pool-secretariaat"  # the demo catalogue's pool
 WITHIN = 15.0  # seconds: a generous upper bound for "eventually" on a busy machine
@@ -79,7 +79,7 @@ class Desk:
             await nc.jetstream().publish(subject_of(event), msgspec.json.encode(event),
                                          headers={"Nats-Msg-Id": str(event.event_id)})  # fmt: skip
         finally:
-            await nc.close()
+            await close_nats(nc)
         return event.event_id
 
     def _routing(self, request_id: str) -> dict[str, Any]:
@@ -122,7 +122,7 @@ class Desk:
                     found.append(event)
             return found
         finally:
-            await nc.close()
+            await close_nats(nc)
 
     async def events_until(self, request_id: str, check: Callable[[list[Any]], bool]) -> list[Any]:
         return await eventually(lambda: self.events(request_id), check, within=WITHIN)

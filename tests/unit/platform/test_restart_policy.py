@@ -6,22 +6,22 @@ import pytest
 from services.cli.supervise import RestartPolicy
 
 
-def test_delays_grow_from_half_a_second_and_stay_at_most_four():
+def test_delays_grow_from_a_quarter_second_and_stay_at_most_four():
     policy = RestartPolicy()
-    delays = [policy.delay_after(ran_for=0.2) for _ in range(6)]
-    assert delays == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+    delays = [policy.delay_after(ran_for=0.2) for _ in range(7)]
+    assert delays == [0.25, 0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
 
 
 def test_a_run_longer_than_stable_after_starts_the_delays_again():
     policy = RestartPolicy(stable_after=30)
     for _ in range(4):
         policy.delay_after(ran_for=1)
-    assert policy.delay_after(ran_for=45) == pytest.approx(0.5)
+    assert policy.delay_after(ran_for=45) == pytest.approx(0.25)
 
 
 def test_more_quick_deaths_in_a_row_than_allowed_is_a_crash_loop():
     policy = RestartPolicy(give_up_after=3)
-    assert [policy.delay_after(ran_for=0.1) for _ in range(3)] == [0.5, 1.0, 2.0]
+    assert [policy.delay_after(ran_for=0.1) for _ in range(3)] == [0.25, 0.5, 1.0]
     assert policy.delay_after(ran_for=0.1) is None
 
 

@@ -1,7 +1,7 @@
 """The pages' own form rules (no I/O): what a person gets told next to a field, and what is
 sent on to the services."""
 
-from pwa.views import lead, offers, pool, reasons, request_page, requests
+from pwa.views import lead, offers, policy, reasons, request_page, requests
 from pwa.views.common import back_to, names_of, safe_path
 
 
@@ -22,10 +22,10 @@ def test_a_policy_change_sends_only_what_changed_and_reads_dutch_decimals():
                "growth_weight": 0.2, "development_share": 0.15, "offer_timeout_seconds": 120, "auto_accept": False}  # fmt: skip
     form = {"skill_weight": "0,75", "capacity_weight": "3", "continuity_weight": "0.3", "fairness_weight": "3",
             "growth_weight": "0.2", "development_share": "20", "offer_timeout_seconds": "120", "why": "meer groei"}  # fmt: skip
-    change, errors = pool.policy_change(form, current)
+    change, errors = policy.policy_change(form, current)
     assert errors == {} and change == {"skill_weight": 0.75, "development_share": 0.2}
     bad = {**form, "skill_weight": "11", "development_share": "x", "offer_timeout_seconds": "5", "why": ""}
-    _, errors = pool.policy_change(bad, current)
+    _, errors = policy.policy_change(bad, current)
     assert errors == {"skill_weight": "range_weight", "development_share": "range_share",
                       "offer_timeout_seconds": "range_timeout", "why": "why"}  # fmt: skip
 
@@ -35,7 +35,7 @@ def test_the_policy_history_says_what_each_change_changed():
         {"at": "2026-11-02T10:00:00Z", "changed_by": "b", "why": "later", "policy": {"skill_weight": 1.0}},
         {"at": "2026-11-01T10:00:00Z", "changed_by": "a", "why": "first", "policy": {"skill_weight": 0.5}},
     ]
-    newest, first = pool.history(changes)
+    newest, first = policy.history(changes)
     assert newest["diff"] == [("skill_weight", 0.5, 1.0)] and first["first"] and first["diff"] == []
 
 
@@ -95,3 +95,29 @@ def test_a_notice_goes_before_the_fragment():
     assert back_to("/pool#levels", "proposed").url == "/pool?notice=proposed#levels"
     assert back_to("/wall?before=x", "kudos").url == "/wall?before=x&notice=kudos"
     assert back_to("/offers").url == "/offers"
+
+
+def test_the_policy_history_prefers_what_routing_recorded_and_orders_it_like_the_form():
+    changes = [
+        {
+            "at": "2026-11-01T10:00:00Z",
+            "changed_by": "a",
+            "why": "first",
+            "policy": {"fairness_weight": 2.0},
+            "changes": {"fairness_weight": [4.0, 2.0], "skill_weight": [0.5, 1.0]},
+        }
+    ]
+    [only] = policy.history(changes)
+    assert only["diff"] == [("skill_weight", 0.5, 1.0), ("fairness_weight", 4.0, 2.0)] and not only["first"]
+
+
+def test_a_trial_chart_shows_both_policies_per_week_and_nothing_before_it_is_done():
+    fmt = {"lang": "nl", "number": lambda v, digits=0: f"{v:.{digits}f}"}
+    assert policy.trial_chart({"status": "running", "result": None}, fmt) is None
+    weeks = [
+        {"week": 0, "requests": 4, "current_mean_minutes": 60.0, "proposed_mean_minutes": 45.0},
+        {"week": 1, "requests": 2, "current_mean_minutes": 30.0, "proposed_mean_minutes": 40.0},
+    ]
+    chart = policy.trial_chart({"status": "done", "result": {"weeks": weeks}}, fmt)
+    assert chart is not None
+    assert chart.rows == [("week 1", ["60", "45"]), ("week 2", ["30", "40"])]

@@ -1,0 +1,95 @@
+"""Growth made visible: "my growth", a private page for each member (their levels over time,
+learning goals and how far along, development assignments and with which buddy, thanks
+received), 404 for anyone else, the lead included; and the pool's skill coverage, counts only,
+with skills that rest on one or two people flagged and a learning goal suggested there.
+"""
+
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from pwa.accounts import Account
+from pwa.gateway import Gateway, ServiceError
+from pwa.views.common import AnyRequest, back_to, form_data, names, optional, page
+from pwa.views.pool import pool_of
+from services.platform.runtime import Runtime
+
+THANKS_SHOWN = 3
+
+
+def mine_only(account: Account, member_id: str) -> None:
+    """Someone else's growth page does not exist for you (the same 404 as a missing page)."""
+    if account.id != member_id:
+        raise NotFoundException()
+
+
+def thanks_received(wall: dict[str, Any] | None, account_id: str) -> list[dict[str, Any]]:
+    """Kudos naming this member (not those to the whole pool), newest first."""
+    return [k for k in (wall or {}).get("items", []) if account_id in k.get("recipient_ids", [])]
+
+
+class GrowthPages(Controller):
+    path = "/pool"
+
+    @get("/growth")
+    async def my_growth(self, account: NamedDependency[Account]) -> Redirect:
+        return Redirect(f"/pool/growth/{account.id}")
+
+    @get("/growth/{member_id:str}")
+    async def growth(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+        member_id: FromPath[str],
+    ) -> Template:
+        mine_only(account, member_id)
+        try:
+            found = await gateway.call("routing", "GET", f"/v1/members/{member_id}/growth", account.caller())
+        except ServiceError as exc:
+            if exc.status == 404:
+                raise NotFoundException() from exc
+            raise
+        wall = await optional(gateway, "recognition", "/v1/me/kudos", account, params={"limit": 50})
+        thanks = thanks_received(wall, account.id)
+        ids = [d.get("buddy_id") for d in found["development"]] + [k.get("giver_id") for k in thanks[:THANKS_SHOWN]]
+        return page(
+            request,
+            "growth",
+            account,
+            growth=found,
+            thanks=thanks,
+            thanks_shown=thanks[:THANKS_SHOWN],
+            thanks_unavailable=wall is None,
+            people=await names(runtime, ids),
+        )
+
+    @get("/coverage")
+    async def coverage(
+        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+    ) -> Template:
+        found = await optional(gateway, "routing", f"/v1/pools/{pool_of(account)}/coverage", account)
+        me = await optional(gateway, "routing", "/v1/members/me", account) if account.has("secretary") else None
+        at_risk = [c for c in found or [] if c["at_risk"]]
+        return page(request, "coverage", account, coverage=found, at_risk=at_risk, me=me)
+
+    @post("/learning/add")
+    async def add_goal(
+        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+    ) -> Redirect:
+        """Take a skill the pool is thin in as one of my learning goals."""
+        skill = str((await form_data(request)).get("skill", ""))
+        try:
+            me = await gateway.call("routing", "GET", "/v1/members/me", account.caller())
+            skills = sorted({*me["learning"], skill})
+            await gateway.call("routing", "PUT", "/v1/members/me/learning", account.caller(), json={"skills": skills})
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise
+            return back_to("/pool/coverage", "refused")
+        return back_to("/pool/coverage", "learning")

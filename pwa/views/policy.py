@@ -1,0 +1,231 @@
+"""The routing policy the pool sets itself: the form, its change history (who, when, why and
+what: field old → new), and trying a proposed policy on the pool's own last weeks beside the
+current one before saving it (progress while it runs: the trial part polls itself with htmx,
+and has a plain link without JavaScript).
+"""
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from pwa.accounts import Account
+from pwa.gateway import Gateway, ServiceError
+from pwa.i18n import translations
+from pwa.views import charts
+from pwa.views.common import AnyRequest, back_to, form_data, names, optional, page, wants_fragment
+from pwa.views.pool import number, pool_of
+from services.platform.runtime import Runtime
+
+# The policy fields the pool may change (routing's PolicyChange), with their bounds.
+WEIGHTS = ("skill_weight", "capacity_weight", "continuity_weight", "fairness_weight", "growth_weight")
+POLICY_FIELDS = (*WEIGHTS, "development_share", "offer_timeout_seconds", "auto_accept")
+TRIAL_WEEKS = 4
+
+
+def policy_change(form: dict[str, str], current: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The fields that differ from the current policy, and per-field problems (message keys)."""
+    change: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name in WEIGHTS:
+        value = number(form.get(name, ""))
+        if value is None or not 0 <= value <= 10:
+            errors[name] = "range_weight"
+        elif value != current.get(name):
+            change[name] = value
+    share = number(form.get("development_share", ""))
+    if share is None or not 0 <= share <= 50:
+        errors["development_share"] = "range_share"
+    elif round(share / 100, 4) != round(float(current.get("development_share", 0)), 4):
+        change["development_share"] = round(share / 100, 4)
+    timeout = number(form.get("offer_timeout_seconds", ""))
+    if timeout is None or not 15 <= timeout <= 86400 or timeout != int(timeout):
+        errors["offer_timeout_seconds"] = "range_timeout"
+    elif int(timeout) != current.get("offer_timeout_seconds"):
+        change["offer_timeout_seconds"] = int(timeout)
+    auto = form.get("auto_accept") == "1"
+    if auto != bool(current.get("auto_accept")):
+        change["auto_accept"] = auto
+    if len(form.get("why", "").strip()) < 3:
+        errors["why"] = "why"
+    return change, errors
+
+
+def history(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each change with what it changed (field, old, new), newest first. Routing records that with
+    the change; for older entries it is worked out from the policy before it."""
+    ordered = sorted(changes, key=lambda c: str(c["at"]))
+    shown: list[dict[str, Any]] = []
+    before: dict[str, Any] | None = None
+    for c in ordered:
+        policy: dict[str, Any] = c.get("policy") or {}
+        recorded: dict[str, Any] = c.get("changes") or {}
+        if recorded:
+            diff = [(k, old, new) for k, (old, new) in sorted(recorded.items(), key=lambda kv: _field_order(kv[0]))]
+        elif before is not None:
+            diff = [(k, before.get(k), policy.get(k)) for k in POLICY_FIELDS if before.get(k) != policy.get(k)]
+        else:
+            diff = []
+        shown.append({**c, "diff": diff, "first": before is None and not recorded})
+        before = policy
+    return list(reversed(shown))
+
+
+def _field_order(name: str) -> int:
+    return POLICY_FIELDS.index(name) if name in POLICY_FIELDS else len(POLICY_FIELDS)
+
+
+def form_of(values: dict[str, Any]) -> dict[str, str]:
+    """A policy as the form shows it (the development share in per cent)."""
+    form = {k: str(v) for k, v in values.items() if k in POLICY_FIELDS}
+    form["development_share"] = f"{float(values.get('development_share', 0)) * 100:g}"
+    form["auto_accept"] = "1" if values.get("auto_accept") else ""
+    return form
+
+
+def trial_chart(trial: dict[str, Any], fmt: dict[str, Any]) -> charts.Chart | None:
+    """Mean completion per week of the trial, current beside proposed (team figures)."""
+    result = trial.get("result")
+    if not result or not result.get("weeks"):
+        return None
+    weeks = result["weeks"]
+    _ = translations(str(fmt["lang"])).gettext
+    labels = [_("week %(n)s") % {"n": w["week"] + 1} for w in weeks]
+    series = [[w["current_mean_minutes"] for w in weeks], [w["proposed_mean_minutes"] for w in weeks]]
+    return charts.bar_chart(labels, series, lambda v: str(fmt["number"](v)), whole=True)
+
+
+class PolicyPages(Controller):
+    path = "/pool/policy"
+
+    @get("/")
+    async def policy(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+        trial: FromQuery[UUID | None] = None,
+    ) -> Template:
+        return await self._page(request, account, gateway, runtime, None, {}, 200, trial)
+
+    async def _page(
+        self,
+        request: AnyRequest,
+        account: Account,
+        gateway: Gateway,
+        runtime: Runtime,
+        form: dict[str, str] | None,
+        errors: dict[str, str],
+        status: int,
+        trial_id: UUID | None = None,
+    ) -> Template:
+        pool_id = pool_of(account)
+        current = await optional(gateway, "routing", f"/v1/pools/{pool_id}/policy", account)
+        changes = await optional(gateway, "routing", f"/v1/pools/{pool_id}/policy/changes", account) or []
+        people = await names(runtime, [c.get("changed_by") for c in changes] + [(current or {}).get("updated_by")])
+        trial = None
+        if trial_id is not None:
+            trial = await optional(gateway, "routing", f"/v1/pools/{pool_id}/policy/trials/{trial_id}", account)
+        if form is None:
+            form = form_of(trial["proposed"] if trial else dict((current or {}).get("policy", {})))
+        can_edit = account.has("secretary") or account.has("lead")
+        response = page(
+            request,
+            "policy",
+            account,
+            status_code=status,
+            current=current,
+            form=form,
+            errors=errors,
+            history=history(changes),
+            people=people,
+            can_edit=can_edit,
+            trial=trial,
+            trial_chart=None,
+        )
+        if trial is not None:
+            response.context["trial_chart"] = trial_chart(trial, response.context)
+        return response
+
+    @post("/")
+    async def change_policy(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+    ) -> Template | Redirect:
+        form = {k: v for k, v in (await form_data(request)).items() if isinstance(v, str)}
+        current = await gateway.call("routing", "GET", f"/v1/pools/{pool_of(account)}/policy", account.caller())
+        change, errors = policy_change(form, current["policy"])
+        if not errors and not change:
+            errors["form"] = "no_change"
+        if errors:
+            return await self._page(request, account, gateway, runtime, form, errors, 422)
+        try:
+            await gateway.call(
+                "routing",
+                "PUT",
+                f"/v1/pools/{pool_of(account)}/policy",
+                account.caller(),
+                json={**change, "why": form["why"].strip()},
+            )
+        except ServiceError as exc:
+            if exc.status >= 500 or exc.status == 404:
+                raise
+            return await self._page(request, account, gateway, runtime, form, {"form": "refused"}, 422)
+        return back_to("/pool/policy", "policy")
+
+    @post("/try")
+    async def try_policy(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+    ) -> Template | Redirect:
+        """Try the form's policy on the pool's last weeks: no reason needed, nothing is saved."""
+        form = {k: v for k, v in (await form_data(request)).items() if isinstance(v, str)}
+        pool_id = pool_of(account)
+        current = await gateway.call("routing", "GET", f"/v1/pools/{pool_id}/policy", account.caller())
+        change, errors = policy_change(form, current["policy"])
+        errors.pop("why", None)
+        if not errors and not change:
+            errors["form"] = "no_change_to_try"
+        if errors:
+            return await self._page(request, account, gateway, runtime, form, errors, 422)
+        try:
+            trial = await gateway.call(
+                "routing",
+                "POST",
+                f"/v1/pools/{pool_id}/policy/trials",
+                account.caller(),
+                json={**change, "weeks": TRIAL_WEEKS},
+            )
+        except ServiceError as exc:
+            if exc.status >= 500 or exc.status == 404:
+                raise
+            return await self._page(request, account, gateway, runtime, form, {"form": "refused"}, 422)
+        return Redirect(f"/pool/policy?trial={trial['id']}#trial", status_code=303)
+
+    @get("/trials/{trial_id:uuid}")
+    async def trial(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        trial_id: FromPath[UUID],
+    ) -> Template | Redirect:
+        """The trial part of the policy page, polled while it runs (a page load goes to the page)."""
+        if not wants_fragment(request):
+            return Redirect(f"/pool/policy?trial={trial_id}#trial")
+        found = await gateway.call(
+            "routing", "GET", f"/v1/pools/{pool_of(account)}/policy/trials/{trial_id}", account.caller()
+        )
+        response = page(request, "policy", account, fragment="policy_trial", trial=found, trial_chart=None)
+        response.context["trial_chart"] = trial_chart(found, response.context)
+        return response

@@ -1,0 +1,69 @@
+"""Routing's HTTP API (v1) for growth: a member's own growth (404 for anyone else, the lead
+too: there is nothing to see about someone else) and the pool's skill coverage (counts only)."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+
+from services.platform.errors import NotFound
+from services.platform.runtime import Runtime
+from services.platform.tokens import Caller
+from services.routing import growth, growth_store, member_store
+from services.routing.api import pool_member
+from services.routing.assignment import as_json
+
+CallerRequest = Request[Caller, str, Any]
+DEMAND_WEEKS = 8
+
+
+class GrowthController(Controller):
+    path = "/v1"
+    tags = ["members and policy"]  # noqa: RUF012
+
+    @get(
+        "/members/{member_id:str}/growth",
+        summary="My growth: levels over time, learning goals and how far along, development assignments with "
+        "their buddy (the member alone; anyone else gets 404)",
+    )
+    async def mine(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], member_id: FromPath[str]
+    ) -> growth.MyGrowth:
+        if request.user.account_id != member_id:
+            raise NotFound("no such member")  # the same answer whether or not they exist
+        async with runtime.pool.acquire() as conn:
+            row = await member_store.member(conn, member_id)
+            if row is None:
+                raise NotFound("no such member")
+            changes = await growth_store.level_changes(conn, member_id)
+            development = await growth_store.development_done(conn, member_id)
+        return growth.my_growth(
+            member_id,
+            {k: int(v) for k, v in as_json(row["skills"]).items()},
+            list(row["learning"]),
+            {k: int(v) for k, v in as_json(row["experience"]).items()},
+            changes,
+            development,
+        )
+
+    @get(
+        "/pools/{pool_id:str}/coverage",
+        summary="The pool's skill coverage: members per level, holders, learners and demand per skill; skills "
+        "resting on one or two people flagged (counts only)",
+    )
+    async def coverage(
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+    ) -> list[growth.Coverage]:
+        pool_member(request.user, pool_id)
+        since = datetime.now(UTC) - timedelta(weeks=DEMAND_WEEKS)
+        async with runtime.pool.acquire() as conn:
+            rows = await member_store.members_of(conn, pool_id)
+            demand = await growth_store.demand(conn, pool_id, since)
+        members = [
+            ({k: int(v) for k, v in as_json(m["skills"]).items()}, list(m["learning"]))
+            for m in rows
+            if m.get("active", True)
+        ]
+        return growth.coverage(members, demand)

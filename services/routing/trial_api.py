@@ -1,0 +1,53 @@
+"""Routing's HTTP API (v1) for trying a policy before adopting it: start a trial of a proposed
+policy on the pool's own last weeks, then poll it for progress and the figures side by side."""
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+
+from services.platform.errors import NotFound
+from services.platform.runtime import Runtime
+from services.platform.tokens import Caller
+from services.routing import domain, trial_store, trials
+from services.routing.api import pool_member
+from services.routing.views import TrialView, trial_view
+
+CallerRequest = Request[Caller, str, Any]
+
+
+class TrialController(Controller):
+    path = "/v1/pools/{pool_id:str}/policy/trials"
+    tags = ["members and policy"]  # noqa: RUF012
+
+    @post("/", status_code=202, summary="Try a proposed policy on the pool's last weeks (members and lead)")
+    async def start(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        pool_id: FromPath[str],
+        data: JSONBody[domain.PolicyTrial],
+    ) -> TrialView:
+        pool_member(request.user, pool_id)
+        async with runtime.pool.acquire() as conn, conn.transaction():
+            trial_id = await trials.start(conn, pool_id, request.user.account_id, data)
+            found = await trial_store.get(conn, trial_id)
+        assert found is not None
+        return trial_view(found)
+
+    @get("/{trial_id:uuid}", summary="A policy trial: progress, then both policies' figures side by side")
+    async def trial(
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        pool_id: FromPath[str],
+        trial_id: FromPath[UUID],
+    ) -> TrialView:
+        pool_member(request.user, pool_id)
+        async with runtime.pool.acquire() as conn:
+            found = await trial_store.get(conn, trial_id)
+        if found is None or found.pool_id != pool_id:
+            raise NotFound("no such trial in this pool")
+        return trial_view(found)
