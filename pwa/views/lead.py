@@ -18,9 +18,10 @@ from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from pwa.people import store as people_store
 from pwa.views import charts
-from pwa.views.common import AnyRequest, act, back_to, names, optional, page
+from pwa.views.common import AnyRequest, act, back_to, language_of, names, optional, page
 from pwa.views.offers import requests_by_id
 from pwa.views.pool import number, pool_of
+from pwa.views.reasons import because_text, others_list
 from services.platform.runtime import Runtime
 
 WEEKS = 8
@@ -132,6 +133,15 @@ def insight_charts(insights: dict[str, Any], fmt: dict[str, Any]) -> dict[str, c
     }
 
 
+def why_here(lang: str, waiting: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Why each request is in the lead's queue, in the lead's words: routing's reason, and the
+    members counted per reason they could not take it (never who)."""
+    return {
+        q["request_id"]: [because_text(lang, r) for r in q.get("reasons", [])] + others_list(lang, q.get("others", {}))
+        for q in waiting
+    }
+
+
 class LeadPages(Controller):
     @get(["/lead", "/queue"])
     async def home(self) -> Redirect:
@@ -146,7 +156,8 @@ class LeadPages(Controller):
         members = await optional(gateway, "routing", f"/v1/pools/{pool_id}/members", account) or []
         details = await requests_by_id(gateway, account, [q["request_id"] for q in waiting or []])
         people = await names(runtime, [d.get("requester_id") for d in details.values()])
-        return page(request, "lead_queue", account, fragment="lead_queue", waiting=waiting, details=details,
+        why = why_here(language_of(request, account), waiting or [])
+        return page(request, "lead_queue", account, fragment="lead_queue", waiting=waiting, details=details, why=why,
                     members=members, people=people)  # fmt: skip
 
     @post("/lead/queue/{request_id:str}/assign")

@@ -12,12 +12,14 @@ from services.platform.errors import Forbidden, NotFound
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.routing import assignment, escalation, store
+from services.routing.store import DecisionRow
 from services.routing.views import (
     DecisionView,
     Decline,
     LeadAssignment,
     OfferView,
     QueuedView,
+    ReasonView,
     decision_view,
     offer_view,
 )
@@ -72,7 +74,11 @@ class WorkController(Controller):
         pool_member(request.user, pool_id)
         async with runtime.pool.acquire() as conn:
             rows = await store.queue_of(conn, pool_id, lead_only=True)
-        return [_queued(i, r) for i, r in enumerate(rows, 1)]
+            found = []
+            for i, r in enumerate(rows, 1):
+                latest = await store.latest_decision(conn, r["request_id"])
+                found.append(_queued(i, r, latest))
+        return found
 
     @post("/requests/{request_id:str}/assign", status_code=200, summary="Lead: offer a waiting request to a member")
     async def assign(
@@ -103,8 +109,18 @@ class WorkController(Controller):
             return [decision_view(latest, await store.count_decisions(conn, request_id) - 1)]
 
 
-def _queued(position: int, r: Any) -> QueuedView:
+def _queued(position: int, r: Any, latest: DecisionRow | None = None) -> QueuedView:
+    reasons = (
+        [] if latest is None else [ReasonView(x.code, x.minutes, x.skill, x.level, x.language) for x in latest.reasons]
+    )
     return QueuedView(
-        request_id=r["request_id"], position=position, skill=r["skill"], urgency=r["urgency"],
-        language=r["language"], submitted_at=r["submitted_at"], lead_queue=r["lead_queue"],
-    )  # fmt: skip
+        request_id=r["request_id"],
+        position=position,
+        skill=r["skill"],
+        urgency=r["urgency"],
+        language=r["language"],
+        submitted_at=r["submitted_at"],
+        lead_queue=r["lead_queue"],
+        reasons=reasons,
+        others={} if latest is None else latest.others,
+    )

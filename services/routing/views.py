@@ -82,16 +82,6 @@ class OfferView(msgspec.Struct):
     urgency: str
 
 
-class QueuedView(msgspec.Struct):
-    request_id: str
-    position: int
-    skill: str
-    urgency: str
-    language: str
-    submitted_at: datetime
-    lead_queue: bool
-
-
 class ReasonView(msgspec.Struct):
     """A reason as a code the pages translate, with the values it quotes."""
 
@@ -100,6 +90,19 @@ class ReasonView(msgspec.Struct):
     skill: str | None = None
     level: int | None = None
     language: str | None = None
+
+
+class QueuedView(msgspec.Struct):
+    request_id: str
+    position: int
+    skill: str
+    urgency: str
+    language: str
+    submitted_at: datetime
+    lead_queue: bool
+    # In the lead's queue: why it is there (routing's latest decision: codes, and counts per reason).
+    reasons: list[ReasonView] = []
+    others: dict[str, int] = {}
 
 
 class DecisionView(msgspec.Struct):

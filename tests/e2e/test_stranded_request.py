@@ -2,6 +2,7 @@
 reaches the lead's queue within seconds of the last decline, the lead's page shows it, the requester is told the
 lead has it (and nobody's name is attached to a decline), and the "why" page only counts."""
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -58,6 +59,7 @@ def test_when_every_member_declines_the_request_reaches_the_leads_queue_within_s
 
     page = people().sign_in(LEAD).page("/lead/queue").text
     assert "Niemand wil dit" in page
+    assert re.search(r"Waarom het hier staat: niemand in de pool kan het nu oppakken; \d+ sloeg(en)? het af", page)
 
     intake = httpx.Client(base_url=system.url("intake"), headers=auth(as_person(STAFF), "intake"))
     deadline = time.monotonic() + BOUND

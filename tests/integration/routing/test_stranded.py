@@ -39,6 +39,8 @@ async def test_when_everyone_declined_the_request_reaches_the_leads_queue_at_onc
         within=3,
     )
     assert queue.json()[0]["request_id"] == request_id
+    assert [r["code"] for r in queue.json()[0]["reasons"]] == ["nobody"]
+    assert queue.json()[0]["others"] == {"declined": 2, "below_level": 1}  # counted, never named
     [queued] = [e for e in await events(routing_pool, "secpool.routing.request.queued") if e.lead_queue]
     assert queued.request_id == request_id
     assert [r.code for r in queued.reasons] == ["nobody"]
