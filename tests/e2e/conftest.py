@@ -1,9 +1,10 @@
 """E2E fixtures: every service and the pwa as real uvicorn processes (the same command
 `secpool up` uses) on this test's PostgreSQL database and NATS."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from services.cli.children import Child, env_with, free_port, free_ports, http_ok, wait_until
@@ -71,3 +72,19 @@ def processes(database_url: str, nats_url: str, tmp_path: Path) -> Iterator[Proc
         yield system
     finally:
         system.stop_all()
+
+
+@pytest.fixture
+def http() -> Iterator[Callable[..., httpx.Client]]:
+    """Opens plain HTTP clients that are closed after the test, pass or fail (an unclosed one
+    warns later, inside whichever test the garbage collector happens to run in)."""
+    opened: list[httpx.Client] = []
+
+    def open_client(**options: object) -> httpx.Client:
+        client = httpx.Client(**options)  # type: ignore[arg-type]
+        opened.append(client)
+        return client
+
+    yield open_client
+    for client in opened:
+        client.close()

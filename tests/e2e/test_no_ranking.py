@@ -48,10 +48,10 @@ def offer_for(routing: httpx.Client, request_id: str, not_to: set[str]) -> dict[
 
 
 def test_no_decision_api_or_page_shows_a_score_per_person_or_who_declined(
-    system: Processes, people: Callable[..., Person]
+    system: Processes, people: Callable[..., Person], http: Callable[..., httpx.Client]
 ) -> None:
-    routing = httpx.Client(base_url=system.url("routing"))
-    intake = httpx.Client(base_url=system.url("intake"))
+    routing = http(base_url=system.url("routing"))
+    intake = http(base_url=system.url("intake"))
     request_id = submit(system, STAFF, "Brief aan de huurders")["id"]
     first = offer_for(routing, request_id, set())
     decliner = first["member_id"]

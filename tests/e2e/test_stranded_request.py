@@ -31,9 +31,9 @@ def secretaries() -> list[str]:
 
 
 def test_when_every_member_declines_the_request_reaches_the_leads_queue_within_seconds(
-    system: Processes, people: Callable[..., Person]
+    system: Processes, people: Callable[..., Person], http: Callable[..., httpx.Client]
 ) -> None:
-    routing = httpx.Client(base_url=system.url("routing"))
+    routing = http(base_url=system.url("routing"))
     request_id = submit(system, STAFF, "Niemand wil dit")["id"]
     lead = auth(as_person(LEAD), "routing")
     declined: list[str] = []
@@ -61,7 +61,7 @@ def test_when_every_member_declines_the_request_reaches_the_leads_queue_within_s
     assert "Niemand wil dit" in page
     assert re.search(r"Waarom het hier staat: niemand in de pool kan het nu oppakken; \d+ sloeg(en)? het af", page)
 
-    intake = httpx.Client(base_url=system.url("intake"), headers=auth(as_person(STAFF), "intake"))
+    intake = http(base_url=system.url("intake"), headers=auth(as_person(STAFF), "intake"))
     deadline = time.monotonic() + BOUND
     while ((item := intake.get(f"/v1/requests/{request_id}").json()).get("expected") or {}).get("basis") != "lead":
         assert time.monotonic() < deadline, f"the requester was not told: {item}"

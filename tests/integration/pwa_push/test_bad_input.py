@@ -1,5 +1,5 @@
-"""Bad input to the pwa itself gets a 4xx with a readable message, never a 5xx: control
-characters in a form or JSON body, in the path or the query, non-finite numbers, and a push
+"""Bad input to the pwa itself gets a 4xx with a readable message, never a 5xx: NUL in a form
+or JSON body, control characters in the path or the query, non-finite numbers, and a push
 subscription whose expiry no date can hold."""
 
 import pytest
@@ -15,13 +15,13 @@ def readable(response) -> str:
     return str(detail)
 
 
-@pytest.mark.parametrize("email", ["anna\x00@example.org", "anna@example.org\x1b[2J", "\x7f"])
-async def test_control_characters_in_a_form_are_refused_with_a_readable_400(pwa: Pwa, email: str) -> None:
+@pytest.mark.parametrize("email", ["anna\x00@example.org", "\x00"])
+async def test_nul_in_a_form_is_refused_with_a_readable_400_naming_the_field(pwa: Pwa, email: str) -> None:
     me = await pwa.person()
     answer = await pwa.client.post(
         "/sign-in", data={"email": email, "password": "x"}, headers={**me.headers(), "accept": "application/json"}
     )
-    assert "control characters" in readable(answer)
+    assert readable(answer).startswith("email: text may not contain control characters")
 
 
 async def test_control_characters_in_the_path_or_query_are_refused(pwa: Pwa) -> None:
