@@ -30,13 +30,16 @@ class Processes:
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
 
+    def env_for(self, name: str, **extra_env: str) -> dict[str, str]:
+        """`name`'s environment: only the pwa holds the signing key, as under `secpool up`."""
+        keys = {"SECPOOL_TOKEN_PRIVATE_KEY": PRIVATE_KEY} if name == "pwa" else {}
+        return {**self.env, **keys, **extra_env}
+
     def start(self, name: str, *, replica: str | None = None, **extra_env: str) -> Child:
         """Start `name`; with `replica`, one more process of it on a port of its own."""
         key = replica or name
         self.ports.setdefault(key, free_port())
-        # Only the pwa holds the signing key, as under `secpool up`.
-        keys = {"SECPOOL_TOKEN_PRIVATE_KEY": PRIVATE_KEY} if name == "pwa" else {}
-        child = service_child(name, self.ports[key], {**self.env, **keys, **extra_env}, self.logs).start()
+        child = service_child(name, self.ports[key], self.env_for(name, **extra_env), self.logs).start()
         self.children[key] = child
         name = key
 
