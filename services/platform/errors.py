@@ -1,8 +1,8 @@
-"""Domain exceptions → HTTP answers a person can read: {"status_code", "detail"}.
-
-Refusals (401, 403) log their reason. Failures that are nobody's input: a dependency briefly away is a 503 with Retry-After; any
-other unexpected error a 500. Both log one line with the traceback and a request id, which
-the answer repeats (and the `x-request-id` header carries) so a person can quote it.
+"""Domain exceptions (services.platform.refusals) → HTTP answers a person can read:
+{"status_code", "detail"}. Refusals (401, 403) log their reason. Failures that are nobody's
+input: a dependency briefly away is a 503 with Retry-After; any other unexpected error a 500.
+Both log one line with the traceback and a request id, which the answer repeats (and the
+`x-request-id` header carries) so a person can quote it.
 """
 
 import re
@@ -17,25 +17,13 @@ from litestar.exceptions import HTTPException
 from litestar.types import ExceptionHandlersMap
 
 from services.platform.failures import is_transient
+from services.platform.refusals import Conflict as Conflict
+from services.platform.refusals import Forbidden as Forbidden
+from services.platform.refusals import Invalid as Invalid
+from services.platform.refusals import NotFound as NotFound
 
 log = structlog.get_logger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-class NotFound(Exception):
-    """Something the caller referred to does not exist (404)."""
-
-
-class Invalid(Exception):
-    """Well-formed but unacceptable input; the message names the field (422)."""
-
-
-class Conflict(Exception):
-    """The request's state forbids this step now; the message says why (409)."""
-
-
-class Forbidden(Exception):
-    """The caller may not do this (403)."""
 
 
 def _handler(status: int) -> Any:

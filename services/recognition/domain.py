@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from services.platform.errors import Invalid
+from services.platform.refusals import Invalid
 
 REACTIONS: tuple[str, ...] = ("👏", "❤️", "🎉", "🙏")
 # A heart typed without its emoji variation selector is the same reaction.

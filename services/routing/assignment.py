@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 import asyncpg
 import msgspec
 
-from services.contracts.intake import RequestSubmitted
+from services.contracts.intake import RequestEdited, RequestSubmitted
 from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered
 from services.platform import outbox
 from services.platform.db import Conn
@@ -58,6 +58,16 @@ async def accept_submission(conn: Conn, event: RequestSubmitted) -> None:
         await route(conn, event.request_id)
     else:  # announced again by intake's heal sweep: say where it stands, do not route twice
         await heal.reannounce(conn, event.request_id)
+
+
+async def accept_edit(conn: Conn, event: RequestEdited) -> None:
+    """RequestEdited → decide by the corrected urgency and due times from now on; a request
+    still waiting is routed again with them (an open offer keeps running)."""
+    if not {"urgency", "wished_for"} & set(event.changed):
+        return
+    state = await store.correct_request(conn, event.request_id, event.urgency, event.pickup_due_at, event.done_due_at)
+    if state == "waiting":
+        await route(conn, event.request_id)
 
 
 async def _candidates(conn: Conn, req: asyncpg.Record) -> list[Candidate]:

@@ -1,5 +1,5 @@
-"""Routing's event consumers: new requests get routed; finished ones free their member; identity's
-people and pools keep the members and holiday calendars current."""
+"""Routing's event consumers: new requests get routed, corrected ones re-decided; finished ones
+free their member; identity's people and pools keep the members and holiday calendars current."""
 
 from typing import Any
 
@@ -13,7 +13,14 @@ from services.contracts.identity import (
     PoolCreated,
     PoolUpdated,
 )
-from services.contracts.intake import IntakeEvent, RequestCancelled, RequestCompleted, RequestSubmitted, SlaAtRisk
+from services.contracts.intake import (
+    IntakeEvent,
+    RequestCancelled,
+    RequestCompleted,
+    RequestEdited,
+    RequestSubmitted,
+    SlaAtRisk,
+)
 from services.platform.db import Conn
 from services.platform.inbox import Consumer
 from services.platform.runtime import Runtime
@@ -24,6 +31,7 @@ INTAKE_SUBJECTS = [
     "secpool.intake.request.completed",
     "secpool.intake.request.cancelled",
     "secpool.intake.request.sla_at_risk",
+    "secpool.intake.request.edited",
 ]
 
 
@@ -31,6 +39,8 @@ async def on_intake_event(conn: Conn, event: IntakeEvent) -> None:
     match event:
         case RequestSubmitted():
             await assignment.accept_submission(conn, event)
+        case RequestEdited():
+            await assignment.accept_edit(conn, event)
         case RequestCompleted():
             await completion.finish(conn, event.request_id, state="done")
         case RequestCancelled():

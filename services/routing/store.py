@@ -38,6 +38,23 @@ async def insert_request(conn: Conn, r: dict[str, Any]) -> bool:
     return bool(inserted)
 
 
+async def correct_request(
+    conn: Conn, request_id: str, urgency: str, pickup_due_at: Any, done_due_at: Any
+) -> str | None:
+    """The requester's correction before pick-up: new urgency and due times (a due time the
+    event leaves out stays as it was). Returns the request's state, None if unknown or picked up."""
+    state: str | None = await conn.fetchval(
+        """UPDATE requests SET urgency = $2, pickup_due_at = coalesce($3, pickup_due_at),
+                  done_due_at = coalesce($4, done_due_at)
+           WHERE request_id = $1 AND state IN ('waiting', 'offered') RETURNING state""",
+        request_id,
+        urgency,
+        pickup_due_at,
+        done_due_at,
+    )
+    return state
+
+
 async def lock_request(conn: Conn, request_id: str, *, skip_locked: bool = False) -> Record | None:
     """Lock the routed request; with skip_locked, None if another transaction holds it."""
     lock = "FOR UPDATE SKIP LOCKED" if skip_locked else "FOR UPDATE"

@@ -1,0 +1,121 @@
+"""The phone journey, polished, on 360×640 and 360×780 screens in Dutch and English: the offer
+to act on comes first on the Work page, above the fold and clear of the tab bar (screenshot:
+tests/browser/screenshots/polish-work-offer-360x640.png).
+"""
+
+import uuid
+from typing import Any
+
+from playwright.async_api import Page, expect
+
+from services.cli.children import wait_until
+from tests.browser.conftest import SCREENSHOTS, System, sign_in
+
+STAFF, MEMBER, COLLEAGUE, LEAD = "anna@example.org", "sanne@example.org", "fatima@example.org", "lead@example.org"
+SCREENS = [(360, 640), (360, 780)]
+LANGUAGES = ["nl", "en"]
+LIVE = 15_000  # ms
+
+
+async def in_language(page: Page, base: str, lang: str) -> None:
+    await page.context.add_cookies([{"name": "secpool_lang", "value": lang, "url": base}])
+
+
+async def box(page: Page, selector: str) -> dict[str, Any]:
+    """Where an element is drawn; polled, since a live part may be swapping itself just then."""
+    for _ in range(100):
+        found = await page.locator(selector).first.bounding_box()
+        if found is not None:
+            return dict(found)
+        await page.wait_for_timeout(50)
+    raise AssertionError(f"{selector} is not laid out on {page.url}")
+
+
+def ask(system: System, description: str, who: str = STAFF) -> str:
+    body = {"type_id": "letter", "description": description, "idempotency_key": str(uuid.uuid4())}
+    created: dict[str, Any] = system.call("intake", "POST", "/v1/requests/", who, json=body)
+    return str(created["id"])
+
+
+def finished(system: System, description: str) -> str:
+    """A request Sanne picked up, asked about, had answered by Anna and finished (through the APIs)."""
+    system.only_available(MEMBER)
+    request_id = ask(system, description)
+
+    def offer() -> dict[str, Any] | None:
+        offers = system.call("routing", "GET", "/v1/members/me/offers", MEMBER)
+        return next((o for o in offers if o["request_id"] == request_id and o["status"] == "open"), None)
+
+    wait_until(lambda: offer() is not None, 20, "the offer to Sanne")
+    system.call("routing", "POST", f"/v1/offers/{offer()['id']}/accept", MEMBER)  # type: ignore[index]
+
+    def status() -> str:
+        return str(system.call("intake", "GET", f"/v1/requests/{request_id}", STAFF)["status"])
+
+    wait_until(lambda: status() == "in_progress", 20, "intake hears of the acceptance")
+    path = f"/v1/requests/{request_id}"
+    system.call("intake", "POST", f"{path}/comments", MEMBER, json={"body": "Welk adres?", "question": True})
+    system.call("intake", "POST", f"{path}/comments", STAFF, json={"body": "Dorpsstraat 1"})
+    system.call("intake", "POST", f"{path}/status", MEMBER, json={"status": "done"})
+    return request_id
+
+
+async def test_the_open_offer_and_its_accept_button_come_first_above_the_fold(system, phone):
+    system.only_available(MEMBER)
+    # The longest description the offer card shows (it cuts at 280 characters).
+    words = f"Brief aan alle huurders ({uuid.uuid4().hex[:6]}) " + "over de liftstoring en de planning " * 9
+    ask(system, words)
+    sanne = await (await phone(viewport={"width": 360, "height": 640})).new_page()
+    await sign_in(sanne, system.base, MEMBER)
+    for lang in LANGUAGES:
+        await in_language(sanne, system.base, lang)
+        for width, height in SCREENS:
+            await sanne.set_viewport_size({"width": width, "height": height})
+            await sanne.goto(f"{system.base}/offers")
+            offer = sanne.locator("article.offer", has_text=words[:30])
+            await expect(offer).to_be_visible(timeout=LIVE)
+            accept = await box(sanne, "article.offer form[action$='/accept'] button")
+            tabbar = await box(sanne, "nav.tabbar")
+            assert accept["y"] + accept["height"] <= tabbar["y"], (
+                f"{lang} {width}×{height}: Accept ends at {accept['y'] + accept['height']:.0f} px, "
+                f"the tab bar starts at {tabbar['y']:.0f} px"
+            )
+            presence = await box(sanne, "#presence-title")
+            assert presence["y"] > accept["y"], f"{lang} {width}×{height}: presence comes before the offer"
+            # Where she stands is still said at the top, one tap from the switch.
+            await expect(sanne.locator(".presence__jump")).to_be_in_viewport()
+            if (lang, height) == ("nl", 640):
+                # What the screen shows, not the whole page: the fold is the point. Kept with the
+                # journey's screenshots (pytest's temporary folders go at the end of the run).
+                SCREENSHOTS.mkdir(exist_ok=True)
+                shot = SCREENSHOTS / "polish-work-offer-360x640.png"
+                await sanne.screenshot(path=str(shot))
+                print(f"screenshot of the Work page at 360×640: {shot}")
+
+
+async def test_a_closed_requests_timeline_names_who_may_be_known_and_otherwise_the_pool_never_secpool(system, phone):
+    request_id = finished(system, f"Brief over de lift ({uuid.uuid4().hex[:6]})")
+    said = {
+        "nl": {"sent": "Anna Vermeulen heeft de aanvraag verstuurd", "answered": "Anna Vermeulen antwoordde",
+               "asked": "De pool vroeg", "done": "De pool heeft hem afgerond"},
+        "en": {"sent": "Anna Vermeulen sent the request", "answered": "Anna Vermeulen answered",
+               "asked": "The pool asked", "done": "The pool finished it"},
+    }  # fmt: skip
+    for who in (LEAD, COLLEAGUE):
+        page = await (await phone(viewport={"width": 360, "height": 640})).new_page()
+        await sign_in(page, system.base, who)
+        for lang in LANGUAGES:
+            await in_language(page, system.base, lang)
+            for width, height in SCREENS:
+                await page.set_viewport_size({"width": width, "height": height})
+                await page.goto(f"{system.base}/requests/{request_id}")
+                timeline = page.locator("ol.timeline")
+                for words in said[lang].values():
+                    await expect(timeline).to_contain_text(words)
+                assert "secpool" not in (await timeline.inner_text()).lower(), f"{who} {lang}: secpool as an actor"
+                assert "Sanne" not in await timeline.inner_text(), f"{who} {lang}: the member named to {who}"
+    # Sanne did the work: she sees her own name beside her steps.
+    sanne = await (await phone(viewport={"width": 360, "height": 780})).new_page()
+    await sign_in(sanne, system.base, MEMBER)
+    await sanne.goto(f"{system.base}/requests/{request_id}")
+    await expect(sanne.locator("ol.timeline")).to_contain_text("Sanne de Vries vroeg")
