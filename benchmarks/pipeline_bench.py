@@ -30,9 +30,9 @@ from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_databas
 from services.cli.up import service_child
 from services.contracts.routing import RequestOffered
 from services.demo import organisation
-from services.platform.tokens import Caller, sign
+from services.platform.tokens import Caller, new_key_pair, sign
 
-SECRET = "bench-" + "x" * 26
+PRIVATE_KEY, PUBLIC_KEY = new_key_pair()
 
 
 async def run_rate(intake: str, js_sub: object, rate: int, seconds: float, sent: dict[str, float],
@@ -69,7 +69,7 @@ async def main(rates: list[int], seconds: float, out: Path) -> None:
         ports = dict(zip(("intake", "routing"), free_ports(2), strict=True))
         db_url = await ensure_database(pg.url, "secpool")
         env = env_with(
-            {"DATABASE_URL": db_url, "NATS_URL": bus.url, "SECPOOL_TOKEN_SECRET": SECRET, "SECPOOL_DEMO": "1"}
+            {"DATABASE_URL": db_url, "NATS_URL": bus.url, "SECPOOL_TOKEN_PUBLIC_KEY": PUBLIC_KEY, "SECPOOL_DEMO": "1"}
         )
         children = [service_child(n, p, env, Path(tmp) / "logs").start() for n, p in ports.items()]
         try:
@@ -86,7 +86,7 @@ async def main(rates: list[int], seconds: float, out: Path) -> None:
                 )
             anna = next(p for p in organisation().people if p.email == "anna@example.org")
             token = sign(Caller(account_id=anna.id, roles=("staff",), pools=tuple(anna.pools)), audience="intake",
-                         secret=SECRET, ttl_seconds=3600)  # fmt: skip
+                         key=PRIVATE_KEY, ttl_seconds=3600)  # fmt: skip
             nc = await nats.connect(bus.url)
             seen: dict[str, float] = {}
             decoder = msgspec.json.Decoder(RequestOffered)

@@ -38,6 +38,7 @@ from services.demo import organisation
 from services.platform import outbox
 from services.platform.runtime import Runtime, service_app
 from services.platform.settings import Settings
+from services.platform.tokens import private_key
 
 HERE = Path(__file__).parent
 
@@ -105,7 +106,7 @@ def create_app(
     chosen_limits = rate_limits or limits.Limits.from_env()
 
     pool_names = PoolNames()
-    mailer = Mailer(mail.public_url, settings.token_secret)
+    mailer = Mailer(mail.public_url, settings.web_secret)
 
     async def refresh_pool_names(rt: Runtime) -> None:
         await pool_names.keep_fresh(rt.pool)
@@ -118,7 +119,7 @@ def create_app(
     live = LiveHub()
     gateway = Gateway(
         {"intake": settings.intake_url, "routing": settings.routing_url, "recognition": settings.recognition_url},
-        settings.token_secret,
+        private_key(settings.token_private_key),
     )
 
     oidc_http = httpx.AsyncClient()
@@ -157,7 +158,7 @@ def create_app(
         },
         template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
         csrf_config=CSRFConfig(
-            secret=settings.token_secret,
+            secret=settings.web_secret,
             cookie_name="__Host-csrftoken" if secure else "csrftoken",
             cookie_secure=secure,
             cookie_path="/",
@@ -166,6 +167,7 @@ def create_app(
         ),
         exception_handlers={**errors.HANDLERS, web.SignInRequired: web.to_sign_in},
         before_send=[web.security_headers],
+        after_exception=[web.person_behind_error],
         on_shutdown=[close_gateway],
         state=State({"vapid_public_key": push.public_key, "pool_names": pool_names, "max_file_mb": files.max_mb}),
     )

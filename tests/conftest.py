@@ -20,7 +20,7 @@ from nats.js.errors import NotFoundError
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres
 from services.contracts.streams import STREAMS
 from services.platform.settings import Settings
-from tests.support import SECRET, close_conn, close_nats
+from tests.support import PRIVATE_KEY, PUBLIC_KEY, SECRET, close_conn, close_nats
 
 # Every teardown is bounded, also after pytest-timeout fired during the test.
 pytest_plugins = ["tests.teardown_watch"]
@@ -92,14 +92,17 @@ async def nats_url(tmp_path: Path) -> AsyncIterator[str]:
 
 @pytest.fixture
 def make_settings(database_url: str, nats_url: str) -> Callable[..., Settings]:
-    """Settings for one service on this test's database and NATS."""
+    """Settings for one service on this test's database and NATS: the pwa holds the token
+    signing key, a service only the public key (as `secpool up` gives them)."""
 
     def make(service: str, **overrides: object) -> Settings:
+        keys = {"token_private_key": PRIVATE_KEY, "web_secret": SECRET} if service == "pwa" else {}
         values: dict[str, object] = {
             "service": service,
             "database_url": database_url,
             "nats_url": nats_url,
-            "token_secret": SECRET,
+            "token_public_key": PUBLIC_KEY,
+            **keys,
             "cookie_secure": False,
             **overrides,
         }

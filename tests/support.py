@@ -7,10 +7,13 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from services.platform.tokens import Caller, sign
+from services.platform.tokens import Caller, new_key_pair, sign
 
 T = TypeVar("T")
+# The pwa's web secret (CSRF, unsubscribe links) in tests.
 SECRET = "test-secret-" + "x" * 20
+# The pwa's service-token key pair, made once per test process (PEM).
+PRIVATE_KEY, PUBLIC_KEY = new_key_pair()
 
 
 async def eventually(probe: Callable[[], Awaitable[T]], check: Callable[[T], bool], within: float = 5.0) -> T:
@@ -54,5 +57,5 @@ def caller(*roles: str, pools: tuple[str, ...] = (), account_id: str | None = No
     return Caller(account_id=account_id or new_id("acct-"), roles=roles or ("staff",), pools=pools)
 
 
-def auth(who: Caller, audience: str, secret: str = SECRET) -> dict[str, str]:
-    return {"authorization": f"Bearer {sign(who, audience=audience, secret=secret)}"}
+def auth(who: Caller, audience: str, key: str = PRIVATE_KEY, ttl_seconds: int = 60) -> dict[str, str]:
+    return {"authorization": f"Bearer {sign(who, audience=audience, key=key, ttl_seconds=ttl_seconds)}"}

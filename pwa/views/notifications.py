@@ -37,7 +37,7 @@ class NotificationPages(Controller):
         return back_to("/settings#channels-title", "channels")
 
     async def _owner(self, runtime: Runtime, token: str) -> tuple[Account, Kind]:
-        found = unsubscribe.read(runtime.settings.token_secret, token)
+        found = unsubscribe.read(runtime.settings.web_secret, token)
         if found is None:
             raise NotFoundException("this link is not valid")
         async with runtime.pool.acquire() as conn:

@@ -8,7 +8,6 @@ Ctrl-C stops everything in order: web, services, NATS, PostgreSQL.
 
 import asyncio
 import os
-import secrets
 import signal
 import socket
 import sys
@@ -21,6 +20,8 @@ from services.cli.children import Child, LaunchError, env_with, free_ports, http
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database, wait_for_jetstream
 from services.cli.supervise import CrashLoop, Supervised, Supervisor
 from services.demo import organisation
+from services.platform import tokens
+from services.platform.settings import ConfigError, pem_setting
 
 SERVICES = ("intake", "routing", "recognition")
 APPS = {
@@ -59,13 +60,38 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def token_secret(data_dir: Path) -> str:
-    """Kept in the data folder so sessions and tokens survive a restart."""
-    path = data_dir / "token-secret"
+# Settings that hold the pwa's signing key: never handed to a service (a process that could
+# sign service tokens could act as anyone).
+PRIVATE = ("SECPOOL_TOKEN_PRIVATE_KEY", "SECPOOL_TOKEN_PRIVATE_KEY_FILE", "SECPOOL_TOKEN_SECRET")
+TOKEN_KEY = "token-key.pem"
+
+
+def token_key(data_dir: Path) -> Path:
+    """The pwa's Ed25519 signing key, made once and kept (owner-only) in the data folder, so
+    sessions survive a restart. The shared secret of older versions is removed."""
+    path = data_dir / TOKEN_KEY
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+        private, _ = tokens.new_key_pair()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(private)
+    (data_dir / "token-secret").unlink(missing_ok=True)
+    return path
+
+
+def child_envs(base: Mapping[str, str], data_dir: Path) -> dict[str, dict[str, str]]:
+    """Each process's environment: the pwa gets the private key (as a file), the services only
+    the public key, and none of the private-key settings the launcher itself was given."""
+    given = {k: base[k] for k in PRIVATE[:2] if base.get(k)}
+    shared = {k: v for k, v in base.items() if k not in PRIVATE and not k.startswith("SECPOOL_TOKEN_PUBLIC_KEY")}
+    pwa_keys = given or {"SECPOOL_TOKEN_PRIVATE_KEY_FILE": str(token_key(data_dir))}
+    try:
+        public = tokens.public_pem(tokens.private_key(pem_setting(pwa_keys, "SECPOOL_TOKEN_PRIVATE_KEY")))
+    except (ValueError, ConfigError) as exc:
+        raise LaunchError(f"SECPOOL_TOKEN_PRIVATE_KEY: {exc}") from exc
+    envs = {name: {**shared, "SECPOOL_TOKEN_PUBLIC_KEY": public} for name in SERVICES}
+    envs["pwa"] = {**shared, **pwa_keys}
+    return envs
 
 
 def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False) -> int:
@@ -105,7 +131,6 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
             {
                 "DATABASE_URL": database_url,
                 "NATS_URL": nats_url,
-                "SECPOOL_TOKEN_SECRET": token_secret(data_dir),
                 "SECPOOL_DEMO": "1" if demo else "0",
                 "SECPOOL_DATA_DIR": str(data_dir),
                 "SECPOOL_PUBLIC_URL": public_url,
@@ -113,13 +138,14 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
                 **{f"SECPOOL_{n.upper()}_URL": f"http://127.0.0.1:{sockets[n].getsockname()[1]}" for n in SERVICES},
             }
         )
+        envs = child_envs(env, data_dir)
         logs = data_dir / "logs"
         print("Starting intake, routing, recognition and the web app ...", flush=True)
         started: list[tuple[Supervised, str]] = []
         for name in (*SERVICES, "pwa"):
             for replica in range(2 if cluster else 1):
                 label = f"{name}-{replica + 1}" if cluster else name
-                spawn = _spawner(name, sockets[name], env, logs, label)
+                spawn = _spawner(name, sockets[name], envs[name], logs, label)
                 started.append((supervisor.add(Supervised(label, spawn)), name))
         for entry, name in started:
             url = f"http://{_shown(host) if name == 'pwa' else '127.0.0.1'}:{sockets[name].getsockname()[1]}/ready"

@@ -47,6 +47,14 @@ def sees_people(caller: Caller, row: Row) -> bool:
     return row["status"] not in CLOSED or is_requester(caller, row) or works_on(caller, row)
 
 
+def names_actor(caller: Caller, row: Row, actor_id: str | None) -> bool:
+    """Whether the caller sees who took a step. Beyond sees_people: the requester's own steps
+    (the request names its requester to everyone who may see it) and the caller's own."""
+    return sees_people(caller, row) or (
+        actor_id is not None and actor_id in (row["requester_id"], row["on_behalf_of"], caller.account_id)
+    )
+
+
 def visible(row: R | None, caller: Caller) -> R:
     """The request, if the caller may see it; 404 / 403 otherwise."""
     if row is None:

@@ -96,7 +96,8 @@ class RequestsController(Controller):
             row = access.visible(await store.get_request(conn, request_id), request.user)
             rows = await store.timeline_of(conn, request_id)
         people = access.sees_people(request.user, row)
-        return [timeline_entry(t, people=people) for t in rows]
+        return [timeline_entry(t, people=people, named=access.names_actor(request.user, row, t["actor_id"]))
+                for t in rows]  # fmt: skip
 
     @patch(
         "/{request_id:uuid}",
@@ -164,8 +165,7 @@ class RequestsController(Controller):
     ) -> list[CommentView]:
         async with runtime.pool.acquire() as conn:
             row, rows = await conversation.comments(conn, request.user, request_id)
-        people = access.sees_people(request.user, row)
-        return [comment_view(c, people=people) for c in rows]
+        return [comment_view(c, people=access.names_actor(request.user, row, c["author_id"])) for c in rows]
 
     @post("/{request_id:uuid}/comments", status_code=201, summary="Write on the request. The member may ask a "
           "question (question: true → waiting on requester); the requester's reply then resumes the work",

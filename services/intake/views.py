@@ -180,10 +180,11 @@ def request_view(r: Any, caller: Caller, queue: QueueSpot | None = None) -> Requ
     )
 
 
-def timeline_entry(t: Any, *, people: bool) -> TimelineEntry:
+def timeline_entry(t: Any, *, people: bool, named: bool = False) -> TimelineEntry:
+    """`named`: the actor may be shown though the people on it may not (access.names_actor)."""
     return TimelineEntry(
         at=t["at"],
-        actor_id=t["actor_id"] if people else None,
+        actor_id=t["actor_id"] if people or named else None,
         kind=t["kind"],
         status=t["status"],
         detail=t["detail"] if people else "",

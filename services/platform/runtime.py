@@ -31,7 +31,7 @@ from services.platform.failures import is_transient, retry_delay
 from services.platform.inbox import Consumer
 from services.platform.outbox import Relay
 from services.platform.settings import Settings
-from services.platform.tokens import ServiceTokenMiddleware
+from services.platform.tokens import ServiceTokenMiddleware, public_key
 
 log = structlog.get_logger(__name__)
 
@@ -183,7 +183,7 @@ def service_app(
                     DefineMiddleware(
                         ServiceTokenMiddleware,
                         audience=settings.service,
-                        secret=settings.token_secret,
+                        key=public_key(settings.token_public_key),
                         exclude=PUBLIC_PATHS,
                     )
                 ]

@@ -4,7 +4,8 @@
 |------------------------|----------------------------------------------------------|
 | DATABASE_URL           | PostgreSQL DSN (each service uses its own schema in it)  |
 | NATS_URL               | NATS server with JetStream                               |
-| SECPOOL_TOKEN_SECRET   | shared secret that signs pwa→service tokens              |
+| SECPOOL_TOKEN_PRIVATE_KEY(_FILE) | pwa only: Ed25519 private key (PEM) that signs service tokens |
+| SECPOOL_TOKEN_PUBLIC_KEY(_FILE)  | services: the matching public key (PEM) they verify with      |
 | SECPOOL_DEMO           | "1": load demo data into an empty schema at start-up     |
 | SECPOOL_<SVC>_URL      | where the pwa reaches intake / routing / recognition     |
 | SECPOOL_STREAM_REPLICAS| JetStream replicas per stream (3 on a NATS cluster)      |
@@ -12,10 +13,18 @@
 | SECPOOL_RETENTION_SECONDS | keep published outbox and inbox rows this long (default 7 days; more than the duplicate window) |
 """
 
+import hashlib
+import hmac
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import msgspec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from services.platform import tokens
+
+PWA = "pwa"
 
 
 class ConfigError(Exception):
@@ -26,7 +35,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     service: str
     database_url: str
     nats_url: str
-    token_secret: str
+    # PEM. The pwa holds the private key (it signs); a service holds only the public key.
+    token_private_key: str = ""
+    token_public_key: str = ""
+    # The pwa's own secret (CSRF tokens, unsubscribe links), derived from its private key.
+    web_secret: str = ""
     demo: bool = False
     token_ttl_seconds: int = 60
     relay_batch: int = 200
@@ -51,14 +64,28 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
-        missing = [k for k in ("DATABASE_URL", "NATS_URL", "SECPOOL_TOKEN_SECRET") if not env.get(k)]
+        private, public = pem_setting(env, "SECPOOL_TOKEN_PRIVATE_KEY"), pem_setting(env, "SECPOOL_TOKEN_PUBLIC_KEY")
+        needed = "SECPOOL_TOKEN_PRIVATE_KEY" if service == PWA else "SECPOOL_TOKEN_PUBLIC_KEY"
+        missing = [k for k in ("DATABASE_URL", "NATS_URL") if not env.get(k)]
+        missing += [f"{needed} (or {needed}_FILE)"] if not (private if service == PWA else public) else []
         if missing:
             raise ConfigError(f"{service}: set {', '.join(missing)} (see README, Configuration)")
+        if service != PWA and private:
+            raise ConfigError(
+                f"{service}: SECPOOL_TOKEN_PRIVATE_KEY is set; only the pwa may hold it (a service that can"
+                " sign could act as anyone): give this process SECPOOL_TOKEN_PUBLIC_KEY only"
+            )
+        try:
+            private, public, secret = _keys(service, private, public)
+        except ValueError as exc:
+            raise ConfigError(f"{service}: {exc}") from exc
         return cls(
             service=service,
             database_url=env["DATABASE_URL"],
             nats_url=env["NATS_URL"],
-            token_secret=env["SECPOOL_TOKEN_SECRET"],
+            token_private_key=private,
+            token_public_key=public,
+            web_secret=secret,
             demo=env.get("SECPOOL_DEMO", "") == "1",
             intake_url=env.get("SECPOOL_INTAKE_URL", "http://127.0.0.1:8101"),
             routing_url=env.get("SECPOOL_ROUTING_URL", "http://127.0.0.1:8102"),
@@ -81,3 +108,33 @@ def _retention(env: Mapping[str, str]) -> float:
             " twice JetStream's duplicate window, or a late re-publish could take effect twice"
         )
     return value
+
+
+def pem_setting(env: Mapping[str, str], name: str) -> str:
+    """A PEM given inline in `name` or in the file `name`_FILE (e.g. a mounted secret)."""
+    if value := env.get(name, "").strip():
+        return value
+    if path := env.get(f"{name}_FILE", "").strip():
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            raise ConfigError(f"{name}_FILE={path}: cannot read it ({exc.strerror})") from exc
+    return ""
+
+
+def _keys(service: str, private: str, public: str) -> tuple[str, str, str]:
+    """(private key, public key, web secret) for `service`, checked: a service has only the
+    public key; the pwa's public key, if given, is its private key's."""
+    if service != PWA:
+        tokens.public_key(public)
+        return "", public, ""
+    key = tokens.private_key(private)
+    if public and tokens.public_pem(key) != tokens.public_key_pem(public):
+        raise ValueError("SECPOOL_TOKEN_PUBLIC_KEY does not belong to SECPOOL_TOKEN_PRIVATE_KEY")
+    return private, tokens.public_pem(key), web_secret(key)
+
+
+def web_secret(key: Ed25519PrivateKey) -> str:
+    """The pwa's secret for CSRF and unsubscribe links: derived from its private key, with a
+    label of its own, so the pwa needs one secret and the signing key is never reused as is."""
+    return hmac.new(key.private_bytes_raw(), b"secpool web secret v1", hashlib.sha256).hexdigest()

@@ -46,7 +46,7 @@ class System(Processes):
     def start_all(self, **pwa_env: str) -> None:
         for name in ("intake", "routing", "recognition", "pwa"):
             extra = pwa_env if name == "pwa" else {}
-            self.children[name] = service_child(name, self.ports[name], {**self.env, **extra}, self.logs).start()
+            self.children[name] = service_child(name, self.ports[name], self.env_for(name, **extra), self.logs).start()
         for name, child in self.children.items():
 
             def ready(name: str = name, child: Any = child) -> bool:

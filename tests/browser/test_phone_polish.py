@@ -8,9 +8,10 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
+from services.cli.children import wait_until
 from tests.browser.conftest import SCREENSHOTS, System, sign_in
 
-STAFF, MEMBER = "anna@example.org", "sanne@example.org"
+STAFF, MEMBER, COLLEAGUE, LEAD = "anna@example.org", "sanne@example.org", "fatima@example.org", "lead@example.org"
 SCREENS = [(360, 640), (360, 780)]
 LANGUAGES = ["nl", "en"]
 LIVE = 15_000  # ms
@@ -34,6 +35,29 @@ def ask(system: System, description: str, who: str = STAFF) -> str:
     body = {"type_id": "letter", "description": description, "idempotency_key": str(uuid.uuid4())}
     created: dict[str, Any] = system.call("intake", "POST", "/v1/requests/", who, json=body)
     return str(created["id"])
+
+
+def finished(system: System, description: str) -> str:
+    """A request Sanne picked up, asked about, had answered by Anna and finished (through the APIs)."""
+    system.only_available(MEMBER)
+    request_id = ask(system, description)
+
+    def offer() -> dict[str, Any] | None:
+        offers = system.call("routing", "GET", "/v1/members/me/offers", MEMBER)
+        return next((o for o in offers if o["request_id"] == request_id and o["status"] == "open"), None)
+
+    wait_until(lambda: offer() is not None, 20, "the offer to Sanne")
+    system.call("routing", "POST", f"/v1/offers/{offer()['id']}/accept", MEMBER)  # type: ignore[index]
+
+    def status() -> str:
+        return str(system.call("intake", "GET", f"/v1/requests/{request_id}", STAFF)["status"])
+
+    wait_until(lambda: status() == "in_progress", 20, "intake hears of the acceptance")
+    path = f"/v1/requests/{request_id}"
+    system.call("intake", "POST", f"{path}/comments", MEMBER, json={"body": "Welk adres?", "question": True})
+    system.call("intake", "POST", f"{path}/comments", STAFF, json={"body": "Dorpsstraat 1"})
+    system.call("intake", "POST", f"{path}/status", MEMBER, json={"status": "done"})
+    return request_id
 
 
 async def test_the_open_offer_and_its_accept_button_come_first_above_the_fold(system, phone):
@@ -67,3 +91,55 @@ async def test_the_open_offer_and_its_accept_button_come_first_above_the_fold(sy
                 shot = SCREENSHOTS / "polish-work-offer-360x640.png"
                 await sanne.screenshot(path=str(shot))
                 print(f"screenshot of the Work page at 360×640: {shot}")
+
+
+async def test_a_closed_requests_timeline_names_who_may_be_known_and_otherwise_the_pool_never_secpool(system, phone):
+    request_id = finished(system, f"Brief over de lift ({uuid.uuid4().hex[:6]})")
+    said = {
+        "nl": {"sent": "Anna Vermeulen heeft de aanvraag verstuurd", "answered": "Anna Vermeulen antwoordde",
+               "asked": "De pool vroeg", "done": "De pool heeft hem afgerond"},
+        "en": {"sent": "Anna Vermeulen sent the request", "answered": "Anna Vermeulen answered",
+               "asked": "The pool asked", "done": "The pool finished it"},
+    }  # fmt: skip
+    for who in (LEAD, COLLEAGUE):
+        page = await (await phone(viewport={"width": 360, "height": 640})).new_page()
+        await sign_in(page, system.base, who)
+        for lang in LANGUAGES:
+            await in_language(page, system.base, lang)
+            for width, height in SCREENS:
+                await page.set_viewport_size({"width": width, "height": height})
+                await page.goto(f"{system.base}/requests/{request_id}")
+                timeline = page.locator("ol.timeline")
+                for words in said[lang].values():
+                    await expect(timeline).to_contain_text(words)
+                assert "secpool" not in (await timeline.inner_text()).lower(), f"{who} {lang}: secpool as an actor"
+                assert "Sanne" not in await timeline.inner_text(), f"{who} {lang}: the member named to {who}"
+    # Sanne did the work: she sees her own name beside her steps.
+    sanne = await (await phone(viewport={"width": 360, "height": 780})).new_page()
+    await sign_in(sanne, system.base, MEMBER)
+    await sanne.goto(f"{system.base}/requests/{request_id}")
+    await expect(sanne.locator("ol.timeline")).to_contain_text("Sanne de Vries vroeg")
+
+
+async def test_a_missing_page_speaks_the_persons_language_and_keeps_the_tab_bar_and_a_way_back(system, phone):
+    # The browser asks for English; the person's own setting decides once they are signed in.
+    for who, lang, title in [(MEMBER, "nl", "Niet gevonden"), ("dirk@example.org", "en", "Not found")]:
+        page = await (await phone(viewport={"width": 360, "height": 640}, locale="en-GB")).new_page()
+        await sign_in(page, system.base, who)
+        start = page.url.removeprefix(system.base)
+        for width, height in SCREENS:
+            await page.set_viewport_size({"width": width, "height": height})
+            for missing in ("/no-such-page", "/requests/not-a-request", f"/requests/{uuid.uuid4()}"):
+                answer = await page.goto(system.base + missing, referer=system.base + start)
+                assert answer is not None and answer.status == 404, missing
+                assert await page.get_attribute("html", "lang") == lang
+                await expect(page.locator("h1")).to_have_text(title)
+                await expect(page.locator("nav.tabbar")).to_be_visible()
+                back = page.locator("main a.button").first
+                assert await back.get_attribute("href") == start, f"{missing}: no way back to {start}"
+                await expect(back).to_be_in_viewport()
+    # Not signed in: the browser's language, and the way to the start page.
+    stranger = await (await phone(viewport={"width": 360, "height": 640}, locale="nl-NL")).new_page()
+    answer = await stranger.goto(f"{system.base}/no-such-page")
+    assert answer is not None and answer.status == 404
+    await expect(stranger.locator("h1")).to_have_text("Niet gevonden")

@@ -10,7 +10,7 @@ import pytest
 from services.cli.children import Child, env_with, free_port, free_ports, http_ok, wait_until
 from services.cli.up import service_child
 from tests.e2e.launched import Up
-from tests.support import SECRET
+from tests.support import PRIVATE_KEY, PUBLIC_KEY
 
 
 class Processes:
@@ -21,7 +21,7 @@ class Processes:
         self.ports = dict(zip(names, free_ports(len(names)), strict=True))
         self.logs = logs
         self.env = env_with({
-            "DATABASE_URL": database_url, "NATS_URL": nats_url, "SECPOOL_TOKEN_SECRET": SECRET,
+            "DATABASE_URL": database_url, "NATS_URL": nats_url, "SECPOOL_TOKEN_PUBLIC_KEY": PUBLIC_KEY,
             "SECPOOL_DEMO": "1", "SECPOOL_COOKIE_SECURE": "0",
             **{f"SECPOOL_{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in self.ports.items() if n != "pwa"},
         })  # fmt: skip
@@ -30,11 +30,16 @@ class Processes:
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
 
+    def env_for(self, name: str, **extra_env: str) -> dict[str, str]:
+        """`name`'s environment: only the pwa holds the signing key, as under `secpool up`."""
+        keys = {"SECPOOL_TOKEN_PRIVATE_KEY": PRIVATE_KEY} if name == "pwa" else {}
+        return {**self.env, **keys, **extra_env}
+
     def start(self, name: str, *, replica: str | None = None, **extra_env: str) -> Child:
         """Start `name`; with `replica`, one more process of it on a port of its own."""
         key = replica or name
         self.ports.setdefault(key, free_port())
-        child = service_child(name, self.ports[key], {**self.env, **extra_env}, self.logs).start()
+        child = service_child(name, self.ports[key], self.env_for(name, **extra_env), self.logs).start()
         self.children[key] = child
         name = key
 

@@ -19,9 +19,9 @@ from tests.support import eventually
 async def offered_through(up: Up) -> None:
     """One request through intake, until routing has offered it."""
     anna = next(p for p in organisation().people if p.email == "anna@example.org")
-    secret = (up.data_dir / "token-secret").read_text().strip()
+    key = (up.data_dir / "token-key.pem").read_text()
     who = Caller(account_id=anna.id, roles=("staff",), pools=tuple(anna.pools))
-    headers = {"authorization": f"Bearer {sign(who, audience='intake', secret=secret)}"}
+    headers = {"authorization": f"Bearer {sign(who, audience='intake', key=key)}"}
     body = {"type_id": "letter", "description": "In het cluster", "idempotency_key": str(uuid.uuid4())}
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{up.service_port('intake')}", timeout=10) as intake:
 

@@ -54,6 +54,32 @@ def intake_port(tree: list[psutil.Process]) -> int:
     raise AssertionError("no intake process")
 
 
+def assert_only_the_pwa_can_sign(tree: list[psutil.Process], data_dir: Path) -> None:
+    """The signing key is a file only the pwa is pointed at; a service's environment holds the
+    public key and nothing of the private one."""
+    key_file = data_dir / "token-key.pem"
+    private = key_file.read_text().strip()
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert not (data_dir / "token-secret").exists()
+    seen = set()
+    for p in tree:
+        cmd = " ".join(p.cmdline())
+        for name in ("intake", "routing", "recognition", "pwa"):
+            if f"{name}.app:create_app" in cmd:
+                env = p.environ()
+                seen.add(name)
+                values = "\n".join(env.values())
+                assert private not in values and private.splitlines()[1] not in values, name
+                if name == "pwa":
+                    assert env["SECPOOL_TOKEN_PRIVATE_KEY_FILE"] == str(key_file)
+                else:
+                    assert not {k for k in env if k.startswith("SECPOOL_TOKEN_PRIVATE_KEY")}, name
+                    assert "SECPOOL_TOKEN_SECRET" not in env and env["SECPOOL_TOKEN_PUBLIC_KEY"].startswith(
+                        "-----BEGIN"
+                    )
+    assert seen == {"intake", "routing", "recognition", "pwa"}
+
+
 def stop(proc: subprocess.Popen[str], tree: list[psutil.Process]) -> str:
     proc.send_signal(signal.SIGINT)
     output, _ = proc.communicate(timeout=60)
@@ -70,9 +96,10 @@ def test_up_serves_health_and_ctrl_c_leaves_no_process_and_data_survives_a_resta
     tree = descendants(proc.pid)
     names = " ".join(" ".join(p.cmdline()) for p in tree)
     assert "nats-server" in names and "postgres" in names and "pwa.app:create_app" in names
+    assert_only_the_pwa_can_sign(tree, data_dir)
     anna = next(p for p in organisation().people if p.email == "anna@example.org")
     token = sign(Caller(account_id=anna.id, roles=("staff",), pools=tuple(anna.pools)), audience="intake",
-                 secret=(data_dir / "token-secret").read_text().strip())  # fmt: skip
+                 key=(data_dir / "token-key.pem").read_text())  # fmt: skip
     headers = {"authorization": f"Bearer {token}"}
     body = {"type_id": "letter", "description": "Kept across restarts", "idempotency_key": str(uuid.uuid4())}
     created = httpx.post(f"http://127.0.0.1:{intake_port(tree)}/v1/requests/", json=body, headers=headers)

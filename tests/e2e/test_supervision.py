@@ -23,10 +23,8 @@ from tests.e2e.launched import Up
 
 def submit(up: Up) -> str:
     anna = next(p for p in organisation().people if p.email == "anna@example.org")
-    secret = (up.data_dir / "token-secret").read_text().strip()
-    token = sign(
-        Caller(account_id=anna.id, roles=("staff",), pools=tuple(anna.pools)), audience="intake", secret=secret
-    )
+    key = (up.data_dir / "token-key.pem").read_text()
+    token = sign(Caller(account_id=anna.id, roles=("staff",), pools=tuple(anna.pools)), audience="intake", key=key)
     body = {"type_id": "letter", "description": "Na de storing", "idempotency_key": str(uuid.uuid4())}
     url = f"http://127.0.0.1:{up.service_port('intake')}/v1/requests/"
     deadline = time.monotonic() + 30

@@ -25,7 +25,7 @@ from services.platform.settings import Settings
 from services.platform.tokens import Caller, sign
 from services.recognition.app import create_app as recognition_app
 from services.routing.app import create_app as routing_app
-from tests.support import SECRET
+from tests.support import PRIVATE_KEY
 
 POOL = "pool-secretariaat"
 APPS: dict[str, Callable[[Settings], Any]] = {
@@ -41,7 +41,7 @@ BAD_NUMBERS = [2**70, -(2**63), 1.7e308]  # non-finite ones are not JSON: see th
 
 def token(service: str, *roles: str) -> dict[str, str]:
     who = Caller(account_id=f"fuzz-{'-'.join(roles)}", roles=roles, pools=(POOL,))
-    return {"authorization": f"Bearer {sign(who, audience=service, secret=SECRET, ttl_seconds=3600)}"}
+    return {"authorization": f"Bearer {sign(who, audience=service, key=PRIVATE_KEY, ttl_seconds=3600)}"}
 
 
 @pytest.fixture(params=list(APPS))

@@ -3,6 +3,7 @@ records the offer — over real PostgreSQL and NATS, through the outbox and the 
 
 import uuid
 
+from services.platform.tokens import new_key_pair
 from tests.support import auth, caller, eventually
 
 POOL = "pool-secretariaat"
@@ -64,7 +65,7 @@ async def test_services_refuse_calls_without_a_valid_token_for_them(services):
     assert (await intake.get("/v1/requests/")).status_code == 401
     wrong_audience = auth(caller("staff"), "routing")
     assert (await intake.get("/v1/requests/", headers=wrong_audience)).status_code == 401
-    forged = auth(caller("staff"), "intake", secret="not-the-secret-" + "y" * 20)
+    forged = auth(caller("staff"), "intake", key=new_key_pair()[0])
     assert (await intake.get("/v1/requests/", headers=forged)).status_code == 401
     assert (await intake.get("/health")).status_code == 200
 

@@ -9,6 +9,7 @@ import pytest
 
 from services.platform import retention
 from services.platform.settings import ConfigError, Settings
+from tests.support import PUBLIC_KEY
 
 KEEP = timedelta(hours=1)
 
@@ -54,7 +55,7 @@ async def test_under_a_steady_stream_the_tables_stay_bounded(plumbing):
 
 
 def test_a_retention_shorter_than_twice_the_duplicate_window_is_refused():
-    env = {"DATABASE_URL": "postgresql://x", "NATS_URL": "nats://x", "SECPOOL_TOKEN_SECRET": "s" * 32}
+    env = {"DATABASE_URL": "postgresql://x", "NATS_URL": "nats://x", "SECPOOL_TOKEN_PUBLIC_KEY": PUBLIC_KEY}
     with pytest.raises(ConfigError, match="SECPOOL_RETENTION_SECONDS"):
         Settings.from_env("intake", {**env, "SECPOOL_RETENTION_SECONDS": "60"})
     assert Settings.from_env("intake", {**env, "SECPOOL_RETENTION_SECONDS": "86400"}).retention_seconds == 86400

@@ -15,6 +15,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from services.platform.tokens import new_key_pair
+
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 KUBERNETES = "1.30"
 _VARIABLE = re.compile(r"\$\{(\w+)(?::([?-])([^}]*))?\}")
@@ -47,9 +49,11 @@ def problems(schema: dict[str, Any], document: Any) -> list[str]:
 
 def test_compose_renders_and_follows_the_compose_specification():
     text = (DEPLOY / "compose.yaml").read_text()
-    with pytest.raises(ValueError, match="SECPOOL_TOKEN_SECRET"):
-        render(text, {})  # a missing secret stops `docker compose` with a message
-    document = yaml.safe_load(render(text, {"SECPOOL_TOKEN_SECRET": "s" * 32}))
+    with pytest.raises(ValueError, match="SECPOOL_TOKEN_PRIVATE_KEY"):
+        render(text, {})  # a missing key stops `docker compose` with a message
+    private, public = new_key_pair()
+    keys = {"SECPOOL_TOKEN_PRIVATE_KEY": json.dumps(private), "SECPOOL_TOKEN_PUBLIC_KEY": json.dumps(public)}
+    document = yaml.safe_load(render(text, keys))
     assert problems(compose_schema(), document) == []
     services = document["services"]
     assert {"nats-1", "nats-2", "nats-3", "postgres", "intake", "routing", "recognition", "pwa"} <= set(services)
@@ -59,6 +63,14 @@ def test_compose_renders_and_follows_the_compose_specification():
     version = re.search(r"nats:(\d+)\.(\d+)", services["nats-1"]["image"])
     assert version and (int(version[1]), int(version[2])) >= (2, 11)
     assert any(v.endswith(":/data") for v in services["pwa"]["volumes"])
+    # Only the pwa can sign service tokens; every service can verify them.
+    holders = {
+        name for name, service in services.items() if "SECPOOL_TOKEN_PRIVATE_KEY" in service.get("environment", {})
+    }
+    assert holders == {"pwa"}
+    assert services["pwa"]["environment"]["SECPOOL_TOKEN_PRIVATE_KEY"] == private
+    for name in ("intake", "routing", "recognition"):
+        assert services[name]["environment"]["SECPOOL_TOKEN_PUBLIC_KEY"] == public
 
 
 def test_the_image_gives_its_data_folder_to_the_app_user():
@@ -126,6 +138,9 @@ def test_kubernetes_manifests_follow_the_api_schemas_with_probes_and_disruption_
         assert container["livenessProbe"]["httpGet"]["path"] == "/health"
         env = {e["name"]: e for e in container["env"]}
         assert env["SECPOOL_STREAM_REPLICAS"]["value"] == "3"
+        signs = "SECPOOL_TOKEN_PRIVATE_KEY" in env
+        assert signs == (deployment["metadata"]["name"] == "pwa"), "only the pwa holds the signing key"
+        assert signs or "SECPOOL_TOKEN_PUBLIC_KEY" in env
         assert deployment["metadata"]["name"] in budgets
 
 

@@ -22,12 +22,12 @@ from services.intake.app import create_app
 from services.intake.config import IntakeConfig
 from services.platform.settings import Settings
 from services.platform.tokens import Caller, sign
-from tests.support import SECRET
+from tests.support import PRIVATE_KEY
 
 POOL = "pool-secretariaat"
 EXAMPLES = 8  # per operation, mode and pinning: the whole run stays well under a minute
 EVERYONE = Caller(account_id="fuzz-person", roles=("staff", "secretary", "lead"), pools=(POOL,))
-HEADERS = {"authorization": f"Bearer {sign(EVERYONE, audience='intake', secret=SECRET, ttl_seconds=3600)}"}
+HEADERS = {"authorization": f"Bearer {sign(EVERYONE, audience='intake', key=PRIVATE_KEY, ttl_seconds=3600)}"}
 
 
 def readable_4xx(ctx: Any, response: Any, case: Any) -> bool | None:

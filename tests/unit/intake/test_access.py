@@ -75,3 +75,16 @@ def test_comment_roles_and_who_may_act():
     access.require_lead(LEAD, POOL)
     with pytest.raises(Forbidden):
         access.require_lead(OTHER_LEAD, POOL)
+
+
+@pytest.mark.parametrize("who", [LEAD, COLLEAGUE])
+def test_on_a_closed_request_others_see_the_requesters_steps_and_their_own_by_name_never_the_members(who):
+    for status in ("done", "cancelled"):
+        r = row(status)
+        assert access.names_actor(who, r, "req") and access.names_actor(who, r, "boss")
+        assert access.names_actor(who, r, who.account_id)
+        assert not any(access.names_actor(who, r, actor) for actor in ("mem", "bud", "help", None))
+
+
+def test_while_a_request_is_open_the_pool_sees_who_took_each_step():
+    assert access.names_actor(COLLEAGUE, row("in_progress"), "mem")

@@ -1,0 +1,33 @@
+"""`secpool up` gives each process its environment: the pwa the signing key, the services only
+the public key, whatever the launcher itself was started with."""
+
+from services.cli.up import SERVICES, child_envs
+from services.platform.settings import Settings
+from services.platform.tokens import Caller, new_key_pair, sign, verify
+
+BASE = {"DATABASE_URL": "postgresql://x/y", "NATS_URL": "nats://127.0.0.1:1", "PATH": "/usr/bin"}
+
+
+def test_the_key_pair_is_made_once_and_kept_for_the_owner_only(tmp_path):
+    first = child_envs(BASE, tmp_path)
+    key_file = tmp_path / "token-key.pem"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert first["pwa"]["SECPOOL_TOKEN_PRIVATE_KEY_FILE"] == str(key_file)
+    assert child_envs(BASE, tmp_path) == first  # a restart keeps the key: sessions and links survive
+
+
+def test_a_service_environment_holds_no_private_key_even_when_the_launcher_had_one(tmp_path):
+    private, public = new_key_pair()
+    given = {**BASE, "SECPOOL_TOKEN_PRIVATE_KEY": private, "SECPOOL_TOKEN_SECRET": "old-shared-secret"}
+    envs = child_envs(given, tmp_path)
+    assert not (tmp_path / "token-key.pem").exists()  # the given key is used, none is made
+    for name in SERVICES:
+        env = envs[name]
+        assert not any(k.startswith("SECPOOL_TOKEN_PRIVATE_KEY") or k == "SECPOOL_TOKEN_SECRET" for k in env)
+        assert private.strip() not in "\n".join(env.values())
+        settings = Settings.from_env(name, env)  # a service starts with what it was given
+        token = sign(Caller(account_id="a1"), audience=name, key=private)
+        assert verify(token, audience=name, key=settings.token_public_key).account_id == "a1"
+    pwa = Settings.from_env("pwa", envs["pwa"])
+    assert pwa.token_private_key == private.strip() and pwa.token_public_key == public
+    assert "SECPOOL_TOKEN_SECRET" not in envs["pwa"]
