@@ -167,6 +167,7 @@ def create_app(
         ),
         exception_handlers={**errors.HANDLERS, web.SignInRequired: web.to_sign_in},
         before_send=[web.security_headers],
+        after_exception=[web.person_behind_error],
         on_shutdown=[close_gateway],
         state=State({"vapid_public_key": push.public_key, "pool_names": pool_names, "max_file_mb": files.max_mb}),
     )

@@ -4,8 +4,10 @@ security headers (strict CSP), and the redirect to sign-in."""
 from typing import Any
 from urllib.parse import urlencode
 
+import asyncpg
 from litestar import Request, Response
 from litestar.datastructures import Cookie, State
+from litestar.enums import ScopeType
 from litestar.response import Redirect
 from litestar.types import Message, Scope
 
@@ -71,6 +73,20 @@ async def provide_account(request: Request[Any, Any, Any]) -> Account:
         raise SignInRequired()
     request.scope["account"] = account  # type: ignore[typeddict-unknown-key]
     return account
+
+
+async def person_behind_error(exc: Exception, scope: Scope) -> None:
+    """An `after_exception` hook: a path no route matches never ran provide_account, so the error
+    page would not know the person (their language, their tab bar). Exception handlers are
+    synchronous; this hook runs just before them and may read the session."""
+    if scope["type"] != ScopeType.HTTP or "account" in scope or getattr(exc, "status_code", 0) not in (404, 405):
+        return
+    try:
+        account = await current_account(Request(scope))
+    except (OSError, asyncpg.PostgresError):
+        return  # the database does not answer: the error page still comes, without the person
+    if account is not None:
+        scope["account"] = account  # type: ignore[typeddict-unknown-key]
 
 
 def to_sign_in(request: Request[Any, Any, Any], _: Exception) -> Response[Any]:

@@ -1,11 +1,13 @@
-"""Errors as pages a person can act on, in their language: a missing page, a form that
-expired (CSRF), a request that belongs to someone else, a service that does not answer.
+"""Errors as pages a person can act on, in their language and inside the app (tab bar, a way
+back): a missing page, a form that expired (CSRF), a request that belongs to someone else, a
+service that does not answer.
 
 Script callers (JSON, SSE) keep Litestar's JSON errors; an htmx fragment request gets a
 204 with an announcement instead of an error page swapped into part of a page.
 """
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import MediaType, Response
 from litestar.exceptions import HTTPException
@@ -13,12 +15,22 @@ from litestar.exceptions import HTTPException
 from pwa import i18n
 from pwa.accounts import Account
 from pwa.gateway import ServiceError
-from pwa.views.common import AnyRequest, announce, language_of, page, wants_fragment
+from pwa.views.common import AnyRequest, announce, language_of, page, safe_path, wants_fragment
 
 
 def wants_html(request: AnyRequest) -> bool:
     accept = request.headers.get("accept", "")
     return "text/html" in accept or request.headers.get("hx-request") == "true"
+
+
+def way_back(request: AnyRequest) -> str:
+    """The page the person came from on this site (a link back that needs no script), or ''."""
+    came_from = urlsplit(request.headers.get("referer", ""))
+    back = came_from.path + (f"?{came_from.query}" if came_from.query else "")
+    here = request.url
+    if came_from.netloc != here.netloc or back in ("", here.path) or not safe_path(back, ""):
+        return ""
+    return back
 
 
 def _kind(status: int) -> str:
@@ -37,7 +49,7 @@ def error_page(request: AnyRequest, status: int, detail: str) -> Response[Any]:
         _ = i18n.translations(language_of(request, account)).gettext
         announce(response, _("That did not work. Please reload the page."), "error")
         return response
-    return page(request, "error", account, status_code=status, kind=kind)
+    return page(request, "error", account, status_code=status, kind=kind, back=way_back(request))
 
 
 def service_failed(request: AnyRequest, exc: ServiceError) -> Response[Any]:

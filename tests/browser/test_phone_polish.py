@@ -119,3 +119,27 @@ async def test_a_closed_requests_timeline_names_who_may_be_known_and_otherwise_t
     await sign_in(sanne, system.base, MEMBER)
     await sanne.goto(f"{system.base}/requests/{request_id}")
     await expect(sanne.locator("ol.timeline")).to_contain_text("Sanne de Vries vroeg")
+
+
+async def test_a_missing_page_speaks_the_persons_language_and_keeps_the_tab_bar_and_a_way_back(system, phone):
+    # The browser asks for English; the person's own setting decides once they are signed in.
+    for who, lang, title in [(MEMBER, "nl", "Niet gevonden"), ("dirk@example.org", "en", "Not found")]:
+        page = await (await phone(viewport={"width": 360, "height": 640}, locale="en-GB")).new_page()
+        await sign_in(page, system.base, who)
+        start = page.url.removeprefix(system.base)
+        for width, height in SCREENS:
+            await page.set_viewport_size({"width": width, "height": height})
+            for missing in ("/no-such-page", "/requests/not-a-request", f"/requests/{uuid.uuid4()}"):
+                answer = await page.goto(system.base + missing, referer=system.base + start)
+                assert answer is not None and answer.status == 404, missing
+                assert await page.get_attribute("html", "lang") == lang
+                await expect(page.locator("h1")).to_have_text(title)
+                await expect(page.locator("nav.tabbar")).to_be_visible()
+                back = page.locator("main a.button").first
+                assert await back.get_attribute("href") == start, f"{missing}: no way back to {start}"
+                await expect(back).to_be_in_viewport()
+    # Not signed in: the browser's language, and the way to the start page.
+    stranger = await (await phone(viewport={"width": 360, "height": 640}, locale="nl-NL")).new_page()
+    answer = await stranger.goto(f"{system.base}/no-such-page")
+    assert answer is not None and answer.status == 404
+    await expect(stranger.locator("h1")).to_have_text("Niet gevonden")
