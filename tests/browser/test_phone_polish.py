@@ -170,3 +170,16 @@ async def test_the_language_switch_is_on_every_page_and_on_the_welcome_page(syst
         await expect(anna.locator("html")).to_have_attribute("lang", other)
         assert anna.url == f"{system.base}/requests/new", anna.url
 
+
+async def test_after_continue_on_the_welcome_page_the_address_bar_shows_where_she_landed(system, phone):
+    for (width, height), lang in zip(SCREENS, LANGUAGES, strict=True):
+        page = await (await phone(viewport={"width": width, "height": height})).new_page()
+        await in_language(page, system.base, lang)
+        await sign_in(page, system.base, MEMBER, welcome=False)
+        assert "/welcome?next=" in page.url, page.url
+        await page.click("form[action='/welcome'] button[type=submit]")
+        await expect(page.locator("h1")).to_have_text("Werk" if lang == "nl" else "Work")
+        assert await page.evaluate("location.pathname + location.search") == "/offers"
+        # Back leaves the app's start, not a welcome form already answered.
+        await page.go_back()
+        assert "/welcome" not in await page.evaluate("location.pathname"), "back returns to the welcome steps"
