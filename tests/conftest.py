@@ -20,7 +20,7 @@ from nats.js.errors import NotFoundError
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres
 from services.contracts.streams import STREAMS
 from services.platform.settings import Settings
-from tests.support import PRIVATE_KEY, PUBLIC_KEY, SECRET, close_conn, close_nats
+from tests.support import METRICS_TOKEN, PRIVATE_KEY, PUBLIC_KEY, SECRET, close_conn, close_nats
 
 # Every teardown is bounded, also after pytest-timeout fired during the test.
 pytest_plugins = ["tests.teardown_watch"]
@@ -102,6 +102,7 @@ def make_settings(database_url: str, nats_url: str) -> Callable[..., Settings]:
             "database_url": database_url,
             "nats_url": nats_url,
             "token_public_key": PUBLIC_KEY,
+            "metrics_token": METRICS_TOKEN,
             **keys,
             "cookie_secure": False,
             **overrides,

@@ -14,6 +14,9 @@ T = TypeVar("T")
 SECRET = "test-secret-" + "x" * 20
 # The pwa's service-token key pair, made once per test process (PEM).
 PRIVATE_KEY, PUBLIC_KEY = new_key_pair()
+# What /metrics answers to in tests, and the header that carries it.
+METRICS_TOKEN = "test-metrics-" + "m" * 20
+METRICS = {"authorization": f"Bearer {METRICS_TOKEN}"}
 
 
 async def eventually(probe: Callable[[], Awaitable[T]], check: Callable[[T], bool], within: float = 5.0) -> T:

@@ -8,6 +8,7 @@ Ctrl-C stops everything in order: web, services, NATS, PostgreSQL.
 
 import asyncio
 import os
+import secrets
 import signal
 import socket
 import sys
@@ -21,7 +22,7 @@ from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_databas
 from services.cli.supervise import CrashLoop, Supervised, Supervisor
 from services.demo import organisation
 from services.platform import tokens
-from services.platform.settings import ConfigError, pem_setting
+from services.platform.settings import ConfigError, secret_setting
 
 SERVICES = ("intake", "routing", "recognition")
 APPS = {
@@ -64,6 +65,7 @@ def listen(host: str, port: int) -> socket.socket:
 # sign service tokens could act as anyone).
 PRIVATE = ("SECPOOL_TOKEN_PRIVATE_KEY", "SECPOOL_TOKEN_PRIVATE_KEY_FILE", "SECPOOL_TOKEN_SECRET")
 TOKEN_KEY = "token-key.pem"
+METRICS_TOKEN = "metrics-token"
 
 
 def token_key(data_dir: Path) -> Path:
@@ -79,14 +81,26 @@ def token_key(data_dir: Path) -> Path:
     return path
 
 
+def metrics_token(data_dir: Path) -> Path:
+    """The bearer token /metrics answers to, made once and kept (owner-only) in the data folder."""
+    path = data_dir / METRICS_TOKEN
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(32))
+    return path
+
+
 def child_envs(base: Mapping[str, str], data_dir: Path) -> dict[str, dict[str, str]]:
     """Each process's environment: the pwa gets the private key (as a file), the services only
     the public key, and none of the private-key settings the launcher itself was given."""
     given = {k: base[k] for k in PRIVATE[:2] if base.get(k)}
     shared = {k: v for k, v in base.items() if k not in PRIVATE and not k.startswith("SECPOOL_TOKEN_PUBLIC_KEY")}
+    if not (base.get("SECPOOL_METRICS_TOKEN") or base.get("SECPOOL_METRICS_TOKEN_FILE")):
+        shared["SECPOOL_METRICS_TOKEN_FILE"] = str(metrics_token(data_dir))
     pwa_keys = given or {"SECPOOL_TOKEN_PRIVATE_KEY_FILE": str(token_key(data_dir))}
     try:
-        public = tokens.public_pem(tokens.private_key(pem_setting(pwa_keys, "SECPOOL_TOKEN_PRIVATE_KEY")))
+        public = tokens.public_pem(tokens.private_key(secret_setting(pwa_keys, "SECPOOL_TOKEN_PRIVATE_KEY")))
     except (ValueError, ConfigError) as exc:
         raise LaunchError(f"SECPOOL_TOKEN_PRIVATE_KEY: {exc}") from exc
     envs = {name: {**shared, "SECPOOL_TOKEN_PUBLIC_KEY": public} for name in SERVICES}
@@ -227,4 +241,6 @@ def _banner(host: str, port: int, demo: bool, data_dir: Path) -> None:
         for role in ("staff", "secretary", "lead", "admin"):
             people = [p for p in org.people if role in p.roles and (role != "staff" or len(p.roles) == 1)]
             print(f"  {role:<10} " + ", ".join(p.email for p in people[:3]))
+    if not (os.environ.get("SECPOOL_METRICS_TOKEN") or os.environ.get("SECPOOL_METRICS_TOKEN_FILE")):
+        print(f"\nMetrics: /metrics with `Authorization: Bearer <the token in {data_dir / METRICS_TOKEN}>`")
     print(f"\nData and logs: {data_dir}   ·   Ctrl-C stops everything.", flush=True)

@@ -20,13 +20,12 @@ from litestar import Litestar, Response, get
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.openapi.config import OpenAPIConfig
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
 from litestar.types import ControllerRouterHandler
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 
-from services.platform import bus, db, errors, guard, logs, retention
+from services.platform import bus, db, errors, guard, internal, logs, retention
 from services.platform.failures import is_transient, retry_delay
 from services.platform.inbox import Consumer
 from services.platform.outbox import Relay
@@ -34,8 +33,6 @@ from services.platform.settings import Settings
 from services.platform.tokens import ServiceTokenMiddleware, public_key
 
 log = structlog.get_logger(__name__)
-
-PUBLIC_PATHS = ["/health", "/ready", "/metrics", "/schema"]
 
 
 class Runtime(msgspec.Struct, kw_only=True):
@@ -89,12 +86,6 @@ async def ready(state: State) -> Response[dict[str, str]]:
     return Response({"status": "ready"})
 
 
-class Metrics(PrometheusController):
-    path = "/metrics"
-    opt = {"exclude_from_auth": True}  # noqa: RUF012 (litestar's own attribute)
-    include_in_schema = False
-
-
 def service_app(
     *,
     settings: Settings,
@@ -109,7 +100,8 @@ def service_app(
     **litestar_options: Any,
 ) -> Litestar:
     """A Litestar app for one service, with its lifespan, token check, health and metrics.
-    The pwa passes `authenticate=False` (it has sessions instead) and its own extra options."""
+    The pwa passes `authenticate=False` (it has sessions instead, and no OpenAPI: its routes
+    are pages) and its own extra options."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -171,7 +163,7 @@ def service_app(
         return runtime
 
     return Litestar(
-        route_handlers=[health, ready, Metrics, *route_handlers],
+        route_handlers=[health, ready, internal.metrics_controller(settings.metrics_token), *route_handlers],
         lifespan=[lifespan],
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
@@ -184,7 +176,6 @@ def service_app(
                         ServiceTokenMiddleware,
                         audience=settings.service,
                         key=public_key(settings.token_public_key),
-                        exclude=PUBLIC_PATHS,
                     )
                 ]
                 if authenticate
@@ -195,7 +186,7 @@ def service_app(
         ],
         exception_handlers={**errors.exception_handlers(), **litestar_options.pop("exception_handlers", {})},
         before_request=guard.refuse_control_characters,
-        openapi_config=OpenAPIConfig(title=title, version="1.0.0", path="/schema"),
+        openapi_config=internal.openapi_config(title) if authenticate else None,
         **litestar_options,
     )
 

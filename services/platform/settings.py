@@ -6,6 +6,7 @@
 | NATS_URL               | NATS server with JetStream                               |
 | SECPOOL_TOKEN_PRIVATE_KEY(_FILE) | pwa only: Ed25519 private key (PEM) that signs service tokens |
 | SECPOOL_TOKEN_PUBLIC_KEY(_FILE)  | services: the matching public key (PEM) they verify with      |
+| SECPOOL_METRICS_TOKEN(_FILE) | bearer token /metrics answers to (unset: /metrics is off)  |
 | SECPOOL_DEMO           | "1": load demo data into an empty schema at start-up     |
 | SECPOOL_<SVC>_URL      | where the pwa reaches intake / routing / recognition     |
 | SECPOOL_STREAM_REPLICAS| JetStream replicas per stream (3 on a NATS cluster)      |
@@ -40,6 +41,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     token_public_key: str = ""
     # The pwa's own secret (CSRF tokens, unsubscribe links), derived from its private key.
     web_secret: str = ""
+    # /metrics answers only `Authorization: Bearer <metrics_token>`; empty: metrics are off.
+    metrics_token: str = ""
     demo: bool = False
     token_ttl_seconds: int = 60
     relay_batch: int = 200
@@ -64,7 +67,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
-        private, public = pem_setting(env, "SECPOOL_TOKEN_PRIVATE_KEY"), pem_setting(env, "SECPOOL_TOKEN_PUBLIC_KEY")
+        private, public = (
+            secret_setting(env, "SECPOOL_TOKEN_PRIVATE_KEY"),
+            secret_setting(env, "SECPOOL_TOKEN_PUBLIC_KEY"),
+        )
         needed = "SECPOOL_TOKEN_PRIVATE_KEY" if service == PWA else "SECPOOL_TOKEN_PUBLIC_KEY"
         missing = [k for k in ("DATABASE_URL", "NATS_URL") if not env.get(k)]
         missing += [f"{needed} (or {needed}_FILE)"] if not (private if service == PWA else public) else []
@@ -86,6 +92,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             token_private_key=private,
             token_public_key=public,
             web_secret=secret,
+            metrics_token=secret_setting(env, "SECPOOL_METRICS_TOKEN"),
             demo=env.get("SECPOOL_DEMO", "") == "1",
             intake_url=env.get("SECPOOL_INTAKE_URL", "http://127.0.0.1:8101"),
             routing_url=env.get("SECPOOL_ROUTING_URL", "http://127.0.0.1:8102"),
@@ -110,8 +117,8 @@ def _retention(env: Mapping[str, str]) -> float:
     return value
 
 
-def pem_setting(env: Mapping[str, str], name: str) -> str:
-    """A PEM given inline in `name` or in the file `name`_FILE (e.g. a mounted secret)."""
+def secret_setting(env: Mapping[str, str], name: str) -> str:
+    """A key or token given inline in `name` or in the file `name`_FILE (e.g. a mounted secret)."""
     if value := env.get(name, "").strip():
         return value
     if path := env.get(f"{name}_FILE", "").strip():

@@ -10,7 +10,7 @@ import pytest
 from services.cli.children import Child, env_with, free_port, free_ports, http_ok, wait_until
 from services.cli.up import service_child
 from tests.e2e.launched import Up
-from tests.support import PRIVATE_KEY, PUBLIC_KEY
+from tests.support import METRICS_TOKEN, PRIVATE_KEY, PUBLIC_KEY
 
 
 class Processes:
@@ -21,7 +21,7 @@ class Processes:
         self.ports = dict(zip(names, free_ports(len(names)), strict=True))
         self.logs = logs
         self.env = env_with({
-            "DATABASE_URL": database_url, "NATS_URL": nats_url, "SECPOOL_TOKEN_PUBLIC_KEY": PUBLIC_KEY,
+            "DATABASE_URL": database_url, "NATS_URL": nats_url, "SECPOOL_TOKEN_PUBLIC_KEY": PUBLIC_KEY, "SECPOOL_METRICS_TOKEN": METRICS_TOKEN,
             "SECPOOL_DEMO": "1", "SECPOOL_COOKIE_SECURE": "0",
             **{f"SECPOOL_{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in self.ports.items() if n != "pwa"},
         })  # fmt: skip

@@ -97,6 +97,11 @@ def test_up_serves_health_and_ctrl_c_leaves_no_process_and_data_survives_a_resta
     names = " ".join(" ".join(p.cmdline()) for p in tree)
     assert "nats-server" in names and "postgres" in names and "pwa.app:create_app" in names
     assert_only_the_pwa_can_sign(tree, data_dir)
+    metrics = f"http://127.0.0.1:{port}/metrics"
+    assert httpx.get(metrics).status_code == 401
+    token = (data_dir / "metrics-token").read_text().strip()
+    assert httpx.get(metrics, headers={"authorization": f"Bearer {token}"}).status_code == 200
+    assert httpx.get(f"http://127.0.0.1:{port}/schema/openapi.json").status_code == 404
     anna = next(p for p in organisation().people if p.email == "anna@example.org")
     token = sign(Caller(account_id=anna.id, roles=("staff",), pools=tuple(anna.pools)), audience="intake",
                  key=(data_dir / "token-key.pem").read_text())  # fmt: skip
@@ -106,6 +111,7 @@ def test_up_serves_health_and_ctrl_c_leaves_no_process_and_data_survives_a_resta
     assert created.status_code == 201
     output = stop(proc, tree)
     assert "secpool is running: open http://127.0.0.1:" in output and "anna@example.org" in output
+    assert f"Bearer <the token in {data_dir / 'metrics-token'}>" in output
 
     proc = launch(data_dir, port)
     wait_healthy(port, proc, within=90)

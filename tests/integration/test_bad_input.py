@@ -48,7 +48,7 @@ def token(service: str, *roles: str) -> dict[str, str]:
 def schema(request: pytest.FixtureRequest, make_settings: Callable[..., Settings]) -> Iterator[tuple[str, Any]]:
     name = request.param
     app = APPS[name](make_settings(name, demo=True))
-    yield name, schemathesis.openapi.from_asgi("/schema/openapi.json", app)
+    yield name, schemathesis.openapi.from_asgi("/schema/openapi.json", app, headers=token(name, "staff"))
     asgi.shutdown_lifespans()
 
 

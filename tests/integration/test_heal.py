@@ -9,7 +9,7 @@ import asyncpg
 import nats
 import pytest
 
-from tests.support import auth, caller, eventually
+from tests.support import METRICS, auth, caller, eventually
 
 POOL = "pool-secretariaat"
 
@@ -49,7 +49,7 @@ async def test_a_request_routing_never_saw_is_announced_again_routed_once_and_co
         assert offered["member_id"]
         assert await conn.fetchval("SELECT count(*) FROM routing.offers WHERE request_id = $1", request_id) == 1
         assert await conn.fetchval("SELECT heals FROM intake.requests WHERE id = $1::uuid", request_id) >= 1
-        metrics = (await intake.get("/metrics")).text
+        metrics = (await intake.get("/metrics", headers=METRICS)).text
         assert 'secpool_heals_total{kind="resubmitted",service="intake"}' in metrics
         assert (await routing.get("/health")).status_code == 200
     finally:
@@ -74,7 +74,7 @@ async def test_a_routing_answer_intake_missed_is_announced_again_without_a_secon
         )
         assert healed["member_id"] == first["member_id"]
         assert await conn.fetchval("SELECT count(*) FROM routing.offers WHERE request_id = $1", request_id) == 1
-        metrics = (await clients["routing"].get("/metrics")).text
+        metrics = (await clients["routing"].get("/metrics", headers=METRICS)).text
         assert 'secpool_heals_total{kind="reannounced",service="routing"}' in metrics
     finally:
         await conn.close()

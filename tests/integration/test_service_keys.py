@@ -16,6 +16,21 @@ def test_the_key_pair_is_made_once_and_kept_for_the_owner_only(tmp_path):
     assert child_envs(BASE, tmp_path) == first  # a restart keeps the key: sessions and links survive
 
 
+def test_every_process_gets_the_metrics_token_as_a_file_made_once(tmp_path):
+    envs = child_envs(BASE, tmp_path)
+    token_file = tmp_path / "metrics-token"
+    assert token_file.stat().st_mode & 0o777 == 0o600 and len(token_file.read_text()) >= 32
+    for name in (*SERVICES, "pwa"):
+        assert envs[name]["SECPOOL_METRICS_TOKEN_FILE"] == str(token_file)
+        assert Settings.from_env(name, envs[name]).metrics_token == token_file.read_text()
+    (tmp_path / "other").mkdir()
+    given = child_envs({**BASE, "SECPOOL_METRICS_TOKEN": "mine-" + "x" * 30}, tmp_path / "other")
+    assert (
+        given["intake"]["SECPOOL_METRICS_TOKEN"] == "mine-" + "x" * 30
+        and "SECPOOL_METRICS_TOKEN_FILE" not in given["intake"]
+    )
+
+
 def test_a_service_environment_holds_no_private_key_even_when_the_launcher_had_one(tmp_path):
     private, public = new_key_pair()
     given = {**BASE, "SECPOOL_TOKEN_PRIVATE_KEY": private, "SECPOOL_TOKEN_SECRET": "old-shared-secret"}

@@ -70,7 +70,7 @@ CHECKS = [
 def intake_schema(make_settings: Callable[..., Settings]) -> Iterator[Any]:
     """Intake's schema, bound to the app that schemathesis runs (lifespan included)."""
     app = create_app(make_settings("intake", demo=True), IntakeConfig())
-    yield schemathesis.openapi.from_asgi("/schema/openapi.json", app)
+    yield schemathesis.openapi.from_asgi("/schema/openapi.json", app, headers=HEADERS)
     asgi.shutdown_lifespans()  # stop the app before its database and NATS go
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from services.recognition import digests, domain
 from tests.integration.recognition import bus
 from tests.integration.recognition.conftest import POOL
-from tests.support import caller, eventually
+from tests.support import auth, caller, eventually
 
 CORPUS = [c["text"] for c in json.loads((Path(__file__).parents[2] / "data" / "xss_corpus.json").read_text())["cases"]]
 
@@ -79,7 +79,7 @@ async def test_hostile_messages_come_back_exactly_as_typed_from_every_api(recogn
 
 async def test_the_openapi_document_and_errors_are_json(recognition):
     rec = await recognition()
-    schema = await rec.client.get("/schema/openapi.json")
+    schema = await rec.client.get("/schema/openapi.json", headers=auth(caller("staff"), "recognition"))
     # Litestar serves its OpenAPI document as JSON with the OpenAPI-specific media type.
     assert schema.status_code == 200 and media_type(schema) in ("application/json", "application/vnd.oai.openapi+json")
     assert isinstance(schema.json()["paths"], dict)
