@@ -77,8 +77,9 @@ async def set_muted_kinds(conn: Conn, account_id: str, muted: Iterable[str]) -> 
 
 
 async def queue(conn: Conn, announcement: Announcement) -> int:
-    """One delivery per live subscription of each recipient who has not muted this kind,
-    in their language. Runs in the consumer's transaction (idempotent with its inbox row)."""
+    """One delivery per live subscription of each recipient who wants it pushed, in their
+    language: their channel choice decides where the notice has one (pwa/notify), their push
+    mute of the kind where it has none. Runs in the consumer's transaction (idempotent with its inbox row)."""
     result: str = await conn.execute(
         """INSERT INTO push_deliveries (endpoint, notice, ttl, urgency, discard_after)
            SELECT p.endpoint, coalesce($1::jsonb -> a.language, $1::jsonb -> 'nl'), $2::int, $3,
@@ -89,8 +90,8 @@ async def queue(conn: Conn, announcement: Announcement) -> int:
            LEFT JOIN push_preferences pref ON pref.account_id = p.account_id
            WHERE (p.account_id = ANY($4::text[])
                   OR ($5::text IS NOT NULL AND 'lead' = ANY(a.roles) AND $5::text = ANY(a.pools)))
-             AND NOT ($6::text = ANY(coalesce(pref.muted, '{}')))
-             AND ($7::text IS NULL OR notification_channel(p.account_id, $7::text) = 'push')
+             AND CASE WHEN $7::text IS NULL THEN NOT ($6::text = ANY(coalesce(pref.muted, '{}')))
+                      ELSE notification_channel(p.account_id, $7::text) = 'push' END
              AND (p.expires_at IS NULL OR p.expires_at > now())""",
         _notices.encode(announcement.notices).decode(), announcement.ttl, announcement.urgency,
         list(announcement.account_ids), announcement.leads_of_pool, announcement.kind, announcement.choice,

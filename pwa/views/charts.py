@@ -11,6 +11,7 @@ import msgspec
 
 WIDTH, HEIGHT = 340, 190
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 28
+ZERO_BAR = 2.0  # px: a value of 0 still shows as a bar, so a week with a figure never looks empty
 
 
 class Bar(msgspec.Struct, frozen=True):
@@ -85,7 +86,9 @@ def bar_chart(
     whole: bool = False,
 ) -> Chart:
     """Grouped bars: one group per category, one bar per series; None draws no bar.
-    `whole`: the values are counts (the axis steps by whole numbers)."""
+    `whole`: the values are counts (the axis steps by whole numbers, and counts that are all
+    zero mean nothing happened yet). A measured 0 (a median pick-up under a few seconds) is a
+    figure: it draws a stub bar, never "no figures"."""
     values = [v for s in series for v in s if v is not None]
     top, step = scale(max(values, default=0.0), whole=whole)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -97,13 +100,13 @@ def bar_chart(
             v = s[i]
             if v is None:
                 continue
-            h = plot_h * v / top
+            h = max(plot_h * v / top, ZERO_BAR)
             x = LEFT + slot * i + slot * 0.15 + bar_w * k
             bars.append(Bar(x=round(x, 1), y=round(TOP + plot_h - h, 1), width=round(bar_w, 1), height=round(h, 1),
                             series=k, text=fmt(v)))  # fmt: skip
     rows = [(c, ["–" if s[i] is None else fmt(s[i]) for s in series]) for i, c in enumerate(categories)]  # type: ignore[arg-type]
     return Chart(width=WIDTH, height=HEIGHT, bars=bars, ticks=_axis(top, step, fmt), labels=_labels(categories, slot),
-                 points="", dots=[], rows=rows, empty=not any(values))  # fmt: skip
+                 points="", dots=[], rows=rows, empty=not any(values) if whole else not values)  # fmt: skip
 
 
 def line_chart(categories: Sequence[str], values: Sequence[float | None], fmt: Callable[[float], str],

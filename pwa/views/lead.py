@@ -120,7 +120,7 @@ def insight_charts(insights: dict[str, Any], fmt: dict[str, Any]) -> dict[str, c
     on_time = [None if t["on_time_share"] is None else t["on_time_share"] * 100 for t in totals]
     pickup = [t["median_pickup_minutes"] for t in totals]
 
-    def hours(v: float) -> str:
+    def decimal(v: float) -> str:  # hours saved, minutes to pick-up: one decimal when there is one
         return str(fmt["number"](v, 1 if v % 1 else 0))
 
     def share(v: float) -> str:
@@ -128,9 +128,10 @@ def insight_charts(insights: dict[str, Any], fmt: dict[str, Any]) -> dict[str, c
 
     return {
         "volume": charts.bar_chart(labels, [came_in, done], whole, whole=True),
-        "saved": charts.bar_chart(labels, [hours_saved], hours),
+        "saved": charts.bar_chart(labels, [hours_saved], decimal),
         "on_time": charts.line_chart(labels, on_time, share, top=100.0),
-        "pickup": charts.bar_chart(labels, [pickup], whole, whole=True),
+        # Minutes are measured, not counted: a median of 0.0 (picked up at once) is a figure.
+        "pickup": charts.bar_chart(labels, [pickup], decimal),
     }
 
 

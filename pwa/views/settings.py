@@ -16,10 +16,12 @@ from services.platform.runtime import Runtime
 
 
 def kinds_for(account: Account) -> list[str]:
-    """The kinds of notification that can reach this person (by role)."""
-    shown = ["request", "prompt", "kudos"]
+    """The push-only kinds of notification that can reach this person (by role). Offers,
+    questions, done and thanks are chosen per channel instead (pwa/views/notifications.py):
+    one control per notice, never two that disagree."""
+    shown = ["request"]
     if account.has("secretary"):
-        shown = ["offer", "buddy", *shown]
+        shown = ["buddy", *shown]
     if account.has("lead"):
         shown.append("lead_queue")
     return [k for k in shown if k in KINDS]

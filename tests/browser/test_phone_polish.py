@@ -143,3 +143,43 @@ async def test_a_missing_page_speaks_the_persons_language_and_keeps_the_tab_bar_
     answer = await stranger.goto(f"{system.base}/no-such-page")
     assert answer is not None and answer.status == 404
     await expect(stranger.locator("h1")).to_have_text("Niet gevonden")
+
+
+async def test_the_language_switch_is_on_every_page_and_on_the_welcome_page(system, phone):
+    anna = await (await phone(viewport={"width": 360, "height": 640}, locale="nl-NL")).new_page()
+    await sign_in(anna, system.base, STAFF, welcome=False)
+    # First sign-in: the welcome page offers the language before anything else.
+    assert "/welcome" in anna.url
+    english = anna.locator("main form[action='/language'] button[value=en]")
+    await expect(english).to_be_in_viewport()
+    await english.click()
+    await expect(anna.locator("html")).to_have_attribute("lang", "en")
+    assert "/welcome" in anna.url, "choosing a language leaves the welcome steps"
+    await anna.click("form[action='/welcome'] button[type=submit]")
+    await anna.wait_for_url(lambda url: "/welcome" not in url)
+    # Every page after it: one tap in the header, in view on a 360 px screen, and back where she was.
+    for other in ("nl", "en"):
+        for width, height in SCREENS:
+            await anna.set_viewport_size({"width": width, "height": height})
+            for path in ("/requests", "/wall", "/requests/new"):
+                await anna.goto(system.base + path)
+                switch = anna.locator(f"header form[action='/language'] button[value={other}]")
+                await expect(switch).to_be_in_viewport()
+                assert await anna.evaluate("document.scrollingElement.scrollWidth") <= width
+        await switch.click()
+        await expect(anna.locator("html")).to_have_attribute("lang", other)
+        assert anna.url == f"{system.base}/requests/new", anna.url
+
+
+async def test_after_continue_on_the_welcome_page_the_address_bar_shows_where_she_landed(system, phone):
+    for (width, height), lang in zip(SCREENS, LANGUAGES, strict=True):
+        page = await (await phone(viewport={"width": width, "height": height})).new_page()
+        await in_language(page, system.base, lang)
+        await sign_in(page, system.base, MEMBER, welcome=False)
+        assert "/welcome?next=" in page.url, page.url
+        await page.click("form[action='/welcome'] button[type=submit]")
+        await expect(page.locator("h1")).to_have_text("Werk" if lang == "nl" else "Work")
+        assert await page.evaluate("location.pathname + location.search") == "/offers"
+        # Back leaves the app's start, not a welcome form already answered.
+        await page.go_back()
+        assert "/welcome" not in await page.evaluate("location.pathname"), "back returns to the welcome steps"

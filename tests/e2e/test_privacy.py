@@ -55,7 +55,7 @@ async def test_my_data_download_holds_my_requests_thanks_and_settings_and_erasur
     assert download.headers["content-disposition"].startswith("attachment;")
     mine = json.loads(download.text)
     assert mine["account"]["email"] == STAFF
-    assert mine["settings"]["muted_notifications"] == ["prompt", "request"]
+    assert mine["settings"]["muted_notifications"] == ["request"]
     assert [r["description"] for r in mine["requests"]["requests"]] == ["Letter to the tenants about the lift"]
     assert [k["message"] for k in mine["thanks"]["given"]] == ["Thank you for the lift letter!"]
     assert [e["action"] for e in mine["sign_in_history"]] == ["sign_in"]

@@ -5,7 +5,9 @@ checks the VAPID token, TTL and Urgency."""
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 
+from pwa.notify import store as notify_store
 from pwa.push import store
 from services.contracts.intake import RequestStatusChanged
 from services.contracts.recognition import KudosGiven
@@ -127,7 +129,7 @@ async def test_a_busy_push_service_is_retried_after_its_retry_after(pwa: Pwa, fa
         await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
 
 
-async def test_leads_of_the_pool_hear_about_the_lead_queue_and_muted_kinds_stay_silent(
+async def test_leads_of_the_pool_hear_about_the_lead_queue_and_news_chosen_silent_stays_silent(
     pwa: Pwa, fake_push: FakePushService
 ) -> None:
     lead, other_lead = await pwa.person("lead", "secretary"), await pwa.person("lead", pools=("pool-elsewhere",))
@@ -135,8 +137,7 @@ async def test_leads_of_the_pool_hear_about_the_lead_queue_and_muted_kinds_stay_
     await subscribe(pwa, lead.headers(), lead_phone)
     await subscribe(pwa, other_lead.headers(), other_phone)
     async with pwa.db() as conn:
-        await store.set_muted_kinds(conn, lead.id, ["offer"])
-        assert await store.muted_kinds(conn, lead.id) == {"offer"}
+        await notify_store.choose(conn, lead.id, "offered", "none")
 
     muted = offered(lead.id, str(uuid.uuid4()))
     await pwa.publish(muted)
@@ -149,3 +150,33 @@ async def test_leads_of_the_pool_hear_about_the_lead_queue_and_muted_kinds_stay_
     async with pwa.db() as conn:
         await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
     assert len(fake_push.to(lead_phone.path)) == 1 and fake_push.to(other_phone.path) == []
+
+
+async def test_where_news_has_a_channel_choice_that_choice_alone_decides_the_push(
+    pwa: Pwa, fake_push: FakePushService
+) -> None:
+    member = await pwa.person("secretary")
+    phone = FakeBrowser(fake_push)
+    await subscribe(pwa, member.headers(), phone)
+    async with pwa.db() as conn:
+        await store.set_muted_kinds(conn, member.id, ["offer", "request"])  # "offer": an old mute
+        await notify_store.choose(conn, member.id, "offered", "push")
+    picked_up = status_changed(member.id, str(uuid.uuid4()), "in_progress")  # no channel: the mute decides
+    await pwa.publish(picked_up)
+    await pwa.handled(picked_up)
+    await pwa.publish(offered(member.id, str(uuid.uuid4())))
+    [arrived] = await pushes_to(fake_push, phone, 1)
+    assert phone.decrypt(arrived)["kind"] == "offer"
+    async with pwa.db() as conn:
+        await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
+    assert len(fake_push.to(phone.path)) == 1
+
+
+async def test_an_old_mute_of_offers_becomes_the_choice_nothing_when_the_choices_arrive(pwa: Pwa) -> None:
+    member = await pwa.person("secretary")
+    migration = resources.files("pwa").joinpath("sql/008_one_notification_choice.sql").read_text()
+    async with pwa.db() as conn:
+        await store.set_muted_kinds(conn, member.id, ["offer", "buddy"])
+        await conn.execute(migration)
+        assert (await notify_store.choices_of(conn, member.id))["offered"] == "none"
+        assert await store.muted_kinds(conn, member.id) == {"buddy"}
