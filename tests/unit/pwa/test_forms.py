@@ -30,6 +30,18 @@ def test_a_policy_change_sends_only_what_changed_and_reads_dutch_decimals():
                       "offer_timeout_seconds": "range_timeout", "why": "why"}  # fmt: skip
 
 
+def test_the_policy_form_writes_decimals_as_the_language_does_and_reads_them_back():
+    current = {"skill_weight": 1.25, "fairness_weight": 2.0, "development_share": 0.155, "offer_timeout_seconds": 86400}
+    dutch, english = policy.form_of(current, "nl"), policy.form_of(current, "en")
+    fields = ("skill_weight", "development_share", "offer_timeout_seconds", "fairness_weight")
+    assert [dutch[f] for f in fields] == ["1,25", "15,5", "86400", "2"]
+    assert [english[f] for f in fields] == ["1.25", "15.5", "86400", "2"]
+    for form in (dutch, english):
+        change, _ = policy.policy_change({**form, "growth_weight": "0", "continuity_weight": "0",
+                                          "capacity_weight": "0", "why": "same"}, current)  # fmt: skip
+        assert change == {"growth_weight": 0.0, "continuity_weight": 0.0, "capacity_weight": 0.0}
+
+
 def test_the_policy_history_says_what_each_change_changed():
     changes = [
         {"at": "2026-11-02T10:00:00Z", "changed_by": "b", "why": "later", "policy": {"skill_weight": 1.0}},
