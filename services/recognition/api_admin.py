@@ -79,7 +79,7 @@ class ModerationController(Controller):
     ) -> list[AuditEntry]:
         _moderator(request.user)
         async with runtime.pool.acquire() as conn:
-            return await wall.audit_trail(conn, kudos_id)
+            return await wall.audit_trail(conn, request.user, kudos_id)
 
 
 class ValuesController(Controller):
