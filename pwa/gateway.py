@@ -1,5 +1,7 @@
 """How the pwa calls the services: one HTTP client each, a fresh signed token per call for
 the signed-in person. Service errors come back as `ServiceError` with the service's message.
+Every path is checked before it leaves: each segment a word, a UUID or a slug (`ids.is_id`),
+so nothing a person typed can add a query, a fragment or a dot-segment to a service path.
 """
 
 from collections.abc import AsyncIterator
@@ -9,6 +11,7 @@ from urllib.parse import quote
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from services.platform.ids import is_id
 from services.platform.tokens import Caller, sign
 
 
@@ -17,6 +20,17 @@ class ServiceError(Exception):
         super().__init__(detail)
         self.status = status
         self.detail = detail
+
+
+def checked(path: str) -> str:
+    """`path` if every segment is a word, UUID or slug (a trailing `/` allowed); otherwise the
+    call is not made and the answer is 404, as for any id that names nothing."""
+    head, *segments = path.split("/")
+    if segments and segments[-1] == "":
+        segments.pop()
+    if head or not segments or not all(is_id(segment) for segment in segments):
+        raise ServiceError(404, "no such thing")
+    return path
 
 
 class Gateway:
@@ -34,7 +48,7 @@ class Gateway:
     ) -> Any:
         token = sign(caller, audience=service, key=self._key, ttl_seconds=self._ttl)
         response = await self._clients[service].request(
-            method, path, json=json, params=params, headers={"authorization": f"Bearer {token}"}
+            method, checked(path), json=json, params=params, headers={"authorization": f"Bearer {token}"}
         )
         _raise_for(response)
         return response.json() if response.content else None
@@ -54,14 +68,14 @@ class Gateway:
         }
         # A phone on a slow line sends slowly: only the connection is bounded tightly.
         timeout = httpx.Timeout(120.0, connect=5.0)
-        response = await self._clients[service].post(path, content=chunks, headers=headers, timeout=timeout)
+        response = await self._clients[service].post(checked(path), content=chunks, headers=headers, timeout=timeout)
         _raise_for(response)
         return response.json()
 
     async def open_file(self, service: str, path: str, caller: Caller) -> httpx.Response:
         """GET a file as a stream: the caller passes `aiter_raw()` on and must `aclose()` it."""
         client = self._clients[service]
-        request = client.build_request("GET", path, headers=self._headers(service, caller))
+        request = client.build_request("GET", checked(path), headers=self._headers(service, caller))
         response = await client.send(request, stream=True)
         if response.status_code >= 400:
             await response.aread()

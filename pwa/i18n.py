@@ -22,7 +22,8 @@ LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
 LOCALES = Path(__file__).parent / "locales"
 # One organisation per deployment, in the Netherlands: show its wall-clock time.
-TIMEZONE = dates.get_timezone("Europe/Amsterdam")
+TIMEZONE_NAME = "Europe/Amsterdam"
+TIMEZONE = dates.get_timezone(TIMEZONE_NAME)
 # English as written in a Dutch organisation: 24-hour clock, day before month.
 FORMAT_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 
@@ -176,7 +177,7 @@ def skill_text(language: str, skill: str) -> str:
 
 def template_helpers(language: str) -> dict[str, Any]:
     t = translations(language)
-    return {"_": t.gettext, "ngettext": t.ngettext, "lang": language,
+    return {"_": t.gettext, "ngettext": t.ngettext, "lang": language, "timezone": TIMEZONE_NAME,
             "status_label": lambda status, for_requester=False: status_text(language, status, for_requester),
             "skill_label": lambda skill: skill_text(language, skill),
             **formatters(language)}  # fmt: skip

@@ -1,6 +1,7 @@
 """Routes for a browser's push subscription (JSON, signed-in, CSRF header `x-csrf-token`).
 
-POST /push/subscriptions   {endpoint, keys: {p256dh, auth}, expirationTime?} → 201
+POST /push/subscriptions   {endpoint, keys: {p256dh, auth}, expirationTime?} → 201 (409: another
+                           account's endpoint, sent without that subscription's keys)
 DELETE /push/subscriptions {endpoint} → 204 (also when it was not known)
 """
 
@@ -9,9 +10,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import msgspec
+import structlog
 from litestar import Controller, Request, delete, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
+from litestar.exceptions import ClientException, NotAuthorizedException, TooManyRequestsException
 from litestar.params import JSONBody
 
 from pwa import accounts, limits, web
@@ -20,6 +22,8 @@ from pwa.push import guard, store
 from pwa.push.config import PushConfig
 from services.platform.db import Conn
 from services.platform.runtime import Runtime
+
+log = structlog.get_logger(__name__)
 
 
 class SubscriptionKeys(msgspec.Struct):
@@ -79,10 +83,13 @@ class PushSubscriptions(Controller):
                     "too many subscriptions", headers={"Retry-After": str(tries.retry_after)}
                 )
             async with conn.transaction():
-                await store.save_subscription(
+                saved = await store.save_subscription(
                     conn, endpoint=endpoint, account_id=account.id, session_hash=session_hash(token),
                     p256dh=data.keys.p256dh, auth=data.keys.auth, expires_at=expires,
                 )  # fmt: skip
+        if not saved:
+            log.warning("push subscription refused: the endpoint belongs to another account", account_id=account.id)
+            raise ClientException("this push subscription belongs to another account", status_code=409)
         return {"status": "subscribed"}
 
     @delete("/", status_code=204)

@@ -5,6 +5,7 @@ A subscription belongs to the browser session that registered it (`session_hash`
 forgets them all, and an expired session gets no pushes.
 """
 
+import hmac
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -32,17 +33,33 @@ class Due(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def save_subscription(conn: Conn, *, endpoint: str, account_id: str, session_hash: bytes, p256dh: str,
-                            auth: str, expires_at: datetime | None) -> None:  # fmt: skip
-    """Upsert by endpoint. A browser that changes hands (another account) drops what was
-    still queued for the previous person."""
-    await conn.execute("DELETE FROM push_subscriptions WHERE endpoint = $1 AND account_id <> $2", endpoint, account_id)
-    await conn.execute(
+                            auth: str, expires_at: datetime | None) -> bool:  # fmt: skip
+    """Upsert by endpoint; False (nothing changed) when the endpoint belongs to another account.
+
+    An endpoint belongs to the account that registered it. Another account takes it over only
+    with the same keys, which only the browser holding that subscription has (a shared tablet
+    where the next person signs in): what was still queued for the previous person is dropped.
+    Knowing someone's endpoint URL is not enough. Run it in a transaction."""
+    owner = await conn.fetchrow(
+        "SELECT account_id, p256dh, auth FROM push_subscriptions WHERE endpoint = $1 FOR UPDATE", endpoint
+    )
+    if owner is not None and owner["account_id"] != account_id:
+        same_keys = hmac.compare_digest(owner["p256dh"].encode(), p256dh.encode()) and hmac.compare_digest(
+            owner["auth"].encode(), auth.encode()
+        )
+        if not same_keys:
+            return False
+        await conn.execute("DELETE FROM push_subscriptions WHERE endpoint = $1", endpoint)
+    # The WHERE keeps a concurrent first registration by someone else from being overwritten.
+    result: str = await conn.execute(
         """INSERT INTO push_subscriptions (endpoint, account_id, session_hash, p256dh, auth, expires_at)
            VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (endpoint) DO UPDATE SET session_hash = EXCLUDED.session_hash, p256dh = EXCLUDED.p256dh,
-               auth = EXCLUDED.auth, expires_at = EXCLUDED.expires_at, updated_at = now()""",
+               auth = EXCLUDED.auth, expires_at = EXCLUDED.expires_at, updated_at = now()
+           WHERE push_subscriptions.account_id = EXCLUDED.account_id""",
         endpoint, account_id, session_hash, p256dh, auth, expires_at,
     )  # fmt: skip
+    return result == "INSERT 0 1"
 
 
 async def forget_subscription(conn: Conn, account_id: str, endpoint: str) -> bool:

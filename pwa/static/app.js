@@ -303,13 +303,26 @@
     return formatters.get(locale);
   }
 
+  // English as written in a Dutch organisation, like the server's (pwa/i18n.py): a 24-hour clock.
+  const CLOCK_LOCALES = { en: 'en-GB', nl: 'nl-NL' };
+  function exactMoment(date, language) {
+    const locale = CLOCK_LOCALES[language] || language;
+    const options = { dateStyle: 'medium', timeStyle: 'short' };
+    try {
+      return date.toLocaleString(locale, { ...options, timeZone: document.body.dataset.timezone || undefined });
+    } catch {
+      return date.toLocaleString(locale, options); // a time zone this browser does not know
+    }
+  }
+
   function renderTimes(root = document) {
     const rtf = relativeFormat();
     for (const el of within(root, 'time[data-relative]')) {
       const date = new Date(el.getAttribute('datetime'));
       if (Number.isNaN(date.getTime())) continue;
-      // Keep the exact moment available on hover.
-      if (!el.title) el.title = date.toLocaleString(rtf.resolvedOptions().locale, { dateStyle: 'medium', timeStyle: 'short' });
+      // Keep the exact moment available on hover, on the pool's clock (the page names its time
+      // zone) like every time the server writes, not on the device's.
+      if (!el.title) el.title = exactMoment(date, rtf.resolvedOptions().locale);
       const seconds = (date.getTime() - Date.now()) / 1000;
       const unit = UNITS.find(([, size]) => Math.abs(seconds) >= size);
       el.textContent = unit ? rtf.format(Math.round(seconds / unit[1]), unit[0]) : rtf.format(0, 'second'); // "now"/"nu"

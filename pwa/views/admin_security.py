@@ -15,6 +15,7 @@ from pwa.gateway import Gateway
 from pwa.sign_in_policy import SignInPolicy
 from pwa.views.common import AnyRequest, back_to, names, optional, page
 from pwa.views.sign_in_steps import client_ip
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 
 PAGE_SIZE = 50
@@ -99,7 +100,7 @@ class AdminSecurityPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         runtime: NamedDependency[Runtime],
-        person_id: FromPath[str],
+        person_id: FromPath[Id],
     ) -> Redirect:
         admin_only(account)
         async with runtime.pool.acquire() as conn, conn.transaction():
@@ -122,7 +123,7 @@ class AdminSecurityPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         runtime: NamedDependency[Runtime],
-        person_id: FromPath[str],
+        person_id: FromPath[Id],
     ) -> Redirect:
         admin_only(account)
         async with runtime.pool.acquire() as conn, conn.transaction():

@@ -16,6 +16,7 @@ from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from pwa.views.common import AnyRequest, back_to, form_data, names, optional, page
 from pwa.views.pool import pool_of
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 
 THANKS_SHOWN = 3
@@ -46,7 +47,7 @@ class GrowthPages(Controller):
         account: NamedDependency[Account],
         gateway: NamedDependency[Gateway],
         runtime: NamedDependency[Runtime],
-        member_id: FromPath[str],
+        member_id: FromPath[Id],
     ) -> Template:
         mine_only(account, member_id)
         try:

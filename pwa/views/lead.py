@@ -22,6 +22,7 @@ from pwa.views.common import AnyRequest, act, back_to, language_of, names, optio
 from pwa.views.offers import requests_by_id
 from pwa.views.pool import number, pool_of
 from pwa.views.reasons import because_text, others_list
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 
 WEEKS = 8
@@ -163,7 +164,7 @@ class LeadPages(Controller):
 
     @post("/lead/queue/{request_id:str}/assign")
     async def assign(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                     request_id: FromPath[str], data: URLEncodedBody[AssignForm]) -> Redirect:  # fmt: skip
+                     request_id: FromPath[Id], data: URLEncodedBody[AssignForm]) -> Redirect:  # fmt: skip
         lead_only(account)
         return await act(
             gateway.call(
@@ -226,7 +227,7 @@ class LeadPages(Controller):
 
     @get("/lead/types/{type_id:str}")
     async def edit_type(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                        runtime: NamedDependency[Runtime], type_id: FromPath[str]) -> Template:  # fmt: skip
+                        runtime: NamedDependency[Runtime], type_id: FromPath[Id]) -> Template:  # fmt: skip
         keeps_types(account)
         found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
         return await self._type_page(request, account, gateway, runtime, found, type_form(found), {}, 200)
@@ -240,7 +241,7 @@ class LeadPages(Controller):
 
     @post("/lead/types/{type_id:str}")
     async def save_type(self, request: AnyRequest, account: NamedDependency[Account],
-                        gateway: NamedDependency[Gateway], runtime: NamedDependency[Runtime], type_id: FromPath[str],
+                        gateway: NamedDependency[Gateway], runtime: NamedDependency[Runtime], type_id: FromPath[Id],
                         data: URLEncodedBody[TypeForm]) -> Template | Redirect:  # fmt: skip
         keeps_types(account)
         found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
@@ -258,7 +259,7 @@ class LeadPages(Controller):
 
     @post("/lead/types/{type_id:str}/retire")
     async def retire_type(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                          type_id: FromPath[str]) -> Redirect:  # fmt: skip
+                          type_id: FromPath[Id]) -> Redirect:  # fmt: skip
         keeps_types(account)
         found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
         action = "reinstate" if found["retired"] else "retire"

@@ -7,6 +7,7 @@ and has a plain link without JavaScript).
 from typing import Any
 from uuid import UUID
 
+from babel import numbers
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -14,9 +15,9 @@ from litestar.response import Redirect, Template
 
 from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
-from pwa.i18n import translations
+from pwa.i18n import FORMAT_LOCALES, translations
 from pwa.views import charts
-from pwa.views.common import AnyRequest, back_to, form_data, names, optional, page, wants_fragment
+from pwa.views.common import AnyRequest, back_to, form_data, language_of, names, optional, page, wants_fragment
 from pwa.views.pool import number, pool_of
 from services.platform.runtime import Runtime
 
@@ -78,10 +79,18 @@ def _field_order(name: str) -> int:
     return POLICY_FIELDS.index(name) if name in POLICY_FIELDS else len(POLICY_FIELDS)
 
 
-def form_of(values: dict[str, Any]) -> dict[str, str]:
+def typed(value: Any, language: str) -> str:
+    """A number as a person of this language writes it in a field: a decimal comma in Dutch, no
+    thousands separator (it would read as a decimal one); `number` reads it back."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return str(numbers.format_decimal(value, format="0.####", locale=FORMAT_LOCALES.get(language, language)))
+
+
+def form_of(values: dict[str, Any], language: str) -> dict[str, str]:
     """A policy as the form shows it (the development share in per cent)."""
-    form = {k: str(v) for k, v in values.items() if k in POLICY_FIELDS}
-    form["development_share"] = f"{float(values.get('development_share', 0)) * 100:g}"
+    form = {k: typed(v, language) for k, v in values.items() if k in POLICY_FIELDS}
+    form["development_share"] = typed(round(float(values.get("development_share", 0)) * 100, 4), language)
     form["auto_accept"] = "1" if values.get("auto_accept") else ""
     return form
 
@@ -131,7 +140,8 @@ class PolicyPages(Controller):
         if trial_id is not None:
             trial = await optional(gateway, "routing", f"/v1/pools/{pool_id}/policy/trials/{trial_id}", account)
         if form is None:
-            form = form_of(trial["proposed"] if trial else dict((current or {}).get("policy", {})))
+            policy = trial["proposed"] if trial else dict((current or {}).get("policy", {}))
+            form = form_of(policy, language_of(request, account))
         can_edit = account.has("secretary") or account.has("lead")
         response = page(
             request,

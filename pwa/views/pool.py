@@ -13,6 +13,7 @@ from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from pwa.views.common import AnyRequest, act, back_to, form_data, language_of, names, optional, page
 from pwa.views.reasons import because_text, others_list
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 
 
@@ -66,7 +67,7 @@ class PoolPages(Controller):
 
     @post("/skill-proposals/{proposal_id:str}/confirm")
     async def confirm(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                      proposal_id: FromPath[str]) -> Redirect:  # fmt: skip
+                      proposal_id: FromPath[Id]) -> Redirect:  # fmt: skip
         return await act(
             gateway.call("routing", "POST", f"/v1/skill-proposals/{proposal_id}/confirm", account.caller()),
             "/pool#levels",
@@ -99,7 +100,7 @@ class PoolPages(Controller):
 
     @get("/requests/{request_id:str}")
     async def why(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                  runtime: NamedDependency[Runtime], request_id: FromPath[str]) -> Template:  # fmt: skip
+                  runtime: NamedDependency[Runtime], request_id: FromPath[Id]) -> Template:  # fmt: skip
         """Why the request went to whom: the chosen member's reasons, the others only counted."""
         item = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", account.caller())
         decisions = await optional(gateway, "routing", f"/v1/requests/{request_id}/decisions", account)

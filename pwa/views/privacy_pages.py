@@ -25,6 +25,7 @@ from pwa.views.sign_in_steps import client_ip
 from services.contracts.identity import AccountErased
 from services.platform import outbox
 from services.platform.db import Conn
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 
 
@@ -129,7 +130,7 @@ class PrivacyPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         runtime: NamedDependency[Runtime],
-        person_id: FromPath[str],
+        person_id: FromPath[Id],
     ) -> Redirect:
         admin_only(account)
         async with runtime.pool.acquire() as conn:

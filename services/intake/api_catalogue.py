@@ -5,17 +5,18 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from services.intake import catalogue, store_catalogue
 from services.intake.api_docs import errors
 from services.intake.views import PRINTABLE
 from services.intake.views_catalogue import NewType, TypeChangeView, TypeFields, TypeView, type_change_view, type_view
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 
 CallerRequest = Request[Caller, str, Any]
-TypeId = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=PRINTABLE)]
+TypeId = Id
 
 
 class TypesController(Controller):

@@ -6,21 +6,22 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, PathParameter, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from services.intake import access, changes, insights, store
 from services.intake.api import ALL, OPEN
 from services.intake.api_docs import LIMIT, WEEKS, errors
 from services.intake.config import IntakeConfig
 from services.intake.figures import PoolInsights
-from services.intake.views import PRINTABLE, RequestView, request_view
+from services.intake.views import RequestView, request_view
 from services.platform.errors import Invalid
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 
 CallerRequest = Request[Caller, str, Any]
 EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)  # a sane window; beyond it dates overflow
-PoolId = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=PRINTABLE)]
+PoolId = Id
 
 
 class PoolsController(Controller):

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 
 from services.platform.errors import Forbidden, NotFound
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.recognition import domain, kudos, store, wall
@@ -78,7 +79,7 @@ class ModerationController(Controller):
     ) -> list[AuditEntry]:
         _moderator(request.user)
         async with runtime.pool.acquire() as conn:
-            return await wall.audit_trail(conn, kudos_id)
+            return await wall.audit_trail(conn, request.user, kudos_id)
 
 
 class ValuesController(Controller):
@@ -105,7 +106,7 @@ class ValuesController(Controller):
             return value_view(await store.upsert_value(conn, value_id, data.nl, data.en, data.position))
 
     @delete("/{value_id:str}", summary="Admin or lead: retire a value (kudos keep their tag; new kudos cannot use it)")
-    async def retire(self, request: CallerRequest, runtime: NamedDependency[Runtime], value_id: FromPath[str]) -> None:
+    async def retire(self, request: CallerRequest, runtime: NamedDependency[Runtime], value_id: FromPath[Id]) -> None:
         _admin(request.user)
         async with runtime.pool.acquire() as conn:
             if not await store.retire_value(conn, value_id):

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.platform.errors import Forbidden
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.recognition import digests, domain, prompts, store, store_work, wall
@@ -77,7 +78,7 @@ class DigestsController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
-        pool_id: FromPath[str],
+        pool_id: FromPath[Id],
         limit: Annotated[int, QueryParameter(ge=1, le=52)] = 8,
     ) -> list[DigestView]:
         async with runtime.pool.acquire() as conn:
@@ -92,7 +93,7 @@ class DigestsController(Controller):
 
     @get("/pools/{pool_id:str}/digest-schedule", summary="How often the pool's digest appears")
     async def schedule(
-        self, runtime: NamedDependency[Runtime], config: NamedDependency[RecognitionConfig], pool_id: FromPath[str]
+        self, runtime: NamedDependency[Runtime], config: NamedDependency[RecognitionConfig], pool_id: FromPath[Id]
     ) -> PoolView:
         async with runtime.pool.acquire() as conn:
             known = await store.pool(conn, pool_id)
@@ -108,7 +109,7 @@ class DigestsController(Controller):
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
         config: NamedDependency[RecognitionConfig],
-        pool_id: FromPath[str],
+        pool_id: FromPath[Id],
         data: JSONBody[DigestSchedule],
     ) -> PoolView:
         caller = request.user

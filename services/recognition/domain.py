@@ -34,6 +34,18 @@ def may_moderate(roles: Iterable[str]) -> bool:
     return bool({"lead", "admin"}.intersection(roles))
 
 
+def may_moderate_kudos(roles: Iterable[str], caller_pools: Iterable[str], kudos_pools: Iterable[str]) -> bool:
+    """An admin moderates any kudos; a lead only one that touches a pool they lead (given from,
+    received in or addressed to it), so a lead of another pool cannot hide this pool's thanks."""
+    roles = set(roles)
+    return "admin" in roles or ("lead" in roles and bool(set(caller_pools).intersection(kudos_pools)))
+
+
+def moderated_pools(roles: Iterable[str], caller_pools: Iterable[str]) -> list[str] | None:
+    """The pools whose reports a moderator sees: None for an admin (all of them)."""
+    return None if "admin" in set(roles) else sorted(caller_pools)
+
+
 def check_message(message: str) -> str:
     if not 1 <= len(message) <= MESSAGE_MAX:
         raise Invalid(f"message: write 1 to {MESSAGE_MAX} characters")

@@ -139,6 +139,7 @@ async def hide(conn: Conn, caller: Caller, kudos_id: UUID, reason: str) -> None:
     row = await store.get_kudos(conn, kudos_id, for_update=True)
     if row is None:
         raise NotFound("no such kudos")
+    _moderates(caller, row)
     if row["hidden_at"] is not None:
         raise Conflict("this kudos is already hidden")
     version = await store.hide(conn, kudos_id, caller.account_id, reason)
@@ -159,5 +160,11 @@ async def keep(conn: Conn, caller: Caller, kudos_id: UUID) -> None:
     row = await store.get_kudos(conn, kudos_id, for_update=True)
     if row is None:
         raise NotFound("no such kudos")
+    _moderates(caller, row)
     if await store.resolve_reports(conn, kudos_id, "kept", caller.account_id):
         await store.audit(conn, kudos_id, caller.account_id, "kept")
+
+
+def _moderates(caller: Caller, row: asyncpg.Record) -> None:
+    if not domain.may_moderate_kudos(caller.roles, caller.pools, row["pools"]):
+        raise Forbidden("only a lead of a pool this kudos touches, or an admin, can moderate it")

@@ -139,14 +139,16 @@ async def report_by(conn: Conn, kudos_id: UUID, reporter_id: str) -> Record | No
     return await conn.fetchrow("SELECT * FROM reports WHERE kudos_id = $1 AND reporter_id = $2", kudos_id, reporter_id)
 
 
-async def open_reports(conn: Conn, limit: int) -> list[Record]:
-    """Reported kudos awaiting a moderator, oldest report first, with their reasons."""
+async def open_reports(conn: Conn, limit: int, pools: list[str] | None = None) -> list[Record]:
+    """Reported kudos awaiting a moderator, oldest report first, with their reasons; with
+    `pools`, only kudos that touch one of them."""
     return await conn.fetch(
         """SELECT k.*, array_agg(r.reason ORDER BY r.at) AS reasons, min(r.at) AS first_reported_at
            FROM reports r JOIN kudos k ON k.id = r.kudos_id
-           WHERE r.resolved_at IS NULL GROUP BY k.id ORDER BY min(r.at) LIMIT $1""",
-        limit,
-    )
+           WHERE r.resolved_at IS NULL AND ($2::text[] IS NULL OR k.pools && $2::text[])
+           GROUP BY k.id ORDER BY min(r.at) LIMIT $1""",
+        limit, pools,
+    )  # fmt: skip
 
 
 async def resolve_reports(conn: Conn, kudos_id: UUID, resolution: str, by: str) -> int:

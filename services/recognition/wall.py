@@ -7,7 +7,7 @@ from uuid import UUID
 import asyncpg
 
 from services.platform.db import Conn
-from services.platform.errors import NotFound
+from services.platform.errors import Forbidden, NotFound
 from services.platform.tokens import Caller
 from services.recognition import domain, store, store_work
 from services.recognition.views import AuditEntry, KudosView, ReportedKudos, WallPage, kudos_view
@@ -62,7 +62,7 @@ async def received(conn: Conn, viewer: Caller, *, limit: int, before: UUID | Non
 
 
 async def reported(conn: Conn, viewer: Caller, limit: int) -> list[ReportedKudos]:
-    rows = await store.open_reports(conn, limit)
+    rows = await store.open_reports(conn, limit, domain.moderated_pools(viewer.roles, viewer.pools))
     views = await present(conn, rows, viewer, show_hidden=True)
     return [
         ReportedKudos(kudos=v, reasons=[x for x in r["reasons"] if x], first_reported_at=r["first_reported_at"])
@@ -70,9 +70,12 @@ async def reported(conn: Conn, viewer: Caller, limit: int) -> list[ReportedKudos
     ]
 
 
-async def audit_trail(conn: Conn, kudos_id: UUID) -> list[AuditEntry]:
-    if await store.get_kudos(conn, kudos_id) is None:
+async def audit_trail(conn: Conn, viewer: Caller, kudos_id: UUID) -> list[AuditEntry]:
+    row = await store.get_kudos(conn, kudos_id)
+    if row is None:
         raise NotFound("no such kudos")
+    if not domain.may_moderate_kudos(viewer.roles, viewer.pools, row["pools"]):
+        raise Forbidden("only a lead of a pool this kudos touches, or an admin, can read its audit trail")
     return [
         AuditEntry(at=a["at"], actor_id=a["actor_id"], action=a["action"], detail=a["detail"])
         for a in await store.audit_of(conn, kudos_id)

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.platform.errors import Forbidden, NotFound
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.routing import assignment, escalation, store
@@ -60,7 +61,7 @@ class WorkController(Controller):
 
     @get("/pools/{pool_id:str}/queue", summary="Requests waiting in the pool queue, in offer order")
     async def queue(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[Id]
     ) -> list[QueuedView]:
         pool_member(request.user, pool_id)
         async with runtime.pool.acquire() as conn:
@@ -69,7 +70,7 @@ class WorkController(Controller):
 
     @get("/pools/{pool_id:str}/lead-queue", summary="Requests the pool could not take: the lead's queue")
     async def lead_queue(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[Id]
     ) -> list[QueuedView]:
         pool_member(request.user, pool_id)
         async with runtime.pool.acquire() as conn:
@@ -82,7 +83,7 @@ class WorkController(Controller):
 
     @post("/requests/{request_id:str}/assign", status_code=200, summary="Lead: offer a waiting request to a member")
     async def assign(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[str],
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[Id],
         data: JSONBody[LeadAssignment],
     ) -> dict[str, str]:  # fmt: skip
         async with runtime.pool.acquire() as conn, conn.transaction():
@@ -95,7 +96,7 @@ class WorkController(Controller):
         "and the others counted per reason (never a score per person, never who declined)",
     )
     async def decisions(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[str]
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[Id]
     ) -> list[DecisionView]:
         async with runtime.pool.acquire() as conn:
             req = await store.request_row(conn, request_id)

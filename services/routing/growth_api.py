@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from services.platform.errors import NotFound
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.routing import growth, growth_store, member_store
@@ -29,7 +30,7 @@ class GrowthController(Controller):
         "their buddy (the member alone; anyone else gets 404)",
     )
     async def mine(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], member_id: FromPath[str]
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], member_id: FromPath[Id]
     ) -> growth.MyGrowth:
         if request.user.account_id != member_id:
             raise NotFound("no such member")  # the same answer whether or not they exist
@@ -54,7 +55,7 @@ class GrowthController(Controller):
         "resting on one or two people flagged (counts only)",
     )
     async def coverage(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[Id]
     ) -> list[growth.Coverage]:
         pool_member(request.user, pool_id)
         since = datetime.now(UTC) - timedelta(weeks=DEMAND_WEEKS)

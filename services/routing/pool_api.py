@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.platform.errors import Forbidden, Invalid, NotFound
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.routing import assignment, availability, domain, member_store, members, policy_store, rota_store
@@ -36,7 +37,7 @@ class PoolController(Controller):
 
     @get("/pools/{pool_id:str}/members", summary="The pool's members: skills, languages, presence")
     async def members(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[Id]
     ) -> list[MemberView]:
         if not (request.user.in_pool(pool_id) or request.user.has("admin")):
             raise Forbidden("you are not in this pool")
@@ -90,7 +91,7 @@ class PoolController(Controller):
 
     @get("/pools/{pool_id:str}/skill-proposals", summary="The pool's recent skill-level proposals")
     async def proposals(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[Id]
     ) -> list[ProposalView]:
         pool_member(request.user, pool_id)
         async with runtime.pool.acquire() as conn:
@@ -98,7 +99,7 @@ class PoolController(Controller):
 
     @get("/pools/{pool_id:str}/policy", summary="The pool's routing policy")
     async def policy(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[Id]
     ) -> PolicyView:
         if not request.user.in_pool(pool_id):
             raise Forbidden("you are not in this pool")
@@ -112,7 +113,7 @@ class PoolController(Controller):
 
     @put("/pools/{pool_id:str}/policy", summary="The pool changes its routing policy (who, when and why are kept)")
     async def change_policy(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str],
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[Id],
         data: JSONBody[domain.PolicyChange],
     ) -> PolicyView:  # fmt: skip
         pool_member(request.user, pool_id)
@@ -132,7 +133,7 @@ class PoolController(Controller):
 
     @get("/pools/{pool_id:str}/policy/changes", summary="The policy's change history: who, when, why, what (old → new)")
     async def policy_changes(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[str]
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[Id]
     ) -> list[PolicyChangeView]:
         if not request.user.in_pool(pool_id):
             raise Forbidden("you are not in this pool")

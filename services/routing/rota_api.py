@@ -9,9 +9,10 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from services.platform.errors import Forbidden, Invalid
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.routing import assignment, availability, members, rota, rota_store, shifts
@@ -20,8 +21,8 @@ from services.routing.shifts import Span
 from services.routing.views import MemberView, Profile, member_view
 
 CallerRequest = Request[Caller, str, Any]
-MemberId = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
-PoolId = Annotated[str, PathParameter(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
+MemberId = Id
+PoolId = Id
 
 
 class Hours(msgspec.Struct, forbid_unknown_fields=True):

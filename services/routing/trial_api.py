@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.platform.errors import NotFound
+from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.routing import domain, trial_store, trials
@@ -27,7 +28,7 @@ class TrialController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
-        pool_id: FromPath[str],
+        pool_id: FromPath[Id],
         data: JSONBody[domain.PolicyTrial],
     ) -> TrialView:
         pool_member(request.user, pool_id)
@@ -42,7 +43,7 @@ class TrialController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
-        pool_id: FromPath[str],
+        pool_id: FromPath[Id],
         trial_id: FromPath[UUID],
     ) -> TrialView:
         pool_member(request.user, pool_id)

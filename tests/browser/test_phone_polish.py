@@ -3,8 +3,11 @@ to act on comes first on the Work page, above the fold and clear of the tab bar 
 tests/browser/screenshots/polish-work-offer-360x640.png).
 """
 
+import re
 import uuid
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from playwright.async_api import Page, expect
 
@@ -183,3 +186,78 @@ async def test_after_continue_on_the_welcome_page_the_address_bar_shows_where_sh
         # Back leaves the app's start, not a welcome form already answered.
         await page.go_back()
         assert "/welcome" not in await page.evaluate("location.pathname"), "back returns to the welcome steps"
+
+
+# Words drawn on more than one line: a break inside a word that hyphenation did not make.
+SPLIT_WORDS = """(selector) => {
+  const split = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+async def test_words_wrap_whole_times_read_on_the_pools_clock_and_dutch_decimals_have_a_comma(system, phone):
+    ask(system, f"Brief ({uuid.uuid4().hex[:6]})")
+    # The phone's own clock runs on UTC: the tooltip must still say Amsterdam's time.
+    sanne = await (await phone(viewport={"width": 360, "height": 640}, timezone_id="UTC")).new_page()
+    await sign_in(sanne, system.base, MEMBER)
+    for lang in LANGUAGES:
+        await in_language(sanne, system.base, lang)
+        for width, height in SCREENS:
+            await sanne.set_viewport_size({"width": width, "height": height})
+            await sanne.goto(f"{system.base}/wall/new")
+            await expect(sanne.locator("input[name=value_id]").first).to_be_attached()
+            assert await sanne.evaluate(SPLIT_WORDS, "main label, main legend, main h1, main h2") == []
+            assert await sanne.evaluate("getComputedStyle(document.querySelector('main')).hyphens") == "auto"
+
+            await sanne.goto(f"{system.base}/offers")
+            # Read in one go: the live part may replace the element between two reads.
+            moment = sanne.locator("article.offer time[data-relative][title]").first
+            await expect(moment).to_be_attached(timeout=LIVE)
+            read = "(el) => [el.getAttribute('datetime'), el.getAttribute('title')]"
+            when, title = await moment.evaluate(read)
+            at = datetime.fromisoformat(when)
+            amsterdam, utc = at.astimezone(ZoneInfo("Europe/Amsterdam")), at.astimezone(UTC)
+            assert amsterdam.strftime("%H:%M") in title and utc.strftime("%H:%M") not in title, title
+
+    # A Dutch weight typed with a comma is taken, and shown with a comma in Dutch, a point in English.
+    await in_language(sanne, system.base, "nl")
+    await sanne.goto(f"{system.base}/pool/policy")
+    await sanne.fill("#skill_weight", "1,5")
+    await sanne.fill("#why", "Vaardigheid telt zwaarder")
+    await sanne.click("#policy-form button.button--primary")
+    await expect(sanne.locator("main .banner--ok")).to_be_visible()
+    for lang, shown in (("nl", "1,5"), ("en", "1.5")):
+        await in_language(sanne, system.base, lang)
+        await sanne.goto(f"{system.base}/pool/policy")
+        await expect(sanne.locator("#skill_weight")).to_have_value(shown)
+        await expect(sanne.locator("#development_share")).not_to_have_value(re.compile(r"\d[.,]0+$"))
+
+
+async def test_the_one_tap_thanks_carries_a_line_the_requester_adds(system, phone):
+    said = {"nl": "Dank je wel voor je hulp!", "en": "Thank you for your help!"}
+    for (width, height), lang in zip(SCREENS, LANGUAGES, strict=True):
+        request_id = finished(system, f"Brief ({uuid.uuid4().hex[:6]})")
+        anna = await (await phone(viewport={"width": width, "height": height})).new_page()
+        await in_language(anna, system.base, lang)
+        await sign_in(anna, system.base, STAFF)
+        await anna.goto(f"{system.base}/requests/{request_id}")
+        line = f"Precies wat ik nodig had ({lang} {height})"
+        await anna.fill("#thanks-line", line)
+        async with anna.expect_response(lambda r: r.url.endswith("/thanks")) as thanked:
+            await anna.click("[data-thanks]")
+        assert (await thanked.value).status in (200, 303)
+        await expect(anna.locator("[data-thanks]")).to_have_count(0)
+        await anna.goto(f"{system.base}/wall")
+        await expect(anna.locator("article.kudos", has_text=line).first).to_contain_text(f"{said[lang]} {line}")

@@ -70,3 +70,39 @@ async def test_unsubscribing_and_signing_out_forget_the_device(pwa: Pwa, fake_pu
         assert await store.endpoints_of(conn, on_phone.id) == [laptop["endpoint"]]
         await accounts.end_all_sessions(conn, on_phone.id)  # "sign out everywhere"
         assert await store.endpoints_of(conn, on_phone.id) == []
+
+
+async def test_another_account_cannot_take_over_an_endpoint_it_only_knows(pwa: Pwa, fake_push: FakePushService) -> None:
+    """An endpoint belongs to the account that registered it: another account that knows the URL
+    but not that subscription's keys is refused (409), and nothing of the owner's changes."""
+    owner, intruder = await pwa.person(), await pwa.person()
+    phone = FakeBrowser(fake_push).subscription()
+    assert (await pwa.client.post("/push/subscriptions", json=phone, headers=owner.headers())).status_code == 201
+    stolen = {**FakeBrowser(fake_push).subscription(), "endpoint": phone["endpoint"]}
+    refused = await pwa.client.post("/push/subscriptions", json=stolen, headers=intruder.headers())
+    assert refused.status_code == 409 and "another account" in refused.json()["detail"]
+    half = {**phone, "keys": {**phone["keys"], "auth": stolen["keys"]["auth"]}}
+    assert (await pwa.client.post("/push/subscriptions", json=half, headers=intruder.headers())).status_code == 409
+    async with pwa.db() as conn:
+        assert await store.endpoints_of(conn, owner.id) == [phone["endpoint"]]
+        assert await store.endpoints_of(conn, intruder.id) == []
+        keys = await conn.fetchrow("SELECT p256dh, auth FROM push_subscriptions WHERE endpoint = $1", phone["endpoint"])
+    assert dict(keys) == phone["keys"]
+    # Unsubscribing someone else's endpoint does nothing either.
+    gone = await pwa.client.request("DELETE", "/push/subscriptions", json={"endpoint": phone["endpoint"]},
+                                    headers=intruder.headers())  # fmt: skip
+    assert gone.status_code == 204
+    async with pwa.db() as conn:
+        assert await store.endpoints_of(conn, owner.id) == [phone["endpoint"]]
+
+
+async def test_the_owner_may_renew_its_endpoint_with_new_keys(pwa: Pwa, fake_push: FakePushService) -> None:
+    owner = await pwa.person()
+    phone = FakeBrowser(fake_push).subscription()
+    renewed = {**FakeBrowser(fake_push).subscription(), "endpoint": phone["endpoint"]}
+    for subscription in (phone, renewed):
+        response = await pwa.client.post("/push/subscriptions", json=subscription, headers=owner.headers())
+        assert response.status_code == 201
+    async with pwa.db() as conn:
+        keys = await conn.fetchrow("SELECT p256dh, auth FROM push_subscriptions WHERE endpoint = $1", phone["endpoint"])
+    assert dict(keys) == renewed["keys"]

@@ -1,5 +1,6 @@
 """Reactions (one per person, can be taken back) and moderation (anyone reports, a lead or admin
-hides with a reason, the giver is told, the audit trail keeps it) over the API."""
+hides with a reason, the giver is told, the audit trail keeps it; a lead only kudos that touch
+their own pool) over the API."""
 
 from services.contracts.recognition import KudosHidden, KudosReacted, KudosReported
 from tests.integration.recognition import bus
@@ -43,9 +44,8 @@ async def test_each_person_has_one_reaction_per_kudos_and_can_take_it_back(recog
 async def test_a_reported_kudos_is_hidden_by_a_lead_with_a_reason_and_stays_in_the_audit_trail(recognition, js):
     rec = await recognition()
     giver, recipient = caller("staff"), caller("secretary", pools=(POOL,))
-    kudos_id = (await rec.give(giver, message="Thanks, you genius!!1", recipient_ids=[recipient.account_id])).json()[
-        "id"
-    ]
+    given = await rec.give(giver, message="Thanks, you genius!!1", recipient_ids=[recipient.account_id], pool_id=POOL)
+    kudos_id = given.json()["id"]
     reporter, bystander = caller("staff"), caller("staff")
     lead = caller("lead", "staff", pools=(POOL,))
 
@@ -95,3 +95,32 @@ async def test_a_moderator_can_keep_a_reported_kudos_on_the_wall(recognition):
     assert [a["action"] for a in (await rec.call("GET", f"/v1/kudos/{kudos_id}/audit", admin)).json()] == [
         "given", "reported", "kept",
     ]  # fmt: skip
+
+
+async def test_a_lead_of_another_pool_cannot_moderate_this_pools_kudos(recognition):
+    rec = await recognition()
+    member, other_member = caller("secretary", pools=(POOL,)), caller("secretary", pools=("pool-elsewhere",))
+    await rec.give(other_member, message="Hello there", recipient_ids=[new_id()])  # recognition learns that pool
+    ours = (await rec.give(caller("staff"), message="Top!", recipient_ids=[member.account_id], pool_id=POOL)).json()
+    theirs = (await rec.give(other_member, message="Merci", recipient_ids=[new_id()])).json()
+    for kudos in (ours, theirs):
+        await rec.call("POST", f"/v1/kudos/{kudos['id']}/reports", caller("staff"), json={"reason": "check"})
+    our_lead = caller("lead", "staff", pools=(POOL,))
+    other_lead = caller("lead", "staff", pools=("pool-elsewhere",))
+
+    assert [q["kudos"]["id"] for q in (await rec.call("GET", "/v1/reports", our_lead)).json()] == [ours["id"]]
+    assert [q["kudos"]["id"] for q in (await rec.call("GET", "/v1/reports", other_lead)).json()] == [theirs["id"]]
+    for action, body in (("hide", {"reason": "not theirs"}), ("keep", None)):
+        refused = await rec.call("POST", f"/v1/kudos/{ours['id']}/{action}", other_lead, json=body)
+        assert refused.status_code == 403 and "lead of a pool this kudos touches" in refused.json()["detail"]
+    assert (await rec.call("GET", f"/v1/kudos/{ours['id']}/audit", other_lead)).status_code == 403
+    assert [a["action"] for a in (await rec.call("GET", f"/v1/kudos/{ours['id']}/audit", our_lead)).json()] == [
+        "given", "reported",
+    ]  # fmt: skip
+    assert (await rec.call("GET", f"/v1/kudos/{ours['id']}", caller("staff"))).json()["hidden"] is None
+
+    hidden = await rec.call("POST", f"/v1/kudos/{ours['id']}/hide", our_lead, json={"reason": "ours to judge"})
+    assert hidden.status_code == 200
+    admin = caller("admin", "staff")
+    assert [q["kudos"]["id"] for q in (await rec.call("GET", "/v1/reports", admin)).json()] == [theirs["id"]]
+    assert (await rec.call("POST", f"/v1/kudos/{theirs['id']}/keep", admin)).status_code == 204

@@ -30,6 +30,18 @@ def test_a_policy_change_sends_only_what_changed_and_reads_dutch_decimals():
                       "offer_timeout_seconds": "range_timeout", "why": "why"}  # fmt: skip
 
 
+def test_the_policy_form_writes_decimals_as_the_language_does_and_reads_them_back():
+    current = {"skill_weight": 1.25, "fairness_weight": 2.0, "development_share": 0.155, "offer_timeout_seconds": 86400}
+    dutch, english = policy.form_of(current, "nl"), policy.form_of(current, "en")
+    fields = ("skill_weight", "development_share", "offer_timeout_seconds", "fairness_weight")
+    assert [dutch[f] for f in fields] == ["1,25", "15,5", "86400", "2"]
+    assert [english[f] for f in fields] == ["1.25", "15.5", "86400", "2"]
+    for form in (dutch, english):
+        change, _ = policy.policy_change({**form, "growth_weight": "0", "continuity_weight": "0",
+                                          "capacity_weight": "0", "why": "same"}, current)  # fmt: skip
+        assert change == {"growth_weight": 0.0, "continuity_weight": 0.0, "capacity_weight": 0.0}
+
+
 def test_the_policy_history_says_what_each_change_changed():
     changes = [
         {"at": "2026-11-02T10:00:00Z", "changed_by": "b", "why": "later", "policy": {"skill_weight": 1.0}},
@@ -121,3 +133,9 @@ def test_a_trial_chart_shows_both_policies_per_week_and_nothing_before_it_is_don
     chart = policy.trial_chart({"status": "done", "result": {"weeks": weeks}}, fmt)
     assert chart is not None
     assert chart.rows == [("week 1", ["60", "45"]), ("week 2", ["30", "40"])]
+
+
+def test_the_one_tap_thanks_is_the_usual_text_with_the_persons_line_after_it():
+    assert request_page.thanks_message("Dank je wel!", "") == "Dank je wel!"
+    assert request_page.thanks_message("Dank je wel!", "  Top\n geregeld ") == "Dank je wel! Top geregeld"
+    assert len(request_page.thanks_message("Thanks!", "x" * 2000)) <= 500

@@ -69,3 +69,13 @@ def test_only_members_and_leads_work_in_the_pools_their_token_names():
 def test_moderators_are_leads_and_admins():
     assert domain.may_moderate(["lead"]) and domain.may_moderate(["admin", "staff"])
     assert not domain.may_moderate(["secretary", "staff"])
+
+
+def test_a_lead_moderates_only_kudos_that_touch_a_pool_they_lead():
+    assert domain.may_moderate_kudos(("lead",), ("p1",), ("p1", "p2"))
+    assert not domain.may_moderate_kudos(("lead",), ("p3",), ("p1", "p2"))
+    assert not domain.may_moderate_kudos(("lead",), ("p1",), ())
+    assert not domain.may_moderate_kudos(("secretary",), ("p1",), ("p1",))
+    assert domain.may_moderate_kudos(("admin",), (), ())
+    assert domain.moderated_pools(("lead",), ("p2", "p1")) == ["p1", "p2"]
+    assert domain.moderated_pools(("admin", "lead"), ("p1",)) is None
