@@ -39,6 +39,9 @@ NEW_FIRST = """([selector, before]) => {
   return el && el.id !== before ? Date.now() : null;
 }"""
 
+# What the receiving page shows instead, for the failure message.
+SHOWN = "([s]) => document.querySelector(s)?.outerHTML ?? ('(none) in: ' + document.querySelector('main')?.innerHTML)"
+
 
 @dataclass
 class Pages:
@@ -72,7 +75,7 @@ async def timed(action: Awaitable[Any], receiver: Page, condition: str, arg: lis
     try:
         arrived = await (await waiting).json_value()
     except PlaywrightTimeoutError as timeout:
-        shown = await receiver.evaluate("([s]) => document.querySelector(s)?.outerHTML ?? '(none)'", arg)
+        shown = await receiver.evaluate(SHOWN, arg)
         raise AssertionError(
             f"not arrived at {receiver.url} within {timeout_ms} ms: {arg}; shows {shown[:3000]}"
         ) from timeout
