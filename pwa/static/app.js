@@ -309,7 +309,7 @@
     const locale = CLOCK_LOCALES[language] || language;
     const options = { dateStyle: 'medium', timeStyle: 'short' };
     try {
-      return date.toLocaleString(locale, { ...options, timeZone: document.documentElement.dataset.timezone || undefined });
+      return date.toLocaleString(locale, { ...options, timeZone: document.body.dataset.timezone || undefined });
     } catch {
       return date.toLocaleString(locale, options); // a time zone this browser does not know
     }

@@ -43,6 +43,20 @@ class StepForm(msgspec.Struct):
     status: str = ""
 
 
+class ThanksForm(msgspec.Struct):
+    line: str = ""
+
+
+# Recognition takes kudos messages up to 500 characters: the usual thanks and the person's line.
+THANKS_LINE_MAX = 400
+
+
+def thanks_message(usual: str, line: str) -> str:
+    """The one-tap thanks, with the person's own line after it when they added one."""
+    line = " ".join(line.split())[:THANKS_LINE_MAX]
+    return f"{usual} {line}" if line else usual
+
+
 def roles_on(item: dict[str, Any], account: Account) -> dict[str, bool]:
     """What this person is to the request; the page offers only what they may do."""
     requester = account.id in (item["requester_id"], item.get("on_behalf_of"))
@@ -130,7 +144,8 @@ class RequestPage(Controller):
         ids += item.get("helper_ids") or []
         ids += [f.get("uploaded_by") for f in attachments or []]
         response = page(request, "request", account, fragment="request_live", item=item, r=item, timeline=timeline,
-                        comments=comments, attachments=attachments or [], thanked=thanked, people=await names(runtime, ids), **roles)  # fmt: skip
+                        comments=comments, attachments=attachments or [], thanked=thanked, people=await names(runtime, ids),
+                        thanks_line_max=THANKS_LINE_MAX, **roles)  # fmt: skip
         if v is not None and wants_fragment(request):
             announce(response, live_message(item, language_of(request, account), roles["is_requester"]))
         return response
@@ -174,22 +189,28 @@ class RequestPage(Controller):
 
     @post("/thanks")
     async def thank(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                    request_id: FromPath[UUID]) -> Redirect:  # fmt: skip
-        """The one-tap thanks after completion: through recognition's prompt when there is one,
-        else as plain kudos to the people who did the work."""
+                    request_id: FromPath[UUID], data: URLEncodedBody[ThanksForm]) -> Redirect:  # fmt: skip
+        """The one-tap thanks after completion, with the line the person added, if any: through
+        recognition's prompt when there is one, else as plain kudos to the people who did the work."""
         lang = language_of(request, account)
         here = f"/requests/{request_id}"
         prompt = await thanks_prompt(gateway, account, str(request_id))
         try:
             if prompt is not None:
+                body: dict[str, str] = {"language": lang}
+                if data.line.strip():
+                    usual = (prompt.get("suggested_message") or {}).get(lang) or translations(lang).gettext(
+                        "Thank you for your help!"
+                    )
+                    body["message"] = thanks_message(usual, data.line)
                 await gateway.call("recognition", "POST", f"/v1/prompts/{prompt['id']}/kudos", account.caller(),
-                                   json={"language": lang})  # fmt: skip
+                                   json=body)  # fmt: skip
             else:
                 item = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", account.caller())
                 people = [i for i in [item.get("member_id"), *(item.get("helper_ids") or [])] if i and i != account.id]
                 if not people:
                     return back_to(here, "refused")
-                message = translations(lang).gettext("Thank you for your help!")
+                message = thanks_message(translations(lang).gettext("Thank you for your help!"), data.line)
                 await gateway.call("recognition", "POST", "/v1/kudos", account.caller(),
                                    json={"message": message, "recipient_ids": list(dict.fromkeys(people)),
                                          "request_id": str(request_id)})  # fmt: skip

@@ -174,7 +174,7 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
             url = f"http://{_shown(host) if name == 'pwa' else '127.0.0.1'}:{sockets[name].getsockname()[1]}/ready"
             wait_until(_ready_check(entry, url, lambda: stopping), 90, entry.name)
         admin.write_run_file(data_dir, database_url, public_url)
-        _banner(host, port, demo, data_dir)
+        _banner(public_url, demo, data_dir)
         if (link := asyncio.run(admin.setup_link(database_url, public_url))) is not None:
             print(f"First run: create the first admin at {link} (works once, for 1 hour)", flush=True)
         while not stopping:
@@ -243,8 +243,10 @@ def _shown(host: str) -> str:
     return "127.0.0.1" if host in ("0.0.0.0", "::") else host
 
 
-def _banner(host: str, port: int, demo: bool, data_dir: Path) -> None:
-    print(f"\nsecpool is running: open http://{_shown(host)}:{port}\n")
+def _banner(public_url: str, demo: bool, data_dir: Path) -> None:
+    """What `up` says once everything runs: the address people open (SECPOOL_PUBLIC_URL when it
+    is behind an HTTPS proxy for phones, see deploy/Caddyfile) and the demo's sign-ins."""
+    print(f"\nsecpool is running: open {public_url}\n")
     if demo:
         org = organisation()
         print(f"Demo sign-ins (password for everyone: {org.password}):")

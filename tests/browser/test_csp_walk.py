@@ -78,8 +78,10 @@ async def htmx_interactions(w: Watched, base: str) -> None:
         await page.wait_for_url(lambda url, href=href: urlsplit(url).path.startswith(href))  # /lead → /lead/queue
         await page.wait_for_timeout(200)
     await page.goto(base + "/settings")
-    await page.click("form[action='/settings/notifications'] button[type=submit]")  # a boosted form
-    await page.wait_for_url("**/settings?notice=preferences")
+    async with page.expect_response(lambda r: r.url.endswith("/settings/notifications"), timeout=60_000):
+        await page.click("form[action='/settings/notifications'] button[type=submit]")  # a boosted form
+    # The page says it was saved; app.js then drops ?notice= from the address at once.
+    await page.locator(".banner--ok[role=status]").wait_for(timeout=60_000)
     await page.goto(base + "/wall")
     reaction = page.locator("form[hx-post$='/reaction'] button").first
     if await reaction.count():

@@ -243,3 +243,21 @@ async def test_words_wrap_whole_times_read_on_the_pools_clock_and_dutch_decimals
         await sanne.goto(f"{system.base}/pool/policy")
         await expect(sanne.locator("#skill_weight")).to_have_value(shown)
         await expect(sanne.locator("#development_share")).not_to_have_value(re.compile(r"\d[.,]0+$"))
+
+
+async def test_the_one_tap_thanks_carries_a_line_the_requester_adds(system, phone):
+    said = {"nl": "Dank je wel voor je hulp!", "en": "Thank you for your help!"}
+    for (width, height), lang in zip(SCREENS, LANGUAGES, strict=True):
+        request_id = finished(system, f"Brief ({uuid.uuid4().hex[:6]})")
+        anna = await (await phone(viewport={"width": width, "height": height})).new_page()
+        await in_language(anna, system.base, lang)
+        await sign_in(anna, system.base, STAFF)
+        await anna.goto(f"{system.base}/requests/{request_id}")
+        line = f"Precies wat ik nodig had ({lang} {height})"
+        await anna.fill("#thanks-line", line)
+        async with anna.expect_response(lambda r: r.url.endswith("/thanks")) as thanked:
+            await anna.click("[data-thanks]")
+        assert (await thanked.value).status in (200, 303)
+        await expect(anna.locator("[data-thanks]")).to_have_count(0)
+        await anna.goto(f"{system.base}/wall")
+        await expect(anna.locator("article.kudos", has_text=line).first).to_contain_text(f"{said[lang]} {line}")

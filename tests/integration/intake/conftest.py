@@ -116,7 +116,8 @@ class Desk:
             js = nc.jetstream()
             state = (await js.stream_info("INTAKE")).state
             found = []
-            for seq in range(state.first_seq, state.last_seq + 1):
+            # An empty stream reports sequence 0, which no message has (the server answers 400).
+            for seq in range(max(state.first_seq, 1), state.last_seq + 1) if state.messages else ():
                 event = _decoder.decode((await js.get_msg("INTAKE", seq)).data or b"")
                 if event.request_id == request_id:
                     found.append(event)

@@ -133,3 +133,9 @@ def test_a_trial_chart_shows_both_policies_per_week_and_nothing_before_it_is_don
     chart = policy.trial_chart({"status": "done", "result": {"weeks": weeks}}, fmt)
     assert chart is not None
     assert chart.rows == [("week 1", ["60", "45"]), ("week 2", ["30", "40"])]
+
+
+def test_the_one_tap_thanks_is_the_usual_text_with_the_persons_line_after_it():
+    assert request_page.thanks_message("Dank je wel!", "") == "Dank je wel!"
+    assert request_page.thanks_message("Dank je wel!", "  Top\n geregeld ") == "Dank je wel! Top geregeld"
+    assert len(request_page.thanks_message("Thanks!", "x" * 2000)) <= 500
