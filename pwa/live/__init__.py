@@ -15,6 +15,7 @@ Do not `sse-swap` these messages: their data is an id, not markup.
 | `offer`        | offer id   | the member an offer was made to / accepted / declined or expired | routing offered, offer.accepted, offer.declined |
 | `queue`        | request id | leads of the pool, when a request lands in the lead queue | routing request.queued (lead_queue) |
 | `kudos`        | kudos id   | everyone signed in (the wall is public)              | recognition kudos.given     |
+| `kudos-<id>`   | kudos id   | everyone signed in: its reactions changed            | recognition kudos.reacted   |
 | `prompt`       | prompt id  | the requester invited to say thanks                  | recognition prompt.created  |
 | `resync`       | (empty)    | a connection that fell behind and lost signals: re-fetch all live parts | — |
 

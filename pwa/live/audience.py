@@ -6,7 +6,7 @@ import msgspec
 from pwa.accounts import Account
 from pwa.push.events import LiveEvent
 from services.contracts.intake import AttachmentAdded, RequestCommented, RequestEdited, RequestStatusChanged
-from services.contracts.recognition import KudosGiven, ThanksPrompted
+from services.contracts.recognition import KudosGiven, KudosReacted, ThanksPrompted
 from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued
 
 
@@ -52,6 +52,9 @@ def signals_for(event: LiveEvent, viewer: Account) -> list[Signal]:
                 return [Signal("queue", event.request_id)]
         case KudosGiven():
             return [Signal("kudos", event.kudos_id)]
+        case KudosReacted():
+            # Reactions are public like the wall: an open wall shows the new counts.
+            return [Signal(f"kudos-{event.kudos_id}", event.kudos_id)]
         case ThanksPrompted():
             if viewer.id == event.requester_id:
                 return [Signal("prompt", event.prompt_id)]

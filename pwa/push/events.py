@@ -2,7 +2,7 @@
 
 from services.contracts.base import Event
 from services.contracts.intake import AttachmentAdded, RequestCommented, RequestEdited, RequestStatusChanged
-from services.contracts.recognition import KudosGiven, ThanksPrompted
+from services.contracts.recognition import KudosGiven, KudosReacted, ThanksPrompted
 from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued
 
 PushEvent = RequestOffered | OfferAccepted | RequestQueued | RequestStatusChanged | KudosGiven | ThanksPrompted
@@ -16,6 +16,7 @@ LiveEvent = (
     | OfferDeclined
     | RequestQueued
     | KudosGiven
+    | KudosReacted
     | ThanksPrompted
 )
 
@@ -41,5 +42,6 @@ _LIVE_TYPES = (
     OfferDeclined,
     RequestQueued,
     KudosGiven,
+    KudosReacted,
 )
 LIVE_SUBJECTS: list[str] = [subject(t) for t in (*_LIVE_TYPES, ThanksPrompted)]

@@ -2,7 +2,8 @@
 search), my thanks (kudos I received) and the pool's digest.
 
 Kudos text comes back exactly as typed; templates escape it (autoescape), never `| safe`.
-Live: the feed's first page re-fetches itself on the `kudos` SSE signal.
+Live: the feed's first page re-fetches itself on the `kudos` SSE signal; each kudos on
+`kudos-<id>` (a reaction changed), through `GET /wall/<id>`.
 """
 
 from typing import Annotated, Any
@@ -50,6 +51,27 @@ class WallPages(Controller):
         return page(request, "wall", account, fragment="wall_feed", wall=found, items=items, older=before is not None,
                     people=await names(runtime, kudos_people(items)), values={v["id"]: v for v in values})  # fmt: skip
 
+    @get("/{kudos_id:uuid}")
+    async def one(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
+                  runtime: NamedDependency[Runtime], kudos_id: FromPath[UUID]) -> Template | Response[str] | Redirect:  # fmt: skip
+        """One kudos as it is now (its reactions as this person sees them), for its live refresh;
+        a kudos taken off the wall leaves the page (an empty answer replaces it)."""
+        if not wants_fragment(request):
+            return Redirect(f"/wall#kudos-{kudos_id}", status_code=303)
+        try:
+            kudos = await gateway.call("recognition", "GET", f"/v1/kudos/{kudos_id}", account.caller())
+        except ServiceError as exc:
+            if exc.status != 404:
+                raise
+            return Response("", media_type="text/html")
+        return await self._kudos(request, account, gateway, runtime, kudos)
+
+    async def _kudos(self, request: AnyRequest, account: Account, gateway: Gateway, runtime: Runtime,
+                     kudos: dict[str, Any]) -> Template:  # fmt: skip
+        values = await optional(gateway, "recognition", "/v1/values/", account) or []
+        return page(request, "wall", account, fragment="kudos", k=kudos, people=await names(runtime, kudos_people([kudos])),
+                    values={v["id"]: v for v in values})  # fmt: skip
+
     @post("/{kudos_id:uuid}/reaction")
     async def react(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
                     runtime: NamedDependency[Runtime], kudos_id: FromPath[UUID]) -> Template | Redirect:  # fmt: skip
@@ -64,9 +86,7 @@ class WallPages(Controller):
         else:
             kudos = await gateway.call("recognition", "PUT", path, account.caller(), json={"emoji": emoji})
         if wants_fragment(request):
-            values = await optional(gateway, "recognition", "/v1/values/", account) or []
-            return page(request, "wall", account, fragment="kudos", k=kudos, people=await names(runtime, kudos_people([kudos])),
-                        values={v["id"]: v for v in values})  # fmt: skip
+            return await self._kudos(request, account, gateway, runtime, kudos)
         return Redirect(f"/wall#kudos-{kudos_id}", status_code=303)
 
     @post("/{kudos_id:uuid}/report")

@@ -114,6 +114,9 @@ async def run_rounds(
                     if not deaf:
                         log.warning(f"{what}: cannot listen for wake-ups; polling", error=repr(exc))
                     deaf = True
+            # Cleared before the round, not after: a NOTIFY that comes while the round runs
+            # (work committed after its SELECT) must wake the next wait, not be wiped out.
+            wake.clear()
             try:
                 done = await one_round()
                 failures = 0
@@ -125,7 +128,6 @@ async def run_rounds(
                 continue
             if done >= full:
                 continue
-            wake.clear()
             with contextlib.suppress(TimeoutError):
                 # Without a listener, poll often: nothing else would wake us. With one, still
                 # look up now and then, to prove it hears the database.

@@ -12,7 +12,7 @@ from pwa.accounts import Account
 from pwa.live.audience import RESYNC, Signal, signals_for
 from pwa.live.hub import Connection, LiveHub
 from services.contracts.intake import RequestCommented, RequestStatusChanged
-from services.contracts.recognition import KudosGiven, ThanksPrompted
+from services.contracts.recognition import KudosGiven, KudosReacted, ThanksPrompted
 from services.contracts.routing import RequestOffered, RequestQueued
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -60,6 +60,14 @@ def test_offers_queue_kudos_and_prompts_have_their_audiences() -> None:
     prompt = ThanksPrompted(event_id=uuid.uuid4(), occurred_at=NOW, prompt_id="pr1", version=1, request_id="r1",
                             pool_id="p", requester_id="req", recipient_ids=["m"], expires_at=NOW)  # fmt: skip
     assert signals_for(prompt, person("req")) == [Signal("prompt", "pr1")] and signals_for(prompt, person("m")) == []
+
+
+def test_a_changed_reaction_refreshes_that_kudos_for_everyone_with_the_wall_open() -> None:
+    reacted = KudosReacted(event_id=uuid.uuid4(), occurred_at=NOW, kudos_id="k1", version=2, account_id="r",
+                           emoji="👏", giver_id="g")  # fmt: skip
+    withdrawn = msgspec.structs.replace(reacted, withdrawn=True)
+    for event in (reacted, withdrawn):
+        assert signals_for(event, person("anyone")) == signals_for(event, person("r")) == [Signal("kudos-k1", "k1")]
 
 
 async def test_a_full_connection_drops_its_oldest_signals_and_asks_for_a_resync() -> None:
