@@ -122,8 +122,11 @@ class EmbeddedNats:
         cluster_port: int | None = None,
         routes: tuple[int, ...] = (),
         sync_always: bool = True,
+        authorization: str = "",
     ) -> None:
         self.folder = folder.resolve()
+        # nats-server's `authorization` block (see services.cli.nats_users); empty: no users.
+        self.authorization = authorization
         self.port = port or free_port()
         self.name = name
         self.cluster_port = cluster_port
@@ -154,9 +157,13 @@ class EmbeddedNats:
         store = self.folder / "jetstream"
         store.mkdir(parents=True, exist_ok=True)
         argv = [str(binary), "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(store)]
-        if self.sync_always:
-            config = self.folder / "jetstream.conf"
-            config.write_text("jetstream {\n  sync_interval: always\n}\n")
+        settings = ("jetstream {\n  sync_interval: always\n}\n" if self.sync_always else "") + self.authorization
+        if settings:
+            config = self.folder / "nats.conf"
+            # Owner-only: it may hold the users' passwords.
+            fd = os.open(config, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(settings)
             argv += ["-c", str(config)]
         if self.cluster_port is not None:
             routes = ",".join(f"nats://127.0.0.1:{p}" for p in self.routes)

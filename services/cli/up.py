@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from services.cli import admin
+from services.cli import admin, nats_users
 from services.cli.children import Child, LaunchError, env_with, free_ports, http_ok, wait_until
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database, wait_for_jetstream
 from services.cli.supervise import CrashLoop, Supervised, Supervisor
@@ -91,9 +91,12 @@ def metrics_token(data_dir: Path) -> Path:
     return path
 
 
-def child_envs(base: Mapping[str, str], data_dir: Path) -> dict[str, dict[str, str]]:
+def child_envs(
+    base: Mapping[str, str], data_dir: Path, nats_passwords: Mapping[str, str] | None = None
+) -> dict[str, dict[str, str]]:
     """Each process's environment: the pwa gets the private key (as a file), the services only
-    the public key, and none of the private-key settings the launcher itself was given."""
+    the public key, and none of the private-key settings the launcher itself was given; with
+    the embedded NATS's users, each process its own NATS user in NATS_URL."""
     given = {k: base[k] for k in PRIVATE[:2] if base.get(k)}
     shared = {k: v for k, v in base.items() if k not in PRIVATE and not k.startswith("SECPOOL_TOKEN_PUBLIC_KEY")}
     if not (base.get("SECPOOL_METRICS_TOKEN") or base.get("SECPOOL_METRICS_TOKEN_FILE")):
@@ -105,6 +108,9 @@ def child_envs(base: Mapping[str, str], data_dir: Path) -> dict[str, dict[str, s
         raise LaunchError(f"SECPOOL_TOKEN_PRIVATE_KEY: {exc}") from exc
     envs = {name: {**shared, "SECPOOL_TOKEN_PUBLIC_KEY": public} for name in SERVICES}
     envs["pwa"] = {**shared, **pwa_keys}
+    if nats_passwords is not None:
+        for name, env in envs.items():
+            env["NATS_URL"] = nats_users.url_for(name, nats_passwords[name], base["NATS_URL"])
     return envs
 
 
@@ -129,15 +135,18 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
             supervisor.add(Supervised("postgres", pg.spawn), start=False).adopt(pg.start().child)
             database_url = asyncio.run(ensure_database(pg.url, "secpool"))
         nats_url = os.environ.get("NATS_URL")
+        users: dict[str, str] | None = None
         if not nats_url:
-            nodes = _nats_nodes(data_dir, cluster)
+            users = nats_users.passwords(data_dir)
+            nodes = _nats_nodes(data_dir, cluster, nats_users.authorization(users))
             print(f"Starting NATS (embedded{', a cluster of 3' if cluster else ''}) ...", flush=True)
             for node in nodes:
                 supervisor.add(Supervised(node.name, node.spawn), start=False).adopt(node.spawn())
             for node in nodes:
                 wait_until(_nats_ready(node), 30, node.name)
             nats_url = ",".join(n.url for n in nodes)
-            asyncio.run(wait_for_jetstream(nats_url, within=60))
+            launcher = nats_users.url_for(nats_users.LAUNCHER, users[nats_users.LAUNCHER], nats_url)
+            asyncio.run(wait_for_jetstream(launcher, within=60))
         for name in SERVICES:
             sockets[name] = listen("127.0.0.1", 0)
         public_url = os.environ.get("SECPOOL_PUBLIC_URL") or f"http://{_shown(host)}:{port}"
@@ -152,7 +161,7 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
                 **{f"SECPOOL_{n.upper()}_URL": f"http://127.0.0.1:{sockets[n].getsockname()[1]}" for n in SERVICES},
             }
         )
-        envs = child_envs(env, data_dir)
+        envs = child_envs(env, data_dir, users)
         logs = data_dir / "logs"
         print("Starting intake, routing, recognition and the web app ...", flush=True)
         started: list[tuple[Supervised, str]] = []
@@ -184,9 +193,9 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def _nats_nodes(data_dir: Path, cluster: bool) -> list[EmbeddedNats]:
+def _nats_nodes(data_dir: Path, cluster: bool, authorization: str) -> list[EmbeddedNats]:
     if not cluster:
-        return [EmbeddedNats(data_dir / "nats")]
+        return [EmbeddedNats(data_dir / "nats", authorization=authorization)]
     ports = free_ports(6)
     client, routes = ports[:3], ports[3:]
     return [
@@ -196,6 +205,7 @@ def _nats_nodes(data_dir: Path, cluster: bool) -> list[EmbeddedNats]:
             name=f"nats-{i + 1}",
             cluster_port=routes[i],
             routes=tuple(p for j, p in enumerate(routes) if j != i),
+            authorization=authorization,
         )
         for i in range(3)
     ]

@@ -32,13 +32,21 @@ async def connect(url: str, name: str) -> NatsClient:
     """`url` may list several servers of a cluster, comma-separated; the client reconnects
     (to any of them) for as long as it takes."""
     servers = [u.strip() for u in url.split(",") if u.strip()]
-    nc = await nats.connect(servers=servers, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5)
+    nc = await nats.connect(
+        servers=servers, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5, inbox_prefix=inbox_prefix(name)
+    )
     try:
         check_version(nc)
     except ServerTooOld:
         await nc.close()
         raise
     return nc
+
+
+def inbox_prefix(name: str) -> str:
+    """Where a process's replies arrive (JetStream API answers, pulled events): a prefix of its
+    own, so a NATS user may be allowed to read its own replies and nobody else's."""
+    return f"_INBOX_{name}"
 
 
 def check_version(nc: NatsClient) -> None:

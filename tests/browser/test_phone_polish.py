@@ -1,6 +1,10 @@
 """The phone journey, polished, on 360×640 and 360×780 screens in Dutch and English: the offer
-to act on comes first on the Work page, above the fold and clear of the tab bar (screenshot:
-tests/browser/screenshots/polish-work-offer-360x640.png).
+to act on comes first on the Work page (screenshot: tests/browser/screenshots/
+polish-work-offer-360x640.png); a closed request's timeline names people only to those who may
+know them and otherwise says "the pool"; a missing page stays in the app and the person's
+language; the language is one tap away; words wrap whole, tooltips read on the pool's clock and
+Dutch decimals have a comma; the welcome page leaves no trace in the address bar; the one-tap
+thanks can carry a line.
 """
 
 import re

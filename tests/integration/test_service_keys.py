@@ -46,3 +46,18 @@ def test_a_service_environment_holds_no_private_key_even_when_the_launcher_had_o
     pwa = Settings.from_env("pwa", envs["pwa"])
     assert pwa.token_private_key == private.strip() and pwa.token_public_key == public
     assert "SECPOOL_TOKEN_SECRET" not in envs["pwa"]
+
+
+def test_each_process_gets_its_own_nats_user_and_no_other(tmp_path):
+    from services.cli import nats_users
+
+    users = nats_users.passwords(tmp_path)
+    assert (tmp_path / nats_users.USERS_FILE).stat().st_mode & 0o777 == 0o600
+    assert nats_users.passwords(tmp_path) == users  # made once
+    envs = child_envs({**BASE, "NATS_URL": "nats://127.0.0.1:4222,nats://127.0.0.1:4223"}, tmp_path, users)
+    for name, env in envs.items():
+        assert (
+            env["NATS_URL"] == f"nats://{name}:{users[name]}@127.0.0.1:4222,nats://{name}:{users[name]}@127.0.0.1:4223"
+        )
+        others = [password for user, password in users.items() if user != name]
+        assert not any(password in value for value in env.values() for password in others), name
