@@ -93,13 +93,17 @@ async def run(rounds: int) -> dict[str, list[float]]:
 
 
 def main(rounds: int, out: Path) -> int:
+    load_before = os.getloadavg()[0]
     samples = asyncio.run(run(rounds))
+    load = [round(load_before, 1), round(os.getloadavg()[0], 1)]  # the machine may be shared: say how busy
     results = {kind: summary(values) for kind, values in samples.items()}
-    print(f"\n{'kind':<14} {'median':>8} {'p90':>8} {'worst':>8}   ({rounds} rounds, ms)")
+    print(
+        f"\n{'kind':<14} {'median':>8} {'p90':>8} {'worst':>8}   ({rounds} rounds, ms; load average {load[0]} → {load[1]})"
+    )
     for kind, row in results.items():
         print(f"{kind:<14} {row['median_ms']:>8.0f} {row['p90_ms']:>8.0f} {row['worst_ms']:>8.0f}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count()}
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "load_average_before_after": load}
     out.write_text(json.dumps({"benchmark": "live updates in a browser", "rounds": rounds, "machine": machine,
                                "kinds": results}, indent=2) + "\n")  # fmt: skip
     print(f"written to {out}")
