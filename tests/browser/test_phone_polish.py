@@ -9,6 +9,7 @@ thanks can carry a line.
 
 import re
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +27,15 @@ LIVE = 15_000  # ms
 
 async def in_language(page: Page, base: str, lang: str) -> None:
     await page.context.add_cookies([{"name": "secpool_lang", "value": lang, "url": base}])
+
+
+async def each_screen(page: Page, base: str) -> AsyncIterator[tuple[str, int, int]]:
+    """Each language at each screen size of the issue, the page set to it."""
+    for lang in LANGUAGES:
+        await in_language(page, base, lang)
+        for width, height in SCREENS:
+            await page.set_viewport_size({"width": width, "height": height})
+            yield lang, width, height
 
 
 async def box(page: Page, selector: str) -> dict[str, Any]:
@@ -74,30 +84,27 @@ async def test_the_open_offer_and_its_accept_button_come_first_above_the_fold(sy
     ask(system, words)
     sanne = await (await phone(viewport={"width": 360, "height": 640})).new_page()
     await sign_in(sanne, system.base, MEMBER)
-    for lang in LANGUAGES:
-        await in_language(sanne, system.base, lang)
-        for width, height in SCREENS:
-            await sanne.set_viewport_size({"width": width, "height": height})
-            await sanne.goto(f"{system.base}/offers")
-            offer = sanne.locator("article.offer", has_text=words[:30])
-            await expect(offer).to_be_visible(timeout=LIVE)
-            accept = await box(sanne, "article.offer form[action$='/accept'] button")
-            tabbar = await box(sanne, "nav.tabbar")
-            assert accept["y"] + accept["height"] <= tabbar["y"], (
-                f"{lang} {width}×{height}: Accept ends at {accept['y'] + accept['height']:.0f} px, "
-                f"the tab bar starts at {tabbar['y']:.0f} px"
-            )
-            presence = await box(sanne, "#presence-title")
-            assert presence["y"] > accept["y"], f"{lang} {width}×{height}: presence comes before the offer"
-            # Where she stands is still said at the top, one tap from the switch.
-            await expect(sanne.locator(".presence__jump")).to_be_in_viewport()
-            if (lang, height) == ("nl", 640):
-                # What the screen shows, not the whole page: the fold is the point. Kept with the
-                # journey's screenshots (pytest's temporary folders go at the end of the run).
-                SCREENSHOTS.mkdir(exist_ok=True)
-                shot = SCREENSHOTS / "polish-work-offer-360x640.png"
-                await sanne.screenshot(path=str(shot))
-                print(f"screenshot of the Work page at 360×640: {shot}")
+    async for lang, width, height in each_screen(sanne, system.base):
+        await sanne.goto(f"{system.base}/offers")
+        offer = sanne.locator("article.offer", has_text=words[:30])
+        await expect(offer).to_be_visible(timeout=LIVE)
+        accept = await box(sanne, "article.offer form[action$='/accept'] button")
+        tabbar = await box(sanne, "nav.tabbar")
+        assert accept["y"] + accept["height"] <= tabbar["y"], (
+            f"{lang} {width}×{height}: Accept ends at {accept['y'] + accept['height']:.0f} px, "
+            f"the tab bar starts at {tabbar['y']:.0f} px"
+        )
+        presence = await box(sanne, "#presence-title")
+        assert presence["y"] > accept["y"], f"{lang} {width}×{height}: presence comes before the offer"
+        # Where she stands is still said at the top, one tap from the switch.
+        await expect(sanne.locator(".presence__jump")).to_be_in_viewport()
+        if (lang, height) == ("nl", 640):
+            # What the screen shows, not the whole page: the fold is the point. Kept with the
+            # journey's screenshots (pytest's temporary folders go at the end of the run).
+            SCREENSHOTS.mkdir(exist_ok=True)
+            shot = SCREENSHOTS / "polish-work-offer-360x640.png"
+            await sanne.screenshot(path=str(shot))
+            print(f"screenshot of the Work page at 360×640: {shot}")
 
 
 async def test_a_closed_requests_timeline_names_who_may_be_known_and_otherwise_the_pool_never_secpool(system, phone):
@@ -111,16 +118,15 @@ async def test_a_closed_requests_timeline_names_who_may_be_known_and_otherwise_t
     for who in (LEAD, COLLEAGUE):
         page = await (await phone(viewport={"width": 360, "height": 640})).new_page()
         await sign_in(page, system.base, who)
-        for lang in LANGUAGES:
-            await in_language(page, system.base, lang)
-            for width, height in SCREENS:
-                await page.set_viewport_size({"width": width, "height": height})
-                await page.goto(f"{system.base}/requests/{request_id}")
-                timeline = page.locator("ol.timeline")
-                for words in said[lang].values():
-                    await expect(timeline).to_contain_text(words)
-                assert "secpool" not in (await timeline.inner_text()).lower(), f"{who} {lang}: secpool as an actor"
-                assert "Sanne" not in await timeline.inner_text(), f"{who} {lang}: the member named to {who}"
+        async for lang, width, height in each_screen(page, system.base):
+            await page.goto(f"{system.base}/requests/{request_id}")
+            timeline = page.locator("ol.timeline")
+            for words in said[lang].values():
+                await expect(timeline).to_contain_text(words)
+            assert "secpool" not in (await timeline.inner_text()).lower(), (
+                f"{who} {lang} {width}×{height}: secpool as an actor"
+            )
+            assert "Sanne" not in await timeline.inner_text(), f"{who} {lang} {width}×{height}: the member named"
     # Sanne did the work: she sees her own name beside her steps.
     sanne = await (await phone(viewport={"width": 360, "height": 780})).new_page()
     await sign_in(sanne, system.base, MEMBER)
@@ -216,24 +222,22 @@ async def test_words_wrap_whole_times_read_on_the_pools_clock_and_dutch_decimals
     # The phone's own clock runs on UTC: the tooltip must still say Amsterdam's time.
     sanne = await (await phone(viewport={"width": 360, "height": 640}, timezone_id="UTC")).new_page()
     await sign_in(sanne, system.base, MEMBER)
-    for lang in LANGUAGES:
-        await in_language(sanne, system.base, lang)
-        for width, height in SCREENS:
-            await sanne.set_viewport_size({"width": width, "height": height})
-            await sanne.goto(f"{system.base}/wall/new")
-            await expect(sanne.locator("input[name=value_id]").first).to_be_attached()
-            assert await sanne.evaluate(SPLIT_WORDS, "main label, main legend, main h1, main h2") == []
-            assert await sanne.evaluate("getComputedStyle(document.querySelector('main')).hyphens") == "auto"
+    async for lang, width, height in each_screen(sanne, system.base):
+        await sanne.goto(f"{system.base}/wall/new")
+        await expect(sanne.locator("input[name=value_id]").first).to_be_attached()
+        screen = f"{lang} {width}×{height}"
+        assert await sanne.evaluate(SPLIT_WORDS, "main label, main legend, main h1, main h2") == [], screen
+        assert await sanne.evaluate("getComputedStyle(document.querySelector('main')).hyphens") == "auto", screen
 
-            await sanne.goto(f"{system.base}/offers")
-            # Read in one go: the live part may replace the element between two reads.
-            moment = sanne.locator("article.offer time[data-relative][title]").first
-            await expect(moment).to_be_attached(timeout=LIVE)
-            read = "(el) => [el.getAttribute('datetime'), el.getAttribute('title')]"
-            when, title = await moment.evaluate(read)
-            at = datetime.fromisoformat(when)
-            amsterdam, utc = at.astimezone(ZoneInfo("Europe/Amsterdam")), at.astimezone(UTC)
-            assert amsterdam.strftime("%H:%M") in title and utc.strftime("%H:%M") not in title, title
+        await sanne.goto(f"{system.base}/offers")
+        # Read in one go: the live part may replace the element between two reads.
+        moment = sanne.locator("article.offer time[data-relative][title]").first
+        await expect(moment).to_be_attached(timeout=LIVE)
+        read = "(el) => [el.getAttribute('datetime'), el.getAttribute('title')]"
+        when, title = await moment.evaluate(read)
+        at = datetime.fromisoformat(when)
+        amsterdam, utc = at.astimezone(ZoneInfo("Europe/Amsterdam")), at.astimezone(UTC)
+        assert amsterdam.strftime("%H:%M") in title and utc.strftime("%H:%M") not in title, (screen, title)
 
     # A Dutch weight typed with a comma is taken, and shown with a comma in Dutch, a point in English.
     await in_language(sanne, system.base, "nl")
