@@ -54,8 +54,8 @@ def ask(system: System, description: str, who: str = STAFF) -> str:
     return str(created["id"])
 
 
-def finished(system: System, description: str) -> str:
-    """A request Sanne picked up, asked about, had answered by Anna and finished (through the APIs)."""
+def picked_up(system: System, description: str) -> str:
+    """A request Anna sent and Sanne accepted at once (through the APIs)."""
     system.only_available(MEMBER)
     request_id = ask(system, description)
 
@@ -70,6 +70,12 @@ def finished(system: System, description: str) -> str:
         return str(system.call("intake", "GET", f"/v1/requests/{request_id}", STAFF)["status"])
 
     wait_until(lambda: status() == "in_progress", 20, "intake hears of the acceptance")
+    return request_id
+
+
+def finished(system: System, description: str) -> str:
+    """A request Sanne picked up, asked about, had answered by Anna and finished (through the APIs)."""
+    request_id = picked_up(system, description)
     path = f"/v1/requests/{request_id}"
     system.call("intake", "POST", f"{path}/comments", MEMBER, json={"body": "Welk adres?", "question": True})
     system.call("intake", "POST", f"{path}/comments", STAFF, json={"body": "Dorpsstraat 1"})
@@ -269,3 +275,20 @@ async def test_the_one_tap_thanks_carries_a_line_the_requester_adds(system, phon
         await expect(anna.locator("[data-thanks]")).to_have_count(0)
         await anna.goto(f"{system.base}/wall")
         await expect(anna.locator("article.kudos", has_text=line).first).to_contain_text(f"{said[lang]} {line}")
+
+
+async def test_five_quick_pick_ups_draw_the_median_pick_up_chart_instead_of_no_figures(system, phone):
+    for k in range(5):  # each finished again, so Sanne has room for the next
+        request_id = picked_up(system, f"Snel opgepakt {k} ({uuid.uuid4().hex[:6]})")
+        system.call("intake", "POST", f"/v1/requests/{request_id}/status", MEMBER, json={"status": "done"})
+    lead = await (await phone(viewport={"width": 360, "height": 640})).new_page()
+    await sign_in(lead, system.base, LEAD)
+    nothing = {"nl": "Nog geen cijfers", "en": "No figures for this period yet"}
+    async for lang, width, height in each_screen(lead, system.base):
+        await lead.goto(f"{system.base}/lead/insights")
+        chart = lead.locator("#chart-pickup")
+        await expect(chart.locator("svg rect.chart__bar").first).to_be_attached()
+        assert nothing[lang] not in await chart.inner_text(), f"{lang} {width}×{height}: the chart says it is empty"
+        assert (await box(lead, "#chart-pickup svg"))["width"] <= width, (
+            f"{lang} {width}×{height}: wider than the phone"
+        )
