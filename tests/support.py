@@ -7,13 +7,15 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from services.platform.tokens import Caller, new_key_pair, sign
+from services.platform.settings import web_secret
+from services.platform.tokens import Caller, new_key_pair, private_key, sign
 
 T = TypeVar("T")
-# The pwa's web secret (CSRF, unsubscribe links) in tests.
-SECRET = "test-secret-" + "x" * 20
 # The pwa's service-token key pair, made once per test process (PEM).
 PRIVATE_KEY, PUBLIC_KEY = new_key_pair()
+# The pwa's web secret (CSRF, unsubscribe links): the one a pwa given PRIVATE_KEY derives,
+# so a test's CSRF tokens hold for an in-process pwa and a pwa process alike.
+SECRET = web_secret(private_key(PRIVATE_KEY))
 # What /metrics answers to in tests, and the header that carries it.
 METRICS_TOKEN = "test-metrics-" + "m" * 20
 METRICS = {"authorization": f"Bearer {METRICS_TOKEN}"}
