@@ -147,14 +147,13 @@ def service_app(
         finally:
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            # Shutdown is bounded: a stuck drain or a connection never released must not
-            # keep the process (or a test) waiting forever.
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(nc.drain(), 10)
-            try:
-                await asyncio.wait_for(pool.close(), 10)
-            except TimeoutError:
+            # Shutdown is bounded: a loop slow to honour its cancellation, a stuck drain or a
+            # connection never released must not keep the process (or a test) waiting forever.
+            if not await _within(10, *tasks):
+                log.warning("background tasks did not stop in time", service=settings.service)
+            if not await _within(10, nc.drain()):
+                await _within(2, nc.close())
+            if not await _within(10, pool.close()):
                 log.warning("database pool did not close in time; terminating it")
                 pool.terminate()
 
@@ -189,6 +188,20 @@ def service_app(
         openapi_config=internal.openapi_config(title) if authenticate else None,
         **litestar_options,
     )
+
+
+async def _within(seconds: float, *steps: Awaitable[Any]) -> bool:
+    """Wait at most `seconds` for these steps; True when all finished (their errors are
+    ignored: this is for shutting down). Unlike asyncio.wait_for on Python 3.11, it never
+    goes on waiting for a cancellation that is not honoured."""
+    running = [asyncio.ensure_future(step) for step in steps]
+    if not running:
+        return True
+    done, pending = await asyncio.wait(running, timeout=seconds)
+    for finished in done:
+        if not finished.cancelled():
+            finished.exception()  # retrieved: no "exception was never retrieved" later
+    return not pending
 
 
 async def _keep_running(name: str, run: Callable[[], Coroutine[Any, Any, None]]) -> None:

@@ -6,10 +6,12 @@ The pwa runs with its real cookie setting (`__Host-` + Secure): Chromium accepts
 cookies on http://127.0.0.1.
 """
 
+import re
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -129,6 +131,14 @@ async def phone(playwright: Playwright) -> AsyncIterator[Any]:
     finally:
         for context in opened:
             await context.close()
+
+
+async def saved(page: Page, path: str) -> None:
+    """Wait until the page says a form was handled (its notice) on an address whose path
+    matches `path` (a regular expression). Not the `?notice=` address itself: app.js drops
+    it at once, so waiting for that address races with the page."""
+    await page.locator(".banner--ok[role=status]").first.wait_for(timeout=30_000)
+    assert re.fullmatch(path, urlsplit(page.url).path), page.url
 
 
 async def sign_in(page: Page, base: str, email: str, *, welcome: bool = True) -> None:

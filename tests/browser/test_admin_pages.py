@@ -13,7 +13,7 @@ import pytest
 from playwright.async_api import Browser, Page
 
 from pwa.mail import folder
-from tests.browser.conftest import PHONE, System, sign_in
+from tests.browser.conftest import PHONE, System, saved, sign_in
 from tests.browser.test_accessibility import violations
 
 ADMIN, LEAD, MEMBER = "admin@example.org", "lead@example.org", "sanne@example.org"
@@ -83,7 +83,7 @@ async def invite_link(browser: Browser, system: System, data_dir: Path) -> str:
     await page.fill("#email", "nina@example.org")
     await page.check("input[name=roles][value=staff]")
     await page.click("form[action='/admin/people'] button[type=submit]")
-    await page.wait_for_url(re.compile(r"/admin/people/[\w-]+\?notice=invited"))
+    await saved(page, r"/admin/people/[\w-]+")
     await context.close()
     for _ in range(100):
         for mail in folder.listing(data_dir / "mail"):

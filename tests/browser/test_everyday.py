@@ -4,7 +4,6 @@ stopped before it is sent; the requester edits before pick-up; a Dutch word from
 conversation is found on Dutch and English pages; the request goes into a calendar; it is
 repeated every Monday. Screenshots: tests/browser/screenshots/everyday-*.png."""
 
-import re
 import uuid
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import httpx
 from icalendar import Calendar
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import shoot, sign_in
+from tests.browser.conftest import saved, shoot, sign_in
 
 STAFF, MEMBER, THIRD = "anna@example.org", "sanne@example.org", "bram@example.org"
 NARROW = {"viewport": {"width": 360, "height": 780}}
@@ -64,7 +63,7 @@ async def test_everyday_pool_work_on_a_360_px_phone(system, phone, tmp_path):
     await anna.set_input_files("#files-input", [])
     await anna.set_input_files("#photo-input", {"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": PHOTO})
     await anna.click("form[action='/requests'] button[type=submit]")
-    await anna.wait_for_url(re.compile(r".*/requests/[0-9a-f-]{36}\?notice=submitted"))
+    await saved(anna, r"/requests/[0-9a-f-]{36}")
     request_page = anna.url.split("?")[0]
     await expect(anna.locator("#files")).to_contain_text("IMG_2041.jpg")
     await fits(anna)

@@ -6,7 +6,7 @@ Passkeys need a host name, not an IP address: the page is opened at http://local
 
 from playwright.async_api import Browser, expect
 
-from tests.browser.conftest import System, sign_in
+from tests.browser.conftest import System, saved, sign_in
 from tests.browser.test_csp_walk import watched
 
 VIRTUAL_PHONE = {
@@ -31,7 +31,7 @@ async def test_a_passkey_is_added_in_the_browser_and_signs_in_without_a_password
     await page.goto(f"{base}/settings/sign-in")
     await page.fill("#passkey-name", "Anna's phone")
     await page.click("[data-passkey-register]")
-    await page.wait_for_url("**/settings/sign-in?notice=passkey_added")
+    await saved(page, "/settings/sign-in")
     await expect(page.locator("text=Anna's phone")).to_be_visible()
 
     await page.goto(f"{base}/settings")

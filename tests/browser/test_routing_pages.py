@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, Page
 
-from tests.browser.conftest import PHONE, System, sign_in
+from tests.browser.conftest import PHONE, System, saved, sign_in
 from tests.browser.test_accessibility import violations
 
 MEMBER, COLLEAGUE, LEAD, STAFF = "sanne@example.org", "emma@example.org", "lead@example.org", "anna@example.org"
@@ -54,7 +54,7 @@ async def test_a_member_tries_a_policy_on_the_last_weeks_and_then_adopts_it(brow
 
     await page.fill("#why", "Speed over an even day, tried on our last weeks")
     await page.click("#policy-form button.button--primary")
-    await page.wait_for_url(lambda url: "notice=policy" in url)
+    await saved(page, "/pool/policy")
     history = await page.inner_text(".timeline")
     assert "Fair share of the day: 4.0 → 1.0" in history
     await fits_and_passes_axe(page)
@@ -103,7 +103,7 @@ async def test_the_pools_coverage_flags_thin_skills_and_a_member_takes_one_as_a_
     await fits_and_passes_axe(page)
     onboarding = page.locator("#risk-title + ul li", has_text="Onboarding")
     await onboarding.locator("button").click()
-    await page.wait_for_url(lambda url: "notice=learning" in url)
+    await saved(page, "/pool/coverage")
     me = system.call("routing", "GET", "/v1/members/me", MEMBER)
     assert "onboarding" in me["learning"] and "events" in me["learning"]
     await context.close()
