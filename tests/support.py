@@ -2,10 +2,12 @@
 
 import asyncio
 import contextlib
+import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from services.platform.settings import web_secret
 from services.platform.tokens import Caller, new_key_pair, private_key, sign
@@ -64,3 +66,23 @@ def caller(*roles: str, pools: tuple[str, ...] = (), account_id: str | None = No
 
 def auth(who: Caller, audience: str, key: str = PRIVATE_KEY, ttl_seconds: int = 60) -> dict[str, str]:
     return {"authorization": f"Bearer {sign(who, audience=audience, key=key, ttl_seconds=ttl_seconds)}"}
+
+
+async def nats_hello(url: str, user: str = "", password: str = "") -> str:
+    """What nats-server answers a client that says CONNECT (with these credentials) and PING.
+    Spoken on a plain socket: nats-py leaves a refused connection's socket for the garbage
+    collector, which then warns in whichever test runs next."""
+    parts = urlsplit(url)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    try:
+        await asyncio.wait_for(reader.readline(), 5)  # the server's INFO
+        connect: dict[str, Any] = {"verbose": False, "pedantic": False, "protocol": 1}
+        if user:
+            connect |= {"user": user, "pass": password}
+        writer.write(f"CONNECT {json.dumps(connect)}\r\nPING\r\n".encode())
+        await writer.drain()
+        return (await asyncio.wait_for(reader.readline(), 5)).decode().strip()
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await asyncio.wait_for(writer.wait_closed(), 5)

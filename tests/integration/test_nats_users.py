@@ -4,12 +4,10 @@ replies nobody else can read; with those users the whole request flow still runs
 
 import asyncio
 import contextlib
-import json
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import nats
 import pytest
@@ -21,7 +19,7 @@ from services.cli import nats_users
 from services.cli.embedded import EmbeddedNats
 from services.platform import bus
 from services.platform.settings import Settings
-from tests.support import auth, caller, close_nats, eventually
+from tests.support import auth, caller, close_nats, eventually, nats_hello
 
 POOL = "pool-secretariaat"
 
@@ -54,31 +52,11 @@ async def connect_as(user: str, secured: tuple[str, dict[str, str]], errors: lis
     )  # fmt: skip
 
 
-async def hello(url: str, user: str = "", password: str = "") -> str:
-    """What nats-server answers a client that says CONNECT (with these credentials) and PING.
-    Spoken on a plain socket: nats-py leaves a refused connection's socket for the garbage
-    collector, which then warns in whichever test runs next."""
-    parts = urlsplit(url)
-    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-    try:
-        await asyncio.wait_for(reader.readline(), 5)  # the server's INFO
-        connect: dict[str, Any] = {"verbose": False, "pedantic": False, "protocol": 1}
-        if user:
-            connect |= {"user": user, "pass": password}
-        writer.write(f"CONNECT {json.dumps(connect)}\r\nPING\r\n".encode())
-        await writer.drain()
-        return (await asyncio.wait_for(reader.readline(), 5)).decode().strip()
-    finally:
-        writer.close()
-        with contextlib.suppress(OSError):
-            await asyncio.wait_for(writer.wait_closed(), 5)
-
-
 async def test_a_client_without_a_user_or_with_a_wrong_password_is_refused(secured):
     url, users = secured
-    assert "Authorization Violation" in await hello(url)
-    assert "Authorization Violation" in await hello(url, "intake", "not-the-password")
-    assert await hello(url, "intake", users["intake"]) == "PONG"
+    assert "Authorization Violation" in await nats_hello(url)
+    assert "Authorization Violation" in await nats_hello(url, "intake", "not-the-password")
+    assert await nats_hello(url, "intake", users["intake"]) == "PONG"
 
 
 async def test_a_service_cannot_publish_another_services_subjects_or_read_what_it_does_not_consume(secured, server):
