@@ -114,7 +114,7 @@ def service_app(
             if applied:
                 log.info("migrated", schema=schema, files=applied)
             js = nc.jetstream()
-            await bus.ensure_streams(js, settings.stream_replicas)
+            await _patiently("streams", partial(bus.ensure_streams, js, settings.stream_replicas))
             runtime = Runtime(settings=settings, schema=schema, pool=pool, nc=nc, js=js)
             if on_start is not None:
                 await on_start(runtime)
@@ -134,7 +134,7 @@ def service_app(
             )
             tasks.append(asyncio.create_task(_keep_running("retention", prune), name="retention"))
             for consumer in consumers(runtime):
-                await consumer.declare()
+                await _patiently(consumer.name, consumer.declare)
                 tasks.append(asyncio.create_task(_keep_running(consumer.name, consumer.run), name=consumer.name))
             for job in background:
                 name = getattr(job, "__name__", "job")
@@ -188,6 +188,25 @@ def service_app(
         openapi_config=internal.openapi_config(title) if authenticate else None,
         **litestar_options,
     )
+
+
+async def _patiently(step: str, run: Callable[[], Awaitable[Any]], within: float = 120.0) -> None:
+    """A start-up step on a dependency still coming up (a JetStream cluster electing its
+    leaders answers with timeouts for a while): retried with growing delays while it fails
+    for that reason, for up to `within` seconds; any other failure stops the start at once."""
+    deadline = time.monotonic() + within
+    failures = 0
+    while True:
+        try:
+            await run()
+            return
+        except Exception as exc:
+            failures += 1
+            if not is_transient(exc) or time.monotonic() > deadline:
+                raise
+            if failures == 1:
+                log.warning("waiting for a dependency to start", step=step, error=repr(exc))
+            await asyncio.sleep(retry_delay(failures))
 
 
 async def _within(seconds: float, *steps: Awaitable[Any]) -> bool:
