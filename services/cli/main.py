@@ -30,6 +30,18 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True)
     create.add_argument("--data-dir", type=Path, default=Path(".secpool"), help="the running system's data folder")
+    keys = commands.add_parser("keys", help="the service-token signing keys in the data folder")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True)
+    rotate = keys_commands.add_parser(
+        "rotate", help="make a new signing key; the old one is still accepted for --overlap seconds"
+    )
+    rotate.add_argument("--data-dir", type=Path, default=Path(".secpool"), help="the system's data folder")
+    rotate.add_argument(
+        "--overlap",
+        type=float,
+        default=3600.0,
+        help="seconds the old public key stays accepted (default 3600; tokens live 60 s; 0 after a leak)",
+    )
     people = commands.add_parser("people", help="people of the running system")
     people_commands = people.add_subparsers(dest="people_command", required=True)
     load = people_commands.add_parser("import", help="import people from a CSV: email,name,roles,pools,language")
@@ -40,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "admin":
             return _admin_create(args.data_dir, args.email, args.name)
+        if args.command == "keys":
+            return _keys_rotate(args.data_dir, args.overlap)
         if args.command == "people":
             return _people_import(args.data_dir, args.file, args.dry_run)
         from services.cli.up import run
@@ -56,6 +70,20 @@ def _admin_create(data_dir: Path, email: str, name: str) -> int:
     database_url, url = admin.running(data_dir)
     link = admin.run(admin.create_admin(database_url, url, email, name))
     print(f"Admin {email}: choose a password within an hour at {link}")
+    return 0
+
+
+def _keys_rotate(data_dir: Path, overlap: float) -> int:
+    from datetime import timedelta
+
+    from services.cli import keys
+
+    try:
+        new, old, until = keys.rotate(data_dir, timedelta(seconds=overlap))
+    except keys.NoKey as exc:
+        raise LaunchError(str(exc)) from exc
+    print(f"New signing key {new}; the old key {old} is accepted until {until.isoformat(timespec='seconds')}.")
+    print("Restart secpool up (or roll out the services, then the pwa) to start signing with the new key.")
     return 0
 
 

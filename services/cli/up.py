@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from services.cli import admin, nats_users
+from services.cli import admin, keys, nats_users
 from services.cli.children import Child, LaunchError, env_with, free_ports, http_ok, wait_until
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database, wait_for_jetstream
 from services.cli.supervise import CrashLoop, Supervised, Supervisor
@@ -106,7 +106,12 @@ def child_envs(
         public = tokens.public_pem(tokens.private_key(secret_setting(pwa_keys, "SECPOOL_TOKEN_PRIVATE_KEY")))
     except (ValueError, ConfigError) as exc:
         raise LaunchError(f"SECPOOL_TOKEN_PRIVATE_KEY: {exc}") from exc
-    envs = {name: {**shared, "SECPOOL_TOKEN_PUBLIC_KEY": public} for name in SERVICES}
+    public_keys = {"SECPOOL_TOKEN_PUBLIC_KEY": public}
+    if not given:  # the data folder's keys (see services.cli.keys): rotated ones too, re-read by services
+        public_keys = {"SECPOOL_TOKEN_PUBLIC_KEY_FILE": str(keys.public_keys_file(data_dir, public))}
+        if "SECPOOL_WEB_SECRET" not in base:
+            pwa_keys = {**pwa_keys, **keys.web_secret_env(data_dir)}
+    envs = {name: {**shared, **public_keys} for name in SERVICES}
     envs["pwa"] = {**shared, **pwa_keys}
     if nats_passwords is not None:
         for name, env in envs.items():

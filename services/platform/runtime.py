@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -30,7 +31,7 @@ from services.platform.failures import is_transient, retry_delay
 from services.platform.inbox import Consumer
 from services.platform.outbox import Relay
 from services.platform.settings import Settings
-from services.platform.tokens import ServiceTokenMiddleware, public_key
+from services.platform.tokens import KeyRing, ServiceTokenMiddleware
 
 log = structlog.get_logger(__name__)
 
@@ -174,7 +175,7 @@ def service_app(
                     DefineMiddleware(
                         ServiceTokenMiddleware,
                         audience=settings.service,
-                        key=public_key(settings.token_public_key),
+                        key=key_ring(settings),
                     )
                 ]
                 if authenticate
@@ -188,6 +189,13 @@ def service_app(
         openapi_config=internal.openapi_config(title) if authenticate else None,
         **litestar_options,
     )
+
+
+def key_ring(settings: Settings) -> KeyRing:
+    """The public keys this service accepts, from its file when it has one (re-read on rotation)."""
+    if settings.token_public_key_file:
+        return KeyRing.from_file(Path(settings.token_public_key_file))
+    return KeyRing.parse(settings.token_public_key)
 
 
 async def _patiently(step: str, run: Callable[[], Awaitable[Any]], within: float = 120.0) -> None:

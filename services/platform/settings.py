@@ -5,7 +5,8 @@
 | DATABASE_URL           | PostgreSQL DSN (each service uses its own schema in it)  |
 | NATS_URL               | NATS server with JetStream                               |
 | SECPOOL_TOKEN_PRIVATE_KEY(_FILE) | pwa only: Ed25519 private key (PEM) that signs service tokens |
-| SECPOOL_TOKEN_PUBLIC_KEY(_FILE)  | services: the matching public key (PEM) they verify with      |
+| SECPOOL_TOKEN_PUBLIC_KEY(_FILE)  | services: the public keys (PEM, one or more) they verify with  |
+| SECPOOL_WEB_SECRET(_FILE) | pwa: CSRF and unsubscribe-link secret (unset: derived from the private key) |
 | SECPOOL_METRICS_TOKEN(_FILE) | bearer token /metrics answers to (unset: /metrics is off)  |
 | SECPOOL_DEMO           | "1": load demo data into an empty schema at start-up     |
 | SECPOOL_<SVC>_URL      | where the pwa reaches intake / routing / recognition     |
@@ -39,6 +40,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # PEM. The pwa holds the private key (it signs); a service holds only the public key.
     token_private_key: str = ""
     token_public_key: str = ""
+    # Services given SECPOOL_TOKEN_PUBLIC_KEY_FILE read it again for a key they do not know.
+    token_public_key_file: str = ""
     # The pwa's own secret (CSRF tokens, unsubscribe links), derived from its private key.
     web_secret: str = ""
     # /metrics answers only `Authorization: Bearer <metrics_token>`; empty: metrics are off.
@@ -91,7 +94,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             nats_url=env["NATS_URL"],
             token_private_key=private,
             token_public_key=public,
-            web_secret=secret,
+            token_public_key_file=_public_key_file(service, env),
+            web_secret=secret and (secret_setting(env, "SECPOOL_WEB_SECRET") or secret),
             metrics_token=secret_setting(env, "SECPOOL_METRICS_TOKEN"),
             demo=env.get("SECPOOL_DEMO", "") == "1",
             intake_url=env.get("SECPOOL_INTAKE_URL", "http://127.0.0.1:8101"),
@@ -103,6 +107,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             stream_replicas=int(env.get("SECPOOL_STREAM_REPLICAS", "1")),
             retention_seconds=_retention(env),
         )
+
+
+def _public_key_file(service: str, env: Mapping[str, str]) -> str:
+    """The file a service's public keys came from (it reads it again on rotation), if any."""
+    if service == PWA or env.get("SECPOOL_TOKEN_PUBLIC_KEY", "").strip():
+        return ""
+    return env.get("SECPOOL_TOKEN_PUBLIC_KEY_FILE", "").strip()
 
 
 def _retention(env: Mapping[str, str]) -> float:
@@ -133,7 +144,7 @@ def _keys(service: str, private: str, public: str) -> tuple[str, str, str]:
     """(private key, public key, web secret) for `service`, checked: a service has only the
     public key; the pwa's public key, if given, is its private key's."""
     if service != PWA:
-        tokens.public_key(public)
+        tokens.KeyRing.parse(public)
         return "", public, ""
     key = tokens.private_key(private)
     if public and tokens.public_pem(key) != tokens.public_key_pem(public):
@@ -143,5 +154,7 @@ def _keys(service: str, private: str, public: str) -> tuple[str, str, str]:
 
 def web_secret(key: Ed25519PrivateKey) -> str:
     """The pwa's secret for CSRF and unsubscribe links: derived from its private key, with a
-    label of its own, so the pwa needs one secret and the signing key is never reused as is."""
+    label of its own, so the pwa needs one secret and the signing key is never reused as is.
+    `secpool keys rotate` keeps the first key's as SECPOOL_WEB_SECRET, so links in mails sent
+    before a rotation keep working."""
     return hmac.new(key.private_bytes_raw(), b"secpool web secret v1", hashlib.sha256).hexdigest()

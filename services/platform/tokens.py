@@ -3,9 +3,20 @@ services verify with the public key only, so a process that can verify cannot mi
 
 A token says who is calling (account id, roles, pools) and for which service (audience), so
 a token for intake cannot be replayed against routing.
+
+Keys rotate: each token names its signing key in the `kid` header (a thumbprint of the public
+key, so nothing has to be kept in step), and a service accepts every public key in its
+`KeyRing` — several PEM blocks in one setting. A retired key carries a `Not-After:` line
+before its block (RFC 7468 explanatory text): tokens it signed are refused after that time,
+once every token it made has expired.
 """
 
+import base64
+import hashlib
+import re
 import time
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -46,11 +57,11 @@ def new_key_pair() -> tuple[str, str]:
 
 
 def public_pem(key: Ed25519PrivateKey) -> str:
-    return (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
+    return public_pem_of(key.public_key())
+
+
+def public_pem_of(key: Ed25519PublicKey) -> str:
+    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
 def private_key(pem: str) -> Ed25519PrivateKey:
@@ -69,8 +80,86 @@ def public_key(pem: str) -> Ed25519PublicKey:
     return key
 
 
+def key_id(key: Ed25519PublicKey) -> str:
+    """The `kid` of a key: the start of the base64url SHA-256 of its raw public bytes."""
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.urlsafe_b64encode(hashlib.sha256(raw).digest()).decode()[:16]
+
+
+_PEM_BLOCK = re.compile(r"((?:^[^\n-][^\n]*\n)*)(-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----)", re.S | re.M)
+# How often a key ring may read its file again for a token signed with a key it does not know.
+REREAD_SECONDS = 2.0
+_NOT_AFTER = re.compile(r"^Not-After:\s*(\S+)\s*$", re.M)
+
+
+class KeyRing:
+    """The public keys a service accepts, by key id; a retired one until its `not_after`."""
+
+    def __init__(self, keys: dict[str, Ed25519PublicKey], not_after: dict[str, float] | None = None) -> None:
+        if not keys:
+            raise ValueError("no Ed25519 public key (PEM) given")
+        self.keys = keys
+        self.not_after = not_after or {}
+        self._file: Path | None = None
+        self._read_at = 0.0
+
+    @classmethod
+    def from_file(cls, path: Path) -> "KeyRing":
+        """The keys in `path`, read again (at most every few seconds) when a token names a key
+        it does not hold: a rotation reaches a running service without a restart."""
+        ring = cls.parse(path.read_text())
+        ring._file, ring._read_at = path, time.monotonic()
+        return ring
+
+    def _reread(self) -> bool:
+        if self._file is None or time.monotonic() - self._read_at < REREAD_SECONDS:
+            return False
+        self._read_at = time.monotonic()
+        try:
+            fresh = KeyRing.parse(self._file.read_text())
+        except (OSError, ValueError):
+            return False  # a file being replaced or broken: keep the keys held
+        self.keys, self.not_after = fresh.keys, fresh.not_after
+        return True
+
+    @classmethod
+    def of(cls, *keys: Ed25519PublicKey) -> "KeyRing":
+        return cls({key_id(key): key for key in keys})
+
+    @classmethod
+    def parse(cls, text: str) -> "KeyRing":
+        """Every `BEGIN PUBLIC KEY` block in `text`, each optionally preceded by a line
+        `Not-After: <ISO 8601 time>`; ValueError for a block that is not an Ed25519 key."""
+        keys: dict[str, Ed25519PublicKey] = {}
+        not_after: dict[str, float] = {}
+        for preface, block in _PEM_BLOCK.findall(text):
+            key = public_key(block)
+            kid = key_id(key)
+            keys[kid] = key
+            if found := _NOT_AFTER.search(preface):
+                try:
+                    not_after[kid] = datetime.fromisoformat(found.group(1)).timestamp()
+                except ValueError as exc:
+                    raise ValueError(f"Not-After: {found.group(1)!r} is not an ISO 8601 time") from exc
+        if not keys and text.strip():
+            public_key(text)  # the reason it is not a key, from the PEM loader
+        return cls(keys, not_after)
+
+    def key_for(self, kid: str | None, now: float) -> list[Ed25519PublicKey]:
+        """The key(s) a token with this `kid` may be checked with; 401 for an unknown or
+        retired key. A token without `kid` (made before keys had ids) is tried on each."""
+        if kid is None:
+            return [k for i, k in self.keys.items() if now <= self.not_after.get(i, now)]
+        if kid not in self.keys and not (self._reread() and kid in self.keys):
+            raise NotAuthorizedException(f"invalid service token: signed with an unknown key (kid {kid})")
+        if now > self.not_after.get(kid, now):
+            raise NotAuthorizedException(f"invalid service token: its key (kid {kid}) was retired")
+        return [self.keys[kid]]
+
+
 def sign(caller: Caller, *, audience: str, key: Ed25519PrivateKey | str, ttl_seconds: int = 60) -> str:
     """A token for `caller` to `audience`; `key` is the private key (or its PEM)."""
+    signing = private_key(key) if isinstance(key, str) else key
     now = int(time.time())
     claims = {
         "sub": caller.account_id,
@@ -81,23 +170,33 @@ def sign(caller: Caller, *, audience: str, key: Ed25519PrivateKey | str, ttl_sec
         "iat": now,
         "exp": now + ttl_seconds,
     }
-    return jwt.encode(claims, private_key(key) if isinstance(key, str) else key, algorithm=ALGORITHM)
+    kid = key_id(signing.public_key())
+    return jwt.encode(claims, signing, algorithm=ALGORITHM, headers={"kid": kid})
 
 
-def verify(token: str, *, audience: str, key: Ed25519PublicKey | str) -> Caller:
-    """The caller in a valid token; raises NotAuthorizedException with a readable reason."""
+def verify(token: str, *, audience: str, key: KeyRing | Ed25519PublicKey | str) -> Caller:
+    """The caller in a valid token; raises NotAuthorizedException with a readable reason.
+    `key` is a key ring, one public key, or PEM text holding one or more public keys."""
+    ring = key if isinstance(key, KeyRing) else KeyRing.parse(key) if isinstance(key, str) else KeyRing.of(key)
     try:
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            public_key(key) if isinstance(key, str) else key,
-            algorithms=[ALGORITHM],
-            audience=audience,
-            options={"require": ["exp", "sub", "aud"]},
-        )
-    except jwt.ExpiredSignatureError as exc:
-        raise NotAuthorizedException("service token expired") from exc
+        kid = jwt.get_unverified_header(token).get("kid")
     except jwt.InvalidTokenError as exc:
         raise NotAuthorizedException(f"invalid service token: {exc}") from exc
+    candidates = ring.key_for(kid if isinstance(kid, str) else None, time.time())
+    claims: dict[str, Any] | None = None
+    problem: jwt.InvalidTokenError = jwt.InvalidSignatureError("no key to check it with")
+    for candidate in candidates:
+        try:
+            claims = jwt.decode(
+                token, candidate, algorithms=[ALGORITHM], audience=audience, options={"require": ["exp", "sub", "aud"]}
+            )
+            break
+        except jwt.ExpiredSignatureError as exc:
+            raise NotAuthorizedException("service token expired") from exc
+        except jwt.InvalidTokenError as exc:
+            problem = exc
+    if claims is None:
+        raise NotAuthorizedException(f"invalid service token: {problem}") from problem
     return Caller(
         account_id=str(claims["sub"]),
         roles=tuple(claims.get("roles", ())),
@@ -117,7 +216,7 @@ def bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
 class ServiceTokenMiddleware(AbstractAuthenticationMiddleware):
     """Puts the verified `Caller` in `request.user`; 401 for a missing or bad token."""
 
-    def __init__(self, app: ASGIApp, *, audience: str, key: Ed25519PublicKey, **kwargs: Any) -> None:
+    def __init__(self, app: ASGIApp, *, audience: str, key: KeyRing | Ed25519PublicKey, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
         self._audience = audience
         self._key = key

@@ -74,9 +74,8 @@ def assert_only_the_pwa_can_sign(tree: list[psutil.Process], data_dir: Path) -> 
                     assert env["SECPOOL_TOKEN_PRIVATE_KEY_FILE"] == str(key_file)
                 else:
                     assert not {k for k in env if k.startswith("SECPOOL_TOKEN_PRIVATE_KEY")}, name
-                    assert "SECPOOL_TOKEN_SECRET" not in env and env["SECPOOL_TOKEN_PUBLIC_KEY"].startswith(
-                        "-----BEGIN"
-                    )
+                    keys = data_dir / "token-keys.pub.pem"
+                    assert "SECPOOL_TOKEN_SECRET" not in env and env["SECPOOL_TOKEN_PUBLIC_KEY_FILE"] == str(keys)
     assert seen == {"intake", "routing", "recognition", "pwa"}
 
 
