@@ -86,3 +86,16 @@ async def nats_hello(url: str, user: str = "", password: str = "") -> str:
         writer.close()
         with contextlib.suppress(OSError):
             await asyncio.wait_for(writer.wait_closed(), 5)
+
+
+def endpoints(app: Any) -> list[str]:
+    """Every "METHOD path" a Litestar app routes (HEAD and OPTIONS aside), as the
+    authorization matrix (services.platform.access_matrix) names them."""
+    found = {
+        f"{method} {route.path}"
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", ())
+        for method in handler.http_methods
+        if method not in ("HEAD", "OPTIONS")
+    }
+    return sorted(found)

@@ -47,7 +47,7 @@ class RequestsController(Controller):
 
     @post("/", status_code=201, summary="Submit a request (201; the same idempotency_key again: 200, the first one)",
           responses={200: ResponseSpec(RequestView, description="This idempotency_key was used: the first request")},
-          **errors(422))  # fmt: skip
+          **errors(403, 422))  # fmt: skip
     async def submit(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[NewRequest]
     ) -> Response[RequestView]:

@@ -86,7 +86,8 @@ class UploadsController(Controller):
     )
     async def drop(self, request: CallerRequest, runtime: NamedDependency[Runtime], upload_id: FromPath[UUID]) -> None:
         async with runtime.pool.acquire() as conn:
-            await store_attachments.delete_staged(conn, [upload_id], request.user.account_id)
+            if not await store_attachments.delete_staged(conn, [upload_id], request.user.account_id):
+                raise NotFound("no such upload of yours")  # someone else's looks the same as none
 
 
 class AttachmentsController(Controller):

@@ -12,7 +12,7 @@ from services.intake import access, changes, conversation, domain, store, store_
 from services.intake.views import Cancellation, NewRating, NewRequest, StatusChange
 from services.platform import outbox
 from services.platform.db import Conn
-from services.platform.errors import Invalid
+from services.platform.errors import Forbidden, Invalid
 from services.platform.tokens import Caller
 
 
@@ -28,7 +28,7 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[asyncpg.
     if rtype is None or rtype["retired_at"] is not None:
         raise Invalid(f"type_id: there is no request type '{body.type_id}' that can be requested")
     if not caller.in_pool(rtype["pool_id"]):
-        raise Invalid(f"type_id: '{body.type_id}' belongs to a pool that does not serve you")
+        raise Forbidden(f"type_id: '{body.type_id}' belongs to a pool that does not serve you")
     if body.on_behalf_of == caller.account_id:
         raise Invalid("on_behalf_of: leave this empty when the request is for yourself")
     submitted_at = changes.now()

@@ -48,7 +48,7 @@ async def one(conn: Conn, viewer: Caller, kudos_id: UUID) -> KudosView:
         raise NotFound("no such kudos")
     if row["hidden_at"] is not None:
         involved = viewer.account_id == row["giver_id"] or viewer.account_id in row["recipient_ids"]
-        if not (involved or domain.may_moderate(viewer.roles)):
+        if not (involved or domain.may_moderate_kudos(viewer.roles, viewer.pools, row["pools"])):
             raise NotFound("no such kudos")
     return (await present(conn, [row], viewer, show_hidden=True))[0]
 

@@ -62,4 +62,4 @@ async def test_refusals_name_the_field_and_say_what_is_wrong(desk):
     outsider = caller("staff", pools=("pool-elsewhere",))
     response = await desk.call(outsider, "POST", "/v1/requests/",
                                json={"type_id": "letter", "description": "x", "idempotency_key": "k" * 12})  # fmt: skip
-    assert response.status_code == 422 and "does not serve you" in response.json()["detail"]
+    assert response.status_code == 403 and "does not serve you" in response.json()["detail"]
