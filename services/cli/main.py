@@ -48,8 +48,19 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("file", type=Path)
     load.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
     load.add_argument("--data-dir", type=Path, default=Path(".secpool"), help="the running system's data folder")
+    database = commands.add_parser("db", help="the database of a PostgreSQL of your own")
+    db_commands = database.add_subparsers(dest="db_command", required=True)
+    roles = db_commands.add_parser(
+        "roles",
+        help="one role per process, limited to its own schema: print the SQL, or --apply it with DATABASE_URL "
+        "(a superuser's); passwords from SECPOOL_<PROCESS>_DB_PASSWORD or made once in the data folder",
+    )
+    roles.add_argument("--apply", action="store_true", help="run it on DATABASE_URL instead of printing it")
+    roles.add_argument("--data-dir", type=Path, default=Path(".secpool"), help="where made passwords are kept")
     args = parser.parse_args(argv)
     try:
+        if args.command == "db":
+            return _db_roles(args.data_dir, args.apply)
         if args.command == "admin":
             return _admin_create(args.data_dir, args.email, args.name)
         if args.command == "keys":
@@ -84,6 +95,36 @@ def _keys_rotate(data_dir: Path, overlap: float) -> int:
         raise LaunchError(str(exc)) from exc
     print(f"New signing key {new}; the old key {old} is accepted until {until.isoformat(timespec='seconds')}.")
     print("Restart secpool up (or roll out the services, then the pwa) to start signing with the new key.")
+    return 0
+
+
+def _db_roles(data_dir: Path, apply: bool) -> int:
+    import asyncio
+    import os
+    from urllib.parse import urlsplit
+
+    from services.cli import pg_roles
+
+    given = {s: os.environ.get(f"SECPOOL_{s.upper()}_DB_PASSWORD", "") for s in pg_roles.SCHEMAS}
+    if all(given.values()):
+        passwords = given
+    else:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        passwords = {s: given[s] or made for s, made in pg_roles.passwords(data_dir).items()}
+    database_url = os.environ.get("DATABASE_URL", "")
+    if apply:
+        if not database_url:
+            raise LaunchError("set DATABASE_URL to a superuser's connection to the database")
+        asyncio.run(pg_roles.apply(database_url, passwords))
+        print("Roles ready: " + ", ".join(pg_roles.role(s) for s in pg_roles.SCHEMAS))
+        return 0
+    name = urlsplit(database_url).path.lstrip("/") or "secpool"
+    for statement in pg_roles.statements(name, passwords):
+        print(statement + ";")
+    print("\n-- Then give each process its own DATABASE_URL:")
+    base = database_url or f"postgresql://HOST:5432/{name}"
+    for service, url in pg_roles.urls(base, passwords).items():
+        print(f"-- SECPOOL_{service.upper()}_DATABASE_URL={url}")
     return 0
 
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from services.cli import admin, keys, nats_users
+from services.cli import admin, keys, nats_users, pg_roles
 from services.cli.children import Child, LaunchError, env_with, free_ports, http_ok, wait_until
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database, wait_for_jetstream
 from services.cli.supervise import CrashLoop, Supervised, Supervisor
@@ -92,11 +92,15 @@ def metrics_token(data_dir: Path) -> Path:
 
 
 def child_envs(
-    base: Mapping[str, str], data_dir: Path, nats_passwords: Mapping[str, str] | None = None
+    base: Mapping[str, str],
+    data_dir: Path,
+    nats_passwords: Mapping[str, str] | None = None,
+    database_urls: Mapping[str, str] | None = None,
 ) -> dict[str, dict[str, str]]:
     """Each process's environment: the pwa gets the private key (as a file), the services only
     the public key, and none of the private-key settings the launcher itself was given; with
-    the embedded NATS's users, each process its own NATS user in NATS_URL."""
+    the embedded NATS's users, each process its own NATS user in NATS_URL; with the embedded
+    PostgreSQL's roles, each process its own role in DATABASE_URL."""
     given = {k: base[k] for k in PRIVATE[:2] if base.get(k)}
     shared = {k: v for k, v in base.items() if k not in PRIVATE and not k.startswith("SECPOOL_TOKEN_PUBLIC_KEY")}
     if not (base.get("SECPOOL_METRICS_TOKEN") or base.get("SECPOOL_METRICS_TOKEN_FILE")):
@@ -116,6 +120,9 @@ def child_envs(
     if nats_passwords is not None:
         for name, env in envs.items():
             env["NATS_URL"] = nats_users.url_for(name, nats_passwords[name], base["NATS_URL"])
+    if database_urls is not None:
+        for name, env in envs.items():
+            env["DATABASE_URL"] = database_urls[name]
     return envs
 
 
@@ -134,11 +141,18 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
     signal.signal(signal.SIGTERM, on_signal)
     try:
         database_url = os.environ.get("DATABASE_URL")
-        if not database_url:
+        database_urls: dict[str, str] | None = None
+        if database_url:  # a PostgreSQL of one's own: one URL for all, or one per process (`secpool db roles`)
+            database_urls = {n: os.environ.get(f"SECPOOL_{n.upper()}_DATABASE_URL") or database_url for n in APPS}
+        else:
             print("Starting PostgreSQL (embedded) ...", flush=True)
             pg = EmbeddedPostgres(data_dir / "postgres")
             supervisor.add(Supervised("postgres", pg.spawn), start=False).adopt(pg.start().child)
             database_url = asyncio.run(ensure_database(pg.url, "secpool"))
+            # One role per process, owning only its own schema (made here, by the superuser).
+            roles = pg_roles.passwords(data_dir)
+            asyncio.run(pg_roles.apply(database_url, roles))
+            database_urls = pg_roles.urls(database_url, roles)
         nats_url = os.environ.get("NATS_URL")
         users: dict[str, str] | None = None
         if not nats_url:
@@ -166,7 +180,7 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
                 **{f"SECPOOL_{n.upper()}_URL": f"http://127.0.0.1:{sockets[n].getsockname()[1]}" for n in SERVICES},
             }
         )
-        envs = child_envs(env, data_dir, users)
+        envs = child_envs(env, data_dir, users, database_urls)
         logs = data_dir / "logs"
         print("Starting intake, routing, recognition and the web app ...", flush=True)
         started: list[tuple[Supervised, str]] = []
@@ -178,9 +192,11 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
         for entry, name in started:
             url = f"http://{_shown(host) if name == 'pwa' else '127.0.0.1'}:{sockets[name].getsockname()[1]}/ready"
             wait_until(_ready_check(entry, url, lambda: stopping), 90, entry.name)
-        admin.write_run_file(data_dir, database_url, public_url)
+        # The admin commands work on the pwa's data: they sign in as the pwa.
+        pwa_database_url = envs["pwa"]["DATABASE_URL"]
+        admin.write_run_file(data_dir, pwa_database_url, public_url)
         _banner(public_url, demo, data_dir)
-        if (link := asyncio.run(admin.setup_link(database_url, public_url))) is not None:
+        if (link := asyncio.run(admin.setup_link(pwa_database_url, public_url))) is not None:
             print(f"First run: create the first admin at {link} (works once, for 1 hour)", flush=True)
         while not stopping:
             supervisor.tick()

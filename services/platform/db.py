@@ -29,9 +29,13 @@ async def connect(database_url: str, schema: str, *, min_size: int = 2, max_size
 
 
 async def ensure_schema(database_url: str, schema: str) -> None:
+    """Create the schema when it is missing. A service's own role (see `secpool db roles`) finds
+    it made for it and may not create schemas: CREATE SCHEMA checks that right even when the
+    schema exists, so it is asked only when the schema is missing."""
     conn = await asyncpg.connect(database_url, timeout=10)
     try:
-        await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        if not await conn.fetchval("SELECT EXISTS (SELECT FROM pg_namespace WHERE nspname = $1)", schema):
+            await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     except asyncpg.UniqueViolationError:
         pass  # another replica created it between our check and our create
     finally:

@@ -11,6 +11,7 @@ from pathlib import Path
 import psutil
 
 from services.cli.children import free_port
+from services.cli.embedded import SUPERUSER_PASSWORD
 
 
 class Up:
@@ -44,8 +45,10 @@ class Up:
 
     @property
     def database_url(self) -> str:
+        """The superuser's URL of the embedded PostgreSQL (its password kept in the data folder)."""
         cmd = self.process("bin/postgres").cmdline()
-        return f"postgresql://postgres@127.0.0.1:{cmd[cmd.index('-p') + 1]}/secpool"
+        password = (self.data_dir / "postgres" / SUPERUSER_PASSWORD).read_text().strip()
+        return f"postgresql://postgres:{password}@127.0.0.1:{cmd[cmd.index('-p') + 1]}/secpool"
 
     def text(self) -> str:
         return self.output.read_text(errors="replace")

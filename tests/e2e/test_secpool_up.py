@@ -1,7 +1,9 @@
 """`secpool up` on the embedded default: it comes up (within a bound generous enough for a
 loaded machine: how fast is a benchmark's question), Ctrl-C leaves nothing running,
-a second start keeps the data, a busy port gets one clear line."""
+a second start keeps the data, a busy port gets one clear line; PostgreSQL asks for a password
+and every process signs in as its own role."""
 
+import asyncio
 import os
 import signal
 import socket
@@ -11,6 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
+import asyncpg
 import httpx
 import psutil
 
@@ -79,6 +82,42 @@ def assert_only_the_pwa_can_sign(tree: list[psutil.Process], data_dir: Path) -> 
     assert seen == {"intake", "routing", "recognition", "pwa"}
 
 
+async def _postgres_users(url: str) -> dict[str, str]:
+    conn = await asyncpg.connect(url, timeout=10)
+    try:
+        rows = await conn.fetch(
+            "SELECT DISTINCT application_name, usename FROM pg_stat_activity WHERE application_name LIKE 'secpool-%'"
+        )
+    finally:
+        await conn.close()
+    return {r["application_name"]: r["usename"] for r in rows}
+
+
+async def _refused(url: str) -> bool:
+    try:
+        conn = await asyncpg.connect(url, timeout=10)
+    except asyncpg.InvalidPasswordError:
+        return True
+    await conn.close()
+    return False
+
+
+def assert_each_process_signs_in_as_its_own_role(tree: list[psutil.Process], data_dir: Path) -> None:
+    """PostgreSQL refuses a connection without a password; each process's pool signs in as
+    its own role (its connections name the process: `secpool-<schema>`)."""
+    for secret in (data_dir / "postgres" / "superuser-password", data_dir / "postgres-roles.json"):
+        assert secret.stat().st_mode & 0o777 == 0o600, secret
+    cmd = next(p.cmdline() for p in tree if "bin/postgres" in " ".join(p.cmdline()))
+    server = f"127.0.0.1:{cmd[cmd.index('-p') + 1]}"
+    assert asyncio.run(_refused(f"postgresql://postgres@{server}/secpool"))
+    password = (data_dir / "postgres" / "superuser-password").read_text().strip()
+    wanted = {f"secpool-{name}": f"secpool_{name}" for name in ("intake", "routing", "recognition", "pwa")}
+    deadline = time.monotonic() + 30
+    while (seen := asyncio.run(_postgres_users(f"postgresql://postgres:{password}@{server}/secpool"))) != wanted:
+        assert time.monotonic() < deadline, f"sessions by process: {seen}"
+        time.sleep(0.5)
+
+
 def stop(proc: subprocess.Popen[str], tree: list[psutil.Process]) -> str:
     proc.send_signal(signal.SIGINT)
     output, _ = proc.communicate(timeout=60)
@@ -96,6 +135,7 @@ def test_up_serves_health_and_ctrl_c_leaves_no_process_and_data_survives_a_resta
     names = " ".join(" ".join(p.cmdline()) for p in tree)
     assert "nats-server" in names and "postgres" in names and "pwa.app:create_app" in names
     assert_only_the_pwa_can_sign(tree, data_dir)
+    assert_each_process_signs_in_as_its_own_role(tree, data_dir)
     metrics = f"http://127.0.0.1:{port}/metrics"
     assert httpx.get(metrics).status_code == 401
     token = (data_dir / "metrics-token").read_text().strip()
