@@ -21,6 +21,11 @@ CONSUMES = {
     "pwa": ("INTAKE", "ROUTING", "RECOGNITION"),  # also live updates, straight off these subjects
 }
 LAUNCHER = "launcher"
+DEPLOYED_HEADER = (
+    "# secpool's NATS users beyond one machine (deploy/compose.yaml), made by\n"
+    "# `python -m services.cli.nats_users > deploy/nats.conf`: one user per process, the embedded\n"
+    "# default's permissions; nats-server reads each password from its environment.\n"
+)
 USERS_FILE = "nats-users.json"
 
 
@@ -57,6 +62,24 @@ def authorization(users: dict[str, str]) -> str:
     return "authorization {\n  users = " + json.dumps(entries, indent=2) + "\n}\n"
 
 
+def password_variable(user: str) -> str:
+    """The environment variable a deployment's nats-server reads this user's password from."""
+    return f"SECPOOL_NATS_{user.upper()}_PASSWORD"
+
+
+def deployed_authorization() -> str:
+    """The `authorization` block of deploy/nats.conf: the services' users with the same
+    permissions, each password a reference nats-server resolves from its environment."""
+    text = authorization({user: f"${password_variable(user)}" for user in OWN})
+    for user in OWN:
+        text = text.replace(json.dumps(f"${password_variable(user)}"), f"${password_variable(user)}")
+    return text
+
+
 def url_for(user: str, password: str, urls: str) -> str:
     """`urls` (comma-separated) with this user's credentials in each."""
     return ",".join(u.replace("nats://", f"nats://{user}:{password}@", 1) for u in urls.split(","))
+
+
+if __name__ == "__main__":  # python -m services.cli.nats_users > deploy/nats.conf
+    print(DEPLOYED_HEADER + deployed_authorization(), end="")
