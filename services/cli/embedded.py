@@ -56,10 +56,18 @@ def _run_as() -> str | None:
 
 
 class EmbeddedPostgres:
-    def __init__(self, folder: Path, *, port: int | None = None, fast_unsafe: bool = False) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        port: int | None = None,
+        fast_unsafe: bool = False,
+        settings: dict[str, str] | None = None,
+    ) -> None:
         self.folder = folder.resolve()
         self.port = port or free_port()
         self.fast_unsafe = fast_unsafe  # tests only: no fsync
+        self.settings = settings or {}  # extra `-c name=value` (secpool bench: pg_stat_statements)
         self.child: Child | None = None
 
     @property
@@ -108,6 +116,8 @@ class EmbeddedPostgres:
                 "-c", "password_encryption=scram-sha-256"]  # fmt: skip
         if self.fast_unsafe:
             argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        for name, value in self.settings.items():
+            argv += ["-c", f"{name}={value}"]
         # SIGINT is postgres' "fast shutdown": roll back open work, checkpoint, exit.
         self.child = Child("postgres", argv, log_path=self.folder / "postgres.log", user=user,
                            stop_signal=signal.SIGINT).start()  # fmt: skip
@@ -172,8 +182,10 @@ class EmbeddedNats:
         routes: tuple[int, ...] = (),
         sync_always: bool = True,
         authorization: str = "",
+        monitor_port: int | None = None,
     ) -> None:
         self.folder = folder.resolve()
+        self.monitor_port = monitor_port  # HTTP monitoring (/varz) on loopback: secpool bench counts messages
         # nats-server's `authorization` block (see services.cli.nats_users); empty: no users.
         self.authorization = authorization
         self.port = port or free_port()
@@ -206,6 +218,8 @@ class EmbeddedNats:
         store = self.folder / "jetstream"
         store.mkdir(parents=True, exist_ok=True)
         argv = [str(binary), "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(store)]
+        if self.monitor_port is not None:
+            argv += ["-m", str(self.monitor_port)]
         settings = ("jetstream {\n  sync_interval: always\n}\n" if self.sync_always else "") + self.authorization
         if settings:
             config = self.folder / "nats.conf"

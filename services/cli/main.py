@@ -23,6 +23,14 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument(
         "--cluster", action="store_true", help="3 clustered NATS nodes (R3 streams) and two replicas of every process"
     )
+    bench = commands.add_parser("bench", help="measure throughput, latency and costs against the floor (see --help)")
+    bench.add_argument("--quick", action="store_true", help="a short ladder (about 3 minutes on 2 cores)")
+    bench.add_argument("--json", type=Path, help="write every figure as JSON to this file")
+    bench.add_argument("--plot", type=Path, help="latency-against-rate plot (PNG; default: next to --json)")
+    bench.add_argument("--seconds", type=float, help="seconds of load per rate")
+    bench.add_argument("--rates", type=float, nargs="+", help="the ladder of request rates per second")
+    bench.add_argument("--pages", action="store_true", help="bytes and render time of the main screens instead")
+    bench.add_argument("--sse", type=int, metavar="N", help="one event to N SSE clients instead")
     commands.add_parser("simulate", help="compare routing policies on a trace (see --help)", add_help=False)
     admin = commands.add_parser("admin", help="admin accounts of the running system")
     admin_commands = admin.add_subparsers(dest="admin_command", required=True)
@@ -67,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             return _keys_rotate(args.data_dir, args.overlap)
         if args.command == "people":
             return _people_import(args.data_dir, args.file, args.dry_run)
+        if args.command == "bench":
+            from services.cli.bench_main import bench as run_bench
+
+            return run_bench(args)
         from services.cli.up import run
 
         return run(args.data_dir, args.port, args.host, demo=not args.no_demo, cluster=args.cluster)

@@ -1,0 +1,228 @@
+"""`secpool bench`: how fast the whole system is, side by side with the floor.
+
+Starts the stack (services/cli/bench_stack.py), readies the demo pool (every member on shift,
+available, with room for every request), signs requesters and members in through the pwa and
+subscribes the members' phones to a fake push service. Then it climbs a ladder of request
+rates, secpool and the floor (services/cli/bench_floor.py) interleaved at each rate, each on
+the same open-loop load generator, until each one stops keeping up: p99 at or over 100 ms,
+requests still unanswered once the phase has drained, errors, or the generator short of
+the rate. 50/s and 200/s are always measured for secpool. Per phase it takes submit → offer
+push received (decrypted) and submit → the requester's SSE update (secpool), submit → offered
+on NATS (both), CPU per request per process, SQL statements, transactions and NATS messages
+per request. Prints a table, writes JSON and a latency-against-rate plot.
+"""
+
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from services.cli import bench_people, bench_report, bench_store
+from services.cli.bench_drive import POOL, SKILL, Floor, Secpool
+from services.cli.bench_load import Latency, drive, latency
+from services.cli.bench_stack import FLOOR, SECPOOL, SHARED, Counters, Stack
+from services.demo import organisation
+
+P99_LIMIT_MS = 100.0
+GROWTH_LIMIT_MS = 100.0  # the last quarter's median over the first quarter's: more is a queue growing
+
+
+class Plan:
+    """How long and how far: `quick` fits in 3 minutes on 2 cores."""
+
+    def __init__(self, quick: bool, seconds: float | None = None, rates: list[float] | None = None) -> None:
+        self.seconds = seconds or (3.0 if quick else 10.0)
+        self.ladder = sorted(rates or ([10, 25, 50, 100, 200, 400, 800, 1600] if quick else
+                                       [10, 18, 25, 35, 50, 71, 100, 141, 200, 283, 400, 566, 800, 1131, 1600,
+                                        2263]))  # fmt: skip
+        self.always = [r for r in (50.0, 200.0) if r in self.ladder]  # measured for secpool even past its limit
+        self.drain = 3.0 if quick else 5.0  # a phase's answers must arrive this soon after its last send
+        self.settle = 10.0 if quick else 60.0  # then wait this long at most for a backlog to clear
+        self.requesters = 10 if quick else 20
+        # Besides the demo's 8: room for a phase at 200/s (50 open offers each at most).
+        self.members = 12 if quick else 40
+        self.warm_up = 2.0
+        self.idle = 3.0 if quick else 10.0
+
+
+_STARTED = time.monotonic()
+
+
+def say(line: str) -> None:
+    print(f"[{time.monotonic() - _STARTED:5.0f} s] {line}", flush=True)
+
+
+async def phase(system: str, stack: Stack, target: Secpool | Floor, rate: float, plan: Plan,
+                push_http: httpx.AsyncClient) -> dict[str, Any]:  # fmt: skip
+    say(f"  {system:<8} {rate:>6.0f}/s for {plan.seconds:g} s ...")
+    if isinstance(target, Secpool):
+        await bench_store.free_members(stack.database_url, POOL)
+    before = await stack.counters()
+    load = await drive(target.send, rate, plan.seconds)
+    sent = load.answered
+    ends = target.pushed if isinstance(target, Secpool) else target.offered
+    in_time = await arrivals(target, sent, plan.drain, push_http)
+    await arrivals(target, sent, plan.settle, push_http)
+    after = await stack.counters()
+    result: dict[str, Any] = {
+        "system": system, "rate_per_s": rate, "seconds": plan.seconds,
+        "achieved_rate_per_s": round(load.achieved_rate, 1), "generator_lag_ms": round(load.late_ms, 1),
+        "sent": len(load.shots), "answered": len(sent), "errors": load.errors,
+        "arrived_in_time": in_time, "arrived": sum(1 for r in sent if r in ends),
+    }  # fmt: skip
+    main = latency(sent, ends)
+    result["latency"] = {"offered": _shown(latency(sent, target.offered))}
+    if isinstance(target, Secpool):
+        result["latency"].update({"push": _shown(main), "sse": _shown(latency(sent, target.sse))})
+    result.update(costs(system, before, after, len(sent)))
+    # Nothing backs up: every request answered and at its end within the drain time, at the
+    # rate asked, and the latency not growing through the phase (a queue that grows does).
+    result["growth_ms"] = growth(sent, ends)
+    result["keeps_up"] = bool(
+        in_time == len(sent) == len(load.shots)
+        and load.achieved_rate >= 0.95 * rate
+        and result["growth_ms"] is not None
+        and result["growth_ms"] < GROWTH_LIMIT_MS
+    )
+    result["sustained"] = bool(result["keeps_up"] and main is not None and main.p99_ms < P99_LIMIT_MS)
+    say("  " + bench_report.phase_line(result))
+    return result
+
+
+async def arrivals(target: Secpool | Floor, sent: dict[str, float], within: float, push_http: httpx.AsyncClient) -> int:
+    """Wait (at most `within` seconds) until every sent request reached its end; how many did."""
+    ends = target.pushed if isinstance(target, Secpool) else target.offered
+    deadline = time.monotonic() + within
+    while True:
+        if isinstance(target, Secpool):
+            await target.collect(push_http)
+        count = sum(1 for r in sent if r in ends)
+        if count >= len(sent) or time.monotonic() > deadline:
+            return count
+        await asyncio.sleep(0.1)
+
+
+def growth(sent: dict[str, float], ends: dict[str, float]) -> float | None:
+    """How much later the median request ended in the phase's last quarter than in its first."""
+    ordered = sorted(sent.items(), key=lambda item: item[1])
+    quarter = max(1, len(ordered) // 4)
+    first = [(ends[r] - t) * 1000 for r, t in ordered[:quarter] if r in ends]
+    last = [(ends[r] - t) * 1000 for r, t in ordered[-quarter:] if r in ends]
+    if not first or not last:
+        return None
+    return round(statistics.median(last) - statistics.median(first), 1)
+
+
+def _shown(found: Latency | None) -> dict[str, float] | None:
+    return None if found is None else {"p50_ms": found.p50_ms, "p95_ms": found.p95_ms, "p99_ms": found.p99_ms,
+                                       "max_ms": found.max_ms, "count": found.count}  # fmt: skip
+
+
+def costs(system: str, before: Counters, after: Counters, requests: int) -> dict[str, Any]:
+    """What the phase cost per request: CPU per process (and the system's total with PostgreSQL
+    and NATS), statements, transactions, NATS messages."""
+    n = max(requests, 1)
+    own = SECPOOL if system == "secpool" else FLOOR
+    cpu = {p: round((after.cpu_s[p] - before.cpu_s[p]) * 1000 / n, 2) for p in (*own, *SHARED)}
+    cpu["total"] = round(sum(cpu.values()), 2)
+    found: dict[str, Any] = {"cpu_ms_per_request": cpu}
+    if before.statements is not None and after.statements is not None:
+        found["sql_statements_per_request"] = round((after.statements - before.statements) / n, 1)
+    found["transactions_per_request"] = round((after.transactions - before.transactions) / n, 2)
+    if before.nats_in is not None and after.nats_in is not None:
+        found["nats_messages_per_request"] = round((after.nats_in - before.nats_in) / n, 2)
+    return found
+
+
+async def idle_cost(stack: Stack, seconds: float) -> dict[str, float]:
+    """CPU ms per second each process spends with no load (timers, polling, heartbeats)."""
+    before = await stack.counters()
+    await asyncio.sleep(seconds)
+    after = await stack.counters()
+    return {p: round((after.cpu_s[p] - before.cpu_s[p]) * 1000 / seconds, 1) for p in after.cpu_s}
+
+
+async def measure(stack: Stack, plan: Plan) -> dict[str, Any]:
+    say(f"adding {plan.members} members to the demo pool ...")
+    await bench_people.add_members(stack.database_url, stack.url("pwa"), POOL, plan.members)
+    members = await bench_store.members_take_everything(stack.database_url, POOL, SKILL)
+    requesters = [p.id for p in organisation().people if p.roles == ["staff"] and POOL in p.pools]
+    signed_in = await bench_people.sessions(stack.database_url, [*requesters[: plan.requesters], *members])
+    secpool = Secpool(stack.url("pwa"), stack.url("push"), stack.nats_url)
+    floor = Floor(stack.url("floor-web"), stack.nats_url)
+    phases: list[dict[str, Any]] = []
+    try:
+        say(f"signing in {plan.requesters} requesters and {len(members)} members, subscribing their phones ...")
+        await secpool.open({a: signed_in[a] for a in requesters[: plan.requesters]},
+                           {a: signed_in[a] for a in members})  # fmt: skip
+        await floor.open()
+        async with httpx.AsyncClient(timeout=30) as push_http:
+            say("warming up ...")
+            for target in (secpool, floor):
+                warm = await drive(target.send, 10, plan.warm_up)
+                await arrivals(target, warm.answered, plan.settle * 2, push_http)
+            idle = await asyncio.to_thread(stack.memory_mib)
+            idle_cpu = await idle_cost(stack, plan.idle)
+            say("climbing the ladder of rates (secpool and the floor interleaved):")
+            going = {"secpool": True, "floor": True}
+            for rate in plan.ladder:
+                for name, target in (("secpool", secpool), ("floor", floor)):
+                    if going[name]:
+                        result = await phase(name, stack, target, rate, plan, push_http)
+                        phases.append(result)
+                        going[name] = result["keeps_up"]
+                if not any(going.values()):
+                    break
+            # Past its limit, last: its backlog then slows nothing else down.
+            for rate in plan.always:
+                if not any(p["system"] == "secpool" and p["rate_per_s"] == rate for p in phases):
+                    phases.append(await phase("secpool", stack, secpool, rate, plan, push_http))
+            loaded = await asyncio.to_thread(stack.memory_mib)
+        return {
+            "phases": phases,
+            "memory_mib": {"idle": idle, "after_load": loaded},
+            "idle_cpu_ms_per_s": idle_cpu,
+            "push": {"received": secpool.pushes, "undecryptable": secpool.undecryptable},
+        }
+    finally:
+        await secpool.close()
+        await floor.close()
+
+
+def run(quick: bool, json_path: Path | None, plot_path: Path | None, seconds: float | None = None,
+        rates: list[float] | None = None) -> int:  # fmt: skip
+    plan = Plan(quick, seconds, rates)
+    load_before = os.getloadavg()[0]
+    started = time.monotonic()
+    stack = Stack()
+    try:
+        stack.start(say)
+        measured = asyncio.run(measure(stack, plan))
+    finally:
+        say("stopping ...")
+        stack.stop()
+    measured["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
+                           "load_average_before_after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+                           "statements_counted_by": "pg_stat_statements" if stack.statements_counted else None,
+                           "seconds": round(time.monotonic() - started)}  # fmt: skip
+    results = bench_report.summary(measured)
+    print(bench_report.table(results))
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(results, indent=2) + "\n")
+        say(f"written to {json_path}")
+    if plot_path is not None:
+        bench_report.plot(results, plot_path)
+        say(f"plot written to {plot_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(quick=True, json_path=None, plot_path=None))
