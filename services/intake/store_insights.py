@@ -7,18 +7,19 @@ import asyncpg
 
 from services.platform.db import Conn
 
-WAITING = ("submitted", "offered")
-BUSY = ("in_progress", "waiting_on_requester")
+# Written into the statements, not passed as parameters, so that the partial indexes on open
+# requests (sql/006) serve them in prepared statements too: their cost stays that of the open
+# requests, however long the pool's history.
+WAITING = "('submitted', 'offered')"
+BUSY = "('in_progress', 'waiting_on_requester')"
 RECENT_DONE = 50  # done requests that make the observed pick-up → done duration
 
 
 async def waiting_in_pools(conn: Conn, pool_ids: list[str]) -> list[asyncpg.Record]:
     """Every request waiting to be picked up in these pools (the queues, unordered)."""
     return await conn.fetch(
-        "SELECT id, pool_id, urgency, submitted_at, pickup_due_at FROM requests"
-        " WHERE pool_id = ANY($1) AND status = ANY($2::text[])",
+        f"SELECT id, pool_id, urgency, submitted_at, pickup_due_at FROM requests WHERE pool_id = ANY($1) AND status IN {WAITING}",
         pool_ids,
-        list(WAITING),
     )
 
 
@@ -28,15 +29,14 @@ async def queue_place(
     """One waiting request's position in its pool's queue (in `domain.queue_order`'s order),
     and how many wait, counted in the database rather than by loading the whole queue."""
     row: asyncpg.Record | None = await conn.fetchrow(
-        """SELECT count(*) FILTER (WHERE (q.rank, q.submitted_at, q.id::text) < ($2, $3, $4::text)) + 1 AS position,
+        f"""SELECT count(*) FILTER (WHERE (q.rank, q.submitted_at, q.id::text) < ($2, $3, $4::text)) + 1 AS position,
                   count(*) AS waiting
            FROM (SELECT CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END AS rank, submitted_at, id
-                 FROM requests WHERE pool_id = $1 AND status = ANY($5::text[])) q""",
+                 FROM requests WHERE pool_id = $1 AND status IN {WAITING}) q""",
         pool_id,
         rank,
         submitted_at,
         str(request_id),
-        list(WAITING),
     )
     assert row is not None
     return row
@@ -46,19 +46,18 @@ async def pool_load(conn: Conn, pool_id: str, *, since: datetime) -> asyncpg.Rec
     """Busy slots now; the mean pick-up → done minutes of the last done requests (since
     `since`); the mean work estimate of the busy requests' types."""
     row: asyncpg.Record | None = await conn.fetchrow(
-        """WITH busy AS (
+        f"""WITH busy AS (
                SELECT t.work_minutes FROM requests r JOIN request_types t ON t.id = r.type_id
-               WHERE r.pool_id = $1 AND r.status = ANY($2::text[])),
+               WHERE r.pool_id = $1 AND r.status IN {BUSY}),
            recent AS (
                SELECT extract(epoch FROM done_at - picked_up_at) / 60 AS minutes FROM requests
-               WHERE pool_id = $1 AND status = 'done' AND picked_up_at IS NOT NULL AND done_at >= $3
-               ORDER BY done_at DESC LIMIT $4)
+               WHERE pool_id = $1 AND status = 'done' AND picked_up_at IS NOT NULL AND done_at >= $2
+               ORDER BY done_at DESC LIMIT $3)
            SELECT (SELECT count(*) FROM busy) AS busy_slots,
                   (SELECT avg(work_minutes)::float8 FROM busy) AS estimated_minutes,
                   (SELECT avg(minutes)::float8 FROM recent) AS observed_minutes,
                   (SELECT count(*) FROM recent) AS observed_count""",
         pool_id,
-        list(BUSY),
         since,
         RECENT_DONE,
     )

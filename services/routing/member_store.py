@@ -108,12 +108,10 @@ async def served_requester(conn: Conn, requester_id: str) -> set[str]:
 
 
 async def busy_minutes_today(conn: Conn, pool_id: str) -> dict[str, float]:
-    """Minutes of work each member took on today (assigned work's estimate), for fairness."""
+    """Minutes of work each member took on today (the estimates of offers made today and
+    accepted or done), for fairness: one row a member, kept by a trigger (sql/008)."""
     rows = await conn.fetch(
-        """SELECT o.member_id, sum(r.work_minutes)::float AS minutes FROM offers o
-           JOIN requests r USING (request_id)
-           WHERE r.pool_id = $1 AND o.status IN ('accepted', 'done') AND o.created_at >= date_trunc('day', now())
-           GROUP BY o.member_id""",
+        "SELECT member_id, minutes::float AS minutes FROM busy_days WHERE pool_id = $1 AND day = date_trunc('day', now())",
         pool_id,
     )
     return {r["member_id"]: r["minutes"] for r in rows}
@@ -161,10 +159,9 @@ async def set_learning(conn: Conn, member_id: str, skills: list[str]) -> Record 
 
 async def held_work(conn: Conn, pool_id: str) -> list[Held]:
     rows = await conn.fetch(
-        """SELECT o.member_id, r.skill, r.work_minutes::float AS work_minutes,
-               CASE WHEN o.status = 'accepted' THEN coalesce(o.answered_at, o.created_at) END AS accepted_at
-           FROM offers o JOIN requests r USING (request_id)
-           WHERE r.pool_id = $1 AND o.status IN ('open', 'accepted')""",
+        """SELECT member_id, skill, work_minutes::float AS work_minutes,
+               CASE WHEN status = 'accepted' THEN coalesce(answered_at, created_at) END AS accepted_at
+           FROM offers WHERE pool_id = $1 AND status IN ('open', 'accepted')""",
         pool_id,
     )
     return [Held(**dict(r)) for r in rows]

@@ -107,9 +107,11 @@ async def insert_offer(
     buddy_id: str | None,
     expires_at: datetime,
 ) -> None:
+    """The offer carries its request's pool, skill and work estimate (what a decision reads)."""
     await conn.execute(
-        "INSERT INTO offers (id, request_id, member_id, status, development, buddy_id, expires_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO offers (id, request_id, member_id, status, development, buddy_id, expires_at,"
+        " pool_id, skill, work_minutes)"
+        " SELECT $1, $2, $3, $4, $5, $6, $7, r.pool_id, r.skill, r.work_minutes FROM requests r WHERE r.request_id = $2",
         offer_id,
         request_id,
         member_id,

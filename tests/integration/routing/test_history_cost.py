@@ -1,0 +1,178 @@
+"""A routing decision reads what is live, never the pool's history: the queries it runs touch
+the same few buffers next to thousands of closed requests, before the planner has statistics
+of them; and the minutes each member took on today, kept by a trigger, are what the offers say."""
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import pytest
+
+from services.platform import db
+from services.routing import member_store, store
+from services.routing.shifts import ALWAYS
+from tests.support import close_pool, new_id
+
+HISTORY = 20_000
+# A query that used an index on what is live touches a handful of buffers; one that scanned the
+# history above touches hundreds (the requests alone fill about 300).
+MOST_BUFFERS = 40
+
+# What busy_minutes_today said before the sums were kept: the day's offers joined with their requests.
+BUSY_FROM_OFFERS = """SELECT o.member_id, sum(r.work_minutes)::float AS minutes FROM offers o
+    JOIN requests r USING (request_id)
+    WHERE r.pool_id = $1 AND o.status IN ('accepted', 'done') AND o.created_at >= date_trunc('day', now())
+    GROUP BY o.member_id"""
+
+
+@pytest.fixture
+async def routing_db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await db.connect(database_url, "routing")
+    await db.migrate(pool, "routing", ["services.routing"])
+    yield pool
+    await close_pool(pool)
+
+
+async def member(conn: Any, pool_id: str, capacity: int = 5) -> str:
+    member_id = new_id("member-")
+    await member_store.upsert_member(conn, {"id": member_id, "pool_id": pool_id, "name": member_id,
+        "skills": {"agenda": 3}, "languages": ["nl"], "capacity": capacity, "hours": ALWAYS})  # fmt: skip
+    return member_id
+
+
+async def request(conn: Any, pool_id: str, work_minutes: int = 30) -> str:
+    request_id = str(uuid.uuid4())
+    now = datetime.now(UTC)
+    await store.insert_request(conn, {"request_id": request_id, "pool_id": pool_id, "requester_id": new_id("staff-"),
+        "skill": "agenda", "min_level": 1, "language": "nl", "urgency": "normal", "work_minutes": work_minutes,
+        "submitted_at": now, "pickup_due_at": now + timedelta(hours=1), "done_due_at": now + timedelta(days=1)})  # fmt: skip
+    return request_id
+
+
+async def offer(conn: Any, request_id: str, member_id: str, status: str = "open") -> uuid.UUID:
+    offer_id = uuid.uuid4()
+    await store.insert_offer(conn, offer_id=offer_id, request_id=request_id, member_id=member_id, status=status,
+        development=False, buddy_id=None, expires_at=datetime.now(UTC) + timedelta(minutes=5))  # fmt: skip
+    return offer_id
+
+
+async def test_busy_minutes_follow_the_offers_through_every_change(routing_db: asyncpg.Pool) -> None:
+    pool_id, other_pool = new_id("pool-"), new_id("pool-")
+    async with routing_db.acquire() as conn:
+        anna, bram = await member(conn, pool_id), await member(conn, pool_id)
+        # anna: accepted then done (45), accepted (30), open (20, not taken on), accepted then
+        # handed back (15), declined (10); bram: taken on yesterday (60, not today), auto-accepted (25).
+        done = await offer(conn, await request(conn, pool_id, 45), anna)
+        await store.answer_offer(conn, done, "accepted")
+        await store.answer_offer(conn, done, "done")
+        await store.answer_offer(conn, await offer(conn, await request(conn, pool_id, 30), anna), "accepted")
+        await offer(conn, await request(conn, pool_id, 20), anna)
+        async with conn.transaction():  # taken on and handed back within one transaction
+            back = await offer(conn, await request(conn, pool_id, 15), anna)
+            await store.answer_offer(conn, back, "accepted")
+            await store.answer_offer(conn, back, "withdrawn")
+        await store.answer_offer(conn, await offer(conn, await request(conn, pool_id, 10), anna), "declined")
+        yesterday = await request(conn, pool_id, 60)
+        async with conn.transaction():
+            await conn.execute(
+                "INSERT INTO offers (id, request_id, member_id, status, expires_at, created_at, pool_id, skill,"
+                " work_minutes) VALUES ($1, $2, $3, 'accepted', now(), now() - interval '1 day', $4, 'agenda', 60)",
+                uuid.uuid4(), yesterday, bram, pool_id,
+            )  # fmt: skip
+        await offer(conn, await request(conn, pool_id, 25), bram, status="accepted")
+        # Work in another pool counts there, not here; a rolled-back acceptance counts nowhere.
+        await offer(conn, await request(conn, other_pool, 40), anna, status="accepted")
+        tx = conn.transaction()
+        await tx.start()
+        await offer(conn, await request(conn, pool_id, 35), bram, status="accepted")
+        await tx.rollback()
+
+        busy = await member_store.busy_minutes_today(conn, pool_id)
+        expected = {r["member_id"]: r["minutes"] for r in await conn.fetch(BUSY_FROM_OFFERS, pool_id)}
+        assert expected == {anna: 75.0, bram: 25.0}
+        assert {m: v for m, v in busy.items() if v} == expected
+        assert await member_store.busy_minutes_today(conn, other_pool) == {anna: 40.0}
+
+
+async def test_held_work_is_the_live_offers_with_their_requests_estimates(routing_db: asyncpg.Pool) -> None:
+    pool_id = new_id("pool-")
+    async with routing_db.acquire() as conn:
+        anna = await member(conn, pool_id)
+        opened = await offer(conn, await request(conn, pool_id, 20), anna)
+        taken = await offer(conn, await request(conn, pool_id, 30), anna, status="accepted")
+        await store.answer_offer(conn, await offer(conn, await request(conn, pool_id, 40), anna), "declined")
+        held = sorted(await member_store.held_work(conn, pool_id), key=lambda h: h.work_minutes)
+        assert [(h.member_id, h.skill, h.work_minutes) for h in held] == [
+            (anna, "agenda", 20.0),
+            (anna, "agenda", 30.0),
+        ]
+        assert held[0].accepted_at is None and held[1].accepted_at is not None
+        rows = await conn.fetch(
+            "SELECT id, pool_id, skill, work_minutes FROM offers WHERE id = ANY($1)", [opened, taken]
+        )
+        assert {(r["pool_id"], r["skill"]) for r in rows} == {(pool_id, "agenda")}
+
+
+async def blocks_touched(conn: Any, query: Any) -> int:
+    """Buffers of routing's tables and indexes one call of `query` touched (in its own transaction)."""
+    count = "SELECT sum(pg_stat_get_xact_blocks_fetched(c.oid))::bigint FROM pg_class c" \
+            " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'routing'"  # fmt: skip
+    async with conn.transaction():
+        before = await conn.fetchval(count)
+        await query()
+        return int(await conn.fetchval(count) - before)
+
+
+async def test_a_decisions_queries_do_not_read_the_pools_history(routing_db: asyncpg.Pool) -> None:
+    pool_id = new_id("pool-")
+    async with routing_db.acquire() as conn:
+        members = [await member(conn, pool_id) for _ in range(4)]
+        # The closed history loaded as a restore would (triggers off), with the day sums it left.
+        await conn.execute("SET session_replication_role = replica")
+        await conn.execute(
+            """INSERT INTO requests (request_id, pool_id, requester_id, skill, min_level, language, urgency,
+                   work_minutes, submitted_at, pickup_due_at, done_due_at, state)
+               SELECT 'closed-' || k, $1, 'staff', 'agenda', 1, 'nl', 'normal', 30, now() - k * interval '1 minute',
+                      now(), now(), 'done' FROM generate_series(1, $2) AS k""",
+            pool_id, HISTORY,
+        )  # fmt: skip
+        await conn.execute(
+            """INSERT INTO offers (id, request_id, member_id, status, expires_at, created_at, answered_at, pool_id,
+                   skill, work_minutes)
+               SELECT gen_random_uuid(), 'closed-' || k, ($3::text[])[1 + k % 4], 'done', now(),
+                      now() - k * interval '1 minute', now(), $1, 'agenda', 30 FROM generate_series(1, $2) AS k""",
+            pool_id, HISTORY, members,
+        )  # fmt: skip
+        await conn.execute(
+            """INSERT INTO decisions (request_id, pool_id, member_id, why)
+               SELECT 'closed-' || k, $1, ($3::text[])[1 + k % 4], 'skill' FROM generate_series(1, $2) AS k""",
+            pool_id, HISTORY, members,
+        )  # fmt: skip
+        await conn.execute(
+            """INSERT INTO busy_days (pool_id, day, member_id, minutes)
+               SELECT pool_id, date_trunc('day', created_at), member_id, sum(work_minutes) FROM offers
+               GROUP BY 1, 2, 3 ORDER BY 2, 3"""
+        )
+        await conn.execute("SET session_replication_role = DEFAULT")
+        waiting = await request(conn, pool_id)
+        await offer(conn, await request(conn, pool_id), members[0], status="accepted")
+        await offer(conn, await request(conn, pool_id), members[1])
+        now = datetime.now(UTC)
+        queries = {
+            "held work": lambda: member_store.held_work(conn, pool_id),
+            "busy minutes today": lambda: member_store.busy_minutes_today(conn, pool_id),
+            "members": lambda: member_store.members_of(conn, pool_id),
+            "refused members": lambda: store.refused_members(conn, waiting),
+            "development share": lambda: store.development_share(conn, pool_id),
+            "pool queue": lambda: store.queue_of(conn, pool_id),
+            "waiting requests": lambda: store.waiting_requests(conn, pool_id),
+            "stale pick-ups": lambda: store.stale_pickups(conn, now),
+            "due for the lead": lambda: store.due_for_lead(conn, now),
+            "pools with waiting": lambda: store.pools_with_waiting(conn),
+            "expired offers": lambda: store.expired_offers(conn, now),
+        }
+        for _ in range(7):  # past the point where prepared statements switch to a generic plan
+            touched = {name: await blocks_touched(conn, query) for name, query in queries.items()}
+        assert {name: n for name, n in touched.items() if n > MOST_BUFFERS} == {}
