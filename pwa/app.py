@@ -1,5 +1,6 @@
 """The pwa's composition root: settings, database (accounts, sessions), the gateway to the
-services, templates, static files, CSRF and security headers.
+services, templates, static files (hashed names, see assets.py), compression, CSRF and
+security headers.
 
 Run: `uvicorn --factory pwa.app:create_app`.
 """
@@ -14,10 +15,10 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from pwa import accounts, challenges, limits, passwords, web
+from pwa.assets import Assets
 from pwa.files.config import FilesConfig
 from pwa.gateway import Gateway
 from pwa.live.api import events
@@ -33,6 +34,7 @@ from pwa.people.store import Pool
 from pwa.push.config import PushConfig
 from pwa.push.wiring import PushWiring
 from pwa.sign_in_config import SignInConfig
+from pwa.transfer import Transfer
 from pwa.views import PAGES, errors
 from services.demo import organisation
 from services.platform import outbox
@@ -106,6 +108,7 @@ def create_app(
     chosen_limits = rate_limits or limits.Limits.from_env()
 
     pool_names = PoolNames()
+    assets = Assets(HERE / "static")  # read, hashed and compressed once, here
     mailer = Mailer(mail.public_url, settings.web_secret)
 
     async def refresh_pool_names(rt: Runtime) -> None:
@@ -140,7 +143,7 @@ def create_app(
             *PAGES,
             *push.route_handlers,
             events,
-            create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
+            *assets.route_handlers(),
         ],
         on_start=load_demo,
         consumers=lambda rt: [*push.consumers(rt), *mailer.consumers(rt)],
@@ -156,7 +159,12 @@ def create_app(
             "rate_limits": Provide(lambda: chosen_limits, sync_to_thread=False),
             **push.dependencies,
         },
-        template_config=TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            directory=HERE / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=lambda jinja: jinja.engine.globals.update(static_url=assets.url),
+        ),
+        middleware=[Transfer],
         csrf_config=CSRFConfig(
             secret=settings.web_secret,
             cookie_name="__Host-csrftoken" if secure else "csrftoken",

@@ -1,35 +1,46 @@
 // secpool sw.js — the service worker, served by the pwa at /sw.js (scope /).
-// App shell cache + offline page; an offline queue for the new-request form, files included
-// (IndexedDB "secpool" / store "outbox", keyed by the form's idempotency_key); Web Push display.
-// Pages are private and live: they are never cached, only the shell and /offline are.
+// Static files, precached and served from the cache alone (their addresses carry a hash of
+// their content, so a cached one is never stale); the offline page; an offline queue for the
+// new-request form, files included (IndexedDB "secpool" / store "outbox", keyed by the form's
+// idempotency_key); Web Push display.
+// Pages are private and live: they are never cached, only the static files and /offline are.
 'use strict';
 
-const VERSION = 'v3'; // bump whenever the shell list or this file's caching changes
-const CACHE = `secpool-shell-${VERSION}`;
+// The pwa fills this in when it serves this file (pwa/assets.py): each static file's name →
+// its hashed address. A changed file changes this worker too, so the browser installs the
+// new one, which fetches only the files it does not hold yet.
+const ASSETS = {};
+const asset = (name) => ASSETS[name] || `/static/${name}`;
+const HASHED = new Set(Object.values(ASSETS));
+
+const VERSION = 'v4'; // bump when the offline page or this file's caching changes
+const SHELL_CACHE = `secpool-shell-${VERSION}`; // the offline page
+const STATIC_CACHE = 'secpool-static'; // hashed files, kept across versions, pruned to ASSETS
 const OFFLINE_URL = '/offline';
-const SHELL = [
-  OFFLINE_URL,
-  '/static/app.css',
-  '/static/app.js',
-  '/static/files.js',
-  '/static/vendor/htmx.min.js',
-  '/static/vendor/htmx-ext-sse.js',
-  '/manifest.webmanifest',
-  '/static/icons/icon-192.png',
-  '/static/icons/icon-512.png',
-  '/static/icons/badge-96.png',
-  '/static/icons/favicon.svg',
-];
+// What every page loads, and the push notification's icons. Not the big install icons: the
+// browser fetches those itself when it installs the app.
+const PRECACHE = [
+  'app.css', 'app.js', 'files.js', 'passkeys.js', 'vendor/htmx.min.js', 'vendor/htmx-ext-sse.js',
+  'icons/favicon.svg', 'icons/icon-192.png', 'icons/badge-96.png',
+].map(asset);
 const QUEUED_PATH = '/requests'; // POST target of the new-request form
 const SYNC_TAG = 'secpool-outbox';
 
 // ---------- Lifecycle ----------
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
-    const cache = await caches.open(CACHE);
+    const shell = await caches.open(SHELL_CACHE);
+    const statics = await caches.open(STATIC_CACHE);
     // One missing file must not stop the worker (and push with it): cache what answers.
-    await Promise.all(SHELL.map((url) =>
-      cache.add(new Request(url, { cache: 'reload' })).catch((err) => console.warn(`secpool sw: ${url} not cached`, err))));
+    // Hashed files come from the browser's HTTP cache when the page has just loaded them
+    // (default cache mode): a first visit downloads each of them once, not twice.
+    await Promise.all([
+      shell.add(new Request(OFFLINE_URL, { cache: 'reload' })).catch((err) => console.warn('secpool sw: offline page not cached', err)),
+      ...PRECACHE.map(async (url) => {
+        if (await statics.match(url, { ignoreVary: true })) return;
+        await statics.add(url).catch((err) => console.warn(`secpool sw: ${url} not cached`, err));
+      }),
+    ]);
     await self.skipWaiting();
   })());
 });
@@ -37,7 +48,12 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
-    await Promise.all(names.filter((name) => name.startsWith('secpool-') && name !== CACHE).map((name) => caches.delete(name)));
+    await Promise.all(names.filter((name) => name.startsWith('secpool-') && name !== SHELL_CACHE && name !== STATIC_CACHE)
+      .map((name) => caches.delete(name)));
+    // Files of older versions go; an old page still asking for one gets it from the network.
+    const statics = await caches.open(STATIC_CACHE);
+    const stale = (await statics.keys()).filter((request) => !HASHED.has(new URL(request.url).pathname));
+    await Promise.all(stale.map((request) => statics.delete(request)));
     await self.registration.navigationPreload?.enable();
     await self.clients.claim();
   })());
@@ -60,9 +76,11 @@ self.addEventListener('fetch', (event) => {
       request.headers.get('Accept')?.includes('text/event-stream')) return;
   if (request.mode === 'navigate') {
     event.respondWith(networkFirst(event));
-  } else if (url.pathname.startsWith('/static/') || url.pathname === '/manifest.webmanifest') {
-    event.respondWith(cacheFirst(event));
+  } else if (HASHED.has(url.pathname)) {
+    event.respondWith(cacheFirst(request, url.pathname));
   }
+  // Anything else (unhashed static names, the manifest) goes to the network: the server
+  // answers an unchanged one with a 304.
 });
 
 async function networkFirst(event) {
@@ -73,18 +91,14 @@ async function networkFirst(event) {
   }
 }
 
-// Cache first, refreshed in the background, so a changed asset arrives on the next load
-// even when VERSION was not bumped.
-async function cacheFirst(event) {
-  const cache = await caches.open(CACHE);
-  const cached = await cache.match(event.request);
-  const refresh = fetch(event.request).then((response) => {
-    if (response.ok) event.waitUntil(cache.put(event.request, response.clone()));
-    return response;
-  });
-  if (!cached) return refresh;
-  event.waitUntil(refresh.catch(() => {}));
-  return cached;
+// A hashed address never changes content: what the cache holds is served without asking.
+async function cacheFirst(request, path) {
+  const statics = await caches.open(STATIC_CACHE);
+  const cached = await statics.match(path, { ignoreVary: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) await statics.put(path, response.clone());
+  return response;
 }
 
 // ---------- Offline queue for new requests ----------
@@ -229,8 +243,8 @@ function htmlPage(status, { title, body }) {
   // keeps reporting into it (for example when the queued request has been sent).
   const html = `<!doctype html><html lang="nl"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} — secpool</title><link rel="stylesheet" href="/static/app.css">
-<script src="/static/app.js" defer></script></head>
+<title>${title} — secpool</title><link rel="stylesheet" href="${asset('app.css')}">
+<script src="${asset('app.js')}" defer></script></head>
 <body><main id="main" class="container stack"><h1>${title}</h1>${body}</main>
 <div id="live-status" class="toasts" role="status" aria-live="polite"></div></body></html>`;
   return new Response(html, {
@@ -256,8 +270,8 @@ self.addEventListener('push', (event) => {
     body: data.body || '',
     tag: data.tag || undefined,
     renotify: Boolean(data.tag), // a newer offer under the same tag still alerts
-    icon: '/static/icons/icon-192.png',
-    badge: '/static/icons/badge-96.png',
+    icon: asset('icons/icon-192.png'),
+    badge: asset('icons/badge-96.png'),
     data: { url: sameOriginUrl(data.url) },
   }));
 });

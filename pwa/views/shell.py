@@ -1,25 +1,22 @@
-"""The app shell: start page by role, service worker, manifest, offline page, the first-run
-steps (install, notifications) and the language switch.
+"""The app shell: start page by role, offline page, the first-run steps (install,
+notifications) and the language switch. The service worker and the manifest are static files
+at the root (pwa/assets.py), so the worker's scope is the whole app.
 
-The worker and the manifest are served from the root so the worker's scope is the whole
-app; /offline holds nothing personal because the worker caches it.
+/offline holds nothing personal because the worker caches it.
 """
-
-from pathlib import Path
 
 import msgspec
 from litestar import Controller, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, URLEncodedBody
-from litestar.response import File, Redirect, Template
+from litestar.response import Redirect, Template
 
 from pwa import accounts, i18n, web
 from pwa.accounts import Account
 from pwa.views.common import LANG_COOKIE, AnyRequest, back_to, page, safe_path
 from services.platform.runtime import Runtime
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
 WELCOMED_COOKIE = "secpool_welcomed"
 YEAR = 365 * 86400
 
@@ -48,17 +45,6 @@ class ShellController(Controller):
     @get("/")
     async def home(self, account: NamedDependency[Account]) -> Redirect:
         return Redirect(home_of(account))
-
-    @get("/sw.js", include_in_schema=False)
-    async def service_worker(self) -> File:
-        # no-cache: the browser checks for a new worker on every visit.
-        return File(STATIC / "sw.js", media_type="text/javascript", content_disposition_type="inline",
-                    headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})  # fmt: skip
-
-    @get("/manifest.webmanifest", include_in_schema=False)
-    async def manifest(self) -> File:
-        return File(STATIC / "manifest.webmanifest", media_type="application/manifest+json",
-                    content_disposition_type="inline", headers={"Cache-Control": "no-cache"})  # fmt: skip
 
     @get("/offline", include_in_schema=False)
     async def offline(self, request: AnyRequest) -> Template:
