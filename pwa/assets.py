@@ -6,9 +6,10 @@ that address never changes content, so browsers keep it for a year without askin
 once here (gzip, brotli), not on every answer.
 
 Addresses that cannot carry a hash stay where they are and are checked on every use
-(`no-cache` with an ETag, so an unchanged file costs a 304): the plain `/static/<name>` (the
-manifest's icons), the service worker at `/sw.js` (it learns every hashed address when it is
-served, see `ASSETS_MARK`) and the manifest. An old hash of a known file redirects to the
+(`no-cache` with an ETag, so an unchanged file costs a 304): the service worker at `/sw.js`
+(it learns every hashed address when it is served, see `ASSETS_MARK`), the manifest (its
+icons named by hash when served) and the plain `/static/<name>`, still answered for anyone
+who asks by it. An old hash of a known file redirects to the
 current one, uncached: a page still open from before a deploy, or a replica not yet updated,
 gets a working file rather than a 404.
 """
@@ -119,7 +120,10 @@ class Assets:
         addresses = json.dumps({name: self.url(name) for name in self.hashed}, indent=2)
         filled = worker.replace(ASSETS_MARK, f"const ASSETS = {addresses};")
         self.service_worker = StaticFile.of(filled.encode(), MEDIA_TYPES[".js"])
-        self.manifest = self.files["manifest.webmanifest"]
+        # The manifest's icons by their hashed names too: the browser checks them on every visit.
+        manifest = (root / "manifest.webmanifest").read_text(encoding="utf-8")
+        named = re.sub(r'"/static/([^"]+)"', lambda m: f'"{self.url(m[1])}"' if m[1] in self.hashed else m[0], manifest)
+        self.manifest = StaticFile.of(named.encode(), MEDIA_TYPES[".webmanifest"])
 
     def url(self, name: str) -> str:
         """The hashed address of a static file; a name that is not there fails the page loudly."""

@@ -17,11 +17,10 @@ const VERSION = 'v4'; // bump when the offline page or this file's caching chang
 const SHELL_CACHE = `secpool-shell-${VERSION}`; // the offline page
 const STATIC_CACHE = 'secpool-static'; // hashed files, kept across versions, pruned to ASSETS
 const OFFLINE_URL = '/offline';
-// What every page loads, and the push notification's icons. Not the big install icons: the
-// browser fetches those itself when it installs the app.
+// What every page loads. Not the icons of notifications and of installing: a push needs the
+// network anyway, and the browser fetches those itself (their hashed names stay in its cache).
 const PRECACHE = [
-  'app.css', 'app.js', 'files.js', 'passkeys.js', 'vendor/htmx.min.js', 'vendor/htmx-ext-sse.js',
-  'icons/favicon.svg', 'icons/icon-192.png', 'icons/badge-96.png',
+  'app.css', 'app.js', 'files.js', 'passkeys.js', 'vendor/htmx.min.js', 'vendor/htmx-ext-sse.js', 'icons/favicon.svg',
 ].map(asset);
 const QUEUED_PATH = '/requests'; // POST target of the new-request form
 const SYNC_TAG = 'secpool-outbox';
