@@ -16,7 +16,7 @@ from services.intake.app import create_app
 from services.intake.config import IntakeConfig
 from services.platform.objects import Objects, ObjectsConfig
 from services.platform.outbox import subject_of
-from tests.integration.authz.harness import Call, Cast, Once, Person, Spec, check_routes, verdicts
+from tests.integration.authz.harness import BEHALF, RELATIONS, Call, Cast, Once, Person, Spec, check_routes, verdicts
 from tests.support import auth, close_nats, eventually
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
@@ -48,9 +48,11 @@ class World:
         return await self.new_type(pool) if fresh else await self.once.get(("type", pool), lambda: self.new_type(pool))
 
     # --- requests ----------------------------------------------------------------------------
-    async def submit(self, who: Person) -> str:
+    async def submit(self, who: Person, for_whom: Person | None = None) -> str:
         body = {"type_id": await self.type_of(who.pool), "description": f"for {who.role}",
                 "idempotency_key": str(uuid.uuid4())}  # fmt: skip
+        if for_whom is not None:
+            body["on_behalf_of"] = for_whom.caller.account_id
         return str((await self.call(who.caller, "POST", "/v1/requests", json=body))["id"])
 
     async def publish(self, event: Event) -> None:
@@ -64,9 +66,9 @@ class World:
     async def status_of(self, who: Person, request_id: str) -> str:
         return str((await self.call(who.caller, "GET", f"/v1/requests/{request_id}"))["status"])
 
-    async def worked(self, requester: Person, member: Person) -> str:
+    async def worked(self, requester: Person, member: Person, for_whom: Person | None = None) -> str:
         """A request of `requester`'s, offered to and accepted by `member`: in progress."""
-        request_id = await self.submit(requester)
+        request_id = await self.submit(requester, for_whom)
         common = {"request_id": request_id, "pool_id": requester.pool, "offer_id": str(uuid.uuid4())}
         await self.publish(RequestOffered(event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), version=1,
                                           member_id=member.caller.account_id,
@@ -77,13 +79,13 @@ class World:
         await eventually(lambda: self.status_of(requester, request_id), lambda s: s == "in_progress", within=20)
         return request_id
 
-    async def done(self, requester: Person, member: Person) -> str:
-        request_id = await self.worked(requester, member)
+    async def done(self, requester: Person, member: Person, for_whom: Person | None = None) -> str:
+        request_id = await self.worked(requester, member, for_whom)
         await self.call(member.caller, "POST", f"/v1/requests/{request_id}/status", json={"status": "done"})
         return request_id
 
-    async def with_file(self, who: Person) -> tuple[str, str]:
-        request_id = await self.submit(who)
+    async def with_file(self, who: Person, for_whom: Person | None = None) -> tuple[str, str]:
+        request_id = await self.submit(who, for_whom)
         made = await self.call(who.caller, "POST", f"/v1/requests/{request_id}/attachments", content=PDF,
                                headers={"x-filename": "brief.pdf"})  # fmt: skip
         return request_id, str(made["id"])
@@ -107,6 +109,21 @@ class World:
 
     async def thing(self, kind: str, person: Person, relation: str, fresh: bool) -> Any:
         """The `kind` of object the relation addresses (None: the person has none of it)."""
+        if relation == BEHALF:  # sent by a colleague on the person's behalf
+            sender = self.cast.colleague(person)
+            behalf: dict[str, Any] = {
+                "request": lambda: self.submit(sender, person),
+                "done": lambda: self.done(sender, self.cast.colleague(person, "secretary"), person),
+                "file": lambda: self.with_file(sender, person),
+            }
+            if kind not in behalf:
+                return None
+            make_behalf = behalf[kind]
+            return (
+                await make_behalf()
+                if fresh
+                else await self.once.get((kind, BEHALF, person.caller.account_id), make_behalf)
+            )
         who = self.owner(person, relation)
         makers = {
             "request": lambda: self.submit(who),
@@ -147,7 +164,7 @@ def specs(world: World) -> dict[str, Spec]:
 
     def pool(method: str, template: str, **kwargs: Any) -> Spec:
         async def make(person: Person, relation: str, fresh: bool) -> Call | None:
-            if relation == "pool":  # the pool's object is the person's own pool
+            if relation not in ("own", "other"):  # the pool's object is the person's own pool
                 return None
             target = person.pool if relation == "own" else world.cast.other_pool(person.pool)
             return Call(method, template.format(target), dict(kwargs))
@@ -156,7 +173,7 @@ def specs(world: World) -> dict[str, Spec]:
 
     def type_call(method: str, template: str, **kwargs: Any) -> Spec:
         async def make(person: Person, relation: str, fresh: bool) -> Call | None:
-            if relation == "pool":
+            if relation not in ("own", "other"):
                 return None
             target = person.pool if relation == "own" else world.cast.other_pool(person.pool)
             return Call(method, template.format(await world.type_of(target, fresh)), dict(kwargs))
@@ -179,18 +196,20 @@ def specs(world: World) -> dict[str, Spec]:
         return make
 
     async def submit(person: Person, relation: str, fresh: bool) -> Call | None:
-        if relation == "pool":
+        if relation not in ("own", "other"):
             return None
         target = person.pool if relation == "own" else world.cast.other_pool(person.pool)
         body = {"type_id": await world.type_of(target), "description": "x", "idempotency_key": str(uuid.uuid4())}
         return Call("POST", "/v1/requests", {"json": body})
 
     async def repeat(person: Person, relation: str, fresh: bool) -> Call | None:
+        if relation == BEHALF:  # only the one who sent it repeats it (the matrix says so)
+            return None
         request_id = await world.thing("request", person, relation, fresh)
         return Call("POST", "/v1/recurring", {"json": {"from_request_id": request_id, "rule": "weekly"}})
 
     async def new_type(person: Person, relation: str, fresh: bool) -> Call | None:
-        if relation == "pool":
+        if relation not in ("own", "other"):
             return None
         target = person.pool if relation == "own" else world.cast.other_pool(person.pool)
         body = {**TYPE, "pool_id": target, "id": f"t-{uuid.uuid4().hex[:12]}"}
@@ -251,6 +270,6 @@ async def test_every_intake_endpoint_answers_each_role_as_the_matrix_says(make_s
         world = World(client, cast, settings.nats_url)
         table = specs(world)
         check_routes("intake", app, table)
-        made, failures = await verdicts("intake", client, cast, table)
+        made, failures = await verdicts("intake", client, cast, table, (*RELATIONS, BEHALF))
     assert not failures, f"{len(failures)} of {made} calls disagree with the matrix:\n" + "\n".join(sorted(failures))
     assert made > 300
