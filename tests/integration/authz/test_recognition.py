@@ -190,6 +190,25 @@ def specs(world: World) -> dict[str, Spec]:
     }  # fmt: skip
 
 
+async def hidden_kudos(world: World) -> list[str]:
+    """Once hidden, a kudos is seen only by its giver, its recipients and its moderators: the
+    leads of a pool it touches and admins, not a lead of another pool."""
+    cast, (here, there) = world.cast, world.cast.pools
+    giver = cast.of("staff", here)
+    kudos_id = await world.kudos(giver)
+    await world.call(cast.of("lead", here).caller, "POST", f"/v1/kudos/{kudos_id}/hide", json={"reason": "unkind"})
+    sees = {("staff", here): True, ("colleague-secretary", here): True, ("lead", here): True,
+            ("admin", there): True, ("lead", there): False, ("colleague-staff", here): False,
+            ("secretary", here): False, ("secretary", there): False}  # fmt: skip
+    failures = []
+    for (role, pool_id), expect in sees.items():
+        who = cast.of(role, pool_id).caller
+        response = await world.client.get(f"/v1/kudos/{kudos_id}", headers=auth(who, "recognition"))
+        if (response.status_code == 200) != expect or response.status_code not in (200, 404):
+            failures.append(f"hidden kudos as {role} of {pool_id}: {response.status_code}")
+    return failures
+
+
 async def test_every_recognition_endpoint_answers_each_role_as_the_matrix_says(make_settings, database_url):
     cast = Cast()
     settings = make_settings("recognition", demo=False)
@@ -201,6 +220,7 @@ async def test_every_recognition_endpoint_answers_each_role_as_the_matrix_says(m
             table = specs(world)
             check_routes("recognition", app, table)
             made, failures = await verdicts("recognition", client, cast, table)
+            failures += await hidden_kudos(world)
         finally:
             await close_pool(pool)
     assert not failures, f"{len(failures)} of {made} calls disagree with the matrix:\n" + "\n".join(sorted(failures))
