@@ -8,7 +8,8 @@ Ctrl-C leaves nothing behind.
 PostgreSQL asks for a password (scram-sha-256) on loopback TCP, its only way in: the
 superuser's password is made once and kept owner-only beside the cluster's folder. A data
 folder made by an older version (trust authentication, no password) is brought over on its
-next start: the password is set in single-user mode, then pg_hba.conf is rewritten.
+next start: the password is set in single-user mode, then pg_hba.conf is rewritten. Removing
+the password file while it is stopped makes a new password the same way (rotation).
 """
 
 import asyncio
@@ -103,11 +104,15 @@ class EmbeddedPostgres:
             ensure_prefix_permissions(pgdata)
             shutil.chown(pgdata, user, user)
             pgdata.chmod(0o700)
+        # No password kept yet for an existing cluster: an older version's, or one whose
+        # password file was removed to rotate it.
+        known = (self.folder / SUPERUSER_PASSWORD).exists()
         if not (pgdata / "PG_VERSION").exists():
             self._initdb(bin_dir, pgdata, user)
-        clear_stale_pid(pgdata)
-        if _read(pgdata / "pg_hba.conf") != HBA:
+        elif not known or _read(pgdata / "pg_hba.conf") != HBA:
+            clear_stale_pid(pgdata)
             self._require_password(bin_dir, pgdata, user)
+        clear_stale_pid(pgdata)
         clear_stale_pid(pgdata)
         # TCP on loopback only: a Unix socket path inside a deep data folder can exceed the
         # 107-byte socket path limit.

@@ -211,3 +211,41 @@ async def test_a_cluster_of_an_older_version_keeps_its_data_and_asks_for_a_passw
         assert secret.stat().st_mode & 0o777 == 0o600
     finally:
         await asyncio.to_thread(server.stop)
+    # Rotation: the password file removed while it is stopped, the next start makes a new one.
+    old_url = server.url
+    secret.unlink()
+    server = await asyncio.to_thread(EmbeddedPostgres(tmp_path / "pg", fast_unsafe=True, port=server.port).start)
+    try:
+        assert server.url != old_url
+        assert await refusal(old_url) == "InvalidPasswordError"
+        assert await refusal(server.url) == ""
+    finally:
+        await asyncio.to_thread(server.stop)
+
+
+@embedded_only
+async def test_the_printed_roles_sql_runs_and_applying_it_again_changes_nothing(
+    database_url, tmp_path, capsys, monkeypatch
+):
+    """`secpool db roles` prints what `--apply` runs: both on one database, in either order."""
+    from services.cli.main import main
+
+    assert main(["db", "roles", "--data-dir", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    made = pg_roles.passwords(tmp_path)
+    urls = pg_roles.urls(database_url, made)
+    admin = await asyncpg.connect(database_url, timeout=10)
+    try:
+        name = urlsplit(database_url).path.lstrip("/")
+        await admin.execute(printed.replace('DATABASE "secpool"', f'DATABASE "{name}"'))
+        assert await refusal(urls["pwa"]) == ""
+        monkeypatch.setenv("DATABASE_URL", database_url)
+        assert await asyncio.to_thread(main, ["db", "roles", "--apply", "--data-dir", str(tmp_path)]) == 0
+        assert "Roles ready: secpool_intake" in capsys.readouterr().out
+        assert await refusal(urls["intake"]) == ""
+    finally:
+        for service in pg_roles.SCHEMAS:
+            role = pg_roles.role(service)
+            await admin.execute(f'DROP OWNED BY "{role}" CASCADE')
+            await admin.execute(f'DROP ROLE "{role}"')
+        await close_conn(admin)
