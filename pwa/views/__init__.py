@@ -4,6 +4,7 @@ from pwa.views.admin_import import AdminImport
 from pwa.views.admin_mail import AdminMail
 from pwa.views.admin_people import AdminPeople
 from pwa.views.admin_security import AdminSecurityPages
+from pwa.views.api_keys import ApiKeyPages
 from pwa.views.auth import AuthController
 from pwa.views.calendar import CalendarPages
 from pwa.views.files import FilePages
@@ -36,6 +37,7 @@ PAGES = [
     PasskeyPages,
     SecurityPages,
     AdminSecurityPages,
+    ApiKeyPages,
     OidcPages,
     PrivacyPages,
     AuthController,

@@ -5,6 +5,8 @@ A secretary works in exactly one pool (`pools[0]`); a lead leads the pools liste
 the list names the pools that serve them.
 """
 
+from typing import Literal
+
 from services.contracts.base import Event
 
 
@@ -80,8 +82,31 @@ class AccountErased(Event, tag="secpool.identity.account.erased", frozen=True, k
     version: int
 
 
+class ApiKeyIssued(Event, tag="secpool.identity.api_key.issued", frozen=True, kw_only=True):
+    """An integration's API key for one pool: services accept `spk_<key_id>_<secret>` whose
+    secret's SHA-256 is `secret_sha256` (hex; the secret itself never leaves the pwa).
+    `scope` "read" reads what a member of the pool may read; "write" may also submit requests
+    into the pool. `key_id` is a UUID no account has: it is the integration's caller id."""
+
+    key_id: str
+    version: int
+    pool_id: str
+    scope: Literal["read", "write"]
+    secret_sha256: str
+    name: str = ""
+
+
+class ApiKeyRevoked(Event, tag="secpool.identity.api_key.revoked", frozen=True, kw_only=True):
+    """The key is refused from now on, by every service as soon as it handles this."""
+
+    key_id: str
+    version: int
+
+
 AccountEvent = AccountCreated | AccountUpdated | AccountDisabled | AccountEnabled
 PoolEvent = PoolCreated | PoolUpdated
+# Not in IdentityEvent: every service's platform consumes these (secpool.identity.api_key.>).
+ApiKeyEvent = ApiKeyIssued | ApiKeyRevoked
 IdentityEvent = (
     AccountCreated | AccountUpdated | AccountDisabled | AccountEnabled | PoolCreated | PoolUpdated | AccountErased
 )

@@ -9,6 +9,7 @@ so no list of closed requests adds up to a per-person count, time or rating.
 from typing import Any, TypeVar
 
 from services.intake.domain import CLOSED
+from services.platform.api_keys import INTEGRATION
 from services.platform.errors import Forbidden, NotFound
 from services.platform.tokens import Caller
 
@@ -31,7 +32,9 @@ def is_lead(caller: Caller, pool_id: str) -> bool:
 
 
 def is_pool_member(caller: Caller, pool_id: str) -> bool:
-    return caller.has("secretary") and caller.in_pool(pool_id)
+    """A secretary of the pool, or an integration's key for it (it reads what members read;
+    its writes are limited by the platform, see services.platform.api_keys)."""
+    return (caller.has("secretary") or caller.has(INTEGRATION)) and caller.in_pool(pool_id)
 
 
 def sees_pool(caller: Caller, pool_id: str) -> bool:

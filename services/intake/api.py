@@ -26,6 +26,7 @@ from services.intake.views import (
     request_view,
     timeline_entry,
 )
+from services.platform.api_keys import INTEGRATION_WRITES
 from services.platform.db import Conn
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
@@ -47,7 +48,7 @@ class RequestsController(Controller):
 
     @post("/", status_code=201, summary="Submit a request (201; the same idempotency_key again: 200, the first one)",
           responses={200: ResponseSpec(RequestView, description="This idempotency_key was used: the first request")},
-          **errors(403, 422))  # fmt: skip
+          opt={INTEGRATION_WRITES: True}, **errors(403, 422))  # fmt: skip
     async def submit(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[NewRequest]
     ) -> Response[RequestView]:

@@ -1,6 +1,7 @@
-"""What only operators and the pwa may read: `/metrics` answers only to the metrics token
-(SECPOOL_METRICS_TOKEN), and a service's OpenAPI, which declares its bearer scheme, only to a
-valid service token (the token middleware covers it like every other route)."""
+"""What only operators, the pwa and integrations may read: `/metrics` answers only to the
+metrics token (SECPOOL_METRICS_TOKEN), and a service's OpenAPI, which declares both ways in
+(the pwa's bearer service token, an integration's API key), only to a caller with one of them
+(the authentication middleware covers it like every other route)."""
 
 import hmac
 from typing import Any
@@ -15,6 +16,7 @@ from litestar.plugins.prometheus import PrometheusController
 from services.platform.tokens import bearer
 
 SCHEME = "serviceToken"
+API_KEY_SCHEME = "apiKey"
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="metrics"'}
 
 
@@ -42,17 +44,28 @@ def metrics_controller(token: str) -> type[PrometheusController]:
 
 
 def openapi_config(title: str) -> OpenAPIConfig:
-    """A service's OpenAPI at /schema, every operation requiring the pwa's service token."""
+    """A service's OpenAPI at /schema, every operation requiring the pwa's service token or an
+    integration's API key."""
     scheme = SecurityScheme(
         type="http",
         scheme="bearer",
         bearer_format="JWT",
         description="A service token: EdDSA (Ed25519) signed by the pwa, audience = this service, valid for a minute.",
     )
+    api_key = SecurityScheme(
+        type="apiKey",
+        name="X-Api-Key",
+        security_scheme_in="header",
+        description=(
+            "An integration's API key (spk_<id>_<secret>), made by an admin or the pool's lead in secpool"
+            " (Admin → API keys), also accepted as `Authorization: ApiKey <key>`. It acts for one pool: a read"
+            " key reads what a member of the pool may read (GET); a write key may also submit requests."
+        ),
+    )
     return OpenAPIConfig(
         title=title,
         version="1.0.0",
         path="/schema",
-        components=Components(security_schemes={SCHEME: scheme}),
-        security=[{SCHEME: []}],
+        components=Components(security_schemes={SCHEME: scheme, API_KEY_SCHEME: api_key}),
+        security=[{SCHEME: []}, {API_KEY_SCHEME: []}],
     )

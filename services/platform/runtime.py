@@ -26,12 +26,13 @@ from litestar.types import ControllerRouterHandler
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
 
-from services.platform import bus, db, errors, guard, internal, logs, retention
+from services.platform import api_key_events, bus, db, errors, guard, internal, logs, retention
+from services.platform.authentication import CallerMiddleware
 from services.platform.failures import is_transient, retry_delay
 from services.platform.inbox import Consumer
 from services.platform.outbox import Relay
 from services.platform.settings import Settings
-from services.platform.tokens import KeyRing, ServiceTokenMiddleware
+from services.platform.tokens import KeyRing
 
 log = structlog.get_logger(__name__)
 
@@ -134,7 +135,9 @@ def service_app(
                 every_seconds=settings.prune_every_seconds,
             )
             tasks.append(asyncio.create_task(_keep_running("retention", prune), name="retention"))
-            for consumer in consumers(runtime):
+            # A service keeps its copy of the integrations' API keys (the pwa writes its own).
+            keys = [api_key_events.consumer(runtime)] if authenticate else []
+            for consumer in [*keys, *consumers(runtime)]:
                 await _patiently(consumer.name, consumer.declare)
                 tasks.append(asyncio.create_task(_keep_running(consumer.name, consumer.run), name=consumer.name))
             for job in background:
@@ -173,7 +176,7 @@ def service_app(
             *(
                 [
                     DefineMiddleware(
-                        ServiceTokenMiddleware,
+                        CallerMiddleware,
                         audience=settings.service,
                         key=key_ring(settings),
                     )

@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
+from services.platform.api_keys import INTEGRATION
 from services.platform.errors import Forbidden, NotFound
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
@@ -29,7 +30,7 @@ CallerRequest = Request[Caller, str, Any]
 
 
 def pool_member(caller: Caller, pool_id: str) -> None:
-    if not caller.in_pool(pool_id) or not (caller.has("secretary") or caller.has("lead")):
+    if not caller.in_pool(pool_id) or not (caller.has("secretary") or caller.has("lead") or caller.has(INTEGRATION)):
         raise Forbidden("only the pool's members and lead see this")
 
 

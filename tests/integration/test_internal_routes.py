@@ -60,7 +60,7 @@ async def test_a_service_openapi_needs_a_service_token_for_that_service(services
         doc = document.json()
         schemes = doc["components"]["securitySchemes"]
         assert schemes["serviceToken"]["type"] == "http" and schemes["serviceToken"]["scheme"] == "bearer"
-        assert doc["security"] == [{"serviceToken": []}]
+        assert doc["security"] == [{"serviceToken": []}, {"apiKey": []}]
         assert not {"/health", "/ready", "/metrics"} & set(doc["paths"])
 
 
