@@ -180,12 +180,11 @@ def specs(world: World) -> dict[str, Spec]:
 
         return make
 
-    def mine(method: str, path: str, kind: str = "request", *, pool_wide: bool = False, **kwargs: Any) -> Spec:
+    def mine(method: str, path: str, kind: str = "request", **kwargs: Any) -> Spec:
         async def make(person: Person, relation: str, fresh: bool) -> Call | None:
             if relation != "own":
                 return None
-            sees_pool = pool_wide and person.role in ("secretary", "lead")
-            return Call(method, path, dict(kwargs), leaks=await world.mine_and_not(person, kind, sees_pool))
+            return Call(method, path, dict(kwargs), leaks=await world.mine_and_not(person, kind, False))
 
         return make
 
@@ -201,6 +200,16 @@ def specs(world: World) -> dict[str, Spec]:
         target = person.pool if relation == "own" else world.cast.other_pool(person.pool)
         body = {"type_id": await world.type_of(target), "description": "x", "idempotency_key": str(uuid.uuid4())}
         return Call("POST", "/v1/requests", {"json": body})
+
+    async def search(person: Person, relation: str, fresh: bool) -> Call | None:
+        """Members and leads may name a person; someone of another pool is still out of reach."""
+        if relation != "own":
+            return None
+        sees_pool = person.role in ("secretary", "lead")
+        path = "/v1/search?which=all&limit=200"
+        if sees_pool:
+            path += f"&person={world.cast.counterpart(person).caller.account_id}"
+        return Call("GET", path, leaks=await world.mine_and_not(person, "request", sees_pool))
 
     async def repeat(person: Person, relation: str, fresh: bool) -> Call | None:
         if relation == BEHALF:  # only the one who sent it repeats it (the matrix says so)
@@ -241,7 +250,7 @@ def specs(world: World) -> dict[str, Spec]:
             "file", "DELETE", "/v1/requests/{}/attachments/{}"),
         "POST /v1/uploads": mine("POST", "/v1/uploads", "upload", **file),
         "DELETE /v1/uploads/{upload_id:uuid}": on("upload", "DELETE", "/v1/uploads/{}"),
-        "GET /v1/search": mine("GET", "/v1/search?which=all&limit=200", pool_wide=True),
+        "GET /v1/search": search,
         "GET /v1/recurring": mine("GET", "/v1/recurring", "schedule"),
         "POST /v1/recurring": repeat,
         "POST /v1/recurring/{schedule_id:uuid}/{action:str}": on("schedule", "POST", "/v1/recurring/{}/pause"),
