@@ -24,7 +24,7 @@ from typing import Any
 
 import brotli
 import msgspec
-from litestar import Request, Response, get
+from litestar import HttpMethod, Request, Response, route
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
@@ -37,6 +37,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 # start on a busy 2-core machine; 6 takes a tenth of that.
 BROTLI_QUALITY = 6
 REVALIDATE = "no-cache"
+READ = [HttpMethod.GET, HttpMethod.HEAD]
 # sw.js holds this line; the served worker has it filled with {name: hashed address}.
 ASSETS_MARK = "const ASSETS = {};"
 HASHED = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{8})(?P<suffix>\.[^./]+)$")
@@ -88,6 +89,9 @@ class StaticFile(msgspec.Struct, frozen=True):
             headers["Content-Encoding"] = encoding
         if transfer.compressible(self.media_type):
             headers["Vary"] = "Accept-Encoding"
+        if request.method == HttpMethod.HEAD:  # the headers of the GET, without its body
+            headers["Content-Length"] = str(len(body))
+            body = b""
         return Response(content=body, media_type=self.media_type, headers=headers)
 
 
@@ -132,7 +136,7 @@ class Assets:
     def route_handlers(self) -> list[ControllerRouterHandler]:
         assets = self
 
-        @get("/static/{name:path}", include_in_schema=False, sync_to_thread=False)
+        @route("/static/{name:path}", http_method=READ, include_in_schema=False, sync_to_thread=False)
         def static_file(request: Request[Any, Any, Any], name: FromPath[str]) -> Response[bytes] | Redirect:
             name = name.lstrip("/")
             if name in assets.by_hashed_name:
@@ -145,12 +149,12 @@ class Assets:
                 return Redirect(assets.url(current), status_code=302, headers={"Cache-Control": "no-store"})
             raise NotFoundException()
 
-        @get("/sw.js", include_in_schema=False, sync_to_thread=False)
+        @route("/sw.js", http_method=READ, include_in_schema=False, sync_to_thread=False)
         def service_worker(request: Request[Any, Any, Any]) -> Response[bytes]:
             # Checked on every visit: a new worker brings the new hashed addresses with it.
             return assets.service_worker.answer(request, REVALIDATE, **{"Service-Worker-Allowed": "/"})
 
-        @get("/manifest.webmanifest", include_in_schema=False, sync_to_thread=False)
+        @route("/manifest.webmanifest", http_method=READ, include_in_schema=False, sync_to_thread=False)
         def manifest(request: Request[Any, Any, Any]) -> Response[bytes]:
             return assets.manifest.answer(request, REVALIDATE)
 

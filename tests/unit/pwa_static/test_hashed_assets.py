@@ -67,6 +67,15 @@ async def test_a_hashed_file_is_kept_for_a_year_and_sent_compressed(assets: Asse
     assert int(response.headers["content-length"]) < len(response.content) / 3
 
 
+async def test_head_gives_the_headers_of_get_without_the_body(assets: Assets) -> None:
+    async with client(assets) as http:
+        got = await http.get(assets.url("app.js"), headers=BROWSER)
+        head = await http.head(assets.url("app.js"), headers=BROWSER)
+    assert head.status_code == 200 and head.content == b""
+    for name in ("content-length", "content-encoding", "etag", "cache-control", "content-type"):
+        assert head.headers[name] == got.headers[name], name
+
+
 async def test_gzip_for_a_browser_without_brotli_and_the_plain_file_for_one_without_either(assets: Assets) -> None:
     async with client(assets) as http:
         zipped = await http.get(assets.url("app.css"), headers={"Accept-Encoding": "gzip"})
