@@ -36,13 +36,20 @@ PRIVATE_KEY, PUBLIC_KEY = new_key_pair()
 
 
 async def run_rate(intake: str, js_sub: object, rate: int, seconds: float, sent: dict[str, float],
-                   seen: dict[str, float], headers: dict[str, str]) -> None:  # fmt: skip
+                   seen: dict[str, float], headers: dict[str, str], errors: dict[str, int]) -> None:  # fmt: skip
     async with httpx.AsyncClient(base_url=intake, headers=headers, timeout=10) as client:
 
         async def one() -> None:
             body = {"type_id": "agenda-meeting", "description": "benchmark", "idempotency_key": str(uuid.uuid4())}
             started = time.monotonic()
-            response = await client.post("/v1/requests/", json=body)
+            try:
+                response = await client.post("/v1/requests/", json=body)
+            except httpx.HTTPError as exc:  # ReadError and timeouts under load: counted, not raised
+                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+                return
+            if response.status_code != 201:
+                errors[str(response.status_code)] = errors.get(str(response.status_code), 0) + 1
+                return
             sent[response.json()["id"]] = started
 
         tasks = []
@@ -98,17 +105,18 @@ async def main(rates: list[int], seconds: float, out: Path) -> None:
             results = []
             for rate in rates:
                 sent: dict[str, float] = {}
+                errors: dict[str, int] = {}
                 await run_rate(f"http://127.0.0.1:{ports['intake']}", sub, rate, seconds, sent, seen,
-                               {"authorization": f"Bearer {token}"})  # fmt: skip
+                               {"authorization": f"Bearer {token}"}, errors)  # fmt: skip
                 latencies = sorted((seen[r] - t) * 1000 for r, t in sent.items() if r in seen)
                 row = {
-                    "rate_per_s": rate, "requests": len(sent), "offered": len(latencies),
-                    "p50_ms": round(statistics.median(latencies), 2),
-                    "p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))], 2),
+                    "rate_per_s": rate, "requests": len(sent), "offered": len(latencies), "errors": errors,
+                    "p50_ms": round(statistics.median(latencies), 2) if latencies else float("nan"),
+                    "p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))], 2) if latencies else float("nan"),
                 }  # fmt: skip
                 results.append(row)
                 print(f"{rate:>5}/s  {row['offered']:>5}/{row['requests']:<5} offered  "
-                      f"p50 {row['p50_ms']:>7.2f} ms  p99 {row['p99_ms']:>7.2f} ms", flush=True)  # fmt: skip
+                      f"p50 {row['p50_ms']:>7.2f} ms  p99 {row['p99_ms']:>7.2f} ms  errors {errors}", flush=True)  # fmt: skip
                 # Free the members again for the next rate.
                 await db.execute("UPDATE routing.offers SET status = 'done' WHERE status = 'open'")
                 await db.execute("UPDATE routing.members SET open_count = 0")

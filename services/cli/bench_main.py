@@ -8,7 +8,7 @@ def bench(args: argparse.Namespace) -> int:
     if args.pages or args.sse:
         from services.cli import bench_pages
 
-        done: int = bench_pages.run(pages=args.pages, sse=args.sse, json_path=args.json)
+        done: int = bench_pages.run(pages_too=args.pages, sse=args.sse, json_path=args.json)
         return done
     from services.cli import bench
 

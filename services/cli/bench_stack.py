@@ -39,7 +39,8 @@ class Counters:
 
 
 class Stack:
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, *, floor: bool = True) -> None:
+        self.floor = floor
         self._exit = ExitStack()
         self.folder = folder or Path(self._exit.enter_context(tempfile.TemporaryDirectory(prefix="secpool-bench-")))
         self.logs = self.folder / "logs"
@@ -85,18 +86,19 @@ class Stack:
             "SECPOOL_KUDOS_PER_MINUTE": "100000", "SECPOOL_KUDOS_DAILY_LIMIT": "100000",
             **{f"SECPOOL_{n.upper()}_URL": self.url(n) for n in SERVICES},
         })  # fmt: skip
-        say("starting the fake push service and the floor ...")
+        say("starting the fake push service" + (" and the floor ..." if self.floor else " ..."))
         python = sys.executable
         self._child("push", [python, "-m", "services.cli.bench_push", str(self.ports["push"])], env)
-        asyncio.run(bench_floor.prepare(self.database_url, self.nats_url))
-        floor = [python, "-m", "services.cli.bench_floor"]
-        self._child("floor-web", [*floor, "web", str(self.ports["floor-web"])], env)
-        self._child("floor-worker", [*floor, "worker"], env)
+        if self.floor:
+            asyncio.run(bench_floor.prepare(self.database_url, self.nats_url))
+            floor = [python, "-m", "services.cli.bench_floor"]
+            self._child("floor-web", [*floor, "web", str(self.ports["floor-web"])], env)
+            self._child("floor-worker", [*floor, "worker"], env)
         say("starting intake, routing, recognition and the web app ...")
         for name in SECPOOL:
             keys = {"SECPOOL_TOKEN_PRIVATE_KEY": private} if name == "pwa" else {"SECPOOL_TOKEN_PUBLIC_KEY": public}
             self.children[name] = service_child(name, self.ports[name], {**env, **keys}, self.logs).start()
-        for name in (*SECPOOL, "push", "floor-web"):
+        for name in (*SECPOOL, "push", *(("floor-web",) if self.floor else ())):
             wait_until(self._ready(name), 120, name, interval=0.2)
 
     def _child(self, name: str, argv: list[str], env: dict[str, str]) -> None:

@@ -59,3 +59,23 @@ def test_the_smallest_bench_writes_every_figure(tmp_path: Path) -> None:
     for phase in results["phases"]:
         assert phase["achieved_rate_per_s"] > 0 and "errors" in phase
     assert (tmp_path / "bench.png").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_pages_and_sse_fan_out_write_their_figures(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NATS_URL")}
+    out = tmp_path / "pages.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "services.cli.main", "bench", "--pages", "--sse", "20", "--json", str(out)],
+        capture_output=True, text=True, env=env, timeout=280, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    results = json.loads(out.read_text())
+    assert {"/requests", "/requests/new", "/offers", "/lead/queue"} <= set(results["pages"])
+    for page in results["pages"].values():
+        for key in ("first_visit_bytes", "repeat_visit_bytes", "render_p50_ms", "render_p95_ms"):
+            assert isinstance(page[key], int | float) and page[key] >= 0, (key, page)
+        assert page["first_visit_bytes"] > 0
+    sse = results["sse"]
+    assert sse["clients"] == sse["reached"] == 20
+    assert isinstance(sse["all_ms"], float) and isinstance(sse["kib_per_connection"], float)
