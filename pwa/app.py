@@ -177,5 +177,12 @@ def create_app(
         before_send=[web.security_headers],
         after_exception=[web.person_behind_error],
         on_shutdown=[close_gateway],
-        state=State({"vapid_public_key": push.public_key, "pool_names": pool_names, "max_file_mb": files.max_mb}),
+        state=State(
+            {
+                "zone": settings.zone,
+                "vapid_public_key": push.public_key,
+                "pool_names": pool_names,
+                "max_file_mb": files.max_mb,
+            }
+        ),
     )

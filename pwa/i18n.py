@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import dates, numbers, units
 from babel.messages.mofile import write_mo
@@ -21,9 +22,6 @@ from babel.support import NullTranslations, Translations
 LANGUAGES = ("nl", "en")
 DEFAULT = "nl"
 LOCALES = Path(__file__).parent / "locales"
-# One organisation per deployment, in the Netherlands: show its wall-clock time.
-TIMEZONE_NAME = "Europe/Amsterdam"
-TIMEZONE = dates.get_timezone(TIMEZONE_NAME)
 # English as written in a Dutch organisation: 24-hour clock, day before month.
 FORMAT_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 
@@ -75,33 +73,36 @@ def day_of(value: Any) -> date | None:
         return None
 
 
-def formatters(language: str, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> dict[str, Any]:
-    """Template helpers that write dates, times and numbers the way the language does."""
+def formatters(
+    language: str, zone: ZoneInfo, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> dict[str, Any]:
+    """Template helpers that write dates, times and numbers the way the language does, times
+    on the wall clock of `zone` (the organisation's time zone, a platform setting)."""
     locale = FORMAT_LOCALES.get(language, language)
 
     def when(value: Any) -> str:
         at = moment(value)
         if at is None:
             return ""
-        local = at.astimezone(TIMEZONE)
+        local = at.astimezone(zone)
         time = dates.format_time(local, "short", locale=locale)
         return f"{dates.format_date(local.date(), 'medium', locale=locale)}, {time}"
 
     def clock(value: Any) -> str:
         at = moment(value)
-        return dates.format_time(at, "short", tzinfo=TIMEZONE, locale=locale) if at else ""
+        return dates.format_time(at, "short", tzinfo=zone, locale=locale) if at else ""
 
     def due(value: Any) -> str:
         """A moment near now: "14:30" today, "vr 14:30" this week, else a short date and time."""
         at = moment(value)
         if at is None:
             return ""
-        local, today = at.astimezone(TIMEZONE), now().astimezone(TIMEZONE)
+        local, today = at.astimezone(zone), now().astimezone(zone)
         if local.date() == today.date():
-            return dates.format_time(at, "short", tzinfo=TIMEZONE, locale=locale)
+            return dates.format_time(at, "short", tzinfo=zone, locale=locale)
         if abs((local.date() - today.date()).days) < 7:
-            return dates.format_skeleton("EEEHm", at, tzinfo=TIMEZONE, locale=locale)
-        return dates.format_datetime(at, "short", tzinfo=TIMEZONE, locale=locale)
+            return dates.format_skeleton("EEEHm", at, tzinfo=zone, locale=locale)
+        return dates.format_datetime(at, "short", tzinfo=zone, locale=locale)
 
     def day(value: Any, style: str = "medium") -> str:
         d = day_of(value)
@@ -175,9 +176,9 @@ def skill_text(language: str, skill: str) -> str:
     return labels.get(skill, skill.replace("_", " ").replace("-", " ").capitalize())
 
 
-def template_helpers(language: str) -> dict[str, Any]:
+def template_helpers(language: str, zone: ZoneInfo) -> dict[str, Any]:
     t = translations(language)
-    return {"_": t.gettext, "ngettext": t.ngettext, "lang": language, "timezone": TIMEZONE_NAME,
+    return {"_": t.gettext, "ngettext": t.ngettext, "lang": language, "timezone": zone.key,
             "status_label": lambda status, for_requester=False: status_text(language, status, for_requester),
             "skill_label": lambda skill: skill_text(language, skill),
-            **formatters(language)}  # fmt: skip
+            **formatters(language, zone)}  # fmt: skip

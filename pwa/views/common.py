@@ -55,7 +55,7 @@ def page(
     as_fragment = bool(fragment) and wants_fragment(request)
     template = f"partials/_{fragment}.html" if as_fragment else f"pages/{name}.html"
     query = request.url.query
-    ctx = {**i18n.template_helpers(lang), "account": account, "path": request.url.path,
+    ctx = {**i18n.template_helpers(lang, request.app.state.zone), "account": account, "path": request.url.path,
            "here": request.url.path + (f"?{query}" if query else ""),
            "notice": request.query_params.get("notice", ""), "names_of": names_of, "as_fragment": as_fragment,
            "vapid_key": getattr(request.app.state, "vapid_public_key", ""),

@@ -18,7 +18,6 @@ from pwa.gateway import Gateway, ServiceError
 from pwa.views.common import AnyRequest, act, audited, back_to, form_data, names, page
 from services.platform.runtime import Runtime
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MemberId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 SPAN = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*[-–]\s*(\d{1,2})(?:[:.](\d{2}))?$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -50,8 +49,8 @@ class AbsenceForm(msgspec.Struct):
     last_day: str = ""
 
 
-def absence_period(form: AbsenceForm) -> tuple[datetime, datetime] | None:
-    """Whole local days, the last one included."""
+def absence_period(form: AbsenceForm, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """Whole days in `zone` (the organisation's time zone), the last one included."""
     try:
         first = date.fromisoformat(form.first_day)
         last = date.fromisoformat(form.last_day or form.first_day)
@@ -59,8 +58,8 @@ def absence_period(form: AbsenceForm) -> tuple[datetime, datetime] | None:
         return None
     if last < first:
         return None
-    start = datetime.combine(first, time(0), tzinfo=AMSTERDAM)
-    return start, datetime.combine(last + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
+    start = datetime.combine(first, time(0), tzinfo=zone)
+    return start, datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone)
 
 
 class RotaPages(Controller):
@@ -147,7 +146,7 @@ class RotaPages(Controller):
         member_id: FromPath[MemberId],
         data: URLEncodedBody[AbsenceForm],
     ) -> Redirect:
-        period = absence_period(data)
+        period = absence_period(data, runtime.settings.zone)
         if period is None:
             return back_to(f"/members/{member_id}#absence", "bad_period")
         body = {"starts_at": period[0].isoformat(), "ends_at": period[1].isoformat()}

@@ -11,7 +11,6 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from services.intake import access, changes, insights, store
 from services.intake.api import ALL, OPEN
 from services.intake.api_docs import LIMIT, WEEKS, errors
-from services.intake.config import IntakeConfig
 from services.intake.figures import PoolInsights
 from services.intake.views import RequestView, request_view
 from services.platform.errors import Invalid
@@ -64,7 +63,6 @@ class PoolsController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
-        config: NamedDependency[IntakeConfig],
         pool_id: FromPath[PoolId],
         weeks: Annotated[int, WEEKS] = 8,
         until: Annotated[
@@ -72,7 +70,7 @@ class PoolsController(Controller):
         ] = None,
     ) -> PoolInsights:
         access.require_pool_view(request.user, pool_id)
-        tz = config.zone
+        tz = runtime.settings.zone
         last = until or changes.now().astimezone(tz).date()
         if not EARLIEST <= last <= LATEST:
             raise Invalid(f"until: pick a day between {EARLIEST} and {LATEST}")

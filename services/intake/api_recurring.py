@@ -4,6 +4,7 @@
 from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Request, get, post
@@ -12,7 +13,6 @@ from litestar.params import FromPath, JSONBody
 
 from services.intake import recurring, store_attachments, store_recurring
 from services.intake.api_docs import errors
-from services.intake.config import IntakeConfig
 from services.intake.recurrence import IsHoliday, Rule
 from services.intake.store_recurring import Schedule
 from services.platform.objects import Objects
@@ -62,8 +62,9 @@ async def _view(conn: Any, s: Schedule) -> RecurringView:
     )
 
 
-def today(config: IntakeConfig, clock: Clock) -> date:
-    return clock().astimezone(config.zone).date()  # type: ignore[no-any-return]
+def today(zone: ZoneInfo, clock: Clock) -> date:
+    """Today in the organisation's time zone (the platform setting)."""
+    return clock().astimezone(zone).date()  # type: ignore[no-any-return]
 
 
 class RecurringController(Controller):
@@ -82,7 +83,6 @@ class RecurringController(Controller):
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
         objects: NamedDependency[Objects],
-        config: NamedDependency[IntakeConfig],
         clock: NamedDependency[Clock],
         holidays: NamedDependency[IsHoliday],
         data: JSONBody[NewRecurring],
@@ -95,7 +95,7 @@ class RecurringController(Controller):
                 data.from_request_id,
                 data.rule,
                 data.weekday,
-                today(config, clock),
+                today(runtime.settings.zone, clock),
                 holidays,
             )
             return await _view(conn, s)
@@ -115,12 +115,13 @@ class RecurringController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
-        config: NamedDependency[IntakeConfig],
         clock: NamedDependency[Clock],
         holidays: NamedDependency[IsHoliday],
         schedule_id: FromPath[UUID],
         action: FromPath[Literal["pause", "resume", "stop"]],
     ) -> RecurringView:
         async with runtime.pool.acquire() as conn, conn.transaction():
-            s = await recurring.change(conn, request.user, schedule_id, action, today(config, clock), holidays)
+            s = await recurring.change(
+                conn, request.user, schedule_id, action, today(runtime.settings.zone, clock), holidays
+            )
             return await _view(conn, s)

@@ -12,7 +12,6 @@ from litestar.params import FromQuery, QueryParameter
 from services.contracts.intake import Status
 from services.intake import search
 from services.intake.api_docs import LIMIT, errors
-from services.intake.config import IntakeConfig
 from services.intake.views import PRINTABLE, RequestView, request_view
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
@@ -41,7 +40,6 @@ class SearchController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
-        config: NamedDependency[IntakeConfig],
         q: Annotated[str, QueryParameter(max_length=200, pattern=PRINTABLE, description="Words to look for")] = "",
         type_id: Annotated[str | None, QueryParameter(max_length=100, pattern=PRINTABLE)] = None,
         status: FromQuery[Status | None] = None,
@@ -63,7 +61,7 @@ class SearchController(Controller):
                 conn,
                 request.user,
                 words=q,
-                tz=config.zone,
+                tz=runtime.settings.zone,
                 type_id=type_id,
                 status=status,
                 which=which,

@@ -79,11 +79,11 @@ def file_sweep(config: IntakeConfig, objects: Objects) -> BackgroundTask:
 
 def recurring_watch(config: IntakeConfig, objects: Objects, clock: Callable[[], datetime]) -> BackgroundTask:
     async def send_recurring(rt: Runtime) -> None:
-        """Standing orders due today (in the organisation's time zone) become requests."""
+        """Standing orders due today (in the organisation's time zone, a platform setting) become requests."""
         is_holiday = recurring.public_holidays(config.holidays)
         while True:
             try:
-                await recurring.run_due(rt.pool, objects, clock().astimezone(config.zone).date(), is_holiday)
+                await recurring.run_due(rt.pool, objects, clock().astimezone(rt.settings.zone).date(), is_holiday)
             except Exception as exc:  # retried next round; nothing is lost (a due order stays due)
                 recurring.log.warning("recurring requests failed; retrying", error=repr(exc))
             await asyncio.sleep(config.recurring_seconds)

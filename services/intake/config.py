@@ -1,10 +1,10 @@
-"""Intake's own settings, read once in `create_app` (next to the shared platform Settings).
+"""Intake's own settings, read once in `create_app` (next to the shared platform Settings,
+which hold the organisation's time zone: insight weeks, search periods, recurring requests).
 
 | variable                          | meaning                                                    |
 |-----------------------------------|------------------------------------------------------------|
 | SECPOOL_INTAKE_SLA_CHECK_SECONDS  | how often the service-level watch runs (default 15)         |
 | SECPOOL_INTAKE_SLA_WARNING_SHARE  | a level is at risk in this last share of its window (0.25)  |
-| SECPOOL_TIMEZONE                  | the organisation's time zone, for insight weeks             |
 | SECPOOL_INTAKE_HEAL_AFTER_SECONDS | a submitted request routing never answered is announced again after this (180) |
 | SECPOOL_INTAKE_HEAL_CHECK_SECONDS | how often the heal sweep looks (30)                          |
 | SECPOOL_ATTACHMENT_MAX_MB         | the largest file a request may carry, in MB (default 25)    |
@@ -15,7 +15,6 @@
 
 import os
 from collections.abc import Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 import msgspec
@@ -26,7 +25,6 @@ from services.platform.settings import ConfigError
 class IntakeConfig(msgspec.Struct, frozen=True, kw_only=True):
     sla_check_seconds: float = 15.0
     sla_warning_share: float = 0.25
-    timezone: str = "Europe/Amsterdam"
     heal_after_seconds: float = 180.0
     heal_check_seconds: float = 30.0
     attachment_max_mb: int = 25
@@ -49,18 +47,10 @@ class IntakeConfig(msgspec.Struct, frozen=True, kw_only=True):
             raise ConfigError(
                 f"SECPOOL_HOLIDAYS: no public holidays known for '{self.holidays}' (e.g. NL, BE)"
             ) from exc
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigError(f"SECPOOL_TIMEZONE: unknown time zone '{self.timezone}'") from exc
 
     @property
     def attachment_max_bytes(self) -> int:
         return self.attachment_max_mb * 1024 * 1024
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "IntakeConfig":
@@ -69,7 +59,6 @@ class IntakeConfig(msgspec.Struct, frozen=True, kw_only=True):
             return cls(
                 sla_check_seconds=float(env.get("SECPOOL_INTAKE_SLA_CHECK_SECONDS", "15")),
                 sla_warning_share=float(env.get("SECPOOL_INTAKE_SLA_WARNING_SHARE", "0.25")),
-                timezone=env.get("SECPOOL_TIMEZONE", "Europe/Amsterdam"),
                 heal_after_seconds=float(env.get("SECPOOL_INTAKE_HEAL_AFTER_SECONDS", "180")),
                 heal_check_seconds=float(env.get("SECPOOL_INTAKE_HEAL_CHECK_SECONDS", "30")),
                 attachment_max_mb=int(env.get("SECPOOL_ATTACHMENT_MAX_MB", "25")),

@@ -13,6 +13,7 @@
 | SECPOOL_STREAM_REPLICAS| JetStream replicas per stream (3 on a NATS cluster)      |
 | SECPOOL_COOKIE_SECURE  | "0": plain cookie names, no Secure flag (tests over http) |
 | SECPOOL_RETENTION_SECONDS | keep published outbox and inbox rows this long (default 7 days; more than the duplicate window) |
+| SECPOOL_TIMEZONE       | the organisation's time zone (default Europe/Amsterdam): where a day, a week and working hours begin |
 """
 
 import hashlib
@@ -20,6 +21,7 @@ import hmac
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -27,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from services.platform import tokens
 
 PWA = "pwa"
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
 
 
 class ConfigError(Exception):
@@ -66,6 +69,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Published outbox rows and inbox rows older than this are pruned (every prune_every_seconds).
     retention_seconds: float = 7 * 24 * 3600.0
     prune_every_seconds: float = 300.0
+    # The organisation's time zone (IANA name), the one setting every part reads: where a day,
+    # a week and a member's working hours begin, and the wall-clock time pages show.
+    timezone: str = DEFAULT_TIMEZONE
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @classmethod
     def from_env(cls, service: str, env: Mapping[str, str] | None = None) -> "Settings":
@@ -106,6 +116,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             cookie_secure=env.get("SECPOOL_COOKIE_SECURE", "1") != "0",
             stream_replicas=int(env.get("SECPOOL_STREAM_REPLICAS", "1")),
             retention_seconds=_retention(env),
+            timezone=_timezone(env),
         )
 
 
@@ -114,6 +125,15 @@ def _public_key_file(service: str, env: Mapping[str, str]) -> str:
     if service == PWA or env.get("SECPOOL_TOKEN_PUBLIC_KEY", "").strip():
         return ""
     return env.get("SECPOOL_TOKEN_PUBLIC_KEY_FILE", "").strip()
+
+
+def _timezone(env: Mapping[str, str]) -> str:
+    name = env.get("SECPOOL_TIMEZONE", "").strip() or DEFAULT_TIMEZONE
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"SECPOOL_TIMEZONE={name!r} is not a known time zone (e.g. Europe/Amsterdam)") from exc
+    return name
 
 
 def _retention(env: Mapping[str, str]) -> float:

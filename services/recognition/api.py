@@ -44,7 +44,7 @@ class KudosController(Controller):
     ) -> KudosView:
         async with runtime.pool.acquire() as conn:
             async with conn.transaction():
-                row = await kudos.give(conn, request.user, data, config)
+                row = await kudos.give(conn, request.user, data, config, runtime.settings.zone)
             return (await wall.present(conn, [row], request.user))[0]
 
     @get("/wall", summary="The public wall: visible kudos, newest first, one page at a time")

@@ -53,7 +53,9 @@ class PromptsController(Controller):
     ) -> KudosView:
         async with runtime.pool.acquire() as conn:
             async with conn.transaction():
-                row = await prompts.thank(conn, request.user, prompt_id, data or PromptThanks(), config)
+                row = await prompts.thank(
+                    conn, request.user, prompt_id, data or PromptThanks(), config, runtime.settings.zone
+                )
             return (await wall.present(conn, [row], request.user))[0]
 
     @post("/{prompt_id:uuid}/dismiss", status_code=204, summary="Set an invitation to thank aside (it does not return)")

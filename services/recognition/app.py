@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, config: RecognitionConfig | Non
     chosen = config or RecognitionConfig.from_env()
 
     async def digest_schedule(rt: Runtime) -> None:
-        await digests.run(rt.pool, chosen)
+        await digests.run(rt.pool, chosen, rt.settings.zone)
 
     return service_app(
         settings=settings,

@@ -1,4 +1,6 @@
 """Recognition's own settings, read once in `create_app` and passed down (never global).
+Where "a day" and whole-day digest periods begin is the organisation's time zone, a platform
+setting (services.platform.settings).
 
 | variable                        | default          | meaning                                       |
 |---------------------------------|------------------|-----------------------------------------------|
@@ -6,12 +8,10 @@
 | SECPOOL_PROMPT_TTL_SECONDS      | 604800 (7 days)  | how long a thank-you prompt stays open        |
 | SECPOOL_DIGEST_PERIOD_SECONDS   | 604800 (weekly)  | default digest period (a pool may set its own) |
 | SECPOOL_DIGEST_CHECK_SECONDS    | 60               | how often the digest job looks for due periods |
-| SECPOOL_TIMEZONE                | Europe/Amsterdam | where "a day" and whole-day periods begin     |
 """
 
 import os
 from collections.abc import Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
@@ -23,11 +23,6 @@ class RecognitionConfig(msgspec.Struct, frozen=True, kw_only=True):
     prompt_ttl_seconds: int = 7 * 24 * 3600
     digest_period_seconds: int = 7 * 24 * 3600
     digest_check_seconds: float = 60.0
-    timezone: str = "Europe/Amsterdam"
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "RecognitionConfig":
@@ -38,7 +33,6 @@ class RecognitionConfig(msgspec.Struct, frozen=True, kw_only=True):
                 prompt_ttl_seconds=int(env.get("SECPOOL_PROMPT_TTL_SECONDS", str(7 * 24 * 3600))),
                 digest_period_seconds=int(env.get("SECPOOL_DIGEST_PERIOD_SECONDS", str(7 * 24 * 3600))),
                 digest_check_seconds=float(env.get("SECPOOL_DIGEST_CHECK_SECONDS", "60")),
-                timezone=env.get("SECPOOL_TIMEZONE", "Europe/Amsterdam"),
             )
         except ValueError as exc:
             raise ConfigError(
@@ -48,8 +42,4 @@ class RecognitionConfig(msgspec.Struct, frozen=True, kw_only=True):
             raise ConfigError("recognition: the kudos limit, prompt TTL and digest period must be positive")
         if config.digest_check_seconds <= 0:
             raise ConfigError("recognition: SECPOOL_DIGEST_CHECK_SECONDS must be positive")
-        try:
-            config.zone  # noqa: B018 (validates the name now rather than at the first kudos)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigError(f"recognition: SECPOOL_TIMEZONE={config.timezone!r} is not a known time zone") from exc
         return config

@@ -6,6 +6,7 @@ one transaction — so each pool gets exactly one digest per period however many
 import asyncio
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import structlog
@@ -62,14 +63,14 @@ def period_length(pool: asyncpg.Record, config: RecognitionConfig) -> int:
     return int(pool["digest_period_seconds"] or config.digest_period_seconds)
 
 
-async def publish_due(pool: asyncpg.Pool, config: RecognitionConfig, at: datetime) -> list[UUID]:
-    """Publish every pool's last finished period not yet published; periods that ended before
-    recognition knew the pool are skipped (nothing to tell)."""
+async def publish_due(pool: asyncpg.Pool, config: RecognitionConfig, zone: ZoneInfo, at: datetime) -> list[UUID]:
+    """Publish every pool's last finished period not yet published (whole days begin at
+    midnight in `zone`); periods that ended before recognition knew the pool are skipped."""
     async with pool.acquire() as conn:
         pools = await store.pools(conn)
     published = []
     for p in pools:
-        period = domain.last_finished_period(at, period_length(p, config), config.zone)
+        period = domain.last_finished_period(at, period_length(p, config), zone)
         if period.end <= p["first_seen_at"]:
             continue
         async with pool.acquire() as conn, conn.transaction():
@@ -80,11 +81,11 @@ async def publish_due(pool: asyncpg.Pool, config: RecognitionConfig, at: datetim
     return published
 
 
-async def run(pool: asyncpg.Pool, config: RecognitionConfig) -> None:
+async def run(pool: asyncpg.Pool, config: RecognitionConfig, zone: ZoneInfo) -> None:
     """The schedule: look for finished periods every `digest_check_seconds`, on every replica."""
     while True:
         try:
-            await publish_due(pool, config, datetime.now(UTC))
+            await publish_due(pool, config, zone, datetime.now(UTC))
         except (asyncpg.PostgresError, OSError) as exc:
             log.warning("digest run failed; retrying", error=str(exc))
         await asyncio.sleep(config.digest_check_seconds)

@@ -4,6 +4,7 @@ change in the caller's transaction — state, audit entry and event (outbox) tog
 
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -22,10 +23,16 @@ def now() -> datetime:
 
 
 async def give(
-    conn: Conn, caller: Caller, body: NewKudos, config: RecognitionConfig, *, prompt_id: UUID | None = None
+    conn: Conn,
+    caller: Caller,
+    body: NewKudos,
+    config: RecognitionConfig,
+    zone: ZoneInfo,
+    *,
+    prompt_id: UUID | None = None,
 ) -> asyncpg.Record:
     """Store a kudos and its KudosGiven; refuses self-thanks, unknown values, unfinished
-    requests, and a giver past today's limit (LimitReached)."""
+    requests, and a giver past today's limit (LimitReached; today in the time zone `zone`)."""
     message = domain.check_message(body.message)
     recipient_ids = domain.recipients(caller.account_id, body.recipient_ids, body.pool_id)
     if body.value_id is not None and not await store.active_value(conn, body.value_id):
@@ -39,7 +46,7 @@ async def give(
             raise Invalid("request_id: kudos can be tied to a finished request only, and this one is not (yet) done")
     await store.lock_giver(conn, caller.account_id)
     domain.check_allowance(
-        await store.given_since(conn, caller.account_id, domain.day_start(now(), config.zone)), config.daily_limit
+        await store.given_since(conn, caller.account_id, domain.day_start(now(), zone)), config.daily_limit
     )
     giver_pools = domain.working_pools(caller.roles, caller.pools)
     for pool_id in giver_pools:

@@ -3,6 +3,7 @@ and whether on time; it invites the requester, once, to thank everyone who worke
 
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -67,7 +68,7 @@ async def _mine(conn: Conn, caller: Caller, prompt_id: UUID) -> asyncpg.Record:
 
 
 async def thank(
-    conn: Conn, caller: Caller, prompt_id: UUID, body: PromptThanks, config: RecognitionConfig
+    conn: Conn, caller: Caller, prompt_id: UUID, body: PromptThanks, config: RecognitionConfig, zone: ZoneInfo
 ) -> asyncpg.Record:
     """The one tap: a kudos to everyone who worked on the request, tied to it."""
     prompt = await _mine(conn, caller, prompt_id)
@@ -82,7 +83,7 @@ async def thank(
         message=message, recipient_ids=list(prompt["recipient_ids"]), value_id=body.value_id,
         request_id=prompt["request_id"],
     )  # fmt: skip
-    row = await kudos.give(conn, caller, new, config, prompt_id=prompt_id)
+    row = await kudos.give(conn, caller, new, config, zone, prompt_id=prompt_id)
     await store_work.close_prompt(conn, prompt_id, "thanked", row["id"])
     return row
 

@@ -48,7 +48,7 @@ class WorkController(Controller):
         self, request: CallerRequest, runtime: NamedDependency[Runtime], offer_id: FromPath[UUID]
     ) -> dict[str, str]:
         async with runtime.pool.acquire() as conn, conn.transaction():
-            await assignment.answer(conn, offer_id, request.user.account_id, accept=True)
+            await assignment.answer(conn, offer_id, request.user.account_id, zone=runtime.settings.zone, accept=True)
         return {"status": "accepted"}
 
     @post("/offers/{offer_id:uuid}/decline", status_code=200, summary="Decline an offer, with a reason")
@@ -57,7 +57,9 @@ class WorkController(Controller):
         data: JSONBody[Decline],
     ) -> dict[str, str]:  # fmt: skip
         async with runtime.pool.acquire() as conn, conn.transaction():
-            await assignment.answer(conn, offer_id, request.user.account_id, accept=False, reason=data.reason)
+            await assignment.answer(
+                conn, offer_id, request.user.account_id, zone=runtime.settings.zone, accept=False, reason=data.reason
+            )
         return {"status": "declined"}
 
     @get("/pools/{pool_id:str}/queue", summary="Requests waiting in the pool queue, in offer order")
@@ -88,7 +90,7 @@ class WorkController(Controller):
         data: JSONBody[LeadAssignment],
     ) -> dict[str, str]:  # fmt: skip
         async with runtime.pool.acquire() as conn, conn.transaction():
-            await escalation.assign_by_lead(conn, request.user, request_id, data.member_id)
+            await escalation.assign_by_lead(conn, request.user, request_id, data.member_id, zone=runtime.settings.zone)
         return {"status": "offered"}
 
     @get(

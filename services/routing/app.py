@@ -52,13 +52,13 @@ async def watch_offers_and_queue(rt: Runtime) -> None:
     while True:
         try:
             async with rt.pool.acquire() as conn, conn.transaction():
-                await assignment.expire_offers(conn)
+                await assignment.expire_offers(conn, zone=rt.settings.zone)
             async with rt.pool.acquire() as conn, conn.transaction():
                 await escalation.escalate_waiting(conn)
             async with rt.pool.acquire() as conn, conn.transaction():
-                await assignment.drain_all_queues(conn)
+                await assignment.drain_all_queues(conn, zone=rt.settings.zone)
             async with rt.pool.acquire() as conn, conn.transaction():
-                await assignment.refresh_pickups(conn)
+                await assignment.refresh_pickups(conn, zone=rt.settings.zone)
         except (asyncpg.PostgresError, OSError) as exc:
             log.warning("offer expiry failed; retrying", error=str(exc))
         await asyncio.sleep(1.0)

@@ -9,6 +9,7 @@ also uses.
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
@@ -36,7 +37,7 @@ async def policy_of(conn: Conn, pool_id: str) -> Policy:
     return Policy() if row is None else msgspec.convert(as_json(row["policy"]), Policy)
 
 
-async def accept_submission(conn: Conn, event: RequestSubmitted) -> None:
+async def accept_submission(conn: Conn, event: RequestSubmitted, *, zone: ZoneInfo) -> None:
     """RequestSubmitted → remember the request and offer it (or queue it)."""
     created = await store.insert_request(
         conn,
@@ -55,22 +56,22 @@ async def accept_submission(conn: Conn, event: RequestSubmitted) -> None:
         },
     )
     if created:
-        await route(conn, event.request_id)
+        await route(conn, event.request_id, zone=zone)
     else:  # announced again by intake's heal sweep: say where it stands, do not route twice
         await heal.reannounce(conn, event.request_id)
 
 
-async def accept_edit(conn: Conn, event: RequestEdited) -> None:
+async def accept_edit(conn: Conn, event: RequestEdited, *, zone: ZoneInfo) -> None:
     """RequestEdited → decide by the corrected urgency and due times from now on; a request
     still waiting is routed again with them (an open offer keeps running)."""
     if not {"urgency", "wished_for"} & set(event.changed):
         return
     state = await store.correct_request(conn, event.request_id, event.urgency, event.pickup_due_at, event.done_due_at)
     if state == "waiting":
-        await route(conn, event.request_id)
+        await route(conn, event.request_id, zone=zone)
 
 
-async def _candidates(conn: Conn, req: asyncpg.Record) -> list[Candidate]:
+async def _candidates(conn: Conn, req: asyncpg.Record, zone: ZoneInfo) -> list[Candidate]:
     members = await member_store.members_of(conn, req["pool_id"])
     served = await member_store.served_requester(conn, req["requester_id"])
     busy = await member_store.busy_minutes_today(conn, req["pool_id"])
@@ -78,7 +79,7 @@ async def _candidates(conn: Conn, req: asyncpg.Record) -> list[Candidate]:
     skills = {m["id"]: {k: int(v) for k, v in as_json(m["skills"]).items()} for m in members}
     in_hand = domain.work_in_hand(await member_store.held_work(conn, req["pool_id"]), skills, at)
     weeks = {m["id"]: rota_store.decode_week(m["hours"]) for m in members}
-    rota = await availability.availability(conn, req["pool_id"], weeks, at)
+    rota = await availability.availability(conn, req["pool_id"], weeks, at, zone)
     candidates = []
     for m in members:
         shift = rota[m["id"]]
@@ -103,7 +104,9 @@ async def _candidates(conn: Conn, req: asyncpg.Record) -> list[Candidate]:
     return candidates
 
 
-async def route(conn: Conn, request_id: str, *, only: str | None = None, skip_locked: bool = False) -> Decision | None:
+async def route(
+    conn: Conn, request_id: str, *, zone: ZoneInfo, only: str | None = None, skip_locked: bool = False
+) -> Decision | None:
     """Offer a waiting request to the best eligible member (or to `only`, a lead's choice);
     None if it is not waiting (or, with skip_locked, another replica is routing it).
 
@@ -111,13 +114,14 @@ async def route(conn: Conn, request_id: str, *, only: str | None = None, skip_lo
     or level) goes to the lead's queue at once, with the reasons counted; one that only waits
     for someone to have room stays in the pool queue. Either way the requester is told when
     to expect a pick-up. A request in the lead's queue is routed again like any waiting one,
-    so it comes back as soon as someone can take it.
+    so it comes back as soon as someone can take it. Working hours are read in `zone`, the
+    organisation's time zone.
     """
     req = await store.lock_request(conn, request_id, skip_locked=skip_locked)
     if req is None or req["state"] != "waiting":
         return None
     policy = await policy_of(conn, req["pool_id"])
-    candidates = await _candidates(conn, req)
+    candidates = await _candidates(conn, req, zone)
     if only is not None:
         candidates = [c for c in candidates if c.member_id == only]
     exclude = frozenset(await store.refused_members(conn, request_id))
@@ -182,7 +186,7 @@ async def _offer(conn: Conn, req: asyncpg.Record, decision: Decision, policy: Po
         )
 
 
-async def answer(conn: Conn, offer_id: UUID, member_id: str, *, accept: bool, reason: str = "") -> None:
+async def answer(conn: Conn, offer_id: UUID, member_id: str, *, zone: ZoneInfo, accept: bool, reason: str = "") -> None:
     """The member accepts or declines their open offer."""
     offer = await store.lock_offer(conn, offer_id)
     if offer is None:
@@ -194,7 +198,7 @@ async def answer(conn: Conn, offer_id: UUID, member_id: str, *, accept: bool, re
     req = await store.lock_request(conn, offer["request_id"])
     assert req is not None
     if not accept:
-        await hand_back(conn, offer, req, status="declined", reason=reason)
+        await hand_back(conn, offer, req, zone=zone, status="declined", reason=reason)
         return
     await store.answer_offer(conn, offer_id, "accepted")
     version = await store.set_request_state(conn, req["request_id"], "assigned")
@@ -214,7 +218,9 @@ async def answer(conn: Conn, offer_id: UUID, member_id: str, *, accept: bool, re
     )
 
 
-async def hand_back(conn: Conn, offer: asyncpg.Record, req: asyncpg.Record, *, status: str, reason: str) -> None:
+async def hand_back(
+    conn: Conn, offer: asyncpg.Record, req: asyncpg.Record, *, zone: ZoneInfo, status: str, reason: str
+) -> None:
     """The offer ends unanswered or declined: free the member, offer to the next candidate."""
     await store.answer_offer(conn, offer["id"], status, reason)
     await member_store.free_capacity(conn, offer["member_id"])
@@ -233,21 +239,21 @@ async def hand_back(conn: Conn, offer: asyncpg.Record, req: asyncpg.Record, *, s
             expired=status == "expired",
         ),
     )
-    await route(conn, req["request_id"])
-    await drain_queue(conn, req["pool_id"])
+    await route(conn, req["request_id"], zone=zone)
+    await drain_queue(conn, req["pool_id"], zone=zone)
 
 
-async def expire_offers(conn: Conn) -> int:
+async def expire_offers(conn: Conn, *, zone: ZoneInfo) -> int:
     """Offers past their timeout go to the next candidate; returns how many expired."""
     expired = await store.expired_offers(conn, now())
     for offer in expired:
         req = await store.lock_request(conn, offer["request_id"])
         assert req is not None
-        await hand_back(conn, offer, req, status="expired", reason="no answer in time")
+        await hand_back(conn, offer, req, zone=zone, status="expired", reason="no answer in time")
     return len(expired)
 
 
-async def drain_queue(conn: Conn, pool_id: str) -> None:
+async def drain_queue(conn: Conn, pool_id: str, *, zone: ZoneInfo) -> None:
     """Offer waiting requests (most urgent, then oldest first) while members have room.
 
     A request nobody can take stays queued; the ones behind it may fit other members. Once a
@@ -262,18 +268,18 @@ async def drain_queue(conn: Conn, pool_id: str) -> None:
         if not await member_store.has_room(conn, pool_id):
             return
         # Another replica routing the same request will finish it: never wait on its lock.
-        decision = await route(conn, row["request_id"], skip_locked=True)
+        decision = await route(conn, row["request_id"], zone=zone, skip_locked=True)
         if decision is not None and decision.member_id is None and not row["refused"]:
             hopeless.add(needs)
 
 
-async def drain_all_queues(conn: Conn) -> None:
+async def drain_all_queues(conn: Conn, *, zone: ZoneInfo) -> None:
     """The periodic safety net: every pool with waiting requests gets a drain pass."""
     for pool_id in await store.pools_with_waiting(conn):
-        await drain_queue(conn, pool_id)
+        await drain_queue(conn, pool_id, zone=zone)
 
 
-async def refresh_pickups(conn: Conn, every: timedelta = timedelta(seconds=60)) -> int:
+async def refresh_pickups(conn: Conn, *, zone: ZoneInfo, every: timedelta = timedelta(seconds=60)) -> int:
     """Waiting requests whose expected pick-up was last looked at `every` ago are estimated again
     (time passes and shifts open and close, even when nothing happens); returns how many."""
     refreshed = 0
@@ -281,7 +287,7 @@ async def refresh_pickups(conn: Conn, every: timedelta = timedelta(seconds=60)) 
         req = await store.lock_request(conn, request_id, skip_locked=True)
         if req is None or req["state"] != "waiting":
             continue
-        candidates = await _candidates(conn, req)
+        candidates = await _candidates(conn, req, zone)
         exclude = frozenset(await store.refused_members(conn, request_id))
         policy = await policy_of(conn, req["pool_id"])
         await announce.expected_pickup(conn, req, policy, candidates, exclude, stranded=bool(req["lead_queue"]))

@@ -4,6 +4,7 @@ absences and the pool's public holidays (a country's calendar, e.g. the Dutch on
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import holidays
 import msgspec
@@ -57,10 +58,11 @@ async def holiday_days(conn: Conn, pool_id: str, years: Sequence[int]) -> frozen
 
 
 async def availability(
-    conn: Conn, pool_id: str, weeks: dict[str, list[list[Span]]], at: datetime
+    conn: Conn, pool_id: str, weeks: dict[str, list[list[Span]]], at: datetime, zone: ZoneInfo
 ) -> dict[str, Availability]:
-    """Each member's shift state at `at`, and the shift position the finish estimate needs."""
-    local_year = at.astimezone(shifts.AMSTERDAM).year
+    """Each member's shift state at `at`, and the shift position the finish estimate needs;
+    working hours are on the wall clock of `zone`, the organisation's time zone."""
+    local_year = at.astimezone(zone).year
     days = await holiday_days(conn, pool_id, [local_year, local_year + 1])
     away: dict[str, list[Absence]] = {}
     for row in await rota_store.absences_of(conn, list(weeks), ending_after=at):
@@ -68,7 +70,7 @@ async def availability(
     found = {}
     for member_id, week in weeks.items():
         absences = away.get(member_id, [])
-        state = shifts.state(week, at, absences=absences, holidays=days)
-        left, gap = shifts.position(week, at, absences=absences, holidays=days)
+        state = shifts.state(week, at, absences=absences, holidays=days, zone=zone)
+        left, gap = shifts.position(week, at, absences=absences, holidays=days, zone=zone)
         found[member_id] = Availability(state=state, shift_left_minutes=left, off_shift_minutes=gap)
     return found

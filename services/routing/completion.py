@@ -1,11 +1,13 @@
 """A request leaves routing: done (the member's experience grows) or cancelled. Either way
 its live offer ends, the member's capacity is freed and the pool queue moves up."""
 
+from zoneinfo import ZoneInfo
+
 from services.platform.db import Conn
 from services.routing import assignment, member_store, members, store
 
 
-async def finish(conn: Conn, request_id: str, *, state: str) -> None:
+async def finish(conn: Conn, request_id: str, *, state: str, zone: ZoneInfo) -> None:
     req = await store.lock_request(conn, request_id)
     if req is None or req["state"] in ("done", "cancelled"):
         return
@@ -16,4 +18,4 @@ async def finish(conn: Conn, request_id: str, *, state: str) -> None:
         if state == "done":
             await members.record_completion(conn, offer["member_id"], req["requester_id"], req["skill"])
     await store.set_request_state(conn, request_id, state)
-    await assignment.drain_queue(conn, req["pool_id"])
+    await assignment.drain_queue(conn, req["pool_id"], zone=zone)

@@ -4,6 +4,7 @@ into a notification); the lead may then offer it to a member of their choice. (A
 nobody can take at all goes there at once: see announce.nobody_now.)"""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from services.contracts.intake import SlaAtRisk
 from services.contracts.routing import Reason
@@ -36,7 +37,7 @@ async def on_sla_at_risk(conn: Conn, event: SlaAtRisk) -> None:
         await announce.to_lead(conn, event.request_id, [Reason(code=f"sla_{event.level}_at_risk")])
 
 
-async def assign_by_lead(conn: Conn, caller: Caller, request_id: str, member_id: str) -> None:
+async def assign_by_lead(conn: Conn, caller: Caller, request_id: str, member_id: str, *, zone: ZoneInfo) -> None:
     """The lead offers a waiting request to a member they choose (hard constraints still hold)."""
     req = await store.lock_request(conn, request_id)
     if req is None:
@@ -45,7 +46,7 @@ async def assign_by_lead(conn: Conn, caller: Caller, request_id: str, member_id:
         raise Forbidden("only the pool's lead assigns from the lead's queue")
     if req["state"] != "waiting":
         raise Conflict(f"the request is not waiting (it is {req['state']})")
-    decision = await assignment.route(conn, request_id, only=member_id)
+    decision = await assignment.route(conn, request_id, only=member_id, zone=zone)
     if decision is None or decision.member_id is None:
         blocked = ", ".join(sorted(decision.others)) if decision else "not waiting"
         raise Conflict(f"that member cannot take it now ({blocked})")

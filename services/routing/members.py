@@ -3,6 +3,7 @@ pool (one member proposes, another confirms) or grown by completed work."""
 
 from typing import Any
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -13,7 +14,9 @@ from services.routing import assignment, domain, member_store, rota, store
 from services.routing.views import Profile
 
 
-async def set_presence(conn: Conn, member_id: str, presence: str, *, hand_back_work: bool = False) -> asyncpg.Record:
+async def set_presence(
+    conn: Conn, member_id: str, presence: str, *, hand_back_work: bool = False, zone: ZoneInfo
+) -> asyncpg.Record:
     """Going away or off duty hands back open offers at once, to the next candidates; with
     `hand_back_work` (the member's consent) accepted work too."""
     row = await member_store.set_presence(conn, member_id, presence)
@@ -24,13 +27,15 @@ async def set_presence(conn: Conn, member_id: str, presence: str, *, hand_back_w
             req = await store.lock_request(conn, offer["request_id"])
             assert req is not None
             reason = f"member went {presence.replace('_', ' ')}"
-            await assignment.hand_back(conn, offer, req, status="withdrawn", reason=reason)
+            await assignment.hand_back(conn, offer, req, status="withdrawn", reason=reason, zone=zone)
     else:
-        await assignment.drain_queue(conn, row["pool_id"])
+        await assignment.drain_queue(conn, row["pool_id"], zone=zone)
     return row
 
 
-async def set_profile(conn: Conn, caller: Caller, member_id: str, profile: Profile) -> asyncpg.Record:
+async def set_profile(
+    conn: Conn, caller: Caller, member_id: str, profile: Profile, *, zone: ZoneInfo
+) -> asyncpg.Record:
     """The lead or an admin sets languages and capacity; a member may set their own languages."""
     pool_id = await rota.member_for(conn, caller, member_id)
     arranges = caller.has("admin") or (caller.has("lead") and caller.in_pool(pool_id))
@@ -39,7 +44,7 @@ async def set_profile(conn: Conn, caller: Caller, member_id: str, profile: Profi
     languages = None if profile.languages is None else sorted(set(profile.languages))
     row = await member_store.set_profile(conn, member_id, languages, profile.capacity)
     assert row is not None
-    await assignment.drain_queue(conn, pool_id)
+    await assignment.drain_queue(conn, pool_id, zone=zone)
     return row
 
 
@@ -71,7 +76,7 @@ async def propose_level(conn: Conn, caller: Caller, member_id: str, skill: str, 
     )  # fmt: skip
 
 
-async def confirm_level(conn: Conn, caller: Caller, proposal_id: UUID) -> Any:
+async def confirm_level(conn: Conn, caller: Caller, proposal_id: UUID, *, zone: ZoneInfo) -> Any:
     """Another member of the pool confirms; the proposer cannot confirm their own proposal."""
     proposal = await member_store.lock_proposal(conn, proposal_id)
     if proposal is None:
@@ -84,7 +89,7 @@ async def confirm_level(conn: Conn, caller: Caller, proposal_id: UUID) -> Any:
         raise Invalid("confirmed_by: another member must confirm what you proposed")
     await member_store.set_skill_level(conn, proposal["member_id"], proposal["skill"], proposal["level"])
     decided = await member_store.decide_proposal(conn, proposal_id, "confirmed", caller.account_id)
-    await assignment.drain_queue(conn, proposal["pool_id"])
+    await assignment.drain_queue(conn, proposal["pool_id"], zone=zone)
     return decided
 
 

@@ -44,7 +44,7 @@ class PoolController(Controller):
         async with runtime.pool.acquire() as conn:
             rows = await member_store.members_of(conn, pool_id)
             weeks = {m["id"]: rota_store.decode_week(m["hours"]) for m in rows}
-            states = await availability.availability(conn, pool_id, weeks, assignment.now())
+            states = await availability.availability(conn, pool_id, weeks, assignment.now(), runtime.settings.zone)
         return [member_view(m, shift=states[m["id"]].state) for m in rows]
 
     @get("/members/me", summary="My own member profile, with my experience")
@@ -63,7 +63,11 @@ class PoolController(Controller):
     ) -> MemberView:
         async with runtime.pool.acquire() as conn, conn.transaction():
             row = await members.set_presence(
-                conn, request.user.account_id, data.presence, hand_back_work=data.hand_back_work
+                conn,
+                request.user.account_id,
+                data.presence,
+                hand_back_work=data.hand_back_work,
+                zone=runtime.settings.zone,
             )
             return member_view(row)
 
@@ -87,7 +91,9 @@ class PoolController(Controller):
         self, request: CallerRequest, runtime: NamedDependency[Runtime], proposal_id: FromPath[UUID]
     ) -> ProposalView:
         async with runtime.pool.acquire() as conn, conn.transaction():
-            return proposal_view(await members.confirm_level(conn, request.user, proposal_id))
+            return proposal_view(
+                await members.confirm_level(conn, request.user, proposal_id, zone=runtime.settings.zone)
+            )
 
     @get("/pools/{pool_id:str}/skill-proposals", summary="The pool's recent skill-level proposals")
     async def proposals(

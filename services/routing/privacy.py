@@ -3,6 +3,7 @@ identity's `AccountErased`: an erased member goes off duty (open offers and acce
 back to the pool at once) and loses their name and the words written about them."""
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Request, get
@@ -24,10 +25,10 @@ class MyMembership(msgspec.Struct, frozen=True, kw_only=True):
     skill_proposals: list[HeldProposal]
 
 
-async def on_erased(conn: Conn, event: AccountErased) -> None:
+async def on_erased(conn: Conn, event: AccountErased, *, zone: ZoneInfo) -> None:
     """Idempotent: off duty again and an empty name again change nothing."""
     if await privacy_store.member(conn, event.account_id) is not None:
-        await members.set_presence(conn, event.account_id, "off_duty", hand_back_work=True)
+        await members.set_presence(conn, event.account_id, "off_duty", hand_back_work=True, zone=zone)
     await privacy_store.erase(conn, event.account_id)
 
 

@@ -4,6 +4,7 @@ pool's edits to its public holidays. A change that may put someone on shift drai
 from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 from services.platform.db import Conn
 from services.platform.errors import Forbidden, Invalid, NotFound
@@ -28,12 +29,14 @@ def may_arrange_pool(caller: Caller, pool_id: str) -> None:
         raise Forbidden("only the pool's lead or an admin changes its public holidays")
 
 
-async def set_hours(conn: Conn, caller: Caller, member_id: str, week: Sequence[Sequence[Span]]) -> None:
+async def set_hours(
+    conn: Conn, caller: Caller, member_id: str, week: Sequence[Sequence[Span]], *, zone: ZoneInfo
+) -> None:
     pool_id = await member_for(conn, caller, member_id)
     if (problem := shifts.problems(week)) is not None:
         raise Invalid(problem)
     await rota_store.set_hours(conn, member_id, week)
-    await assignment.drain_queue(conn, pool_id)  # someone may be on shift now
+    await assignment.drain_queue(conn, pool_id, zone=zone)  # someone may be on shift now
 
 
 async def add_absence(conn: Conn, caller: Caller, member_id: str, starts_at: datetime, ends_at: datetime) -> UUID:
@@ -45,11 +48,11 @@ async def add_absence(conn: Conn, caller: Caller, member_id: str, starts_at: dat
     return absence_id
 
 
-async def remove_absence(conn: Conn, caller: Caller, member_id: str, absence_id: UUID) -> None:
+async def remove_absence(conn: Conn, caller: Caller, member_id: str, absence_id: UUID, *, zone: ZoneInfo) -> None:
     pool_id = await member_for(conn, caller, member_id)
     if not await rota_store.remove_absence(conn, member_id, absence_id):
         raise NotFound("no such absence")
-    await assignment.drain_queue(conn, pool_id)
+    await assignment.drain_queue(conn, pool_id, zone=zone)
 
 
 async def add_holiday(conn: Conn, caller: Caller, pool_id: str, day: date, name: str) -> None:
@@ -60,10 +63,10 @@ async def add_holiday(conn: Conn, caller: Caller, pool_id: str, day: date, name:
         await rota_store.change_holiday(conn, pool_id, day, "added", name.strip() or day.isoformat())
 
 
-async def remove_holiday(conn: Conn, caller: Caller, pool_id: str, day: date) -> None:
+async def remove_holiday(conn: Conn, caller: Caller, pool_id: str, day: date, *, zone: ZoneInfo) -> None:
     may_arrange_pool(caller, pool_id)
     if day in availability.calendar(await rota_store.calendar_of(conn, pool_id), [day.year]):
         await rota_store.change_holiday(conn, pool_id, day, "removed")
     else:
         await rota_store.forget_holiday_change(conn, pool_id, day)
-    await assignment.drain_queue(conn, pool_id)
+    await assignment.drain_queue(conn, pool_id, zone=zone)

@@ -74,10 +74,11 @@ class RotaController(Controller):
             pool_id = await rota.member_for(conn, request.user, member_id)
             week = await rota_store.hours_of(conn, member_id) or [[] for _ in range(7)]
             now = assignment.now()
-            found = (await availability.availability(conn, pool_id, {member_id: week}, now))[member_id]
+            zone = runtime.settings.zone
+            found = (await availability.availability(conn, pool_id, {member_id: week}, now, zone))[member_id]
             days = await availability.holiday_days(conn, pool_id, [now.year, now.year + 1])
             away = [rota_store.as_absence(a) for a in await rota_store.absences_of(conn, [member_id], ending_after=now)]
-        opening = shifts.next_opening(week, now, absences=away, holidays=days)
+        opening = shifts.next_opening(week, now, absences=away, holidays=days, zone=zone)
         return HoursView(member_id=member_id, pool_id=pool_id, days=week, state=found.state, next_opening=opening)
 
     @put("/members/{member_id:str}/hours", summary="Set a member's working hours (the member, their lead, an admin)")
@@ -89,7 +90,7 @@ class RotaController(Controller):
         data: JSONBody[Hours],
     ) -> HoursView:
         async with runtime.pool.acquire() as conn, conn.transaction():
-            await rota.set_hours(conn, request.user, member_id, data.days)
+            await rota.set_hours(conn, request.user, member_id, data.days, zone=runtime.settings.zone)
         return await self.hours.fn(self, request, runtime, member_id)  # type: ignore[no-any-return]
 
     @get("/members/{member_id:str}/absences", summary="A member's current and coming absences (no reasons)")
@@ -125,7 +126,7 @@ class RotaController(Controller):
         absence_id: FromPath[UUID],
     ) -> None:
         async with runtime.pool.acquire() as conn, conn.transaction():
-            await rota.remove_absence(conn, request.user, member_id, absence_id)
+            await rota.remove_absence(conn, request.user, member_id, absence_id, zone=runtime.settings.zone)
 
     @put(
         "/members/{member_id:str}/profile",
@@ -139,7 +140,9 @@ class RotaController(Controller):
         data: JSONBody[Profile],
     ) -> MemberView:
         async with runtime.pool.acquire() as conn, conn.transaction():
-            return member_view(await members.set_profile(conn, request.user, member_id, data))
+            return member_view(
+                await members.set_profile(conn, request.user, member_id, data, zone=runtime.settings.zone)
+            )
 
     @get(
         "/pools/{pool_id:str}/holidays",
@@ -175,5 +178,5 @@ class RotaController(Controller):
         self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[PoolId], day: FromPath[date]
     ) -> list[Holiday]:
         async with runtime.pool.acquire() as conn, conn.transaction():
-            await rota.remove_holiday(conn, request.user, pool_id, day)
+            await rota.remove_holiday(conn, request.user, pool_id, day, zone=runtime.settings.zone)
             return await availability.holidays_of(conn, pool_id, [day.year])

@@ -1,8 +1,10 @@
 """Working hours, absence and public holidays: is a member on shift at a moment, and when are
 they next? Pure (stdlib + msgspec, no I/O, no clock): routing and the simulator agree on it.
 
-Hours are spans of minutes from local midnight (Europe/Amsterdam), per weekday (Monday first),
-several a day allowed; a span ending at 24:00 joins one starting at 0:00 the next day.
+Hours are spans of minutes from local midnight, per weekday (Monday first), several a day
+allowed; a span ending at 24:00 joins one starting at 0:00 the next day. Local is the wall
+clock of `zone`, which every caller passes: the service its setting (the organisation's time
+zone), the simulator the time zone of its trace.
 """
 
 from collections.abc import Iterator, Sequence
@@ -13,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DAY_MINUTES = 24 * 60
 # How far ahead next_opening looks: two weeks covers any holiday season a pool plans for.
 HORIZON_DAYS = 21
@@ -120,7 +121,7 @@ def state(
     *,
     absences: Sequence[Absence] = (),
     holidays: frozenset[date] = frozenset(),
-    zone: ZoneInfo = AMSTERDAM,
+    zone: ZoneInfo,
 ) -> ShiftState:
     """Whether the member works at `at`, or why not (absence first: it is the most telling)."""
     at = at.astimezone(UTC)
@@ -144,7 +145,7 @@ def on_shift(
     *,
     absences: Sequence[Absence] = (),
     holidays: frozenset[date] = frozenset(),
-    zone: ZoneInfo = AMSTERDAM,
+    zone: ZoneInfo,
 ) -> bool:
     return state(week, at, absences=absences, holidays=holidays, zone=zone) == ON_SHIFT
 
@@ -155,7 +156,7 @@ def next_opening(
     *,
     absences: Sequence[Absence] = (),
     holidays: frozenset[date] = frozenset(),
-    zone: ZoneInfo = AMSTERDAM,
+    zone: ZoneInfo,
 ) -> datetime | None:
     """The first moment from `at` on when the member is on shift (`at` itself if they are now);
     None if not within the next three weeks."""
@@ -172,7 +173,7 @@ def position(
     *,
     absences: Sequence[Absence] = (),
     holidays: frozenset[date] = frozenset(),
-    zone: ZoneInfo = AMSTERDAM,
+    zone: ZoneInfo,
 ) -> tuple[float | None, float]:
     """(minutes left in the current shift, minutes off before the next one), as the decision's
     finish estimate wants them; (None, 0) with no hours at all. Off shift: (0, minutes until

@@ -8,6 +8,7 @@ import asyncio
 import math
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import msgspec
 import structlog
@@ -47,9 +48,9 @@ async def start(conn: Conn, pool_id: str, asked_by: str, proposal: domain.Policy
     return trial_id
 
 
-async def history(conn: Conn, pool_id: str, weeks: int, now: datetime) -> Trace:
+async def history(conn: Conn, pool_id: str, weeks: int, now: datetime, zone: ZoneInfo) -> Trace:
     """The pool's last `weeks` weeks as a trace, from local midnight that many weeks ago."""
-    local = (now - timedelta(weeks=weeks)).astimezone(shifts.AMSTERDAM)
+    local = (now - timedelta(weeks=weeks)).astimezone(zone)
     start = local.replace(hour=0, minute=0, second=0, microsecond=0)
     days = math.ceil((now - start).total_seconds() / 86400)
     rows = [m for m in await member_store.members_of(conn, pool_id) if m.get("active", True)]
@@ -87,7 +88,7 @@ async def run_trials(rt: Runtime) -> None:
 
 async def _run(rt: Runtime, trial: trial_store.Trial) -> None:
     async with rt.pool.acquire() as conn:
-        trace = await history(conn, trial.pool_id, trial.weeks, datetime.now(UTC))
+        trace = await history(conn, trial.pool_id, trial.weeks, datetime.now(UTC), rt.settings.zone)
         current = await assignment.policy_of(conn, trial.pool_id)
     try:
         proposed = msgspec.convert(trial.proposed, Policy)

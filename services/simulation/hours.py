@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from services.routing import shifts
 from services.routing.shifts import Absence, Span, Week
 
-# Generated traces start on a Monday at local midnight, in weeks without a clock change.
-GENERATED_START = datetime(2026, 1, 5, tzinfo=shifts.AMSTERDAM)
+# Generated traces start on a Monday at local midnight, in weeks without a clock change; their
+# clock is a Dutch one (generated pools are not any organisation's, so this is not a setting).
+GENERATED_START = datetime(2026, 1, 5, tzinfo=ZoneInfo("Europe/Amsterdam"))
 
 
 def week_of(spans_by_weekday: Sequence[Sequence[tuple[int, int]]]) -> list[list[Span]]:
@@ -27,15 +29,19 @@ def worked(
     absences: Sequence[Absence] = (),
     holidays: frozenset[date] = frozenset(),
 ) -> list[tuple[float, float]]:
-    """Every on-shift span within `days` from `start`, as (start, end) minutes after `start`."""
+    """Every on-shift span within `days` from `start`, as (start, end) minutes after `start`;
+    the hours are on the wall clock of `start`'s time zone."""
+    if not isinstance(start.tzinfo, ZoneInfo):
+        raise ValueError("worked: `start` must carry its time zone (a ZoneInfo)")
+    zone = start.tzinfo
     end = start + timedelta(days=days)
     found: list[tuple[float, float]] = []
     at = start
     while at < end:
-        opening = shifts.next_opening(week, at, absences=absences, holidays=holidays)
+        opening = shifts.next_opening(week, at, absences=absences, holidays=holidays, zone=zone)
         if opening is None or opening >= end:
             break
-        left, _ = shifts.position(week, opening, absences=absences, holidays=holidays)
+        left, _ = shifts.position(week, opening, absences=absences, holidays=holidays, zone=zone)
         if not left:
             break
         stop = min(opening + timedelta(minutes=left), end)

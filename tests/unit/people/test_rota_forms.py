@@ -30,15 +30,15 @@ def test_hours_are_written_back_the_way_they_are_typed():
     assert span_text([[510, 780], [810, 1020]]) == "8:30-13:00, 13:30-17:00"
 
 
-def test_an_absence_covers_whole_days_in_dutch_time():
+def test_an_absence_covers_whole_days_in_the_organisations_time_zone():
     ams = ZoneInfo("Europe/Amsterdam")
-    assert absence_period(AbsenceForm("2026-07-06", "2026-07-17")) == (
+    assert absence_period(AbsenceForm("2026-07-06", "2026-07-17"), ams) == (
         datetime(2026, 7, 6, tzinfo=ams),
         datetime(2026, 7, 18, tzinfo=ams),
     )
-    assert absence_period(AbsenceForm("2026-07-06", "")) == (
+    assert absence_period(AbsenceForm("2026-07-06", ""), ams) == (
         datetime(2026, 7, 6, tzinfo=ams),
         datetime(2026, 7, 7, tzinfo=ams),
     )
-    assert absence_period(AbsenceForm("2026-07-17", "2026-07-06")) is None
-    assert absence_period(AbsenceForm("soon", "")) is None
+    assert absence_period(AbsenceForm("2026-07-17", "2026-07-06"), ams) is None
+    assert absence_period(AbsenceForm("soon", ""), ams) is None

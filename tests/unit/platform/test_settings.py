@@ -47,3 +47,10 @@ def test_a_key_of_the_wrong_kind_or_pair_is_refused():
         Settings.from_env(
             "intake", {**BASE, "SECPOOL_TOKEN_PUBLIC_KEY": "", "SECPOOL_TOKEN_PUBLIC_KEY_FILE": "/nonexistent"}
         )
+
+
+def test_the_organisations_time_zone_is_one_setting_every_process_reads():
+    assert Settings.from_env("intake", BASE).zone.key == "Europe/Amsterdam"
+    assert Settings.from_env("routing", {**BASE, "SECPOOL_TIMEZONE": "Europe/Brussels"}).zone.key == "Europe/Brussels"
+    with pytest.raises(ConfigError, match="SECPOOL_TIMEZONE='Mars/Olympus' is not a known time zone"):
+        Settings.from_env("recognition", {**BASE, "SECPOOL_TIMEZONE": "Mars/Olympus"})

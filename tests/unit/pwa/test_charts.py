@@ -79,6 +79,6 @@ def test_five_pick_ups_within_seconds_chart_their_median_pick_up_time():
     rows = [picked_up_within_seconds(sent + timedelta(minutes=k)) for k in range(5)]
     insights = msgspec.to_builtins(figures.pool_insights("p", rows, {}, [monday - timedelta(weeks=1), monday], tz))
     for language in ("nl", "en"):
-        chart = insight_charts(insights, formatters(language))["pickup"]
+        chart = insight_charts(insights, formatters(language, tz))["pickup"]
         assert not chart.empty
         assert chart.rows[-1][1] == ["0"] and chart.rows[0][1] == ["–"]

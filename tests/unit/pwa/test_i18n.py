@@ -1,6 +1,7 @@
 """Language choice and localised formats (Babel), without a server."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from pwa import i18n
 
@@ -13,10 +14,11 @@ def test_an_explicit_choice_beats_the_account_which_beats_the_browser():
 
 
 NOW = datetime(2026, 11, 27, 13, 0, tzinfo=UTC)  # a Friday, 14:00 in Amsterdam
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def test_dates_and_times_are_written_the_way_each_language_writes_them():
-    nl, en = i18n.formatters("nl", lambda: NOW), i18n.formatters("en", lambda: NOW)
+    nl, en = i18n.formatters("nl", AMSTERDAM, lambda: NOW), i18n.formatters("en", AMSTERDAM, lambda: NOW)
     assert nl["due"]("2026-11-27T15:30:00Z") == "16:30" == en["due"]("2026-11-27T15:30:00Z")
     assert nl["due"](NOW + timedelta(days=1)) == "za 14:00" and en["due"](NOW + timedelta(days=1)) == "Sat 14:00"
     assert nl["when"](NOW) == "27 nov 2026, 14:00" and en["when"](NOW) == "27 Nov 2026, 14:00"
@@ -26,7 +28,7 @@ def test_dates_and_times_are_written_the_way_each_language_writes_them():
 
 
 def test_numbers_and_durations_follow_the_language():
-    nl, en = i18n.formatters("nl"), i18n.formatters("en")
+    nl, en = i18n.formatters("nl", AMSTERDAM), i18n.formatters("en", AMSTERDAM)
     assert nl["number"](1234.5, 1) == "1.234,5" and en["number"](1234.5, 1) == "1,234.5"
     assert nl["minutes"](90) == "1,5 uur" and en["minutes"](90) == "1.5 hours"
     assert nl["minutes"](30) == "30 min" and en["minutes"](2880) == "2 days"
@@ -40,5 +42,5 @@ def test_statuses_and_skills_have_words_in_both_languages():
 
 
 def test_bad_timestamps_render_as_nothing():
-    f = i18n.formatters("en")
+    f = i18n.formatters("en", AMSTERDAM)
     assert f["when"](None) == f["due"]("not a date") == f["day"]("") == ""
