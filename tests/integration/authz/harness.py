@@ -10,10 +10,14 @@ what the next call sees).
 """
 
 import asyncio
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+from services.contracts.identity import ApiKeyIssued
+from services.platform import api_key_store, api_keys
 from services.platform.access_matrix import MATRIX, ROLES, Reach
 from services.platform.tokens import Caller
 from tests.support import auth, endpoints, new_id
@@ -28,11 +32,24 @@ PASSED_THE_GATE = {400, 409, 413, 415, 422, 429}
 CONCURRENCY = 8
 
 
+KEY_SCOPES = {"integration-read": api_keys.READ, "integration-write": api_keys.WRITE}
+
+
 @dataclass(frozen=True)
 class Person:
+    """Someone calling: a person with a service token, or an integration with an API key."""
+
     role: str  # a role of ROLES, or "colleague-staff" / "colleague-secretary" (bystanders)
     pool: str
     caller: Caller
+    key: str = ""  # an integration's whole API key
+
+    def headers(self, service: str) -> dict[str, str]:
+        return {"x-api-key": self.key} if self.key else auth(self.caller, service)
+
+    @property
+    def integration(self) -> bool:
+        return bool(self.key)
 
 
 @dataclass
@@ -48,6 +65,9 @@ class Cast:
             for role, roles in kinds.items():
                 who = Caller(account_id=new_id(f"{role}-"), roles=roles, pools=(pool,), name=role)
                 self.people[(role, pool)] = Person(role, pool, who)
+            for role in KEY_SCOPES:
+                key_id, key = api_keys.new_key()
+                self.people[(role, pool)] = Person(role, pool, api_keys.caller(key_id, pool, role), key)
 
     def of(self, role: str, pool: str) -> Person:
         return self.people[(role, pool)]
@@ -60,6 +80,27 @@ class Cast:
 
     def colleague(self, person: Person, kind: str = "staff") -> Person:
         return self.of(f"colleague-{kind}", person.pool)
+
+    def owner(self, person: Person, relation: str, kind: str = "staff") -> Person | None:
+        """Whose object a relation addresses: the person's own (an integration owns nothing), a
+        colleague's in the pool, or the other pool's person's (else a colleague's there)."""
+        if relation == "own":
+            return None if person.integration else person
+        if relation == "pool":
+            return self.colleague(person, kind)
+        there = self.counterpart(person)
+        return self.colleague(there, kind) if there.integration else there
+
+    async def register_keys(self, pool: Any) -> None:
+        """The integrations' keys, as a service keeps them from the pwa's identity events."""
+        async with pool.acquire() as conn:
+            for person in self.people.values():
+                if person.integration:
+                    issued = ApiKeyIssued(event_id=uuid.uuid4(), occurred_at=datetime.now(UTC),
+                                          key_id=person.caller.account_id, version=1, pool_id=person.pool,
+                                          scope=KEY_SCOPES[person.role],  # type: ignore[arg-type]
+                                          secret_sha256=api_keys.secret_hash(person.key), name=person.role)  # fmt: skip
+                    await api_key_store.record_issued(conn, issued)
 
 
 def allowed(reach: Reach, relation: str) -> bool:
@@ -138,7 +179,7 @@ async def verdicts(
         call = await specs[endpoint](person, relation, fresh)
         if call is None:
             return
-        headers = {**auth(person.caller, service), **call.kwargs.pop("headers", {})}
+        headers = {**person.headers(service), **call.kwargs.pop("headers", {})}
         response = await client.request(call.method, call.path, headers=headers, **call.kwargs)
         made += 1
         status = response.status_code

@@ -245,6 +245,7 @@ async def test_every_routing_endpoint_answers_each_role_as_the_matrix_says(make_
     async with AsyncTestClient(app=app) as client:
         pool = await db.connect(database_url, "routing", min_size=1, max_size=4)
         try:
+            await cast.register_keys(pool)
             world = World(client, cast, settings.nats_url, pool)
             await world.enrol()
             table = specs(world)
