@@ -3,6 +3,7 @@ PostgreSQL's own counters (pg_stat_statements when loaded, pg_stat_database alwa
 
 import asyncpg
 
+ROUTING = {"search_path": "routing"}  # as routing's own connections: its triggers name its tables so
 ROUND_THE_CLOCK = "[" + ", ".join(["[[0, 1440]]"] * 7) + "]"
 
 
@@ -54,7 +55,7 @@ async def members_in_routing(database_url: str, ids: list[str]) -> int:
 async def members_take_everything(database_url: str, pool_id: str, skill: str) -> list[str]:
     """Every member of the pool skilled for the bench's requests, on shift around the clock,
     available, at full capacity. Returns their ids."""
-    conn = await asyncpg.connect(database_url)
+    conn = await asyncpg.connect(database_url, server_settings=ROUTING)
     try:
         rows = await conn.fetch(
             "UPDATE routing.members SET capacity = 50, presence = 'available', hours = $2::jsonb,"
@@ -71,7 +72,7 @@ async def members_take_everything(database_url: str, pool_id: str, skill: str) -
 async def free_members(database_url: str, pool_id: str) -> None:
     """Between phases: the bench's open offers count as done and every member has room again
     (as if they had taken and finished the work), so each phase starts with the same room."""
-    conn = await asyncpg.connect(database_url)
+    conn = await asyncpg.connect(database_url, server_settings=ROUTING)
     try:
         async with conn.transaction():
             await conn.execute(
