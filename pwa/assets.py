@@ -9,9 +9,9 @@ Addresses that cannot carry a hash stay where they are and are checked on every 
 (`no-cache` with an ETag, so an unchanged file costs a 304): the service worker at `/sw.js`
 (it learns every hashed address when it is served, see `ASSETS_MARK`), the manifest (its
 icons named by hash when served) and the plain `/static/<name>`, still answered for anyone
-who asks by it. An old hash of a known file redirects to the
-current one, uncached: a page still open from before a deploy, or a replica not yet updated,
-gets a working file rather than a 404.
+who asks by it. An old hash of a known file redirects to the current one, uncached: a page
+still open from before a deploy, or a replica not yet updated, gets a working file rather
+than a 404.
 """
 
 import gzip

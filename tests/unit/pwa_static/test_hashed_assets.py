@@ -134,6 +134,9 @@ async def test_the_worker_and_the_manifest_stay_at_fixed_addresses_checked_each_
     assert manifest.headers["content-type"] == "application/manifest+json"
     assert unchanged.status_code == 304
     assert filled_assets_map(worker.text) == {name: assets.url(name) for name in assets.hashed}
+    icons = [icon["src"] for icon in manifest.json()["icons"]]
+    assert assets.url("icons/icon-192.png") in icons
+    assert all(re.fullmatch(r"/static/icons/[\w-]+\.[0-9a-f]{8}\.(png|svg)", src) for src in icons), icons
 
 
 def test_the_served_worker_is_valid_javascript_and_precaches_only_known_files(assets: Assets, tmp_path: Path) -> None:
