@@ -17,7 +17,7 @@ from litestar.di import Provide
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from pwa import accounts, challenges, limits, passwords, web
+from pwa import accounts, challenges, integrations, limits, passwords, web
 from pwa.assets import Assets
 from pwa.files.config import FilesConfig
 from pwa.gateway import Gateway
@@ -146,7 +146,7 @@ def create_app(
             *assets.route_handlers(),
         ],
         on_start=load_demo,
-        consumers=lambda rt: [*push.consumers(rt), *mailer.consumers(rt)],
+        consumers=lambda rt: [*push.consumers(rt), *mailer.consumers(rt), *integrations.consumers(rt)],
         background=[push.deliver, live.run, send_mail, refresh_pool_names, prune_sign_in_state],
         dependencies={
             "account": Provide(web.provide_account),

@@ -3,17 +3,22 @@ row, its identity event (every service keeps a copy of the keys from these) and 
 in the caller's one transaction. The whole key is returned once and never kept: only the
 secret's SHA-256 is (services.platform.api_keys says why that is enough).
 
-Who keeps a pool's keys: admins for every pool, a lead for the pools they lead."""
+Who keeps a pool's keys: admins for every pool, a lead for the pools they lead. Each service
+says when a key was used there (at most once a minute); the pwa keeps the latest."""
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from pwa import audit
 from pwa.accounts import Account
+from services.contracts import intake, recognition, routing
 from services.contracts.identity import ApiKeyIssued, ApiKeyRevoked
 from services.platform import api_key_store, api_keys, outbox
 from services.platform.api_key_store import ApiKey
 from services.platform.db import Conn
+from services.platform.inbox import Consumer
+from services.platform.runtime import Runtime
 
 NAME_MAX = 80
 
@@ -61,3 +66,22 @@ async def revoke(conn: Conn, key: ApiKey, *, by: str, ip: str | None = None) -> 
     await outbox.add(conn, event)
     detail = {"key_id": key.key_id, "pool_id": key.pool_id, "name": key.name}
     await audit.record(conn, "api_key.revoked", actor_id=by, subject_id=key.key_id, detail=detail, ip=ip)
+
+
+KeyUsed = intake.ApiKeyUsed | routing.ApiKeyUsed | recognition.ApiKeyUsed
+USED_SUBJECTS = {
+    "INTAKE": ["secpool.intake.api_key.used"],
+    "ROUTING": ["secpool.routing.api_key.used"],
+    "RECOGNITION": ["secpool.recognition.api_key.used"],
+}
+
+
+async def on_key_used(conn: Conn, event: KeyUsed) -> None:
+    await api_key_store.record_use(conn, event.key_id, event.occurred_at)
+
+
+def consumers(rt: Runtime) -> list[Consumer[Any]]:
+    return [
+        rt.consumer(f"pwa-api-keys-{stream.lower()}", stream, subjects, KeyUsed, on_key_used)
+        for stream, subjects in USED_SUBJECTS.items()
+    ]

@@ -1,5 +1,5 @@
 """Admin → API keys: admins (every pool) and leads (their own pools) list the integrations'
-keys (name, pool, read or write, made when and by whom, revoked), make one — its whole key shown
+keys (name, pool, read or write, made when and by whom, last used, revoked), make one — its whole key shown
 once on the answer, never again — and revoke one. Services learn of both through identity events."""
 
 from typing import Any

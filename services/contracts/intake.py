@@ -171,3 +171,10 @@ IntakeEvent = (
     | RequestEdited
     | AttachmentAdded
 )
+
+
+class ApiKeyUsed(Event, tag="secpool.intake.api_key.used", frozen=True, kw_only=True):
+    """An integration's API key was used on intake (said at most once a minute per key), so the
+    pwa's list of keys shows when each was last used. `occurred_at` is the use."""
+
+    key_id: str

@@ -79,3 +79,10 @@ class DigestPublished(Event, tag="secpool.recognition.digest.published", frozen=
 
 
 RecognitionEvent = KudosGiven | KudosReacted | KudosReported | KudosHidden | ThanksPrompted | DigestPublished
+
+
+class ApiKeyUsed(Event, tag="secpool.recognition.api_key.used", frozen=True, kw_only=True):
+    """An integration's API key was used on recognition (said at most once a minute per key), so the
+    pwa's list of keys shows when each was last used. `occurred_at` is the use."""
+
+    key_id: str

@@ -83,3 +83,10 @@ class PickupExpected(Event, tag="secpool.routing.request.pickup_expected", froze
 
 
 RoutingEvent = RequestOffered | OfferAccepted | OfferDeclined | RequestQueued | PickupExpected
+
+
+class ApiKeyUsed(Event, tag="secpool.routing.api_key.used", frozen=True, kw_only=True):
+    """An integration's API key was used on routing (said at most once a minute per key), so the
+    pwa's list of keys shows when each was last used. `occurred_at` is the use."""
+
+    key_id: str

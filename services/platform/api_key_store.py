@@ -78,9 +78,20 @@ async def record_revoked(conn: Conn, event: ApiKeyRevoked) -> None:
     )  # fmt: skip
 
 
-async def used(conn: Conn, key_id: str) -> None:
-    await conn.execute(
+async def used(conn: Conn, key_id: str) -> bool:
+    """Note a use; True when it was written (the first in LAST_USED_EVERY), to be announced."""
+    status = await conn.execute(
         "UPDATE api_keys SET last_used_at = now() WHERE key_id = $1::uuid"
         f" AND (last_used_at IS NULL OR last_used_at < now() - interval '{LAST_USED_EVERY}')",
         key_id,
+    )
+    return bool(status == "UPDATE 1")
+
+
+async def record_use(conn: Conn, key_id: str, at: datetime) -> None:
+    """A service said the key was used at `at` (the pwa keeps the latest it heard of)."""
+    await conn.execute(
+        "UPDATE api_keys SET last_used_at = greatest(coalesce(last_used_at, $2), $2) WHERE key_id = $1::uuid",
+        key_id,
+        at,
     )

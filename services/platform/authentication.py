@@ -14,7 +14,8 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.types import ASGIApp
 
-from services.platform import api_key_store, api_keys
+from services.platform import api_key_store, api_keys, outbox
+from services.platform.api_key_events import used_event
 from services.platform.tokens import KeyRing, bearer, verify
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer, ApiKey realm="secpool"'}
@@ -57,5 +58,7 @@ class CallerMiddleware(AbstractAuthenticationMiddleware):
             writes = bool(handler is not None and handler.opt.get(api_keys.INTEGRATION_WRITES))
             if why := api_keys.refusal(key.scope, str(connection.scope.get("method", "GET")), writes):
                 raise PermissionDeniedException(why)
-            await api_key_store.used(conn, key.key_id)
+            async with conn.transaction():
+                if await api_key_store.used(conn, key.key_id) and (event := used_event(self._audience, key.key_id)):
+                    await outbox.add(conn, event)
         return AuthenticationResult(user=api_keys.caller(key.key_id, key.pool_id, key.name), auth=key)

@@ -41,6 +41,15 @@ async def make_key(pwa: AsyncTestClient[Any], name: str, scope: str) -> str:
     return found.group(0)
 
 
+async def key_in(database_url: str, schema: str, key_id: str) -> api_key_store.ApiKey | None:
+    pool = await db.connect(database_url, schema)
+    try:
+        async with pool.acquire() as conn:
+            return await api_key_store.get(conn, key_id)
+    finally:
+        await close_pool(pool)
+
+
 def key_header(key: str) -> dict[str, str]:
     return {"x-api-key": key}
 
@@ -115,13 +124,14 @@ async def test_a_key_made_in_the_pwa_works_in_the_services_for_its_pool_and_dies
         after = (await pwa.get("/admin/api-keys/", headers=HTML)).text
         assert writer_id.key_id in after and f"/admin/api-keys/{writer_id.key_id}/revoke" not in after
 
+        # Intake said when the reader was used; the pwa's list shows it.
+        reader_id = api_keys.parse(reader)
+        assert reader_id is not None
+        await eventually(lambda: key_in(database_url, "pwa", reader_id.key_id),
+                         lambda k: k is not None and k.last_used_at is not None, within=20)  # fmt: skip
+
     # Only the hash is kept, in the pwa and in intake alike; intake notes when a key was used.
-    pool = await db.connect(database_url, "intake")
-    try:
-        async with pool.acquire() as conn:
-            kept = await api_key_store.get(conn, writer_id.key_id)
-    finally:
-        await close_pool(pool)
+    kept = await key_in(database_url, "intake", writer_id.key_id)
     assert kept is not None and kept.revoked and kept.last_used_at is not None
     assert kept.secret_sha256 == api_keys.secret_hash(writer) and writer_id.secret not in kept.secret_sha256
 
