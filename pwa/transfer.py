@@ -6,9 +6,11 @@ live-updates SSE at /events, file downloads) passes through untouched and unbuff
 event leaves the moment it is written. An answer already encoded (the static files, compressed
 once at start, see pwa/assets.py) is not compressed again.
 
-ETags: a page sent with 200 to a GET gets a weak ETag over its body unless it sets a cookie or
-must not be stored; any answer with an ETag (its own or that one) becomes a 304 when the
+ETags: an answer sent with 200 to a GET gets a weak ETag over its body unless it must not be
+stored (`no-store`); any answer with an ETag (its own or that one) becomes a 304 when the
 request's If-None-Match names it. Pages are rendered either way: the 304 saves the transfer.
+A page's CSRF token is in its body, so a new token is a new ETag; a cookie the answer sets
+travels with its 304 too.
 """
 
 import gzip
@@ -24,9 +26,9 @@ GZIP_LEVEL = 6  # per answer, so the usual speed/size balance, not the slowest
 BROTLI_QUALITY = 5
 TEXT_TYPES = ("application/json", "application/javascript", "application/manifest+json", "image/svg+xml",
               "application/xml", "application/problem+json")  # fmt: skip
-# Headers a 304 repeats from the 200 it stands for (RFC 9110, 15.4.5); the security headers
-# are added later for every answer.
-KEPT_ON_304 = {b"cache-control", b"etag", b"vary", b"content-location", b"expires", b"date"}
+# Headers a 304 repeats from the 200 it stands for (RFC 9110, 15.4.5), and the cookies it
+# sets; the security headers are added later for every answer.
+KEPT_ON_304 = {b"cache-control", b"etag", b"vary", b"content-location", b"expires", b"date", b"set-cookie"}
 
 
 def compressible(media_type: str) -> bool:
@@ -108,8 +110,7 @@ class Transfer:
         status = start["status"]
         etag = headers.get("etag")
         cache_control = (headers.get("cache-control") or "").lower()
-        storable = "set-cookie" not in headers and "no-store" not in cache_control
-        if etag is None and is_get and status == 200 and storable:
+        if etag is None and is_get and status == 200 and "no-store" not in cache_control:
             etag = f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
             headers["ETag"] = etag
         if etag is not None and is_get and status == 200 and if_none_match and etag_matches(if_none_match, etag):
