@@ -102,7 +102,11 @@ def child_envs(
     the embedded NATS's users, each process its own NATS user in NATS_URL; with the embedded
     PostgreSQL's roles, each process its own role in DATABASE_URL."""
     given = {k: base[k] for k in PRIVATE[:2] if base.get(k)}
-    shared = {k: v for k, v in base.items() if k not in PRIVATE and not k.startswith("SECPOOL_TOKEN_PUBLIC_KEY")}
+    shared = {
+        k: v
+        for k, v in base.items()
+        if k not in PRIVATE and not k.startswith("SECPOOL_TOKEN_PUBLIC_KEY") and not _one_process_credential(k)
+    }
     if not (base.get("SECPOOL_METRICS_TOKEN") or base.get("SECPOOL_METRICS_TOKEN_FILE")):
         shared["SECPOOL_METRICS_TOKEN_FILE"] = str(metrics_token(data_dir))
     pwa_keys = given or {"SECPOOL_TOKEN_PRIVATE_KEY_FILE": str(token_key(data_dir))}
@@ -124,6 +128,13 @@ def child_envs(
         for name, env in envs.items():
             env["DATABASE_URL"] = database_urls[name]
     return envs
+
+
+def _one_process_credential(key: str) -> bool:
+    """A setting that holds one process's database or NATS credentials: no other process gets it."""
+    return (key.startswith("SECPOOL_") and key.endswith(("_DATABASE_URL", "_DB_PASSWORD"))) or (
+        key.startswith("SECPOOL_NATS_") and key.endswith("_PASSWORD")
+    )
 
 
 def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False) -> int:

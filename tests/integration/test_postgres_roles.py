@@ -112,6 +112,18 @@ async def test_applying_again_rotates_a_password_and_keeps_the_rest(database_url
     assert await refusal(roles["routing"]) == ""
 
 
+PACKAGES = {"intake": "services.intake", "routing": "services.routing", "recognition": "services.recognition",
+            "pwa": "pwa"}  # fmt: skip
+# Who owns the schema and what is in it: relations, functions and the types of its own.
+OWNERS = """
+SELECT array_agg(DISTINCT pg_get_userbyid(owner)) FROM (
+  SELECT nspowner AS owner FROM pg_namespace WHERE nspname = $1
+  UNION ALL SELECT relowner FROM pg_class WHERE relnamespace = $1::regnamespace
+  UNION ALL SELECT proowner FROM pg_proc WHERE pronamespace = $1::regnamespace
+  UNION ALL SELECT typowner FROM pg_type WHERE typnamespace = $1::regnamespace
+) AS owners"""
+
+
 @pytest.fixture
 def start(make_settings: Callable[..., Settings]) -> Callable[..., Any]:
     apps = {"intake": intake_app, "routing": routing_app}
@@ -125,12 +137,13 @@ def start(make_settings: Callable[..., Settings]) -> Callable[..., Any]:
 async def test_a_schema_an_older_version_made_passes_to_its_role_and_the_services_start_on_their_roles(
     database_url, start
 ):
-    # An older version: routing's schema and tables made by the superuser.
-    old = await db.connect(database_url, "routing")
-    try:
-        await db.migrate(old, "routing", ["services.routing"])
-    finally:
-        await close_pool(old)
+    # An older version: every schema, its tables, sequences and functions made by the superuser.
+    for schema, package in PACKAGES.items():
+        old = await db.connect(database_url, schema)
+        try:
+            await db.migrate(old, schema, [package])
+        finally:
+            await close_pool(old)
     prefix = f"t{uuid.uuid4().hex[:8]}_"
     secrets = {service: uuid.uuid4().hex for service in pg_roles.SCHEMAS}
     await pg_roles.apply(database_url, secrets, prefix)
@@ -138,15 +151,11 @@ async def test_a_schema_an_older_version_made_passes_to_its_role_and_the_service
     try:
         admin = await asyncpg.connect(database_url, timeout=10)
         try:
-            owners = await admin.fetch(
-                "SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relnamespace = 'routing'::regnamespace"
-            )
-            functions = await admin.fetch(
-                "SELECT DISTINCT pg_get_userbyid(proowner) AS owner FROM pg_proc WHERE pronamespace = 'routing'::regnamespace"
-            )
+            for schema in PACKAGES:
+                owners = await admin.fetchval(OWNERS, schema)
+                assert owners == [pg_roles.role(schema, prefix)], schema
         finally:
             await close_conn(admin)
-        assert {r["owner"] for r in [*owners, *functions]} == {pg_roles.role("routing", prefix)}
         for name in ("intake", "routing"):
             async with start(name, urls[name]) as client:
                 assert (await client.get("/ready")).status_code == 200

@@ -1,6 +1,8 @@
 """`secpool up` gives each process its environment: the pwa the signing key, the services only
 the public key, whatever the launcher itself was started with."""
 
+import json
+
 from services.cli.up import SERVICES, child_envs
 from services.platform.settings import Settings
 from services.platform.tokens import Caller, new_key_pair, sign, verify
@@ -61,3 +63,23 @@ def test_each_process_gets_its_own_nats_user_and_no_other(tmp_path):
         )
         others = [password for user, password in users.items() if user != name]
         assert not any(password in value for value in env.values() for password in others), name
+
+
+def test_each_process_gets_its_own_postgres_role_and_no_other(tmp_path):
+    from services.cli import pg_roles
+
+    made = pg_roles.passwords(tmp_path)
+    assert (tmp_path / pg_roles.ROLES_FILE).stat().st_mode & 0o777 == 0o600
+    assert pg_roles.passwords(tmp_path) == made  # made once
+    admin = "postgresql://postgres:superuser-secret@127.0.0.1:5999/secpool"
+    given = {**BASE, "DATABASE_URL": admin, "SECPOOL_PWA_DB_PASSWORD": made["pwa"]}
+    given |= {f"SECPOOL_{n.upper()}_DATABASE_URL": url for n, url in pg_roles.urls(admin, made).items()}
+    envs = child_envs(given, tmp_path, None, pg_roles.urls(admin, made))
+    for name, env in envs.items():
+        assert env["DATABASE_URL"] == f"postgresql://secpool_{name}:{made[name]}@127.0.0.1:5999/secpool"
+        others = [password for service, password in made.items() if service != name]
+        assert not any(secret in value for value in env.values() for secret in [*others, "superuser-secret"]), name
+    # A password removed from the file (to rotate it) is made anew; the others stay.
+    (tmp_path / pg_roles.ROLES_FILE).write_text(json.dumps({k: v for k, v in made.items() if k != "pwa"}))
+    again = pg_roles.passwords(tmp_path)
+    assert again["pwa"] != made["pwa"] and {k: again[k] for k in SERVICES} == {k: made[k] for k in SERVICES}
