@@ -1,7 +1,7 @@
-"""The authorization test's frame: two pools, in each one person per role plus two bystanders;
-for every endpoint of a service (from its Litestar routes) and every role, a call on the
-person's own object, on a colleague's in their pool and on the other pool's person's; the
-verdict held against services.platform.access_matrix.
+"""The authorization test's frame: two pools, in each one person per role (and a read and a
+write API key) plus two bystanders; for every endpoint of a service (from its Litestar routes)
+and every role, a call on the person's own object, on a colleague's in their pool and on the
+other pool's person's; the verdict held against services.platform.access_matrix.
 
 A service's test module says only how to call each endpoint (`Spec`: which object it addresses
 and the path and body for it); the objects are made by the module's `World` on first use, and
@@ -18,7 +18,7 @@ from typing import Any
 
 from services.contracts.identity import ApiKeyIssued
 from services.platform import api_key_store, api_keys
-from services.platform.access_matrix import MATRIX, ROLES, Reach
+from services.platform.access_matrix import MATRIX, ROLES, Reach, platform_route
 from services.platform.tokens import Caller
 from tests.support import auth, endpoints, new_id
 
@@ -146,8 +146,6 @@ async def bounded(jobs: list[Callable[[], Awaitable[Any]]], limit: int = CONCURR
 
 def check_routes(service: str, app: Any, specs: dict[str, Spec]) -> None:
     """Every endpoint of the app has a row in the matrix and a way to call it here."""
-    from services.platform.access_matrix import platform_route
-
     routed = [e for e in endpoints(app) if not platform_route(e.split(" ", 1)[1])]
     missing = [e for e in routed if e not in MATRIX[service]]
     assert not missing, f"endpoint(s) with no row in the authorization matrix: {missing}"
