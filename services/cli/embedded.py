@@ -113,7 +113,6 @@ class EmbeddedPostgres:
             clear_stale_pid(pgdata)
             self._require_password(bin_dir, pgdata, user)
         clear_stale_pid(pgdata)
-        clear_stale_pid(pgdata)
         # TCP on loopback only: a Unix socket path inside a deep data folder can exceed the
         # 107-byte socket path limit.
         argv = [str(bin_dir / "postgres"), "-D", str(pgdata), "-h", "127.0.0.1", "-p", str(self.port),
