@@ -40,7 +40,7 @@ from services.demo import organisation
 from services.platform import outbox
 from services.platform.runtime import Runtime, service_app
 from services.platform.settings import Settings
-from services.platform.tokens import private_key
+from services.platform.tokens import SigningKey, private_key
 
 HERE = Path(__file__).parent
 
@@ -122,7 +122,10 @@ def create_app(
     live = LiveHub()
     gateway = Gateway(
         {"intake": settings.intake_url, "routing": settings.routing_url, "recognition": settings.recognition_url},
-        private_key(settings.token_private_key),
+        SigningKey(
+            private_key(settings.token_private_key),
+            Path(settings.token_private_key_file) if settings.token_private_key_file else None,
+        ),
     )
 
     oidc_http = httpx.AsyncClient()

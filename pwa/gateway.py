@@ -9,10 +9,9 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from services.platform.ids import is_id
-from services.platform.tokens import Caller, sign
+from services.platform.tokens import Caller, SigningKey, sign
 
 
 class ServiceError(Exception):
@@ -34,7 +33,7 @@ def checked(path: str) -> str:
 
 
 class Gateway:
-    def __init__(self, urls: dict[str, str], key: Ed25519PrivateKey, *, ttl_seconds: int = 60) -> None:
+    def __init__(self, urls: dict[str, str], key: SigningKey, *, ttl_seconds: int = 60) -> None:
         self._clients = {name: httpx.AsyncClient(base_url=url, timeout=10.0) for name, url in urls.items()}
         self._key = key
         self._ttl = ttl_seconds
@@ -46,7 +45,7 @@ class Gateway:
     async def call(
         self, service: str, method: str, path: str, caller: Caller, *, json: Any = None, params: Any = None
     ) -> Any:
-        token = sign(caller, audience=service, key=self._key, ttl_seconds=self._ttl)
+        token = sign(caller, audience=service, key=self._key.current(), ttl_seconds=self._ttl)
         response = await self._clients[service].request(
             method, checked(path), json=json, params=params, headers={"authorization": f"Bearer {token}"}
         )
@@ -54,7 +53,7 @@ class Gateway:
         return response.json() if response.content else None
 
     def _headers(self, service: str, caller: Caller) -> dict[str, str]:
-        token = sign(caller, audience=service, key=self._key, ttl_seconds=self._ttl)
+        token = sign(caller, audience=service, key=self._key.current(), ttl_seconds=self._ttl)
         return {"authorization": f"Bearer {token}"}
 
     async def send_file(

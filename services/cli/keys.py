@@ -8,8 +8,8 @@ public key until `overlap` has passed, so every token the old key signed (they l
 expires before services stop accepting it; retired keys past their time are dropped from the
 file. The first rotation also keeps the web secret (CSRF, unsubscribe links in mails already
 sent) that was derived from the first key. `secpool up` points the services at the public keys' file,
-which they read again when a token names a key they do not hold, and the pwa at the newest
-key, which it signs with from its next start.
+which they read again when a token names a key they do not hold, and the pwa at the signing
+key's file, which it reads again when it changes: a running system switches within seconds.
 """
 
 import os

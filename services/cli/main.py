@@ -106,7 +106,7 @@ def _keys_rotate(data_dir: Path, overlap: float) -> int:
     except keys.NoKey as exc:
         raise LaunchError(str(exc)) from exc
     print(f"New signing key {new}; the old key {old} is accepted until {until.isoformat(timespec='seconds')}.")
-    print("Restart secpool up (or roll out the services, then the pwa) to start signing with the new key.")
+    print("A running secpool up switches within seconds; elsewhere roll out the services, then the pwa.")
     return 0
 
 

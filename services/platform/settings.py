@@ -43,8 +43,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # PEM. The pwa holds the private key (it signs); a service holds only the public key.
     token_private_key: str = ""
     token_public_key: str = ""
-    # Services given SECPOOL_TOKEN_PUBLIC_KEY_FILE read it again for a key they do not know.
+    # Services given SECPOOL_TOKEN_PUBLIC_KEY_FILE read it again for a key they do not know; the
+    # pwa given SECPOOL_TOKEN_PRIVATE_KEY_FILE signs with the key in it when it changes.
     token_public_key_file: str = ""
+    token_private_key_file: str = ""
     # The pwa's own secret (CSRF tokens, unsubscribe links), derived from its private key.
     web_secret: str = ""
     # /metrics answers only `Authorization: Bearer <metrics_token>`; empty: metrics are off.
@@ -104,7 +106,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             nats_url=env["NATS_URL"],
             token_private_key=private,
             token_public_key=public,
-            token_public_key_file=_public_key_file(service, env),
+            token_public_key_file="" if service == PWA else _key_file(env, "SECPOOL_TOKEN_PUBLIC_KEY"),
+            token_private_key_file=_key_file(env, "SECPOOL_TOKEN_PRIVATE_KEY") if service == PWA else "",
             web_secret=secret and (secret_setting(env, "SECPOOL_WEB_SECRET") or secret),
             metrics_token=secret_setting(env, "SECPOOL_METRICS_TOKEN"),
             demo=env.get("SECPOOL_DEMO", "") == "1",
@@ -120,11 +123,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         )
 
 
-def _public_key_file(service: str, env: Mapping[str, str]) -> str:
-    """The file a service's public keys came from (it reads it again on rotation), if any."""
-    if service == PWA or env.get("SECPOOL_TOKEN_PUBLIC_KEY", "").strip():
+def _key_file(env: Mapping[str, str], name: str) -> str:
+    """The file a key setting came from (read again on rotation), if it was not given inline."""
+    if env.get(name, "").strip():
         return ""
-    return env.get("SECPOOL_TOKEN_PUBLIC_KEY_FILE", "").strip()
+    return env.get(f"{name}_FILE", "").strip()
 
 
 def _timezone(env: Mapping[str, str]) -> str:

@@ -157,6 +157,36 @@ class KeyRing:
         return [self.keys[kid]]
 
 
+class SigningKey:
+    """The pwa's signing key; given its file, it reads it again when the file changes (looked
+    at most every REREAD_SECONDS), so `secpool keys rotate` takes effect without a restart."""
+
+    def __init__(self, key: Ed25519PrivateKey, file: Path | None = None) -> None:
+        self._key, self._file = key, file
+        self._looked_at = time.monotonic()
+        self._stamp = self._file_stamp()
+
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            info = self._file.stat() if self._file else None
+        except OSError:
+            return None
+        return (info.st_mtime_ns, info.st_ino) if info else None
+
+    def current(self) -> Ed25519PrivateKey:
+        if self._file is None or time.monotonic() - self._looked_at < REREAD_SECONDS:
+            return self._key
+        self._looked_at = time.monotonic()
+        stamp = self._file_stamp()
+        if stamp is not None and stamp != self._stamp:
+            try:
+                self._key = private_key(self._file.read_text())
+                self._stamp = stamp
+            except (OSError, ValueError):
+                pass  # a file being replaced: keep signing with the key held
+        return self._key
+
+
 def sign(caller: Caller, *, audience: str, key: Ed25519PrivateKey | str, ttl_seconds: int = 60) -> str:
     """A token for `caller` to `audience`; `key` is the private key (or its PEM)."""
     signing = private_key(key) if isinstance(key, str) else key

@@ -3,6 +3,7 @@ its ring, a retired key until its Not-After, and `secpool keys rotate` makes the
 the data folder while the old public key stays accepted for the overlap."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import jwt
 import pytest
@@ -119,4 +120,21 @@ def test_the_command_rotates_and_says_until_when_the_old_key_counts(tmp_path, ca
     child_envs(BASE, tmp_path)
     assert main(["keys", "rotate", "--data-dir", str(tmp_path), "--overlap", "120"]) == 0
     said = capsys.readouterr().out
-    assert "New signing key" in said and "accepted until" in said and "Restart" in said
+    assert "New signing key" in said and "accepted until" in said and "switches" in said
+
+
+def test_a_running_pwa_signs_with_the_new_key_once_rotated_and_services_follow(tmp_path, monkeypatch):
+    monkeypatch.setattr(tokens, "REREAD_SECONDS", 0.0)
+    envs = child_envs(BASE, tmp_path)
+    pwa = Settings.from_env("pwa", envs["pwa"])
+    service = Settings.from_env("intake", envs["intake"])
+    assert pwa.token_private_key_file == str(tmp_path / keys.TOKEN_KEY)
+    assert service.token_public_key_file == str(tmp_path / keys.PUBLIC_KEYS)
+    signer = tokens.SigningKey(tokens.private_key(pwa.token_private_key), Path(pwa.token_private_key_file))
+    ring = KeyRing.from_file(Path(service.token_public_key_file))
+    before = signer.current()
+    new_kid, old_kid, _ = keys.rotate(tmp_path, timedelta(minutes=10))
+    after = signer.current()
+    assert key_id(before.public_key()) == old_kid and key_id(after.public_key()) == new_kid
+    for key in (before, after):  # both verify in the overlap, the new one after one re-read
+        assert verify(sign(ANNA, audience="intake", key=key), audience="intake", key=ring) == ANNA
