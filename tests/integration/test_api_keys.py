@@ -134,6 +134,14 @@ async def test_a_key_made_in_the_pwa_works_in_the_services_for_its_pool_and_dies
     kept = await key_in(database_url, "intake", writer_id.key_id)
     assert kept is not None and kept.revoked and kept.last_used_at is not None
     assert kept.secret_sha256 == api_keys.secret_hash(writer) and writer_id.secret not in kept.secret_sha256
+    pwa_schema = await db.connect(database_url, "pwa")
+    try:
+        audited = await pwa_schema.fetch(
+            "SELECT action FROM audit_log WHERE subject_id = $1 ORDER BY id", writer_id.key_id
+        )
+    finally:
+        await close_pool(pwa_schema)
+    assert [r["action"] for r in audited] == ["api_key.issued", "api_key.revoked"]
 
 
 async def test_a_staff_member_has_no_api_key_page_and_a_lead_keeps_only_their_pools(
