@@ -53,8 +53,9 @@ async def measure(base: str, rounds: int) -> dict[str, list[float]]:
         try:
             opened = []
             for email in PEOPLE:
-                context = await browser.new_context(viewport={"width": 360, "height": 780}, is_mobile=True,
-                                                    has_touch=True)  # fmt: skip
+                context = await browser.new_context(
+                    viewport={"width": 360, "height": 780}, is_mobile=True, has_touch=True
+                )
                 page = await context.new_page()
                 await sign_in(page, base, email)
                 await watch(page)
@@ -65,8 +66,9 @@ async def measure(base: str, rounds: int) -> dict[str, list[float]]:
                 took = await one_round(pages, TIMEOUT_MS)
                 for kind, ms in took.items():
                     samples[kind].append(ms)
-                print(f"round {k + 1}/{rounds}: " + ", ".join(f"{kind} {ms:.0f}" for kind, ms in took.items()),
-                      flush=True)  # fmt: skip
+                print(
+                    f"round {k + 1}/{rounds}: " + ", ".join(f"{kind} {ms:.0f}" for kind, ms in took.items()), flush=True
+                )
         finally:
             await browser.close()
     return samples
@@ -80,8 +82,13 @@ async def run(rounds: int) -> dict[str, list[float]]:
         try:
             db_url = await ensure_database(pg.url, "secpool")
             system = System(db_url, bus.url, Path(tmp) / "logs")
-            system.env.update({"SECPOOL_DATA_DIR": str(Path(tmp) / "data"), "SECPOOL_KUDOS_DAILY_LIMIT": "1000",
-                               "SECPOOL_KUDOS_PER_MINUTE": "1000"})  # fmt: skip
+            system.env.update(
+                {
+                    "SECPOOL_DATA_DIR": str(Path(tmp) / "data"),
+                    "SECPOOL_KUDOS_DAILY_LIMIT": "1000",
+                    "SECPOOL_KUDOS_PER_MINUTE": "1000",
+                }
+            )
             await asyncio.to_thread(system.start_all, SECPOOL_COOKIE_SECURE="1")
             system.only_available(PEOPLE[1])
             return await measure(system.base, rounds)
@@ -104,8 +111,12 @@ def main(rounds: int, out: Path) -> int:
         print(f"{kind:<14} {row['median_ms']:>8.0f} {row['p90_ms']:>8.0f} {row['worst_ms']:>8.0f}")
     out.parent.mkdir(parents=True, exist_ok=True)
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "load_average_before_after": load}
-    out.write_text(json.dumps({"benchmark": "live updates in a browser", "rounds": rounds, "machine": machine,
-                               "kinds": results}, indent=2) + "\n")  # fmt: skip
+    out.write_text(
+        json.dumps(
+            {"benchmark": "live updates in a browser", "rounds": rounds, "machine": machine, "kinds": results}, indent=2
+        )
+        + "\n"
+    )
     print(f"written to {out}")
     slow = [kind for kind, row in results.items() if row["median_ms"] >= THRESHOLD_MS]
     if slow:

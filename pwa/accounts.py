@@ -36,24 +36,35 @@ class Account(msgspec.Struct, frozen=True):
 
 def _account(row: Any) -> Account:
     return Account(
-        id=row["id"], email=row["email"], name=row["name"], roles=tuple(row["roles"]),
-        pools=tuple(row["pools"]), language=row["language"],
-    )  # fmt: skip
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        roles=tuple(row["roles"]),
+        pools=tuple(row["pools"]),
+        language=row["language"],
+    )
 
 
 def _token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-async def upsert(conn: Conn, *, id: str, email: str, name: str, password_hash: str, roles: list[str],
-                 pools: list[str], language: str) -> None:  # fmt: skip
+async def upsert(
+    conn: Conn, *, id: str, email: str, name: str, password_hash: str, roles: list[str], pools: list[str], language: str
+) -> None:
     await conn.execute(
         """INSERT INTO accounts (id, email, name, password_hash, roles, pools, language)
            VALUES ($1, lower($2), $3, $4, $5, $6, $7)
            ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, roles = EXCLUDED.roles,
                pools = EXCLUDED.pools""",
-        id, email, name, password_hash, roles, pools, language,
-    )  # fmt: skip
+        id,
+        email,
+        name,
+        password_hash,
+        roles,
+        pools,
+        language,
+    )
 
 
 async def count(conn: Conn) -> int:

@@ -52,9 +52,14 @@ def cookie_name(state: State) -> str:
 def session_cookie(state: State, token: str, *, max_age: int = accounts.SESSION_DAYS * 86400) -> Cookie:
     runtime: Runtime = state.runtime
     return Cookie(
-        key=cookie_name(state), value=token, path="/", httponly=True, samesite="lax",
-        secure=runtime.settings.cookie_secure, max_age=max_age,
-    )  # fmt: skip
+        key=cookie_name(state),
+        value=token,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=runtime.settings.cookie_secure,
+        max_age=max_age,
+    )
 
 
 async def current_account(request: Request[Any, Any, Any]) -> Account | None:

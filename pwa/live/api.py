@@ -18,8 +18,9 @@ SESSION_CHECK_SECONDS = 60.0  # a revoked session ends its open streams within a
 
 
 @get("/events", include_in_schema=False)
-async def events(request: Request[Any, Any, Any], runtime: NamedDependency[Runtime],
-                 live_hub: NamedDependency[LiveHub]) -> ServerSentEvent:  # fmt: skip
+async def events(
+    request: Request[Any, Any, Any], runtime: NamedDependency[Runtime], live_hub: NamedDependency[LiveHub]
+) -> ServerSentEvent:
     token = request.cookies.get(web.cookie_name(request.app.state)) or ""
     async with runtime.pool.acquire() as conn:
         account = await accounts.account_for_session(conn, token) if token else None

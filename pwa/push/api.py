@@ -84,9 +84,14 @@ class PushSubscriptions(Controller):
                 )
             async with conn.transaction():
                 saved = await store.save_subscription(
-                    conn, endpoint=endpoint, account_id=account.id, session_hash=session_hash(token),
-                    p256dh=data.keys.p256dh, auth=data.keys.auth, expires_at=expires,
-                )  # fmt: skip
+                    conn,
+                    endpoint=endpoint,
+                    account_id=account.id,
+                    session_hash=session_hash(token),
+                    p256dh=data.keys.p256dh,
+                    auth=data.keys.auth,
+                    expires_at=expires,
+                )
         if not saved:
             log.warning("push subscription refused: the endpoint belongs to another account", account_id=account.id)
             raise ClientException("this push subscription belongs to another account", status_code=409)

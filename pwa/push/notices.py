@@ -92,12 +92,16 @@ def announcements(event: PushEvent) -> list[Announcement]:
     """The pushes one event causes (often none)."""
     match event:
         case RequestOffered():
-            return [Announcement(
-                kind="offer", account_ids=(event.member_id,), ttl=_ttl(event.occurred_at, event.expires_at, HOUR),
-                choice="offered",
-                urgency="high",
-                notices=_notices("offer", "offer", "/offers", f"offer-{event.offer_id}"),
-            )]  # fmt: skip
+            return [
+                Announcement(
+                    kind="offer",
+                    account_ids=(event.member_id,),
+                    ttl=_ttl(event.occurred_at, event.expires_at, HOUR),
+                    choice="offered",
+                    urgency="high",
+                    notices=_notices("offer", "offer", "/offers", f"offer-{event.offer_id}"),
+                )
+            ]
         case RequestStatusChanged():
             urgency = _STATUS_URGENCY.get(event.status)
             if urgency is None or event.actor_id == event.requester_id:
@@ -107,41 +111,68 @@ def announcements(event: PushEvent) -> list[Announcement]:
                 dict.fromkeys(p for p in (event.requester_id, event.on_behalf_of) if p and p != event.actor_id)
             )
             choice = {"waiting_on_requester": "question", "done": "done"}.get(event.status)
-            return [Announcement(
-                kind="request", account_ids=owners, ttl=DAY, urgency=urgency, choice=choice,
-                notices=_notices(event.status, "request", url, f"request-{event.request_id}"),
-            )]  # fmt: skip
+            return [
+                Announcement(
+                    kind="request",
+                    account_ids=owners,
+                    ttl=DAY,
+                    urgency=urgency,
+                    choice=choice,
+                    notices=_notices(event.status, "request", url, f"request-{event.request_id}"),
+                )
+            ]
         case KudosGiven():
             recipients = tuple(dict.fromkeys(r for r in event.recipient_ids if r != event.giver_id))
             if not recipients:
                 return []
-            return [Announcement(
-                kind="kudos", account_ids=recipients, ttl=DAY, urgency="low", choice="thanks",
-                notices=_notices("kudos", "kudos", "/wall", f"kudos-{event.kudos_id}"),
-            )]  # fmt: skip
+            return [
+                Announcement(
+                    kind="kudos",
+                    account_ids=recipients,
+                    ttl=DAY,
+                    urgency="low",
+                    choice="thanks",
+                    notices=_notices("kudos", "kudos", "/wall", f"kudos-{event.kudos_id}"),
+                )
+            ]
         case OfferAccepted():
             if not event.buddy_id or event.buddy_id == event.member_id:
                 return []
             url = "/offers"  # a member's home: their offers and the work they are on
-            return [Announcement(
-                kind="buddy", account_ids=(event.buddy_id,), ttl=12 * HOUR, urgency="normal",
-                notices=_notices("buddy", "buddy", url, f"buddy-{event.request_id}"),
-            )]  # fmt: skip
+            return [
+                Announcement(
+                    kind="buddy",
+                    account_ids=(event.buddy_id,),
+                    ttl=12 * HOUR,
+                    urgency="normal",
+                    notices=_notices("buddy", "buddy", url, f"buddy-{event.request_id}"),
+                )
+            ]
         case RequestQueued():
             if not event.lead_queue:
                 return []
-            return [Announcement(
-                kind="lead_queue", leads_of_pool=event.pool_id, ttl=4 * HOUR, urgency="normal",
-                notices=_notices("lead_queue", "lead_queue", "/queue", f"queue-{event.request_id}"),
-            )]  # fmt: skip
+            return [
+                Announcement(
+                    kind="lead_queue",
+                    leads_of_pool=event.pool_id,
+                    ttl=4 * HOUR,
+                    urgency="normal",
+                    notices=_notices("lead_queue", "lead_queue", "/queue", f"queue-{event.request_id}"),
+                )
+            ]
         case ThanksPrompted():
             # Same tag as the request's own notices: it replaces "your request is done".
             url = f"/requests/{event.request_id}"
-            return [Announcement(
-                kind="prompt", account_ids=(event.requester_id,), urgency="normal", choice="done",
-                ttl=_ttl(event.occurred_at, event.expires_at, DAY),
-                notices=_notices("prompt", "prompt", url, f"request-{event.request_id}"),
-            )]  # fmt: skip
+            return [
+                Announcement(
+                    kind="prompt",
+                    account_ids=(event.requester_id,),
+                    urgency="normal",
+                    choice="done",
+                    ttl=_ttl(event.occurred_at, event.expires_at, DAY),
+                    notices=_notices("prompt", "prompt", url, f"request-{event.request_id}"),
+                )
+            ]
     return []
 
 

@@ -41,8 +41,17 @@ def encrypt(notice: bytes, p256dh: str, auth: str) -> bytes:
 
 
 class Sender:
-    def __init__(self, pool: asyncpg.Pool, keys: VapidKeys, config: PushConfig, *, channel: str,
-                 batch: int = 64, lease_seconds: float = 60.0, idle_seconds: float = 1.0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        keys: VapidKeys,
+        config: PushConfig,
+        *,
+        channel: str,
+        batch: int = 64,
+        lease_seconds: float = 60.0,
+        idle_seconds: float = 1.0,
+    ) -> None:
         self._pool = pool
         self._keys = keys
         self._config = config
@@ -56,9 +65,13 @@ class Sender:
         timeout = httpx.Timeout(self._config.send_timeout_seconds, connect=5.0)
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
             await wakeup.run_rounds(
-                self._pool, self._channel, lambda: self.deliver_due(client), full=self._batch,
-                idle_seconds=self._idle, what="push delivery round",
-            )  # fmt: skip
+                self._pool,
+                self._channel,
+                lambda: self.deliver_due(client),
+                full=self._batch,
+                idle_seconds=self._idle,
+                what="push delivery round",
+            )
 
     async def deliver_due(self, client: httpx.AsyncClient) -> int:
         """Claim one batch, send it concurrently (bounded), record each outcome."""
@@ -102,8 +115,7 @@ class Sender:
                 return "retry", None
         return outcomes.classify(response.status_code), response.headers.get("retry-after")
 
-    async def _record(self, conn: Conn, due: Due, outcome: Outcome, retry_after: str | None,
-                      now: datetime) -> None:  # fmt: skip
+    async def _record(self, conn: Conn, due: Due, outcome: Outcome, retry_after: str | None, now: datetime) -> None:
         origin = origin_of(due.endpoint)  # endpoints are capabilities: log only their origin
         if outcome == "gone":
             log.info("push subscription gone; forgetting it", origin=origin)

@@ -32,8 +32,16 @@ class Due(msgspec.Struct, frozen=True, kw_only=True):
     auth: str
 
 
-async def save_subscription(conn: Conn, *, endpoint: str, account_id: str, session_hash: bytes, p256dh: str,
-                            auth: str, expires_at: datetime | None) -> bool:  # fmt: skip
+async def save_subscription(
+    conn: Conn,
+    *,
+    endpoint: str,
+    account_id: str,
+    session_hash: bytes,
+    p256dh: str,
+    auth: str,
+    expires_at: datetime | None,
+) -> bool:
     """Upsert by endpoint; False (nothing changed) when the endpoint belongs to another account.
 
     An endpoint belongs to the account that registered it. Another account takes it over only
@@ -57,8 +65,13 @@ async def save_subscription(conn: Conn, *, endpoint: str, account_id: str, sessi
            ON CONFLICT (endpoint) DO UPDATE SET session_hash = EXCLUDED.session_hash, p256dh = EXCLUDED.p256dh,
                auth = EXCLUDED.auth, expires_at = EXCLUDED.expires_at, updated_at = now()
            WHERE push_subscriptions.account_id = EXCLUDED.account_id""",
-        endpoint, account_id, session_hash, p256dh, auth, expires_at,
-    )  # fmt: skip
+        endpoint,
+        account_id,
+        session_hash,
+        p256dh,
+        auth,
+        expires_at,
+    )
     return result == "INSERT 0 1"
 
 
@@ -70,8 +83,9 @@ async def forget_subscription(conn: Conn, account_id: str, endpoint: str) -> boo
 
 
 async def endpoints_of(conn: Conn, account_id: str) -> list[str]:
-    rows = await conn.fetch("SELECT endpoint FROM push_subscriptions WHERE account_id = $1 ORDER BY created_at",
-                            account_id)  # fmt: skip
+    rows = await conn.fetch(
+        "SELECT endpoint FROM push_subscriptions WHERE account_id = $1 ORDER BY created_at", account_id
+    )
     return [r["endpoint"] for r in rows]
 
 
@@ -89,8 +103,9 @@ async def set_muted_kinds(conn: Conn, account_id: str, muted: Iterable[str]) -> 
     await conn.execute(
         """INSERT INTO push_preferences (account_id, muted) VALUES ($1, $2)
            ON CONFLICT (account_id) DO UPDATE SET muted = EXCLUDED.muted, updated_at = now()""",
-        account_id, chosen,
-    )  # fmt: skip
+        account_id,
+        chosen,
+    )
 
 
 async def queue(conn: Conn, announcement: Announcement) -> int:
@@ -110,9 +125,14 @@ async def queue(conn: Conn, announcement: Announcement) -> int:
              AND CASE WHEN $7::text IS NULL THEN NOT ($6::text = ANY(coalesce(pref.muted, '{}')))
                       ELSE notification_channel(p.account_id, $7::text) = 'push' END
              AND (p.expires_at IS NULL OR p.expires_at > now())""",
-        _notices.encode(announcement.notices).decode(), announcement.ttl, announcement.urgency,
-        list(announcement.account_ids), announcement.leads_of_pool, announcement.kind, announcement.choice,
-    )  # fmt: skip
+        _notices.encode(announcement.notices).decode(),
+        announcement.ttl,
+        announcement.urgency,
+        list(announcement.account_ids),
+        announcement.leads_of_pool,
+        announcement.kind,
+        announcement.choice,
+    )
     return int(result.split()[-1])
 
 
@@ -129,14 +149,23 @@ async def claim_due(conn: Conn, limit: int, lease_seconds: float) -> list[Due]:
            WHERE d.id = due.id AND p.endpoint = d.endpoint
            RETURNING d.id, d.endpoint, d.notice::text AS notice, d.urgency, d.attempts, p.p256dh, p.auth,
                      greatest(0, floor(extract(epoch FROM d.discard_after - now())))::int AS ttl_left""",
-        limit, lease_seconds,
-    )  # fmt: skip
+        limit,
+        lease_seconds,
+    )
     return [_due(r) for r in rows]
 
 
 def _due(r: Any) -> Due:
-    return Due(id=r["id"], endpoint=r["endpoint"], notice=r["notice"].encode(), urgency=r["urgency"],
-               attempts=r["attempts"], ttl_left=r["ttl_left"], p256dh=r["p256dh"], auth=r["auth"])  # fmt: skip
+    return Due(
+        id=r["id"],
+        endpoint=r["endpoint"],
+        notice=r["notice"].encode(),
+        urgency=r["urgency"],
+        attempts=r["attempts"],
+        ttl_left=r["ttl_left"],
+        p256dh=r["p256dh"],
+        auth=r["auth"],
+    )
 
 
 async def finish(conn: Conn, delivery_id: int) -> None:
@@ -147,8 +176,9 @@ async def finish(conn: Conn, delivery_id: int) -> None:
 async def retry_later(conn: Conn, delivery_id: int, delay_seconds: float) -> None:
     await conn.execute(
         "UPDATE push_deliveries SET not_before = now() + $2::float8 * interval '1 second' WHERE id = $1",
-        delivery_id, delay_seconds,
-    )  # fmt: skip
+        delivery_id,
+        delay_seconds,
+    )
 
 
 async def forget_endpoint(conn: Conn, endpoint: str) -> None:

@@ -102,15 +102,33 @@ def bar_chart(
                 continue
             h = max(plot_h * v / top, ZERO_BAR)
             x = LEFT + slot * i + slot * 0.15 + bar_w * k
-            bars.append(Bar(x=round(x, 1), y=round(TOP + plot_h - h, 1), width=round(bar_w, 1), height=round(h, 1),
-                            series=k, text=fmt(v)))  # fmt: skip
+            bars.append(
+                Bar(
+                    x=round(x, 1),
+                    y=round(TOP + plot_h - h, 1),
+                    width=round(bar_w, 1),
+                    height=round(h, 1),
+                    series=k,
+                    text=fmt(v),
+                )
+            )
     rows = [(c, ["–" if s[i] is None else fmt(s[i]) for s in series]) for i, c in enumerate(categories)]  # type: ignore[arg-type]
-    return Chart(width=WIDTH, height=HEIGHT, bars=bars, ticks=_axis(top, step, fmt), labels=_labels(categories, slot),
-                 points="", dots=[], rows=rows, empty=not any(values) if whole else not values)  # fmt: skip
+    return Chart(
+        width=WIDTH,
+        height=HEIGHT,
+        bars=bars,
+        ticks=_axis(top, step, fmt),
+        labels=_labels(categories, slot),
+        points="",
+        dots=[],
+        rows=rows,
+        empty=not any(values) if whole else not values,
+    )
 
 
-def line_chart(categories: Sequence[str], values: Sequence[float | None], fmt: Callable[[float], str],
-               top: float | None = None) -> Chart:  # fmt: skip
+def line_chart(
+    categories: Sequence[str], values: Sequence[float | None], fmt: Callable[[float], str], top: float | None = None
+) -> Chart:
     """One line over the categories; a None leaves a gap in the dots (the line joins the rest)."""
     known = [v for v in values if v is not None]
     top, step = scale(max(known, default=0.0), top=top)
@@ -120,8 +138,18 @@ def line_chart(categories: Sequence[str], values: Sequence[float | None], fmt: C
     for i, v in enumerate(values):
         if v is not None:
             y = TOP + plot_h - plot_h * min(v, top) / top
-            dots.append(Bar(x=round(LEFT + slot * (i + 0.5), 1), y=round(y, 1), width=0, height=0, series=0,
-                            text=fmt(v)))  # fmt: skip
+            dots.append(
+                Bar(x=round(LEFT + slot * (i + 0.5), 1), y=round(y, 1), width=0, height=0, series=0, text=fmt(v))
+            )
     rows = [(c, ["–" if v is None else fmt(v)]) for c, v in zip(categories, values, strict=True)]
-    return Chart(width=WIDTH, height=HEIGHT, bars=[], ticks=_axis(top, step, fmt), labels=_labels(categories, slot),
-                 points=" ".join(f"{d.x},{d.y}" for d in dots), dots=dots, rows=rows, empty=not known)  # fmt: skip
+    return Chart(
+        width=WIDTH,
+        height=HEIGHT,
+        bars=[],
+        ticks=_axis(top, step, fmt),
+        labels=_labels(categories, slot),
+        points=" ".join(f"{d.x},{d.y}" for d in dots),
+        dots=dots,
+        rows=rows,
+        empty=not known,
+    )

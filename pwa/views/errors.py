@@ -34,8 +34,14 @@ def way_back(request: AnyRequest) -> str:
 
 
 def _kind(status: int) -> str:
-    return {401: "forbidden", 403: "forbidden", 404: "not_found", 405: "not_found", 409: "conflict",
-            422: "conflict"}.get(status, "unavailable")  # fmt: skip
+    return {
+        401: "forbidden",
+        403: "forbidden",
+        404: "not_found",
+        405: "not_found",
+        409: "conflict",
+        422: "conflict",
+    }.get(status, "unavailable")
 
 
 def error_page(request: AnyRequest, status: int, detail: str) -> Response[Any]:
@@ -60,8 +66,12 @@ def service_failed(request: AnyRequest, exc: ServiceError) -> Response[Any]:
 def http_failed(request: AnyRequest, exc: HTTPException) -> Response[Any]:
     if exc.status_code >= 500 or exc.status_code in (400, 401, 429):
         # Litestar's own answer (validation details for 400, for example) stays as it is.
-        return Response({"status_code": exc.status_code, "detail": exc.detail}, status_code=exc.status_code,
-                        headers=exc.headers or {}, media_type=MediaType.JSON)  # fmt: skip
+        return Response(
+            {"status_code": exc.status_code, "detail": exc.detail},
+            status_code=exc.status_code,
+            headers=exc.headers or {},
+            media_type=MediaType.JSON,
+        )
     return error_page(request, exc.status_code, exc.detail)
 
 

@@ -72,9 +72,16 @@ MINUTE_FIELDS = ("pickup_minutes", "complete_minutes", "minutes_saved", "work_mi
 
 
 def type_form(t: dict[str, Any]) -> TypeForm:
-    return TypeForm(name_nl=t["name"]["nl"], name_en=t["name"]["en"], description_nl=t["description"]["nl"],
-                    description_en=t["description"]["en"], skill=t["skill"], min_level=str(t["min_level"]),
-                    language=t["language"], **{f: str(t[f]) for f in MINUTE_FIELDS})  # fmt: skip
+    return TypeForm(
+        name_nl=t["name"]["nl"],
+        name_en=t["name"]["en"],
+        description_nl=t["description"]["nl"],
+        description_en=t["description"]["en"],
+        skill=t["skill"],
+        min_level=str(t["min_level"]),
+        language=t["language"],
+        **{f: str(t[f]) for f in MINUTE_FIELDS},
+    )
 
 
 def type_fields(form: TypeForm, extra_skills: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -150,8 +157,13 @@ class LeadPages(Controller):
         return Redirect("/lead/queue")
 
     @get("/lead/queue")
-    async def queue(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                    runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+    async def queue(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+    ) -> Template:
         lead_only(account)
         pool_id = pool_of(account)
         waiting = await optional(gateway, "routing", f"/v1/pools/{pool_id}/lead-queue", account)
@@ -159,12 +171,26 @@ class LeadPages(Controller):
         details = await requests_by_id(gateway, account, [q["request_id"] for q in waiting or []])
         people = await names(runtime, [d.get("requester_id") for d in details.values()])
         why = why_here(language_of(request, account), waiting or [])
-        return page(request, "lead_queue", account, fragment="lead_queue", waiting=waiting, details=details, why=why,
-                    members=members, people=people)  # fmt: skip
+        return page(
+            request,
+            "lead_queue",
+            account,
+            fragment="lead_queue",
+            waiting=waiting,
+            details=details,
+            why=why,
+            members=members,
+            people=people,
+        )
 
     @post("/lead/queue/{request_id:str}/assign")
-    async def assign(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                     request_id: FromPath[Id], data: URLEncodedBody[AssignForm]) -> Redirect:  # fmt: skip
+    async def assign(
+        self,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        request_id: FromPath[Id],
+        data: URLEncodedBody[AssignForm],
+    ) -> Redirect:
         lead_only(account)
         return await act(
             gateway.call(
@@ -180,8 +206,9 @@ class LeadPages(Controller):
         )
 
     @get("/lead/insights")
-    async def insights(self, request: AnyRequest, account: NamedDependency[Account],
-                       gateway: NamedDependency[Gateway]) -> Template:  # fmt: skip
+    async def insights(
+        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+    ) -> Template:
         lead_only(account)
         pool_id = pool_of(account)
         found = await optional(gateway, "intake", f"/v1/pools/{pool_id}/insights", account, params={"weeks": WEEKS})
@@ -191,58 +218,117 @@ class LeadPages(Controller):
         return response
 
     @get("/lead/types")
-    async def types(self, request: AnyRequest, account: NamedDependency[Account],
-                    gateway: NamedDependency[Gateway]) -> Template:  # fmt: skip
+    async def types(
+        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+    ) -> Template:
         keeps_types(account)
-        types = await gateway.call("intake", "GET", "/v1/request-types/", account.caller(),
-                                   params={"include_retired": "true"})  # fmt: skip
+        types = await gateway.call(
+            "intake", "GET", "/v1/request-types/", account.caller(), params={"include_retired": "true"}
+        )
         return page(request, "types", account, types=types)
 
     @get("/lead/types/new")
-    async def new_type(self, request: AnyRequest, account: NamedDependency[Account],
-                       runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+    async def new_type(
+        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime]
+    ) -> Template:
         keeps_types(account)
-        return page(request, "type", account, rtype=None, form=TypeForm(), errors={}, history=[], people={},
-                    pools=await type_pools(runtime, account))  # fmt: skip
+        return page(
+            request,
+            "type",
+            account,
+            rtype=None,
+            form=TypeForm(),
+            errors={},
+            history=[],
+            people={},
+            pools=await type_pools(runtime, account),
+        )
 
     @post("/lead/types/new")
-    async def create_type(self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime],
-                          gateway: NamedDependency[Gateway], data: URLEncodedBody[TypeForm]) -> Template | Redirect:  # fmt: skip
+    async def create_type(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        runtime: NamedDependency[Runtime],
+        gateway: NamedDependency[Gateway],
+        data: URLEncodedBody[TypeForm],
+    ) -> Template | Redirect:
         keeps_types(account)
         pools = await type_pools(runtime, account)
         pool_id = data.pool_id if data.pool_id in pools else next(iter(pools), "")
         fields, errors = type_fields(data, [])
         if not errors:
             try:
-                created = await gateway.call("intake", "POST", "/v1/request-types/", account.caller(),
-                                             json={**fields, "pool_id": pool_id})  # fmt: skip
+                created = await gateway.call(
+                    "intake", "POST", "/v1/request-types/", account.caller(), json={**fields, "pool_id": pool_id}
+                )
             except ServiceError as exc:
                 if exc.status >= 500:
                     raise
                 errors = {"form": "refused"}
             else:
                 return back_to(f"/lead/types/{created['id']}", "type_saved")
-        return page(request, "type", account, status_code=422, rtype=None, form=data, errors=errors, history=[],
-                    people={}, pools=pools)  # fmt: skip
+        return page(
+            request,
+            "type",
+            account,
+            status_code=422,
+            rtype=None,
+            form=data,
+            errors=errors,
+            history=[],
+            people={},
+            pools=pools,
+        )
 
     @get("/lead/types/{type_id:str}")
-    async def edit_type(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                        runtime: NamedDependency[Runtime], type_id: FromPath[Id]) -> Template:  # fmt: skip
+    async def edit_type(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+        type_id: FromPath[Id],
+    ) -> Template:
         keeps_types(account)
         found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
         return await self._type_page(request, account, gateway, runtime, found, type_form(found), {}, 200)
 
-    async def _type_page(self, request: AnyRequest, account: Account, gateway: Gateway, runtime: Runtime,
-                         rtype: dict[str, Any], form: TypeForm, errors: dict[str, str], status: int) -> Template:  # fmt: skip
+    async def _type_page(
+        self,
+        request: AnyRequest,
+        account: Account,
+        gateway: Gateway,
+        runtime: Runtime,
+        rtype: dict[str, Any],
+        form: TypeForm,
+        errors: dict[str, str],
+        status: int,
+    ) -> Template:
         changes = await optional(gateway, "intake", f"/v1/request-types/{rtype['id']}/history", account) or []
         people = await names(runtime, [c.get("actor_id") for c in changes])
-        return page(request, "type", account, status_code=status, rtype=rtype, form=form, errors=errors,
-                    history=list(reversed(changes)), people=people)  # fmt: skip
+        return page(
+            request,
+            "type",
+            account,
+            status_code=status,
+            rtype=rtype,
+            form=form,
+            errors=errors,
+            history=list(reversed(changes)),
+            people=people,
+        )
 
     @post("/lead/types/{type_id:str}")
-    async def save_type(self, request: AnyRequest, account: NamedDependency[Account],
-                        gateway: NamedDependency[Gateway], runtime: NamedDependency[Runtime], type_id: FromPath[Id],
-                        data: URLEncodedBody[TypeForm]) -> Template | Redirect:  # fmt: skip
+    async def save_type(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+        type_id: FromPath[Id],
+        data: URLEncodedBody[TypeForm],
+    ) -> Template | Redirect:
         keeps_types(account)
         found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
         fields, errors = type_fields(data, list(found.get("extra_skills", [])))
@@ -258,8 +344,9 @@ class LeadPages(Controller):
         return await self._type_page(request, account, gateway, runtime, found, data, errors, 422)
 
     @post("/lead/types/{type_id:str}/retire")
-    async def retire_type(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                          type_id: FromPath[Id]) -> Redirect:  # fmt: skip
+    async def retire_type(
+        self, account: NamedDependency[Account], gateway: NamedDependency[Gateway], type_id: FromPath[Id]
+    ) -> Redirect:
         keeps_types(account)
         found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
         action = "reinstate" if found["retired"] else "retire"

@@ -52,8 +52,11 @@ async def requests_by_id(gateway: Gateway, account: Account, ids: list[str]) -> 
 def decline_reason(form: DeclineForm, language: str) -> str:
     """Routing keeps the reason as text for the pool, in the words of the member who declined."""
     _ = translations(language).gettext
-    quick = {"busy": _("Too busy right now"), "skill": _("Not my skill"),
-             "other_better": _("A colleague knows this better")}  # fmt: skip
+    quick = {
+        "busy": _("Too busy right now"),
+        "skill": _("Not my skill"),
+        "other_better": _("A colleague knows this better"),
+    }
     parts = [quick.get(form.reason, ""), form.detail.strip()]
     return ": ".join(p for p in parts if p)[:500]
 
@@ -79,8 +82,11 @@ class OfferPages(Controller):
         # Offered requests name me as their member too: my work is what I have accepted. Intake
         # learns of an acceptance a moment after routing does: show it as started already.
         accepted = {o["request_id"] for o in offers or [] if o["status"] == "accepted"}
-        work = [r if r["status"] in WORKING else {**r, "status": "in_progress"}
-                for r in assigned or [] if r["status"] in WORKING or str(r["id"]) in accepted]  # fmt: skip
+        work = [
+            r if r["status"] in WORKING else {**r, "status": "in_progress"}
+            for r in assigned or []
+            if r["status"] in WORKING or str(r["id"]) in accepted
+        ]
         # Two services answer at slightly different moments: a request is either offered or in work.
         working = {str(r["id"]) for r in work}
         open_offers = [o for o in open_offers if o["request_id"] not in working]
@@ -88,13 +94,25 @@ class OfferPages(Controller):
         rows = [*details.values(), *work, *shown]
         ids = [r.get(k) for r in rows for k in ("requester_id", "on_behalf_of", "member_id", "buddy_id")]
         ids += [o.get("buddy_id") for o in open_offers]
-        return page(request, "offers", account, fragment="offers_live", open_offers=open_offers, work=work,
-                    details=details, me=me, queue=queue, queue_shown=shown, people=await names(runtime, ids),
-                    me_id=account.id)  # fmt: skip
+        return page(
+            request,
+            "offers",
+            account,
+            fragment="offers_live",
+            open_offers=open_offers,
+            work=work,
+            details=details,
+            me=me,
+            queue=queue,
+            queue_shown=shown,
+            people=await names(runtime, ids),
+            me_id=account.id,
+        )
 
     @post("/offers/{offer_id:uuid}/accept")
-    async def accept(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                     offer_id: FromPath[UUID]) -> Redirect:  # fmt: skip
+    async def accept(
+        self, account: NamedDependency[Account], gateway: NamedDependency[Gateway], offer_id: FromPath[UUID]
+    ) -> Redirect:
         return await act(
             gateway.call("routing", "POST", f"/v1/offers/{offer_id}/accept", account.caller()),
             "/offers",
@@ -103,8 +121,14 @@ class OfferPages(Controller):
         )
 
     @post("/offers/{offer_id:uuid}/decline")
-    async def decline(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                      offer_id: FromPath[UUID], data: URLEncodedBody[DeclineForm]) -> Redirect:  # fmt: skip
+    async def decline(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        offer_id: FromPath[UUID],
+        data: URLEncodedBody[DeclineForm],
+    ) -> Redirect:
         reason = decline_reason(data, language_of(request, account))
         if not reason:
             return back_to(f"/offers#offer-{offer_id}", "no_reason")
@@ -118,8 +142,9 @@ class OfferPages(Controller):
         )
 
     @post("/offers/presence")
-    async def presence(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                       data: URLEncodedBody[PresenceForm]) -> Redirect:  # fmt: skip
+    async def presence(
+        self, account: NamedDependency[Account], gateway: NamedDependency[Gateway], data: URLEncodedBody[PresenceForm]
+    ) -> Redirect:
         if data.presence not in PRESENCES:
             return back_to("/offers", "refused")
         body = {

@@ -35,8 +35,9 @@ class PoolPages(Controller):
     path = "/pool"
 
     @get("/")
-    async def members(self, request: AnyRequest, account: NamedDependency[Account],
-                      gateway: NamedDependency[Gateway]) -> Template:  # fmt: skip
+    async def members(
+        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+    ) -> Template:
         pool_id = pool_of(account)
         members = await optional(gateway, "routing", f"/v1/pools/{pool_id}/members", account)
         me = await optional(gateway, "routing", "/v1/members/me", account) if account.has("secretary") else None
@@ -46,18 +47,30 @@ class PoolPages(Controller):
         proposals = await optional(gateway, "routing", f"/v1/pools/{pool_id}/skill-proposals", account)
         open_proposals = [p for p in proposals or [] if p["status"] == "open"]
         names_by_id = {m["id"]: m["name"] for m in members or []}
-        return page(request, "pool", account, members=members, me=me, skills=skills, proposals=open_proposals,
-                    people=names_by_id)  # fmt: skip
+        return page(
+            request,
+            "pool",
+            account,
+            members=members,
+            me=me,
+            skills=skills,
+            proposals=open_proposals,
+            people=names_by_id,
+        )
 
     @post("/skill-proposals")
-    async def propose(self, request: AnyRequest, account: NamedDependency[Account],
-                      gateway: NamedDependency[Gateway]) -> Redirect:  # fmt: skip
+    async def propose(
+        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+    ) -> Redirect:
         """A member proposes a colleague's level in a skill; another member confirms it."""
         form = await form_data(request)
         level = number(str(form.get("level", "")))
-        body = {"member_id": str(form.get("member_id", "")), "skill": str(form.get("skill", "")),
-                "level": int(level) if level is not None and level == int(level) else -1,
-                "why": str(form.get("why", "")).strip()[:500]}  # fmt: skip
+        body = {
+            "member_id": str(form.get("member_id", "")),
+            "skill": str(form.get("skill", "")),
+            "level": int(level) if level is not None and level == int(level) else -1,
+            "why": str(form.get("why", "")).strip()[:500],
+        }
         return await act(
             gateway.call("routing", "POST", "/v1/skill-proposals", account.caller(), json=body),
             "/pool#levels",
@@ -66,8 +79,9 @@ class PoolPages(Controller):
         )
 
     @post("/skill-proposals/{proposal_id:str}/confirm")
-    async def confirm(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                      proposal_id: FromPath[Id]) -> Redirect:  # fmt: skip
+    async def confirm(
+        self, account: NamedDependency[Account], gateway: NamedDependency[Gateway], proposal_id: FromPath[Id]
+    ) -> Redirect:
         return await act(
             gateway.call("routing", "POST", f"/v1/skill-proposals/{proposal_id}/confirm", account.caller()),
             "/pool#levels",
@@ -76,8 +90,9 @@ class PoolPages(Controller):
         )
 
     @post("/learning")
-    async def learning(self, request: AnyRequest, account: NamedDependency[Account],
-                       gateway: NamedDependency[Gateway]) -> Redirect:  # fmt: skip
+    async def learning(
+        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+    ) -> Redirect:
         form = await form_data(request)
         skills = [s for s in form.getall("skills", []) if s]
         try:
@@ -89,18 +104,31 @@ class PoolPages(Controller):
         return back_to("/pool", "learning")
 
     @get("/requests")
-    async def requests(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                       runtime: NamedDependency[Runtime], which: FromQuery[str] = "open") -> Template:  # fmt: skip
+    async def requests(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+        which: FromQuery[str] = "open",
+    ) -> Template:
         """The pool's requests, to look up why any of them went to whom."""
         which = which if which in ("open", "closed") else "open"
-        rows = await optional(gateway, "intake", f"/v1/pools/{pool_of(account)}/requests", account,
-                              params={"which": which, "limit": 50})  # fmt: skip
+        rows = await optional(
+            gateway, "intake", f"/v1/pools/{pool_of(account)}/requests", account, params={"which": which, "limit": 50}
+        )
         people = await names(runtime, [r.get(k) for r in rows or [] for k in ("requester_id", "member_id")])
         return page(request, "pool_requests", account, rows=rows, which=which, people=people)
 
     @get("/requests/{request_id:str}")
-    async def why(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                  runtime: NamedDependency[Runtime], request_id: FromPath[Id]) -> Template:  # fmt: skip
+    async def why(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+        request_id: FromPath[Id],
+    ) -> Template:
         """Why the request went to whom: the chosen member's reasons, the others only counted."""
         item = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", account.caller())
         decisions = await optional(gateway, "routing", f"/v1/requests/{request_id}/decisions", account)
@@ -111,7 +139,11 @@ class PoolPages(Controller):
         lang = language_of(request, account)
         explained = None
         if latest is not None:
-            explained = {**latest, "because": [because_text(lang, r) for r in latest.get("reasons", [])],
-                         "others_said": others_list(lang, latest.get("others", {}))}  # fmt: skip
-        return page(request, "decision", account, item=item, decision=explained, people=people,
-                    unavailable=decisions is None)  # fmt: skip
+            explained = {
+                **latest,
+                "because": [because_text(lang, r) for r in latest.get("reasons", [])],
+                "others_said": others_list(lang, latest.get("others", {})),
+            }
+        return page(
+            request, "decision", account, item=item, decision=explained, people=people, unavailable=decisions is None
+        )

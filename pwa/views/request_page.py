@@ -62,8 +62,12 @@ def roles_on(item: dict[str, Any], account: Account) -> dict[str, bool]:
     requester = account.id in (item["requester_id"], item.get("on_behalf_of"))
     member = account.id == item.get("member_id")
     in_pool = item["pool_id"] in account.pools
-    return {"is_requester": requester, "is_member": member, "is_lead": in_pool and account.has("lead"),
-            "in_pool": in_pool and (account.has("secretary") or account.has("lead"))}  # fmt: skip
+    return {
+        "is_requester": requester,
+        "is_member": member,
+        "is_lead": in_pool and account.has("lead"),
+        "in_pool": in_pool and (account.has("secretary") or account.has("lead")),
+    }
 
 
 async def write(gateway: Gateway, account: Account, path: str, body: Any) -> str:
@@ -94,8 +98,9 @@ async def already_thanked(gateway: Gateway, account: Account, item: dict[str, An
     if item["status"] != "done" or await thanks_prompt(gateway, account, str(item["id"])) is not None:
         return False
     recent = await optional(gateway, "recognition", "/v1/wall", account, params={"limit": 100}) or {}
-    return any(k.get("request_id") == str(item["id"]) and k.get("giver_id") == account.id
-               for k in recent.get("items", []))  # fmt: skip
+    return any(
+        k.get("request_id") == str(item["id"]) and k.get("giver_id") == account.id for k in recent.get("items", [])
+    )
 
 
 def shown_state(item: dict[str, Any]) -> str:
@@ -143,27 +148,50 @@ class RequestPage(Controller):
         ids += [e.get("actor_id") for e in timeline] + [c.get("author_id") for c in comments or []]
         ids += item.get("helper_ids") or []
         ids += [f.get("uploaded_by") for f in attachments or []]
-        response = page(request, "request", account, fragment="request_live", item=item, r=item, timeline=timeline,
-                        comments=comments, attachments=attachments or [], thanked=thanked, people=await names(runtime, ids),
-                        thanks_line_max=THANKS_LINE_MAX, **roles)  # fmt: skip
+        response = page(
+            request,
+            "request",
+            account,
+            fragment="request_live",
+            item=item,
+            r=item,
+            timeline=timeline,
+            comments=comments,
+            attachments=attachments or [],
+            thanked=thanked,
+            people=await names(runtime, ids),
+            thanks_line_max=THANKS_LINE_MAX,
+            **roles,
+        )
         if v is not None and wants_fragment(request):
             announce(response, live_message(item, language_of(request, account), roles["is_requester"]))
         return response
 
     @post("/comments")
-    async def comment(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                      request_id: FromPath[UUID], data: URLEncodedBody[CommentForm]) -> Redirect:  # fmt: skip
+    async def comment(
+        self,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        request_id: FromPath[UUID],
+        data: URLEncodedBody[CommentForm],
+    ) -> Redirect:
         here = f"/requests/{request_id}"
         if not data.body.strip():
             return back_to(here + "#conversation", "empty")
         question = data.question == "1"
-        failed = await write(gateway, account, f"/v1/requests/{request_id}/comments",
-                             {"body": data.body.strip(), "question": question})  # fmt: skip
+        failed = await write(
+            gateway, account, f"/v1/requests/{request_id}/comments", {"body": data.body.strip(), "question": question}
+        )
         return back_to(here, failed or ("asked" if question else "commented"))
 
     @post("/status")
-    async def step(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                   request_id: FromPath[UUID], data: URLEncodedBody[StepForm]) -> Redirect:  # fmt: skip
+    async def step(
+        self,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        request_id: FromPath[UUID],
+        data: URLEncodedBody[StepForm],
+    ) -> Redirect:
         """The member on the request moves it on: resume, or mark it done."""
         if data.status not in ("in_progress", "done"):
             return back_to(f"/requests/{request_id}", "refused")
@@ -173,23 +201,43 @@ class RequestPage(Controller):
         return back_to("/offers", "completed") if data.status == "done" else back_to(f"/requests/{request_id}")
 
     @post("/cancel")
-    async def cancel(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                     request_id: FromPath[UUID], data: URLEncodedBody[CancelForm]) -> Redirect:  # fmt: skip
+    async def cancel(
+        self,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        request_id: FromPath[UUID],
+        data: URLEncodedBody[CancelForm],
+    ) -> Redirect:
         failed = await write(gateway, account, f"/v1/requests/{request_id}/cancel", {"reason": data.reason.strip()})
         return back_to(f"/requests/{request_id}", failed or "cancelled")
 
     @post("/rating")
-    async def rate(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                   request_id: FromPath[UUID], data: URLEncodedBody[RatingForm]) -> Redirect:  # fmt: skip
+    async def rate(
+        self,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        request_id: FromPath[UUID],
+        data: URLEncodedBody[RatingForm],
+    ) -> Redirect:
         if data.rating not in ("1", "2", "3", "4", "5"):
             return back_to(f"/requests/{request_id}#rate", "no_rating")
-        failed = await write(gateway, account, f"/v1/requests/{request_id}/rating",
-                             {"rating": int(data.rating), "comment": data.comment.strip()})  # fmt: skip
+        failed = await write(
+            gateway,
+            account,
+            f"/v1/requests/{request_id}/rating",
+            {"rating": int(data.rating), "comment": data.comment.strip()},
+        )
         return back_to(f"/requests/{request_id}", failed or "rated")
 
     @post("/thanks")
-    async def thank(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                    request_id: FromPath[UUID], data: URLEncodedBody[ThanksForm]) -> Redirect:  # fmt: skip
+    async def thank(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        request_id: FromPath[UUID],
+        data: URLEncodedBody[ThanksForm],
+    ) -> Redirect:
         """The one-tap thanks after completion, with the line the person added, if any: through
         recognition's prompt when there is one, else as plain kudos to the people who did the work."""
         lang = language_of(request, account)
@@ -203,17 +251,26 @@ class RequestPage(Controller):
                         "Thank you for your help!"
                     )
                     body["message"] = thanks_message(usual, data.line)
-                await gateway.call("recognition", "POST", f"/v1/prompts/{prompt['id']}/kudos", account.caller(),
-                                   json=body)  # fmt: skip
+                await gateway.call(
+                    "recognition", "POST", f"/v1/prompts/{prompt['id']}/kudos", account.caller(), json=body
+                )
             else:
                 item = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", account.caller())
                 people = [i for i in [item.get("member_id"), *(item.get("helper_ids") or [])] if i and i != account.id]
                 if not people:
                     return back_to(here, "refused")
                 message = thanks_message(translations(lang).gettext("Thank you for your help!"), data.line)
-                await gateway.call("recognition", "POST", "/v1/kudos", account.caller(),
-                                   json={"message": message, "recipient_ids": list(dict.fromkeys(people)),
-                                         "request_id": str(request_id)})  # fmt: skip
+                await gateway.call(
+                    "recognition",
+                    "POST",
+                    "/v1/kudos",
+                    account.caller(),
+                    json={
+                        "message": message,
+                        "recipient_ids": list(dict.fromkeys(people)),
+                        "request_id": str(request_id),
+                    },
+                )
         except ServiceError as exc:
             if exc.status >= 500:
                 raise

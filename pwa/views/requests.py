@@ -93,8 +93,15 @@ class RequestPages(Controller):
         rows = await gateway.call("intake", "GET", "/v1/requests/", account.caller())
         open_rows = [r for r in rows if r["status"] in OPEN]
         finished = [r for r in rows if r["status"] not in OPEN]
-        return page(request, "requests", account, fragment="my_requests", open_requests=open_rows,
-                    finished=finished, people=await people_for(runtime, rows))  # fmt: skip
+        return page(
+            request,
+            "requests",
+            account,
+            fragment="my_requests",
+            open_requests=open_rows,
+            finished=finished,
+            people=await people_for(runtime, rows),
+        )
 
     @get("/requests/new")
     async def new(
@@ -118,8 +125,16 @@ class RequestPages(Controller):
         status: int,
     ) -> Template:
         types = served_types(account, await gateway.call("intake", "GET", "/v1/request-types/", account.caller()))
-        return page(request, "new_request", account, status_code=status, types=types, form=form, errors=errors,
-                    colleagues=await colleagues(runtime, account))  # fmt: skip
+        return page(
+            request,
+            "new_request",
+            account,
+            status_code=status,
+            types=types,
+            form=form,
+            errors=errors,
+            colleagues=await colleagues(runtime, account),
+        )
 
     # With files the form is multipart: read as a stream (pwa/files), its CSRF token checked there.
     @post("/requests", opt={"exclude_from_csrf": True}, request_max_body_size=None)

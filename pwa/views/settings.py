@@ -31,19 +31,28 @@ class SettingsPages(Controller):
     path = "/settings"
 
     @get("/")
-    async def settings(self, request: AnyRequest, account: NamedDependency[Account],
-                       runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+    async def settings(
+        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime]
+    ) -> Template:
         async with runtime.pool.acquire() as conn:
             muted = await push_store.muted_kinds(conn, account.id)
             feed = await calendar_feeds.feed_of(conn, account.id)
             channels = await notify_store.choices_of(conn, account.id)
         wanted = notifications.kinds_for(account)
-        return page(request, "settings", account, kinds=kinds_for(account), muted=muted, calendar_feed=feed,
-                    channel_choices={k: channels[k] for k in wanted})  # fmt: skip
+        return page(
+            request,
+            "settings",
+            account,
+            kinds=kinds_for(account),
+            muted=muted,
+            calendar_feed=feed,
+            channel_choices={k: channels[k] for k in wanted},
+        )
 
     @post("/notifications")
-    async def notifications(self, request: AnyRequest, account: NamedDependency[Account],
-                            runtime: NamedDependency[Runtime]) -> Redirect:  # fmt: skip
+    async def notifications(
+        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime]
+    ) -> Redirect:
         wanted = set((await form_data(request)).getall("kinds", []))
         muted = [k for k in kinds_for(account) if k not in wanted]
         async with runtime.pool.acquire() as conn:

@@ -48,12 +48,27 @@ class WallPages(Controller):
         found = await optional(gateway, "recognition", "/v1/wall", account, params=params)
         items = (found or {}).get("items", [])
         values = await optional(gateway, "recognition", "/v1/values/", account) or []
-        return page(request, "wall", account, fragment="wall_feed", wall=found, items=items, older=before is not None,
-                    people=await names(runtime, kudos_people(items)), values={v["id"]: v for v in values})  # fmt: skip
+        return page(
+            request,
+            "wall",
+            account,
+            fragment="wall_feed",
+            wall=found,
+            items=items,
+            older=before is not None,
+            people=await names(runtime, kudos_people(items)),
+            values={v["id"]: v for v in values},
+        )
 
     @get("/{kudos_id:uuid}")
-    async def one(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                  runtime: NamedDependency[Runtime], kudos_id: FromPath[UUID]) -> Template | Response[str] | Redirect:  # fmt: skip
+    async def one(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+        kudos_id: FromPath[UUID],
+    ) -> Template | Response[str] | Redirect:
         """One kudos as it is now (its reactions as this person sees them), for its live refresh;
         a kudos taken off the wall leaves the page (an empty answer replaces it)."""
         if not wants_fragment(request):
@@ -66,15 +81,29 @@ class WallPages(Controller):
             return Response("", media_type="text/html")
         return await self._kudos(request, account, gateway, runtime, kudos)
 
-    async def _kudos(self, request: AnyRequest, account: Account, gateway: Gateway, runtime: Runtime,
-                     kudos: dict[str, Any]) -> Template:  # fmt: skip
+    async def _kudos(
+        self, request: AnyRequest, account: Account, gateway: Gateway, runtime: Runtime, kudos: dict[str, Any]
+    ) -> Template:
         values = await optional(gateway, "recognition", "/v1/values/", account) or []
-        return page(request, "wall", account, fragment="kudos", k=kudos, people=await names(runtime, kudos_people([kudos])),
-                    values={v["id"]: v for v in values})  # fmt: skip
+        return page(
+            request,
+            "wall",
+            account,
+            fragment="kudos",
+            k=kudos,
+            people=await names(runtime, kudos_people([kudos])),
+            values={v["id"]: v for v in values},
+        )
 
     @post("/{kudos_id:uuid}/reaction")
-    async def react(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                    runtime: NamedDependency[Runtime], kudos_id: FromPath[UUID]) -> Template | Redirect:  # fmt: skip
+    async def react(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+        kudos_id: FromPath[UUID],
+    ) -> Template | Redirect:
         """Tapping my current reaction takes it back; another one replaces it."""
         emoji = (await form_data(request)).get("emoji", "")
         path = f"/v1/kudos/{kudos_id}/reaction"
@@ -90,29 +119,64 @@ class WallPages(Controller):
         return Redirect(f"/wall#kudos-{kudos_id}", status_code=303)
 
     @post("/{kudos_id:uuid}/report")
-    async def report(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                     kudos_id: FromPath[UUID]) -> Redirect:  # fmt: skip
+    async def report(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        kudos_id: FromPath[UUID],
+    ) -> Redirect:
         reason = str((await form_data(request)).get("reason", "")).strip()[:500]
-        await gateway.call("recognition", "POST", f"/v1/kudos/{kudos_id}/reports", account.caller(),
-                           json={"reason": reason})  # fmt: skip
+        await gateway.call(
+            "recognition", "POST", f"/v1/kudos/{kudos_id}/reports", account.caller(), json={"reason": reason}
+        )
         return back_to("/wall", "reported")
 
     @get("/new")
-    async def new(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                  runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+    async def new(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+    ) -> Template:
         return await self._form(request, account, gateway, runtime, {"recipients": [], "message": ""}, {}, 200)
 
-    async def _form(self, request: AnyRequest, account: Account, gateway: Gateway, runtime: Runtime,
-                    form: dict[str, Any], errors: dict[str, str], status: int) -> Template:  # fmt: skip
+    async def _form(
+        self,
+        request: AnyRequest,
+        account: Account,
+        gateway: Gateway,
+        runtime: Runtime,
+        form: dict[str, Any],
+        errors: dict[str, str],
+        status: int,
+    ) -> Template:
         async with runtime.pool.acquire() as conn:
             everyone = [a for a in await accounts.directory(conn) if a.id != account.id]
         values = [v for v in await optional(gateway, "recognition", "/v1/values/", account) or [] if not v["retired"]]
-        return page(request, "send_kudos", account, status_code=status, colleagues=everyone, values=values, form=form,
-                    errors=errors, pool_id=pool_of(account), message_max=MESSAGE_MAX)  # fmt: skip
+        return page(
+            request,
+            "send_kudos",
+            account,
+            status_code=status,
+            colleagues=everyone,
+            values=values,
+            form=form,
+            errors=errors,
+            pool_id=pool_of(account),
+            message_max=MESSAGE_MAX,
+        )
 
     @post("/kudos")
-    async def send(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                   runtime: NamedDependency[Runtime], rate_limits: NamedDependency[Limits]) -> Response[Any]:  # fmt: skip
+    async def send(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+        rate_limits: NamedDependency[Limits],
+    ) -> Response[Any]:
         async with runtime.pool.acquire() as conn:
             tries = await limits.take(conn, rate_limits.kudos, account.id)
         if not tries.allowed:
@@ -121,8 +185,12 @@ class WallPages(Controller):
         recipients = [r for r in raw.getall("recipients", []) if r and r != account.id]
         message = str(raw.get("message", "")).strip()
         whole_pool = raw.get("whole_pool") == "1"
-        form = {"recipients": recipients, "message": message, "value_id": raw.get("value_id", ""),
-                "whole_pool": whole_pool}  # fmt: skip
+        form = {
+            "recipients": recipients,
+            "message": message,
+            "value_id": raw.get("value_id", ""),
+            "whole_pool": whole_pool,
+        }
         errors = {}
         if not recipients and not whole_pool:
             errors["recipients"] = "people"
@@ -147,23 +215,46 @@ class WallPages(Controller):
         return back_to("/wall", "kudos")
 
     @get("/mine")
-    async def mine(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                   runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+    async def mine(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+    ) -> Template:
         found = await optional(gateway, "recognition", "/v1/me/kudos", account, params={"limit": 50})
         items = (found or {}).get("items", [])
         values = await optional(gateway, "recognition", "/v1/values/", account) or []
-        return page(request, "my_thanks", account, wall=found, items=items, people=await names(runtime, kudos_people(items)),
-                    values={v["id"]: v for v in values})  # fmt: skip
+        return page(
+            request,
+            "my_thanks",
+            account,
+            wall=found,
+            items=items,
+            people=await names(runtime, kudos_people(items)),
+            values={v["id"]: v for v in values},
+        )
 
     @get("/digest")
-    async def digest(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                     runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+    async def digest(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+    ) -> Template:
         pool_id = pool_of(account)
         digests = await optional(gateway, "recognition", f"/v1/pools/{pool_id}/digests", account, params={"limit": 4})
         highlights = [k for d in digests or [] for k in d.get("highlights", [])]
         values = await optional(gateway, "recognition", "/v1/values/", account) or []
-        return page(request, "digest", account, digests=digests, people=await names(runtime, kudos_people(highlights)),
-                    values={v["id"]: v for v in values})  # fmt: skip
+        return page(
+            request,
+            "digest",
+            account,
+            digests=digests,
+            people=await names(runtime, kudos_people(highlights)),
+            values={v["id"]: v for v in values},
+        )
 
 
 def moderator(account: Account) -> None:
@@ -177,27 +268,39 @@ class Moderation(Controller):
     path = "/wall/moderation"
 
     @get("/")
-    async def reports(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                      runtime: NamedDependency[Runtime]) -> Template:  # fmt: skip
+    async def reports(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        runtime: NamedDependency[Runtime],
+    ) -> Template:
         moderator(account)
         reported = await optional(gateway, "recognition", "/v1/reports", account)
         people = await names(runtime, kudos_people([r["kudos"] for r in reported or []]))
         return page(request, "moderation", account, reported=reported, people=people, values={})
 
     @post("/{kudos_id:uuid}/hide")
-    async def hide(self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                   kudos_id: FromPath[UUID]) -> Redirect:  # fmt: skip
+    async def hide(
+        self,
+        request: AnyRequest,
+        account: NamedDependency[Account],
+        gateway: NamedDependency[Gateway],
+        kudos_id: FromPath[UUID],
+    ) -> Redirect:
         moderator(account)
         reason = str((await form_data(request)).get("reason", "")).strip()[:500]
         if not reason:
             return back_to("/wall/moderation", "no_reason")
-        await gateway.call("recognition", "POST", f"/v1/kudos/{kudos_id}/hide", account.caller(),
-                           json={"reason": reason})  # fmt: skip
+        await gateway.call(
+            "recognition", "POST", f"/v1/kudos/{kudos_id}/hide", account.caller(), json={"reason": reason}
+        )
         return back_to("/wall/moderation", "hidden")
 
     @post("/{kudos_id:uuid}/keep")
-    async def keep(self, account: NamedDependency[Account], gateway: NamedDependency[Gateway],
-                   kudos_id: FromPath[UUID]) -> Redirect:  # fmt: skip
+    async def keep(
+        self, account: NamedDependency[Account], gateway: NamedDependency[Gateway], kudos_id: FromPath[UUID]
+    ) -> Redirect:
         moderator(account)
         await gateway.call("recognition", "POST", f"/v1/kudos/{kudos_id}/keep", account.caller())
         return back_to("/wall/moderation", "kept")

@@ -33,8 +33,9 @@ class TypesController(Controller):
         include_retired: FromQuery[bool] = False,
     ) -> list[TypeView]:
         async with runtime.pool.acquire() as conn:
-            rows = await store_catalogue.list_types(conn, None if pool_id is None else [pool_id],
-                                                    include_retired=include_retired)  # fmt: skip
+            rows = await store_catalogue.list_types(
+                conn, None if pool_id is None else [pool_id], include_retired=include_retired
+            )
         return [type_view(t) for t in rows]
 
     @post("/", status_code=201, summary="Create a request type (a lead of its pool)", **errors(403, 409, 422))
@@ -49,8 +50,11 @@ class TypesController(Controller):
         async with runtime.pool.acquire() as conn:
             return type_view(await catalogue.get(conn, type_id))
 
-    @put("/{type_id:str}", summary="Edit a request type: all its fields (a lead of its pool)",
-         **errors(403, 404, 409, 422))  # fmt: skip
+    @put(
+        "/{type_id:str}",
+        summary="Edit a request type: all its fields (a lead of its pool)",
+        **errors(403, 404, 409, 422),
+    )
     async def edit(
         self,
         request: CallerRequest,
@@ -61,16 +65,24 @@ class TypesController(Controller):
         async with runtime.pool.acquire() as conn, conn.transaction():
             return type_view(await catalogue.edit(conn, request.user, type_id, data))
 
-    @post("/{type_id:str}/retire", status_code=200, summary="Retire a type: no new requests; its history stays "
-          "(a lead of its pool)", **errors(403, 404, 409))  # fmt: skip
+    @post(
+        "/{type_id:str}/retire",
+        status_code=200,
+        summary="Retire a type: no new requests; its history stays (a lead of its pool)",
+        **errors(403, 404, 409),
+    )
     async def retire(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], type_id: FromPath[TypeId]
     ) -> TypeView:
         async with runtime.pool.acquire() as conn, conn.transaction():
             return type_view(await catalogue.set_retired(conn, request.user, type_id, retired=True))
 
-    @post("/{type_id:str}/reinstate", status_code=200, summary="Make a retired type requestable again "
-          "(a lead of its pool)", **errors(403, 404, 409))  # fmt: skip
+    @post(
+        "/{type_id:str}/reinstate",
+        status_code=200,
+        summary="Make a retired type requestable again (a lead of its pool)",
+        **errors(403, 404, 409),
+    )
     async def reinstate(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], type_id: FromPath[TypeId]
     ) -> TypeView:

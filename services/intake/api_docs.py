@@ -55,9 +55,13 @@ class NotFoundDoc(NotFoundException):
 def errors(*codes: int) -> dict[str, Any]:
     """`raises=` for a route: 401 always, plus the given 403/404/409/413/415/422."""
     docs: dict[int, type[HTTPException]] = {
-        403: ForbiddenDoc, 404: NotFoundDoc, 409: ConflictDoc, 422: InvalidDoc, 413: TooLargeDoc,
+        403: ForbiddenDoc,
+        404: NotFoundDoc,
+        409: ConflictDoc,
+        422: InvalidDoc,
+        413: TooLargeDoc,
         415: NotAcceptedDoc,
-    }  # fmt: skip
+    }
     return {"raises": [NotAuthorizedException, *(docs[c] for c in codes)]}
 
 

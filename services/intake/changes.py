@@ -100,6 +100,11 @@ async def write_comment(
 async def resume(conn: Conn, row: asyncpg.Record, *, actor_id: str, kind: str) -> int:
     """Back to work after waiting on the requester; the completion clock starts again."""
     return await step(
-        conn, row, status="in_progress", kind=kind, actor_id=actor_id, waiting_since=None,
+        conn,
+        row,
+        status="in_progress",
+        kind=kind,
+        actor_id=actor_id,
+        waiting_since=None,
         done_due_at=domain.resumed_done_due(row["done_due_at"], row["waiting_since"], now()),
-    )  # fmt: skip
+    )

@@ -35,9 +35,13 @@ async def comment(conn: Conn, caller: Caller, request_id: UUID, body: NewComment
 async def ask(conn: Conn, caller: Caller, row: asyncpg.Record, question: str) -> asyncpg.Record:
     """The member needs something from the requester: the completion clock pauses."""
     version = await changes.step(
-        conn, row, status="waiting_on_requester", kind="question_asked", actor_id=caller.account_id,
+        conn,
+        row,
+        status="waiting_on_requester",
+        kind="question_asked",
+        actor_id=caller.account_id,
         waiting_since=changes.now(),
-    )  # fmt: skip
+    )
     return await changes.write_comment(
         conn, row, version, author_id=caller.account_id, role="member", kind="question", body=question
     )

@@ -24,10 +24,12 @@ async def queue_spots(conn: Conn, pool_ids: Iterable[str], now: datetime) -> dic
     for w in await store_insights.waiting_in_pools(conn, pools):
         waiting[w["pool_id"]].append(
             domain.Waiting(
-                request_id=w["id"], urgency=w["urgency"], submitted_at=w["submitted_at"],
+                request_id=w["id"],
+                urgency=w["urgency"],
+                submitted_at=w["submitted_at"],
                 pickup_due_at=w["pickup_due_at"],
             )
-        )  # fmt: skip
+        )
     spots: dict[UUID, domain.QueueSpot] = {}
     for pool_id, items in waiting.items():
         if items:
@@ -73,12 +75,16 @@ async def pool_insights(conn: Conn, pool_id: str, *, weeks: int, until: date, tz
     end = figures.local_midnight(mondays[-1] + timedelta(weeks=1), tz)
     rows = [
         figures.Row(
-            type_id=r["type_id"], submitted_at=r["submitted_at"], picked_up_at=r["picked_up_at"],
-            done_at=r["done_at"], done_due_at=r["done_due_at"], rating=r["rating"],
+            type_id=r["type_id"],
+            submitted_at=r["submitted_at"],
+            picked_up_at=r["picked_up_at"],
+            done_at=r["done_at"],
+            done_due_at=r["done_due_at"],
+            rating=r["rating"],
             minutes_saved=r["minutes_saved"],
         )
         for r in await store_insights.insight_rows(conn, pool_id, start, end)
-    ]  # fmt: skip
+    ]
     names = {
         t["id"]: {"nl": t["name_nl"], "en": t["name_en"]} for t in await store_insights.pool_type_names(conn, pool_id)
     }

@@ -30,9 +30,16 @@ async def record_offer(conn: Conn, event: RequestOffered) -> None:
     if row is None or row["status"] not in domain.NOT_STARTED:
         return
     await changes.step(
-        conn, row, status="offered", kind="offered", actor_id=None, detail=event.why,
-        member_id=event.member_id, buddy_id=event.buddy_id, routing_version=event.version,
-    )  # fmt: skip
+        conn,
+        row,
+        status="offered",
+        kind="offered",
+        actor_id=None,
+        detail=event.why,
+        member_id=event.member_id,
+        buddy_id=event.buddy_id,
+        routing_version=event.version,
+    )
 
 
 async def record_decline(conn: Conn, event: OfferDeclined) -> None:
@@ -41,9 +48,15 @@ async def record_decline(conn: Conn, event: OfferDeclined) -> None:
         return
     # Nobody is named beside a decline: the pool keeps no record of who said no.
     await changes.step(
-        conn, row, status="submitted", member_id=None, buddy_id=None, actor_id=None,
-        kind="offer_expired" if event.expired else "offer_declined", routing_version=event.version,
-    )  # fmt: skip
+        conn,
+        row,
+        status="submitted",
+        member_id=None,
+        buddy_id=None,
+        actor_id=None,
+        kind="offer_expired" if event.expired else "offer_declined",
+        routing_version=event.version,
+    )
 
 
 async def record_pickup(conn: Conn, event: PickupExpected) -> None:
@@ -73,16 +86,30 @@ async def record_acceptance(conn: Conn, event: OfferAccepted) -> None:
     at = changes.now()
     late = at > row["pickup_due_at"] and row["pickup_breach_at"] is None
     await changes.step(
-        conn, row, status="in_progress", kind="accepted", actor_id=event.member_id,
-        member_id=event.member_id, buddy_id=event.buddy_id, routing_version=event.version,
-        picked_up_at=row["picked_up_at"] or at, pickup_breach_at=at if late else row["pickup_breach_at"],
-    )  # fmt: skip
+        conn,
+        row,
+        status="in_progress",
+        kind="accepted",
+        actor_id=event.member_id,
+        member_id=event.member_id,
+        buddy_id=event.buddy_id,
+        routing_version=event.version,
+        picked_up_at=row["picked_up_at"] or at,
+        pickup_breach_at=at if late else row["pickup_breach_at"],
+    )
 
 
 async def _hand_over(conn: Conn, row: asyncpg.Record, event: OfferAccepted) -> None:
     previous = [p for p in (row["member_id"], row["buddy_id"]) if p and p not in (event.member_id, event.buddy_id)]
     helpers = list(dict.fromkeys([*(row["helper_ids"] or ()), *previous]))
     await changes.step(
-        conn, row, status=row["status"], kind="handed_over", actor_id=event.member_id,
-        member_id=event.member_id, buddy_id=event.buddy_id, helper_ids=helpers, routing_version=event.version,
-    )  # fmt: skip
+        conn,
+        row,
+        status=row["status"],
+        kind="handed_over",
+        actor_id=event.member_id,
+        member_id=event.member_id,
+        buddy_id=event.buddy_id,
+        helper_ids=helpers,
+        routing_version=event.version,
+    )

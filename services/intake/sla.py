@@ -34,11 +34,18 @@ async def check(conn: Conn, *, now: datetime, warning_share: float) -> int:
             await outbox.add(
                 conn,
                 SlaAtRisk(
-                    event_id=uuid4(), occurred_at=now, request_id=str(row["id"]), version=row["version"],
-                    pool_id=row["pool_id"], level=level, due_at=row["due_at"], status=row["status"],
-                    member_id=row["member_id"], urgency=row["urgency"],
+                    event_id=uuid4(),
+                    occurred_at=now,
+                    request_id=str(row["id"]),
+                    version=row["version"],
+                    pool_id=row["pool_id"],
+                    level=level,
+                    due_at=row["due_at"],
+                    status=row["status"],
+                    member_id=row["member_id"],
+                    urgency=row["urgency"],
                 ),
-            )  # fmt: skip
+            )
             fired += 1
     for level in LEVELS:
         for row in await store_sla.claim_breached(conn, level, now=now, limit=BATCH):
@@ -48,11 +55,17 @@ async def check(conn: Conn, *, now: datetime, warning_share: float) -> int:
             await outbox.add(
                 conn,
                 SlaBreached(
-                    event_id=uuid4(), occurred_at=now, request_id=str(row["id"]), version=row["version"],
-                    pool_id=row["pool_id"], level=level, due_at=row["due_at"], status=row["status"],
+                    event_id=uuid4(),
+                    occurred_at=now,
+                    request_id=str(row["id"]),
+                    version=row["version"],
+                    pool_id=row["pool_id"],
+                    level=level,
+                    due_at=row["due_at"],
+                    status=row["status"],
                     member_id=row["member_id"],
                 ),
-            )  # fmt: skip
+            )
             fired += 1
     return fired
 

@@ -24,12 +24,28 @@ FROM_REQUESTS = "FROM requests r JOIN request_types t ON t.id = r.type_id"
 # Columns a lifecycle change may set (see `change`); everything else is fixed at submission.
 CHANGEABLE = frozenset(
     {
-        "status", "member_id", "buddy_id", "helper_ids", "routing_version", "picked_up_at", "done_at",
-        "cancelled_at", "waiting_since", "done_due_at", "minutes_saved", "rating", "rating_comment",
-        "rated_at", "pickup_breach_at", "done_breach_at", "description", "urgency", "wished_for",
+        "status",
+        "member_id",
+        "buddy_id",
+        "helper_ids",
+        "routing_version",
+        "picked_up_at",
+        "done_at",
+        "cancelled_at",
+        "waiting_since",
+        "done_due_at",
+        "minutes_saved",
+        "rating",
+        "rating_comment",
+        "rated_at",
+        "pickup_breach_at",
+        "done_breach_at",
+        "description",
+        "urgency",
+        "wished_for",
         "pickup_due_at",
     }
-)  # fmt: skip
+)
 
 
 async def insert_request(conn: Conn, r: dict[str, Any]) -> bool:
@@ -40,10 +56,20 @@ async def insert_request(conn: Conn, r: dict[str, Any]) -> bool:
                done_due_at)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'submitted',$11,$12,$13)
            ON CONFLICT (requester_id, idempotency_key) DO NOTHING RETURNING true""",
-        r["id"], r["pool_id"], r["requester_id"], r["on_behalf_of"], r["type_id"],
-        r["idempotency_key"], r["description"], r["urgency"], r["wished_for"], r["language"],
-        r["submitted_at"], r["pickup_due_at"], r["done_due_at"],
-    )  # fmt: skip
+        r["id"],
+        r["pool_id"],
+        r["requester_id"],
+        r["on_behalf_of"],
+        r["type_id"],
+        r["idempotency_key"],
+        r["description"],
+        r["urgency"],
+        r["wished_for"],
+        r["language"],
+        r["submitted_at"],
+        r["pickup_due_at"],
+        r["done_due_at"],
+    )
     return bool(inserted)
 
 

@@ -8,9 +8,20 @@ import msgspec
 from services.platform.db import Conn
 
 TYPE_FIELDS = (
-    "pool_id", "name_nl", "name_en", "description_nl", "description_en", "skill", "min_level",
-    "extra_skills", "language", "pickup_minutes", "complete_minutes", "minutes_saved", "work_minutes",
-)  # fmt: skip
+    "pool_id",
+    "name_nl",
+    "name_en",
+    "description_nl",
+    "description_en",
+    "skill",
+    "min_level",
+    "extra_skills",
+    "language",
+    "pickup_minutes",
+    "complete_minutes",
+    "minutes_saved",
+    "work_minutes",
+)
 EDITABLE = TYPE_FIELDS[1:]  # a type stays in its pool
 
 
@@ -71,11 +82,21 @@ async def upsert_type(conn: Conn, t: dict[str, Any]) -> None:
                language = EXCLUDED.language, pickup_minutes = EXCLUDED.pickup_minutes,
                complete_minutes = EXCLUDED.complete_minutes, minutes_saved = EXCLUDED.minutes_saved,
                work_minutes = EXCLUDED.work_minutes, updated_at = now()""",
-        t["id"], t["pool_id"], t["name_nl"], t["name_en"], t.get("description_nl", ""),
-        t.get("description_en", ""), t["skill"], t["min_level"], t.get("extra_skills", []),
-        t.get("language", "any"), t["pickup_minutes"], t["complete_minutes"],
-        t.get("minutes_saved", 0), t.get("work_minutes", 30),
-    )  # fmt: skip
+        t["id"],
+        t["pool_id"],
+        t["name_nl"],
+        t["name_en"],
+        t.get("description_nl", ""),
+        t.get("description_en", ""),
+        t["skill"],
+        t["min_level"],
+        t.get("extra_skills", []),
+        t.get("language", "any"),
+        t["pickup_minutes"],
+        t["complete_minutes"],
+        t.get("minutes_saved", 0),
+        t.get("work_minutes", 30),
+    )
 
 
 async def count_types(conn: Conn) -> int:

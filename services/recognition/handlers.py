@@ -43,12 +43,19 @@ def consumers(rt: Runtime, config: RecognitionConfig) -> list[Consumer[Any]]:
     }
     return [
         Consumer(
-            name="recognition-intake", stream="INTAKE", subjects=INTAKE_SUBJECTS, event_type=RequestCompleted,
-            handler=on_completion(config), **common,
+            name="recognition-intake",
+            stream="INTAKE",
+            subjects=INTAKE_SUBJECTS,
+            event_type=RequestCompleted,
+            handler=on_completion(config),
+            **common,
         ),
         Consumer(
-            name="recognition-identity", stream="IDENTITY", subjects=IDENTITY_SUBJECTS,
+            name="recognition-identity",
+            stream="IDENTITY",
+            subjects=IDENTITY_SUBJECTS,
             event_type=AccountEvent | AccountErased,
-            handler=on_account, **common,
+            handler=on_account,
+            **common,
         ),
-    ]  # fmt: skip
+    ]

@@ -19,9 +19,18 @@ async def insert_kudos(conn: Conn, k: dict[str, Any]) -> Record:
         """INSERT INTO kudos (id, giver_id, recipient_ids, pool_id, message, value_id, request_id, prompt_id,
                from_pools, to_pools, pools)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING *""",
-        k["id"], k["giver_id"], k["recipient_ids"], k["pool_id"], k["message"], k["value_id"],
-        k["request_id"], k["prompt_id"], k["from_pools"], k["to_pools"], k["pools"],
-    )  # fmt: skip
+        k["id"],
+        k["giver_id"],
+        k["recipient_ids"],
+        k["pool_id"],
+        k["message"],
+        k["value_id"],
+        k["request_id"],
+        k["prompt_id"],
+        k["from_pools"],
+        k["to_pools"],
+        k["pools"],
+    )
     assert row is not None
     return row
 
@@ -59,8 +68,11 @@ async def wall(
              AND ($3::text IS NULL OR k.pools @> ARRAY[$3::text])
              AND ($4::text IS NULL OR k.value_id = $4)
            ORDER BY k.created_at DESC, k.id DESC LIMIT $1""",
-        limit, before, pool_id, value_id,
-    )  # fmt: skip
+        limit,
+        before,
+        pool_id,
+        value_id,
+    )
 
 
 async def received_by(
@@ -74,8 +86,11 @@ async def received_by(
              AND k.giver_id <> $1
              AND ($4::uuid IS NULL OR (k.created_at, k.id) < (SELECT created_at, id FROM kudos WHERE id = $4))
            ORDER BY k.created_at DESC, k.id DESC LIMIT $3""",
-        account_id, pools, limit, before,
-    )  # fmt: skip
+        account_id,
+        pools,
+        limit,
+        before,
+    )
 
 
 async def kudos_by_ids(conn: Conn, ids: list[UUID]) -> list[Record]:
@@ -114,8 +129,10 @@ async def set_reaction(conn: Conn, kudos_id: UUID, account_id: str, emoji: str) 
     await conn.execute(
         """INSERT INTO reactions (kudos_id, account_id, emoji) VALUES ($1, $2, $3)
            ON CONFLICT (kudos_id, account_id) DO UPDATE SET emoji = EXCLUDED.emoji, at = now()""",
-        kudos_id, account_id, emoji,
-    )  # fmt: skip
+        kudos_id,
+        account_id,
+        emoji,
+    )
     return previous
 
 
@@ -131,8 +148,11 @@ async def insert_report(conn: Conn, report_id: UUID, kudos_id: UUID, reporter_id
     return await conn.fetchrow(
         """INSERT INTO reports (id, kudos_id, reporter_id, reason) VALUES ($1, $2, $3, $4)
            ON CONFLICT (kudos_id, reporter_id) DO NOTHING RETURNING *""",
-        report_id, kudos_id, reporter_id, reason,
-    )  # fmt: skip
+        report_id,
+        kudos_id,
+        reporter_id,
+        reason,
+    )
 
 
 async def report_by(conn: Conn, kudos_id: UUID, reporter_id: str) -> Record | None:
@@ -147,16 +167,19 @@ async def open_reports(conn: Conn, limit: int, pools: list[str] | None = None) -
            FROM reports r JOIN kudos k ON k.id = r.kudos_id
            WHERE r.resolved_at IS NULL AND ($2::text[] IS NULL OR k.pools && $2::text[])
            GROUP BY k.id ORDER BY min(r.at) LIMIT $1""",
-        limit, pools,
-    )  # fmt: skip
+        limit,
+        pools,
+    )
 
 
 async def resolve_reports(conn: Conn, kudos_id: UUID, resolution: str, by: str) -> int:
     status = await conn.execute(
         """UPDATE reports SET resolved_at = now(), resolved_by = $3, resolution = $2
            WHERE kudos_id = $1 AND resolved_at IS NULL""",
-        kudos_id, resolution, by,
-    )  # fmt: skip
+        kudos_id,
+        resolution,
+        by,
+    )
     return int(status.split()[-1])
 
 
@@ -164,16 +187,21 @@ async def hide(conn: Conn, kudos_id: UUID, by: str, why: str) -> int:
     version: int = await conn.fetchval(
         """UPDATE kudos SET hidden_at = now(), hidden_by = $2, hidden_why = $3, version = version + 1
            WHERE id = $1 RETURNING version""",
-        kudos_id, by, why,
-    )  # fmt: skip
+        kudos_id,
+        by,
+        why,
+    )
     return version
 
 
 async def audit(conn: Conn, kudos_id: UUID, actor_id: str | None, action: str, detail: str = "") -> None:
     await conn.execute(
         "INSERT INTO kudos_audit (kudos_id, actor_id, action, detail) VALUES ($1, $2, $3, $4)",
-        kudos_id, actor_id, action, detail,
-    )  # fmt: skip
+        kudos_id,
+        actor_id,
+        action,
+        detail,
+    )
 
 
 async def audit_of(conn: Conn, kudos_id: UUID) -> list[Record]:
@@ -199,8 +227,11 @@ async def upsert_value(conn: Conn, value_id: str, name_nl: str, name_en: str, po
            ON CONFLICT (id) DO UPDATE SET name_nl = EXCLUDED.name_nl, name_en = EXCLUDED.name_en,
                position = coalesce($4, org_values.position), retired_at = NULL, updated_at = now()
            RETURNING *""",
-        value_id, name_nl, name_en, position,
-    )  # fmt: skip
+        value_id,
+        name_nl,
+        name_en,
+        position,
+    )
     assert row is not None
     return row
 
@@ -226,8 +257,9 @@ async def note_members(conn: Conn, pool_id: str, account_ids: Iterable[str]) -> 
     await note_pools(conn, [pool_id])
     await conn.execute(
         "INSERT INTO pool_members (pool_id, account_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
-        pool_id, sorted(set(account_ids)),
-    )  # fmt: skip
+        pool_id,
+        sorted(set(account_ids)),
+    )
 
 
 async def leave_pools(conn: Conn, account_id: str, *, keep: list[str]) -> None:
@@ -256,5 +288,6 @@ async def set_digest_period(conn: Conn, pool_id: str, seconds: int | None) -> No
     await conn.execute(
         """INSERT INTO pools (id, digest_period_seconds) VALUES ($1, $2)
            ON CONFLICT (id) DO UPDATE SET digest_period_seconds = EXCLUDED.digest_period_seconds""",
-        pool_id, seconds,
-    )  # fmt: skip
+        pool_id,
+        seconds,
+    )

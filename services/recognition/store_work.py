@@ -23,9 +23,18 @@ async def record_completion(conn: Conn, c: dict[str, Any]) -> bool:
                type_id = EXCLUDED.type_id, skill = EXCLUDED.skill, minutes_saved = EXCLUDED.minutes_saved,
                version = EXCLUDED.version
            WHERE requests.version < EXCLUDED.version""",
-        c["request_id"], c["pool_id"], c["requester_id"], c["completed_at"], c["on_time"], c["member_id"],
-        c["helper_ids"], c["type_id"], c["skill"], c["minutes_saved"], c["version"],
-    )  # fmt: skip
+        c["request_id"],
+        c["pool_id"],
+        c["requester_id"],
+        c["completed_at"],
+        c["on_time"],
+        c["member_id"],
+        c["helper_ids"],
+        c["type_id"],
+        c["skill"],
+        c["minutes_saved"],
+        c["version"],
+    )
     return status != "INSERT 0 0"
 
 
@@ -43,8 +52,13 @@ async def insert_prompt(conn: Conn, p: dict[str, Any]) -> bool:
     created = await conn.fetchval(
         """INSERT INTO prompts (id, request_id, pool_id, requester_id, recipient_ids, expires_at)
            VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (request_id) DO NOTHING RETURNING true""",
-        p["id"], p["request_id"], p["pool_id"], p["requester_id"], p["recipient_ids"], p["expires_at"],
-    )  # fmt: skip
+        p["id"],
+        p["request_id"],
+        p["pool_id"],
+        p["requester_id"],
+        p["recipient_ids"],
+        p["expires_at"],
+    )
     return bool(created)
 
 
@@ -52,8 +66,9 @@ async def open_prompts(conn: Conn, requester_id: str, now: datetime) -> list[Rec
     return await conn.fetch(
         """SELECT p.*, r.type_id, r.completed_at FROM prompts p LEFT JOIN requests r ON r.id = p.request_id
            WHERE p.requester_id = $1 AND p.status = 'open' AND p.expires_at > $2 ORDER BY p.created_at DESC""",
-        requester_id, now,
-    )  # fmt: skip
+        requester_id,
+        now,
+    )
 
 
 async def get_prompt(conn: Conn, prompt_id: UUID, *, for_update: bool = False) -> Record | None:
@@ -71,8 +86,11 @@ async def claim_digest(conn: Conn, digest_id: UUID, pool_id: str, start: datetim
     claimed = await conn.fetchval(
         """INSERT INTO digests (id, pool_id, period_start, period_end) VALUES ($1, $2, $3, $4)
            ON CONFLICT (pool_id, period_start) DO NOTHING RETURNING true""",
-        digest_id, pool_id, start, end,
-    )  # fmt: skip
+        digest_id,
+        pool_id,
+        start,
+        end,
+    )
     return bool(claimed)
 
 
@@ -80,8 +98,10 @@ async def completions_between(conn: Conn, pool_id: str, start: datetime, end: da
     return await conn.fetch(
         """SELECT id, minutes_saved, on_time FROM requests
            WHERE pool_id = $1 AND completed_at >= $2 AND completed_at < $3""",
-        pool_id, start, end,
-    )  # fmt: skip
+        pool_id,
+        start,
+        end,
+    )
 
 
 async def pool_kudos_between(conn: Conn, pool_id: str, start: datetime, end: datetime) -> list[Record]:
@@ -91,8 +111,10 @@ async def pool_kudos_between(conn: Conn, pool_id: str, start: datetime, end: dat
                (SELECT count(*) FROM reactions r WHERE r.kudos_id = k.id) AS reactions
            FROM kudos k
            WHERE k.pools @> ARRAY[$1::text] AND k.hidden_at IS NULL AND k.created_at >= $2 AND k.created_at < $3""",
-        pool_id, start, end,
-    )  # fmt: skip
+        pool_id,
+        start,
+        end,
+    )
 
 
 async def save_figures(conn: Conn, digest_id: UUID, f: dict[str, Any]) -> Record:
@@ -100,9 +122,15 @@ async def save_figures(conn: Conn, digest_id: UUID, f: dict[str, Any]) -> Record
         """UPDATE digests SET requests_handled = $2, minutes_saved = $3, requests_on_time = $4, on_time_share = $5,
                kudos_given = $6, kudos_received = $7, highlight_kudos_ids = $8, published_at = now()
            WHERE id = $1 RETURNING *""",
-        digest_id, f["requests_handled"], f["minutes_saved"], f["requests_on_time"], f["on_time_share"],
-        f["kudos_given"], f["kudos_received"], [UUID(k) for k in f["highlight_kudos_ids"]],
-    )  # fmt: skip
+        digest_id,
+        f["requests_handled"],
+        f["minutes_saved"],
+        f["requests_on_time"],
+        f["on_time_share"],
+        f["kudos_given"],
+        f["kudos_received"],
+        [UUID(k) for k in f["highlight_kudos_ids"]],
+    )
     assert row is not None
     return row
 

@@ -170,12 +170,20 @@ def kudos_view(
     if show_hidden and k["hidden_at"] is not None:
         hidden = HiddenNote(at=k["hidden_at"], by=k["hidden_by"], reason=k["hidden_why"])
     return KudosView(
-        id=k["id"], giver_id=k["giver_id"], recipient_ids=list(k["recipient_ids"]), pool_id=k["pool_id"],
-        message=k["message"], value_id=k["value_id"], request_id=k["request_id"],
-        request=request_ref(request) if request is not None else None, created_at=k["created_at"],
-        reactions=[ReactionTally(emoji=e, count=tallies.get(e, 0)) for e in REACTIONS], my_reaction=mine,
-        version=k["version"], hidden=hidden,
-    )  # fmt: skip
+        id=k["id"],
+        giver_id=k["giver_id"],
+        recipient_ids=list(k["recipient_ids"]),
+        pool_id=k["pool_id"],
+        message=k["message"],
+        value_id=k["value_id"],
+        request_id=k["request_id"],
+        request=request_ref(request) if request is not None else None,
+        created_at=k["created_at"],
+        reactions=[ReactionTally(emoji=e, count=tallies.get(e, 0)) for e in REACTIONS],
+        my_reaction=mine,
+        version=k["version"],
+        hidden=hidden,
+    )
 
 
 def value_view(v: Any) -> ValueView:
@@ -184,16 +192,29 @@ def value_view(v: Any) -> ValueView:
 
 def prompt_view(p: Any) -> PromptView:
     return PromptView(
-        id=p["id"], request_id=p["request_id"], pool_id=p["pool_id"], type_id=p["type_id"] or "",
-        recipient_ids=list(p["recipient_ids"]), suggested_message=SUGGESTED_THANKS, created_at=p["created_at"],
+        id=p["id"],
+        request_id=p["request_id"],
+        pool_id=p["pool_id"],
+        type_id=p["type_id"] or "",
+        recipient_ids=list(p["recipient_ids"]),
+        suggested_message=SUGGESTED_THANKS,
+        created_at=p["created_at"],
         expires_at=p["expires_at"],
-    )  # fmt: skip
+    )
 
 
 def digest_view(d: Any, highlights: list[KudosView]) -> DigestView:
     return DigestView(
-        id=d["id"], pool_id=d["pool_id"], period_start=d["period_start"], period_end=d["period_end"],
-        published_at=d["published_at"], requests_handled=d["requests_handled"], minutes_saved=d["minutes_saved"],
-        requests_on_time=d["requests_on_time"], on_time_share=d["on_time_share"], kudos_given=d["kudos_given"],
-        kudos_received=d["kudos_received"], highlights=highlights,
-    )  # fmt: skip
+        id=d["id"],
+        pool_id=d["pool_id"],
+        period_start=d["period_start"],
+        period_end=d["period_end"],
+        published_at=d["published_at"],
+        requests_handled=d["requests_handled"],
+        minutes_saved=d["minutes_saved"],
+        requests_on_time=d["requests_on_time"],
+        on_time_share=d["on_time_share"],
+        kudos_given=d["kudos_given"],
+        kudos_received=d["kudos_received"],
+        highlights=highlights,
+    )

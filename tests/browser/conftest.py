@@ -25,10 +25,20 @@ from tests.e2e.conftest import Processes
 from tests.support import auth
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]  # fmt: skip
-PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-                         "device_scale_factor": 2}  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 POOL = "pool-secretariaat"
 
@@ -120,9 +130,12 @@ async def phone(playwright: Playwright) -> AsyncIterator[Any]:
 
     async def open_phone(**options: Any) -> BrowserContext:
         context = await playwright.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="secpool-chromium-"), executable_path=str(CHROMIUM), args=ARGS, headless=True,
+            tempfile.mkdtemp(prefix="secpool-chromium-"),
+            executable_path=str(CHROMIUM),
+            args=ARGS,
+            headless=True,
             **{**PHONE, **options},
-        )  # fmt: skip
+        )
         opened.append(context)
         return context
 

@@ -60,8 +60,9 @@ async def watch(page: Page) -> None:
 async def live(page: Page, timeout_ms: float) -> None:
     """Wait until this page's live stream is open (so nothing it should hear is missed) and
     what it asked for on opening has come back."""
-    await page.wait_for_function("() => window.__sseOpen === true && window.__inflight === 0", polling=20,
-                                 timeout=timeout_ms)  # fmt: skip
+    await page.wait_for_function(
+        "() => window.__sseOpen === true && window.__inflight === 0", polling=20, timeout=timeout_ms
+    )
 
 
 async def timed(action: Awaitable[Any], receiver: Page, condition: str, arg: list[str], timeout_ms: float) -> float:
@@ -95,47 +96,66 @@ async def one_round(pages: Pages, timeout_ms: float) -> dict[str, float]:
     await staff.fill("#description", words)
     for page in (member, wall, staff):
         await live(page, timeout_ms)
-    took["offer"] = await timed(staff.click("form[action='/requests'] button[type=submit]"), member, ARRIVED,
-                                ["#offers-live", words], timeout_ms)  # fmt: skip
+    took["offer"] = await timed(
+        staff.click("form[action='/requests'] button[type=submit]"),
+        member,
+        ARRIVED,
+        ["#offers-live", words],
+        timeout_ms,
+    )
     await staff.wait_for_url("**/requests/*-*")
     request_id = staff.url.split("/requests/")[1].split("?")[0]
     await live(staff, timeout_ms)
 
     offer = member.locator("article.offer", has_text=words)
-    took["accept"] = await timed(offer.locator("form[action$='/accept'] button").click(), staff, ARRIVED,
-                                 ["#request-status .chip--in_progress", ""], timeout_ms)  # fmt: skip
+    took["accept"] = await timed(
+        offer.locator("form[action$='/accept'] button").click(),
+        staff,
+        ARRIVED,
+        ["#request-status .chip--in_progress", ""],
+        timeout_ms,
+    )
 
     await member.goto(f"{base}/requests/{request_id}")
     await live(member, timeout_ms)
     question = f"Which address? {words}"
     await member.fill("#comment-body", question)
     await member.check("input[name=question]")
-    took["question"] = await timed(member.click("#comment button[type=submit]"), staff, ARRIVED,
-                                   ["#request-live", question], timeout_ms)  # fmt: skip
+    took["question"] = await timed(
+        member.click("#comment button[type=submit]"), staff, ARRIVED, ["#request-live", question], timeout_ms
+    )
 
     answer = f"The tenants' association. {words}"
     await member.wait_for_selector("#request-status .chip--waiting_on_requester")
     await staff.wait_for_selector("#comment-send")  # the form follows the question, out of band
     await staff.fill("#comment-body", answer)
-    took["answer"] = await timed(staff.click("#comment button[type=submit]"), member, ARRIVED,
-                                 ["#request-live", answer], timeout_ms)  # fmt: skip
+    took["answer"] = await timed(
+        staff.click("#comment button[type=submit]"), member, ARRIVED, ["#request-live", answer], timeout_ms
+    )
 
     await member.wait_for_selector("#request-status .chip--in_progress")
     # Done and the invitation to thank, both timed from the member's tap.
     prompt = asyncio.create_task(timed(asyncio.sleep(0), staff, ARRIVED, ["[data-thanks]", ""], timeout_ms))
-    took["done"] = await timed(member.click("form[action$='/status'] button"), staff, ARRIVED,
-                               ["#request-status .chip--done", ""], timeout_ms)  # fmt: skip
+    took["done"] = await timed(
+        member.click("form[action$='/status'] button"), staff, ARRIVED, ["#request-status .chip--done", ""], timeout_ms
+    )
     took["thanks prompt"] = await prompt
 
     newest = await wall.evaluate("document.querySelector('#wall-feed article.kudos')?.id ?? ''")
-    took["wall post"] = await timed(staff.click("[data-thanks]"), wall, NEW_FIRST,
-                                    ["#wall-feed article.kudos", newest], timeout_ms)  # fmt: skip
+    took["wall post"] = await timed(
+        staff.click("[data-thanks]"), wall, NEW_FIRST, ["#wall-feed article.kudos", newest], timeout_ms
+    )
 
     kudos_id = await wall.evaluate("document.querySelector('#wall-feed article.kudos').id")
     await member.goto(f"{base}/wall")
     await member.wait_for_selector(f"#{kudos_id}")
     await live(member, timeout_ms)
     applause = wall.locator(f"#{kudos_id} .reactions form").first.locator("button")
-    took["reaction"] = await timed(applause.click(), member, ARRIVED,
-                                   [f"#{kudos_id} .reactions form:first-child .reaction__count", "1"], timeout_ms)  # fmt: skip
+    took["reaction"] = await timed(
+        applause.click(),
+        member,
+        ARRIVED,
+        [f"#{kudos_id} .reactions form:first-child .reaction__count", "1"],
+        timeout_ms,
+    )
     return took

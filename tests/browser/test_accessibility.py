@@ -23,15 +23,28 @@ STAFF, MEMBER, LEAD = "anna@example.org", "sanne@example.org", "lead@example.org
 
 def arrange(system: System) -> dict[str, str]:
     system.only_available(MEMBER)
-    body = {"type_id": "letter", "description": "Brief aan de huurders <b>over</b> de lift",
-            "idempotency_key": str(uuid.uuid4()), "urgency": "high"}  # fmt: skip
+    body = {
+        "type_id": "letter",
+        "description": "Brief aan de huurders <b>over</b> de lift",
+        "idempotency_key": str(uuid.uuid4()),
+        "urgency": "high",
+    }
     request = system.call("intake", "POST", "/v1/requests/", STAFF, json=body)
-    kudos = system.call("recognition", "POST", "/v1/kudos", STAFF,
-                        json={"message": "Dank voor het snelle regelen!",
-                              "recipient_ids": [system.person(MEMBER).account_id]})  # fmt: skip
+    kudos = system.call(
+        "recognition",
+        "POST",
+        "/v1/kudos",
+        STAFF,
+        json={"message": "Dank voor het snelle regelen!", "recipient_ids": [system.person(MEMBER).account_id]},
+    )
     system.call("recognition", "POST", f"/v1/kudos/{kudos['id']}/reports", MEMBER, json={"reason": "test"})
-    system.call("routing", "POST", "/v1/skill-proposals", "emma@example.org",
-                json={"member_id": system.person(MEMBER).account_id, "skill": "events", "level": 2, "why": "kerst"})  # fmt: skip
+    system.call(
+        "routing",
+        "POST",
+        "/v1/skill-proposals",
+        "emma@example.org",
+        json={"member_id": system.person(MEMBER).account_id, "skill": "events", "level": 2, "why": "kerst"},
+    )
     return {"request": request["id"]}
 
 
@@ -48,8 +61,10 @@ async def violations(page: Page) -> list[dict[str, Any]]:
     result = await page.evaluate(
         "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", TAGS
     )
-    return [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]  # fmt: skip
+    return [
+        {"rule": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
 
 
 async def audit(browser: Browser, system: System, lang: str, who: str | None, paths: list[str]) -> dict[str, Any]:
@@ -91,14 +106,37 @@ async def test_every_screen_meets_wcag_2_2_aa(system, browser, lang):
     ids = arrange(system)
     screens = {
         None: ["/sign-in", "/offline"],
-        STAFF: ["/welcome", "/requests", "/requests/new", f"/requests/{ids['request']}", "/wall", "/wall/new",
-                "/wall/mine", "/wall/digest", "/settings", "/no-such-page"],
-        MEMBER: ["/offers", "/pool", "/pool/policy", "/pool/coverage", f"/pool/growth/{system.person(MEMBER).account_id}",
-                 "/pool/requests", f"/pool/requests/{ids['request']}",
-                 f"/requests/{ids['request']}"],
-        LEAD: ["/lead/queue", "/lead/insights", "/lead/types", "/lead/types/letter", "/lead/types/new",
-               "/wall/moderation"],
-    }  # fmt: skip
+        STAFF: [
+            "/welcome",
+            "/requests",
+            "/requests/new",
+            f"/requests/{ids['request']}",
+            "/wall",
+            "/wall/new",
+            "/wall/mine",
+            "/wall/digest",
+            "/settings",
+            "/no-such-page",
+        ],
+        MEMBER: [
+            "/offers",
+            "/pool",
+            "/pool/policy",
+            "/pool/coverage",
+            f"/pool/growth/{system.person(MEMBER).account_id}",
+            "/pool/requests",
+            f"/pool/requests/{ids['request']}",
+            f"/requests/{ids['request']}",
+        ],
+        LEAD: [
+            "/lead/queue",
+            "/lead/insights",
+            "/lead/types",
+            "/lead/types/letter",
+            "/lead/types/new",
+            "/wall/moderation",
+        ],
+    }
     found: dict[str, Any] = {}
     for who, paths in screens.items():
         found |= await audit(browser, system, lang, who, paths)

@@ -116,11 +116,19 @@ async def test_the_open_offer_and_its_accept_button_come_first_above_the_fold(sy
 async def test_a_closed_requests_timeline_names_who_may_be_known_and_otherwise_the_pool_never_secpool(system, phone):
     request_id = finished(system, f"Brief over de lift ({uuid.uuid4().hex[:6]})")
     said = {
-        "nl": {"sent": "Anna Vermeulen heeft de aanvraag verstuurd", "answered": "Anna Vermeulen antwoordde",
-               "asked": "De pool vroeg", "done": "De pool heeft hem afgerond"},
-        "en": {"sent": "Anna Vermeulen sent the request", "answered": "Anna Vermeulen answered",
-               "asked": "The pool asked", "done": "The pool finished it"},
-    }  # fmt: skip
+        "nl": {
+            "sent": "Anna Vermeulen heeft de aanvraag verstuurd",
+            "answered": "Anna Vermeulen antwoordde",
+            "asked": "De pool vroeg",
+            "done": "De pool heeft hem afgerond",
+        },
+        "en": {
+            "sent": "Anna Vermeulen sent the request",
+            "answered": "Anna Vermeulen answered",
+            "asked": "The pool asked",
+            "done": "The pool finished it",
+        },
+    }
     for who in (LEAD, COLLEAGUE):
         page = await (await phone(viewport={"width": 360, "height": 640})).new_page()
         await sign_in(page, system.base, who)

@@ -20,11 +20,17 @@ class Processes:
         names = ("intake", "routing", "recognition", "pwa")
         self.ports = dict(zip(names, free_ports(len(names)), strict=True))
         self.logs = logs
-        self.env = env_with({
-            "DATABASE_URL": database_url, "NATS_URL": nats_url, "SECPOOL_TOKEN_PUBLIC_KEY": PUBLIC_KEY, "SECPOOL_METRICS_TOKEN": METRICS_TOKEN,
-            "SECPOOL_DEMO": "1", "SECPOOL_COOKIE_SECURE": "0",
-            **{f"SECPOOL_{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in self.ports.items() if n != "pwa"},
-        })  # fmt: skip
+        self.env = env_with(
+            {
+                "DATABASE_URL": database_url,
+                "NATS_URL": nats_url,
+                "SECPOOL_TOKEN_PUBLIC_KEY": PUBLIC_KEY,
+                "SECPOOL_METRICS_TOKEN": METRICS_TOKEN,
+                "SECPOOL_DEMO": "1",
+                "SECPOOL_COOKIE_SECURE": "0",
+                **{f"SECPOOL_{n.upper()}_URL": f"http://127.0.0.1:{p}" for n, p in self.ports.items() if n != "pwa"},
+            }
+        )
         self.children: dict[str, Child] = {}
 
     def url(self, name: str) -> str:

@@ -35,8 +35,10 @@ async def test_a_request_is_submitted_offered_accepted_questioned_answered_done_
     for name in ("intake", "routing"):
         processes.start(name)
     staff = person("anna@example.org")
-    async with httpx.AsyncClient(base_url=processes.url("intake")) as intake, \
-            httpx.AsyncClient(base_url=processes.url("routing")) as routing:  # fmt: skip
+    async with (
+        httpx.AsyncClient(base_url=processes.url("intake")) as intake,
+        httpx.AsyncClient(base_url=processes.url("routing")) as routing,
+    ):
         body = {"type_id": "letter", "description": "Brief aan de huurders", "idempotency_key": str(uuid.uuid4())}
         created = await intake.post("/v1/requests/", json=body, headers=auth(staff, "intake"))
         assert created.status_code == 201, created.text
@@ -46,8 +48,11 @@ async def test_a_request_is_submitted_offered_accepted_questioned_answered_done_
             return dict((await intake.get(f"/v1/requests/{rid}", headers=auth(staff, "intake"))).json())
 
         offered = await until(current, lambda r: r["status"] == "offered")
-        member = next(Caller(account_id=p.id, roles=("secretary",), pools=(POOL,))
-                      for p in organisation().people if p.id == offered["member_id"])  # fmt: skip
+        member = next(
+            Caller(account_id=p.id, roles=("secretary",), pools=(POOL,))
+            for p in organisation().people
+            if p.id == offered["member_id"]
+        )
         offers = (await routing.get("/v1/members/me/offers", headers=auth(member, "routing"))).json()
         offer = next(o for o in offers if o["request_id"] == rid)
         accepted = await routing.post(f"/v1/offers/{offer['id']}/accept", headers=auth(member, "routing"))
@@ -55,8 +60,9 @@ async def test_a_request_is_submitted_offered_accepted_questioned_answered_done_
         await until(current, lambda r: r["status"] == "in_progress" and r["picked_up_at"])
 
         as_member, as_staff = auth(member, "intake"), auth(staff, "intake")
-        asked = await intake.post(f"/v1/requests/{rid}/comments", json={"body": "Welk adres?", "question": True},
-                                  headers=as_member)  # fmt: skip
+        asked = await intake.post(
+            f"/v1/requests/{rid}/comments", json={"body": "Welk adres?", "question": True}, headers=as_member
+        )
         assert asked.status_code == 201, asked.text
         assert (await current())["status"] == "waiting_on_requester"
         await intake.post(f"/v1/requests/{rid}/comments", json={"body": "Dorpsstraat 1"}, headers=as_staff)
@@ -68,7 +74,14 @@ async def test_a_request_is_submitted_offered_accepted_questioned_answered_done_
 
         timeline = (await intake.get(f"/v1/requests/{rid}/timeline", headers=as_staff)).json()
         assert [e["kind"] for e in timeline] == [
-            "submitted", "offered", "accepted", "question_asked", "answered", "done", "rated"]  # fmt: skip
+            "submitted",
+            "offered",
+            "accepted",
+            "question_asked",
+            "answered",
+            "done",
+            "rated",
+        ]
 
         async def open_work() -> list[Any]:
             offers = (await routing.get("/v1/members/me/offers", headers=auth(member, "routing"))).json()

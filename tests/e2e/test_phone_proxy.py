@@ -43,13 +43,24 @@ def trusting(root: Path) -> ssl.SSLContext:
 
 def settings(tmp: Path, **env: str) -> dict[str, str]:
     """Caddy's environment: the Caddyfile's settings, and its storage inside the test's folder."""
-    return {"PATH": "/usr/bin:/bin", "HOME": str(tmp), "XDG_DATA_HOME": str(tmp / "data"),
-            "XDG_CONFIG_HOME": str(tmp / "config"), **env}  # fmt: skip
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp),
+        "XDG_DATA_HOME": str(tmp / "data"),
+        "XDG_CONFIG_HOME": str(tmp / "config"),
+        **env,
+    }
 
 
 def adapted(tmp: Path, **env: str) -> dict[str, object]:
-    result = subprocess.run([caddy(), "adapt", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
-                            env=settings(tmp, **env), capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
+    result = subprocess.run(
+        [caddy(), "adapt", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+        env=settings(tmp, **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     config: dict[str, object] = json.loads(result.stdout)
     return config
 
@@ -68,8 +79,9 @@ def test_the_caddyfile_proxies_to_secpool_up_over_https_and_streams_live_updates
 
 
 def test_a_public_name_gets_a_lets_encrypt_certificate_for_the_given_address(tmp_path: Path) -> None:
-    config = adapted(tmp_path, SECPOOL_SITE="pool.example.org", SECPOOL_TLS="lead@example.org",
-                     SECPOOL_UPSTREAM="10.0.0.5:8000")  # fmt: skip
+    config = adapted(
+        tmp_path, SECPOOL_SITE="pool.example.org", SECPOOL_TLS="lead@example.org", SECPOOL_UPSTREAM="10.0.0.5:8000"
+    )
     route = config["apps"]["http"]["servers"]["srv0"]["routes"][0]  # type: ignore[index]
     assert route["match"] == [{"host": ["pool.example.org"]}]
     assert route["handle"][0]["routes"][0]["handle"][0]["upstreams"] == [{"dial": "10.0.0.5:8000"}]
@@ -85,12 +97,20 @@ def proxied(processes: Processes, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     for name in ("intake", "routing", "recognition"):
         processes.start(name)
     processes.start("pwa", SECPOOL_COOKIE_SECURE="1", SECPOOL_PUBLIC_URL=base)
-    env = settings(tmp_path / "caddy", SECPOOL_UPSTREAM=f"127.0.0.1:{processes.ports['pwa']}",
-                   SECPOOL_HTTPS_PORT=str(https_port), SECPOOL_HTTP_PORT=str(http_port),
-                   SECPOOL_CADDY_ADMIN=f"127.0.0.1:{admin_port}")  # fmt: skip
+    env = settings(
+        tmp_path / "caddy",
+        SECPOOL_UPSTREAM=f"127.0.0.1:{processes.ports['pwa']}",
+        SECPOOL_HTTPS_PORT=str(https_port),
+        SECPOOL_HTTP_PORT=str(http_port),
+        SECPOOL_CADDY_ADMIN=f"127.0.0.1:{admin_port}",
+    )
     log = (tmp_path / "caddy.log").open("w")
-    proc = subprocess.Popen([caddy(), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    proc = subprocess.Popen(
+        [caddy(), "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     root = tmp_path / "caddy" / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
 
     def serving() -> bool:
@@ -124,8 +144,9 @@ def test_through_the_proxy_a_phone_signs_in_with_secure_cookies_and_gets_live_up
         assert page.status_code == 200
         token = CSRF_FIELD.search(page.text)
         assert token is not None
-        signed = phone.post("/sign-in", data={"email": STAFF, "password": organisation().password,
-                                               "_csrf_token": token.group(1)})  # fmt: skip
+        signed = phone.post(
+            "/sign-in", data={"email": STAFF, "password": organisation().password, "_csrf_token": token.group(1)}
+        )
         assert signed.status_code == 303, signed.text[:300]
         session = [c for c in signed.headers.get_list("set-cookie") if c.startswith("__Host-")]
         assert session and all("secure" in c.lower() for c in session), signed.headers.get_list("set-cookie")
@@ -136,9 +157,12 @@ def test_through_the_proxy_a_phone_signs_in_with_secure_cookies_and_gets_live_up
             assert stream.status_code == 200
             lines = stream.iter_lines()
             assert next(lines).startswith(":"), "the stream opens with its greeting, through the proxy"
-            given = httpx.post(f"{processes.url('recognition')}/v1/kudos", timeout=10,
-                               headers=auth(caller_of("bram@example.org"), "recognition"),
-                               json={"message": "Dank voor de lift-brief", "recipient_ids": [anna.account_id]})  # fmt: skip
+            given = httpx.post(
+                f"{processes.url('recognition')}/v1/kudos",
+                timeout=10,
+                headers=auth(caller_of("bram@example.org"), "recognition"),
+                json={"message": "Dank voor de lift-brief", "recipient_ids": [anna.account_id]},
+            )
             assert given.status_code < 300, given.text
             deadline = time.monotonic() + LIVE_BOUND
             for line in lines:

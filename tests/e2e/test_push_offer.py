@@ -64,9 +64,12 @@ async def test_an_offer_reaches_the_members_phone_and_the_requesters_page(
                     created = await intake.post(
                         "/v1/requests/",
                         headers=auth(caller("staff", pools=(POOL,), account_id=staff.id), "intake"),
-                        json={"type_id": "agenda-meeting", "description": DESCRIPTION,
-                              "idempotency_key": str(uuid.uuid4())},
-                    )  # fmt: skip
+                        json={
+                            "type_id": "agenda-meeting",
+                            "description": DESCRIPTION,
+                            "idempotency_key": str(uuid.uuid4()),
+                        },
+                    )
                 assert created.status_code == 201, created.text
                 request_id = created.json()["id"]
 

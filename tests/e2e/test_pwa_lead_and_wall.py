@@ -22,9 +22,19 @@ def test_the_lead_keeps_the_catalogue_and_staff_see_it(system: Processes, people
     lead, staff = english(people(), LEAD), english(people(), STAFF)
     assert staff.http.get("/lead/types").status_code == 403
 
-    form = {"name_nl": "Juridisch advies inwinnen", "name_en": "Get legal advice", "description_nl": "",
-            "description_en": "", "skill": "correspondence", "min_level": "3", "language": "any",
-            "pickup_minutes": "240", "complete_minutes": "2880", "minutes_saved": "120", "work_minutes": "60"}  # fmt: skip
+    form = {
+        "name_nl": "Juridisch advies inwinnen",
+        "name_en": "Get legal advice",
+        "description_nl": "",
+        "description_en": "",
+        "skill": "correspondence",
+        "min_level": "3",
+        "language": "any",
+        "pickup_minutes": "240",
+        "complete_minutes": "2880",
+        "minutes_saved": "120",
+        "work_minutes": "60",
+    }
     bad = lead.post("/lead/types/new", {**form, "pickup_minutes": "soon"})
     assert bad.status_code == 422 and 'id="pickup_minutes-error"' in bad.text
     created = lead.post("/lead/types/new", form)
@@ -56,8 +66,11 @@ def test_kudos_are_sent_reacted_to_reported_and_moderated(system: Processes, peo
     reacted = member.post(f"/wall/{kudos_id.group(1)}/reaction", {"emoji": "🎉"})
     assert reacted.status_code == 303
     assert re.search(r'aria-pressed="true"\s+aria-label="Celebrate: 1"', member.page("/wall").text)
-    fragment = member.http.post(f"/wall/{kudos_id.group(1)}/reaction", headers={"hx-request": "true"},
-                                data={"emoji": "🎉", "_csrf_token": member.token("/wall")})  # fmt: skip
+    fragment = member.http.post(
+        f"/wall/{kudos_id.group(1)}/reaction",
+        headers={"hx-request": "true"},
+        data={"emoji": "🎉", "_csrf_token": member.token("/wall")},
+    )
     assert fragment.text.lstrip().startswith("<article") and 'aria-label="Celebrate: 0"' in fragment.text
     assert "Top geregeld!" in member.page("/wall/mine").text
 

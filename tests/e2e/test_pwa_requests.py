@@ -25,8 +25,11 @@ def only_available(processes: Processes, email: str) -> None:
         if "secretary" in p.roles:
             who = caller(*p.roles, pools=tuple(p.pools), account_id=p.id)
             presence = "available" if p.email == email else "away"
-            response = httpx.put(f"{processes.url('routing')}/v1/members/me/presence", json={"presence": presence},
-                                 headers=auth(who, "routing"))  # fmt: skip
+            response = httpx.put(
+                f"{processes.url('routing')}/v1/members/me/presence",
+                json={"presence": presence},
+                headers=auth(who, "routing"),
+            )
             assert response.status_code == 200, response.text
 
 

@@ -80,8 +80,9 @@ def test_hostile_kudos_are_escaped_on_the_wall(people: Callable[..., Person], sy
         message = case["text"].strip()
         if not message or len(message) > 500:
             continue
-        response = staff.post("/wall/kudos", {"recipients": recipient.group(1), "message": case["text"]},
-                              token_from="/wall/new")  # fmt: skip
+        response = staff.post(
+            "/wall/kudos", {"recipients": recipient.group(1), "message": case["text"]}, token_from="/wall/new"
+        )
         assert response.status_code == 303, (case["name"], response.text[:300])
         sent.append(message)
     pages, path = [], "/wall"

@@ -26,9 +26,13 @@ async def test_completing_a_request_prompts_its_requester_and_one_tap_lands_on_t
     try:
         js = nc.jetstream()
         done = bus.completed(
-            request_id=request_id, requester_id=requester.account_id, member_id=member,
-            helper_ids=[buddy, handed_over], occurred_at=done_at, type_id="agenda-meeting",
-        )  # fmt: skip
+            request_id=request_id,
+            requester_id=requester.account_id,
+            member_id=member,
+            helper_ids=[buddy, handed_over],
+            occurred_at=done_at,
+            type_id="agenda-meeting",
+        )
         await bus.publish(js, done)
 
         async with httpx.AsyncClient(base_url=processes.url("recognition")) as http:

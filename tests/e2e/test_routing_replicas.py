@@ -39,8 +39,10 @@ async def test_two_routing_replicas_never_overfill_a_member_or_double_offer_a_re
         await db.execute("UPDATE routing.members SET capacity = 3")
         headers = auth(caller(pools=(POOL,)), "intake")
         async with httpx.AsyncClient(base_url=processes.url("intake"), headers=headers, timeout=30) as intake:
-            bodies = [{"type_id": "agenda-meeting", "description": f"Overleg {i}", "idempotency_key": str(uuid.uuid4())}
-                      for i in range(REQUESTS)]  # fmt: skip
+            bodies = [
+                {"type_id": "agenda-meeting", "description": f"Overleg {i}", "idempotency_key": str(uuid.uuid4())}
+                for i in range(REQUESTS)
+            ]
             responses = await asyncio.gather(*(intake.post("/v1/requests/", json=b) for b in bodies))
         assert {r.status_code for r in responses} == {201}
         completed: set[str] = set()
@@ -53,11 +55,20 @@ async def test_two_routing_replicas_never_overfill_a_member_or_double_offer_a_re
             for row in live:
                 if row["request_id"] not in completed:
                     completed.add(row["request_id"])
-                    event = RequestCompleted(event_id=uuid.uuid4(), occurred_at=datetime.now(UTC),
-                                             request_id=row["request_id"], version=99, pool_id=POOL,
-                                             requester_id="x", member_id=None)  # fmt: skip
-                    await js.publish("secpool.intake.request.completed", msgspec.json.encode(event),
-                                     headers={"Nats-Msg-Id": str(event.event_id)})  # fmt: skip
+                    event = RequestCompleted(
+                        event_id=uuid.uuid4(),
+                        occurred_at=datetime.now(UTC),
+                        request_id=row["request_id"],
+                        version=99,
+                        pool_id=POOL,
+                        requester_id="x",
+                        member_id=None,
+                    )
+                    await js.publish(
+                        "secpool.intake.request.completed",
+                        msgspec.json.encode(event),
+                        headers={"Nats-Msg-Id": str(event.event_id)},
+                    )
             if len(completed) == REQUESTS:
                 break
             await asyncio.sleep(0.1)

@@ -94,9 +94,12 @@ def test_control_characters_and_bad_numbers_are_refused_with_a_readable_4xx(sche
         if isinstance(case.body, dict | list):
             attempts += [("body", spoil(case.body, bad, str)) for bad in BAD_TEXT]
             for odd in ODD_TEXT:
-                answer = operation.Case(body=spoil(case.body, odd, str), query=case.query,
-                                        path_parameters=case.path_parameters, media_type=case.media_type,
-                                        ).call(headers=headers)  # fmt: skip
+                answer = operation.Case(
+                    body=spoil(case.body, odd, str),
+                    query=case.query,
+                    path_parameters=case.path_parameters,
+                    media_type=case.media_type,
+                ).call(headers=headers)
                 assert answer.status_code < 500, f"{answer.status_code}: {answer.text[:300]}"
             attempts += [("body", spoil(case.body, bad, int | float)) for bad in BAD_NUMBERS]
         if case.query:

@@ -67,9 +67,13 @@ async def restart_postgres(server: EmbeddedPostgres, down_for: float = 1.0) -> N
 
 def kudos(kudos_id: str) -> KudosGiven:
     return KudosGiven(
-        event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), kudos_id=kudos_id, version=1,
-        giver_id="g", recipient_ids=["r"],
-    )  # fmt: skip
+        event_id=uuid.uuid4(),
+        occurred_at=datetime.now(UTC),
+        kudos_id=kudos_id,
+        version=1,
+        giver_id="g",
+        recipient_ids=["r"],
+    )
 
 
 async def queue(pool: asyncpg.Pool, kudos_id: str) -> None:
@@ -114,9 +118,16 @@ async def record(conn: Any, e: KudosGiven) -> None:
 
 def consumer(pool: asyncpg.Pool, js: JetStreamContext) -> Consumer[Any]:
     return Consumer(
-        name="healing", stream="RECOGNITION", subjects=[SUBJECT], event_type=RecognitionEvent, handler=record,
-        pool=pool, js=js, max_deliver=2, ack_wait=5.0,
-    )  # fmt: skip
+        name="healing",
+        stream="RECOGNITION",
+        subjects=[SUBJECT],
+        event_type=RecognitionEvent,
+        handler=record,
+        pool=pool,
+        js=js,
+        max_deliver=2,
+        ack_wait=5.0,
+    )
 
 
 async def effects(pool: asyncpg.Pool) -> list[str]:

@@ -17,8 +17,10 @@ async def test_the_demo_accounts_are_announced_on_the_identity_stream(make_setti
         nc = await nats.connect(nats_url)
         try:
             js = nc.jetstream()
-            await eventually(lambda: js.stream_info("IDENTITY"),
-                                    lambda i: i.state.messages == len(organisation().people) + len(organisation().pools))  # fmt: skip
+            await eventually(
+                lambda: js.stream_info("IDENTITY"),
+                lambda i: i.state.messages == len(organisation().people) + len(organisation().pools),
+            )
             last = await js.get_last_msg("IDENTITY", "secpool.identity.account.created")
             assert b'"roles"' in last.data and b"password" not in last.data
         finally:

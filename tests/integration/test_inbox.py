@@ -25,9 +25,13 @@ async def pool(plumbing: asyncpg.Pool) -> asyncpg.Pool:
 
 def event(kudos_id: str | None = None) -> KudosGiven:
     return KudosGiven(
-        event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), kudos_id=kudos_id or str(uuid.uuid4()),
-        version=1, giver_id="g", recipient_ids=["r"],
-    )  # fmt: skip
+        event_id=uuid.uuid4(),
+        occurred_at=datetime.now(UTC),
+        kudos_id=kudos_id or str(uuid.uuid4()),
+        version=1,
+        giver_id="g",
+        recipient_ids=["r"],
+    )
 
 
 async def record_effect(conn: Any, e: KudosGiven) -> None:
@@ -44,9 +48,15 @@ async def running(consumer: Consumer[Any]) -> asyncio.Task[None]:
 def consumer(pool: asyncpg.Pool, js: JetStreamContext, **kw: Any) -> Consumer[Any]:
     options: dict[str, Any] = {"max_deliver": 3, "ack_wait": 5.0, **kw}
     return Consumer(
-        name="test-consumer", stream="RECOGNITION", subjects=[SUBJECT], event_type=RecognitionEvent,
-        handler=record_effect, pool=pool, js=js, **options,
-    )  # fmt: skip
+        name="test-consumer",
+        stream="RECOGNITION",
+        subjects=[SUBJECT],
+        event_type=RecognitionEvent,
+        handler=record_effect,
+        pool=pool,
+        js=js,
+        **options,
+    )
 
 
 async def effects(pool: asyncpg.Pool) -> list[str]:
@@ -61,8 +71,10 @@ async def test_a_redelivered_event_has_its_effect_once(pool, js):
     await js.publish(SUBJECT, payload, headers={"Nats-Msg-Id": "b"})
     task = await running(consumer(pool, js))
     try:
-        await eventually(lambda: js.consumer_info("RECOGNITION", "test-consumer"),
-                         lambda info: info.num_ack_pending == 0 and info.num_pending == 0)  # fmt: skip
+        await eventually(
+            lambda: js.consumer_info("RECOGNITION", "test-consumer"),
+            lambda info: info.num_ack_pending == 0 and info.num_pending == 0,
+        )
         assert await effects(pool) == ["k1"]
     finally:
         task.cancel()

@@ -47,9 +47,11 @@ async def connect_as(user: str, secured: tuple[str, dict[str, str]], errors: lis
         errors.append(str(exc))
 
     return await nats.connect(
-        nats_users.url_for(user, users[user], url), inbox_prefix=bus.inbox_prefix(user), error_cb=record,
+        nats_users.url_for(user, users[user], url),
+        inbox_prefix=bus.inbox_prefix(user),
+        error_cb=record,
         max_reconnect_attempts=0,
-    )  # fmt: skip
+    )
 
 
 async def test_a_client_without_a_user_or_with_a_wrong_password_is_refused(secured):

@@ -16,9 +16,13 @@ from services.platform.outbox import Relay
 
 def kudos_event() -> KudosGiven:
     return KudosGiven(
-        event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), kudos_id=str(uuid.uuid4()), version=1,
-        giver_id="giver", recipient_ids=["someone"],
-    )  # fmt: skip
+        event_id=uuid.uuid4(),
+        occurred_at=datetime.now(UTC),
+        kudos_id=str(uuid.uuid4()),
+        version=1,
+        giver_id="giver",
+        recipient_ids=["someone"],
+    )
 
 
 @pytest.fixture

@@ -10,8 +10,12 @@ POOL = "pool-secretariaat"
 
 
 def new_request(**overrides: object) -> dict[str, object]:
-    return {"type_id": "agenda-meeting", "description": "Plan the quarterly review",
-            "idempotency_key": str(uuid.uuid4()), **overrides}  # fmt: skip
+    return {
+        "type_id": "agenda-meeting",
+        "description": "Plan the quarterly review",
+        "idempotency_key": str(uuid.uuid4()),
+        **overrides,
+    }
 
 
 async def test_a_submitted_request_is_offered_to_a_member_and_intake_records_it(services):

@@ -15,9 +15,13 @@ async def test_a_stopped_background_loop_turns_ready_into_503_with_its_name(make
         raise RuntimeError("the clock fell off the wall")
 
     app = service_app(
-        settings=make_settings("recognition"), schema="recognition", package="services.recognition",
-        title="test", route_handlers=[], background=[watch_the_clock],
-    )  # fmt: skip
+        settings=make_settings("recognition"),
+        schema="recognition",
+        package="services.recognition",
+        title="test",
+        route_handlers=[],
+        background=[watch_the_clock],
+    )
     async with AsyncTestClient(app=app) as client:
         answer = await eventually(lambda: client.get("/ready"), lambda r: r.status_code == 503)
         assert answer.json() == {"status": "watch_the_clock stopped"}

@@ -25,8 +25,9 @@ def test_the_readme_shows_exactly_what_secpool_up_prints_with_the_demo(capsys: p
 
 
 def test_the_readme_lists_everyone_in_the_demo_organisation_by_role() -> None:
-    listed = dict(re.findall(r"^- (staff|secretaries|lead|admin)[^:]*: ((?:.|\n  )+)$", section("## What you see"),
-                             re.MULTILINE))  # fmt: skip
+    listed = dict(
+        re.findall(r"^- (staff|secretaries|lead|admin)[^:]*: ((?:.|\n  )+)$", section("## What you see"), re.MULTILINE)
+    )
     names = {role: [n.strip() for n in text.replace("\n", " ").split(",")] for role, text in listed.items()}
     people = organisation().people
     by_role = {

@@ -58,8 +58,12 @@ class Desk:
         return await self.client.request(method, path, headers=auth(who, "intake"), **kwargs)
 
     async def submit(self, who: Caller, **overrides: Any) -> dict[str, Any]:
-        body = {"type_id": "agenda-meeting", "description": "Plan the quarterly review",
-                "idempotency_key": str(uuid.uuid4()), **overrides}  # fmt: skip
+        body = {
+            "type_id": "agenda-meeting",
+            "description": "Plan the quarterly review",
+            "idempotency_key": str(uuid.uuid4()),
+            **overrides,
+        }
         response = await self.call(who, "POST", "/v1/requests/", json=body)
         assert response.status_code == 201, response.text
         return dict(response.json())
@@ -76,8 +80,9 @@ class Desk:
     async def publish(self, event: Event) -> uuid.UUID:
         nc = await nats.connect(self.nats_url)
         try:
-            await nc.jetstream().publish(subject_of(event), msgspec.json.encode(event),
-                                         headers={"Nats-Msg-Id": str(event.event_id)})  # fmt: skip
+            await nc.jetstream().publish(
+                subject_of(event), msgspec.json.encode(event), headers={"Nats-Msg-Id": str(event.event_id)}
+            )
         finally:
             await close_nats(nc)
         return event.event_id
@@ -85,13 +90,25 @@ class Desk:
     def _routing(self, request_id: str) -> dict[str, Any]:
         version = self.routing_versions.get(request_id, 0) + 1
         self.routing_versions[request_id] = version
-        return {"event_id": uuid.uuid4(), "occurred_at": datetime.now(UTC), "request_id": request_id,
-                "version": version, "pool_id": self.pool_id, "offer_id": str(uuid.uuid4())}  # fmt: skip
+        return {
+            "event_id": uuid.uuid4(),
+            "occurred_at": datetime.now(UTC),
+            "request_id": request_id,
+            "version": version,
+            "pool_id": self.pool_id,
+            "offer_id": str(uuid.uuid4()),
+        }
 
     async def offer(self, request_id: str, member: Caller, buddy: Caller | None = None) -> uuid.UUID:
-        return await self.publish(RequestOffered(**self._routing(request_id), member_id=member.account_id,
-                                          buddy_id=buddy.account_id if buddy else None, why="best skill fit",
-                                          expires_at=datetime.now(UTC) + timedelta(minutes=5)))  # fmt: skip
+        return await self.publish(
+            RequestOffered(
+                **self._routing(request_id),
+                member_id=member.account_id,
+                buddy_id=buddy.account_id if buddy else None,
+                why="best skill fit",
+                expires_at=datetime.now(UTC) + timedelta(minutes=5),
+            )
+        )
 
     async def decline(self, request_id: str, member: Caller, *, expired: bool = False) -> uuid.UUID:
         return await self.publish(
@@ -99,8 +116,11 @@ class Desk:
         )
 
     async def accept(self, request_id: str, member: Caller, buddy: Caller | None = None) -> uuid.UUID:
-        return await self.publish(OfferAccepted(**self._routing(request_id), member_id=member.account_id,
-                                         buddy_id=buddy.account_id if buddy else None))  # fmt: skip
+        return await self.publish(
+            OfferAccepted(
+                **self._routing(request_id), member_id=member.account_id, buddy_id=buddy.account_id if buddy else None
+            )
+        )
 
     async def picked_up(self, request_id: str, member: Caller, buddy: Caller | None = None) -> dict[str, Any]:
         """Offered to and accepted by `member`: the request is in progress."""

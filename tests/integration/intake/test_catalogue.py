@@ -3,9 +3,20 @@ reinstate, with readable refusals."""
 
 from tests.support import caller
 
-NEW = {"name_nl": "Reservering lunchruimte", "name_en": "Book the lunch room", "description_nl": "Voor een groep",
-       "description_en": "For a group", "skill": "events", "min_level": 2, "extra_skills": ["agenda"],
-       "language": "any", "pickup_minutes": 120, "complete_minutes": 480, "minutes_saved": 25, "work_minutes": 15}  # fmt: skip
+NEW = {
+    "name_nl": "Reservering lunchruimte",
+    "name_en": "Book the lunch room",
+    "description_nl": "Voor een groep",
+    "description_en": "For a group",
+    "skill": "events",
+    "min_level": 2,
+    "extra_skills": ["agenda"],
+    "language": "any",
+    "pickup_minutes": 120,
+    "complete_minutes": 480,
+    "minutes_saved": 25,
+    "work_minutes": 15,
+}
 
 
 async def test_a_lead_creates_edits_retires_and_reinstates_a_type_with_its_history(desk):
@@ -26,8 +37,9 @@ async def test_a_lead_creates_edits_retires_and_reinstates_a_type_with_its_histo
     assert type_id not in listed and "agenda-meeting" in listed
     everything = (await desk.call(staff, "GET", "/v1/request-types/", params={"include_retired": "true"})).json()
     assert type_id in [t["id"] for t in everything]
-    refused = await desk.call(staff, "POST", "/v1/requests/", json={"type_id": type_id, "description": "x",
-                                                                     "idempotency_key": "k" * 10})  # fmt: skip
+    refused = await desk.call(
+        staff, "POST", "/v1/requests/", json={"type_id": type_id, "description": "x", "idempotency_key": "k" * 10}
+    )
     assert refused.status_code == 422 and refused.json()["detail"].startswith("type_id:")
     # Its history stays: the request made before is still there, with its type's name.
     assert (await desk.get(staff, request["id"]))["type_name"]["en"] == "Book the lunch room"

@@ -40,29 +40,52 @@ async def load_fixture(desk) -> list[str]:
                    cancelled_at, rating, minutes_saved)
                VALUES ($1, $2, 'staff-a', $3, $4, 'fixture', 'normal', 'nl', $5, $6, $7, $8, $9, $10, $11, $12,
                    $13, $14)""",
-            rid, desk.pool_id, type_id, str(rid), status, None if member is None else MEMBERS[member],
-            utc(submitted), utc(submitted) + timedelta(hours=1), utc(due), utc(picked), utc(done),
-            utc(submitted) + timedelta(hours=1) if status == "cancelled" else None, rating,
+            rid,
+            desk.pool_id,
+            type_id,
+            str(rid),
+            status,
+            None if member is None else MEMBERS[member],
+            utc(submitted),
+            utc(submitted) + timedelta(hours=1),
+            utc(due),
+            utc(picked),
+            utc(done),
+            utc(submitted) + timedelta(hours=1) if status == "cancelled" else None,
+            rating,
             {"agenda-meeting": 20, "letter": 30}[type_id] if done else None,
-        )  # fmt: skip
+        )
         ids.append(str(rid))
     return ids
 
 
 def figures(requests_in, done, med_pick, p90_pick, med_done, p90_done, on_time, rating, ratings, saved) -> dict:
-    return {"requests_in": requests_in, "requests_done": done, "median_pickup_minutes": med_pick,
-            "p90_pickup_minutes": p90_pick, "median_done_minutes": med_done, "p90_done_minutes": p90_done,
-            "on_time_share": on_time, "average_rating": rating, "ratings": ratings, "minutes_saved": saved}  # fmt: skip
+    return {
+        "requests_in": requests_in,
+        "requests_done": done,
+        "median_pickup_minutes": med_pick,
+        "p90_pickup_minutes": p90_pick,
+        "median_done_minutes": med_done,
+        "p90_done_minutes": p90_done,
+        "on_time_share": on_time,
+        "average_rating": rating,
+        "ratings": ratings,
+        "minutes_saved": saved,
+    }
 
 
 async def test_insights_match_the_hand_computed_figures_per_week_and_type(desk):
     await load_fixture(desk)
-    response = await desk.call(desk.lead(), "GET", f"/v1/pools/{desk.pool_id}/insights",
-                               params={"weeks": 2, "until": "2026-03-15"})  # fmt: skip
+    response = await desk.call(
+        desk.lead(), "GET", f"/v1/pools/{desk.pool_id}/insights", params={"weeks": 2, "until": "2026-03-15"}
+    )
     assert response.status_code == 200, response.text
     insights = response.json()
     assert (insights["starts_on"], insights["ends_before"], insights["timezone"]) == (
-        "2026-03-02", "2026-03-16", "Europe/Amsterdam")  # fmt: skip
+        "2026-03-02",
+        "2026-03-16",
+        "Europe/Amsterdam",
+    )
     w10, w11 = insights["weeks"]
     assert (w10["week"], w11["week"]) == ("2026-W10", "2026-W11")
     # W10: in #1-#5; picked up 10, 30, 20 min; done 120 (on time), 360 (late), 120 (on time).

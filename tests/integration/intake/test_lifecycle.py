@@ -48,8 +48,12 @@ async def test_a_request_goes_from_submitted_to_done_through_every_working_state
     started = await desk.until_status(staff, rid, "in_progress")
     assert started["picked_up_at"] is not None
 
-    asked = await desk.call(member, "POST", f"/v1/requests/{rid}/status",
-                            json={"status": "waiting_on_requester", "note": "Which room do you prefer?"})  # fmt: skip
+    asked = await desk.call(
+        member,
+        "POST",
+        f"/v1/requests/{rid}/status",
+        json={"status": "waiting_on_requester", "note": "Which room do you prefer?"},
+    )
     assert asked.status_code == 200, asked.text
     assert asked.json()["status"] == "waiting_on_requester" and asked.json()["waiting_since"]
 
@@ -57,11 +61,16 @@ async def test_a_request_goes_from_submitted_to_done_through_every_working_state
     assert answered.status_code == 201 and answered.json()["kind"] == "answer"
     assert (await desk.get(staff, rid))["status"] == "in_progress"
 
-    paused = await desk.call(member, "POST", f"/v1/requests/{rid}/comments",
-                             json={"body": "And the catering?", "question": True})  # fmt: skip
+    paused = await desk.call(
+        member, "POST", f"/v1/requests/{rid}/comments", json={"body": "And the catering?", "question": True}
+    )
     assert paused.status_code == 201 and paused.json()["kind"] == "question"
-    resumed = await desk.call(member, "POST", f"/v1/requests/{rid}/status", json={"status": "in_progress",
-                              "note": "Asked by phone: no catering"})  # fmt: skip
+    resumed = await desk.call(
+        member,
+        "POST",
+        f"/v1/requests/{rid}/status",
+        json={"status": "in_progress", "note": "Asked by phone: no catering"},
+    )
     assert resumed.status_code == 200 and resumed.json()["status"] == "in_progress"
 
     done = await desk.call(member, "POST", f"/v1/requests/{rid}/status", json={"status": "done", "note": "Booked"})
@@ -69,20 +78,37 @@ async def test_a_request_goes_from_submitted_to_done_through_every_working_state
 
     events = await desk.events_until(rid, lambda es: any(isinstance(e, RequestCompleted) for e in es))
     assert isinstance(events[0], RequestSubmitted) and events[0].version == 1
-    assert statuses(events) == ["offered", "in_progress", "waiting_on_requester", "in_progress",
-                                "waiting_on_requester", "in_progress", "done"]  # fmt: skip
+    assert statuses(events) == [
+        "offered",
+        "in_progress",
+        "waiting_on_requester",
+        "in_progress",
+        "waiting_on_requester",
+        "in_progress",
+        "done",
+    ]
     assert_versions_increase(events)
     completed = next(e for e in events if isinstance(e, RequestCompleted))
     assert completed.member_id == member.account_id and completed.minutes_saved == 20
     assert completed.version == (await desk.get(staff, rid))["version"] == events[-1].version
     assert await timeline(desk, staff, rid) == [
-        "submitted", "offered", "accepted", "question_asked", "answered", "question_asked", "resumed", "done",
-    ]  # fmt: skip
+        "submitted",
+        "offered",
+        "accepted",
+        "question_asked",
+        "answered",
+        "question_asked",
+        "resumed",
+        "done",
+    ]
     conversation = (await desk.call(staff, "GET", f"/v1/requests/{rid}/comments")).json()
     assert [(c["kind"], c["author_role"]) for c in conversation] == [
-        ("question", "member"), ("answer", "requester"), ("question", "member"), ("comment", "member"),
+        ("question", "member"),
+        ("answer", "requester"),
+        ("question", "member"),
         ("comment", "member"),
-    ]  # fmt: skip
+        ("comment", "member"),
+    ]
 
 
 async def test_an_offer_declined_or_expired_puts_the_request_back_and_a_new_offer_moves_it_on(desk):
@@ -163,8 +189,9 @@ async def test_the_lead_cancels_work_in_progress_or_waiting_and_a_closed_request
 
     waiting = (await desk.submit(staff))["id"]
     await desk.picked_up(waiting, member)
-    await desk.call(member, "POST", f"/v1/requests/{waiting}/status",
-                    json={"status": "waiting_on_requester", "note": "Which date?"})  # fmt: skip
+    await desk.call(
+        member, "POST", f"/v1/requests/{waiting}/status", json={"status": "waiting_on_requester", "note": "Which date?"}
+    )
     assert (await desk.call(lead, "POST", f"/v1/requests/{waiting}/cancel", json={})).status_code == 200
 
     again = await desk.call(lead, "POST", f"/v1/requests/{waiting}/cancel", json={})

@@ -15,8 +15,15 @@ FAST = {"sla_check_seconds": 0.1, "sla_warning_share": 0.9}  # at risk after 10%
 
 async def short_type(desk, lead) -> str:
     """Pick-up and completion in one minute; high urgency halves that to 30 s."""
-    body = {"pool_id": desk.pool_id, "name_nl": "Spoedklus", "name_en": "Rush job", "skill": "agenda",
-            "min_level": 1, "pickup_minutes": 1, "complete_minutes": 1}  # fmt: skip
+    body = {
+        "pool_id": desk.pool_id,
+        "name_nl": "Spoedklus",
+        "name_en": "Rush job",
+        "skill": "agenda",
+        "min_level": 1,
+        "pickup_minutes": 1,
+        "complete_minutes": 1,
+    }
     response = await desk.call(lead, "POST", "/v1/request-types/", json=body)
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
@@ -75,8 +82,9 @@ async def test_waiting_on_the_requester_pauses_the_completion_clock(desk):
     staff, member = desk.staff(), desk.member()
     rid = (await desk.submit(staff))["id"]
     await desk.picked_up(rid, member)
-    await desk.call(member, "POST", f"/v1/requests/{rid}/status",
-                    json={"status": "waiting_on_requester", "note": "Which date?"})  # fmt: skip
+    await desk.call(
+        member, "POST", f"/v1/requests/{rid}/status", json={"status": "waiting_on_requester", "note": "Which date?"}
+    )
     await desk.db.execute("UPDATE requests SET waiting_since = now() - interval '2 hours' WHERE id = $1::uuid", rid)
     before = datetime.fromisoformat((await desk.get(staff, rid))["done_due_at"])
     await desk.call(staff, "POST", f"/v1/requests/{rid}/comments", json={"body": "Tuesday"})

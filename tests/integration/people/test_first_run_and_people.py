@@ -47,8 +47,13 @@ async def test_an_invited_person_chooses_a_password_from_the_mail_and_disabling_
     assert (
         (await org.form("/pools/", pool, token_from="/pools/new")).headers["location"].startswith("/pools/secretariaat")
     )
-    invite = {"name": "Sanne de Vries", "email": "sanne@example.org", "language": "nl", "roles": ["secretary"],
-              "pools": ["secretariaat"]}  # fmt: skip
+    invite = {
+        "name": "Sanne de Vries",
+        "email": "sanne@example.org",
+        "language": "nl",
+        "roles": ["secretary"],
+        "pools": ["secretariaat"],
+    }
     invited = await org.form("/admin/people", invite, token_from="/admin/people/new")
     assert invited.status_code == 303
     person_page = invited.headers["location"].split("?")[0]

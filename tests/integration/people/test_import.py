@@ -16,8 +16,7 @@ HEADER = "email,name,roles,pools,language\n"
 
 async def with_pool(org: Org) -> None:
     async with org.db() as conn, conn.transaction():
-        pool = Pool(id="secretariaat", name_nl="Secretariaat", name_en="Secretariat",
-                    public_holidays="NL", version=0)  # fmt: skip
+        pool = Pool(id="secretariaat", name_nl="Secretariaat", name_en="Secretariat", public_holidays="NL", version=0)
         await changes.save_pool(conn, pool, actor=None)
 
 

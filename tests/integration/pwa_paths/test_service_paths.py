@@ -25,21 +25,64 @@ from tests.support import new_id
 
 POOL = "pool-probe"
 SOME = str(uuid.uuid4())
-PROBES = ["abc?x=1", "abc%3Fx=1", "abc%3Fx%3D1", "abc%23frag", "..", "%2e%2e", "%2E%2E", ".", "abc%2Fdef",
-          "%2e%2e%2Fv1%2Fpeople", "..%2F..%2Fv1", "abc%2F..%2F..%2Fv1", "abc%252e%252e", "abc%00"]  # fmt: skip
+PROBES = [
+    "abc?x=1",
+    "abc%3Fx=1",
+    "abc%3Fx%3D1",
+    "abc%23frag",
+    "..",
+    "%2e%2e",
+    "%2E%2E",
+    ".",
+    "abc%2Fdef",
+    "%2e%2e%2Fv1%2Fpeople",
+    "..%2F..%2Fv1",
+    "abc%2F..%2F..%2Fv1",
+    "abc%252e%252e",
+    "abc%00",
+]
 # Plain dot-segments are resolved by any HTTP client before the request is sent (RFC 3986);
 # their encoded forms are what reaches the pwa, and are checked strictly.
 RESOLVED = ("..", ".")
 # Every pwa route that forwards an id from its path to a service ({} is the probed id).
-GETS = ["/members/{}", "/pool/growth/{}", "/pool/requests/{}", "/pools/{}", "/pools/{}/holidays",
-        "/lead/types/{}", "/requests/{}", "/requests/{}/edit", "/requests/{}/calendar.ics",
-        f"/requests/{SOME}/files/{{}}", "/requests/{}/files/" + SOME, "/pool/policy/trials/{}"]  # fmt: skip
-POSTS = ["/lead/queue/{}/assign", "/lead/types/{}", "/lead/types/{}/retire", "/members/{}/hours",
-         "/members/{}/absences", "/members/{}/profile", f"/members/{{}}/absences/{SOME}/remove",
-         "/pool/skill-proposals/{}/confirm", "/pools/{}/holidays", "/requests/{}/cancel", "/requests/{}/comments",
-         "/requests/{}/status", "/requests/{}/rating", "/requests/{}/thanks", "/offers/{}/accept",
-         "/offers/{}/decline", "/wall/{}/reaction", "/wall/{}/report", "/wall/moderation/{}/hide",
-         "/wall/moderation/{}/keep", "/requests/recurring/{}/pause", f"/requests/recurring/{SOME}/{{}}"]  # fmt: skip
+GETS = [
+    "/members/{}",
+    "/pool/growth/{}",
+    "/pool/requests/{}",
+    "/pools/{}",
+    "/pools/{}/holidays",
+    "/lead/types/{}",
+    "/requests/{}",
+    "/requests/{}/edit",
+    "/requests/{}/calendar.ics",
+    f"/requests/{SOME}/files/{{}}",
+    "/requests/{}/files/" + SOME,
+    "/pool/policy/trials/{}",
+]
+POSTS = [
+    "/lead/queue/{}/assign",
+    "/lead/types/{}",
+    "/lead/types/{}/retire",
+    "/members/{}/hours",
+    "/members/{}/absences",
+    "/members/{}/profile",
+    f"/members/{{}}/absences/{SOME}/remove",
+    "/pool/skill-proposals/{}/confirm",
+    "/pools/{}/holidays",
+    "/requests/{}/cancel",
+    "/requests/{}/comments",
+    "/requests/{}/status",
+    "/requests/{}/rating",
+    "/requests/{}/thanks",
+    "/offers/{}/accept",
+    "/offers/{}/decline",
+    "/wall/{}/reaction",
+    "/wall/{}/report",
+    "/wall/moderation/{}/hide",
+    "/wall/moderation/{}/keep",
+    "/requests/recurring/{}/pause",
+    f"/requests/recurring/{SOME}/{{}}",
+]
 INJECTED = ("x=1", "x%3d1", "frag", "..", "%2e", "%2f", "%3f", "%23", "%00", "%25")
 
 
@@ -94,11 +137,19 @@ async def everyone(
         account_id = new_id("acct-")
         conn = await asyncpg.connect(settings.database_url, server_settings={"search_path": "pwa"})
         try:
-            await accounts.upsert(conn, id=account_id, email=f"{account_id}@example.org", name="Probe",
-                                  password_hash=await passwords.hash_password(PASSWORD),
-                                  roles=["staff", "secretary", "lead", "admin"], pools=[POOL], language="en")  # fmt: skip
-            await conn.execute("INSERT INTO pools (id, name_nl, name_en) VALUES ($1, 'Proef', 'Probe') "
-                               "ON CONFLICT DO NOTHING", POOL)  # fmt: skip
+            await accounts.upsert(
+                conn,
+                id=account_id,
+                email=f"{account_id}@example.org",
+                name="Probe",
+                password_hash=await passwords.hash_password(PASSWORD),
+                roles=["staff", "secretary", "lead", "admin"],
+                pools=[POOL],
+                language="en",
+            )
+            await conn.execute(
+                "INSERT INTO pools (id, name_nl, name_en) VALUES ($1, 'Proef', 'Probe') ON CONFLICT DO NOTHING", POOL
+            )
         finally:
             await conn.close()
         visitor = Visitor(client)
@@ -137,8 +188,17 @@ async def test_no_probe_in_any_forwarded_id_reaches_a_service_path(everyone: Vis
 async def test_the_gateway_refuses_a_path_it_did_not_build_from_ids(everyone: Visitor, recorder: Recorder):
     from pwa.gateway import ServiceError, checked
 
-    for bad in ["/v1/requests/a?x=1", "/v1/requests/a#f", "/v1/requests/../people", "/v1/requests/%2e%2e",
-                "/v1/requests/a%2Fb", "/v1//requests", "v1/requests", "/v1/requests/a b", "/v1/requests/./x"]:  # fmt: skip
+    for bad in [
+        "/v1/requests/a?x=1",
+        "/v1/requests/a#f",
+        "/v1/requests/../people",
+        "/v1/requests/%2e%2e",
+        "/v1/requests/a%2Fb",
+        "/v1//requests",
+        "v1/requests",
+        "/v1/requests/a b",
+        "/v1/requests/./x",
+    ]:
         with pytest.raises(ServiceError) as refused_call:
             checked(bad)
         assert refused_call.value.status == 404

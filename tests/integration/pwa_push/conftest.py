@@ -60,9 +60,16 @@ class Pwa:
     async def person(self, *roles: str, pools: tuple[str, ...] = (POOL,), language: str = "en") -> Person:
         account_id = new_id("acct-")
         async with self.db() as conn:
-            await accounts.upsert(conn, id=account_id, email=f"{account_id}@example.org", name=account_id,
-                                  password_hash="x", roles=list(roles or ("staff",)), pools=list(pools),
-                                  language=language)  # fmt: skip
+            await accounts.upsert(
+                conn,
+                id=account_id,
+                email=f"{account_id}@example.org",
+                name=account_id,
+                password_hash="x",
+                roles=list(roles or ("staff",)),
+                pools=list(pools),
+                language=language,
+            )
             token = await accounts.start_session(conn, account_id)
         return Person(account_id, token)
 

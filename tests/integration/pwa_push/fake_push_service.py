@@ -64,8 +64,13 @@ class FakePushService:
         self.received.append(Received(path=scope["path"], headers=headers, body=body, at=time.monotonic()))
         script = self._scripts.get(scope["path"])
         status, extra = script.pop(0) if script else (201, {})
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(k.encode(), v.encode()) for k, v in extra.items()]})  # fmt: skip
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(k.encode(), v.encode()) for k, v in extra.items()],
+            }
+        )
         await send({"type": "http.response.body", "body": b""})
 
     @contextlib.asynccontextmanager
@@ -99,8 +104,11 @@ class FakeBrowser:
         point = self.key.public_key().public_bytes(
             serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
         )
-        return {"endpoint": self.endpoint, "expirationTime": None,
-                "keys": {"p256dh": b64url(point), "auth": b64url(self.auth)}}  # fmt: skip
+        return {
+            "endpoint": self.endpoint,
+            "expirationTime": None,
+            "keys": {"p256dh": b64url(point), "auth": b64url(self.auth)},
+        }
 
     def decrypt(self, push: Received) -> dict[str, Any]:
         assert push.headers["content-encoding"] == "aes128gcm"
@@ -117,6 +125,7 @@ def vapid_claims(push: Received, app_public_key: str, audience: str) -> dict[str
     parts = dict(p.strip().split("=", 1) for p in params.split(","))
     assert parts["k"] == app_public_key
     public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b64url_decode(parts["k"]))
-    claims: dict[str, Any] = jwt.decode(parts["t"], key=public, algorithms=["ES256"], audience=audience,
-                                        options={"require": ["exp", "aud", "sub"]})  # fmt: skip
+    claims: dict[str, Any] = jwt.decode(
+        parts["t"], key=public, algorithms=["ES256"], audience=audience, options={"require": ["exp", "aud", "sub"]}
+    )
     return claims

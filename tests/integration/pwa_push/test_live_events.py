@@ -23,15 +23,23 @@ from tests.support import eventually
 
 
 def status_changed(requester_id: str, request_id: str) -> RequestStatusChanged:
-    return RequestStatusChanged(event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), request_id=request_id,
-                                version=2, pool_id=POOL, requester_id=requester_id, status="offered",
-                                previous="submitted")  # fmt: skip
+    return RequestStatusChanged(
+        event_id=uuid.uuid4(),
+        occurred_at=datetime.now(UTC),
+        request_id=request_id,
+        version=2,
+        pool_id=POOL,
+        requester_id=requester_id,
+        status="offered",
+        previous="submitted",
+    )
 
 
 @contextlib.asynccontextmanager
 async def served(settings: Settings) -> AsyncIterator[str]:
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, PushConfig()), host="127.0.0.1", port=0,
-                                           log_level="warning", ws="none"))  # fmt: skip
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, PushConfig()), host="127.0.0.1", port=0, log_level="warning", ws="none")
+    )
     task = asyncio.create_task(server.serve())
     await eventually(lambda: asyncio.sleep(0, server.started), bool, within=30)
     port = server.servers[0].sockets[0].getsockname()[1]

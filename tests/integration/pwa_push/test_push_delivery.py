@@ -24,15 +24,30 @@ def now() -> datetime:
 
 
 def offered(member_id: str, request_id: str) -> RequestOffered:
-    return RequestOffered(event_id=uuid.uuid4(), occurred_at=now(), request_id=request_id, version=1, pool_id=POOL,
-                          offer_id=new_id("offer-"), member_id=member_id,
-                          expires_at=now() + timedelta(minutes=15))  # fmt: skip
+    return RequestOffered(
+        event_id=uuid.uuid4(),
+        occurred_at=now(),
+        request_id=request_id,
+        version=1,
+        pool_id=POOL,
+        offer_id=new_id("offer-"),
+        member_id=member_id,
+        expires_at=now() + timedelta(minutes=15),
+    )
 
 
 def status_changed(requester_id: str, request_id: str, status: str = "in_progress") -> RequestStatusChanged:
-    return RequestStatusChanged(event_id=uuid.uuid4(), occurred_at=now(), request_id=request_id, version=3,
-                                pool_id=POOL, requester_id=requester_id, status=status,  # type: ignore[arg-type]
-                                previous="offered", member_id=new_id("acct-"))  # fmt: skip
+    return RequestStatusChanged(
+        event_id=uuid.uuid4(),
+        occurred_at=now(),
+        request_id=request_id,
+        version=3,
+        pool_id=POOL,
+        requester_id=requester_id,
+        status=status,  # type: ignore[arg-type]
+        previous="offered",
+        member_id=new_id("acct-"),
+    )
 
 
 async def subscribe(pwa: Pwa, person_headers: dict[str, str], browser: FakeBrowser) -> None:
@@ -61,8 +76,15 @@ async def test_offer_status_change_and_kudos_arrive_encrypted_signed_and_without
     [offer_push] = await pushes_to(fake_push, member_phone, 1)
     await pwa.publish(status_changed(requester.id, request_id))
     [status_push] = await pushes_to(fake_push, requester_phone, 1)
-    kudos = KudosGiven(event_id=uuid.uuid4(), occurred_at=now(), kudos_id=new_id("kudos-"), version=1,
-                       giver_id=requester.id, recipient_ids=[member.id], request_id=request_id)  # fmt: skip
+    kudos = KudosGiven(
+        event_id=uuid.uuid4(),
+        occurred_at=now(),
+        kudos_id=new_id("kudos-"),
+        version=1,
+        giver_id=requester.id,
+        recipient_ids=[member.id],
+        request_id=request_id,
+    )
     await pwa.publish(kudos)
     _, kudos_push = await pushes_to(fake_push, member_phone, 2)
 
@@ -74,16 +96,21 @@ async def test_offer_status_change_and_kudos_arrive_encrypted_signed_and_without
     )
     assert notice["body"] and notice["kind"] == "offer"
     status = requester_phone.decrypt(status_push)
-    assert (status["url"], status["tag"], status["kind"]) == (f"/requests/{request_id}", f"request-{request_id}",
-                                                              "request")  # fmt: skip
+    assert (status["url"], status["tag"], status["kind"]) == (
+        f"/requests/{request_id}",
+        f"request-{request_id}",
+        "request",
+    )
     assert status["title"] == "Je verzoek wordt opgepakt"  # the requester's language
     thanks = member_phone.decrypt(kudos_push)
     assert (thanks["url"], thanks["tag"]) == ("/wall", f"kudos-{kudos.kudos_id}")
 
     public_key = pwa.app.state.vapid_public_key
     for push, ttl_range, urgency in [
-        (offer_push, (60, 3600), "high"), (status_push, (3600, 86400), "low"), (kudos_push, (3600, 86400), "low"),
-    ]:  # fmt: skip
+        (offer_push, (60, 3600), "high"),
+        (status_push, (3600, 86400), "low"),
+        (kudos_push, (3600, 86400), "low"),
+    ]:
         plain = (member_phone if push is not status_push else requester_phone).decrypt(push)
         assert DESCRIPTION not in str(plain) and set(plain) == {"title", "body", "url", "tag", "kind"}
         assert ttl_range[0] <= int(push.headers["ttl"]) <= ttl_range[1]
@@ -143,8 +170,11 @@ async def test_leads_of_the_pool_hear_about_the_lead_queue_and_news_chosen_silen
     await pwa.publish(muted)
     await pwa.handled(muted)
     request_id = str(uuid.uuid4())
-    await pwa.publish(RequestQueued(event_id=uuid.uuid4(), occurred_at=now(), request_id=request_id, version=2,
-                                    pool_id=POOL, lead_queue=True))  # fmt: skip
+    await pwa.publish(
+        RequestQueued(
+            event_id=uuid.uuid4(), occurred_at=now(), request_id=request_id, version=2, pool_id=POOL, lead_queue=True
+        )
+    )
     [queued] = await pushes_to(fake_push, lead_phone, 1)
     assert lead_phone.decrypt(queued)["tag"] == f"queue-{request_id}"
     async with pwa.db() as conn:

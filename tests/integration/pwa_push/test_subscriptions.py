@@ -10,8 +10,9 @@ from tests.integration.pwa_push.fake_push_service import FakeBrowser, FakePushSe
 
 
 @pytest.mark.parametrize("endpoint", ["http://127.0.0.1:1/x", "https://example.com/x", "https://169.254.169.254/x"])
-async def test_a_non_push_endpoint_is_refused_at_subscribe_time(pwa: Pwa, fake_push: FakePushService,
-                                                                endpoint: str) -> None:  # fmt: skip
+async def test_a_non_push_endpoint_is_refused_at_subscribe_time(
+    pwa: Pwa, fake_push: FakePushService, endpoint: str
+) -> None:
     me = await pwa.person()
     body = {**FakeBrowser(fake_push).subscription(), "endpoint": endpoint}
     refused = await pwa.client.post("/push/subscriptions", json=body, headers=me.headers())
@@ -89,8 +90,9 @@ async def test_another_account_cannot_take_over_an_endpoint_it_only_knows(pwa: P
         keys = await conn.fetchrow("SELECT p256dh, auth FROM push_subscriptions WHERE endpoint = $1", phone["endpoint"])
     assert dict(keys) == phone["keys"]
     # Unsubscribing someone else's endpoint does nothing either.
-    gone = await pwa.client.request("DELETE", "/push/subscriptions", json={"endpoint": phone["endpoint"]},
-                                    headers=intruder.headers())  # fmt: skip
+    gone = await pwa.client.request(
+        "DELETE", "/push/subscriptions", json={"endpoint": phone["endpoint"]}, headers=intruder.headers()
+    )
     assert gone.status_code == 204
     async with pwa.db() as conn:
         assert await store.endpoints_of(conn, owner.id) == [phone["endpoint"]]

@@ -20,10 +20,19 @@ _decoder = msgspec.json.Decoder(RecognitionEvent)
 
 def completed(**fields: Any) -> RequestCompleted:
     values: dict[str, Any] = {
-        "event_id": uuid.uuid4(), "occurred_at": datetime.now(UTC), "request_id": str(uuid.uuid4()), "version": 5,
-        "pool_id": "pool-secretariaat", "requester_id": f"acct-{uuid.uuid4().hex[:8]}", "member_id": None,
-        "helper_ids": [], "type_id": "letter", "skill": "correspondence", "minutes_saved": 20, **fields,
-    }  # fmt: skip
+        "event_id": uuid.uuid4(),
+        "occurred_at": datetime.now(UTC),
+        "request_id": str(uuid.uuid4()),
+        "version": 5,
+        "pool_id": "pool-secretariaat",
+        "requester_id": f"acct-{uuid.uuid4().hex[:8]}",
+        "member_id": None,
+        "helper_ids": [],
+        "type_id": "letter",
+        "skill": "correspondence",
+        "minutes_saved": 20,
+        **fields,
+    }
     return RequestCompleted(**values)
 
 

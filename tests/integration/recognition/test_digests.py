@@ -46,9 +46,13 @@ KUDOS = [
 # → 0.6; given k2 k4 = 2; received k1 k3 k4 k8 = 4;
 # highlights by reactions k3 (5), k1 (3), then k8 and k2 (1 each) → the newer, k8.
 EXPECTED = {
-    "requests_handled": 5, "minutes_saved": 120, "requests_on_time": 3, "on_time_share": 0.6,
-    "kudos_given": 2, "kudos_received": 4,
-}  # fmt: skip
+    "requests_handled": 5,
+    "minutes_saved": 120,
+    "requests_on_time": 3,
+    "on_time_share": 0.6,
+    "kudos_given": 2,
+    "kudos_received": 4,
+}
 EXPECTED_HIGHLIGHTS = ["k3", "k1", "k8"]
 
 
@@ -62,10 +66,18 @@ async def test_a_seeded_week_gives_the_hand_computed_digest(recognition, recogni
     ids = {"sanne": people["sanne"].id, "fatima": people["fatima"].id, "staff-x": new_id(), "staff-y": new_id()}
 
     for name, pool, minutes, on_time, done in COMPLETIONS:
-        await bus.publish(js, bus.completed(
-            request_id=f"{name}-{new_id()}", requester_id=new_id("req-"), pool_id=pool, minutes_saved=minutes,
-            on_time=on_time, occurred_at=done, member_id=ids["fatima"],
-        ))  # fmt: skip
+        await bus.publish(
+            js,
+            bus.completed(
+                request_id=f"{name}-{new_id()}",
+                requester_id=new_id("req-"),
+                pool_id=pool,
+                minutes_saved=minutes,
+                on_time=on_time,
+                occurred_at=done,
+                member_id=ids["fatima"],
+            ),
+        )
     marker = bus.completed(requester_id=who["staff"].account_id, member_id=new_id(), pool_id="pool-marker")
     await bus.publish(js, marker)
     await eventually(lambda: rec.call("GET", "/v1/prompts/", who["staff"]), lambda r: len(r.json()) == 1)
@@ -102,8 +114,11 @@ async def test_a_seeded_week_gives_the_hand_computed_digest(recognition, recogni
     assert len(events) == 1
     event = events[0]
     assert (event.digest_id, event.requests_handled, event.minutes_saved, event.on_time_share) == (
-        digest["id"], 5, 120, 0.6,
-    )  # fmt: skip
+        digest["id"],
+        5,
+        120,
+        0.6,
+    )
     assert (event.kudos_given, event.kudos_received) == (2, 4)
     assert [by_id[k] for k in event.highlight_kudos_ids] == EXPECTED_HIGHLIGHTS
 

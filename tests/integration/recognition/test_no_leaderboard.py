@@ -19,12 +19,17 @@ NUMBERS = {
     "ReactionTally": {"count"},  # reactions to one kudos, by emoji
     "KudosView": {"version"},
     "DigestView": {
-        "requests_handled", "minutes_saved", "requests_on_time", "on_time_share", "kudos_given", "kudos_received",
+        "requests_handled",
+        "minutes_saved",
+        "requests_on_time",
+        "on_time_share",
+        "kudos_given",
+        "kudos_received",
     },
     "PoolView": {"digest_every_days"},
     "ValueNames": {"position"},
     "DigestSchedule": {"every_days"},
-}  # fmt: skip
+}
 NUMBER_KEYS = set().union(*NUMBERS.values())
 
 

@@ -27,8 +27,10 @@ async def test_a_completed_request_invites_its_requester_to_thank_everyone_who_w
     assert await open_prompts(rec, caller("staff", account_id=member)) == []
     [event] = await bus.recorded(js, ThanksPrompted)
     assert (event.prompt_id, event.requester_id, event.recipient_ids) == (
-        prompt["id"], requester.account_id, [member, buddy, handed_over],
-    )  # fmt: skip
+        prompt["id"],
+        requester.account_id,
+        [member, buddy, handed_over],
+    )
 
 
 async def test_one_tap_thanks_everyone_on_the_wall_tied_to_the_request_and_only_once(recognition, js):

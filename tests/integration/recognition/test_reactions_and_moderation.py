@@ -36,8 +36,11 @@ async def test_each_person_has_one_reaction_per_kudos_and_can_take_it_back(recog
     assert wrong.status_code == 422 and "emoji" in wrong.json()["detail"]
     events = await bus.recorded(js, KudosReacted, at_least=4)
     assert [(e.account_id == anna.account_id, e.emoji, e.withdrawn) for e in events] == [
-        (True, "👏", False), (True, "🎉", False), (False, "❤️", False), (True, "🎉", True),
-    ]  # fmt: skip
+        (True, "👏", False),
+        (True, "🎉", False),
+        (False, "❤️", False),
+        (True, "🎉", True),
+    ]
     assert [e.version for e in events] == [2, 3, 4, 5]
 
 
@@ -73,8 +76,10 @@ async def test_a_reported_kudos_is_hidden_by_a_lead_with_a_reason_and_stays_in_t
 
     trail = (await rec.call("GET", f"/v1/kudos/{kudos_id}/audit", lead)).json()
     assert [(a["action"], a["detail"]) for a in trail] == [
-        ("given", ""), ("reported", "mocking tone"), ("hidden", "Not kind enough"),
-    ]  # fmt: skip
+        ("given", ""),
+        ("reported", "mocking tone"),
+        ("hidden", "Not kind enough"),
+    ]
     assert (await rec.call("GET", f"/v1/kudos/{kudos_id}/audit", giver)).status_code == 403
 
     [told] = await bus.recorded(js, KudosHidden)
@@ -93,8 +98,10 @@ async def test_a_moderator_can_keep_a_reported_kudos_on_the_wall(recognition):
     assert (await rec.call("GET", "/v1/reports", admin)).json() == []
     assert [k["id"] for k in (await rec.call("GET", "/v1/wall", admin)).json()["items"]] == [kudos_id]
     assert [a["action"] for a in (await rec.call("GET", f"/v1/kudos/{kudos_id}/audit", admin)).json()] == [
-        "given", "reported", "kept",
-    ]  # fmt: skip
+        "given",
+        "reported",
+        "kept",
+    ]
 
 
 async def test_a_lead_of_another_pool_cannot_moderate_this_pools_kudos(recognition):
@@ -115,8 +122,9 @@ async def test_a_lead_of_another_pool_cannot_moderate_this_pools_kudos(recogniti
         assert refused.status_code == 403 and "lead of a pool this kudos touches" in refused.json()["detail"]
     assert (await rec.call("GET", f"/v1/kudos/{ours['id']}/audit", other_lead)).status_code == 403
     assert [a["action"] for a in (await rec.call("GET", f"/v1/kudos/{ours['id']}/audit", our_lead)).json()] == [
-        "given", "reported",
-    ]  # fmt: skip
+        "given",
+        "reported",
+    ]
     assert (await rec.call("GET", f"/v1/kudos/{ours['id']}", caller("staff"))).json()["hidden"] is None
 
     hidden = await rec.call("POST", f"/v1/kudos/{ours['id']}/hide", our_lead, json={"reason": "ours to judge"})

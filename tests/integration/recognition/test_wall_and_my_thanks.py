@@ -64,19 +64,30 @@ async def test_my_thanks_are_mine_only_and_show_the_request_they_belong_to(recog
     mine = (await rec.call("GET", "/v1/me/kudos", me)).json()
     assert [k["id"] for k in mine["items"]] == [to_the_pool, for_the_letter]
     assert mine["items"][1]["request"] == {
-        "id": done.request_id, "pool_id": POOL, "type_id": "letter",
+        "id": done.request_id,
+        "pool_id": POOL,
+        "type_id": "letter",
         "completed_at": done.occurred_at.isoformat().replace("+00:00", "Z"),
-    }  # fmt: skip
+    }
     assert (await rec.call("GET", "/v1/me/kudos", requester)).json()["items"] == []
 
 
 async def test_accounts_announced_by_identity_count_for_their_pools_walls(recognition, js):
     rec = await recognition()
     newcomer = new_id("acct-")
-    await bus.publish(js, AccountCreated(
-        event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), account_id=newcomer, version=1, name="Nieuw",
-        email=f"{newcomer}@example.org", roles=["secretary"], pools=["pool-new"],
-    ))  # fmt: skip
+    await bus.publish(
+        js,
+        AccountCreated(
+            event_id=uuid.uuid4(),
+            occurred_at=datetime.now(UTC),
+            account_id=newcomer,
+            version=1,
+            name="Nieuw",
+            email=f"{newcomer}@example.org",
+            roles=["secretary"],
+            pools=["pool-new"],
+        ),
+    )
 
     async def thank_and_look() -> list[str]:
         await rec.give(caller("staff"), message="Welcome and thanks!", recipient_ids=[newcomer])

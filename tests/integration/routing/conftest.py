@@ -31,14 +31,32 @@ class Pool:
     pool_id: str
     db: Any  # the test's own pool on routing's schema (the app runs in another event loop)
 
-    async def member(self, name: str, skills: dict[str, int], *, capacity: int = 2, languages: tuple[str, ...] = ("nl", "en"),
-                     learning: tuple[str, ...] = (), hours: Any = ALWAYS) -> str:  # fmt: skip
+    async def member(
+        self,
+        name: str,
+        skills: dict[str, int],
+        *,
+        capacity: int = 2,
+        languages: tuple[str, ...] = ("nl", "en"),
+        learning: tuple[str, ...] = (),
+        hours: Any = ALWAYS,
+    ) -> str:
         """A member on shift around the clock unless `hours` (seven days of spans) says otherwise."""
         member_id = new_id(f"{name}-")
         async with self.db.acquire() as conn:
-            await member_store.upsert_member(conn, {"id": member_id, "pool_id": self.pool_id, "name": name,
-                "skills": skills, "learning": list(learning), "languages": list(languages), "capacity": capacity,
-                "hours": hours})  # fmt: skip
+            await member_store.upsert_member(
+                conn,
+                {
+                    "id": member_id,
+                    "pool_id": self.pool_id,
+                    "name": name,
+                    "skills": skills,
+                    "learning": list(learning),
+                    "languages": list(languages),
+                    "capacity": capacity,
+                    "hours": hours,
+                },
+            )
         return member_id
 
     async def policy(self, **changes: Any) -> None:
@@ -49,27 +67,56 @@ class Pool:
     async def publish(self, event: Event) -> None:
         nc = await nats.connect(self.nats_url)
         try:
-            await nc.jetstream().publish(subject_of(event), msgspec.json.encode(event),
-                                         headers={"Nats-Msg-Id": str(event.event_id)})  # fmt: skip
+            await nc.jetstream().publish(
+                subject_of(event), msgspec.json.encode(event), headers={"Nats-Msg-Id": str(event.event_id)}
+            )
         finally:
             await close_nats(nc)
 
-    async def submit(self, *, skill: str = "agenda", min_level: int = 2, urgency: str = "normal",
-                     language: str = "nl", due_in: timedelta = timedelta(days=2), work_minutes: int = 30) -> str:  # fmt: skip
+    async def submit(
+        self,
+        *,
+        skill: str = "agenda",
+        min_level: int = 2,
+        urgency: str = "normal",
+        language: str = "nl",
+        due_in: timedelta = timedelta(days=2),
+        work_minutes: int = 30,
+    ) -> str:
         request_id = str(uuid.uuid4())
         now = datetime.now(UTC)
-        await self.publish(RequestSubmitted(
-            event_id=uuid.uuid4(), occurred_at=now, request_id=request_id, version=1, pool_id=self.pool_id,
-            requester_id=new_id("staff-"), type_id="t", skill=skill, min_level=min_level, language=language,
-            urgency=urgency, pickup_due_at=now + due_in / 4, done_due_at=now + due_in, work_minutes=work_minutes,  # type: ignore[arg-type]
-        ))  # fmt: skip
+        await self.publish(
+            RequestSubmitted(
+                event_id=uuid.uuid4(),
+                occurred_at=now,
+                request_id=request_id,
+                version=1,
+                pool_id=self.pool_id,
+                requester_id=new_id("staff-"),
+                type_id="t",
+                skill=skill,
+                min_level=min_level,
+                language=language,
+                urgency=urgency,
+                pickup_due_at=now + due_in / 4,
+                done_due_at=now + due_in,
+                work_minutes=work_minutes,  # type: ignore[arg-type]
+            )
+        )
         return request_id
 
     async def complete(self, request_id: str) -> None:
-        await self.publish(RequestCompleted(
-            event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), request_id=request_id, version=9,
-            pool_id=self.pool_id, requester_id="x", member_id=None,
-        ))  # fmt: skip
+        await self.publish(
+            RequestCompleted(
+                event_id=uuid.uuid4(),
+                occurred_at=datetime.now(UTC),
+                request_id=request_id,
+                version=9,
+                pool_id=self.pool_id,
+                requester_id="x",
+                member_id=None,
+            )
+        )
 
     async def offers(self, request_id: str) -> list[dict[str, Any]]:
         rows = await self.db.fetch("SELECT * FROM offers WHERE request_id = $1 ORDER BY created_at", request_id)

@@ -13,11 +13,20 @@ async def correct(pool: Pool, request_id: str, *, urgency: str, done_in: timedel
     """Publish the correction and wait until routing has handled it (its inbox holds the event)."""
     due = datetime.now(UTC) + done_in
     event_id = uuid.uuid4()
-    await pool.publish(RequestEdited(
-        event_id=event_id, occurred_at=datetime.now(UTC), request_id=request_id, version=2,
-        pool_id=pool.pool_id, requester_id="staff-x", changed=changed, urgency=urgency,  # type: ignore[arg-type]
-        pickup_due_at=due - done_in / 2, done_due_at=due,
-    ))  # fmt: skip
+    await pool.publish(
+        RequestEdited(
+            event_id=event_id,
+            occurred_at=datetime.now(UTC),
+            request_id=request_id,
+            version=2,
+            pool_id=pool.pool_id,
+            requester_id="staff-x",
+            changed=changed,
+            urgency=urgency,  # type: ignore[arg-type]
+            pickup_due_at=due - done_in / 2,
+            done_due_at=due,
+        )
+    )
     handled = "SELECT count(*) FROM inbox WHERE event_id = $1"
     await eventually(lambda: pool.db.fetchval(handled, event_id), lambda n: n == 1, within=5)
     return due
@@ -31,8 +40,7 @@ async def row(pool: Pool, request_id: str) -> tuple[str, datetime, str]:
 async def test_a_waiting_request_corrected_to_high_urgency_is_decided_by_its_new_due_time(routing_pool: Pool):
     request_id = await routing_pool.submit(urgency="normal", due_in=timedelta(days=3))
     await eventually(lambda: row(routing_pool, request_id), lambda r: r[2] == "waiting", within=5)
-    due = await correct(routing_pool, request_id, urgency="high", done_in=timedelta(hours=2),
-                        changed=["urgency"])  # fmt: skip
+    due = await correct(routing_pool, request_id, urgency="high", done_in=timedelta(hours=2), changed=["urgency"])
     urgency, done_due_at, state = await row(routing_pool, request_id)
     assert (urgency, state) == ("high", "waiting")
     assert abs((done_due_at - due).total_seconds()) < 1

@@ -27,9 +27,10 @@ async def test_a_declined_offer_goes_to_the_next_candidate_with_the_reason_kept(
     declined_by = first["member_id"]
     other = bob if declined_by == ann else ann
     response = await routing_pool.client.post(
-        f"/v1/offers/{first['id']}/decline", json={"reason": "I am in a meeting all day"},
+        f"/v1/offers/{first['id']}/decline",
+        json={"reason": "I am in a meeting all day"},
         headers=routing_pool.as_member(declined_by),
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     second = await routing_pool.live_offer(request_id)
     assert second["member_id"] == other
@@ -63,8 +64,9 @@ async def test_going_off_duty_hands_back_open_offers_at_once(routing_pool: Pool)
     bob = await routing_pool.member("bob", {"agenda": 2}, capacity=3)
     request_id = await routing_pool.submit()
     assert (await routing_pool.live_offer(request_id))["member_id"] == ann
-    response = await routing_pool.client.put("/v1/members/me/presence", json={"presence": "off_duty"},
-                                             headers=routing_pool.as_member(ann))  # fmt: skip
+    response = await routing_pool.client.put(
+        "/v1/members/me/presence", json={"presence": "off_duty"}, headers=routing_pool.as_member(ann)
+    )
     assert response.status_code == 200 and response.json()["presence"] == "off_duty"
     assert (await routing_pool.live_offer(request_id))["member_id"] == bob
     assert (await routing_pool.offers(request_id))[0]["status"] == "withdrawn"
@@ -92,8 +94,9 @@ async def test_the_queue_offers_the_most_urgent_then_the_oldest_first(routing_po
     old_normal = await routing_pool.submit(urgency="normal")
     await asyncio.sleep(0.01)  # distinct submission times, not synchronisation
     new_high = await routing_pool.submit(urgency="high")
-    await eventually(lambda: routing_pool.db.fetchval("SELECT count(*) FROM requests WHERE state = 'waiting'"),
-                     lambda n: n == 2)  # fmt: skip
+    await eventually(
+        lambda: routing_pool.db.fetchval("SELECT count(*) FROM requests WHERE state = 'waiting'"), lambda n: n == 2
+    )
     await routing_pool.complete(busy)
     assert (await routing_pool.live_offer(new_high))["member_id"] == ann
     assert await routing_pool.offers(old_normal) == []
@@ -105,8 +108,9 @@ async def test_a_member_is_never_offered_work_beyond_capacity_or_in_a_language_t
     english = await routing_pool.submit(language="en")
     requests = [await routing_pool.submit() for _ in range(4)]
     await eventually(lambda: routing_pool.db.fetchval("SELECT count(*) FROM requests"), lambda n: n == 5)
-    await eventually(lambda: routing_pool.db.fetchval("SELECT open_count FROM members WHERE id = $1", ann),
-                     lambda n: n == 2)  # fmt: skip
+    await eventually(
+        lambda: routing_pool.db.fetchval("SELECT open_count FROM members WHERE id = $1", ann), lambda n: n == 2
+    )
     live = await routing_pool.db.fetchval(
         "SELECT count(*) FROM offers WHERE member_id = $1 AND status IN ('open', 'accepted')", ann
     )
@@ -122,14 +126,19 @@ async def test_with_consent_going_away_hands_back_accepted_work_to_a_colleague(r
     offer = await routing_pool.live_offer(request_id)
     assert offer["member_id"] == ann
     await routing_pool.client.post(f"/v1/offers/{offer['id']}/accept", headers=routing_pool.as_member(ann))
-    kept = await routing_pool.client.put("/v1/members/me/presence", json={"presence": "away"},
-                                         headers=routing_pool.as_member(ann))  # fmt: skip
+    kept = await routing_pool.client.put(
+        "/v1/members/me/presence", json={"presence": "away"}, headers=routing_pool.as_member(ann)
+    )
     assert kept.status_code == 200
     assert (await routing_pool.live_offer(request_id))["member_id"] == ann  # accepted work stays without consent
-    await routing_pool.client.put("/v1/members/me/presence", json={"presence": "available"},
-                                  headers=routing_pool.as_member(ann))  # fmt: skip
-    handed = await routing_pool.client.put("/v1/members/me/presence", json={"presence": "off_duty", "hand_back_work": True},
-                                           headers=routing_pool.as_member(ann))  # fmt: skip
+    await routing_pool.client.put(
+        "/v1/members/me/presence", json={"presence": "available"}, headers=routing_pool.as_member(ann)
+    )
+    handed = await routing_pool.client.put(
+        "/v1/members/me/presence",
+        json={"presence": "off_duty", "hand_back_work": True},
+        headers=routing_pool.as_member(ann),
+    )
     assert handed.status_code == 200
     assert (await routing_pool.live_offer(request_id))["member_id"] == bob
     assert await routing_pool.db.fetchval("SELECT open_count FROM members WHERE id = $1", ann) == 0

@@ -13,21 +13,26 @@ from tests.support import auth, caller, eventually
 async def test_the_pool_changes_its_policy_and_everyone_sees_who_when_why_and_what(routing_pool: Pool):
     ann = await routing_pool.member("ann", {"agenda": 4})
     change = {"development_share": 0.25, "continuity_weight": 1.5, "why": "More room to learn this quarter"}
-    response = await routing_pool.client.put(f"/v1/pools/{routing_pool.pool_id}/policy", json=change,
-                                             headers=routing_pool.as_member(ann))  # fmt: skip
+    response = await routing_pool.client.put(
+        f"/v1/pools/{routing_pool.pool_id}/policy", json=change, headers=routing_pool.as_member(ann)
+    )
     assert response.status_code == 200, response.text
     assert response.json()["policy"]["development_share"] == 0.25 and response.json()["version"] == 1
     staff = auth(caller("staff", pools=(routing_pool.pool_id,)), "routing")
     history = (await routing_pool.client.get(f"/v1/pools/{routing_pool.pool_id}/policy/changes", headers=staff)).json()
     assert [(h["changed_by"], h["why"]) for h in history] == [(ann, "More room to learn this quarter")]
     assert history[0]["changes"] == {"development_share": [0.14, 0.25], "continuity_weight": [0.3, 1.5]}
-    same = await routing_pool.client.put(f"/v1/pools/{routing_pool.pool_id}/policy",
-                                         json={"why": "no change", "development_share": 0.25},
-                                         headers=routing_pool.as_member(ann))  # fmt: skip
+    same = await routing_pool.client.put(
+        f"/v1/pools/{routing_pool.pool_id}/policy",
+        json={"why": "no change", "development_share": 0.25},
+        headers=routing_pool.as_member(ann),
+    )
     assert same.status_code == 422 and "same as the current" in same.text
-    refused = await routing_pool.client.put(f"/v1/pools/{routing_pool.pool_id}/policy",
-                                            json={"why": "everything to learners", "development_share": 0.9},
-                                            headers=routing_pool.as_member(ann))  # fmt: skip
+    refused = await routing_pool.client.put(
+        f"/v1/pools/{routing_pool.pool_id}/policy",
+        json={"why": "everything to learners", "development_share": 0.9},
+        headers=routing_pool.as_member(ann),
+    )
     assert refused.status_code == 400 and "development_share" in refused.text
     outsider = await routing_pool.client.put(f"/v1/pools/{routing_pool.pool_id}/policy", json=change, headers=staff)
     assert outsider.status_code == 403
@@ -36,17 +41,20 @@ async def test_the_pool_changes_its_policy_and_everyone_sees_who_when_why_and_wh
 async def test_a_skill_level_needs_a_second_member_to_confirm_it(routing_pool: Pool):
     ann = await routing_pool.member("ann", {"agenda": 4})
     bob = await routing_pool.member("bob", {"minutes": 2})
-    proposal = await routing_pool.client.post("/v1/skill-proposals", json={"member_id": bob, "skill": "minutes",
-                                              "level": 3, "why": "Great minutes lately"},
-                                              headers=routing_pool.as_member(ann))  # fmt: skip
+    proposal = await routing_pool.client.post(
+        "/v1/skill-proposals",
+        json={"member_id": bob, "skill": "minutes", "level": 3, "why": "Great minutes lately"},
+        headers=routing_pool.as_member(ann),
+    )
     assert proposal.status_code == 201, proposal.text
     proposal_id = proposal.json()["id"]
     own = await routing_pool.client.post(
         f"/v1/skill-proposals/{proposal_id}/confirm", headers=routing_pool.as_member(ann)
     )
     assert own.status_code == 422 and "another member" in own.json()["detail"]
-    confirmed = await routing_pool.client.post(f"/v1/skill-proposals/{proposal_id}/confirm",
-                                               headers=routing_pool.as_member(bob))  # fmt: skip
+    confirmed = await routing_pool.client.post(
+        f"/v1/skill-proposals/{proposal_id}/confirm", headers=routing_pool.as_member(bob)
+    )
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
     me = (await routing_pool.client.get("/v1/members/me", headers=routing_pool.as_member(bob))).json()
     assert me["skills"]["minutes"] == 3
@@ -58,15 +66,18 @@ async def test_eight_completed_requests_in_a_skill_raise_its_level(routing_pool:
         request_id = await routing_pool.submit()
         await routing_pool.live_offer(request_id)
         await routing_pool.complete(request_id)
-    me = await eventually(lambda: routing_pool.client.get("/v1/members/me", headers=routing_pool.as_member(ann)),
-                          lambda r: r.json()["experience"].get("agenda") == 8)  # fmt: skip
+    me = await eventually(
+        lambda: routing_pool.client.get("/v1/members/me", headers=routing_pool.as_member(ann)),
+        lambda r: r.json()["experience"].get("agenda") == 8,
+    )
     assert me.json()["skills"]["agenda"] == 3
 
 
 async def test_a_member_sets_their_own_learning_goals(routing_pool: Pool):
     ann = await routing_pool.member("ann", {"agenda": 2})
-    response = await routing_pool.client.put("/v1/members/me/learning", json={"skills": ["events", "minutes"]},
-                                             headers=routing_pool.as_member(ann))  # fmt: skip
+    response = await routing_pool.client.put(
+        "/v1/members/me/learning", json={"skills": ["events", "minutes"]}, headers=routing_pool.as_member(ann)
+    )
     assert response.json()["learning"] == ["events", "minutes"]
 
 
@@ -75,8 +86,10 @@ async def test_a_long_wait_moves_the_request_to_the_leads_queue_and_the_lead_ass
     busy = await routing_pool.submit(skill="events")
     await routing_pool.live_offer(busy)
     request_id = await routing_pool.submit(skill="events", min_level=3)
-    await eventually(lambda: routing_pool.db.fetchval("SELECT queued_at FROM requests WHERE request_id = $1", request_id),
-                     lambda at: at is not None)  # fmt: skip
+    await eventually(
+        lambda: routing_pool.db.fetchval("SELECT queued_at FROM requests WHERE request_id = $1", request_id),
+        lambda at: at is not None,
+    )
     lead = auth(caller("lead", pools=(routing_pool.pool_id,)), "routing")
     assert (await routing_pool.client.get(f"/v1/pools/{routing_pool.pool_id}/lead-queue", headers=lead)).json() == []
     async with routing_pool.db.acquire() as conn, conn.transaction():
@@ -97,11 +110,21 @@ async def test_a_long_wait_moves_the_request_to_the_leads_queue_and_the_lead_ass
 
 async def test_sla_at_risk_sends_a_waiting_request_to_the_lead_at_once(routing_pool: Pool):
     request_id = await routing_pool.submit(skill="events", min_level=3)
-    await eventually(lambda: routing_pool.db.fetchval("SELECT state FROM requests WHERE request_id = $1", request_id),
-                     lambda s: s == "waiting")  # fmt: skip
-    await routing_pool.publish(SlaAtRisk(event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), request_id=request_id,
-                                         version=3, pool_id=routing_pool.pool_id, level="pickup",
-                                         due_at=datetime.now(UTC)))  # fmt: skip
+    await eventually(
+        lambda: routing_pool.db.fetchval("SELECT state FROM requests WHERE request_id = $1", request_id),
+        lambda s: s == "waiting",
+    )
+    await routing_pool.publish(
+        SlaAtRisk(
+            event_id=uuid.uuid4(),
+            occurred_at=datetime.now(UTC),
+            request_id=request_id,
+            version=3,
+            pool_id=routing_pool.pool_id,
+            level="pickup",
+            due_at=datetime.now(UTC),
+        )
+    )
     await eventually(
         lambda: routing_pool.db.fetchval("SELECT lead_queue FROM requests WHERE request_id = $1", request_id),
         lambda flag: flag is True,

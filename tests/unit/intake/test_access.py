@@ -25,14 +25,36 @@ OTHER_LEAD = Caller("ol", ("lead",), ("pool-b",))
 
 def row(status: str) -> dict[str, object]:
     return {
-        "id": uuid4(), "pool_id": POOL, "requester_id": "req", "on_behalf_of": "boss", "type_id": "t",
-        "type_name_nl": "T", "type_name_en": "T", "description": "d", "urgency": "normal", "wished_for": None,
-        "language": "nl", "status": status, "member_id": "mem", "buddy_id": "bud", "helper_ids": ["help"],
-        "version": 7, "submitted_at": AT, "pickup_due_at": AT, "done_due_at": AT, "picked_up_at": AT,
-        "done_at": AT if status == "done" else None, "cancelled_at": None, "waiting_since": None,
-        "rating": 5 if status == "done" else None, "rating_comment": "great" if status == "done" else None,
-        "pickup_risk_at": None, "done_risk_at": None, "pickup_breach_at": None, "done_breach_at": None,
-    }  # fmt: skip
+        "id": uuid4(),
+        "pool_id": POOL,
+        "requester_id": "req",
+        "on_behalf_of": "boss",
+        "type_id": "t",
+        "type_name_nl": "T",
+        "type_name_en": "T",
+        "description": "d",
+        "urgency": "normal",
+        "wished_for": None,
+        "language": "nl",
+        "status": status,
+        "member_id": "mem",
+        "buddy_id": "bud",
+        "helper_ids": ["help"],
+        "version": 7,
+        "submitted_at": AT,
+        "pickup_due_at": AT,
+        "done_due_at": AT,
+        "picked_up_at": AT,
+        "done_at": AT if status == "done" else None,
+        "cancelled_at": None,
+        "waiting_since": None,
+        "rating": 5 if status == "done" else None,
+        "rating_comment": "great" if status == "done" else None,
+        "pickup_risk_at": None,
+        "done_risk_at": None,
+        "pickup_breach_at": None,
+        "done_breach_at": None,
+    }
 
 
 def test_staff_see_only_their_own_requests_the_pool_sees_all_of_its_own():
@@ -57,7 +79,12 @@ def test_the_lead_and_colleagues_see_a_closed_request_without_people_or_rating(w
     for status in ("done", "cancelled"):
         view = request_view(row(status), who)
         assert (view.member_id, view.buddy_id, view.helper_ids, view.rating, view.rating_comment) == (
-            None, None, [], None, None)  # fmt: skip
+            None,
+            None,
+            [],
+            None,
+            None,
+        )
     open_view = request_view(row("in_progress"), who)
     assert open_view.member_id == "mem"  # who is on open work is how the pool runs
 
@@ -65,7 +92,12 @@ def test_the_lead_and_colleagues_see_a_closed_request_without_people_or_rating(w
 def test_comment_roles_and_who_may_act():
     r = row("in_progress")
     assert [access.comment_role(w, r) for w in (REQUESTER, MANAGER, MEMBER, BUDDY, LEAD)] == [
-        "requester", "requester", "member", "member", "lead"]  # fmt: skip
+        "requester",
+        "requester",
+        "member",
+        "member",
+        "lead",
+    ]
     with pytest.raises(Forbidden):
         access.comment_role(COLLEAGUE, r)
     access.require_member_on(MEMBER, r)

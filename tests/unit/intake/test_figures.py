@@ -25,13 +25,27 @@ def test_weeks_run_monday_to_monday_in_the_organisations_zone():
     assert local_midnight(date(2026, 6, 1), AMS) == datetime(2026, 5, 31, 22, 0, tzinfo=UTC)  # CEST
 
 
-def row(type_id: str, submitted: datetime, pick: float | None, done: float | None, due: float, rating: int | None,
-        saved: int) -> Row:  # fmt: skip
+def row(
+    type_id: str,
+    submitted: datetime,
+    pick: float | None,
+    done: float | None,
+    due: float,
+    rating: int | None,
+    saved: int,
+) -> Row:
     def plus(minutes: float | None) -> datetime | None:
         return None if minutes is None else submitted + timedelta(minutes=minutes)
 
-    return Row(type_id=type_id, submitted_at=submitted, picked_up_at=plus(pick), done_at=plus(done),
-               done_due_at=submitted + timedelta(minutes=due), rating=rating, minutes_saved=saved)  # fmt: skip
+    return Row(
+        type_id=type_id,
+        submitted_at=submitted,
+        picked_up_at=plus(pick),
+        done_at=plus(done),
+        done_due_at=submitted + timedelta(minutes=due),
+        rating=rating,
+        minutes_saved=saved,
+    )
 
 
 def test_one_week_by_hand():
@@ -44,9 +58,18 @@ def test_one_week_by_hand():
         row("b", monday - timedelta(hours=5), 600, 700, 900, 4, 30),  # came in the week before
     ]
     week = figures(rows, monday, monday + timedelta(weeks=1))
-    assert week == Figures(requests_in=4, requests_done=4, median_pickup_minutes=25.0, p90_pickup_minutes=429.0,
-                           median_done_minutes=240.0, p90_done_minutes=598.0, on_time_share=0.75,
-                           average_rating=4.0, ratings=3, minutes_saved=100)  # fmt: skip
+    assert week == Figures(
+        requests_in=4,
+        requests_done=4,
+        median_pickup_minutes=25.0,
+        p90_pickup_minutes=429.0,
+        median_done_minutes=240.0,
+        p90_done_minutes=598.0,
+        on_time_share=0.75,
+        average_rating=4.0,
+        ratings=3,
+        minutes_saved=100,
+    )
     empty = figures([], monday, monday + timedelta(weeks=1))
     assert (empty.requests_in, empty.median_pickup_minutes, empty.on_time_share, empty.average_rating) == (
         0,
@@ -58,7 +81,12 @@ def test_one_week_by_hand():
 
 def test_the_insights_carry_no_people():
     monday = local_midnight(date(2026, 3, 2), AMS)
-    insights = pool_insights("p", [row("a", monday + timedelta(hours=1), 5, 50, 60, 4, 20)],
-                             {"a": {"nl": "A", "en": "A"}}, [date(2026, 3, 2)], AMS)  # fmt: skip
+    insights = pool_insights(
+        "p",
+        [row("a", monday + timedelta(hours=1), 5, 50, 60, 4, 20)],
+        {"a": {"nl": "A", "en": "A"}},
+        [date(2026, 3, 2)],
+        AMS,
+    )
     encoded = msgspec.json.encode(insights).decode()
     assert "member" not in encoded and insights.weeks[0].by_type[0].figures.requests_done == 1

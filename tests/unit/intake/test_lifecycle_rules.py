@@ -21,11 +21,19 @@ STATUSES = list(TRANSITIONS)
 def test_the_lifecycle_is_the_issues_graph():
     edges = {(a, b) for a, targets in TRANSITIONS.items() for b in targets}
     assert edges == {
-        ("submitted", "offered"), ("submitted", "in_progress"), ("submitted", "cancelled"),
-        ("offered", "submitted"), ("offered", "offered"), ("offered", "in_progress"), ("offered", "cancelled"),
-        ("in_progress", "waiting_on_requester"), ("in_progress", "done"), ("in_progress", "cancelled"),
-        ("waiting_on_requester", "in_progress"), ("waiting_on_requester", "cancelled"),
-    }  # fmt: skip
+        ("submitted", "offered"),
+        ("submitted", "in_progress"),
+        ("submitted", "cancelled"),
+        ("offered", "submitted"),
+        ("offered", "offered"),
+        ("offered", "in_progress"),
+        ("offered", "cancelled"),
+        ("in_progress", "waiting_on_requester"),
+        ("in_progress", "done"),
+        ("in_progress", "cancelled"),
+        ("waiting_on_requester", "in_progress"),
+        ("waiting_on_requester", "cancelled"),
+    }
     assert all(not TRANSITIONS[s] for s in CLOSED)
 
 

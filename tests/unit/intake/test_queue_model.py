@@ -12,8 +12,12 @@ NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
 
 def waiting(urgency: str, minutes_ago: int, pickup_in: int = 60) -> Waiting:
-    return Waiting(request_id=uuid4(), urgency=urgency, submitted_at=NOW - timedelta(minutes=minutes_ago),
-                   pickup_due_at=NOW + timedelta(minutes=pickup_in))  # fmt: skip
+    return Waiting(
+        request_id=uuid4(),
+        urgency=urgency,
+        submitted_at=NOW - timedelta(minutes=minutes_ago),
+        pickup_due_at=NOW + timedelta(minutes=pickup_in),
+    )
 
 
 def test_most_urgent_first_then_oldest_first():
@@ -58,8 +62,9 @@ def test_without_anyone_at_work_the_pick_up_due_time_is_shown():
 )
 def test_positions_are_one_to_n_and_expected_times_grow_with_them(urgencies, busy, minutes):
     items = [waiting(u, i) for i, u in enumerate(urgencies)]
-    spots = sorted(queue_spots(items, PoolLoad(busy_slots=busy, estimated_minutes=minutes), NOW).values(),
-                   key=lambda s: s.position)  # fmt: skip
+    spots = sorted(
+        queue_spots(items, PoolLoad(busy_slots=busy, estimated_minutes=minutes), NOW).values(), key=lambda s: s.position
+    )
     assert [s.position for s in spots] == list(range(1, len(items) + 1))
     times = [s.expected_pickup_at for s in spots]
     assert times == sorted(times) and times[0] > NOW

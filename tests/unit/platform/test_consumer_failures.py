@@ -96,10 +96,14 @@ class FakeMsg:
 def kudos(kudos_id: str = "k1") -> bytes:
     return msgspec.json.encode(
         KudosGiven(
-            event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), kudos_id=kudos_id, version=1,
-            giver_id="g", recipient_ids=["r"],
+            event_id=uuid.uuid4(),
+            occurred_at=datetime.now(UTC),
+            kudos_id=kudos_id,
+            version=1,
+            giver_id="g",
+            recipient_ids=["r"],
         )
-    )  # fmt: skip
+    )
 
 
 async def effect(conn: Any, event: KudosGiven) -> None:
@@ -109,9 +113,15 @@ async def effect(conn: Any, event: KudosGiven) -> None:
 
 def consumer(db: FakeDatabase, max_deliver: int = 3) -> Consumer[Any]:
     return Consumer(
-        name="c", stream="RECOGNITION", subjects=[SUBJECT], event_type=RecognitionEvent, handler=effect,
-        pool=db, js=None, max_deliver=max_deliver,  # type: ignore[arg-type]
-    )  # fmt: skip
+        name="c",
+        stream="RECOGNITION",
+        subjects=[SUBJECT],
+        event_type=RecognitionEvent,
+        handler=effect,
+        pool=db,
+        js=None,
+        max_deliver=max_deliver,  # type: ignore[arg-type]
+    )
 
 
 async def test_a_database_that_stays_down_never_dead_letters_an_event():

@@ -39,10 +39,21 @@ def test_every_event_is_tagged_with_its_subject_inside_its_services_stream():
 
 def test_request_submitted_has_stable_wire_bytes():
     event = intake.RequestSubmitted(
-        event_id=EVENT_ID, occurred_at=AT, request_id="r1", version=1, pool_id="p1", requester_id="a1",
-        type_id="letter", skill="correspondence", min_level=2, language="nl", urgency="normal",
-        pickup_due_at=AT, done_due_at=AT, work_minutes=20,
-    )  # fmt: skip
+        event_id=EVENT_ID,
+        occurred_at=AT,
+        request_id="r1",
+        version=1,
+        pool_id="p1",
+        requester_id="a1",
+        type_id="letter",
+        skill="correspondence",
+        min_level=2,
+        language="nl",
+        urgency="normal",
+        pickup_due_at=AT,
+        done_due_at=AT,
+        work_minutes=20,
+    )
     assert msgspec.json.encode(event) == (
         b'{"type":"secpool.intake.request.submitted","event_id":"00000000-0000-4000-8000-000000000001",'
         b'"occurred_at":"2026-11-27T09:30:00Z","request_id":"r1","version":1,"pool_id":"p1",'

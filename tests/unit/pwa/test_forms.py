@@ -8,26 +8,53 @@ from pwa.views.common import back_to, names_of, safe_path
 def test_a_new_request_names_each_missing_part():
     form = requests.RequestForm(type_id="nope", description="  ", urgency="asap", idempotency_key="short")
     assert requests.problems(form, {"letter"}) == {
-        "type_id": "pick_type", "description": "describe", "urgency": "pick_urgency", "form": "stale_form",
-    }  # fmt: skip
+        "type_id": "pick_type",
+        "description": "describe",
+        "urgency": "pick_urgency",
+        "form": "stale_form",
+    }
     ok = requests.RequestForm(type_id="letter", description=" Brief ", idempotency_key="k" * 36)
     assert requests.problems(ok, {"letter"}) == {}
     assert requests.payload(ok, "en") == {
-        "type_id": "letter", "description": "Brief", "urgency": "normal", "idempotency_key": "k" * 36, "language": "en",
-    }  # fmt: skip
+        "type_id": "letter",
+        "description": "Brief",
+        "urgency": "normal",
+        "idempotency_key": "k" * 36,
+        "language": "en",
+    }
 
 
 def test_a_policy_change_sends_only_what_changed_and_reads_dutch_decimals():
-    current = {"skill_weight": 0.5, "capacity_weight": 3.0, "continuity_weight": 0.3, "fairness_weight": 3.0,
-               "growth_weight": 0.2, "development_share": 0.15, "offer_timeout_seconds": 120, "auto_accept": False}  # fmt: skip
-    form = {"skill_weight": "0,75", "capacity_weight": "3", "continuity_weight": "0.3", "fairness_weight": "3",
-            "growth_weight": "0.2", "development_share": "20", "offer_timeout_seconds": "120", "why": "meer groei"}  # fmt: skip
+    current = {
+        "skill_weight": 0.5,
+        "capacity_weight": 3.0,
+        "continuity_weight": 0.3,
+        "fairness_weight": 3.0,
+        "growth_weight": 0.2,
+        "development_share": 0.15,
+        "offer_timeout_seconds": 120,
+        "auto_accept": False,
+    }
+    form = {
+        "skill_weight": "0,75",
+        "capacity_weight": "3",
+        "continuity_weight": "0.3",
+        "fairness_weight": "3",
+        "growth_weight": "0.2",
+        "development_share": "20",
+        "offer_timeout_seconds": "120",
+        "why": "meer groei",
+    }
     change, errors = policy.policy_change(form, current)
     assert errors == {} and change == {"skill_weight": 0.75, "development_share": 0.2}
     bad = {**form, "skill_weight": "11", "development_share": "x", "offer_timeout_seconds": "5", "why": ""}
     _, errors = policy.policy_change(bad, current)
-    assert errors == {"skill_weight": "range_weight", "development_share": "range_share",
-                      "offer_timeout_seconds": "range_timeout", "why": "why"}  # fmt: skip
+    assert errors == {
+        "skill_weight": "range_weight",
+        "development_share": "range_share",
+        "offer_timeout_seconds": "range_timeout",
+        "why": "why",
+    }
 
 
 def test_the_policy_form_writes_decimals_as_the_language_does_and_reads_them_back():
@@ -37,8 +64,9 @@ def test_the_policy_form_writes_decimals_as_the_language_does_and_reads_them_bac
     assert [dutch[f] for f in fields] == ["1,25", "15,5", "86400", "2"]
     assert [english[f] for f in fields] == ["1.25", "15.5", "86400", "2"]
     for form in (dutch, english):
-        change, _ = policy.policy_change({**form, "growth_weight": "0", "continuity_weight": "0",
-                                          "capacity_weight": "0", "why": "same"}, current)  # fmt: skip
+        change, _ = policy.policy_change(
+            {**form, "growth_weight": "0", "continuity_weight": "0", "capacity_weight": "0", "why": "same"}, current
+        )
         assert change == {"growth_weight": 0.0, "continuity_weight": 0.0, "capacity_weight": 0.0}
 
 
@@ -52,13 +80,34 @@ def test_the_policy_history_says_what_each_change_changed():
 
 
 def test_a_request_type_needs_names_skill_level_and_whole_minutes():
-    form = lead.TypeForm(name_nl="Brief", name_en="", skill="", min_level="7", pickup_minutes="1.5",
-                         complete_minutes="60", minutes_saved="-1", work_minutes="30")  # fmt: skip
+    form = lead.TypeForm(
+        name_nl="Brief",
+        name_en="",
+        skill="",
+        min_level="7",
+        pickup_minutes="1.5",
+        complete_minutes="60",
+        minutes_saved="-1",
+        work_minutes="30",
+    )
     _, errors = lead.type_fields(form, [])
-    assert errors == {"name": "name", "skill": "skill", "min_level": "level", "pickup_minutes": "range_minutes",
-                      "minutes_saved": "range_minutes"}  # fmt: skip
-    good = lead.TypeForm(name_nl="Brief", name_en="Letter", skill="Correspondence", min_level="2",
-                         pickup_minutes="60", complete_minutes="240", minutes_saved="20", work_minutes="15")  # fmt: skip
+    assert errors == {
+        "name": "name",
+        "skill": "skill",
+        "min_level": "level",
+        "pickup_minutes": "range_minutes",
+        "minutes_saved": "range_minutes",
+    }
+    good = lead.TypeForm(
+        name_nl="Brief",
+        name_en="Letter",
+        skill="Correspondence",
+        min_level="2",
+        pickup_minutes="60",
+        complete_minutes="240",
+        minutes_saved="20",
+        work_minutes="15",
+    )
     fields, errors = lead.type_fields(good, ["agenda"])
     assert errors == {} and fields["skill"] == "correspondence" and fields["extra_skills"] == ["agenda"]
 
@@ -79,8 +128,11 @@ def test_the_live_part_names_its_state_and_says_what_changed():
 
 def test_redirect_targets_stay_on_this_site_and_names_are_listed_once():
     assert [safe_path(p) for p in ("/offers", "//evil.example", "https://evil.example", "/\\\\evil")] == [
-        "/offers", "/", "/", "/",
-    ]  # fmt: skip
+        "/offers",
+        "/",
+        "/",
+        "/",
+    ]
     assert names_of(["a", None, "b", "a", "x"], {"a": "Anna", "b": "Bram"}) == ["Anna", "Bram"]
 
 

@@ -23,14 +23,23 @@ def person(id: str, *roles: str, pools: tuple[str, ...] = ("p",)) -> Account:
 
 
 def changed(requester: str, request_id: str = "r1", member: str | None = "m") -> RequestStatusChanged:
-    return RequestStatusChanged(event_id=uuid.uuid4(), occurred_at=NOW, request_id=request_id, version=2,
-                                pool_id="p", requester_id=requester, status="in_progress", previous="offered",
-                                member_id=member)  # fmt: skip
+    return RequestStatusChanged(
+        event_id=uuid.uuid4(),
+        occurred_at=NOW,
+        request_id=request_id,
+        version=2,
+        pool_id="p",
+        requester_id=requester,
+        status="in_progress",
+        previous="offered",
+        member_id=member,
+    )
 
 
 def test_a_status_change_reaches_the_people_on_the_request_only() -> None:
-    event = msgspec.structs.replace(changed("req"), status="waiting_on_requester", previous="in_progress",
-                                    on_behalf_of="boss", buddy_id="bud")  # fmt: skip
+    event = msgspec.structs.replace(
+        changed("req"), status="waiting_on_requester", previous="in_progress", on_behalf_of="boss", buddy_id="bud"
+    )
     expected = [Signal("request-r1", "r1"), Signal("request", "r1")]
     for who in ("req", "m", "boss", "bud"):
         assert signals_for(event, person(who)) == expected
@@ -47,24 +56,44 @@ def test_when_a_request_leaves_the_queue_everyone_in_the_pool_hears_the_queue_mo
 
 
 def test_offers_queue_kudos_and_prompts_have_their_audiences() -> None:
-    offer = RequestOffered(event_id=uuid.uuid4(), occurred_at=NOW, request_id="r1", version=1, pool_id="p",
-                           offer_id="o1", member_id="m", expires_at=NOW)  # fmt: skip
+    offer = RequestOffered(
+        event_id=uuid.uuid4(),
+        occurred_at=NOW,
+        request_id="r1",
+        version=1,
+        pool_id="p",
+        offer_id="o1",
+        member_id="m",
+        expires_at=NOW,
+    )
     assert signals_for(offer, person("m")) == [Signal("offer", "o1")] and signals_for(offer, person("x")) == []
-    queued = RequestQueued(event_id=uuid.uuid4(), occurred_at=NOW, request_id="r1", version=1, pool_id="p",
-                           lead_queue=True)  # fmt: skip
+    queued = RequestQueued(
+        event_id=uuid.uuid4(), occurred_at=NOW, request_id="r1", version=1, pool_id="p", lead_queue=True
+    )
     assert signals_for(queued, person("l", "lead")) == [Signal("queue", "r1")]
     assert signals_for(queued, person("l2", "lead", pools=("q",))) == signals_for(queued, person("s")) == []
-    kudos = KudosGiven(event_id=uuid.uuid4(), occurred_at=NOW, kudos_id="k1", version=1, giver_id="g",
-                       recipient_ids=["a"])  # fmt: skip
+    kudos = KudosGiven(
+        event_id=uuid.uuid4(), occurred_at=NOW, kudos_id="k1", version=1, giver_id="g", recipient_ids=["a"]
+    )
     assert signals_for(kudos, person("anyone")) == [Signal("kudos", "k1")]
-    prompt = ThanksPrompted(event_id=uuid.uuid4(), occurred_at=NOW, prompt_id="pr1", version=1, request_id="r1",
-                            pool_id="p", requester_id="req", recipient_ids=["m"], expires_at=NOW)  # fmt: skip
+    prompt = ThanksPrompted(
+        event_id=uuid.uuid4(),
+        occurred_at=NOW,
+        prompt_id="pr1",
+        version=1,
+        request_id="r1",
+        pool_id="p",
+        requester_id="req",
+        recipient_ids=["m"],
+        expires_at=NOW,
+    )
     assert signals_for(prompt, person("req")) == [Signal("prompt", "pr1")] and signals_for(prompt, person("m")) == []
 
 
 def test_a_changed_reaction_refreshes_that_kudos_for_everyone_with_the_wall_open() -> None:
-    reacted = KudosReacted(event_id=uuid.uuid4(), occurred_at=NOW, kudos_id="k1", version=2, account_id="r",
-                           emoji="👏", giver_id="g")  # fmt: skip
+    reacted = KudosReacted(
+        event_id=uuid.uuid4(), occurred_at=NOW, kudos_id="k1", version=2, account_id="r", emoji="👏", giver_id="g"
+    )
     withdrawn = msgspec.structs.replace(reacted, withdrawn=True)
     for event in (reacted, withdrawn):
         assert signals_for(event, person("anyone")) == signals_for(event, person("r")) == [Signal("kudos-k1", "k1")]
@@ -99,8 +128,17 @@ async def test_the_hub_routes_by_viewer_ignores_junk_and_forgets_closed_connecti
 
 
 def test_a_new_comment_refreshes_the_request_for_the_people_on_it_only() -> None:
-    comment = RequestCommented(event_id=uuid.uuid4(), occurred_at=NOW, request_id="r9", version=4, pool_id="p",
-                               requester_id="req", comment_id=7, author_id="m", member_id="m")  # fmt: skip
+    comment = RequestCommented(
+        event_id=uuid.uuid4(),
+        occurred_at=NOW,
+        request_id="r9",
+        version=4,
+        pool_id="p",
+        requester_id="req",
+        comment_id=7,
+        author_id="m",
+        member_id="m",
+    )
     assert signals_for(comment, person("req")) == [Signal("request-r9", "r9")]
     assert signals_for(comment, person("m")) == [Signal("request-r9", "r9")]
     assert signals_for(comment, person("someone-else")) == []

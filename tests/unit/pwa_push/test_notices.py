@@ -18,13 +18,30 @@ def base() -> dict[str, object]:
 
 
 def status(new: str, actor: str | None = None) -> RequestStatusChanged:
-    return RequestStatusChanged(**base(), request_id="r1", version=2, pool_id="p", requester_id="req",  # type: ignore[arg-type]
-                                status=new, previous="offered", member_id="m", actor_id=actor)  # fmt: skip
+    return RequestStatusChanged(
+        **base(),
+        request_id="r1",
+        version=2,
+        pool_id="p",
+        requester_id="req",  # type: ignore[arg-type]
+        status=new,
+        previous="offered",
+        member_id="m",
+        actor_id=actor,
+    )
 
 
 def test_an_offer_goes_to_the_member_urgently_and_lives_until_the_offer_expires() -> None:
-    offer = RequestOffered(**base(), request_id="r1", version=1, pool_id="p", offer_id="o1", member_id="m",  # type: ignore[arg-type]
-                           expires_at=NOW + timedelta(minutes=20), why="skill fit: the description says…")  # fmt: skip
+    offer = RequestOffered(
+        **base(),
+        request_id="r1",
+        version=1,
+        pool_id="p",
+        offer_id="o1",
+        member_id="m",  # type: ignore[arg-type]
+        expires_at=NOW + timedelta(minutes=20),
+        why="skill fit: the description says…",
+    )
     [a] = announcements(offer)
     assert (a.kind, a.account_ids, a.urgency, a.ttl) == ("offer", ("m",), "high", 20 * 60)
     assert a.notices["en"].url == "/offers" and a.notices["en"].tag == "offer-o1"
@@ -61,8 +78,16 @@ def test_kudos_go_to_each_recipient_but_not_to_the_giver() -> None:
 
 
 def test_a_buddy_hears_when_the_learner_accepts() -> None:
-    accepted = OfferAccepted(**base(), request_id="r1", version=2, pool_id="p", offer_id="o1", member_id="m",  # type: ignore[arg-type]
-                             buddy_id="bud", development=True)  # fmt: skip
+    accepted = OfferAccepted(
+        **base(),
+        request_id="r1",
+        version=2,
+        pool_id="p",
+        offer_id="o1",
+        member_id="m",  # type: ignore[arg-type]
+        buddy_id="bud",
+        development=True,
+    )
     [a] = announcements(accepted)
     assert (a.kind, a.account_ids) == ("buddy", ("bud",))
     assert announcements(msgspec.structs.replace(accepted, buddy_id=None)) == []
@@ -76,8 +101,16 @@ def test_the_lead_queue_reaches_the_pools_leads_and_the_plain_queue_nobody() -> 
 
 
 def test_a_thank_you_prompt_replaces_the_done_notice_on_the_requesters_phone() -> None:
-    prompt = ThanksPrompted(**base(), prompt_id="pr1", version=1, pool_id="p", request_id="r1", requester_id="req",  # type: ignore[arg-type]
-                            recipient_ids=["m"], expires_at=NOW + timedelta(days=7))  # fmt: skip
+    prompt = ThanksPrompted(
+        **base(),
+        prompt_id="pr1",
+        version=1,
+        pool_id="p",
+        request_id="r1",
+        requester_id="req",  # type: ignore[arg-type]
+        recipient_ids=["m"],
+        expires_at=NOW + timedelta(days=7),
+    )
     [a] = announcements(prompt)
     assert (a.kind, a.account_ids, a.ttl) == ("prompt", ("req",), 24 * HOUR)
     assert a.notices["en"].tag == announcements(status("done"))[0].notices["en"].tag == "request-r1"

@@ -12,9 +12,20 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 @pytest.mark.parametrize(
     ("status", "outcome"),
-    [(201, "delivered"), (200, "delivered"), (404, "gone"), (410, "gone"), (429, "retry"), (500, "retry"),
-     (503, "retry"), (400, "drop"), (401, "drop"), (403, "drop"), (413, "drop")],
-)  # fmt: skip
+    [
+        (201, "delivered"),
+        (200, "delivered"),
+        (404, "gone"),
+        (410, "gone"),
+        (429, "retry"),
+        (500, "retry"),
+        (503, "retry"),
+        (400, "drop"),
+        (401, "drop"),
+        (403, "drop"),
+        (413, "drop"),
+    ],
+)
 def test_answers_are_classified(status: int, outcome: str) -> None:
     assert classify(status) == outcome
 
