@@ -23,9 +23,18 @@ async def connect(database_url: str, schema: str, *, min_size: int = 2, max_size
         # Fail fast while the database is away (the caller retries) instead of hanging 60 s.
         timeout=5,
         server_settings={"search_path": schema, "application_name": f"secpool-{schema}"},
+        reset=keep_session,
     )
     assert pool is not None
     return pool
+
+
+async def keep_session(conn: asyncpg.Connection) -> None:
+    """What a connection given back to the pool needs undone: nothing beyond what asyncpg always
+    does (roll back a transaction left open, drop listener callbacks). Advisory locks and settings
+    are transaction-scoped here (pg_advisory_xact_lock, SET LOCAL), nothing makes temporary tables
+    or cursors, and the wake-up listener never gives back a connection still listening. asyncpg's
+    default reset (unlock all, CLOSE ALL, UNLISTEN *, RESET ALL) would be a round trip a release."""
 
 
 async def ensure_schema(database_url: str, schema: str) -> None:

@@ -80,8 +80,13 @@ class Listener:
         conn, self._conn = self._conn, None
         if conn is None:
             return
-        with contextlib.suppress(Exception):
+        try:
             await asyncio.wait_for(conn.remove_listener(self._channel, self._on_notify), 2)
+        except Exception:
+            # The pool does not reset a connection given back (db.keep_session): one that may
+            # still listen is closed rather than handed to someone else.
+            with contextlib.suppress(Exception):
+                conn.terminate()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self._pool.release(conn), 2)
 

@@ -6,7 +6,8 @@ import asyncio
 import asyncpg
 import pytest
 
-from services.platform import wakeup
+from services.platform import db, wakeup
+from tests.support import close_pool
 
 
 async def test_a_notify_that_comes_during_a_round_starts_the_next_round(plumbing: asyncpg.Pool, monkeypatch):
@@ -43,3 +44,33 @@ async def test_a_notify_that_comes_during_a_round_starts_the_next_round(plumbing
     finally:
         worker.cancel()
         await asyncio.gather(worker, return_exceptions=True)
+
+
+async def test_the_listener_gives_its_connection_back_not_listening(database_url: str, monkeypatch) -> None:
+    """Pooled connections are not reset on release (db.keep_session): the listener's own must
+    come back without its LISTEN, also when the UNLISTEN fails (then it is closed instead)."""
+    pool = await db.connect(database_url, "recognition", min_size=1, max_size=1)
+    try:
+        listener = wakeup.Listener(pool, "test_given_back", asyncio.Event())
+        await listener.open()
+        await listener.close()
+        assert await pool.fetchval("SELECT count(*) FROM pg_listening_channels()") == 0
+
+        await listener.open()
+        listening_pid = await pool_pid_of(listener)
+
+        async def broken(*_: object) -> None:
+            raise OSError("connection reset while unlistening")
+
+        monkeypatch.setattr(asyncpg.Connection, "remove_listener", broken)
+        await listener.close()
+        async with pool.acquire() as conn:
+            assert conn.get_server_pid() != listening_pid
+            assert await conn.fetchval("SELECT count(*) FROM pg_listening_channels()") == 0
+    finally:
+        await close_pool(pool)
+
+
+async def pool_pid_of(listener: wakeup.Listener) -> int:
+    assert listener._conn is not None
+    return int(listener._conn.get_server_pid())
