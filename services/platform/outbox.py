@@ -80,7 +80,8 @@ class Relay:
                 )
                 for r in rows
             ]
-            await asyncio.wait_for(asyncio.gather(*acks), timeout=5)
+            async with asyncio.timeout(5):  # not wait_for, which may swallow a cancel (see wakeup)
+                await asyncio.gather(*acks)
             self._maybe_die(len(rows))
             await conn.execute(
                 "UPDATE outbox SET status = 'published', published_at = now() WHERE id = ANY($1)",

@@ -70,7 +70,8 @@ class Listener:
             return True
         assert self._conn is not None
         try:
-            await asyncio.wait_for(self._conn.fetchval("SELECT 1"), 3)
+            async with asyncio.timeout(3):
+                await self._conn.fetchval("SELECT 1")
         except Exception:
             return False
         self._checked = time.monotonic()
@@ -81,14 +82,16 @@ class Listener:
         if conn is None:
             return
         try:
-            await asyncio.wait_for(conn.remove_listener(self._channel, self._on_notify), 2)
+            async with asyncio.timeout(2):
+                await conn.remove_listener(self._channel, self._on_notify)
         except Exception:
             # The pool does not reset a connection given back (db.keep_session): one that may
             # still listen is closed rather than handed to someone else.
             with contextlib.suppress(Exception):
                 conn.terminate()
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self._pool.release(conn), 2)
+            async with asyncio.timeout(2):
+                await self._pool.release(conn)
 
 
 async def run_rounds(
@@ -137,6 +140,9 @@ async def run_rounds(
                 # Without a listener, poll often: nothing else would wake us. With one, still
                 # look up now and then, to prove it hears the database.
                 wait = min(idle_seconds, CHECK_EVERY_SECONDS if listener.listening else 0.5)
-                await asyncio.wait_for(wake.wait(), wait)
+                # asyncio.timeout, not wait_for: Python 3.11's wait_for swallows a cancellation
+                # that comes as the awaited thing finishes, and the loop would outlive its cancel.
+                async with asyncio.timeout(wait):
+                    await wake.wait()
     finally:
         await listener.close()
