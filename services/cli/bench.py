@@ -39,10 +39,12 @@ class Plan:
 
     def __init__(self, quick: bool, seconds: float | None = None, rates: list[float] | None = None) -> None:
         self.seconds = seconds or (3.0 if quick else 10.0)
-        self.ladder = sorted(rates or ([10, 25, 50, 100, 200, 400, 800, 1600] if quick else
-                                       [10, 18, 25, 35, 50, 71, 100, 141, 200, 283, 400, 566, 800, 1131, 1600,
-                                        2263]))  # fmt: skip
-        self.always = [r for r in (50.0, 200.0) if r in self.ladder]  # measured for secpool even past its limit
+        self.ladder = sorted(rates or ([5, 10, 25, 50, 100, 200, 400, 800, 1600] if quick else
+                                       [3, 5, 7, 10, 14, 20, 28, 35, 50, 71, 100, 141, 200, 283, 400, 566, 800,
+                                        1131, 1600]))  # fmt: skip
+        self.always = (
+            [50.0, 200.0] if rates is None else [r for r in (50.0, 200.0) if r in self.ladder]
+        )  # measured for secpool even past its limit
         self.drain = 3.0 if quick else 5.0  # a phase's answers must arrive this soon after its last send
         self.settle = 10.0 if quick else 60.0  # then wait this long at most for a backlog to clear
         self.requesters = 10 if quick else 20
@@ -60,7 +62,7 @@ def say(line: str) -> None:
 
 
 async def phase(system: str, stack: Stack, target: Secpool | Floor, rate: float, plan: Plan,
-                push_http: httpx.AsyncClient) -> dict[str, Any]:  # fmt: skip
+                push_http: httpx.AsyncClient, idle: Counters) -> dict[str, Any]:  # fmt: skip
     say(f"  {system:<8} {rate:>6.0f}/s for {plan.seconds:g} s ...")
     if isinstance(target, Secpool):
         await bench_store.free_members(stack.database_url, POOL)
@@ -81,7 +83,7 @@ async def phase(system: str, stack: Stack, target: Secpool | Floor, rate: float,
     result["latency"] = {"offered": _shown(latency(sent, target.offered))}
     if isinstance(target, Secpool):
         result["latency"].update({"push": _shown(main), "sse": _shown(latency(sent, target.sse))})
-    result.update(costs(system, before, after, len(sent)))
+    result.update(costs(system, before, after, len(load.shots), idle))
     # Nothing backs up: every request answered and at its end within the drain time, at the
     # rate asked, and the latency not growing through the phase (a queue that grows does).
     result["growth_ms"] = growth(sent, ends)
@@ -125,28 +127,38 @@ def _shown(found: Latency | None) -> dict[str, float] | None:
                                        "max_ms": found.max_ms, "count": found.count}  # fmt: skip
 
 
-def costs(system: str, before: Counters, after: Counters, requests: int) -> dict[str, Any]:
-    """What the phase cost per request: CPU per process (and the system's total with PostgreSQL
-    and NATS), statements, transactions, NATS messages."""
+def costs(system: str, before: Counters, after: Counters, requests: int, idle: Counters) -> dict[str, Any]:
+    """What the phase cost per request sent: CPU per process (and the system's total with
+    PostgreSQL and NATS), statements, transactions, NATS messages — each net of what the whole
+    stack does idle (`idle`: per second) over the phase's time, so the other system's timers
+    and polling are not charged to this one."""
     n = max(requests, 1)
+    span = after.at - before.at
+
+    def net(a: float | None, b: float | None, per_second: float | None) -> float | None:
+        return None if a is None or b is None else max(0.0, a - b - (per_second or 0.0) * span) / n
+
     own = SECPOOL if system == "secpool" else FLOOR
-    cpu = {p: round((after.cpu_s[p] - before.cpu_s[p]) * 1000 / n, 2) for p in (*own, *SHARED)}
+    cpu: dict[str, float] = {}
+    for p in (*own, *SHARED):
+        cpu[p] = round((net(after.cpu_s[p], before.cpu_s[p], idle.cpu_s.get(p)) or 0.0) * 1000, 2)
     cpu["total"] = round(sum(cpu.values()), 2)
     found: dict[str, Any] = {"cpu_ms_per_request": cpu}
-    if before.statements is not None and after.statements is not None:
-        found["sql_statements_per_request"] = round((after.statements - before.statements) / n, 1)
-    found["transactions_per_request"] = round((after.transactions - before.transactions) / n, 2)
-    if before.nats_in is not None and after.nats_in is not None:
-        found["nats_messages_per_request"] = round((after.nats_in - before.nats_in) / n, 2)
+    statements = net(after.statements, before.statements, idle.statements)
+    if statements is not None:
+        found["sql_statements_per_request"] = round(statements, 1)
+    found["transactions_per_request"] = round(net(after.transactions, before.transactions, idle.transactions) or 0, 2)
+    messages = net(after.nats_in, before.nats_in, idle.nats_in)
+    if messages is not None:
+        found["nats_messages_per_request"] = round(messages, 2)
     return found
 
 
-async def idle_cost(stack: Stack, seconds: float) -> dict[str, float]:
-    """CPU ms per second each process spends with no load (timers, polling, heartbeats)."""
+async def idle_cost(stack: Stack, seconds: float) -> Counters:
+    """What the stack does per second with no load (timers, polling, heartbeats)."""
     before = await stack.counters()
     await asyncio.sleep(seconds)
-    after = await stack.counters()
-    return {p: round((after.cpu_s[p] - before.cpu_s[p]) * 1000 / seconds, 1) for p in after.cpu_s}
+    return (await stack.counters()).per_second_since(before)
 
 
 async def measure(stack: Stack, plan: Plan) -> dict[str, Any]:
@@ -169,13 +181,13 @@ async def measure(stack: Stack, plan: Plan) -> dict[str, Any]:
                 warm = await drive(target.send, 10, plan.warm_up)
                 await arrivals(target, warm.answered, plan.settle * 2, push_http)
             idle = await asyncio.to_thread(stack.memory_mib)
-            idle_cpu = await idle_cost(stack, plan.idle)
+            idle_rates = await idle_cost(stack, plan.idle)
             say("climbing the ladder of rates (secpool and the floor interleaved):")
             going = {"secpool": True, "floor": True}
             for rate in plan.ladder:
                 for name, target in (("secpool", secpool), ("floor", floor)):
                     if going[name]:
-                        result = await phase(name, stack, target, rate, plan, push_http)
+                        result = await phase(name, stack, target, rate, plan, push_http, idle_rates)
                         phases.append(result)
                         going[name] = result["keeps_up"]
                 if not any(going.values()):
@@ -183,12 +195,17 @@ async def measure(stack: Stack, plan: Plan) -> dict[str, Any]:
             # Past its limit, last: its backlog then slows nothing else down.
             for rate in plan.always:
                 if not any(p["system"] == "secpool" and p["rate_per_s"] == rate for p in phases):
-                    phases.append(await phase("secpool", stack, secpool, rate, plan, push_http))
+                    phases.append(await phase("secpool", stack, secpool, rate, plan, push_http, idle_rates))
             loaded = await asyncio.to_thread(stack.memory_mib)
         return {
             "phases": phases,
             "memory_mib": {"idle": idle, "after_load": loaded},
-            "idle_cpu_ms_per_s": idle_cpu,
+            "idle_per_s": {
+                "cpu_ms": {p: round(v * 1000, 1) for p, v in idle_rates.cpu_s.items()},
+                "sql_statements": idle_rates.statements,
+                "transactions": idle_rates.transactions,
+                "nats_messages": idle_rates.nats_in,
+            },
             "push": {"received": secpool.pushes, "undecryptable": secpool.undecryptable},
         }
     finally:

@@ -74,6 +74,14 @@ async def prepare(database_url: str, nats_url: str) -> None:
         await nc.close()
 
 
+async def _no_reset(_: asyncpg.Connection) -> None:
+    """The floor's connections keep no session state: nothing to reset on release."""
+
+
+async def pool() -> asyncpg.Pool:
+    return await asyncpg.create_pool(os.environ["DATABASE_URL"], min_size=2, max_size=8, reset=_no_reset)
+
+
 class Web:
     """POST /requests: the request and its outbox row in one commit; the relay runs alongside."""
 
@@ -124,7 +132,7 @@ class Web:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                self.pool = await asyncpg.create_pool(os.environ["DATABASE_URL"], min_size=2, max_size=8)
+                self.pool = await pool()
                 self.relay = asyncio.create_task(self.relay_outbox())
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
@@ -170,7 +178,7 @@ class Web:
 
 async def work() -> None:
     """Pull in batches; each request handled concurrently, in its own commit, acked after it."""
-    pool = await asyncpg.create_pool(os.environ["DATABASE_URL"], min_size=2, max_size=8)
+    connections = await pool()
     nc = await nats.connect(os.environ["NATS_URL"])
     js = nc.jetstream()
     decode = msgspec.json.Decoder(Submitted).decode
@@ -179,7 +187,7 @@ async def work() -> None:
 
     async def handle(msg: Any) -> None:
         event = decode(msg.data)
-        async with pool.acquire() as conn, conn.transaction():
+        async with connections.acquire() as conn, conn.transaction():
             fresh = await conn.fetchval(
                 f"INSERT INTO {SCHEMA}.inbox VALUES ($1) ON CONFLICT DO NOTHING RETURNING true",
                 uuid.UUID(event.event_id),
@@ -207,7 +215,7 @@ async def work() -> None:
             await asyncio.gather(*(handle(m) for m in batch))
     finally:
         await nc.close()
-        await pool.close()
+        await connections.close()
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@ from typing import Any
 
 from services.cli.bench_stack import FLOOR, SECPOOL, SHARED
 
-REFERENCE_RATE = 50.0  # per-request costs are compared where both systems keep up
-
 
 def _phase(phases: list[dict[str, Any]], system: str, rate: float) -> dict[str, Any] | None:
     return next((p for p in phases if p["system"] == system and p["rate_per_s"] == rate), None)
@@ -40,10 +38,14 @@ def summary(measured: dict[str, Any]) -> dict[str, Any]:
     phases = measured["phases"]
     rates = {s: sustained(phases, s) for s in ("secpool", "floor")}
     kept = {s: sustained(phases, s, "keeps_up") for s in ("secpool", "floor")}
-    reference = {s: _phase(phases, s, REFERENCE_RATE) for s in ("secpool", "floor")}
-    if reference["secpool"] is None or reference["floor"] is None:  # a ladder without 50/s: its first rate
-        first = min((p["rate_per_s"] for p in phases), default=0.0)
-        reference = {s: _phase(phases, s, first) for s in ("secpool", "floor")}
+    # Per-request costs are compared at the highest rate both kept up with (an overloaded
+    # system's costs per request are its queue's, not its own); failing that, the lowest both ran.
+    both = {p["rate_per_s"] for p in phases if p["system"] == "secpool"} & {
+        p["rate_per_s"] for p in phases if p["system"] == "floor"
+    }
+    kept_by_both = [r for r in both if all((_phase(phases, s, r) or {}).get("keeps_up") for s in ("secpool", "floor"))]
+    at_rate = max(kept_by_both) if kept_by_both else min(both, default=0.0)
+    reference = {s: _phase(phases, s, at_rate) for s in ("secpool", "floor")}
 
     def per_request(key: str) -> dict[str, Any]:
         return {s: (p or {}).get(key) for s, p in reference.items()}
@@ -84,7 +86,7 @@ def summary(measured: dict[str, Any]) -> dict[str, Any]:
         **at,
         "idle_pss_mib": pss,
         "memory_mib": measured["memory_mib"],
-        "idle_cpu_ms_per_s": measured["idle_cpu_ms_per_s"],
+        "idle_per_s": measured["idle_per_s"],
         "push": measured["push"],
         "machine": measured["machine"],
         "phases": phases,

@@ -9,6 +9,7 @@ import asyncio
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -27,8 +28,9 @@ Check = Callable[[], bool]
 SECPOOL = (*SERVICES, "pwa")
 FLOOR = ("floor-web", "floor-worker")
 SHARED = ("postgres", "nats")
-PG_SETTINGS = {"shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track": "all",
-               "max_connections": "400"}  # fmt: skip
+# pg_stat_statements counts the statements clients send (its default, "top": not those a
+# trigger or function runs inside them), BEGIN and COMMIT included.
+PG_SETTINGS = {"shared_preload_libraries": "pg_stat_statements", "max_connections": "400"}
 
 
 class Counters:
@@ -36,6 +38,18 @@ class Counters:
 
     def __init__(self, cpu_s: dict[str, float], statements: int | None, transactions: int, nats_in: int | None) -> None:
         self.cpu_s, self.statements, self.transactions, self.nats_in = cpu_s, statements, transactions, nats_in
+        self.at = time.monotonic()
+
+    def per_second_since(self, before: "Counters") -> "Counters":
+        """The rates from `before` to this moment (the idle background, when nothing is sent)."""
+        span = max(self.at - before.at, 1e-6)
+
+        def rate(a: int | None, b: int | None) -> int | None:
+            return None if a is None or b is None else round((a - b) / span)
+
+        return Counters({p: (self.cpu_s[p] - before.cpu_s.get(p, 0.0)) / span for p in self.cpu_s},
+                        rate(self.statements, before.statements), round((self.transactions - before.transactions) / span),
+                        rate(self.nats_in, before.nats_in))  # fmt: skip
 
 
 class Stack:
