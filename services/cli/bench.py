@@ -31,7 +31,9 @@ from services.cli.bench_stack import FLOOR, SECPOOL, SHARED, Counters, Stack
 from services.demo import organisation
 
 P99_LIMIT_MS = 100.0
-GROWTH_LIMIT_MS = 100.0  # the last quarter's median over the first quarter's: more is a queue growing
+# The last quarter's median over the first quarter's: more than this (or than half the first
+# quarter's median, on a machine busy enough for slow but steady answers) is a queue growing.
+GROWTH_LIMIT_MS = 100.0
 
 
 class Plan:
@@ -86,12 +88,12 @@ async def phase(system: str, stack: Stack, target: Secpool | Floor, rate: float,
     result.update(costs(system, before, after, len(load.shots), idle))
     # Nothing backs up: every request answered and at its end within the drain time, at the
     # rate asked, and the latency not growing through the phase (a queue that grows does).
-    result["growth_ms"] = growth(sent, ends)
+    result["first_quarter_ms"], result["growth_ms"] = growth(sent, ends)
     result["keeps_up"] = bool(
         in_time == len(sent) == len(load.shots)
         and load.achieved_rate >= 0.95 * rate
         and result["growth_ms"] is not None
-        and result["growth_ms"] < GROWTH_LIMIT_MS
+        and result["growth_ms"] < max(GROWTH_LIMIT_MS, result["first_quarter_ms"] / 2)
     )
     result["sustained"] = bool(result["keeps_up"] and main is not None and main.p99_ms < P99_LIMIT_MS)
     say("  " + bench_report.phase_line(result))
@@ -111,15 +113,17 @@ async def arrivals(target: Secpool | Floor, sent: dict[str, float], within: floa
         await asyncio.sleep(0.1)
 
 
-def growth(sent: dict[str, float], ends: dict[str, float]) -> float | None:
-    """How much later the median request ended in the phase's last quarter than in its first."""
+def growth(sent: dict[str, float], ends: dict[str, float]) -> tuple[float, float | None]:
+    """The median latency of the phase's first quarter of requests, and how much later the
+    median of its last quarter was (None: not measured). A queue that grows grows through the
+    phase; noise on a busy machine moves both quarters alike."""
     ordered = sorted(sent.items(), key=lambda item: item[1])
     quarter = max(1, len(ordered) // 4)
     first = [(ends[r] - t) * 1000 for r, t in ordered[:quarter] if r in ends]
     last = [(ends[r] - t) * 1000 for r, t in ordered[-quarter:] if r in ends]
     if not first or not last:
-        return None
-    return round(statistics.median(last) - statistics.median(first), 1)
+        return 0.0, None
+    return round(statistics.median(first), 1), round(statistics.median(last) - statistics.median(first), 1)
 
 
 def _shown(found: Latency | None) -> dict[str, float] | None:

@@ -15,7 +15,7 @@ def _end(phase: dict[str, Any] | None) -> dict[str, Any] | None:
     """The latency that decides: offer push for secpool, offered on NATS for the floor."""
     if phase is None:
         return None
-    found: dict[str, Any] | None = phase["latency"].get("push") or phase["latency"].get("offered")
+    found: dict[str, Any] | None = phase["latency"]["push" if phase["system"] == "secpool" else "offered"]
     return found
 
 
