@@ -166,7 +166,7 @@ def plot(r: dict[str, Any], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import pyplot
+    from matplotlib import pyplot, ticker
 
     figure, axes = pyplot.subplots(figsize=(7, 4.5))
     for system, colour in (("secpool", "tab:red"), ("floor", "tab:blue")):
@@ -181,6 +181,8 @@ def plot(r: dict[str, Any], path: Path) -> None:
     axes.axhline(100, color="grey", linewidth=0.8, linestyle=":")
     axes.set_xscale("log")
     axes.set_yscale("log")
+    axes.xaxis.set_major_formatter(ticker.ScalarFormatter())
+    axes.xaxis.set_minor_formatter(ticker.NullFormatter())
     axes.set_xlabel("requests per second (achieved)")
     axes.set_ylabel("submit → end, ms")
     axes.set_title("secpool bench: latency against rate")
