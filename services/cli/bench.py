@@ -34,6 +34,7 @@ P99_LIMIT_MS = 100.0
 # The last quarter's median over the first quarter's: more than this (or than half the first
 # quarter's median, on a machine busy enough for slow but steady answers) is a queue growing.
 GROWTH_LIMIT_MS = 100.0
+GROWTH_SAMPLES = 8
 
 
 class Plan:
@@ -92,9 +93,12 @@ async def phase(system: str, stack: Stack, target: Secpool | Floor, rate: float,
     result["keeps_up"] = bool(
         in_time == len(sent) == len(load.shots)
         and load.achieved_rate >= 0.95 * rate
-        and result["growth_ms"] is not None
-        and result["growth_ms"] < max(GROWTH_LIMIT_MS, result["first_quarter_ms"] / 2)
-    )
+        and (
+            len(sent) < GROWTH_SAMPLES  # too few to tell a trend from noise
+            or (result["growth_ms"] is not None
+                and result["growth_ms"] < max(GROWTH_LIMIT_MS, result["first_quarter_ms"] / 2))
+        )
+    )  # fmt: skip
     result["sustained"] = bool(result["keeps_up"] and main is not None and main.p99_ms < P99_LIMIT_MS)
     say("  " + bench_report.phase_line(result))
     return result
