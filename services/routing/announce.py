@@ -141,7 +141,8 @@ async def announce_pickup(
     *,
     reason: str,
 ) -> None:
-    before = await store.announced_pickup(conn, req["request_id"])
+    # `req` is the row this transaction locked, and nothing announced since: what it holds is current.
+    before = store.announced_in(req)
     if before.basis == basis and not _moved(before.earliest, earliest) and not _moved(before.latest, latest):
         await store.touch_pickup(conn, req["request_id"])
         return

@@ -247,6 +247,11 @@ async def announced_pickup(conn: Conn, request_id: str) -> Announced:
     )
     if row is None:
         return Announced(basis=None, earliest=None, latest=None, at=None)
+    return announced_in(row)
+
+
+def announced_in(row: Record) -> Announced:
+    """The announced pick-up a request row holds (the locked row: no second read)."""
     return Announced(
         basis=row["pickup_basis"],
         earliest=row["pickup_earliest"],
