@@ -122,6 +122,27 @@ class Call:
 Spec = Callable[[Person, str, bool], Awaitable[Call | None]]
 
 
+def on_pool(cast: Cast, method: str, template: str, **kwargs: Any) -> Spec:
+    """A call about a pool: the person's own, or the other pool (a pool has no colleague's copy)."""
+
+    async def make(person: Person, relation: str, fresh: bool) -> Call | None:
+        if relation not in ("own", "other"):
+            return None
+        target = person.pool if relation == "own" else cast.other_pool(person.pool)
+        return Call(method, template.format(target), dict(kwargs))
+
+    return make
+
+
+def own_only(method: str, path: str, **kwargs: Any) -> Spec:
+    """A call about the caller themself (no object of someone else's to try)."""
+
+    async def make(person: Person, relation: str, fresh: bool) -> Call | None:
+        return Call(method, path, dict(kwargs)) if relation == "own" else None
+
+    return make
+
+
 class Once:
     """Objects made on first use and shared after: concurrent askers wait for the same one."""
 

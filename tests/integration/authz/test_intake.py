@@ -4,6 +4,7 @@ test (offers published into JetStream as routing's outbox would)."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -17,7 +18,19 @@ from services.intake.config import IntakeConfig
 from services.platform import db
 from services.platform.objects import Objects, ObjectsConfig
 from services.platform.outbox import subject_of
-from tests.integration.authz.harness import BEHALF, RELATIONS, Call, Cast, Once, Person, Spec, check_routes, verdicts
+from tests.integration.authz.harness import (
+    BEHALF,
+    RELATIONS,
+    Call,
+    Cast,
+    Once,
+    Person,
+    Spec,
+    check_routes,
+    on_pool,
+    own_only,
+    verdicts,
+)
 from tests.support import auth, close_nats, close_pool, eventually
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
@@ -159,14 +172,7 @@ def specs(world: World) -> dict[str, Spec]:
 
         return make
 
-    def pool(method: str, template: str, **kwargs: Any) -> Spec:
-        async def make(person: Person, relation: str, fresh: bool) -> Call | None:
-            if relation not in ("own", "other"):  # the pool's object is the person's own pool
-                return None
-            target = person.pool if relation == "own" else world.cast.other_pool(person.pool)
-            return Call(method, template.format(target), dict(kwargs))
-
-        return make
+    pool = partial(on_pool, world.cast)
 
     def type_call(method: str, template: str, **kwargs: Any) -> Spec:
         async def make(person: Person, relation: str, fresh: bool) -> Call | None:
@@ -185,11 +191,7 @@ def specs(world: World) -> dict[str, Spec]:
 
         return make
 
-    def plain(method: str, path: str, **kwargs: Any) -> Spec:
-        async def make(person: Person, relation: str, fresh: bool) -> Call | None:
-            return Call(method, path, dict(kwargs)) if relation == "own" else None
-
-        return make
+    plain = own_only
 
     async def submit(person: Person, relation: str, fresh: bool) -> Call | None:
         if relation not in ("own", "other"):

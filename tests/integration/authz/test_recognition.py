@@ -4,6 +4,7 @@ the test (completed requests published into JetStream as intake's outbox would).
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -16,7 +17,7 @@ from services.platform.outbox import subject_of
 from services.recognition import digests, domain
 from services.recognition.app import create_app
 from services.recognition.config import RecognitionConfig
-from tests.integration.authz.harness import Call, Cast, Once, Person, Spec, check_routes, verdicts
+from tests.integration.authz.harness import Call, Cast, Once, Person, Spec, check_routes, on_pool, own_only, verdicts
 from tests.support import auth, close_nats, close_pool, eventually
 
 
@@ -101,20 +102,9 @@ def specs(world: World) -> dict[str, Spec]:
 
         return make
 
-    def pool(method: str, template: str, **kwargs: Any) -> Spec:
-        async def make(person: Person, relation: str, fresh: bool) -> Call | None:
-            if relation == "pool":
-                return None
-            target = person.pool if relation == "own" else cast.other_pool(person.pool)
-            return Call(method, template.format(target), dict(kwargs))
+    pool = partial(on_pool, cast)
 
-        return make
-
-    def plain(method: str, path: str, **kwargs: Any) -> Spec:
-        async def make(person: Person, relation: str, fresh: bool) -> Call | None:
-            return Call(method, path, dict(kwargs)) if relation == "own" else None
-
-        return make
+    plain = own_only
 
     def mine(path: str, kind: str) -> Spec:
         """A list of the caller's own: nothing of a colleague's or of the other pool's person's."""

@@ -5,6 +5,7 @@ published into JetStream as intake's outbox would)."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -17,7 +18,7 @@ from services.platform.outbox import subject_of
 from services.routing import member_store, store
 from services.routing.app import create_app
 from services.routing.shifts import ALWAYS
-from tests.integration.authz.harness import Call, Cast, Once, Person, Spec, check_routes, verdicts
+from tests.integration.authz.harness import Call, Cast, Once, Person, Spec, check_routes, on_pool, own_only, verdicts
 from tests.support import auth, close_nats, close_pool, eventually
 
 # Each pool member has a skill of their own, so a request needing it is offered to them alone.
@@ -150,14 +151,7 @@ def specs(world: World) -> dict[str, Spec]:
 
         return make
 
-    def pool(method: str, template: str, **kwargs: Any) -> Spec:
-        async def make(person: Person, relation: str, fresh: bool) -> Call | None:
-            if relation == "pool":
-                return None
-            target = person.pool if relation == "own" else cast.other_pool(person.pool)
-            return Call(method, template.format(target), dict(kwargs))
-
-        return make
+    pool = partial(on_pool, cast)
 
     def member_me(method: str, path: str, **kwargs: Any) -> Spec:
         """About "me" as a pool member: only members have a record to answer with."""
@@ -171,11 +165,7 @@ def specs(world: World) -> dict[str, Spec]:
 
         return make
 
-    def plain(method: str, path: str) -> Spec:
-        async def make(person: Person, relation: str, fresh: bool) -> Call | None:
-            return Call(method, path) if relation == "own" else None
-
-        return make
+    plain = own_only
 
     async def my_offers(person: Person, relation: str, fresh: bool) -> Call | None:
         if relation != "own":
