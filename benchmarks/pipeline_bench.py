@@ -35,8 +35,16 @@ from services.platform.tokens import Caller, new_key_pair, sign
 PRIVATE_KEY, PUBLIC_KEY = new_key_pair()
 
 
-async def run_rate(intake: str, js_sub: object, rate: int, seconds: float, sent: dict[str, float],
-                   seen: dict[str, float], headers: dict[str, str], errors: dict[str, int]) -> None:  # fmt: skip
+async def run_rate(
+    intake: str,
+    js_sub: object,
+    rate: int,
+    seconds: float,
+    sent: dict[str, float],
+    seen: dict[str, float],
+    headers: dict[str, str],
+    errors: dict[str, int],
+) -> None:
     async with httpx.AsyncClient(base_url=intake, headers=headers, timeout=10) as client:
 
         async def one() -> None:
@@ -92,8 +100,12 @@ async def main(rates: list[int], seconds: float, out: Path) -> None:
                     "[" + ", ".join(["[[0, 1440]]"] * 7) + "]",  # on shift around the clock
                 )
             anna = next(p for p in organisation().people if p.email == "anna@example.org")
-            token = sign(Caller(account_id=anna.id, roles=("staff",), pools=tuple(anna.pools)), audience="intake",
-                         key=PRIVATE_KEY, ttl_seconds=3600)  # fmt: skip
+            token = sign(
+                Caller(account_id=anna.id, roles=("staff",), pools=tuple(anna.pools)),
+                audience="intake",
+                key=PRIVATE_KEY,
+                ttl_seconds=3600,
+            )
             nc = await nats.connect(bus.url)
             seen: dict[str, float] = {}
             decoder = msgspec.json.Decoder(RequestOffered)
@@ -106,17 +118,31 @@ async def main(rates: list[int], seconds: float, out: Path) -> None:
             for rate in rates:
                 sent: dict[str, float] = {}
                 errors: dict[str, int] = {}
-                await run_rate(f"http://127.0.0.1:{ports['intake']}", sub, rate, seconds, sent, seen,
-                               {"authorization": f"Bearer {token}"}, errors)  # fmt: skip
+                await run_rate(
+                    f"http://127.0.0.1:{ports['intake']}",
+                    sub,
+                    rate,
+                    seconds,
+                    sent,
+                    seen,
+                    {"authorization": f"Bearer {token}"},
+                    errors,
+                )
                 latencies = sorted((seen[r] - t) * 1000 for r, t in sent.items() if r in seen)
                 row = {
-                    "rate_per_s": rate, "requests": len(sent), "offered": len(latencies), "errors": errors,
+                    "rate_per_s": rate,
+                    "requests": len(sent),
+                    "offered": len(latencies),
+                    "errors": errors,
                     "p50_ms": round(statistics.median(latencies), 2) if latencies else float("nan"),
                     "p99_ms": round(latencies[int(0.99 * (len(latencies) - 1))], 2) if latencies else float("nan"),
-                }  # fmt: skip
+                }
                 results.append(row)
-                print(f"{rate:>5}/s  {row['offered']:>5}/{row['requests']:<5} offered  "
-                      f"p50 {row['p50_ms']:>7.2f} ms  p99 {row['p99_ms']:>7.2f} ms  errors {errors}", flush=True)  # fmt: skip
+                print(
+                    f"{rate:>5}/s  {row['offered']:>5}/{row['requests']:<5} offered  "
+                    f"p50 {row['p50_ms']:>7.2f} ms  p99 {row['p99_ms']:>7.2f} ms  errors {errors}",
+                    flush=True,
+                )
                 # Free the members again for the next rate.
                 await db.execute("UPDATE routing.offers SET status = 'done' WHERE status = 'open'")
                 await db.execute("UPDATE routing.members SET open_count = 0")

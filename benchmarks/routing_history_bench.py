@@ -64,8 +64,10 @@ async def load_history(routing: asyncpg.Connection, intake: asyncpg.Connection, 
            SELECT 'h-' || k, $1, 'staff-' || (k % 200), ($2::text[])[1 + k % 3], 1 + k % 3, 'nl', 'normal', 30,
                   now() - (k * interval '365 days') / $3, now(), now(), CASE WHEN k % 10 = 0 THEN 'cancelled' ELSE 'done' END, 4
            FROM generate_series(1, $3) AS k""",
-        POOL, list(SKILLS), size,
-    )  # fmt: skip
+        POOL,
+        list(SKILLS),
+        size,
+    )
     await routing.execute(
         """INSERT INTO offers (id, request_id, member_id, status, created_at, expires_at, answered_at,
                pool_id, skill, work_minutes)
@@ -73,8 +75,11 @@ async def load_history(routing: asyncpg.Connection, intake: asyncpg.Connection, 
                   now() - (k * interval '365 days') / $2, now(), now() - (k * interval '365 days') / $2,
                   $3, ($4::text[])[1 + k % 3], 30
            FROM generate_series(1, $2) AS k""",
-        MEMBERS, size, POOL, list(SKILLS),
-    )  # fmt: skip
+        MEMBERS,
+        size,
+        POOL,
+        list(SKILLS),
+    )
     # What the offers' trigger keeps (it is off while loading): minutes taken on per member and day.
     await routing.execute(
         """INSERT INTO busy_days (pool_id, day, member_id, minutes)
@@ -85,8 +90,10 @@ async def load_history(routing: asyncpg.Connection, intake: asyncpg.Connection, 
         """INSERT INTO decisions (request_id, pool_id, member_id, development, why, at)
            SELECT 'h-' || k, $1, ($2::text[])[1 + k % 8], k % 7 = 0, 'skill', now() - (k * interval '365 days') / $3
            FROM generate_series(1, $3) AS k""",
-        POOL, MEMBERS, size,
-    )  # fmt: skip
+        POOL,
+        MEMBERS,
+        size,
+    )
     await intake.execute(
         """INSERT INTO requests (id, pool_id, requester_id, type_id, idempotency_key, description, urgency, language,
                status, member_id, submitted_at, pickup_due_at, done_due_at, picked_up_at, done_at, cancelled_at)
@@ -96,8 +103,10 @@ async def load_history(routing: asyncpg.Connection, intake: asyncpg.Connection, 
                   CASE WHEN k % 10 = 0 THEN NULL ELSE s + interval '40 minutes' END,
                   CASE WHEN k % 10 = 0 THEN s + interval '5 minutes' END
            FROM generate_series(1, $3) AS k, LATERAL (SELECT now() - (k * interval '365 days') / $3 AS s) AS at""",
-        POOL, MEMBERS, size,
-    )  # fmt: skip
+        POOL,
+        MEMBERS,
+        size,
+    )
     for conn in (routing, intake):
         await conn.execute("SET session_replication_role = DEFAULT")
 
@@ -106,39 +115,85 @@ async def load_live(routing: asyncpg.Connection, intake: asyncpg.Connection) -> 
     """The pool as it is now (the same at every size): members, held offers, a queue."""
     for k, member_id in enumerate(MEMBERS):
         skills = {s: 1 + (k + j) % 5 for j, s in enumerate(SKILLS)}
-        await member_store.upsert_member(routing, {"id": member_id, "pool_id": POOL, "name": member_id,
-            "skills": skills, "languages": ["nl", "en"], "capacity": 4, "hours": ALWAYS})  # fmt: skip
+        await member_store.upsert_member(
+            routing,
+            {
+                "id": member_id,
+                "pool_id": POOL,
+                "name": member_id,
+                "skills": skills,
+                "languages": ["nl", "en"],
+                "capacity": 4,
+                "hours": ALWAYS,
+            },
+        )
     await policy_store.put_policy(routing, POOL, {}, "bench", "bench")
     now = datetime.now(UTC)
     for k in range(32):
         state = "waiting" if k >= 12 else "offered"
-        await store.insert_request(routing, {"request_id": f"live-{k}", "pool_id": POOL, "requester_id": f"staff-{k}",
-            "skill": SKILLS[k % 3], "min_level": 5, "language": "nl", "urgency": ("low", "normal", "high")[k % 3],
-            "work_minutes": 30, "submitted_at": now - timedelta(minutes=k), "pickup_due_at": now + timedelta(hours=1),
-            "done_due_at": now + timedelta(days=1)})  # fmt: skip
+        await store.insert_request(
+            routing,
+            {
+                "request_id": f"live-{k}",
+                "pool_id": POOL,
+                "requester_id": f"staff-{k}",
+                "skill": SKILLS[k % 3],
+                "min_level": 5,
+                "language": "nl",
+                "urgency": ("low", "normal", "high")[k % 3],
+                "work_minutes": 30,
+                "submitted_at": now - timedelta(minutes=k),
+                "pickup_due_at": now + timedelta(hours=1),
+                "done_due_at": now + timedelta(days=1),
+            },
+        )
         await store.set_request_state(routing, f"live-{k}", state)
         if state == "offered":
             member_id = MEMBERS[k % len(MEMBERS)]
-            await store.insert_offer(routing, offer_id=uuid.uuid4(), request_id=f"live-{k}", member_id=member_id,
-                status="accepted" if k % 2 else "open", development=False, buddy_id=None,
-                expires_at=now + timedelta(minutes=5))  # fmt: skip
+            await store.insert_offer(
+                routing,
+                offer_id=uuid.uuid4(),
+                request_id=f"live-{k}",
+                member_id=member_id,
+                status="accepted" if k % 2 else "open",
+                development=False,
+                buddy_id=None,
+                expires_at=now + timedelta(minutes=5),
+            )
             await routing.execute("UPDATE members SET open_count = open_count + 1 WHERE id = $1", member_id)
         await intake.execute(
             """INSERT INTO requests (id, pool_id, requester_id, type_id, idempotency_key, description, urgency,
                    language, status, submitted_at, pickup_due_at, done_due_at)
                VALUES (gen_random_uuid(), $1, $2, 'type-0', $2, 'live', $3, 'nl', $4, $5, $6, $6)""",
-            POOL, f"staff-{k}", ("low", "normal", "high")[k % 3], "submitted" if k >= 12 else "in_progress",
-            now - timedelta(minutes=k), now + timedelta(hours=1),
-        )  # fmt: skip
+            POOL,
+            f"staff-{k}",
+            ("low", "normal", "high")[k % 3],
+            "submitted" if k >= 12 else "in_progress",
+            now - timedelta(minutes=k),
+            now + timedelta(hours=1),
+        )
 
 
 async def decision(conn: asyncpg.Connection) -> None:
     """One whole routing decision on a fresh waiting request (the caller rolls it back)."""
     request_id = f"new-{uuid.uuid4()}"
     now = datetime.now(UTC)
-    await store.insert_request(conn, {"request_id": request_id, "pool_id": POOL, "requester_id": "staff-7",
-        "skill": "agenda", "min_level": 1, "language": "nl", "urgency": "normal", "work_minutes": 30,
-        "submitted_at": now, "pickup_due_at": now + timedelta(hours=1), "done_due_at": now + timedelta(days=1)})  # fmt: skip
+    await store.insert_request(
+        conn,
+        {
+            "request_id": request_id,
+            "pool_id": POOL,
+            "requester_id": "staff-7",
+            "skill": "agenda",
+            "min_level": 1,
+            "language": "nl",
+            "urgency": "normal",
+            "work_minutes": 30,
+            "submitted_at": now,
+            "pickup_due_at": now + timedelta(hours=1),
+            "done_due_at": now + timedelta(days=1),
+        },
+    )
     made = await assignment.route(conn, request_id)
     assert made is not None and made.member_id is not None, "the bench pool must have room"
 
@@ -223,8 +278,10 @@ async def measure_size(base_url: str, size: int, runs: int) -> dict[str, Costs]:
                 await i.execute(
                     "INSERT INTO request_types (id, pool_id, name_nl, name_en, skill, min_level, pickup_minutes,"
                     " complete_minutes) VALUES ($1, $2, $1, $1, $3, 1, 60, 480)",
-                    f"type-{k}", POOL, SKILLS[k],
-                )  # fmt: skip
+                    f"type-{k}",
+                    POOL,
+                    SKILLS[k],
+                )
             await load_history(r, i, size)
             await load_live(r, i)
             print(f"  {size:>9,} closed requests loaded in {time.perf_counter() - started:.1f} s", flush=True)
@@ -289,12 +346,16 @@ def main(argv: list[str] | None = None) -> int:
         if server is not None:
             server.stop()
     report: dict[str, Any] = {
-        "machine": {"python": sys.version.split()[0], "machine": platform.machine(), "cpus": os.cpu_count(),
-                    "load_average": os.getloadavg()[0]},
+        "machine": {
+            "python": sys.version.split()[0],
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+            "load_average": os.getloadavg()[0],
+        },
         "sizes": sizes,
         "runs": args.runs,
         "flat_within": FLAT,
-    }  # fmt: skip
+    }
     flat = True
     for phase in PHASES:
         report[phase] = {}
@@ -302,10 +363,12 @@ def main(argv: list[str] | None = None) -> int:
             text, ratios = side_by_side(sizes, {size: by_size[size][phase] for size in sizes}, measure)
             print(f"\n{phase}\n{text}")
             report[phase][measure] = {
-                name: {"by_size": {str(s): round(by_size[s][phase][name][measure], 4) for s in sizes},
-                       "ratio_to_smallest": ratios[name]}
+                name: {
+                    "by_size": {str(s): round(by_size[s][phase][name][measure], 4) for s in sizes},
+                    "ratio_to_smallest": ratios[name],
+                }
                 for name in ratios
-            }  # fmt: skip
+            }
         # Flat: the decision touches no more buffers with the longest history (the timing is shown, not judged).
         decision_blocks = report[phase]["blocks"][WHOLE]["ratio_to_smallest"]
         flat = flat and all(r <= FLAT for r in decision_blocks.values())

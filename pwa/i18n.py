@@ -123,8 +123,7 @@ def formatters(
             return units.format_unit(round(value), "duration-minute", length="short", locale=locale)
         if value < 1440:
             hours = round(value / 60, 1)
-            return units.format_unit(hours, "duration-hour", length="long", locale=locale,
-                                     format="#,##0.#")  # fmt: skip
+            return units.format_unit(hours, "duration-hour", length="long", locale=locale, format="#,##0.#")
         return units.format_unit(round(value / 1440, 1), "duration-day", length="long", locale=locale, format="#,##0.#")
 
     def number(value: float, digits: int = 0) -> str:
@@ -142,8 +141,18 @@ def formatters(
             round(size / 1e6, 1), "digital-megabyte", length="short", locale=locale, format="#,##0.#"
         )
 
-    return {"when": when, "clock": clock, "due": due, "day": day, "ago": ago, "minutes": minutes, "number": number,
-            "percent": percent, "file_size": file_size, "iso": lambda v: (a.isoformat() if (a := moment(v)) else "")}  # fmt: skip
+    return {
+        "when": when,
+        "clock": clock,
+        "due": due,
+        "day": day,
+        "ago": ago,
+        "minutes": minutes,
+        "number": number,
+        "percent": percent,
+        "file_size": file_size,
+        "iso": lambda v: a.isoformat() if (a := moment(v)) else "",
+    }
 
 
 def status_text(language: str, status: str, for_requester: bool = False) -> str:
@@ -178,7 +187,12 @@ def skill_text(language: str, skill: str) -> str:
 
 def template_helpers(language: str, zone: ZoneInfo) -> dict[str, Any]:
     t = translations(language)
-    return {"_": t.gettext, "ngettext": t.ngettext, "lang": language, "timezone": zone.key,
-            "status_label": lambda status, for_requester=False: status_text(language, status, for_requester),
-            "skill_label": lambda skill: skill_text(language, skill),
-            **formatters(language, zone)}  # fmt: skip
+    return {
+        "_": t.gettext,
+        "ngettext": t.ngettext,
+        "lang": language,
+        "timezone": zone.key,
+        "status_label": lambda status, for_requester=False: status_text(language, status, for_requester),
+        "skill_label": lambda skill: skill_text(language, skill),
+        **formatters(language, zone),
+    }

@@ -24,8 +24,14 @@ from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEven
 MINIMUM_SIZE = 500  # below this, the encoding's own overhead eats most of the saving
 GZIP_LEVEL = 6  # per answer, so the usual speed/size balance, not the slowest
 BROTLI_QUALITY = 5
-TEXT_TYPES = ("application/json", "application/javascript", "application/manifest+json", "image/svg+xml",
-              "application/xml", "application/problem+json")  # fmt: skip
+TEXT_TYPES = (
+    "application/json",
+    "application/javascript",
+    "application/manifest+json",
+    "image/svg+xml",
+    "application/xml",
+    "application/problem+json",
+)
 # Headers a 304 repeats from the 200 it stands for (RFC 9110, 15.4.5), and the cookies it
 # sets; the security headers are added later for every answer.
 KEPT_ON_304 = {b"cache-control", b"etag", b"vary", b"content-location", b"expires", b"date", b"set-cookie"}
@@ -103,8 +109,16 @@ class Transfer:
 
         await self.app(scope, receive, send_wrapper)
 
-    async def finish(self, start: HTTPResponseStartEvent, message: HTTPResponseBodyEvent, send: Send, *,
-                     encoding: str | None, if_none_match: str, is_get: bool) -> None:  # fmt: skip
+    async def finish(
+        self,
+        start: HTTPResponseStartEvent,
+        message: HTTPResponseBodyEvent,
+        send: Send,
+        *,
+        encoding: str | None,
+        if_none_match: str,
+        is_get: bool,
+    ) -> None:
         headers = MutableScopeHeaders(start)
         body: bytes = message.get("body", b"")
         status = start["status"]

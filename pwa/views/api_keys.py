@@ -45,9 +45,16 @@ async def _page(
         choosable = [p.id for p in await people.pools(conn) if pools is None or p.id in pools]
     issuers = await names(runtime, [k.issued_by for k in keys])
     response = page(
-        request, "admin_api_keys", account, status_code, keys=keys, pools=choosable, issuers=issuers,
-        form=context.pop("form", KeyForm()), **context,
-    )  # fmt: skip
+        request,
+        "admin_api_keys",
+        account,
+        status_code,
+        keys=keys,
+        pools=choosable,
+        issuers=issuers,
+        form=context.pop("form", KeyForm()),
+        **context,
+    )
     response.headers["Cache-Control"] = "no-store"  # the page may hold a whole key
     return response
 
@@ -72,11 +79,14 @@ class ApiKeyPages(Controller):
         keeper(account)
         name = data.name.strip()
         problem = (
-            "name" if not 1 <= len(name) <= integrations.NAME_MAX
-            else "pool" if not data.pool_id or not integrations.keeps(account, data.pool_id)
-            else "scope" if data.scope not in api_keys.SCOPES
+            "name"
+            if not 1 <= len(name) <= integrations.NAME_MAX
+            else "pool"
+            if not data.pool_id or not integrations.keeps(account, data.pool_id)
+            else "scope"
+            if data.scope not in api_keys.SCOPES
             else None
-        )  # fmt: skip
+        )
         if problem:
             return await _page(request, account, runtime, status_code=400, error=problem, form=data)
         async with runtime.pool.acquire() as conn, conn.transaction():

@@ -55,12 +55,19 @@ def page(
     as_fragment = bool(fragment) and wants_fragment(request)
     template = f"partials/_{fragment}.html" if as_fragment else f"pages/{name}.html"
     query = request.url.query
-    ctx = {**i18n.template_helpers(lang, request.app.state.zone), "account": account, "path": request.url.path,
-           "here": request.url.path + (f"?{query}" if query else ""),
-           "notice": request.query_params.get("notice", ""), "names_of": names_of, "as_fragment": as_fragment,
-           "vapid_key": getattr(request.app.state, "vapid_public_key", ""),
-           "max_file_mb": getattr(request.app.state, "max_file_mb", 25),
-           "pool_name": pool_namer(request, lang), **context}  # fmt: skip
+    ctx = {
+        **i18n.template_helpers(lang, request.app.state.zone),
+        "account": account,
+        "path": request.url.path,
+        "here": request.url.path + (f"?{query}" if query else ""),
+        "notice": request.query_params.get("notice", ""),
+        "names_of": names_of,
+        "as_fragment": as_fragment,
+        "vapid_key": getattr(request.app.state, "vapid_public_key", ""),
+        "max_file_mb": getattr(request.app.state, "max_file_mb", 25),
+        "pool_name": pool_namer(request, lang),
+        **context,
+    }
     # The same URL answers with a page or a fragment: caches must keep them apart. Pages are
     # personal and live: a cache may keep them only to ask again (private, no-cache).
     headers = {"Vary": "HX-Request", "Cache-Control": "private, no-cache"}

@@ -28,8 +28,15 @@ def home_of(account: Account) -> str:
 
 def plain_cookie(request: AnyRequest, key: str, value: str) -> Cookie:
     runtime: Runtime = request.app.state.runtime
-    return Cookie(key=key, value=value, path="/", max_age=YEAR, samesite="lax", httponly=True,
-                  secure=runtime.settings.cookie_secure)  # fmt: skip
+    return Cookie(
+        key=key,
+        value=value,
+        path="/",
+        max_age=YEAR,
+        samesite="lax",
+        httponly=True,
+        secure=runtime.settings.cookie_secure,
+    )
 
 
 class LanguageChoice(msgspec.Struct):
@@ -57,8 +64,9 @@ class ShellController(Controller):
         return page(request, "welcome", account, next=safe_path(next, home_of(account)))
 
     @post("/welcome")
-    async def welcomed(self, request: AnyRequest, account: NamedDependency[Account],
-                       data: URLEncodedBody[Welcome]) -> Redirect:  # fmt: skip
+    async def welcomed(
+        self, request: AnyRequest, account: NamedDependency[Account], data: URLEncodedBody[Welcome]
+    ) -> Redirect:
         # Installing and notifications belong to a device, so "seen the steps" is a cookie.
         response = Redirect(safe_path(data.next, home_of(account)), status_code=303)
         response.cookies.append(plain_cookie(request, WELCOMED_COOKIE, "1"))

@@ -42,9 +42,14 @@ class Plan:
 
     def __init__(self, quick: bool, seconds: float | None = None, rates: list[float] | None = None) -> None:
         self.seconds = seconds or (3.0 if quick else 10.0)
-        self.ladder = sorted(rates or ([5, 10, 25, 50, 100, 200, 400, 800, 1600] if quick else
-                                       [3, 5, 7, 10, 14, 20, 28, 35, 50, 71, 100, 141, 200, 283, 400, 566, 800,
-                                        1131, 1600]))  # fmt: skip
+        self.ladder = sorted(
+            rates
+            or (
+                [5, 10, 25, 50, 100, 200, 400, 800, 1600]
+                if quick
+                else [3, 5, 7, 10, 14, 20, 28, 35, 50, 71, 100, 141, 200, 283, 400, 566, 800, 1131, 1600]
+            )
+        )
         self.always = (
             [50.0, 200.0] if rates is None else [r for r in (50.0, 200.0) if r in self.ladder]
         )  # measured for secpool even past its limit
@@ -64,8 +69,15 @@ def say(line: str) -> None:
     print(f"[{time.monotonic() - _STARTED:5.0f} s] {line}", flush=True)
 
 
-async def phase(system: str, stack: Stack, target: Secpool | Floor, rate: float, plan: Plan,
-                push_http: httpx.AsyncClient, idle: Counters) -> dict[str, Any]:  # fmt: skip
+async def phase(
+    system: str,
+    stack: Stack,
+    target: Secpool | Floor,
+    rate: float,
+    plan: Plan,
+    push_http: httpx.AsyncClient,
+    idle: Counters,
+) -> dict[str, Any]:
     say(f"  {system:<8} {rate:>6.0f}/s for {plan.seconds:g} s ...")
     if isinstance(target, Secpool):
         await bench_store.free_members(stack.database_url, POOL)
@@ -77,11 +89,17 @@ async def phase(system: str, stack: Stack, target: Secpool | Floor, rate: float,
     await arrivals(target, sent, plan.settle, push_http)
     after = await stack.counters()
     result: dict[str, Any] = {
-        "system": system, "rate_per_s": rate, "seconds": plan.seconds,
-        "achieved_rate_per_s": round(load.achieved_rate, 1), "generator_lag_ms": round(load.late_ms, 1),
-        "sent": len(load.shots), "answered": len(sent), "errors": load.errors,
-        "arrived_in_time": in_time, "arrived": sum(1 for r in sent if r in ends),
-    }  # fmt: skip
+        "system": system,
+        "rate_per_s": rate,
+        "seconds": plan.seconds,
+        "achieved_rate_per_s": round(load.achieved_rate, 1),
+        "generator_lag_ms": round(load.late_ms, 1),
+        "sent": len(load.shots),
+        "answered": len(sent),
+        "errors": load.errors,
+        "arrived_in_time": in_time,
+        "arrived": sum(1 for r in sent if r in ends),
+    }
     main = latency(sent, ends)
     result["latency"] = {"offered": _shown(latency(sent, target.offered))}
     if isinstance(target, Secpool):
@@ -95,10 +113,12 @@ async def phase(system: str, stack: Stack, target: Secpool | Floor, rate: float,
         and load.achieved_rate >= 0.95 * rate
         and (
             len(sent) < GROWTH_SAMPLES  # too few to tell a trend from noise
-            or (result["growth_ms"] is not None
-                and result["growth_ms"] < max(GROWTH_LIMIT_MS, result["first_quarter_ms"] / 2))
+            or (
+                result["growth_ms"] is not None
+                and result["growth_ms"] < max(GROWTH_LIMIT_MS, result["first_quarter_ms"] / 2)
+            )
         )
-    )  # fmt: skip
+    )
     result["sustained"] = bool(result["keeps_up"] and main is not None and main.p99_ms < P99_LIMIT_MS)
     say("  " + bench_report.phase_line(result))
     return result
@@ -131,8 +151,17 @@ def growth(sent: dict[str, float], ends: dict[str, float]) -> tuple[float, float
 
 
 def _shown(found: Latency | None) -> dict[str, float] | None:
-    return None if found is None else {"p50_ms": found.p50_ms, "p95_ms": found.p95_ms, "p99_ms": found.p99_ms,
-                                       "max_ms": found.max_ms, "count": found.count}  # fmt: skip
+    return (
+        None
+        if found is None
+        else {
+            "p50_ms": found.p50_ms,
+            "p95_ms": found.p95_ms,
+            "p99_ms": found.p99_ms,
+            "max_ms": found.max_ms,
+            "count": found.count,
+        }
+    )
 
 
 def costs(system: str, before: Counters, after: Counters, requests: int, idle: Counters) -> dict[str, Any]:
@@ -180,8 +209,7 @@ async def measure(stack: Stack, plan: Plan) -> dict[str, Any]:
     phases: list[dict[str, Any]] = []
     try:
         say(f"signing in {plan.requesters} requesters and {len(members)} members, subscribing their phones ...")
-        await secpool.open({a: signed_in[a] for a in requesters[: plan.requesters]},
-                           {a: signed_in[a] for a in members})  # fmt: skip
+        await secpool.open({a: signed_in[a] for a in requesters[: plan.requesters]}, {a: signed_in[a] for a in members})
         await floor.open()
         async with httpx.AsyncClient(timeout=30) as push_http:
             say("warming up ...")
@@ -221,8 +249,13 @@ async def measure(stack: Stack, plan: Plan) -> dict[str, Any]:
         await floor.close()
 
 
-def run(quick: bool, json_path: Path | None, plot_path: Path | None, seconds: float | None = None,
-        rates: list[float] | None = None) -> int:  # fmt: skip
+def run(
+    quick: bool,
+    json_path: Path | None,
+    plot_path: Path | None,
+    seconds: float | None = None,
+    rates: list[float] | None = None,
+) -> int:
     plan = Plan(quick, seconds, rates)
     load_before = os.getloadavg()[0]
     started = time.monotonic()
@@ -233,10 +266,13 @@ def run(quick: bool, json_path: Path | None, plot_path: Path | None, seconds: fl
     finally:
         say("stopping ...")
         stack.stop()
-    measured["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
-                           "load_average_before_after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
-                           "statements_counted_by": "pg_stat_statements" if stack.statements_counted else None,
-                           "seconds": round(time.monotonic() - started)}  # fmt: skip
+    measured["machine"] = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average_before_after": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "statements_counted_by": "pg_stat_statements" if stack.statements_counted else None,
+        "seconds": round(time.monotonic() - started),
+    }
     results = bench_report.summary(measured)
     print(bench_report.table(results))
     if json_path is not None:

@@ -48,8 +48,13 @@ class Browser:
         return self
 
     async def submit(self, k: int) -> str | None:
-        form = {"type_id": TYPE, "description": f"Bench request {k}", "urgency": "normal",
-                "idempotency_key": str(uuid.uuid4()), "_csrf_token": self.csrf}  # fmt: skip
+        form = {
+            "type_id": TYPE,
+            "description": f"Bench request {k}",
+            "urgency": "normal",
+            "idempotency_key": str(uuid.uuid4()),
+            "_csrf_token": self.csrf,
+        }
         response = await self.http.post("/requests", data=form)
         if response.status_code != 303:
             return None
@@ -93,8 +98,11 @@ class Secpool:
         self.members = await asyncio.gather(*(Browser(self.pwa, a).adopt(s) for a, s in members.items()))
         for member in self.members:
             phone = Phone(self.push)
-            answer = await member.http.post("/push/subscriptions", json=phone.subscription(),
-                                            headers={"x-csrf-token": member.http.cookies["csrftoken"]})  # fmt: skip
+            answer = await member.http.post(
+                "/push/subscriptions",
+                json=phone.subscription(),
+                headers={"x-csrf-token": member.http.cookies["csrftoken"]},
+            )
             if answer.status_code != 201:
                 raise RuntimeError(f"push subscription refused: {answer.status_code} {answer.text[:200]}")
             self.phones[phone.path] = phone
@@ -169,8 +177,10 @@ class Floor:
         await self._nc.subscribe(bench_floor.OFFERED, cb=on_offer)
 
     async def send(self, k: int) -> str | None:
-        response = await self.http.post("/requests", content=msgspec.json.encode(
-            {"requester": f"staff-{k % 20}", "description": f"Bench request {k}"}))  # fmt: skip
+        response = await self.http.post(
+            "/requests",
+            content=msgspec.json.encode({"requester": f"staff-{k % 20}", "description": f"Bench request {k}"}),
+        )
         if response.status_code != 201:
             return None
         return str(response.json()["id"])

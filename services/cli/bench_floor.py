@@ -112,12 +112,16 @@ class Web:
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 f"INSERT INTO {SCHEMA}.requests (id, requester, description) VALUES ($1, $2, $3)",
-                request_id, submit.requester, submit.description,
-            )  # fmt: skip
+                request_id,
+                submit.requester,
+                submit.description,
+            )
             await conn.execute(
                 f"INSERT INTO {SCHEMA}.outbox (event_id, subject, payload) VALUES ($1, $2, $3)",
-                event_id, SUBMITTED, payload,
-            )  # fmt: skip
+                event_id,
+                SUBMITTED,
+                payload,
+            )
         self.wake.set()  # same process: no NOTIFY round trip needed to wake the relay
         await self.answer(send, 201, self.encode({"id": str(request_id)}))
 
@@ -164,10 +168,12 @@ class Web:
                         )
                         if not rows:
                             break
-                        await asyncio.gather(*(
-                            js.publish(r["subject"], r["payload"], headers={"Nats-Msg-Id": str(r["event_id"])})
-                            for r in rows
-                        ))  # fmt: skip
+                        await asyncio.gather(
+                            *(
+                                js.publish(r["subject"], r["payload"], headers={"Nats-Msg-Id": str(r["event_id"])})
+                                for r in rows
+                            )
+                        )
                         await conn.execute(
                             f"UPDATE {SCHEMA}.outbox SET published = true WHERE id = ANY($1::bigint[])",
                             [r["id"] for r in rows],
@@ -182,8 +188,9 @@ async def work() -> None:
     nc = await nats.connect(os.environ["NATS_URL"])
     js = nc.jetstream()
     decode = msgspec.json.Decoder(Submitted).decode
-    sub = await js.pull_subscribe(SUBMITTED, durable="floor-assign", stream=STREAM,
-                                  config=ConsumerConfig(max_ack_pending=10_000))  # fmt: skip
+    sub = await js.pull_subscribe(
+        SUBMITTED, durable="floor-assign", stream=STREAM, config=ConsumerConfig(max_ack_pending=10_000)
+    )
 
     async def handle(msg: Any) -> None:
         event = decode(msg.data)
@@ -200,8 +207,9 @@ async def work() -> None:
                 )
                 await conn.execute(
                     f"UPDATE {SCHEMA}.requests SET status = 'offered', member_id = $2 WHERE id = $1",
-                    uuid.UUID(event.request_id), member,
-                )  # fmt: skip
+                    uuid.UUID(event.request_id),
+                    member,
+                )
         if fresh:
             await js.publish(OFFERED, event.request_id.encode(), headers={"Nats-Msg-Id": f"offered-{event.event_id}"})
         await msg.ack()

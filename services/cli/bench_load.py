@@ -97,6 +97,10 @@ def latency(sent: dict[str, float], arrived: dict[str, float]) -> Latency | None
     ordered = sorted((arrived[r] - t) * 1000 for r, t in sent.items() if r in arrived)
     if not ordered:
         return None
-    return Latency(count=len(ordered), p50_ms=round(percentile(ordered, 0.5), 2),
-                   p95_ms=round(percentile(ordered, 0.95), 2), p99_ms=round(percentile(ordered, 0.99), 2),
-                   max_ms=round(ordered[-1], 2))  # fmt: skip
+    return Latency(
+        count=len(ordered),
+        p50_ms=round(percentile(ordered, 0.5), 2),
+        p95_ms=round(percentile(ordered, 0.95), 2),
+        p99_ms=round(percentile(ordered, 0.99), 2),
+        max_ms=round(ordered[-1], 2),
+    )

@@ -108,8 +108,15 @@ async def pages(stack: Stack) -> dict[str, Any]:
     form = await anna.get("/requests/new")
     token = CSRF_FIELD.search(form.text)
     assert token, "no CSRF field on the new-request page"
-    made = await anna.post("/requests", data={"type_id": "letter", "description": "A page to measure",
-                                              "idempotency_key": str(uuid.uuid4()), "_csrf_token": token.group(1)})  # fmt: skip
+    made = await anna.post(
+        "/requests",
+        data={
+            "type_id": "letter",
+            "description": "A page to measure",
+            "idempotency_key": str(uuid.uuid4()),
+            "_csrf_token": token.group(1),
+        },
+    )
     request_id = made.headers["location"].split("?")[0].rsplit("/", 1)[-1]
     await anna.aclose()
     for email, paths in screens(request_id).items():
@@ -128,14 +135,19 @@ async def pages(stack: Stack) -> dict[str, Any]:
                 took.sort()
                 name = path.replace(request_id, "{id}")
                 found[name] = {
-                    "first_visit_bytes": first["bytes"], "first_visit_requests": first["requests"],
-                    "repeat_visit_bytes": again["bytes"], "repeat_visit_requests": again["requests"],
-                    "render_p50_ms": round(percentile(took, 0.5), 1), "render_p95_ms": round(percentile(took, 0.95), 1),
-                }  # fmt: skip
+                    "first_visit_bytes": first["bytes"],
+                    "first_visit_requests": first["requests"],
+                    "repeat_visit_bytes": again["bytes"],
+                    "repeat_visit_requests": again["requests"],
+                    "render_p50_ms": round(percentile(took, 0.5), 1),
+                    "render_p95_ms": round(percentile(took, 0.95), 1),
+                }
                 row = found[name]
-                say(f"  {name:<22} first {row['first_visit_bytes'] / 1000:7.1f} kB ({row['first_visit_requests']} "
+                say(
+                    f"  {name:<22} first {row['first_visit_bytes'] / 1000:7.1f} kB ({row['first_visit_requests']} "
                     f"requests)  repeat {row['repeat_visit_bytes'] / 1000:7.1f} kB ({row['repeat_visit_requests']})  "
-                    f"render p50 {row['render_p50_ms']:.1f} ms p95 {row['render_p95_ms']:.1f} ms")  # fmt: skip
+                    f"render p50 {row['render_p50_ms']:.1f} ms p95 {row['render_p95_ms']:.1f} ms"
+                )
     return found
 
 
@@ -150,8 +162,10 @@ class Stream:
     async def open(self, url: str, token: str) -> None:
         parts = urlsplit(url)
         reader, self.writer = await asyncio.open_connection(parts.hostname, parts.port)
-        self.writer.write(f"GET /events HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: text/event-stream\r\n"
-                          f"Cookie: secpool={token}\r\n\r\n".encode())  # fmt: skip
+        self.writer.write(
+            f"GET /events HTTP/1.1\r\nHost: {parts.netloc}\r\nAccept: text/event-stream\r\n"
+            f"Cookie: secpool={token}\r\n\r\n".encode()
+        )
         await self.writer.drain()
         while b"connected" not in await reader.readline():
             pass
@@ -180,8 +194,12 @@ async def fan_out(stack: Stack, count: int) -> dict[str, Any]:
     streams = [Stream() for _ in range(count)]
     opened = time.monotonic()
     for k in range(0, count, 100):  # a hundred at a time: the pwa's accept queue stays short
-        await asyncio.gather(*(s.open(stack.url("pwa"), tokens[viewers[(k + i) % len(viewers)]])
-                               for i, s in enumerate(streams[k : k + 100])))  # fmt: skip
+        await asyncio.gather(
+            *(
+                s.open(stack.url("pwa"), tokens[viewers[(k + i) % len(viewers)]])
+                for i, s in enumerate(streams[k : k + 100])
+            )
+        )
         say(f"  {min(k + 100, count)}/{count} streams open")
     opening = time.monotonic() - opened
     await asyncio.sleep(1.0)
@@ -193,8 +211,10 @@ async def fan_out(stack: Stack, count: int) -> dict[str, Any]:
         assert token, "no CSRF field on the kudos form"
         recipient = next(p.id for p in org.people if p.email == "sanne@example.org")
         posted = time.monotonic()
-        sent = await http.post("/wall/kudos", data={"recipients": recipient, "message": "Thanks for the bench",
-                                                    "_csrf_token": token.group(1)})  # fmt: skip
+        sent = await http.post(
+            "/wall/kudos",
+            data={"recipients": recipient, "message": "Thanks for the bench", "_csrf_token": token.group(1)},
+        )
         if sent.status_code != 303:
             raise RuntimeError(f"the kudos was refused: {sent.status_code}")
         deadline = posted + 60
@@ -204,15 +224,21 @@ async def fan_out(stack: Stack, count: int) -> dict[str, Any]:
     for s in streams:
         s.close()
     result = {
-        "clients": count, "reached": len(heard), "opening_s": round(opening, 1),
-        "first_ms": round(heard[0], 1) if heard else None, "p50_ms": round(percentile(heard, 0.5), 1) if heard else None,
+        "clients": count,
+        "reached": len(heard),
+        "opening_s": round(opening, 1),
+        "first_ms": round(heard[0], 1) if heard else None,
+        "p50_ms": round(percentile(heard, 0.5), 1) if heard else None,
         "all_ms": round(heard[-1], 1) if len(heard) == count else None,
-        "pwa_pss_mib_before": round(before / 2**20, 1), "pwa_pss_mib_after": round(after / 2**20, 1),
+        "pwa_pss_mib_before": round(before / 2**20, 1),
+        "pwa_pss_mib_after": round(after / 2**20, 1),
         "kib_per_connection": round((after - before) / 1024 / count, 1),
-    }  # fmt: skip
-    say(f"one kudos to {count} SSE clients: first {result['first_ms']} ms, half {result['p50_ms']} ms, "
+    }
+    say(
+        f"one kudos to {count} SSE clients: first {result['first_ms']} ms, half {result['p50_ms']} ms, "
         f"all {result['all_ms']} ms ({len(heard)} reached); pwa memory {result['pwa_pss_mib_before']} → "
-        f"{result['pwa_pss_mib_after']} MiB PSS, {result['kib_per_connection']} KiB a connection")  # fmt: skip
+        f"{result['pwa_pss_mib_after']} MiB PSS, {result['kib_per_connection']} KiB a connection"
+    )
     return result
 
 

@@ -49,9 +49,9 @@ class PushService:
                 break
         at = time.monotonic()
         if scope["method"] == "GET":
-            after = int(dict(p.split("=", 1) for p in scope["query_string"].decode().split("&") if "=" in p).get(
-                "after", "0"
-            ))  # fmt: skip
+            after = int(
+                dict(p.split("=", 1) for p in scope["query_string"].decode().split("&") if "=" in p).get("after", "0")
+            )
             answer = json.dumps(self.received[after:]).encode()
             await send(
                 {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]}
@@ -80,8 +80,11 @@ class Phone:
         point = self.key.public_key().public_bytes(
             serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
         )
-        return {"endpoint": self.endpoint, "expirationTime": None,
-                "keys": {"p256dh": b64url(point), "auth": b64url(self.auth)}}  # fmt: skip
+        return {
+            "endpoint": self.endpoint,
+            "expirationTime": None,
+            "keys": {"p256dh": b64url(point), "auth": b64url(self.auth)},
+        }
 
     def decrypt(self, push: Received) -> dict[str, Any]:
         plain = http_ece.decrypt(push.body, private_key=self.key, auth_secret=self.auth, version="aes128gcm")
@@ -90,5 +93,12 @@ class Phone:
 
 
 if __name__ == "__main__":
-    uvicorn.run(PushService(), host="127.0.0.1", port=int(sys.argv[1]), lifespan="off", log_level="warning",
-                ws="none", access_log=False)  # fmt: skip
+    uvicorn.run(
+        PushService(),
+        host="127.0.0.1",
+        port=int(sys.argv[1]),
+        lifespan="off",
+        log_level="warning",
+        ws="none",
+        access_log=False,
+    )

@@ -57,14 +57,19 @@ def summary(measured: dict[str, Any]) -> dict[str, Any]:
         push, sse = _end(phase), (phase or {}).get("latency", {}).get("sse")
         floor = _end(_phase(phases, "floor", rate))
         at[f"at_{rate:.0f}"] = {
-            "p50_ms": push and push["p50_ms"], "p95_ms": push and push["p95_ms"], "p99_ms": push and push["p99_ms"],
-            "sse_p50_ms": sse and sse["p50_ms"], "sse_p99_ms": sse and sse["p99_ms"],
+            "p50_ms": push and push["p50_ms"],
+            "p95_ms": push and push["p95_ms"],
+            "p99_ms": push and push["p99_ms"],
+            "sse_p50_ms": sse and sse["p50_ms"],
+            "sse_p99_ms": sse and sse["p99_ms"],
             "achieved_rate_per_s": phase and phase["achieved_rate_per_s"],
-            "floor_p50_ms": floor and floor["p50_ms"], "floor_p99_ms": floor and floor["p99_ms"],
-        }  # fmt: skip
+            "floor_p50_ms": floor and floor["p50_ms"],
+            "floor_p99_ms": floor and floor["p99_ms"],
+        }
     idle = measured["memory_mib"]["idle"]
-    pss = {s: round(sum(idle[p]["pss"] for p in (*own, *SHARED)), 1) for s, own in (("secpool", SECPOOL),
-                                                                                   ("floor", FLOOR))}  # fmt: skip
+    pss = {
+        s: round(sum(idle[p]["pss"] for p in (*own, *SHARED)), 1) for s, own in (("secpool", SECPOOL), ("floor", FLOOR))
+    }
     statements = per_request("sql_statements_per_request")
     return {
         "ratio_to_floor": _ratio(rates["secpool"], rates["floor"])
@@ -103,9 +108,11 @@ def phase_line(p: dict[str, Any]) -> str:
     shown.append(f"offered {_ms(lat.get('offered'))}")
     errors = sum(p["errors"].values())
     verdict = "sustained" if p["sustained"] else "keeps up, p99 too high" if p["keeps_up"] else "backs up"
-    return (f"{p['system']:<8} {p['rate_per_s']:>6.0f}/s (achieved {p['achieved_rate_per_s']:.0f}/s): "
-            f"{', '.join(shown)} p50/p99; {p['arrived_in_time']}/{p['answered']} in time, {errors} errors, "
-            f"CPU {p['cpu_ms_per_request']['total']:.1f} ms/request — {verdict}")  # fmt: skip
+    return (
+        f"{p['system']:<8} {p['rate_per_s']:>6.0f}/s (achieved {p['achieved_rate_per_s']:.0f}/s): "
+        f"{', '.join(shown)} p50/p99; {p['arrived_in_time']}/{p['answered']} in time, {errors} errors, "
+        f"CPU {p['cpu_ms_per_request']['total']:.1f} ms/request — {verdict}"
+    )
 
 
 def _n(value: float | None, unit: str = "") -> str:
@@ -120,31 +127,58 @@ def table(r: dict[str, Any]) -> str:
         return "—" if at[a] is None else f"{at[a]:g} / {at[b]:g} ms"
 
     rows = [
-        ("highest sustained rate (p99 < 100 ms)", f"{r['sustained_rate_per_s']['secpool']:g}/s",
-         f"{r['sustained_rate_per_s']['floor']:g}/s", _n(r["ratio_to_floor"], "×")),
-        ("highest rate kept up with (nothing backs up)", f"{r['kept_up_rate_per_s']['secpool']:g}/s",
-         f"{r['kept_up_rate_per_s']['floor']:g}/s", _n(r["kept_up_ratio_to_floor"], "×")),
-    ]  # fmt: skip
+        (
+            "highest sustained rate (p99 < 100 ms)",
+            f"{r['sustained_rate_per_s']['secpool']:g}/s",
+            f"{r['sustained_rate_per_s']['floor']:g}/s",
+            _n(r["ratio_to_floor"], "×"),
+        ),
+        (
+            "highest rate kept up with (nothing backs up)",
+            f"{r['kept_up_rate_per_s']['secpool']:g}/s",
+            f"{r['kept_up_rate_per_s']['floor']:g}/s",
+            _n(r["kept_up_ratio_to_floor"], "×"),
+        ),
+    ]
     for key in ("at_50", "at_200"):
         at = r[key]
-        rows.append((f"submit → offer push, {key[3:]}/s, p50 / p99", pair(at, "p50_ms", "p99_ms"),
-                     pair(at, "floor_p50_ms", "floor_p99_ms") + " (offered)",
-                     _n(_ratio(at["p50_ms"], at["floor_p50_ms"]), "× at p50")))  # fmt: skip
+        rows.append(
+            (
+                f"submit → offer push, {key[3:]}/s, p50 / p99",
+                pair(at, "p50_ms", "p99_ms"),
+                pair(at, "floor_p50_ms", "floor_p99_ms") + " (offered)",
+                _n(_ratio(at["p50_ms"], at["floor_p50_ms"]), "× at p50"),
+            )
+        )
         rows.append((f"submit → requester's SSE, {key[3:]}/s, p50 / p99", pair(at, "sse_p50_ms", "sse_p99_ms"), "", ""))
     rows += [
-        (f"CPU per request, whole stack ({rate:g}/s)", _n(cpu["secpool"], " ms"), _n(cpu["floor"], " ms"),
-         _n(r["cpu_ratio_to_floor"], "×")),
-        ("SQL statements / transactions per request", f"{_n(r['sql_statements_per_request'])} / {_n(tx['secpool'])}",
-         f"{_n(r['sql_statements_per_request_floor'])} / {_n(tx['floor'])}", ""),
+        (
+            f"CPU per request, whole stack ({rate:g}/s)",
+            _n(cpu["secpool"], " ms"),
+            _n(cpu["floor"], " ms"),
+            _n(r["cpu_ratio_to_floor"], "×"),
+        ),
+        (
+            "SQL statements / transactions per request",
+            f"{_n(r['sql_statements_per_request'])} / {_n(tx['secpool'])}",
+            f"{_n(r['sql_statements_per_request_floor'])} / {_n(tx['floor'])}",
+            "",
+        ),
         ("NATS messages per request", _n(msgs["secpool"]), _n(msgs["floor"]), ""),
-        ("idle memory (PSS, with PostgreSQL and NATS)", f"{r['idle_pss_mib']['secpool']:g} MiB",
-         f"{r['idle_pss_mib']['floor']:g} MiB", ""),
-    ]  # fmt: skip
+        (
+            "idle memory (PSS, with PostgreSQL and NATS)",
+            f"{r['idle_pss_mib']['secpool']:g} MiB",
+            f"{r['idle_pss_mib']['floor']:g} MiB",
+            "",
+        ),
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     head = ("figure", "secpool", "floor", "ratio")
     widths = [max(w, len(h)) for w, h in zip(widths, head, strict=True)]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + " |",
-             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]  # fmt: skip
+    lines = [
+        "| " + " | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)) + " |",
+        "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+    ]
     lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows]
     per = r["cpu_ms_per_request_per_process"]
     cpu_line = "; ".join(

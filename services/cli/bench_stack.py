@@ -47,9 +47,12 @@ class Counters:
         def rate(a: int | None, b: int | None) -> int | None:
             return None if a is None or b is None else round((a - b) / span)
 
-        return Counters({p: (self.cpu_s[p] - before.cpu_s.get(p, 0.0)) / span for p in self.cpu_s},
-                        rate(self.statements, before.statements), round((self.transactions - before.transactions) / span),
-                        rate(self.nats_in, before.nats_in))  # fmt: skip
+        return Counters(
+            {p: (self.cpu_s[p] - before.cpu_s.get(p, 0.0)) / span for p in self.cpu_s},
+            rate(self.statements, before.statements),
+            round((self.transactions - before.transactions) / span),
+            rate(self.nats_in, before.nats_in),
+        )
 
 
 class Stack:
@@ -92,14 +95,21 @@ class Stack:
         names = (*SECPOOL, "push", "floor-web")
         self.ports = dict(zip(names, free_ports(len(names)), strict=True))
         private, public = tokens.new_key_pair()
-        env = env_with({
-            "DATABASE_URL": self.database_url, "NATS_URL": self.nats_url, "SECPOOL_DEMO": "1",
-            "SECPOOL_COOKIE_SECURE": "0", "SECPOOL_DATA_DIR": str(self.folder / "data"),
-            "SECPOOL_PUSH_ALLOW_HOSTS": self.url("push"),
-            "SECPOOL_SIGN_IN_TRIES": "100000", "SECPOOL_SIGN_IN_ADDRESS_TRIES": "100000",
-            "SECPOOL_KUDOS_PER_MINUTE": "100000", "SECPOOL_KUDOS_DAILY_LIMIT": "100000",
-            **{f"SECPOOL_{n.upper()}_URL": self.url(n) for n in SERVICES},
-        })  # fmt: skip
+        env = env_with(
+            {
+                "DATABASE_URL": self.database_url,
+                "NATS_URL": self.nats_url,
+                "SECPOOL_DEMO": "1",
+                "SECPOOL_COOKIE_SECURE": "0",
+                "SECPOOL_DATA_DIR": str(self.folder / "data"),
+                "SECPOOL_PUSH_ALLOW_HOSTS": self.url("push"),
+                "SECPOOL_SIGN_IN_TRIES": "100000",
+                "SECPOOL_SIGN_IN_ADDRESS_TRIES": "100000",
+                "SECPOOL_KUDOS_PER_MINUTE": "100000",
+                "SECPOOL_KUDOS_DAILY_LIMIT": "100000",
+                **{f"SECPOOL_{n.upper()}_URL": self.url(n) for n in SERVICES},
+            }
+        )
         say("starting the fake push service" + (" and the floor ..." if self.floor else " ..."))
         python = sys.executable
         self._child("push", [python, "-m", "services.cli.bench_push", str(self.ports["push"])], env)
@@ -174,8 +184,9 @@ class Stack:
             return None
 
     async def counters(self) -> Counters:
-        statements, transactions = await bench_store.statements_and_transactions(self.database_url,
-                                                                                 self.statements_counted)  # fmt: skip
+        statements, transactions = await bench_store.statements_and_transactions(
+            self.database_url, self.statements_counted
+        )
         nats_in = await asyncio.to_thread(self.nats_in_messages)
         return Counters(self.cpu_seconds(), statements, transactions, nats_in)
 

@@ -12,8 +12,9 @@ async def count_statements(database_url: str) -> bool:
     DATABASE_URL without shared_preload_libraries): then only transactions are counted."""
     conn = await asyncpg.connect(database_url)
     try:
-        loaded = await conn.fetchval("SELECT 'pg_stat_statements' = ANY(string_to_array(current_setting("
-                                     "'shared_preload_libraries'), ', '))")  # fmt: skip
+        loaded = await conn.fetchval(
+            "SELECT 'pg_stat_statements' = ANY(string_to_array(current_setting('shared_preload_libraries'), ', '))"
+        )
         if loaded:
             await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         return bool(loaded)

@@ -115,16 +115,29 @@ class EmbeddedPostgres:
         clear_stale_pid(pgdata)
         # TCP on loopback only: a Unix socket path inside a deep data folder can exceed the
         # 107-byte socket path limit.
-        argv = [str(bin_dir / "postgres"), "-D", str(pgdata), "-h", "127.0.0.1", "-p", str(self.port),
-                "-c", "unix_socket_directories=", "-c", "max_connections=300",
-                "-c", "password_encryption=scram-sha-256"]  # fmt: skip
+        argv = [
+            str(bin_dir / "postgres"),
+            "-D",
+            str(pgdata),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-c",
+            "unix_socket_directories=",
+            "-c",
+            "max_connections=300",
+            "-c",
+            "password_encryption=scram-sha-256",
+        ]
         if self.fast_unsafe:
             argv += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
         for name, value in self.settings.items():
             argv += ["-c", f"{name}={value}"]
         # SIGINT is postgres' "fast shutdown": roll back open work, checkpoint, exit.
-        self.child = Child("postgres", argv, log_path=self.folder / "postgres.log", user=user,
-                           stop_signal=signal.SIGINT).start()  # fmt: skip
+        self.child = Child(
+            "postgres", argv, log_path=self.folder / "postgres.log", user=user, stop_signal=signal.SIGINT
+        ).start()
         return self.child
 
     def _initdb(self, bin_dir: Path, pgdata: Path, user: str | None) -> None:
@@ -137,10 +150,22 @@ class EmbeddedPostgres:
             if user is not None:
                 shutil.chown(pwfile, user, user)
             result = subprocess.run(
-                [str(bin_dir / "initdb"), "-D", str(pgdata), "-U", SUPERUSER, "--auth=scram-sha-256",
-                 f"--pwfile={pwfile}", "--encoding=UTF8", "--no-instructions"],
-                user=user, capture_output=True, text=True, check=False,
-            )  # fmt: skip
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(pgdata),
+                    "-U",
+                    SUPERUSER,
+                    "--auth=scram-sha-256",
+                    f"--pwfile={pwfile}",
+                    "--encoding=UTF8",
+                    "--no-instructions",
+                ],
+                user=user,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
         finally:
             pwfile.unlink(missing_ok=True)
         if result.returncode != 0:
@@ -153,10 +178,24 @@ class EmbeddedPostgres:
         Repeating it is harmless, so a start interrupted in between finishes it next time."""
         statement = f"ALTER ROLE {SUPERUSER} PASSWORD '{self.password}';\n"
         result = subprocess.run(
-            [str(bin_dir / "postgres"), "--single", "-D", str(pgdata), "-c", "password_encryption=scram-sha-256",
-             "-c", "unix_socket_directories=", "postgres"],
-            input=statement, user=user, capture_output=True, text=True, check=False, timeout=120,
-        )  # fmt: skip
+            [
+                str(bin_dir / "postgres"),
+                "--single",
+                "-D",
+                str(pgdata),
+                "-c",
+                "password_encryption=scram-sha-256",
+                "-c",
+                "unix_socket_directories=",
+                "postgres",
+            ],
+            input=statement,
+            user=user,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
         if result.returncode != 0 or "ERROR" in result.stdout + result.stderr:
             lines = (result.stderr or result.stdout).strip().splitlines()[-1:]
             raise LaunchError(f"setting the PostgreSQL password failed: {lines}")

@@ -33,12 +33,21 @@ def permissions(user: str) -> dict[str, dict[str, list[str]]]:
     if user == LAUNCHER:  # only asks whether JetStream is up
         return {"publish": {"allow": ["$JS.API.INFO"]}, "subscribe": {"allow": ["_INBOX.>"]}}
     # Every service makes sure every stream exists (a consumer may start before the publisher).
-    publish = [STREAMS[OWN[user]], "$JS.API.INFO", "$JS.API.STREAM.INFO.*", "$JS.API.STREAM.CREATE.*",
-               "$JS.API.STREAM.UPDATE.*"]  # fmt: skip
+    publish = [
+        STREAMS[OWN[user]],
+        "$JS.API.INFO",
+        "$JS.API.STREAM.INFO.*",
+        "$JS.API.STREAM.CREATE.*",
+        "$JS.API.STREAM.UPDATE.*",
+    ]
     subscribe = [f"{inbox_prefix(user)}.>"]
     for stream in CONSUMES[user]:
-        publish += [f"$JS.API.CONSUMER.*.{stream}.>", f"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.*",
-                    f"$JS.API.CONSUMER.MSG.NEXT.{stream}.*", f"$JS.ACK.{stream}.>"]  # fmt: skip
+        publish += [
+            f"$JS.API.CONSUMER.*.{stream}.>",
+            f"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.*",
+            f"$JS.API.CONSUMER.MSG.NEXT.{stream}.*",
+            f"$JS.ACK.{stream}.>",
+        ]
         if user == "pwa":
             subscribe.append(STREAMS[stream])
     return {"publish": {"allow": publish}, "subscribe": {"allow": subscribe}}

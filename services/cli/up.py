@@ -34,8 +34,20 @@ APPS = {
 
 
 def service_child(name: str, port: int, env: Mapping[str, str], logs: Path, host: str = "127.0.0.1") -> Child:
-    argv = [sys.executable, "-m", "uvicorn", "--factory", APPS[name], "--host", host, "--port", str(port),
-            "--no-access-log", "--timeout-graceful-shutdown", "5"]  # fmt: skip
+    argv = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        APPS[name],
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--timeout-graceful-shutdown",
+        "5",
+    ]
     return Child(name, argv, log_path=logs / f"{name}.log", env=env)
 
 

@@ -46,9 +46,14 @@ class RequestsController(Controller):
     path = "/v1/requests"
     tags = ["requests"]  # noqa: RUF012
 
-    @post("/", status_code=201, summary="Submit a request (201; the same idempotency_key again: 200, the first one)",
-          responses={200: ResponseSpec(RequestView, description="This idempotency_key was used: the first request")},
-          opt={INTEGRATION_WRITES: True}, **errors(403, 422))  # fmt: skip
+    @post(
+        "/",
+        status_code=201,
+        summary="Submit a request (201; the same idempotency_key again: 200, the first one)",
+        responses={200: ResponseSpec(RequestView, description="This idempotency_key was used: the first request")},
+        opt={INTEGRATION_WRITES: True},
+        **errors(403, 422),
+    )
     async def submit(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[NewRequest]
     ) -> Response[RequestView]:
@@ -58,8 +63,11 @@ class RequestsController(Controller):
             view = await _view(conn, row["id"], request.user)
         return Response(view, status_code=201 if created else 200)
 
-    @get("/", summary="My requests: submitted by me or on my behalf, newest first; waiting ones with their queue spot",
-         **errors())  # fmt: skip
+    @get(
+        "/",
+        summary="My requests: submitted by me or on my behalf, newest first; waiting ones with their queue spot",
+        **errors(),
+    )
     async def mine(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], limit: Annotated[int, LIMIT] = 50
     ) -> list[RequestView]:
@@ -81,8 +89,11 @@ class RequestsController(Controller):
             rows = await store.requests_worked_by(conn, request.user.account_id, statuses, limit)
         return [request_view(r, request.user) for r in rows]
 
-    @get("/{request_id:uuid}", summary="One request (its requester, the people on it, its pool's members and leads)",
-         **errors(403, 404))  # fmt: skip
+    @get(
+        "/{request_id:uuid}",
+        summary="One request (its requester, the people on it, its pool's members and leads)",
+        **errors(403, 404),
+    )
     async def one(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[UUID]
     ) -> RequestView:
@@ -97,8 +108,9 @@ class RequestsController(Controller):
             row = access.visible(await store.get_request(conn, request_id), request.user)
             rows = await store.timeline_of(conn, request_id)
         people = access.sees_people(request.user, row)
-        return [timeline_entry(t, people=people, named=access.names_actor(request.user, row, t["actor_id"]))
-                for t in rows]  # fmt: skip
+        return [
+            timeline_entry(t, people=people, named=access.names_actor(request.user, row, t["actor_id"])) for t in rows
+        ]
 
     @patch(
         "/{request_id:uuid}",
@@ -118,9 +130,13 @@ class RequestsController(Controller):
                 await edits.edit(conn, request.user, request_id, data)
             return await _view(conn, request_id, request.user)
 
-    @post("/{request_id:uuid}/status", status_code=200, summary="The member on it: ask a question "
-          "(waiting_on_requester, note = the question), resume (in_progress) or complete (done)",
-          **errors(403, 404, 409, 422))  # fmt: skip
+    @post(
+        "/{request_id:uuid}/status",
+        status_code=200,
+        summary="The member on it: ask a question "
+        "(waiting_on_requester, note = the question), resume (in_progress) or complete (done)",
+        **errors(403, 404, 409, 422),
+    )
     async def status(
         self,
         request: CallerRequest,
@@ -133,8 +149,12 @@ class RequestsController(Controller):
                 await lifecycle.move(conn, request.user, request_id, data)
             return await _view(conn, request_id, request.user)
 
-    @post("/{request_id:uuid}/cancel", status_code=200,
-          summary="Cancel: the requester before work starts, the pool's lead at any time", **errors(403, 404, 409))  # fmt: skip
+    @post(
+        "/{request_id:uuid}/cancel",
+        status_code=200,
+        summary="Cancel: the requester before work starts, the pool's lead at any time",
+        **errors(403, 404, 409),
+    )
     async def cancel(
         self,
         request: CallerRequest,
@@ -147,8 +167,12 @@ class RequestsController(Controller):
                 await lifecycle.cancel(conn, request.user, request_id, data)
             return await _view(conn, request_id, request.user)
 
-    @post("/{request_id:uuid}/rating", status_code=201, summary="The requester rates a done request 1–5, once",
-          **errors(403, 404, 409))  # fmt: skip
+    @post(
+        "/{request_id:uuid}/rating",
+        status_code=201,
+        summary="The requester rates a done request 1–5, once",
+        **errors(403, 404, 409),
+    )
     async def rate(
         self,
         request: CallerRequest,
@@ -168,9 +192,13 @@ class RequestsController(Controller):
             row, rows = await conversation.comments(conn, request.user, request_id)
         return [comment_view(c, people=access.names_actor(request.user, row, c["author_id"])) for c in rows]
 
-    @post("/{request_id:uuid}/comments", status_code=201, summary="Write on the request. The member may ask a "
-          "question (question: true → waiting on requester); the requester's reply then resumes the work",
-          **errors(403, 404, 409))  # fmt: skip
+    @post(
+        "/{request_id:uuid}/comments",
+        status_code=201,
+        summary="Write on the request. The member may ask a "
+        "question (question: true → waiting on requester); the requester's reply then resumes the work",
+        **errors(403, 404, 409),
+    )
     async def comment(
         self,
         request: CallerRequest,

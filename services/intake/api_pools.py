@@ -27,8 +27,12 @@ class PoolsController(Controller):
     path = "/v1/pools/{pool_id:str}"
     tags = ["pools"]  # noqa: RUF012
 
-    @get("/queue", summary="Requests waiting to be picked up, in pick-up order, each with its position and "
-         "expected pick-up (pool members and leads)", **errors(403))  # fmt: skip
+    @get(
+        "/queue",
+        summary="Requests waiting to be picked up, in pick-up order, each with its position and "
+        "expected pick-up (pool members and leads)",
+        **errors(403),
+    )
     async def queue(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[PoolId]
     ) -> list[RequestView]:
@@ -39,8 +43,11 @@ class PoolsController(Controller):
         views = [request_view(r, request.user, spots.get(r["id"])) for r in rows]
         return sorted(views, key=lambda v: v.queue.position if v.queue else 0)
 
-    @get("/requests", summary="The pool's requests, newest first (pool members and leads; closed ones "
-         "without who worked on them)", **errors(403))  # fmt: skip
+    @get(
+        "/requests",
+        summary="The pool's requests, newest first (pool members and leads; closed ones without who worked on them)",
+        **errors(403),
+    )
     async def requests(
         self,
         request: CallerRequest,
@@ -56,9 +63,12 @@ class PoolsController(Controller):
             spots = await insights.queue_spots(conn, insights.waiting_pools(rows), changes.now())
         return [request_view(r, request.user, spots.get(r["id"])) for r in rows]
 
-    @get("/insights", summary="Team-level figures per week and request type: requests in and done, pick-up and "
-         "done times (median, p90), on-time share, average rating, manager minutes saved (pool members and leads)",
-         **errors(403, 422))  # fmt: skip
+    @get(
+        "/insights",
+        summary="Team-level figures per week and request type: requests in and done, pick-up and "
+        "done times (median, p90), on-time share, average rating, manager minutes saved (pool members and leads)",
+        **errors(403, 422),
+    )
     async def insights(
         self,
         request: CallerRequest,

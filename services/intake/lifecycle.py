@@ -42,13 +42,21 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[asyncpg.
     created = await store.insert_request(
         conn,
         {
-            "id": request_id, "pool_id": rtype["pool_id"], "requester_id": caller.account_id,
-            "on_behalf_of": body.on_behalf_of, "type_id": rtype["id"], "idempotency_key": body.idempotency_key,
-            "description": body.description, "urgency": body.urgency, "wished_for": body.wished_for,
-            "language": language, "submitted_at": submitted_at, "pickup_due_at": pickup_due,
+            "id": request_id,
+            "pool_id": rtype["pool_id"],
+            "requester_id": caller.account_id,
+            "on_behalf_of": body.on_behalf_of,
+            "type_id": rtype["id"],
+            "idempotency_key": body.idempotency_key,
+            "description": body.description,
+            "urgency": body.urgency,
+            "wished_for": body.wished_for,
+            "language": language,
+            "submitted_at": submitted_at,
+            "pickup_due_at": pickup_due,
             "done_due_at": done_due,
         },
-    )  # fmt: skip
+    )
     if not created:  # a concurrent call with the same key won the race
         raced = await store.request_by_key(conn, caller.account_id, body.idempotency_key)
         assert raced is not None
@@ -64,13 +72,23 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[asyncpg.
     await outbox.add(
         conn,
         RequestSubmitted(
-            event_id=uuid4(), occurred_at=submitted_at, request_id=str(request_id), version=1,
-            pool_id=rtype["pool_id"], requester_id=caller.account_id, on_behalf_of=body.on_behalf_of,
-            type_id=rtype["id"], skill=rtype["skill"], min_level=rtype["min_level"], language=language,
-            urgency=body.urgency, pickup_due_at=pickup_due, done_due_at=done_due,
+            event_id=uuid4(),
+            occurred_at=submitted_at,
+            request_id=str(request_id),
+            version=1,
+            pool_id=rtype["pool_id"],
+            requester_id=caller.account_id,
+            on_behalf_of=body.on_behalf_of,
+            type_id=rtype["id"],
+            skill=rtype["skill"],
+            min_level=rtype["min_level"],
+            language=language,
+            urgency=body.urgency,
+            pickup_due_at=pickup_due,
+            done_due_at=done_due,
             work_minutes=rtype["work_minutes"],
         ),
-    )  # fmt: skip
+    )
     row = await store.get_request(conn, request_id)
     assert row is not None
     return row, True
@@ -102,19 +120,34 @@ async def complete(conn: Conn, row: asyncpg.Record, *, actor_id: str) -> int:
     late = at > row["done_due_at"]
     breach = at if late and row["done_breach_at"] is None else row["done_breach_at"]
     version = await changes.step(
-        conn, row, status="done", kind="done", actor_id=actor_id, done_at=at,
-        minutes_saved=row["type_minutes_saved"], done_breach_at=breach,
-    )  # fmt: skip
+        conn,
+        row,
+        status="done",
+        kind="done",
+        actor_id=actor_id,
+        done_at=at,
+        minutes_saved=row["type_minutes_saved"],
+        done_breach_at=breach,
+    )
     helpers = [h for h in [*(row["helper_ids"] or ()), row["buddy_id"]] if h and h != row["member_id"]]
     await outbox.add(
         conn,
         RequestCompleted(
-            event_id=uuid4(), occurred_at=at, request_id=str(row["id"]), version=version,
-            pool_id=row["pool_id"], requester_id=row["requester_id"], on_behalf_of=row["on_behalf_of"],
-            member_id=row["member_id"], helper_ids=list(dict.fromkeys(helpers)), type_id=row["type_id"],
-            skill=row["skill"], minutes_saved=row["type_minutes_saved"], on_time=not late,
+            event_id=uuid4(),
+            occurred_at=at,
+            request_id=str(row["id"]),
+            version=version,
+            pool_id=row["pool_id"],
+            requester_id=row["requester_id"],
+            on_behalf_of=row["on_behalf_of"],
+            member_id=row["member_id"],
+            helper_ids=list(dict.fromkeys(helpers)),
+            type_id=row["type_id"],
+            skill=row["skill"],
+            minutes_saved=row["type_minutes_saved"],
+            on_time=not late,
         ),
-    )  # fmt: skip
+    )
     return version
 
 
@@ -128,17 +161,30 @@ async def cancel(conn: Conn, caller: Caller, request_id: UUID, body: Cancellatio
     at = changes.now()
     reason = body.reason.strip()
     version = await changes.step(
-        conn, row, status="cancelled", kind="cancelled", actor_id=caller.account_id, detail=reason,
-        cancelled_at=at, waiting_since=None,
-    )  # fmt: skip
+        conn,
+        row,
+        status="cancelled",
+        kind="cancelled",
+        actor_id=caller.account_id,
+        detail=reason,
+        cancelled_at=at,
+        waiting_since=None,
+    )
     await outbox.add(
         conn,
         RequestCancelled(
-            event_id=uuid4(), occurred_at=at, request_id=str(row["id"]), version=version,
-            pool_id=row["pool_id"], requester_id=row["requester_id"], actor_id=caller.account_id,
-            reason=reason, previous=row["status"], member_id=row["member_id"],
+            event_id=uuid4(),
+            occurred_at=at,
+            request_id=str(row["id"]),
+            version=version,
+            pool_id=row["pool_id"],
+            requester_id=row["requester_id"],
+            actor_id=caller.account_id,
+            reason=reason,
+            previous=row["status"],
+            member_id=row["member_id"],
         ),
-    )  # fmt: skip
+    )
 
 
 async def rate(conn: Conn, caller: Caller, request_id: UUID, body: NewRating) -> int:
@@ -148,14 +194,24 @@ async def rate(conn: Conn, caller: Caller, request_id: UUID, body: NewRating) ->
     domain.check_rating(row["status"], already_rated=row["rating"] is not None)
     at = changes.now()
     version = await changes.mark(
-        conn, row, kind="rated", actor_id=caller.account_id, rating=body.rating,
-        rating_comment=body.comment.strip(), rated_at=at,
-    )  # fmt: skip
+        conn,
+        row,
+        kind="rated",
+        actor_id=caller.account_id,
+        rating=body.rating,
+        rating_comment=body.comment.strip(),
+        rated_at=at,
+    )
     await outbox.add(
         conn,
         RequestRated(
-            event_id=uuid4(), occurred_at=at, request_id=str(row["id"]), version=version,
-            pool_id=row["pool_id"], requester_id=row["requester_id"], rating=body.rating,
+            event_id=uuid4(),
+            occurred_at=at,
+            request_id=str(row["id"]),
+            version=version,
+            pool_id=row["pool_id"],
+            requester_id=row["requester_id"],
+            rating=body.rating,
         ),
-    )  # fmt: skip
+    )
     return version

@@ -84,34 +84,41 @@ PLATFORM = {
 MATRIX: dict[str, dict[str, Rule]] = {
     "intake": {
         # requests: staff their own and those sent on their behalf, members and leads their pool's
-        "POST /v1/requests": rule("request", "submit", POOL, POOL, POOL, POOL,
-                                  "to a request type of a pool in the token", key=(NONE, POOL)),
+        "POST /v1/requests": rule(
+            "request", "submit", POOL, POOL, POOL, POOL, "to a request type of a pool in the token", key=(NONE, POOL)
+        ),
         "GET /v1/requests": rule("request", "list mine", OWN, OWN, OWN, OWN, key=OWN),
         "GET /v1/requests/assigned": rule("request", "list my work", OWN, OWN, OWN, OWN, key=OWN),
         "GET /v1/requests/{request_id:uuid}": rule("request", "read", OWN, POOL, POOL, OWN, key=POOL),
         "GET /v1/requests/{request_id:uuid}/timeline": rule("request", "read", OWN, POOL, POOL, OWN, key=POOL),
         "PATCH /v1/requests/{request_id:uuid}": rule("request", "edit", OWN, OWN, OWN, OWN, "the requester", key=NONE),
-        "POST /v1/requests/{request_id:uuid}/status": rule("work", "move", NONE, OWN, NONE, NONE,
-                                                           "the member on it", key=NONE),
-        "POST /v1/requests/{request_id:uuid}/cancel": rule("request", "cancel", OWN, OWN, POOL, OWN,
-                                                           "the requester, or the pool's lead", key=NONE),
+        "POST /v1/requests/{request_id:uuid}/status": rule(
+            "work", "move", NONE, OWN, NONE, NONE, "the member on it", key=NONE
+        ),
+        "POST /v1/requests/{request_id:uuid}/cancel": rule(
+            "request", "cancel", OWN, OWN, POOL, OWN, "the requester, or the pool's lead", key=NONE
+        ),
         "POST /v1/requests/{request_id:uuid}/rating": rule("done request", "rate", OWN, OWN, OWN, OWN, key=NONE),
         "GET /v1/requests/{request_id:uuid}/comments": rule("request", "read", OWN, POOL, POOL, OWN, key=POOL),
-        "POST /v1/requests/{request_id:uuid}/comments": rule("request", "comment", OWN, OWN, POOL, OWN,
-                                                             "the requester, the people on it, the pool's lead", key=NONE),
+        "POST /v1/requests/{request_id:uuid}/comments": rule(
+            "request", "comment", OWN, OWN, POOL, OWN, "the requester, the people on it, the pool's lead", key=NONE
+        ),
         "GET /v1/requests/{request_id:uuid}/attachments": rule("request", "read files", OWN, POOL, POOL, OWN, key=POOL),
         "POST /v1/requests/{request_id:uuid}/attachments": rule("request", "add file", OWN, OWN, POOL, OWN, key=NONE),
         "GET /v1/requests/{request_id:uuid}/attachments/{attachment_id:uuid}": rule(
-            "attachment", "download", OWN, POOL, POOL, OWN, key=POOL),
+            "attachment", "download", OWN, POOL, POOL, OWN, key=POOL
+        ),
         "DELETE /v1/requests/{request_id:uuid}/attachments/{attachment_id:uuid}": rule(
-            "attachment", "remove", OWN, OWN, OWN, OWN, "the requester", key=NONE),
+            "attachment", "remove", OWN, OWN, OWN, OWN, "the requester", key=NONE
+        ),
         "POST /v1/uploads": rule("upload", "stage", OWN, OWN, OWN, OWN, key=NONE),
         "DELETE /v1/uploads/{upload_id:uuid}": rule("upload", "drop", OWN, OWN, OWN, OWN, key=NONE),
         "GET /v1/search": rule("request", "search", OWN, POOL, POOL, OWN, key=POOL),
         "GET /v1/recurring": rule("recurring request", "list mine", OWN, OWN, OWN, OWN, key=OWN),
         "POST /v1/recurring": rule("request", "repeat", OWN, OWN, OWN, OWN, "the person who sent it", key=NONE),
-        "POST /v1/recurring/{schedule_id:uuid}/{action:str}": rule("recurring request", "change",
-                                                                    OWN, OWN, OWN, OWN, key=NONE),
+        "POST /v1/recurring/{schedule_id:uuid}/{action:str}": rule(
+            "recurring request", "change", OWN, OWN, OWN, OWN, key=NONE
+        ),
         # the pool's queue, requests and team figures: its members and leads
         "GET /v1/pools/{pool_id:str}/queue": rule("pool", "read queue", NONE, POOL, POOL, NONE, key=POOL),
         "GET /v1/pools/{pool_id:str}/requests": rule("pool", "read requests", NONE, POOL, POOL, NONE, key=POOL),
@@ -122,7 +129,9 @@ MATRIX: dict[str, dict[str, Rule]] = {
         "GET /v1/request-types/{type_id:str}": rule("request type", "read", ALL, ALL, ALL, ALL, key=ALL),
         "PUT /v1/request-types/{type_id:str}": rule("request type", "edit", NONE, NONE, POOL, ALL, key=NONE),
         "POST /v1/request-types/{type_id:str}/retire": rule("request type", "retire", NONE, NONE, POOL, ALL, key=NONE),
-        "POST /v1/request-types/{type_id:str}/reinstate": rule("request type", "retire", NONE, NONE, POOL, ALL, key=NONE),
+        "POST /v1/request-types/{type_id:str}/reinstate": rule(
+            "request type", "retire", NONE, NONE, POOL, ALL, key=NONE
+        ),
         "GET /v1/request-types/{type_id:str}/history": rule("request type", "read", ALL, ALL, ALL, ALL, key=ALL),
         # privacy
         "GET /v1/people/me/data": rule("personal data", "export", OWN, OWN, OWN, OWN, key=OWN),
@@ -137,48 +146,77 @@ MATRIX: dict[str, dict[str, Rule]] = {
         # the pool's queues and decisions: its members and leads; the lead assigns
         "GET /v1/pools/{pool_id:str}/queue": rule("pool", "read queue", NONE, POOL, POOL, NONE, key=POOL),
         "GET /v1/pools/{pool_id:str}/lead-queue": rule("pool", "read queue", NONE, POOL, POOL, NONE, key=POOL),
-        "POST /v1/requests/{request_id:str}/assign": rule("waiting request", "assign", NONE, NONE, POOL, NONE, key=NONE),
-        "GET /v1/requests/{request_id:str}/decisions": rule("waiting request", "read why", NONE, POOL, POOL, NONE, key=POOL),
+        "POST /v1/requests/{request_id:str}/assign": rule(
+            "waiting request", "assign", NONE, NONE, POOL, NONE, key=NONE
+        ),
+        "GET /v1/requests/{request_id:str}/decisions": rule(
+            "waiting request", "read why", NONE, POOL, POOL, NONE, key=POOL
+        ),
         # members: the pool sees its members; admins for the pool pages
         "GET /v1/pools/{pool_id:str}/members": rule("pool", "read members", NONE, POOL, POOL, ALL, key=POOL),
         "GET /v1/members/me": rule("member", "read mine", OWN, OWN, OWN, OWN, key=OWN),
         "PUT /v1/members/me/presence": rule("member", "set mine", OWN, OWN, OWN, OWN, key=NONE),
         "PUT /v1/members/me/learning": rule("member", "set mine", OWN, OWN, OWN, OWN, key=NONE),
-        "GET /v1/members/{member_id:str}/growth": rule("member", "read growth", NONE, OWN, NONE, NONE,
-                                                       "the member alone, the lead neither", key=NONE),
+        "GET /v1/members/{member_id:str}/growth": rule(
+            "member", "read growth", NONE, OWN, NONE, NONE, "the member alone, the lead neither", key=NONE
+        ),
         "POST /v1/skill-proposals": rule("member", "propose level", NONE, POOL, POOL, NONE, key=NONE),
-        "POST /v1/skill-proposals/{proposal_id:uuid}/confirm": rule("skill proposal", "confirm",
-                                                                    NONE, POOL, POOL, NONE, key=NONE),
+        "POST /v1/skill-proposals/{proposal_id:uuid}/confirm": rule(
+            "skill proposal", "confirm", NONE, POOL, POOL, NONE, key=NONE
+        ),
         "GET /v1/pools/{pool_id:str}/skill-proposals": rule("pool", "read proposals", NONE, POOL, POOL, NONE, key=POOL),
         "GET /v1/pools/{pool_id:str}/coverage": rule("pool", "read coverage", NONE, POOL, POOL, NONE, key=POOL),
         # the routing policy: the pool owns it
-        "GET /v1/pools/{pool_id:str}/policy": rule("pool", "read policy", POOL, POOL, POOL, POOL,
-                                                   "the pool and the staff it serves: a visible history", key=POOL),
+        "GET /v1/pools/{pool_id:str}/policy": rule(
+            "pool",
+            "read policy",
+            POOL,
+            POOL,
+            POOL,
+            POOL,
+            "the pool and the staff it serves: a visible history",
+            key=POOL,
+        ),
         "PUT /v1/pools/{pool_id:str}/policy": rule("pool", "change policy", NONE, POOL, POOL, NONE, key=NONE),
         "GET /v1/pools/{pool_id:str}/policy/changes": rule("pool", "read policy", POOL, POOL, POOL, POOL, key=POOL),
         "POST /v1/pools/{pool_id:str}/policy/trials": rule("pool", "try policy", NONE, POOL, POOL, NONE, key=NONE),
-        "GET /v1/pools/{pool_id:str}/policy/trials/{trial_id:uuid}": rule("policy trial", "read",
-                                                                           NONE, POOL, POOL, NONE, key=POOL),
+        "GET /v1/pools/{pool_id:str}/policy/trials/{trial_id:uuid}": rule(
+            "policy trial", "read", NONE, POOL, POOL, NONE, key=POOL
+        ),
         # the rota: the member, their pool's lead, an admin
         "GET /v1/members/{member_id:str}/hours": rule("member", "read rota", NONE, OWN, POOL, ALL, key=NONE),
         "PUT /v1/members/{member_id:str}/hours": rule("member", "arrange rota", NONE, OWN, POOL, ALL, key=NONE),
         "GET /v1/members/{member_id:str}/absences": rule("member", "read rota", NONE, OWN, POOL, ALL, key=NONE),
         "POST /v1/members/{member_id:str}/absences": rule("member", "arrange rota", NONE, OWN, POOL, ALL, key=NONE),
-        "DELETE /v1/members/{member_id:str}/absences/{absence_id:uuid}": rule("absence", "take back",
-                                                                              NONE, OWN, POOL, ALL, key=NONE),
-        "PUT /v1/members/{member_id:str}/profile": rule("member", "set profile", NONE, OWN, POOL, ALL,
-                                                        "the member: languages; lead and admin: capacity too", key=NONE),
+        "DELETE /v1/members/{member_id:str}/absences/{absence_id:uuid}": rule(
+            "absence", "take back", NONE, OWN, POOL, ALL, key=NONE
+        ),
+        "PUT /v1/members/{member_id:str}/profile": rule(
+            "member",
+            "set profile",
+            NONE,
+            OWN,
+            POOL,
+            ALL,
+            "the member: languages; lead and admin: capacity too",
+            key=NONE,
+        ),
         "GET /v1/pools/{pool_id:str}/holidays": rule("pool", "read holidays", POOL, POOL, POOL, ALL, key=POOL),
-        "PUT /v1/pools/{pool_id:str}/holidays/{day:date}": rule("pool", "set holidays", NONE, NONE, POOL, ALL, key=NONE),
-        "DELETE /v1/pools/{pool_id:str}/holidays/{day:date}": rule("pool", "set holidays", NONE, NONE, POOL, ALL, key=NONE),
+        "PUT /v1/pools/{pool_id:str}/holidays/{day:date}": rule(
+            "pool", "set holidays", NONE, NONE, POOL, ALL, key=NONE
+        ),
+        "DELETE /v1/pools/{pool_id:str}/holidays/{day:date}": rule(
+            "pool", "set holidays", NONE, NONE, POOL, ALL, key=NONE
+        ),
         "GET /v1/people/me/data": rule("personal data", "export", OWN, OWN, OWN, OWN, key=OWN),
     },
     "recognition": {
         # the wall is the organisation's: anyone thanks, reads, reacts and reports
         "POST /v1/kudos": rule("kudos", "give", ALL, ALL, ALL, ALL, key=NONE),
         "GET /v1/wall": rule("kudos", "read wall", ALL, ALL, ALL, ALL, key=ALL),
-        "GET /v1/kudos/{kudos_id:uuid}": rule("kudos", "read", ALL, ALL, ALL, ALL,
-                                              "a hidden one: its giver, its recipients and its moderators", key=ALL),
+        "GET /v1/kudos/{kudos_id:uuid}": rule(
+            "kudos", "read", ALL, ALL, ALL, ALL, "a hidden one: its giver, its recipients and its moderators", key=ALL
+        ),
         "PUT /v1/kudos/{kudos_id:uuid}/reaction": rule("kudos", "react", ALL, ALL, ALL, ALL, key=NONE),
         "DELETE /v1/kudos/{kudos_id:uuid}/reaction": rule("kudos", "react", ALL, ALL, ALL, ALL, key=NONE),
         "POST /v1/kudos/{kudos_id:uuid}/reports": rule("kudos", "report", ALL, ALL, ALL, ALL, key=NONE),
@@ -190,8 +228,9 @@ MATRIX: dict[str, dict[str, Rule]] = {
         "GET /v1/kudos/{kudos_id:uuid}/audit": rule("kudos", "read audit", NONE, NONE, POOL, ALL, key=NONE),
         # the organisation's values: everyone reads; admins and leads set them
         "GET /v1/values": rule("value", "list", ALL, ALL, ALL, ALL, key=ALL),
-        "PUT /v1/values/{value_id:str}": rule("value", "set", NONE, NONE, ALL, ALL,
-                                              "the organisation's, not a pool's: any lead, as designed", key=NONE),
+        "PUT /v1/values/{value_id:str}": rule(
+            "value", "set", NONE, NONE, ALL, ALL, "the organisation's, not a pool's: any lead, as designed", key=NONE
+        ),
         "DELETE /v1/values/{value_id:str}": rule("value", "retire", NONE, NONE, ALL, ALL, key=NONE),
         # invitations to thank: the requester
         "GET /v1/prompts": rule("invitation", "list mine", OWN, OWN, OWN, OWN, key=OWN),
@@ -204,7 +243,7 @@ MATRIX: dict[str, dict[str, Rule]] = {
         "PUT /v1/pools/{pool_id:str}/digest-schedule": rule("pool", "set digest pace", NONE, NONE, POOL, ALL, key=NONE),
         "GET /v1/people/me/data": rule("personal data", "export", OWN, OWN, OWN, OWN, key=OWN),
     },
-}  # fmt: skip
+}
 
 
 def platform_route(path: str) -> bool:

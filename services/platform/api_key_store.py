@@ -60,9 +60,15 @@ async def record_issued(conn: Conn, event: ApiKeyIssued, issued_by: str = "") ->
         " ON CONFLICT (key_id) DO UPDATE SET version = EXCLUDED.version, pool_id = EXCLUDED.pool_id,"
         " scope = EXCLUDED.scope, secret_sha256 = EXCLUDED.secret_sha256, name = EXCLUDED.name"
         " WHERE api_keys.version < EXCLUDED.version",
-        event.key_id, event.version, event.pool_id, event.scope, event.secret_sha256, event.name, issued_by,
+        event.key_id,
+        event.version,
+        event.pool_id,
+        event.scope,
+        event.secret_sha256,
+        event.name,
+        issued_by,
         event.occurred_at,
-    )  # fmt: skip
+    )
 
 
 async def record_revoked(conn: Conn, event: ApiKeyRevoked) -> None:
@@ -74,8 +80,10 @@ async def record_revoked(conn: Conn, event: ApiKeyRevoked) -> None:
         " ON CONFLICT (key_id) DO UPDATE SET version = EXCLUDED.version,"
         " revoked_at = coalesce(api_keys.revoked_at, EXCLUDED.revoked_at)"
         " WHERE api_keys.version < EXCLUDED.version",
-        event.key_id, event.version, event.occurred_at,
-    )  # fmt: skip
+        event.key_id,
+        event.version,
+        event.occurred_at,
+    )
 
 
 async def used(conn: Conn, key_id: str) -> bool:

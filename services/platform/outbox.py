@@ -60,9 +60,13 @@ class Relay:
 
     async def run(self) -> None:
         await wakeup.run_rounds(
-            self._pool, self._channel, self.publish_pending, full=self._batch, idle_seconds=self._idle,
+            self._pool,
+            self._channel,
+            self.publish_pending,
+            full=self._batch,
+            idle_seconds=self._idle,
             what="outbox relay",
-        )  # fmt: skip
+        )
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published."""

@@ -51,10 +51,16 @@ class Runtime(msgspec.Struct, kw_only=True):
     def consumer(self, name: str, stream: str, subjects: list[str], event_type: Any, handler: Any) -> Consumer[Any]:
         """A durable, idempotent consumer of `stream` on this service's pool and settings."""
         return Consumer(
-            name=name, stream=stream, subjects=subjects, event_type=event_type, handler=handler,
-            pool=self.pool, js=self.js, max_deliver=self.settings.consumer_max_deliver,
+            name=name,
+            stream=stream,
+            subjects=subjects,
+            event_type=event_type,
+            handler=handler,
+            pool=self.pool,
+            js=self.js,
+            max_deliver=self.settings.consumer_max_deliver,
             ack_wait=self.settings.consumer_ack_wait_seconds,
-        )  # fmt: skip
+        )
 
 
 ConsumerFactory = Callable[[Runtime], Sequence[Consumer[Any]]]

@@ -37,14 +37,22 @@ async def publish(conn: Conn, pool_id: str, period: domain.Period) -> asyncpg.Re
     await outbox.add(
         conn,
         DigestPublished(
-            event_id=uuid4(), occurred_at=row["published_at"], digest_id=str(digest_id), version=1,
-            pool_id=pool_id, period_start=period.start, period_end=period.end,
-            requests_handled=figures.requests_handled, minutes_saved=figures.minutes_saved,
-            requests_on_time=figures.requests_on_time, on_time_share=figures.on_time_share,
-            kudos_given=figures.kudos_given, kudos_received=figures.kudos_received,
+            event_id=uuid4(),
+            occurred_at=row["published_at"],
+            digest_id=str(digest_id),
+            version=1,
+            pool_id=pool_id,
+            period_start=period.start,
+            period_end=period.end,
+            requests_handled=figures.requests_handled,
+            minutes_saved=figures.minutes_saved,
+            requests_on_time=figures.requests_on_time,
+            on_time_share=figures.on_time_share,
+            kudos_given=figures.kudos_given,
+            kudos_received=figures.kudos_received,
             highlight_kudos_ids=figures.highlight_kudos_ids,
         ),
-    )  # fmt: skip
+    )
     return row
 
 
@@ -54,9 +62,12 @@ def _completion(r: asyncpg.Record) -> domain.Completion:
 
 def _pool_kudos(k: asyncpg.Record) -> domain.PoolKudos:
     return domain.PoolKudos(
-        kudos_id=str(k["id"]), given_by_pool=k["given_by_pool"], received_by_pool=k["received_by_pool"],
-        reactions=k["reactions"], created_at=k["created_at"],
-    )  # fmt: skip
+        kudos_id=str(k["id"]),
+        given_by_pool=k["given_by_pool"],
+        received_by_pool=k["received_by_pool"],
+        reactions=k["reactions"],
+        created_at=k["created_at"],
+    )
 
 
 def period_length(pool: asyncpg.Record, config: RecognitionConfig) -> int:

@@ -58,21 +58,36 @@ async def give(
     row = await store.insert_kudos(
         conn,
         {
-            "id": kudos_id, "giver_id": caller.account_id, "recipient_ids": recipient_ids, "pool_id": body.pool_id,
-            "message": message, "value_id": body.value_id, "request_id": body.request_id, "prompt_id": prompt_id,
-            "from_pools": giver_pools, "to_pools": to_pools, "pools": domain.pools_touched(giver_pools, to_pools, None),
+            "id": kudos_id,
+            "giver_id": caller.account_id,
+            "recipient_ids": recipient_ids,
+            "pool_id": body.pool_id,
+            "message": message,
+            "value_id": body.value_id,
+            "request_id": body.request_id,
+            "prompt_id": prompt_id,
+            "from_pools": giver_pools,
+            "to_pools": to_pools,
+            "pools": domain.pools_touched(giver_pools, to_pools, None),
         },
-    )  # fmt: skip
+    )
     await store.audit(conn, kudos_id, caller.account_id, "given")
     await outbox.add(
         conn,
         KudosGiven(
-            event_id=uuid4(), occurred_at=row["created_at"], kudos_id=str(kudos_id), version=1,
-            giver_id=caller.account_id, recipient_ids=recipient_ids, pool_id=body.pool_id,
-            request_id=body.request_id, value_id=body.value_id,
-            prompt_id=str(prompt_id) if prompt_id else None, pool_ids=list(row["pools"]),
+            event_id=uuid4(),
+            occurred_at=row["created_at"],
+            kudos_id=str(kudos_id),
+            version=1,
+            giver_id=caller.account_id,
+            recipient_ids=recipient_ids,
+            pool_id=body.pool_id,
+            request_id=body.request_id,
+            value_id=body.value_id,
+            prompt_id=str(prompt_id) if prompt_id else None,
+            pool_ids=list(row["pools"]),
         ),
-    )  # fmt: skip
+    )
     return row
 
 
@@ -94,10 +109,15 @@ async def react(conn: Conn, caller: Caller, kudos_id: UUID, emoji: str) -> None:
     await outbox.add(
         conn,
         KudosReacted(
-            event_id=uuid4(), occurred_at=now(), kudos_id=str(kudos_id), version=version,
-            account_id=caller.account_id, emoji=chosen, giver_id=row["giver_id"],
+            event_id=uuid4(),
+            occurred_at=now(),
+            kudos_id=str(kudos_id),
+            version=version,
+            account_id=caller.account_id,
+            emoji=chosen,
+            giver_id=row["giver_id"],
         ),
-    )  # fmt: skip
+    )
 
 
 async def take_back(conn: Conn, caller: Caller, kudos_id: UUID) -> None:
@@ -110,10 +130,16 @@ async def take_back(conn: Conn, caller: Caller, kudos_id: UUID) -> None:
     await outbox.add(
         conn,
         KudosReacted(
-            event_id=uuid4(), occurred_at=now(), kudos_id=str(kudos_id), version=version,
-            account_id=caller.account_id, emoji=removed, withdrawn=True, giver_id=row["giver_id"],
+            event_id=uuid4(),
+            occurred_at=now(),
+            kudos_id=str(kudos_id),
+            version=version,
+            account_id=caller.account_id,
+            emoji=removed,
+            withdrawn=True,
+            giver_id=row["giver_id"],
         ),
-    )  # fmt: skip
+    )
 
 
 async def report(conn: Conn, caller: Caller, kudos_id: UUID, reason: str) -> tuple[asyncpg.Record, bool]:
@@ -155,10 +181,15 @@ async def hide(conn: Conn, caller: Caller, kudos_id: UUID, reason: str) -> None:
     await outbox.add(
         conn,
         KudosHidden(
-            event_id=uuid4(), occurred_at=now(), kudos_id=str(kudos_id), version=version, giver_id=row["giver_id"],
-            hidden_by=caller.account_id, recipient_ids=list(row["recipient_ids"]),
+            event_id=uuid4(),
+            occurred_at=now(),
+            kudos_id=str(kudos_id),
+            version=version,
+            giver_id=row["giver_id"],
+            hidden_by=caller.account_id,
+            recipient_ids=list(row["recipient_ids"]),
         ),
-    )  # fmt: skip
+    )
 
 
 async def keep(conn: Conn, caller: Caller, kudos_id: UUID) -> None:

@@ -28,12 +28,19 @@ async def record_completion(conn: Conn, event: RequestCompleted, config: Recogni
     fresh = await store_work.record_completion(
         conn,
         {
-            "request_id": event.request_id, "pool_id": event.pool_id, "requester_id": event.requester_id,
-            "completed_at": event.occurred_at, "on_time": event.on_time, "member_id": event.member_id, "helper_ids": event.helper_ids,
-            "type_id": event.type_id, "skill": event.skill, "minutes_saved": event.minutes_saved,
+            "request_id": event.request_id,
+            "pool_id": event.pool_id,
+            "requester_id": event.requester_id,
+            "completed_at": event.occurred_at,
+            "on_time": event.on_time,
+            "member_id": event.member_id,
+            "helper_ids": event.helper_ids,
+            "type_id": event.type_id,
+            "skill": event.skill,
+            "minutes_saved": event.minutes_saved,
             "version": event.version,
         },
-    )  # fmt: skip
+    )
     workers = domain.prompt_recipients(event.requester_id, event.member_id, event.helper_ids)
     await store.note_members(conn, event.pool_id, [w for w in (event.member_id, *event.helper_ids) if w])
     if not fresh or not workers:
@@ -45,19 +52,29 @@ async def record_completion(conn: Conn, event: RequestCompleted, config: Recogni
     created = await store_work.insert_prompt(
         conn,
         {
-            "id": prompt_id, "request_id": event.request_id, "pool_id": event.pool_id,
-            "requester_id": event.requester_id, "recipient_ids": workers, "expires_at": expires_at,
+            "id": prompt_id,
+            "request_id": event.request_id,
+            "pool_id": event.pool_id,
+            "requester_id": event.requester_id,
+            "recipient_ids": workers,
+            "expires_at": expires_at,
         },
-    )  # fmt: skip
+    )
     if created:
         await outbox.add(
             conn,
             ThanksPrompted(
-                event_id=uuid4(), occurred_at=now(), prompt_id=str(prompt_id), version=1,
-                request_id=event.request_id, pool_id=event.pool_id, requester_id=event.requester_id,
-                recipient_ids=workers, expires_at=expires_at,
+                event_id=uuid4(),
+                occurred_at=now(),
+                prompt_id=str(prompt_id),
+                version=1,
+                request_id=event.request_id,
+                pool_id=event.pool_id,
+                requester_id=event.requester_id,
+                recipient_ids=workers,
+                expires_at=expires_at,
             ),
-        )  # fmt: skip
+        )
 
 
 async def _mine(conn: Conn, caller: Caller, prompt_id: UUID) -> asyncpg.Record:
@@ -80,9 +97,11 @@ async def thank(
         raise Conflict("this invitation to thank has expired; you can still give kudos from the wall")
     message = body.message if body.message is not None else domain.SUGGESTED_THANKS[body.language]
     new = NewKudos(
-        message=message, recipient_ids=list(prompt["recipient_ids"]), value_id=body.value_id,
+        message=message,
+        recipient_ids=list(prompt["recipient_ids"]),
+        value_id=body.value_id,
         request_id=prompt["request_id"],
-    )  # fmt: skip
+    )
     row = await kudos.give(conn, caller, new, config, zone, prompt_id=prompt_id)
     await store_work.close_prompt(conn, prompt_id, "thanked", row["id"])
     return row

@@ -53,9 +53,12 @@ class WorkController(Controller):
 
     @post("/offers/{offer_id:uuid}/decline", status_code=200, summary="Decline an offer, with a reason")
     async def decline(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], offer_id: FromPath[UUID],
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        offer_id: FromPath[UUID],
         data: JSONBody[Decline],
-    ) -> dict[str, str]:  # fmt: skip
+    ) -> dict[str, str]:
         async with runtime.pool.acquire() as conn, conn.transaction():
             await assignment.answer(
                 conn, offer_id, request.user.account_id, zone=runtime.settings.zone, accept=False, reason=data.reason
@@ -86,9 +89,12 @@ class WorkController(Controller):
 
     @post("/requests/{request_id:str}/assign", status_code=200, summary="Lead: offer a waiting request to a member")
     async def assign(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[Id],
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        request_id: FromPath[Id],
         data: JSONBody[LeadAssignment],
-    ) -> dict[str, str]:  # fmt: skip
+    ) -> dict[str, str]:
         async with runtime.pool.acquire() as conn, conn.transaction():
             await escalation.assign_by_lead(conn, request.user, request_id, data.member_id, zone=runtime.settings.zone)
         return {"status": "offered"}

@@ -24,10 +24,16 @@ async def upsert_member(conn: Conn, m: dict[str, Any]) -> None:
            ON CONFLICT (id) DO UPDATE SET pool_id = EXCLUDED.pool_id, name = EXCLUDED.name,
                skills = EXCLUDED.skills, learning = EXCLUDED.learning, languages = EXCLUDED.languages,
                capacity = EXCLUDED.capacity, hours = EXCLUDED.hours, updated_at = now()""",
-        m["id"], m["pool_id"], m["name"], json.dumps(m["skills"]), m.get("learning", []),
-        m.get("languages", ["nl"]), m["capacity"], m.get("presence", "available"),
+        m["id"],
+        m["pool_id"],
+        m["name"],
+        json.dumps(m["skills"]),
+        m.get("learning", []),
+        m.get("languages", ["nl"]),
+        m["capacity"],
+        m.get("presence", "available"),
         msgspec.json.encode(m.get("hours", [[]] * 7)).decode(),
-    )  # fmt: skip
+    )
 
 
 async def join(
@@ -171,8 +177,14 @@ async def propose_skill(conn: Conn, p: dict[str, Any]) -> Record:
     row: Record | None = await conn.fetchrow(
         """INSERT INTO skill_proposals (id, pool_id, member_id, skill, level, proposed_by, why)
            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *""",
-        p["id"], p["pool_id"], p["member_id"], p["skill"], p["level"], p["proposed_by"], p["why"],
-    )  # fmt: skip
+        p["id"],
+        p["pool_id"],
+        p["member_id"],
+        p["skill"],
+        p["level"],
+        p["proposed_by"],
+        p["why"],
+    )
     assert row is not None
     return row
 

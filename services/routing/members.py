@@ -71,9 +71,16 @@ async def propose_level(conn: Conn, caller: Caller, member_id: str, skill: str, 
         raise Forbidden("only members and leads of the same pool propose skill levels")
     return await member_store.propose_skill(
         conn,
-        {"id": uuid4(), "pool_id": subject["pool_id"], "member_id": member_id, "skill": skill, "level": level,
-         "proposed_by": caller.account_id, "why": why},
-    )  # fmt: skip
+        {
+            "id": uuid4(),
+            "pool_id": subject["pool_id"],
+            "member_id": member_id,
+            "skill": skill,
+            "level": level,
+            "proposed_by": caller.account_id,
+            "why": why,
+        },
+    )
 
 
 async def confirm_level(conn: Conn, caller: Caller, proposal_id: UUID, *, zone: ZoneInfo) -> Any:

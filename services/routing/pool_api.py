@@ -113,15 +113,21 @@ class PoolController(Controller):
             row = await policy_store.get_policy(conn, pool_id)
             current = await assignment.policy_of(conn, pool_id)
         return PolicyView(
-            pool_id=pool_id, version=row["version"] if row else 0, policy=msgspec.to_builtins(current),
-            updated_by=row["updated_by"] if row else None, updated_at=row["updated_at"] if row else None,
-        )  # fmt: skip
+            pool_id=pool_id,
+            version=row["version"] if row else 0,
+            policy=msgspec.to_builtins(current),
+            updated_by=row["updated_by"] if row else None,
+            updated_at=row["updated_at"] if row else None,
+        )
 
     @put("/pools/{pool_id:str}/policy", summary="The pool changes its routing policy (who, when and why are kept)")
     async def change_policy(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[Id],
+        self,
+        request: CallerRequest,
+        runtime: NamedDependency[Runtime],
+        pool_id: FromPath[Id],
         data: JSONBody[domain.PolicyChange],
-    ) -> PolicyView:  # fmt: skip
+    ) -> PolicyView:
         pool_member(request.user, pool_id)
         async with runtime.pool.acquire() as conn, conn.transaction():
             current = await assignment.policy_of(conn, pool_id)

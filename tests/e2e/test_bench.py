@@ -45,10 +45,27 @@ def test_the_smallest_bench_writes_every_figure(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NATS_URL")}
     out = tmp_path / "bench.json"
     run = subprocess.run(
-        [sys.executable, "-m", "services.cli.main", "bench", "--quick", "--rates", "5", "50", "200",
-         "--seconds", "0.5", "--json", str(out)],
-        capture_output=True, text=True, env=env, timeout=280, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "services.cli.main",
+            "bench",
+            "--quick",
+            "--rates",
+            "5",
+            "50",
+            "200",
+            "--seconds",
+            "0.5",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=280,
+        check=False,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "climbing the ladder" in run.stdout and "| highest sustained rate" in run.stdout
     results = json.loads(out.read_text())
@@ -67,8 +84,12 @@ def test_pages_and_sse_fan_out_write_their_figures(tmp_path: Path) -> None:
     out = tmp_path / "pages.json"
     run = subprocess.run(
         [sys.executable, "-m", "services.cli.main", "bench", "--pages", "--sse", "20", "--json", str(out)],
-        capture_output=True, text=True, env=env, timeout=280, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=280,
+        check=False,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     results = json.loads(out.read_text())
     assert {"/requests", "/requests/new", "/offers", "/lead/queue"} <= set(results["pages"])

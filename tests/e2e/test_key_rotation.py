@@ -35,10 +35,21 @@ def test_a_rotation_reaches_the_running_system_and_the_old_key_dies_after_its_ov
         old = (data_dir / "token-key.pem").read_text()
         assert answer(old) == 200
         rotated = subprocess.run(
-            [sys.executable, "-m", "services.cli.main", "keys", "rotate", "--data-dir", str(data_dir),
-             "--overlap", str(OVERLAP)],
-            capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "services.cli.main",
+                "keys",
+                "rotate",
+                "--data-dir",
+                str(data_dir),
+                "--overlap",
+                str(OVERLAP),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert rotated.returncode == 0, rotated.stdout + rotated.stderr
         rotated_at = time.monotonic()
         new = (data_dir / "token-key.pem").read_text()

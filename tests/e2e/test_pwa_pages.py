@@ -93,12 +93,27 @@ def test_every_page_renders_in_dutch_and_english_under_the_strict_csp(
 ) -> None:
     request_id = submit(system, STAFF, "Brief aan de huurders")["id"]
     screens = {
-        STAFF: ["/requests", "/requests/new", f"/requests/{request_id}", "/wall", "/wall/new", "/wall/mine",
-                "/wall/digest", "/settings", "/welcome"],
+        STAFF: [
+            "/requests",
+            "/requests/new",
+            f"/requests/{request_id}",
+            "/wall",
+            "/wall/new",
+            "/wall/mine",
+            "/wall/digest",
+            "/settings",
+            "/welcome",
+        ],
         MEMBER: ["/offers", "/pool", "/pool/policy", "/pool/requests", f"/pool/requests/{request_id}"],
-        LEAD: ["/lead/queue", "/lead/insights", "/lead/types", "/lead/types/letter", "/lead/types/new",
-               "/wall/moderation"],
-    }  # fmt: skip
+        LEAD: [
+            "/lead/queue",
+            "/lead/insights",
+            "/lead/types",
+            "/lead/types/letter",
+            "/lead/types/new",
+            "/wall/moderation",
+        ],
+    }
     words = {"nl": ("Instellingen", "Settings"), "en": ("Settings", "Instellingen")}
     for lang, (present, absent) in words.items():
         for email, paths in screens.items():
@@ -184,8 +199,12 @@ def test_a_page_asked_for_before_signing_in_opens_after_signing_in(
     response = person.http.get("/wall?before=x&y=1")
     assert response.status_code in (302, 303)
     assert response.headers["location"] == "/sign-in?next=%2Fwall%3Fbefore%3Dx%26y%3D1"
-    form = {"email": STAFF, "password": organisation().password, "next": "/wall?before=x&y=1",
-            "_csrf_token": person.token(response.headers["location"])}  # fmt: skip
+    form = {
+        "email": STAFF,
+        "password": organisation().password,
+        "next": "/wall?before=x&y=1",
+        "_csrf_token": person.token(response.headers["location"]),
+    }
     signed_in = person.http.post("/sign-in", data=form)
     assert signed_in.headers["location"].startswith("/welcome?next=%2Fwall%3Fbefore")
     away = person.http.post("/sign-in", data={**form, "next": "//evil.example/"})

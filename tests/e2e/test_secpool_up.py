@@ -26,8 +26,11 @@ def launch(data_dir: Path, port: int) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NATS_URL")}
     return subprocess.Popen(
         [sys.executable, "-m", "services.cli.main", "up", "--data-dir", str(data_dir), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
 
 
 def wait_healthy(port: int, proc: subprocess.Popen[str], within: float) -> float:
@@ -142,8 +145,11 @@ def test_up_serves_health_and_ctrl_c_leaves_no_process_and_data_survives_a_resta
     assert httpx.get(metrics, headers={"authorization": f"Bearer {token}"}).status_code == 200
     assert httpx.get(f"http://127.0.0.1:{port}/schema/openapi.json").status_code == 404
     anna = next(p for p in organisation().people if p.email == "anna@example.org")
-    token = sign(Caller(account_id=anna.id, roles=("staff",), pools=tuple(anna.pools)), audience="intake",
-                 key=(data_dir / "token-key.pem").read_text())  # fmt: skip
+    token = sign(
+        Caller(account_id=anna.id, roles=("staff",), pools=tuple(anna.pools)),
+        audience="intake",
+        key=(data_dir / "token-key.pem").read_text(),
+    )
     headers = {"authorization": f"Bearer {token}"}
     body = {"type_id": "letter", "description": "Kept across restarts", "idempotency_key": str(uuid.uuid4())}
     created = httpx.post(f"http://127.0.0.1:{intake_port(tree)}/v1/requests/", json=body, headers=headers)
@@ -167,8 +173,10 @@ def test_a_port_in_use_gets_one_clear_line(tmp_path):
         port = busy.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "services.cli.main", "up", "--data-dir", str(tmp_path), "--port", str(port)],
-            capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"port {port} is in use" in lines[0]

@@ -41,9 +41,15 @@ async def issue(database_url: str, schema: str, pool_id: str, scope: str) -> str
     """A key in a service's own copy of the keys, as the identity event would leave it."""
     key_id, whole = api_keys.new_key()
     event = ApiKeyIssued(
-        event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), key_id=key_id, version=1, pool_id=pool_id,
-        scope="write" if scope == "write" else "read", secret_sha256=api_keys.secret_hash(whole), name=scope,
-    )  # fmt: skip
+        event_id=uuid.uuid4(),
+        occurred_at=datetime.now(UTC),
+        key_id=key_id,
+        version=1,
+        pool_id=pool_id,
+        scope="write" if scope == "write" else "read",
+        secret_sha256=api_keys.secret_hash(whole),
+        name=scope,
+    )
     pool = await db.connect(database_url, schema)
     try:
         async with pool.acquire() as conn:

@@ -69,18 +69,23 @@ async def test_a_key_made_in_the_pwa_works_in_the_services_for_its_pool_and_dies
 
         # The key reaches intake through its identity event: then it reads its pool.
         pool_requests = f"/v1/pools/{POOL}/requests"
-        await eventually(lambda: intake.get(pool_requests, headers=key_header(reader)), lambda r: r.status_code == 200,
-                         within=20)  # fmt: skip
+        await eventually(
+            lambda: intake.get(pool_requests, headers=key_header(reader)), lambda r: r.status_code == 200, within=20
+        )
         assert (await intake.get(pool_requests, headers={"authorization": f"ApiKey {reader}"})).status_code == 200
-        await eventually(lambda: routing.get(f"/v1/pools/{POOL}/queue", headers=key_header(reader)),
-                         lambda r: r.status_code != 401, within=20)  # fmt: skip
+        await eventually(
+            lambda: routing.get(f"/v1/pools/{POOL}/queue", headers=key_header(reader)),
+            lambda r: r.status_code != 401,
+            within=20,
+        )
 
         body = {"type_id": "agenda-meeting", "description": "From the HR system", "idempotency_key": str(uuid.uuid4())}
         refused = await intake.post("/v1/requests/", json=body, headers=key_header(reader))
         assert refused.status_code == 403 and "only read" in refused.json()["detail"]
 
-        await eventually(lambda: intake.get(pool_requests, headers=key_header(writer)), lambda r: r.status_code == 200,
-                         within=20)  # fmt: skip
+        await eventually(
+            lambda: intake.get(pool_requests, headers=key_header(writer)), lambda r: r.status_code == 200, within=20
+        )
         submitted = await intake.post("/v1/requests/", json=body, headers=key_header(writer))
         assert submitted.status_code == 201, submitted.text
         request_id = submitted.json()["id"]
@@ -102,8 +107,9 @@ async def test_a_key_made_in_the_pwa_works_in_the_services_for_its_pool_and_dies
                 )
         finally:
             await close_pool(pwa_schema)
-        await eventually(lambda: intake.get("/v1/requests/", headers=key_header(stranger)),
-                         lambda r: r.status_code == 200, within=20)  # fmt: skip
+        await eventually(
+            lambda: intake.get("/v1/requests/", headers=key_header(stranger)), lambda r: r.status_code == 200, within=20
+        )
         assert (await intake.get(f"/v1/requests/{request_id}", headers=key_header(stranger))).status_code in (403, 404)
         assert (await intake.get(pool_requests, headers=key_header(stranger))).status_code in (403, 404)
         elsewhere = {**body, "idempotency_key": str(uuid.uuid4())}
@@ -117,8 +123,9 @@ async def test_a_key_made_in_the_pwa_works_in_the_services_for_its_pool_and_dies
         # Revoked on the pwa's page: refused by intake as soon as it handles the event.
         revoked = await post_form(pwa, f"/admin/api-keys/{writer_id.key_id}/revoke", {})
         assert revoked.status_code == 303
-        gone = await eventually(lambda: intake.get(pool_requests, headers=key_header(writer)),
-                                lambda r: r.status_code == 401, within=10)  # fmt: skip
+        gone = await eventually(
+            lambda: intake.get(pool_requests, headers=key_header(writer)), lambda r: r.status_code == 401, within=10
+        )
         assert "revoked" in gone.json()["detail"]
         assert (await intake.get(pool_requests, headers=key_header(reader))).status_code == 200
         after = (await pwa.get("/admin/api-keys/", headers=HTML)).text
@@ -127,8 +134,11 @@ async def test_a_key_made_in_the_pwa_works_in_the_services_for_its_pool_and_dies
         # Intake said when the reader was used; the pwa's list shows it.
         reader_id = api_keys.parse(reader)
         assert reader_id is not None
-        await eventually(lambda: key_in(database_url, "pwa", reader_id.key_id),
-                         lambda k: k is not None and k.last_used_at is not None, within=20)  # fmt: skip
+        await eventually(
+            lambda: key_in(database_url, "pwa", reader_id.key_id),
+            lambda k: k is not None and k.last_used_at is not None,
+            within=20,
+        )
 
     # Only the hash is kept, in the pwa and in intake alike; intake notes when a key was used.
     kept = await key_in(database_url, "intake", writer_id.key_id)

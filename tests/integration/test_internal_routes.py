@@ -13,8 +13,15 @@ from services.platform.settings import Settings
 from tests.support import METRICS, METRICS_TOKEN, auth, caller
 
 SERVICES = ("intake", "routing", "recognition")
-VIEWERS = ("/schema", "/schema/openapi.json", "/schema/openapi.yaml", "/schema/swagger", "/schema/redoc",
-           "/schema/elements", "/schema/rapidoc")  # fmt: skip
+VIEWERS = (
+    "/schema",
+    "/schema/openapi.json",
+    "/schema/openapi.yaml",
+    "/schema/swagger",
+    "/schema/redoc",
+    "/schema/elements",
+    "/schema/rapidoc",
+)
 
 
 @pytest.fixture

@@ -112,8 +112,12 @@ async def test_applying_again_rotates_a_password_and_keeps_the_rest(database_url
     assert await refusal(roles["routing"]) == ""
 
 
-PACKAGES = {"intake": "services.intake", "routing": "services.routing", "recognition": "services.recognition",
-            "pwa": "pwa"}  # fmt: skip
+PACKAGES = {
+    "intake": "services.intake",
+    "routing": "services.routing",
+    "recognition": "services.recognition",
+    "pwa": "pwa",
+}
 # Who owns the schema and what is in it: relations, functions and the types of its own.
 OWNERS = """
 SELECT array_agg(DISTINCT pg_get_userbyid(owner)) FROM (
@@ -192,15 +196,22 @@ def older_cluster(folder: Path) -> None:
     pgdata.chmod(0o700)
     made = subprocess.run(
         [str(_pg_bin() / "initdb"), "-D", str(pgdata), "-U", "postgres", "--auth=trust", "--no-instructions"],
-        user=user, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        user=user,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert made.returncode == 0, made.stderr
     # Single-user mode stands in for the older secpool writing its data.
     wrote = subprocess.run(
         [str(_pg_bin() / "postgres"), "--single", "-D", str(pgdata), "postgres"],
         input="CREATE TABLE kept (note text);\nINSERT INTO kept VALUES ('still here');\n",
-        user=user, capture_output=True, text=True, check=False, timeout=60,
-    )  # fmt: skip
+        user=user,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert wrote.returncode == 0 and "ERROR" not in wrote.stderr, wrote.stderr
     assert "trust" in (pgdata / "pg_hba.conf").read_text()
 

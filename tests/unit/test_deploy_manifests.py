@@ -133,12 +133,24 @@ def test_deployed_nats_users_have_the_embedded_defaults_permissions_and_nats_ser
     )
     binary = Path(sys.executable).parent / "nats-server"
     env = {**os.environ, **{nats_users.password_variable(n): secrets.token_hex(8) for n in PROCESSES}}
-    checked = subprocess.run([str(binary), "-c", str(DEPLOY / "nats.conf"), "-t"], env=env, capture_output=True,
-                             text=True, timeout=30, check=False)  # fmt: skip
+    checked = subprocess.run(
+        [str(binary), "-c", str(DEPLOY / "nats.conf"), "-t"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert checked.returncode == 0, checked.stderr
     without = {k: v for k, v in env.items() if k != nats_users.password_variable("pwa")}
-    refused = subprocess.run([str(binary), "-c", str(DEPLOY / "nats.conf"), "-t"], env=without, capture_output=True,
-                             text=True, timeout=30, check=False)  # fmt: skip
+    refused = subprocess.run(
+        [str(binary), "-c", str(DEPLOY / "nats.conf"), "-t"],
+        env=without,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert refused.returncode != 0, "a missing password must stop nats-server"
 
 

@@ -96,10 +96,16 @@ class Cast:
         async with pool.acquire() as conn:
             for person in self.people.values():
                 if person.integration:
-                    issued = ApiKeyIssued(event_id=uuid.uuid4(), occurred_at=datetime.now(UTC),
-                                          key_id=person.caller.account_id, version=1, pool_id=person.pool,
-                                          scope=KEY_SCOPES[person.role],  # type: ignore[arg-type]
-                                          secret_sha256=api_keys.secret_hash(person.key), name=person.role)  # fmt: skip
+                    issued = ApiKeyIssued(
+                        event_id=uuid.uuid4(),
+                        occurred_at=datetime.now(UTC),
+                        key_id=person.caller.account_id,
+                        version=1,
+                        pool_id=person.pool,
+                        scope=KEY_SCOPES[person.role],  # type: ignore[arg-type]
+                        secret_sha256=api_keys.secret_hash(person.key),
+                        name=person.role,
+                    )
                     await api_key_store.record_issued(conn, issued)
 
 

@@ -34,8 +34,14 @@ from tests.integration.authz.harness import (
 from tests.support import auth, close_nats, close_pool, eventually
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
-TYPE = {"name_nl": "Brief", "name_en": "Letter", "skill": "letters", "min_level": 1, "pickup_minutes": 60,
-        "complete_minutes": 480}  # fmt: skip
+TYPE = {
+    "name_nl": "Brief",
+    "name_en": "Letter",
+    "skill": "letters",
+    "min_level": 1,
+    "pickup_minutes": 60,
+    "complete_minutes": 480,
+}
 
 
 class World:
@@ -54,8 +60,9 @@ class World:
 
     # --- request types -----------------------------------------------------------------------
     async def new_type(self, pool: str) -> str:
-        made = await self.call(self.admin, "POST", "/v1/request-types", json={**TYPE, "pool_id": pool,
-                               "id": f"t-{uuid.uuid4().hex[:12]}"})  # fmt: skip
+        made = await self.call(
+            self.admin, "POST", "/v1/request-types", json={**TYPE, "pool_id": pool, "id": f"t-{uuid.uuid4().hex[:12]}"}
+        )
         return str(made["id"])
 
     async def type_of(self, pool: str, fresh: bool = False) -> str:
@@ -63,8 +70,11 @@ class World:
 
     # --- requests ----------------------------------------------------------------------------
     async def submit(self, who: Person, for_whom: Person | None = None) -> str:
-        body = {"type_id": await self.type_of(who.pool), "description": f"for {who.role}",
-                "idempotency_key": str(uuid.uuid4())}  # fmt: skip
+        body = {
+            "type_id": await self.type_of(who.pool),
+            "description": f"for {who.role}",
+            "idempotency_key": str(uuid.uuid4()),
+        }
         if for_whom is not None:
             body["on_behalf_of"] = for_whom.caller.account_id
         return str((await self.call(who.caller, "POST", "/v1/requests", json=body))["id"])
@@ -72,8 +82,9 @@ class World:
     async def publish(self, event: Event) -> None:
         nc = await nats.connect(self.nats_url)
         try:
-            await nc.jetstream().publish(subject_of(event), msgspec.json.encode(event),
-                                         headers={"Nats-Msg-Id": str(event.event_id)})  # fmt: skip
+            await nc.jetstream().publish(
+                subject_of(event), msgspec.json.encode(event), headers={"Nats-Msg-Id": str(event.event_id)}
+            )
         finally:
             await close_nats(nc)
 
@@ -84,12 +95,26 @@ class World:
         """A request of `requester`'s, offered to and accepted by `member`: in progress."""
         request_id = await self.submit(requester, for_whom)
         common = {"request_id": request_id, "pool_id": requester.pool, "offer_id": str(uuid.uuid4())}
-        await self.publish(RequestOffered(event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), version=1,
-                                          member_id=member.caller.account_id,
-                                          expires_at=datetime.now(UTC) + timedelta(hours=1), **common))  # fmt: skip
+        await self.publish(
+            RequestOffered(
+                event_id=uuid.uuid4(),
+                occurred_at=datetime.now(UTC),
+                version=1,
+                member_id=member.caller.account_id,
+                expires_at=datetime.now(UTC) + timedelta(hours=1),
+                **common,
+            )
+        )
         await eventually(lambda: self.status_of(requester, request_id), lambda s: s == "offered", within=20)
-        await self.publish(OfferAccepted(event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), version=2,
-                                         member_id=member.caller.account_id, **common))  # fmt: skip
+        await self.publish(
+            OfferAccepted(
+                event_id=uuid.uuid4(),
+                occurred_at=datetime.now(UTC),
+                version=2,
+                member_id=member.caller.account_id,
+                **common,
+            )
+        )
         await eventually(lambda: self.status_of(requester, request_id), lambda s: s == "in_progress", within=20)
         return request_id
 
@@ -100,8 +125,13 @@ class World:
 
     async def with_file(self, who: Person, for_whom: Person | None = None) -> tuple[str, str]:
         request_id = await self.submit(who, for_whom)
-        made = await self.call(who.caller, "POST", f"/v1/requests/{request_id}/attachments", content=PDF,
-                               headers={"x-filename": "brief.pdf"})  # fmt: skip
+        made = await self.call(
+            who.caller,
+            "POST",
+            f"/v1/requests/{request_id}/attachments",
+            content=PDF,
+            headers={"x-filename": "brief.pdf"},
+        )
         return request_id, str(made["id"])
 
     async def upload(self, who: Person) -> str:
@@ -230,23 +260,28 @@ def specs(world: World) -> dict[str, Spec]:
         "GET /v1/requests/assigned": mine("GET", "/v1/requests/assigned?which=all", "work"),
         "GET /v1/requests/{request_id:uuid}": on("request", "GET", "/v1/requests/{}"),
         "GET /v1/requests/{request_id:uuid}/timeline": on("request", "GET", "/v1/requests/{}/timeline"),
-        "PATCH /v1/requests/{request_id:uuid}": on("request", "PATCH", "/v1/requests/{}",
-                                                   json={"description": "corrected"}),
-        "POST /v1/requests/{request_id:uuid}/status": on("work", "POST", "/v1/requests/{}/status",
-                                                         json={"status": "done"}),
-        "POST /v1/requests/{request_id:uuid}/cancel": on("request", "POST", "/v1/requests/{}/cancel",
-                                                         json={"reason": "no longer needed"}),
+        "PATCH /v1/requests/{request_id:uuid}": on(
+            "request", "PATCH", "/v1/requests/{}", json={"description": "corrected"}
+        ),
+        "POST /v1/requests/{request_id:uuid}/status": on(
+            "work", "POST", "/v1/requests/{}/status", json={"status": "done"}
+        ),
+        "POST /v1/requests/{request_id:uuid}/cancel": on(
+            "request", "POST", "/v1/requests/{}/cancel", json={"reason": "no longer needed"}
+        ),
         "POST /v1/requests/{request_id:uuid}/rating": on("done", "POST", "/v1/requests/{}/rating", json={"rating": 5}),
         "GET /v1/requests/{request_id:uuid}/comments": on("request", "GET", "/v1/requests/{}/comments"),
-        "POST /v1/requests/{request_id:uuid}/comments": on("request", "POST", "/v1/requests/{}/comments",
-                                                           json={"body": "a word"}),
+        "POST /v1/requests/{request_id:uuid}/comments": on(
+            "request", "POST", "/v1/requests/{}/comments", json={"body": "a word"}
+        ),
         "GET /v1/requests/{request_id:uuid}/attachments": on("request", "GET", "/v1/requests/{}/attachments"),
-        "POST /v1/requests/{request_id:uuid}/attachments": on("request", "POST", "/v1/requests/{}/attachments",
-                                                              **file),
+        "POST /v1/requests/{request_id:uuid}/attachments": on("request", "POST", "/v1/requests/{}/attachments", **file),
         "GET /v1/requests/{request_id:uuid}/attachments/{attachment_id:uuid}": on(
-            "file", "GET", "/v1/requests/{}/attachments/{}"),
+            "file", "GET", "/v1/requests/{}/attachments/{}"
+        ),
         "DELETE /v1/requests/{request_id:uuid}/attachments/{attachment_id:uuid}": on(
-            "file", "DELETE", "/v1/requests/{}/attachments/{}"),
+            "file", "DELETE", "/v1/requests/{}/attachments/{}"
+        ),
         "POST /v1/uploads": mine("POST", "/v1/uploads", "upload", **file),
         "DELETE /v1/uploads/{upload_id:uuid}": on("upload", "DELETE", "/v1/uploads/{}"),
         "GET /v1/search": search,
@@ -266,7 +301,7 @@ def specs(world: World) -> dict[str, Spec]:
         "GET /v1/people/me/data": mine("GET", "/v1/people/me/data"),
         "GET /v1/retention": plain("GET", "/v1/retention"),
         "PUT /v1/retention": plain("PUT", "/v1/retention", json={"closed_request_days": None}),
-    }  # fmt: skip
+    }
 
 
 async def test_every_intake_endpoint_answers_each_role_as_the_matrix_says(make_settings, database_url, tmp_path):

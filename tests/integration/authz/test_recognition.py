@@ -51,13 +51,20 @@ class World:
         """An invitation to thank: `requester`'s request was completed by a member of the pool."""
         request_id = str(uuid.uuid4())
         member = self.cast.colleague(requester, "secretary")
-        event = RequestCompleted(event_id=uuid.uuid4(), occurred_at=datetime.now(UTC), request_id=request_id,
-                                 version=5, pool_id=requester.pool, requester_id=requester.caller.account_id,
-                                 member_id=member.caller.account_id)  # fmt: skip
+        event = RequestCompleted(
+            event_id=uuid.uuid4(),
+            occurred_at=datetime.now(UTC),
+            request_id=request_id,
+            version=5,
+            pool_id=requester.pool,
+            requester_id=requester.caller.account_id,
+            member_id=member.caller.account_id,
+        )
         nc = await nats.connect(self.nats_url)
         try:
-            await nc.jetstream().publish(subject_of(event), msgspec.json.encode(event),
-                                         headers={"Nats-Msg-Id": str(event.event_id)})  # fmt: skip
+            await nc.jetstream().publish(
+                subject_of(event), msgspec.json.encode(event), headers={"Nats-Msg-Id": str(event.event_id)}
+            )
         finally:
             await close_nats(nc)
 
@@ -172,10 +179,11 @@ def specs(world: World) -> dict[str, Spec]:
         "GET /v1/pools/{pool_id:str}/digests": pool("GET", "/v1/pools/{}/digests"),
         "GET /v1/digests/{digest_id:uuid}": digest,
         "GET /v1/pools/{pool_id:str}/digest-schedule": pool("GET", "/v1/pools/{}/digest-schedule"),
-        "PUT /v1/pools/{pool_id:str}/digest-schedule": pool("PUT", "/v1/pools/{}/digest-schedule",
-                                                            json={"every_days": 7}),
+        "PUT /v1/pools/{pool_id:str}/digest-schedule": pool(
+            "PUT", "/v1/pools/{}/digest-schedule", json={"every_days": 7}
+        ),
         "GET /v1/people/me/data": plain("GET", "/v1/people/me/data"),
-    }  # fmt: skip
+    }
 
 
 async def hidden_kudos(world: World) -> list[str]:
@@ -185,9 +193,16 @@ async def hidden_kudos(world: World) -> list[str]:
     giver = cast.of("staff", here)
     kudos_id = await world.kudos(giver)
     await world.call(cast.of("lead", here).caller, "POST", f"/v1/kudos/{kudos_id}/hide", json={"reason": "unkind"})
-    sees = {("staff", here): True, ("colleague-secretary", here): True, ("lead", here): True,
-            ("admin", there): True, ("lead", there): False, ("colleague-staff", here): False,
-            ("secretary", here): False, ("secretary", there): False}  # fmt: skip
+    sees = {
+        ("staff", here): True,
+        ("colleague-secretary", here): True,
+        ("lead", here): True,
+        ("admin", there): True,
+        ("lead", there): False,
+        ("colleague-staff", here): False,
+        ("secretary", here): False,
+        ("secretary", there): False,
+    }
     failures = []
     for (role, pool_id), expect in sees.items():
         who = cast.of(role, pool_id).caller

@@ -46,22 +46,42 @@ class World:
             for pool_id in self.cast.pools:
                 for role in MEMBERS:
                     who = self.cast.of(role, pool_id)
-                    await member_store.upsert_member(conn, {
-                        "id": who.caller.account_id, "pool_id": pool_id, "name": role, "skills": {SKILL[role]: 3},
-                        "languages": ["nl", "en"], "capacity": 50, "hours": ALWAYS})  # fmt: skip
+                    await member_store.upsert_member(
+                        conn,
+                        {
+                            "id": who.caller.account_id,
+                            "pool_id": pool_id,
+                            "name": role,
+                            "skills": {SKILL[role]: 3},
+                            "languages": ["nl", "en"],
+                            "capacity": 50,
+                            "hours": ALWAYS,
+                        },
+                    )
 
     async def submit(self, pool_id: str, skill: str) -> str:
         request_id, now = str(uuid.uuid4()), datetime.now(UTC)
         event = RequestSubmitted(
-            event_id=uuid.uuid4(), occurred_at=now, request_id=request_id, version=1, pool_id=pool_id,
-            requester_id=self.cast.of("colleague-staff", pool_id).caller.account_id, type_id="t", skill=skill,
-            min_level=1, language="nl", urgency="normal", pickup_due_at=now + timedelta(hours=4),
-            done_due_at=now + timedelta(days=2), work_minutes=30,
-        )  # fmt: skip
+            event_id=uuid.uuid4(),
+            occurred_at=now,
+            request_id=request_id,
+            version=1,
+            pool_id=pool_id,
+            requester_id=self.cast.of("colleague-staff", pool_id).caller.account_id,
+            type_id="t",
+            skill=skill,
+            min_level=1,
+            language="nl",
+            urgency="normal",
+            pickup_due_at=now + timedelta(hours=4),
+            done_due_at=now + timedelta(days=2),
+            work_minutes=30,
+        )
         nc = await nats.connect(self.nats_url)
         try:
-            await nc.jetstream().publish(subject_of(event), msgspec.json.encode(event),
-                                         headers={"Nats-Msg-Id": str(event.event_id)})  # fmt: skip
+            await nc.jetstream().publish(
+                subject_of(event), msgspec.json.encode(event), headers={"Nats-Msg-Id": str(event.event_id)}
+            )
         finally:
             await close_nats(nc)
         return request_id
@@ -71,8 +91,9 @@ class World:
         request_id = await self.submit(member.pool, SKILL[member.role])
 
         async def offers() -> list[Any]:
-            return list(await self.pool.fetch("SELECT id FROM offers WHERE request_id = $1 AND status = 'open'",
-                                              request_id))  # fmt: skip
+            return list(
+                await self.pool.fetch("SELECT id FROM offers WHERE request_id = $1 AND status = 'open'", request_id)
+            )
 
         return str((await eventually(offers, bool, within=20))[0]["id"])
 
@@ -88,8 +109,9 @@ class World:
         return request_id
 
     async def proposal(self, proposer: Person) -> str:
-        about = self.cast.of("secretary" if proposer.role == "colleague-secretary" else "colleague-secretary",
-                             proposer.pool)  # fmt: skip
+        about = self.cast.of(
+            "secretary" if proposer.role == "colleague-secretary" else "colleague-secretary", proposer.pool
+        )
         body = {"member_id": about.caller.account_id, "skill": "gamma", "level": 2, "why": "seen it"}
         return str((await self.call(proposer.caller, "POST", "/v1/skill-proposals", json=body))["id"])
 
@@ -191,7 +213,9 @@ def specs(world: World) -> dict[str, Spec]:
     return {
         "GET /v1/members/me/offers": my_offers,
         "POST /v1/offers/{offer_id:uuid}/accept": on("offer", "POST", "/v1/offers/{}/accept"),
-        "POST /v1/offers/{offer_id:uuid}/decline": on("offer", "POST", "/v1/offers/{}/decline", json={"reason": "busy"}),
+        "POST /v1/offers/{offer_id:uuid}/decline": on(
+            "offer", "POST", "/v1/offers/{}/decline", json={"reason": "busy"}
+        ),
         "GET /v1/pools/{pool_id:str}/queue": pool("GET", "/v1/pools/{}/queue"),
         "GET /v1/pools/{pool_id:str}/lead-queue": pool("GET", "/v1/pools/{}/lead-queue"),
         "POST /v1/requests/{request_id:str}/assign": assign,
@@ -202,30 +226,35 @@ def specs(world: World) -> dict[str, Spec]:
         "PUT /v1/members/me/learning": member_me("PUT", "/v1/members/me/learning", json={"skills": ["epsilon"]}),
         "GET /v1/members/{member_id:str}/growth": on("member", "GET", "/v1/members/{}/growth"),
         "POST /v1/skill-proposals": propose,
-        "POST /v1/skill-proposals/{proposal_id:uuid}/confirm": on("proposal", "POST",
-                                                                  "/v1/skill-proposals/{}/confirm"),
+        "POST /v1/skill-proposals/{proposal_id:uuid}/confirm": on("proposal", "POST", "/v1/skill-proposals/{}/confirm"),
         "GET /v1/pools/{pool_id:str}/skill-proposals": pool("GET", "/v1/pools/{}/skill-proposals"),
         "GET /v1/pools/{pool_id:str}/coverage": pool("GET", "/v1/pools/{}/coverage"),
         "GET /v1/pools/{pool_id:str}/policy": pool("GET", "/v1/pools/{}/policy"),
         "PUT /v1/pools/{pool_id:str}/policy": pool("PUT", "/v1/pools/{}/policy", json=policy),
         "GET /v1/pools/{pool_id:str}/policy/changes": pool("GET", "/v1/pools/{}/policy/changes"),
-        "POST /v1/pools/{pool_id:str}/policy/trials": pool("POST", "/v1/pools/{}/policy/trials", json={"weeks": 1, "continuity_weight": 0.5}),
-        "GET /v1/pools/{pool_id:str}/policy/trials/{trial_id:uuid}": on("trial", "GET",
-                                                                        "/v1/pools/{}/policy/trials/{}"),
+        "POST /v1/pools/{pool_id:str}/policy/trials": pool(
+            "POST", "/v1/pools/{}/policy/trials", json={"weeks": 1, "continuity_weight": 0.5}
+        ),
+        "GET /v1/pools/{pool_id:str}/policy/trials/{trial_id:uuid}": on(
+            "trial", "GET", "/v1/pools/{}/policy/trials/{}"
+        ),
         "GET /v1/members/{member_id:str}/hours": on("member", "GET", "/v1/members/{}/hours"),
         "PUT /v1/members/{member_id:str}/hours": on("member", "PUT", "/v1/members/{}/hours", json={"days": WEEK}),
         "GET /v1/members/{member_id:str}/absences": on("member", "GET", "/v1/members/{}/absences"),
         "POST /v1/members/{member_id:str}/absences": on("member", "POST", "/v1/members/{}/absences", json=ABSENCE),
-        "DELETE /v1/members/{member_id:str}/absences/{absence_id:uuid}": on("absence", "DELETE",
-                                                                            "/v1/members/{}/absences/{}"),
-        "PUT /v1/members/{member_id:str}/profile": on("member", "PUT", "/v1/members/{}/profile",
-                                                      json={"languages": ["en", "nl"]}),
+        "DELETE /v1/members/{member_id:str}/absences/{absence_id:uuid}": on(
+            "absence", "DELETE", "/v1/members/{}/absences/{}"
+        ),
+        "PUT /v1/members/{member_id:str}/profile": on(
+            "member", "PUT", "/v1/members/{}/profile", json={"languages": ["en", "nl"]}
+        ),
         "GET /v1/pools/{pool_id:str}/holidays": pool("GET", "/v1/pools/{}/holidays"),
-        "PUT /v1/pools/{pool_id:str}/holidays/{day:date}": pool("PUT", "/v1/pools/{}/holidays/" + DAY,
-                                                                json={"name": "Feest"}),
+        "PUT /v1/pools/{pool_id:str}/holidays/{day:date}": pool(
+            "PUT", "/v1/pools/{}/holidays/" + DAY, json={"name": "Feest"}
+        ),
         "DELETE /v1/pools/{pool_id:str}/holidays/{day:date}": pool("DELETE", "/v1/pools/{}/holidays/" + DAY),
         "GET /v1/people/me/data": plain("GET", "/v1/people/me/data"),
-    }  # fmt: skip
+    }
 
 
 async def test_every_routing_endpoint_answers_each_role_as_the_matrix_says(make_settings, database_url):

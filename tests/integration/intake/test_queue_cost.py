@@ -26,8 +26,10 @@ async def intake_db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 async def blocks_touched(conn: Any, query: Any) -> int:
-    count = "SELECT sum(pg_stat_get_xact_blocks_fetched(c.oid))::bigint FROM pg_class c" \
-            " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'intake'"  # fmt: skip
+    count = (
+        "SELECT sum(pg_stat_get_xact_blocks_fetched(c.oid))::bigint FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'intake'"
+    )
     async with conn.transaction():
         before = await conn.fetchval(count)
         await query()
@@ -40,8 +42,9 @@ async def test_queue_position_and_pool_load_do_not_read_the_pools_history(intake
         await conn.execute(
             "INSERT INTO request_types (id, pool_id, name_nl, name_en, skill, min_level, pickup_minutes,"
             " complete_minutes) VALUES ($1, $2, 'brief', 'letter', 'agenda', 1, 60, 480)",
-            type_id, pool_id,
-        )  # fmt: skip
+            type_id,
+            pool_id,
+        )
         # Loaded as a restore would (no search documents): the closed history, then what is open now.
         await conn.execute("SET session_replication_role = replica")
         await conn.execute(
@@ -50,16 +53,19 @@ async def test_queue_position_and_pool_load_do_not_read_the_pools_history(intake
                SELECT gen_random_uuid(), $1, 'staff', $2, 'closed-' || k, 'old', 'normal', 'nl', 'done', s, s, s,
                       s + interval '5 minutes', s + interval '1 hour'
                FROM generate_series(1, $3) AS k, LATERAL (SELECT now() - k * interval '1 minute' AS s) AS at""",
-            pool_id, type_id, HISTORY,
-        )  # fmt: skip
+            pool_id,
+            type_id,
+            HISTORY,
+        )
         await conn.execute(
             """INSERT INTO requests (id, pool_id, requester_id, type_id, idempotency_key, description, urgency,
                    language, status, submitted_at, pickup_due_at, done_due_at)
                SELECT gen_random_uuid(), $1, 'staff', $2, 'open-' || k, 'new', 'normal', 'nl',
                       CASE WHEN k % 2 = 0 THEN 'submitted' ELSE 'in_progress' END, now(), now(), now()
                FROM generate_series(1, 10) AS k""",
-            pool_id, type_id,
-        )  # fmt: skip
+            pool_id,
+            type_id,
+        )
         await conn.execute("SET session_replication_role = DEFAULT")
         waiting = await conn.fetchrow(
             "SELECT id, pool_id, status, urgency, submitted_at, pickup_due_at FROM requests"

@@ -10,8 +10,14 @@ from tests.support import caller
 
 async def test_a_submission_gets_its_due_times_and_announces_itself(desk):
     staff, manager = desk.staff(), desk.staff()
-    request = await desk.submit(staff, type_id="letter-en", urgency="high", on_behalf_of=manager.account_id,
-                                wished_for=str(date.today() + timedelta(days=3)), language="nl")  # fmt: skip
+    request = await desk.submit(
+        staff,
+        type_id="letter-en",
+        urgency="high",
+        on_behalf_of=manager.account_id,
+        wished_for=str(date.today() + timedelta(days=3)),
+        language="nl",
+    )
     submitted = datetime.fromisoformat(request["submitted_at"])
     # letter-en: pick up in 120 min, done in 480; high urgency halves both. Its language is fixed.
     assert datetime.fromisoformat(request["pickup_due_at"]) - submitted == timedelta(minutes=60)
@@ -20,7 +26,13 @@ async def test_a_submission_gets_its_due_times_and_announces_itself(desk):
     (event,) = await desk.events_until(request["id"], lambda es: len(es) == 1)
     assert isinstance(event, RequestSubmitted)
     assert (event.skill, event.min_level, event.language, event.urgency, event.on_behalf_of, event.version) == (
-        "correspondence", 3, "en", "high", manager.account_id, 1)  # fmt: skip
+        "correspondence",
+        3,
+        "en",
+        "high",
+        manager.account_id,
+        1,
+    )
 
 
 async def test_the_same_idempotency_key_returns_the_first_request(desk):
@@ -60,6 +72,7 @@ async def test_refusals_name_the_field_and_say_what_is_wrong(desk):
     status, text = await submit(description="null\x00byte")
     assert status == 400 and "description" in text
     outsider = caller("staff", pools=("pool-elsewhere",))
-    response = await desk.call(outsider, "POST", "/v1/requests/",
-                               json={"type_id": "letter", "description": "x", "idempotency_key": "k" * 12})  # fmt: skip
+    response = await desk.call(
+        outsider, "POST", "/v1/requests/", json={"type_id": "letter", "description": "x", "idempotency_key": "k" * 12}
+    )
     assert response.status_code == 403 and "does not serve you" in response.json()["detail"]

@@ -37,24 +37,55 @@ async def routing_db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 async def member(conn: Any, pool_id: str, capacity: int = 5) -> str:
     member_id = new_id("member-")
-    await member_store.upsert_member(conn, {"id": member_id, "pool_id": pool_id, "name": member_id,
-        "skills": {"agenda": 3}, "languages": ["nl"], "capacity": capacity, "hours": ALWAYS})  # fmt: skip
+    await member_store.upsert_member(
+        conn,
+        {
+            "id": member_id,
+            "pool_id": pool_id,
+            "name": member_id,
+            "skills": {"agenda": 3},
+            "languages": ["nl"],
+            "capacity": capacity,
+            "hours": ALWAYS,
+        },
+    )
     return member_id
 
 
 async def request(conn: Any, pool_id: str, work_minutes: int = 30) -> str:
     request_id = str(uuid.uuid4())
     now = datetime.now(UTC)
-    await store.insert_request(conn, {"request_id": request_id, "pool_id": pool_id, "requester_id": new_id("staff-"),
-        "skill": "agenda", "min_level": 1, "language": "nl", "urgency": "normal", "work_minutes": work_minutes,
-        "submitted_at": now, "pickup_due_at": now + timedelta(hours=1), "done_due_at": now + timedelta(days=1)})  # fmt: skip
+    await store.insert_request(
+        conn,
+        {
+            "request_id": request_id,
+            "pool_id": pool_id,
+            "requester_id": new_id("staff-"),
+            "skill": "agenda",
+            "min_level": 1,
+            "language": "nl",
+            "urgency": "normal",
+            "work_minutes": work_minutes,
+            "submitted_at": now,
+            "pickup_due_at": now + timedelta(hours=1),
+            "done_due_at": now + timedelta(days=1),
+        },
+    )
     return request_id
 
 
 async def offer(conn: Any, request_id: str, member_id: str, status: str = "open") -> uuid.UUID:
     offer_id = uuid.uuid4()
-    await store.insert_offer(conn, offer_id=offer_id, request_id=request_id, member_id=member_id, status=status,
-        development=False, buddy_id=None, expires_at=datetime.now(UTC) + timedelta(minutes=5))  # fmt: skip
+    await store.insert_offer(
+        conn,
+        offer_id=offer_id,
+        request_id=request_id,
+        member_id=member_id,
+        status=status,
+        development=False,
+        buddy_id=None,
+        expires_at=datetime.now(UTC) + timedelta(minutes=5),
+    )
     return offer_id
 
 
@@ -79,8 +110,11 @@ async def test_busy_minutes_follow_the_offers_through_every_change(routing_db: a
             await conn.execute(
                 "INSERT INTO offers (id, request_id, member_id, status, expires_at, created_at, pool_id, skill,"
                 " work_minutes) VALUES ($1, $2, $3, 'accepted', now(), now() - interval '1 day', $4, 'agenda', 60)",
-                uuid.uuid4(), yesterday, bram, pool_id,
-            )  # fmt: skip
+                uuid.uuid4(),
+                yesterday,
+                bram,
+                pool_id,
+            )
         await offer(conn, await request(conn, pool_id, 25), bram, status="accepted")
         # Work in another pool counts there, not here; a rolled-back acceptance counts nowhere.
         await offer(conn, await request(conn, other_pool, 40), anna, status="accepted")
@@ -117,8 +151,10 @@ async def test_held_work_is_the_live_offers_with_their_requests_estimates(routin
 
 async def blocks_touched(conn: Any, query: Any) -> int:
     """Buffers of routing's tables and indexes one call of `query` touched (in its own transaction)."""
-    count = "SELECT sum(pg_stat_get_xact_blocks_fetched(c.oid))::bigint FROM pg_class c" \
-            " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'routing'"  # fmt: skip
+    count = (
+        "SELECT sum(pg_stat_get_xact_blocks_fetched(c.oid))::bigint FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'routing'"
+    )
     async with conn.transaction():
         before = await conn.fetchval(count)
         await query()
@@ -136,20 +172,25 @@ async def test_a_decisions_queries_do_not_read_the_pools_history(routing_db: asy
                    work_minutes, submitted_at, pickup_due_at, done_due_at, state)
                SELECT 'closed-' || k, $1, 'staff', 'agenda', 1, 'nl', 'normal', 30, now() - k * interval '1 minute',
                       now(), now(), 'done' FROM generate_series(1, $2) AS k""",
-            pool_id, HISTORY,
-        )  # fmt: skip
+            pool_id,
+            HISTORY,
+        )
         await conn.execute(
             """INSERT INTO offers (id, request_id, member_id, status, expires_at, created_at, answered_at, pool_id,
                    skill, work_minutes)
                SELECT gen_random_uuid(), 'closed-' || k, ($3::text[])[1 + k % 4], 'done', now(),
                       now() - k * interval '1 minute', now(), $1, 'agenda', 30 FROM generate_series(1, $2) AS k""",
-            pool_id, HISTORY, members,
-        )  # fmt: skip
+            pool_id,
+            HISTORY,
+            members,
+        )
         await conn.execute(
             """INSERT INTO decisions (request_id, pool_id, member_id, why)
                SELECT 'closed-' || k, $1, ($3::text[])[1 + k % 4], 'skill' FROM generate_series(1, $2) AS k""",
-            pool_id, HISTORY, members,
-        )  # fmt: skip
+            pool_id,
+            HISTORY,
+            members,
+        )
         await conn.execute(
             """INSERT INTO busy_days (pool_id, day, member_id, minutes)
                SELECT pool_id, date_trunc('day', created_at), member_id, sum(work_minutes) FROM offers

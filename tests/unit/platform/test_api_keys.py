@@ -18,9 +18,16 @@ def test_a_new_key_carries_its_id_and_256_random_bits():
 
 @pytest.mark.parametrize(
     "text",
-    ["", "spk_", "Bearer x", "spk_" + "0" * 32, "spk_" + "g" * 32 + "_" + "a" * 43, "spk_" + "0" * 32 + "_short",
-     "spk_" + "0" * 32 + "_" + "a" * 42 + "!"],
-)  # fmt: skip
+    [
+        "",
+        "spk_",
+        "Bearer x",
+        "spk_" + "0" * 32,
+        "spk_" + "g" * 32 + "_" + "a" * 43,
+        "spk_" + "0" * 32 + "_short",
+        "spk_" + "0" * 32 + "_" + "a" * 42 + "!",
+    ],
+)
 def test_anything_else_is_not_a_key(text):
     assert api_keys.parse(text) is None
     with pytest.raises(ValueError):
@@ -47,11 +54,17 @@ def test_an_integration_acts_for_its_pool_alone():
 @pytest.mark.parametrize(
     ("scope", "method", "route_writes", "allowed"),
     [
-        (READ, "GET", False, True), (READ, "HEAD", False, True), (READ, "POST", True, False),
-        (READ, "DELETE", False, False), (WRITE, "GET", False, True), (WRITE, "POST", True, True),
-        (WRITE, "POST", False, False), (WRITE, "PUT", False, False), (WRITE, "PATCH", False, False),
+        (READ, "GET", False, True),
+        (READ, "HEAD", False, True),
+        (READ, "POST", True, False),
+        (READ, "DELETE", False, False),
+        (WRITE, "GET", False, True),
+        (WRITE, "POST", True, True),
+        (WRITE, "POST", False, False),
+        (WRITE, "PUT", False, False),
+        (WRITE, "PATCH", False, False),
     ],
-)  # fmt: skip
+)
 def test_a_read_key_only_reads_and_a_write_key_also_calls_the_routes_open_to_it(scope, method, route_writes, allowed):
     why = api_keys.refusal(scope, method, route_writes)
     assert (why is None) == allowed

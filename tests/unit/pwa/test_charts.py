@@ -18,8 +18,17 @@ def fmt(v: float) -> str:
 
 def test_the_axis_steps_are_round_and_counts_step_by_whole_numbers():
     assert [charts.nice_top(v) for v in (0, 0.3, 1, 3, 7, 12, 49, 51, 100, 999)] == [
-        1.0, 0.5, 1.0, 5.0, 10.0, 20.0, 50.0, 100.0, 100.0, 1000.0,
-    ]  # fmt: skip
+        1.0,
+        0.5,
+        1.0,
+        5.0,
+        10.0,
+        20.0,
+        50.0,
+        100.0,
+        100.0,
+        1000.0,
+    ]
     assert charts.scale(5, whole=True) == (6.0, 2.0)
     assert charts.scale(40) == (40.0, 10.0)
     top, step = charts.scale(0.3)
@@ -66,8 +75,15 @@ def test_many_weeks_label_every_other_one():
 
 
 def picked_up_within_seconds(sent: datetime) -> figures.Row:
-    return figures.Row(type_id="letter", submitted_at=sent, picked_up_at=sent + timedelta(seconds=2), done_at=None,
-                       done_due_at=sent + timedelta(days=1), rating=None, minutes_saved=0)  # fmt: skip
+    return figures.Row(
+        type_id="letter",
+        submitted_at=sent,
+        picked_up_at=sent + timedelta(seconds=2),
+        done_at=None,
+        done_due_at=sent + timedelta(days=1),
+        rating=None,
+        minutes_saved=0,
+    )
 
 
 def test_five_pick_ups_within_seconds_chart_their_median_pick_up_time():

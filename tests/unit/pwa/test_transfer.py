@@ -57,8 +57,14 @@ def test_accept_encoding_is_read_with_its_weights() -> None:
 
 
 def test_text_is_compressible_but_an_event_stream_or_an_image_is_not() -> None:
-    for media_type in ("text/html; charset=utf-8", "text/css", "text/javascript", "application/json",
-                       "application/manifest+json", "image/svg+xml"):  # fmt: skip
+    for media_type in (
+        "text/html; charset=utf-8",
+        "text/css",
+        "text/javascript",
+        "application/json",
+        "application/manifest+json",
+        "image/svg+xml",
+    ):
         assert compressible(media_type), media_type
     for media_type in ("text/event-stream", "text/event-stream; charset=utf-8", "image/png", "application/pdf"):
         assert not compressible(media_type), media_type
@@ -141,8 +147,9 @@ async def test_a_stream_passes_part_by_part_unbuffered_and_uncompressed() -> Non
     async def stream(scope: Scope, receive: Receive, send: Send) -> None:
         headers = [(b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-store")]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": b"event: request\ndata: " + b"x" * 900 + b"\n\n",
-                    "more_body": True})  # fmt: skip
+        await send(
+            {"type": "http.response.body", "body": b"event: request\ndata: " + b"x" * 900 + b"\n\n", "more_body": True}
+        )
         await more.wait()
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
@@ -158,8 +165,12 @@ async def test_a_stream_passes_part_by_part_unbuffered_and_uncompressed() -> Non
         await asyncio.Event().wait()
         raise AssertionError("never")
 
-    scope: Any = {"type": "http", "method": "GET", "path": "/events",
-                  "headers": [(b"accept-encoding", b"gzip, br"), (b"accept", b"text/event-stream")]}  # fmt: skip
+    scope: Any = {
+        "type": "http",
+        "method": "GET",
+        "path": "/events",
+        "headers": [(b"accept-encoding", b"gzip, br"), (b"accept", b"text/event-stream")],
+    }
     running = asyncio.create_task(Transfer(stream)(scope, receive, send))
     await asyncio.wait_for(first_event.wait(), 5)
     assert not running.done()  # the event arrived while the stream is still open
