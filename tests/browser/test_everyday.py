@@ -96,6 +96,8 @@ async def test_everyday_pool_work_on_a_360_px_phone(system, phone, tmp_path):
     offer = sanne.locator("article.offer", has_text=words[:30])
     await expect(offer).to_be_visible(timeout=LIVE)
     await offer.locator("form[action$='/accept'] button").click()
+    # Wait for the answer: leaving at once could cancel the accept before it is sent.
+    await saved(sanne, r"/offers")
     await sanne.goto(request_page)
     photo_link = await sanne.get_attribute("#files a.file__name", "href")
     assert await download(sanne, "#files a.file__name", tmp_path) == PHOTO
