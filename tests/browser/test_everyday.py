@@ -105,10 +105,13 @@ async def test_everyday_pool_work_on_a_360_px_phone(system, phone, tmp_path):
         "#files-input", {"name": "Brief huurders.pdf", "mimeType": "application/pdf", "buffer": RESULT}
     )
     await sanne.click("#add-files button[type=submit]")
+    # files.js opens the page the server answers with once the upload is done: wait for it,
+    # or that navigation could wipe the comment typed meanwhile.
+    await saved(sanne, r"/requests/[0-9a-f-]{36}")
     await expect(sanne.locator("#files")).to_contain_text("Brief huurders.pdf")
     await sanne.fill("#comment-body", "Moeten de bewoners van blok C hem ook krijgen?")
     await sanne.click("#comment button[type=submit]")
-    await expect(sanne.locator(".timeline")).to_contain_text("blok C")
+    await expect(sanne.locator(".timeline")).to_contain_text("blok C", timeout=LIVE)
     await fits(sanne)
     await shoot(sanne, "everyday-05-member-handed-back")
 
