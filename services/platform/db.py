@@ -5,16 +5,21 @@ transaction-scoped advisory lock so two replicas starting together do not race.
 """
 
 import hashlib
+from collections.abc import Iterable
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
+import msgspec
 
 Pool = asyncpg.Pool
 
 
-async def connect(database_url: str, schema: str, *, min_size: int = 2, max_size: int = 10) -> Pool:
-    """A pool whose connections see the service's schema first (and nothing else by default)."""
+async def connect(
+    database_url: str, schema: str, *, min_size: int = 2, max_size: int = 10, decode_json: bool = False
+) -> Pool:
+    """A pool whose connections see the service's schema first (and nothing else by default).
+    With `decode_json`, jsonb columns come back decoded and take Python values (see `json_codec`)."""
     await ensure_schema(database_url, schema)
     pool = await asyncpg.create_pool(
         database_url,
@@ -24,9 +29,22 @@ async def connect(database_url: str, schema: str, *, min_size: int = 2, max_size
         timeout=5,
         server_settings={"search_path": schema, "application_name": f"secpool-{schema}"},
         reset=keep_session,
+        init=json_codec if decode_json else None,
     )
     assert pool is not None
     return pool
+
+
+async def json_codec(conn: asyncpg.Connection) -> None:
+    """jsonb in and out through msgspec, once per connection: stores read lists and objects, not
+    text to decode, and write values, not text they encoded themselves."""
+    await conn.set_type_codec(
+        "jsonb",
+        schema="pg_catalog",
+        encoder=lambda value: msgspec.json.encode(value).decode(),
+        decoder=msgspec.json.decode,
+        format="text",
+    )
 
 
 async def keep_session(conn: asyncpg.Connection) -> None:
@@ -85,3 +103,16 @@ if TYPE_CHECKING:
     Conn = asyncpg.Connection[Any] | asyncpg.pool.PoolConnectionProxy[Any]
 else:
     Conn = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
+
+
+Shape = TypeVar("Shape", bound=msgspec.Struct)
+
+
+def as_record(shape: type[Shape], row: asyncpg.Record) -> Shape:
+    """A row as the store's named record. The record's fields are exactly the query's columns, so
+    a renamed or missing column fails here, loudly, not later as a wrong value on a page."""
+    return shape(**row)
+
+
+def as_records(shape: type[Shape], rows: Iterable[asyncpg.Record]) -> list[Shape]:
+    return [shape(**row) for row in rows]

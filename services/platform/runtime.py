@@ -33,6 +33,7 @@ from services.platform.inbox import Consumer
 from services.platform.outbox import Relay
 from services.platform.settings import Settings
 from services.platform.tokens import KeyRing
+from services.platform.unit_of_work import unit_of_work
 
 log = structlog.get_logger(__name__)
 
@@ -105,6 +106,7 @@ def service_app(
     on_start: StartHook | None = None,
     background: Sequence[BackgroundTask] = (),
     authenticate: bool = True,
+    decode_json: bool = False,
     **litestar_options: Any,
 ) -> Litestar:
     """A Litestar app for one service, with its lifespan, token check, health and metrics.
@@ -114,7 +116,7 @@ def service_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         logs.configure(settings.service)
-        pool = await db.connect(settings.database_url, schema)
+        pool = await db.connect(settings.database_url, schema, decode_json=decode_json)
         nc = await bus.connect(settings.nats_url, name=settings.service)
         tasks: list[asyncio.Task[None]] = []
         try:
@@ -176,6 +178,7 @@ def service_app(
         lifespan=[lifespan],
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
+            "conn": Provide(unit_of_work),
             **litestar_options.pop("dependencies", {}),
         },
         middleware=[
