@@ -8,23 +8,15 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
+from services.contracts.routing_api import DecisionView, Decline, LeadAssignment, OfferView, QueuedView, ReasonView
 from services.platform.api_keys import INTEGRATION
 from services.platform.errors import Forbidden, NotFound
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.routing import assignment, escalation, store
+from services.routing.answers import decision_view, offer_view
 from services.routing.store import DecisionRow
-from services.routing.views import (
-    DecisionView,
-    Decline,
-    LeadAssignment,
-    OfferView,
-    QueuedView,
-    ReasonView,
-    decision_view,
-    offer_view,
-)
 
 CallerRequest = Request[Caller, str, Any]
 

@@ -9,19 +9,12 @@ from zoneinfo import ZoneInfo
 import holidays
 import msgspec
 
+from services.contracts.routing_api import Holiday, Span
 from services.platform.db import Conn
 from services.routing import rota_store, shifts
-from services.routing.shifts import Absence, ShiftState, Span
+from services.routing.shifts import Absence, ShiftState
 
 CALENDARS = ("NL",)  # countries whose public holidays a pool may follow ('' = none)
-
-
-class Holiday(msgspec.Struct, frozen=True, kw_only=True):
-    day: date
-    name_nl: str
-    name_en: str
-    source: str  # "calendar" or "added"
-    removed: bool = False  # a calendar day the pool works on after all
 
 
 class Availability(msgspec.Struct, frozen=True, kw_only=True):

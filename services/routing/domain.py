@@ -4,10 +4,11 @@ shifts.py.)"""
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 
+from services.contracts.routing_api import PolicyFields
 from services.routing.decision import Policy, work_factor
 
 MAX_LEVEL = 5
@@ -15,33 +16,6 @@ MAX_LEVEL = 5
 REQUESTS_PER_LEVEL = 8
 # A request nobody could take goes to the lead's queue after waiting this long.
 LEAD_QUEUE_AFTER = timedelta(minutes=30)
-
-Weight = Annotated[float, msgspec.Meta(ge=0, le=10)]
-
-
-class PolicyFields(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """What the pool itself may change in its routing policy (None: keep it)."""
-
-    skill_weight: Weight | None = None
-    capacity_weight: Weight | None = None
-    continuity_weight: Weight | None = None
-    fairness_weight: Weight | None = None
-    growth_weight: Weight | None = None
-    development_share: Annotated[float, msgspec.Meta(ge=0, le=0.5)] | None = None
-    offer_timeout_seconds: Annotated[int, msgspec.Meta(ge=15, le=86400)] | None = None
-    auto_accept: bool | None = None
-
-
-class PolicyChange(PolicyFields, kw_only=True):
-    """A change the pool makes, and why (kept in the history)."""
-
-    why: Annotated[str, msgspec.Meta(min_length=3, max_length=500)]
-
-
-class PolicyTrial(PolicyFields, kw_only=True):
-    """A proposed policy to try on the pool's own last weeks before adopting it."""
-
-    weeks: Annotated[int, msgspec.Meta(ge=1, le=8)] = 4
 
 
 def apply_change(current: Policy, change: PolicyFields) -> Policy:

@@ -5,53 +5,13 @@ pool's skill coverage as counts only, flagging skills that rest on one or two pe
 
 from collections.abc import Sequence
 
-import msgspec
-
+from services.contracts.routing_api import Coverage, DevelopmentDone, Goal, LevelChange, MyGrowth, SkillStory
 from services.routing.domain import MAX_LEVEL, REQUESTS_PER_LEVEL
-from services.routing.growth_store import DevelopmentDone, LevelChange
 
 # A member "holds" a skill from this level on: they take its usual work on their own.
 HOLDS = 3
 # A skill held by this many members or fewer rests on too few people.
 AT_RISK = 2
-
-
-class Goal(msgspec.Struct, frozen=True):
-    """A learning goal and how far along it is."""
-
-    skill: str
-    level: int
-    done_in_skill: int  # requests finished in the skill
-    toward_next: int  # of REQUESTS_PER_LEVEL finished toward the next level
-    per_level: int
-    development_done: int  # development assignments finished in the skill
-    holds: bool  # reached the level at which the skill is held
-
-
-class SkillStory(msgspec.Struct, frozen=True):
-    """One skill over time: where it started and each change since."""
-
-    skill: str
-    level: int
-    changes: list[LevelChange]
-
-
-class MyGrowth(msgspec.Struct, frozen=True):
-    member_id: str
-    skills: list[SkillStory]
-    goals: list[Goal]
-    development: list[DevelopmentDone]
-
-
-class Coverage(msgspec.Struct, frozen=True):
-    """How many members hold a skill at each level (1..5), never who."""
-
-    skill: str
-    by_level: list[int]  # members at level 1, 2, 3, 4, 5
-    holders: int  # members at HOLDS or more
-    learners: int  # members with it as a learning goal
-    requests: int  # requests for it in the last weeks
-    at_risk: bool  # rests on one or two people (or none)
 
 
 def my_growth(

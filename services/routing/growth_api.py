@@ -8,6 +8,7 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from services.contracts.routing_api import Coverage, MyGrowth
 from services.platform.errors import NotFound
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
@@ -31,7 +32,7 @@ class GrowthController(Controller):
     )
     async def mine(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], member_id: FromPath[Id]
-    ) -> growth.MyGrowth:
+    ) -> MyGrowth:
         if request.user.account_id != member_id:
             raise NotFound("no such member")  # the same answer whether or not they exist
         async with runtime.pool.acquire() as conn:
@@ -56,7 +57,7 @@ class GrowthController(Controller):
     )
     async def coverage(
         self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[Id]
-    ) -> list[growth.Coverage]:
+    ) -> list[Coverage]:
         pool_member(request.user, pool_id)
         since = datetime.now(UTC) - timedelta(weeks=DEMAND_WEEKS)
         async with runtime.pool.acquire() as conn:

@@ -4,24 +4,8 @@ Structs."""
 
 from datetime import datetime
 
-import msgspec
-
+from services.contracts.routing_api import DevelopmentDone, LevelChange
 from services.platform.db import Conn
-
-
-class LevelChange(msgspec.Struct, frozen=True, kw_only=True):
-    skill: str
-    from_level: int
-    to_level: int
-    source: str  # confirmed by a colleague, or grown with finished work
-    at: datetime
-
-
-class DevelopmentDone(msgspec.Struct, frozen=True, kw_only=True):
-    request_id: str
-    skill: str
-    buddy_id: str | None
-    done_at: datetime | None
 
 
 async def level_changes(conn: Conn, member_id: str) -> list[LevelChange]:

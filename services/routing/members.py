@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from services.contracts.routing_api import Profile
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from services.platform.tokens import Caller
 from services.routing import assignment, domain, member_store, rota, store
-from services.routing.views import Profile
 
 
 async def set_presence(

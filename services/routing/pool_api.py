@@ -9,24 +9,24 @@ from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
+from services.contracts.routing_api import (
+    Learning,
+    LevelProposal,
+    MemberView,
+    MyProfile,
+    PolicyChange,
+    PolicyChangeView,
+    PolicyView,
+    Presence,
+    ProposalView,
+)
 from services.platform.errors import Forbidden, Invalid, NotFound
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.routing import assignment, availability, domain, member_store, members, policy_store, rota_store
+from services.routing.answers import member_view, proposal_view
 from services.routing.api import pool_member
-from services.routing.views import (
-    Learning,
-    LevelProposal,
-    MemberView,
-    MyProfile,
-    PolicyChangeView,
-    PolicyView,
-    Presence,
-    ProposalView,
-    member_view,
-    proposal_view,
-)
 
 CallerRequest = Request[Caller, str, Any]
 
@@ -126,7 +126,7 @@ class PoolController(Controller):
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
         pool_id: FromPath[Id],
-        data: JSONBody[domain.PolicyChange],
+        data: JSONBody[PolicyChange],
     ) -> PolicyView:
         pool_member(request.user, pool_id)
         async with runtime.pool.acquire() as conn, conn.transaction():

@@ -5,24 +5,17 @@ back to the pool at once) and loses their name and the words written about them.
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 
 from services.contracts.identity import AccountErased
+from services.contracts.routing_api import MyMembership
 from services.platform.db import Conn
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.routing import members, privacy_store
-from services.routing.privacy_store import HeldAbsence, HeldMember, HeldProposal
 
 ERASED_SUBJECTS = ["secpool.identity.account.erased"]
-
-
-class MyMembership(msgspec.Struct, frozen=True, kw_only=True):
-    member: HeldMember | None
-    absences: list[HeldAbsence]
-    skill_proposals: list[HeldProposal]
 
 
 async def on_erased(conn: Conn, event: AccountErased, *, zone: ZoneInfo) -> None:

@@ -1,34 +1,10 @@
 """SQL for privacy in routing: what routing holds about a member (for their data download), and
 what goes when their account is erased (name and the reasons written about their skills)."""
 
-from datetime import datetime
-from typing import Any
-
 import msgspec
 
+from services.contracts.routing_api import HeldAbsence, HeldMember, HeldProposal
 from services.platform.db import Conn
-
-
-class HeldMember(msgspec.Struct, frozen=True, kw_only=True):
-    pool_id: str
-    skills: dict[str, Any]
-    learning: list[str]
-    languages: list[str]
-    capacity: int
-    presence: str
-    hours: list[Any]
-
-
-class HeldAbsence(msgspec.Struct, frozen=True, kw_only=True):
-    starts_at: datetime
-    ends_at: datetime
-
-
-class HeldProposal(msgspec.Struct, frozen=True, kw_only=True):
-    skill: str
-    level: int
-    why: str
-    status: str
 
 
 async def member(conn: Conn, account_id: str) -> HeldMember | None:

@@ -6,11 +6,11 @@ from datetime import date, datetime
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
+from services.contracts.routing_api import Span
 from services.platform.db import Conn
 from services.platform.errors import Forbidden, Invalid, NotFound
 from services.platform.tokens import Caller
 from services.routing import assignment, availability, member_store, rota_store, shifts
-from services.routing.shifts import Span
 
 
 async def member_for(conn: Conn, caller: Caller, member_id: str) -> str:

@@ -11,49 +11,26 @@ from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from services.contracts.routing_api import (
+    AbsenceView,
+    Holiday,
+    HolidayName,
+    Hours,
+    HoursView,
+    MemberView,
+    NewAbsence,
+    Profile,
+)
 from services.platform.errors import Forbidden, Invalid
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.routing import assignment, availability, members, rota, rota_store, shifts
-from services.routing.availability import Holiday
-from services.routing.shifts import Span
-from services.routing.views import MemberView, Profile, member_view
+from services.routing.answers import member_view
 
 CallerRequest = Request[Caller, str, Any]
 MemberId = Id
 PoolId = Id
-
-
-class Hours(msgspec.Struct, forbid_unknown_fields=True):
-    """Seven days, Monday first; each a list of [start, end] minutes from local midnight."""
-
-    days: Annotated[list[Annotated[list[Span], msgspec.Meta(max_length=12)]], msgspec.Meta(min_length=7, max_length=7)]
-
-
-class HoursView(msgspec.Struct):
-    member_id: str
-    pool_id: str
-    days: list[list[Span]]
-    state: str  # on shift, off shift, absent, public holiday, no working hours
-    next_opening: datetime | None
-
-
-class NewAbsence(msgspec.Struct, forbid_unknown_fields=True):
-    starts_at: datetime
-    ends_at: datetime
-
-
-class AbsenceView(msgspec.Struct):
-    id: UUID
-    member_id: str
-    starts_at: datetime
-    ends_at: datetime
-    entered_by: str
-
-
-class HolidayName(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(max_length=100)] = ""
 
 
 def _aware(moment: datetime, field: str) -> datetime:

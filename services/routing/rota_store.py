@@ -6,8 +6,9 @@ from uuid import UUID
 
 import msgspec
 
+from services.contracts.routing_api import Span
 from services.platform.db import Conn
-from services.routing.shifts import Absence, Span, Week
+from services.routing.shifts import Absence, Week
 
 _week = msgspec.json.Decoder(list[list[Span]])
 

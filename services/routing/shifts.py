@@ -10,10 +10,12 @@ zone), the simulator the time zone of its trace.
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
-from typing import Annotated, Final, Literal
+from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
+
+from services.contracts.routing_api import Span
 
 DAY_MINUTES = 24 * 60
 # How far ahead next_opening looks: two weeks covers any holiday season a pool plans for.
@@ -26,15 +28,6 @@ OFF_SHIFT: Final = "off shift"
 ABSENT: Final = "absent"
 PUBLIC_HOLIDAY: Final = "public holiday"
 NO_HOURS: Final = "no working hours"
-
-Minute = Annotated[int, msgspec.Meta(ge=0, le=DAY_MINUTES)]
-
-
-class Span(msgspec.Struct, frozen=True, array_like=True):
-    """[start, end) in minutes from local midnight; on the wire `[510, 780]` is 8:30–13:00."""
-
-    start: Minute
-    end: Minute
 
 
 class Absence(msgspec.Struct, frozen=True):

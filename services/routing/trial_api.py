@@ -8,13 +8,14 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
+from services.contracts.routing_api import PolicyTrial, TrialView
 from services.platform.errors import NotFound
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
-from services.routing import domain, trial_store, trials
+from services.routing import trial_store, trials
+from services.routing.answers import trial_view
 from services.routing.api import pool_member
-from services.routing.views import TrialView, trial_view
 
 CallerRequest = Request[Caller, str, Any]
 
@@ -29,7 +30,7 @@ class TrialController(Controller):
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
         pool_id: FromPath[Id],
-        data: JSONBody[domain.PolicyTrial],
+        data: JSONBody[PolicyTrial],
     ) -> TrialView:
         pool_member(request.user, pool_id)
         async with runtime.pool.acquire() as conn, conn.transaction():

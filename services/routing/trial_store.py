@@ -7,8 +7,9 @@ from uuid import UUID
 
 import msgspec
 
+from services.contracts.routing_api import Comparison
 from services.platform.db import Conn
-from services.simulation.compare import Comparison
+from services.simulation import compare
 from services.simulation.history import PastRequest
 
 # A running trial whose runner has not said anything for this long is taken over by another.
@@ -98,7 +99,7 @@ async def report(conn: Conn, trial_id: UUID, progress: float) -> None:
     )
 
 
-async def finish(conn: Conn, trial_id: UUID, result: Comparison | None, error: str = "") -> None:
+async def finish(conn: Conn, trial_id: UUID, result: compare.Comparison | None, error: str = "") -> None:
     await conn.execute(
         "UPDATE policy_trials SET status = $2, progress = 1, result = $3::jsonb, error = $4, heartbeat_at = now()"
         " WHERE id = $1",

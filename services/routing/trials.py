@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 import structlog
 
+from services.contracts.routing_api import PolicyTrial
 from services.platform.db import Conn
 from services.platform.errors import Invalid
 from services.platform.runtime import Runtime
@@ -25,7 +26,7 @@ from services.simulation.trace import Trace
 log = structlog.get_logger(__name__)
 
 
-async def start(conn: Conn, pool_id: str, asked_by: str, proposal: domain.PolicyTrial) -> UUID:
+async def start(conn: Conn, pool_id: str, asked_by: str, proposal: PolicyTrial) -> UUID:
     """Store a trial of `proposal` for the pool; a background runner picks it up."""
     current = await assignment.policy_of(conn, pool_id)
     try:

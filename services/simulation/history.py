@@ -13,8 +13,9 @@ from datetime import date, datetime
 
 import msgspec
 
+from services.contracts.routing_api import Span
 from services.routing.decision import Urgency
-from services.routing.shifts import Absence, Span
+from services.routing.shifts import Absence
 from services.simulation import hours
 from services.simulation.trace import Trace, TraceMember, TraceRequest
 

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from services.contracts.routing_api import Span
 from services.routing import shifts
-from services.routing.shifts import Absence, Span, Week
+from services.routing.shifts import Absence, Week
 
 # Generated traces start on a Monday at local midnight, in weeks without a clock change; their
 # clock is a Dutch one (generated pools are not any organisation's, so this is not a setting).

@@ -2,8 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 
+from services.contracts.routing_api import PolicyChange
 from services.routing.decision import Policy
-from services.routing.domain import PolicyChange, apply_change, goes_to_lead, level_after_completion
+from services.routing.domain import apply_change, goes_to_lead, level_after_completion
 
 
 def test_every_eighth_completion_raises_the_level_up_to_five():

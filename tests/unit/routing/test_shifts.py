@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.contracts.routing_api import Span
 from services.routing import shifts
-from services.routing.shifts import ALWAYS, NO_WEEK, Absence, Span
+from services.routing.shifts import ALWAYS, NO_WEEK, Absence
 
 AMS = ZoneInfo("Europe/Amsterdam")
 # A part-timer: Monday, Tuesday and Thursday 8:30–13:00.
