@@ -9,9 +9,7 @@ from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from services.intake import access, changes, conversation, edits, insights, lifecycle, store
-from services.intake.api_docs import LIMIT, errors
-from services.intake.views import (
+from services.contracts.intake_api import (
     Cancellation,
     CommentView,
     NewComment,
@@ -22,10 +20,10 @@ from services.intake.views import (
     RequestView,
     StatusChange,
     TimelineEntry,
-    comment_view,
-    request_view,
-    timeline_entry,
 )
+from services.intake import access, changes, conversation, edits, insights, lifecycle, store
+from services.intake.answers import comment_view, request_view, timeline_entry
+from services.intake.api_docs import LIMIT, errors
 from services.platform.api_keys import INTEGRATION_WRITES
 from services.platform.db import Conn
 from services.platform.runtime import Runtime

@@ -10,11 +10,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Stream
 
+from services.contracts.intake_api import AttachmentView
 from services.intake import access, attachments, changes, store_attachments
+from services.intake.answers import attachment_view, download_headers
 from services.intake.api_docs import errors
 from services.intake.config import IntakeConfig
 from services.intake.store_attachments import Attachment
-from services.intake.views_attachments import AttachmentView, attachment_view, download_headers
 from services.platform.db import Conn
 from services.platform.errors import NotFound
 from services.platform.objects import Objects

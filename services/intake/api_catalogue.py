@@ -7,10 +7,10 @@ from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from services.contracts.intake_api import PRINTABLE, NewType, TypeChangeView, TypeFields, TypeView
 from services.intake import catalogue, store_catalogue
+from services.intake.answers import type_change_view, type_view
 from services.intake.api_docs import errors
-from services.intake.views import PRINTABLE
-from services.intake.views_catalogue import NewType, TypeChangeView, TypeFields, TypeView, type_change_view, type_view
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller

@@ -8,11 +8,11 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 
+from services.contracts.intake_api import PoolInsights, RequestView
 from services.intake import access, changes, insights, store
+from services.intake.answers import request_view
 from services.intake.api import ALL, OPEN
 from services.intake.api_docs import LIMIT, WEEKS, errors
-from services.intake.figures import PoolInsights
-from services.intake.views import RequestView, request_view
 from services.platform.errors import Invalid
 from services.platform.ids import Id
 from services.platform.runtime import Runtime

@@ -3,30 +3,16 @@ organisation's retention of closed requests (admins)."""
 
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, get, put
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import JSONBody
 
+from services.contracts.intake_api import MyData, Retention
 from services.intake import privacy, store_privacy
 from services.intake.api_docs import errors
-from services.intake.store_privacy import HeldComment, HeldRequest
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
-
-
-class MyData(msgspec.Struct, frozen=True, kw_only=True):
-    requests: list[HeldRequest]
-    comments: list[HeldComment]
-
-
-class Retention(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    closed_request_days: int | None = msgspec.field(default=None)
-
-    def __post_init__(self) -> None:
-        if self.closed_request_days is not None and not 1 <= self.closed_request_days <= 3650:
-            raise ValueError("closed_request_days: 1 to 3650, or null to keep closed requests")
 
 
 class PrivacyController(Controller):

@@ -2,18 +2,18 @@
 ("every Monday", "the first working day of the month"), lists, pauses, resumes and stops them."""
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import msgspec
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
+from services.contracts.intake_api import NewRecurring, RecurringView
 from services.intake import recurring, store_attachments, store_recurring
 from services.intake.api_docs import errors
-from services.intake.recurrence import IsHoliday, Rule
+from services.intake.recurrence import IsHoliday
 from services.intake.store_recurring import Schedule
 from services.platform.objects import Objects
 from services.platform.runtime import Runtime
@@ -21,28 +21,6 @@ from services.platform.tokens import Caller
 
 CallerRequest = Request[Caller, str, Any]
 Clock = Any  # () -> datetime, see app.create_app
-
-
-class NewRecurring(msgspec.Struct, forbid_unknown_fields=True):
-    """`weekday` (0 = Monday … 6 = Sunday) is the day of a weekly request."""
-
-    from_request_id: UUID
-    rule: Rule
-    weekday: Annotated[int, msgspec.Meta(ge=0, le=6)] = 0
-
-
-class RecurringView(msgspec.Struct):
-    id: UUID
-    type_id: str
-    type_name: dict[str, str]
-    description: str
-    urgency: str
-    rule: Rule
-    weekday: int
-    state: str
-    next_on: date
-    last_on: date | None
-    files: int
 
 
 async def _view(conn: Any, s: Schedule) -> RecurringView:

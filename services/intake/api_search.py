@@ -4,25 +4,19 @@ conversation (Dutch and English), within what the caller may see, with filters."
 from datetime import date
 from typing import Annotated, Any, Literal
 
-import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 
 from services.contracts.intake import Status
+from services.contracts.intake_api import PRINTABLE, SearchHit
 from services.intake import search
+from services.intake.answers import request_view
 from services.intake.api_docs import LIMIT, errors
-from services.intake.views import PRINTABLE, RequestView, request_view
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 
 CallerRequest = Request[Caller, str, Any]
-
-
-class SearchHit(msgspec.Struct):
-    request: RequestView
-    in_conversation: bool
-    snippet: str
 
 
 class SearchController(Controller):

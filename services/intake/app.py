@@ -10,6 +10,7 @@ from typing import Any
 from litestar import Litestar, Request, Response
 from litestar.di import Provide
 
+from services.contracts.intake_api import REQUEST_BODIES, TYPE_BODIES
 from services.demo import organisation
 from services.intake import (
     api,
@@ -31,8 +32,6 @@ from services.intake import (
 from services.intake.api_docs import close_bodies
 from services.intake.config import IntakeConfig
 from services.intake.domain import TransitionRefused
-from services.intake.views import REQUEST_BODIES
-from services.intake.views_catalogue import TYPE_BODIES
 from services.platform.objects import Objects, ObjectsConfig
 from services.platform.runtime import BackgroundTask, Runtime, service_app
 from services.platform.settings import Settings

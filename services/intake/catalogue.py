@@ -10,8 +10,8 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from services.contracts.intake_api import NewType, TypeFields
 from services.intake import access, store_catalogue
-from services.intake.views_catalogue import NewType, TypeFields
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Invalid, NotFound
 from services.platform.tokens import Caller

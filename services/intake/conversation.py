@@ -6,8 +6,8 @@ from uuid import UUID
 
 import asyncpg
 
+from services.contracts.intake_api import NewComment
 from services.intake import access, changes, domain, store, store_conversation
-from services.intake.views import NewComment
 from services.platform.db import Conn
 from services.platform.errors import Forbidden
 from services.platform.tokens import Caller

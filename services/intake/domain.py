@@ -11,6 +11,8 @@ from uuid import UUID
 
 import msgspec
 
+from services.contracts.intake_api import QueueSpot
+
 Status = Literal["submitted", "offered", "in_progress", "waiting_on_requester", "done", "cancelled"]
 Urgency = Literal["low", "normal", "high"]
 
@@ -142,13 +144,6 @@ class PoolLoad(msgspec.Struct, frozen=True):
     observed_minutes: float | None = None  # mean pick-up → done of recent done requests
     observed_count: int = 0
     estimated_minutes: float | None = None  # mean work estimate of the busy requests' types
-
-
-class QueueSpot(msgspec.Struct, frozen=True):
-    position: int  # 1 = next to be picked up
-    waiting: int  # requests waiting in the pool's queue
-    expected_pickup_at: datetime
-    basis: Literal["queue", "service_level"]
 
 
 def queue_order(waiting: list[Waiting]) -> list[Waiting]:

@@ -7,9 +7,9 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
+from services.contracts.intake_api import RequestEdit
 from services.intake import access, attachments, changes, domain, store_catalogue
 from services.intake.domain import TransitionRefused
-from services.intake.views import RequestEdit
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import Invalid

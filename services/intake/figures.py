@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from services.contracts.intake_api import Figures, PoolInsights, TypeFigures, WeekFigures
+
 
 class Row(msgspec.Struct, frozen=True):
     type_id: str
@@ -27,42 +29,6 @@ class Row(msgspec.Struct, frozen=True):
     done_due_at: datetime
     rating: int | None
     minutes_saved: int
-
-
-class Figures(msgspec.Struct):
-    requests_in: int
-    requests_done: int
-    median_pickup_minutes: float | None
-    p90_pickup_minutes: float | None
-    median_done_minutes: float | None
-    p90_done_minutes: float | None
-    on_time_share: float | None
-    average_rating: float | None
-    ratings: int
-    minutes_saved: int
-
-
-class TypeFigures(msgspec.Struct):
-    type_id: str
-    type_name: dict[str, str]
-    figures: Figures
-
-
-class WeekFigures(msgspec.Struct):
-    week: str  # ISO week, e.g. "2026-W48"
-    starts_on: date
-    total: Figures
-    by_type: list[TypeFigures]
-
-
-class PoolInsights(msgspec.Struct):
-    pool_id: str
-    timezone: str
-    starts_on: date
-    ends_before: date
-    total: Figures
-    by_type: list[TypeFigures]
-    weeks: list[WeekFigures]
 
 
 def percentile(values: Sequence[float], share: float) -> float | None:

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from services.contracts.intake_api import PoolInsights, QueueSpot
 from services.intake import domain, figures, store_insights
 from services.platform.db import Conn
 
 OBSERVED_SINCE = timedelta(days=30)  # older pick-up → done times say little about today's pool
 
 
-async def queue_spots(conn: Conn, pool_ids: Iterable[str], now: datetime) -> dict[UUID, domain.QueueSpot]:
+async def queue_spots(conn: Conn, pool_ids: Iterable[str], now: datetime) -> dict[UUID, QueueSpot]:
     """Queue position and expected pick-up of every waiting request in these pools."""
     pools = sorted(set(pool_ids))
     if not pools:
@@ -30,17 +31,17 @@ async def queue_spots(conn: Conn, pool_ids: Iterable[str], now: datetime) -> dic
                 pickup_due_at=w["pickup_due_at"],
             )
         )
-    spots: dict[UUID, domain.QueueSpot] = {}
+    spots: dict[UUID, QueueSpot] = {}
     for pool_id, items in waiting.items():
         if items:
             spots |= domain.queue_spots(items, await load_of(conn, pool_id, now), now)
     return spots
 
 
-async def spots_of(conn: Conn, rows: Iterable[asyncpg.Record], now: datetime) -> dict[UUID, domain.QueueSpot]:
+async def spots_of(conn: Conn, rows: Iterable[asyncpg.Record], now: datetime) -> dict[UUID, QueueSpot]:
     """Queue spots of just these requests (the waiting ones among them): for one request or
     a person's list, without loading whole queues."""
-    spots: dict[UUID, domain.QueueSpot] = {}
+    spots: dict[UUID, QueueSpot] = {}
     loads: dict[str, domain.PoolLoad] = {}
     for r in rows:
         if r["status"] not in domain.NOT_STARTED:
@@ -69,7 +70,7 @@ def waiting_pools(rows: Iterable[asyncpg.Record]) -> set[str]:
     return {r["pool_id"] for r in rows if r["status"] in domain.NOT_STARTED}
 
 
-async def pool_insights(conn: Conn, pool_id: str, *, weeks: int, until: date, tz: ZoneInfo) -> figures.PoolInsights:
+async def pool_insights(conn: Conn, pool_id: str, *, weeks: int, until: date, tz: ZoneInfo) -> PoolInsights:
     mondays = figures.weeks_ending(until, weeks)
     start = figures.local_midnight(mondays[0], tz)
     end = figures.local_midnight(mondays[-1] + timedelta(weeks=1), tz)

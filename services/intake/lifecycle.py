@@ -8,8 +8,8 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from services.contracts.intake import RequestCancelled, RequestCompleted, RequestRated, RequestSubmitted
+from services.contracts.intake_api import Cancellation, NewRating, NewRequest, StatusChange
 from services.intake import access, changes, conversation, domain, store, store_attachments, store_catalogue
-from services.intake.views import Cancellation, NewRating, NewRequest, StatusChange
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import Forbidden, Invalid

@@ -4,9 +4,9 @@ day; the first working day of a month is never a weekend day or a public holiday
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Literal
 
-Rule = Literal["weekly", "first_working_day"]
+from services.contracts.intake_api import Rule
+
 IsHoliday = Callable[[date], bool]
 
 

@@ -15,11 +15,11 @@ import holidays as holiday_calendars
 import msgspec
 import structlog
 
+from services.contracts.intake_api import NewRequest, Rule
 from services.intake import access, changes, lifecycle, recurrence, store, store_attachments, store_recurring
-from services.intake.recurrence import IsHoliday, Rule
+from services.intake.recurrence import IsHoliday
 from services.intake.store_attachments import Attachment
 from services.intake.store_recurring import Schedule
-from services.intake.views import NewRequest
 from services.platform.db import Conn, Pool
 from services.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from services.platform.objects import Objects

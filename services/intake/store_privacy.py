@@ -2,34 +2,10 @@
 their behalf, and what they wrote), removing a person's text on erasure, and the retention of
 closed requests. Rows are kept, only text goes: the pool's figures stay the same."""
 
-from datetime import datetime
-from uuid import UUID
-
 import msgspec
 
+from services.contracts.intake_api import HeldComment, HeldRequest
 from services.platform.db import Conn
-
-
-class HeldRequest(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    pool_id: str
-    type_id: str
-    description: str
-    urgency: str
-    status: str
-    on_behalf_of: str | None
-    submitted_at: datetime
-    done_at: datetime | None
-    cancelled_at: datetime | None
-    rating: int | None
-    rating_comment: str | None
-
-
-class HeldComment(msgspec.Struct, frozen=True, kw_only=True):
-    request_id: UUID
-    kind: str
-    body: str
-    at: datetime
 
 
 async def requests_of(conn: Conn, account_id: str) -> list[HeldRequest]:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import msgspec
 
-from services.intake.recurrence import Rule
+from services.contracts.intake_api import Rule
 from services.platform.db import Conn
 
 COLUMNS = """s.id, s.requester_id, s.on_behalf_of, s.pool_id, s.type_id, s.description, s.urgency, s.language,

@@ -6,7 +6,7 @@ from uuid import uuid4
 import pytest
 
 from services.intake import access
-from services.intake.views import request_view
+from services.intake.answers import request_view
 from services.platform.errors import Forbidden, NotFound
 from services.platform.tokens import Caller
 

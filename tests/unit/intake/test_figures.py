@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from services.intake.figures import Figures, Row, figures, local_midnight, percentile, pool_insights, weeks_ending
+from services.contracts.intake_api import Figures
+from services.intake.figures import Row, figures, local_midnight, percentile, pool_insights, weeks_ending
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
