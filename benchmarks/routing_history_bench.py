@@ -39,7 +39,7 @@ import asyncpg
 from services.cli.embedded import EmbeddedPostgres, ensure_database
 from services.intake import insights, store_insights
 from services.platform import db
-from services.routing import assignment, member_store, policy_store, rota_store, store
+from services.routing import assignment, store, store_members, store_policy, store_rota
 from services.routing.shifts import ALWAYS
 
 SIZES = (1_000, 100_000, 1_000_000)
@@ -115,7 +115,7 @@ async def load_live(routing: asyncpg.Connection, intake: asyncpg.Connection) -> 
     """The pool as it is now (the same at every size): members, held offers, a queue."""
     for k, member_id in enumerate(MEMBERS):
         skills = {s: 1 + (k + j) % 5 for j, s in enumerate(SKILLS)}
-        await member_store.upsert_member(
+        await store_members.upsert_member(
             routing,
             {
                 "id": member_id,
@@ -127,7 +127,7 @@ async def load_live(routing: asyncpg.Connection, intake: asyncpg.Connection) -> 
                 "hours": ALWAYS,
             },
         )
-    await policy_store.put_policy(routing, POOL, {}, "bench", "bench")
+    await store_policy.put_policy(routing, POOL, {}, "bench", "bench")
     now = datetime.now(UTC)
     for k in range(32):
         state = "waiting" if k >= 12 else "offered"
@@ -203,16 +203,16 @@ def routing_queries() -> dict[str, Timed]:
     now = datetime.now(UTC)
     return {
         WHOLE: decision,
-        "held work (queued minutes)": lambda c: member_store.held_work(c, POOL),
-        "busy minutes today (fairness)": lambda c: member_store.busy_minutes_today(c, POOL),
-        "members of the pool": lambda c: member_store.members_of(c, POOL),
-        "served the requester (continuity)": lambda c: member_store.served_requester(c, "staff-7"),
+        "held work (queued minutes)": lambda c: store_members.held_work(c, POOL),
+        "busy minutes today (fairness)": lambda c: store_members.busy_minutes_today(c, POOL),
+        "members of the pool": lambda c: store_members.members_of(c, POOL),
+        "served the requester (continuity)": lambda c: store_members.served_requester(c, "staff-7"),
         "refused members": lambda c: store.refused_members(c, "live-20"),
         "development share": lambda c: store.development_share(c, POOL),
         "pool queue (expected pick-up)": lambda c: store.queue_of(c, POOL),
         "waiting requests (drain)": lambda c: store.waiting_requests(c, POOL),
-        "absences": lambda c: rota_store.absences_of(c, MEMBERS, ending_after=now),
-        "room in the pool": lambda c: member_store.has_room(c, POOL),
+        "absences": lambda c: store_rota.absences_of(c, MEMBERS, ending_after=now),
+        "room in the pool": lambda c: store_members.has_room(c, POOL),
         "every second: expired offers": lambda c: store.expired_offers(c, now),
         "every second: due for the lead": lambda c: store.due_for_lead(c, now - timedelta(minutes=30)),
         "every second: pools with waiting": store.pools_with_waiting,

@@ -13,7 +13,7 @@ from services.contracts.routing_api import (
 )
 from services.routing.assignment import as_json
 from services.routing.store import DecisionRow
-from services.routing.trial_store import Trial
+from services.routing.store_trials import Trial
 
 
 def member_view(m: Any, cls: type[MemberView] = MemberView, *, shift: str = "on shift") -> MemberView:

@@ -13,16 +13,16 @@ from services.platform.runtime import Runtime, service_app
 from services.platform.settings import Settings
 from services.routing import (
     api,
+    api_growth,
+    api_pools,
+    api_rota,
+    api_trials,
     assignment,
     escalation,
-    growth_api,
     handlers,
-    member_store,
-    pool_api,
     privacy,
-    rota_api,
     shifts,
-    trial_api,
+    store_members,
     trials,
 )
 
@@ -35,12 +35,12 @@ async def load_demo(rt: Runtime) -> None:
     if not rt.settings.demo:
         return
     async with rt.pool.acquire() as conn, conn.transaction():
-        if await member_store.count_members(conn) > 0:
+        if await store_members.count_members(conn) > 0:
             return
         for p in organisation().people:
             if p.member is not None:
                 member = {"id": p.id, "pool_id": p.pools[0], "name": p.name, "hours": shifts.ALWAYS, **p.member}
-                await member_store.upsert_member(conn, member)
+                await store_members.upsert_member(conn, member)
 
 
 async def watch_offers_and_queue(rt: Runtime) -> None:
@@ -73,10 +73,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         title="secpool routing",
         route_handlers=[
             api.WorkController,
-            pool_api.PoolController,
-            rota_api.RotaController,
-            trial_api.TrialController,
-            growth_api.GrowthController,
+            api_pools.PoolController,
+            api_rota.RotaController,
+            api_trials.TrialController,
+            api_growth.GrowthController,
             privacy.PrivacyController,
         ],
         consumers=handlers.consumers,

@@ -1,5 +1,5 @@
-"""Routing's service layer for offers: route a request, answer an offer, hand it back,
-expire it, finish it, drain the pool queue.
+"""Routing's service layer for offers: route a request (or announce it again when intake asks
+twice), answer an offer, hand it back, expire it, drain the pool queue.
 
 Every function runs in the caller's transaction and writes state, decision and events
 (outbox) together. The choice itself is `decision.decide`, the pure function the simulator
@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import msgspec
 
+from services.contracts.base import Event
 from services.contracts.intake import RequestEdited, RequestSubmitted
-from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered
-from services.platform import outbox
+from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued
+from services.platform import healing, outbox
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, NotFound
-from services.routing import announce, availability, domain, heal, member_store, policy_store, rota_store, store
+from services.routing import announce, availability, domain, store, store_members, store_policy, store_rota
 from services.routing.decision import Candidate, Decision, Policy, decide
 
 
@@ -33,7 +34,7 @@ def as_json(value: Any) -> Any:
 
 
 async def policy_of(conn: Conn, pool_id: str) -> Policy:
-    row = await policy_store.get_policy(conn, pool_id)
+    row = await store_policy.get_policy(conn, pool_id)
     return Policy() if row is None else msgspec.convert(as_json(row["policy"]), Policy)
 
 
@@ -58,7 +59,47 @@ async def accept_submission(conn: Conn, event: RequestSubmitted, *, zone: ZoneIn
     if created:
         await route(conn, event.request_id, zone=zone)
     else:  # announced again by intake's heal sweep: say where it stands, do not route twice
-        await heal.reannounce(conn, event.request_id)
+        await reannounce(conn, event.request_id)
+
+
+async def reannounce(conn: Conn, request_id: str) -> None:
+    """Intake announced a request again that routing already has (intake's heal sweep: it never
+    saw routing's answer). Routing does not route it twice; it announces its current state again
+    (same version, new event id), so intake catches up. Logged and counted as a heal."""
+    req = await store.lock_request(conn, request_id)
+    if req is None or req["state"] in ("done", "cancelled"):
+        return
+    common = {
+        "event_id": uuid4(),
+        "occurred_at": datetime.now(UTC),
+        "request_id": request_id,
+        "version": req["version"],
+        "pool_id": req["pool_id"],
+    }
+    offer = await store.live_offer(conn, request_id)
+    event: Event
+    if offer is None:
+        event = RequestQueued(**common, lead_queue=bool(req["lead_queue"]))
+    elif offer["status"] == "accepted":
+        event = OfferAccepted(
+            **common,
+            offer_id=str(offer["id"]),
+            member_id=offer["member_id"],
+            buddy_id=offer["buddy_id"],
+            development=offer["development"],
+        )
+    else:
+        event = RequestOffered(
+            **common,
+            offer_id=str(offer["id"]),
+            member_id=offer["member_id"],
+            expires_at=offer["expires_at"],
+            development=offer["development"],
+            buddy_id=offer["buddy_id"],
+        )
+    await outbox.add(conn, event)
+    what = "intake asked again about a request routing has"
+    healing.record("routing", "reannounced", what, request_id=request_id, state=req["state"])
 
 
 async def accept_edit(conn: Conn, event: RequestEdited, *, zone: ZoneInfo) -> None:
@@ -72,13 +113,13 @@ async def accept_edit(conn: Conn, event: RequestEdited, *, zone: ZoneInfo) -> No
 
 
 async def _candidates(conn: Conn, req: asyncpg.Record, zone: ZoneInfo) -> list[Candidate]:
-    members = await member_store.members_of(conn, req["pool_id"])
-    served = await member_store.served_requester(conn, req["requester_id"])
-    busy = await member_store.busy_minutes_today(conn, req["pool_id"])
+    members = await store_members.members_of(conn, req["pool_id"])
+    served = await store_members.served_requester(conn, req["requester_id"])
+    busy = await store_members.busy_minutes_today(conn, req["pool_id"])
     at = now()
     skills = {m["id"]: {k: int(v) for k, v in as_json(m["skills"]).items()} for m in members}
-    in_hand = domain.work_in_hand(await member_store.held_work(conn, req["pool_id"]), skills, at)
-    weeks = {m["id"]: rota_store.decode_week(m["hours"]) for m in members}
+    in_hand = domain.work_in_hand(await store_members.held_work(conn, req["pool_id"]), skills, at)
+    weeks = {m["id"]: store_rota.decode_week(m["hours"]) for m in members}
     rota = await availability.availability(conn, req["pool_id"], weeks, at, zone)
     candidates = []
     for m in members:
@@ -131,7 +172,7 @@ async def route(
     # Another replica may fill a member between our read and our claim: exclude and retry.
     for _ in range(len(candidates) + 1):
         decision = decide(routable, candidates, policy, development_so_far=dev_share, exclude=exclude)
-        if decision.member_id is None or await member_store.take_capacity(conn, decision.member_id):
+        if decision.member_id is None or await store_members.take_capacity(conn, decision.member_id):
             break
         exclude = exclude | {decision.member_id}
     if decision.member_id is not None:
@@ -223,7 +264,7 @@ async def hand_back(
 ) -> None:
     """The offer ends unanswered or declined: free the member, offer to the next candidate."""
     await store.answer_offer(conn, offer["id"], status, reason)
-    await member_store.free_capacity(conn, offer["member_id"])
+    await store_members.free_capacity(conn, offer["member_id"])
     version = await store.set_request_state(conn, req["request_id"], "waiting")
     await outbox.add(
         conn,
@@ -265,7 +306,7 @@ async def drain_queue(conn: Conn, pool_id: str, *, zone: ZoneInfo) -> None:
         needs = (row["skill"], row["min_level"], row["language"])
         if needs in hopeless:
             continue
-        if not await member_store.has_room(conn, pool_id):
+        if not await store_members.has_room(conn, pool_id):
             return
         # Another replica routing the same request will finish it: never wait on its lock.
         decision = await route(conn, row["request_id"], zone=zone, skip_locked=True)

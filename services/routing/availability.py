@@ -11,7 +11,7 @@ import msgspec
 
 from services.contracts.routing_api import Holiday, Span
 from services.platform.db import Conn
-from services.routing import rota_store, shifts
+from services.routing import shifts, store_rota
 from services.routing.shifts import Absence, ShiftState
 
 CALENDARS = ("NL",)  # countries whose public holidays a pool may follow ('' = none)
@@ -34,9 +34,9 @@ def calendar(country: str, years: Sequence[int]) -> dict[date, tuple[str, str]]:
 
 async def holidays_of(conn: Conn, pool_id: str, years: Sequence[int]) -> list[Holiday]:
     """The pool's public holidays in these years, with the calendar days it took off."""
-    days = calendar(await rota_store.calendar_of(conn, pool_id), years)
+    days = calendar(await store_rota.calendar_of(conn, pool_id), years)
     found = {d: Holiday(day=d, name_nl=nl, name_en=en, source="calendar") for d, (nl, en) in days.items()}
-    for change in await rota_store.holiday_changes(conn, pool_id):
+    for change in await store_rota.holiday_changes(conn, pool_id):
         if change.day.year not in years:
             continue
         if change.kind == "added":
@@ -58,8 +58,8 @@ async def availability(
     local_year = at.astimezone(zone).year
     days = await holiday_days(conn, pool_id, [local_year, local_year + 1])
     away: dict[str, list[Absence]] = {}
-    for row in await rota_store.absences_of(conn, list(weeks), ending_after=at):
-        away.setdefault(row.member_id, []).append(rota_store.as_absence(row))
+    for row in await store_rota.absences_of(conn, list(weeks), ending_after=at):
+        away.setdefault(row.member_id, []).append(store_rota.as_absence(row))
     found = {}
     for member_id, week in weeks.items():
         absences = away.get(member_id, [])

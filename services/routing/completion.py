@@ -4,7 +4,7 @@ its live offer ends, the member's capacity is freed and the pool queue moves up.
 from zoneinfo import ZoneInfo
 
 from services.platform.db import Conn
-from services.routing import assignment, member_store, members, store
+from services.routing import assignment, members, store, store_members
 
 
 async def finish(conn: Conn, request_id: str, *, state: str, zone: ZoneInfo) -> None:
@@ -14,7 +14,7 @@ async def finish(conn: Conn, request_id: str, *, state: str, zone: ZoneInfo) -> 
     offer = await store.live_offer(conn, request_id)
     if offer is not None:
         await store.answer_offer(conn, offer["id"], "done" if state == "done" else "withdrawn")
-        await member_store.free_capacity(conn, offer["member_id"])
+        await store_members.free_capacity(conn, offer["member_id"])
         if state == "done":
             await members.record_completion(conn, offer["member_id"], req["requester_id"], req["skill"])
     await store.set_request_state(conn, request_id, state)

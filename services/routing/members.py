@@ -11,7 +11,7 @@ from services.contracts.routing_api import Profile
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from services.platform.tokens import Caller
-from services.routing import assignment, domain, member_store, rota, store
+from services.routing import assignment, domain, rota, store, store_members
 
 
 async def set_presence(
@@ -19,7 +19,7 @@ async def set_presence(
 ) -> asyncpg.Record:
     """Going away or off duty hands back open offers at once, to the next candidates; with
     `hand_back_work` (the member's consent) accepted work too."""
-    row = await member_store.set_presence(conn, member_id, presence)
+    row = await store_members.set_presence(conn, member_id, presence)
     if row is None:
         raise NotFound("you are not a member of a pool")
     if presence != "available":
@@ -42,14 +42,14 @@ async def set_profile(
     if profile.capacity is not None and not arranges:
         raise Forbidden("only the pool's lead or an admin sets a member's capacity")
     languages = None if profile.languages is None else sorted(set(profile.languages))
-    row = await member_store.set_profile(conn, member_id, languages, profile.capacity)
+    row = await store_members.set_profile(conn, member_id, languages, profile.capacity)
     assert row is not None
     await assignment.drain_queue(conn, pool_id, zone=zone)
     return row
 
 
 async def set_learning(conn: Conn, member_id: str, skills: list[str]) -> asyncpg.Record:
-    row = await member_store.set_learning(conn, member_id, sorted(set(skills)))
+    row = await store_members.set_learning(conn, member_id, sorted(set(skills)))
     if row is None:
         raise NotFound("you are not a member of a pool")
     return row
@@ -59,17 +59,17 @@ async def _of_pool(conn: Conn, caller: Caller, pool_id: str) -> bool:
     """A member of the pool, or its lead: both may propose and confirm levels (never their own proposal)."""
     if caller.has("lead") and caller.in_pool(pool_id):
         return True
-    me = await member_store.member(conn, caller.account_id)
+    me = await store_members.member(conn, caller.account_id)
     return me is not None and me["active"] and me["pool_id"] == pool_id
 
 
 async def propose_level(conn: Conn, caller: Caller, member_id: str, skill: str, level: int, why: str) -> Any:
-    subject = await member_store.member(conn, member_id)
+    subject = await store_members.member(conn, member_id)
     if subject is None:
         raise NotFound("no such member")
     if not await _of_pool(conn, caller, subject["pool_id"]):
         raise Forbidden("only members and leads of the same pool propose skill levels")
-    return await member_store.propose_skill(
+    return await store_members.propose_skill(
         conn,
         {
             "id": uuid4(),
@@ -85,7 +85,7 @@ async def propose_level(conn: Conn, caller: Caller, member_id: str, skill: str, 
 
 async def confirm_level(conn: Conn, caller: Caller, proposal_id: UUID, *, zone: ZoneInfo) -> Any:
     """Another member of the pool confirms; the proposer cannot confirm their own proposal."""
-    proposal = await member_store.lock_proposal(conn, proposal_id)
+    proposal = await store_members.lock_proposal(conn, proposal_id)
     if proposal is None:
         raise NotFound("no such proposal")
     if proposal["status"] != "open":
@@ -94,16 +94,16 @@ async def confirm_level(conn: Conn, caller: Caller, proposal_id: UUID, *, zone: 
         raise Forbidden("only members and leads of the same pool confirm skill levels")
     if caller.account_id == proposal["proposed_by"]:
         raise Invalid("confirmed_by: another member must confirm what you proposed")
-    await member_store.set_skill_level(conn, proposal["member_id"], proposal["skill"], proposal["level"])
-    decided = await member_store.decide_proposal(conn, proposal_id, "confirmed", caller.account_id)
+    await store_members.set_skill_level(conn, proposal["member_id"], proposal["skill"], proposal["level"])
+    decided = await store_members.decide_proposal(conn, proposal_id, "confirmed", caller.account_id)
     await assignment.drain_queue(conn, proposal["pool_id"], zone=zone)
     return decided
 
 
 async def record_completion(conn: Conn, member_id: str, requester_id: str, skill: str) -> None:
     """Completed work feeds continuity and experience; enough experience raises the level."""
-    done = await member_store.record_service(conn, member_id, requester_id, skill)
-    row = await member_store.member(conn, member_id)
+    done = await store_members.record_service(conn, member_id, requester_id, skill)
+    row = await store_members.member(conn, member_id)
     if row is None:
         return
     skills = assignment.as_json(row["skills"])
@@ -111,4 +111,4 @@ async def record_completion(conn: Conn, member_id: str, requester_id: str, skill
     level = int(skills.get(skill, 0))
     raised = domain.level_after_completion(level, done)
     if raised != level:
-        await member_store.set_skill_level(conn, member_id, skill, raised, source="experience")
+        await store_members.set_skill_level(conn, member_id, skill, raised, source="experience")

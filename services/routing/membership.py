@@ -8,28 +8,28 @@ from zoneinfo import ZoneInfo
 
 from services.contracts.identity import AccountDisabled, AccountEvent, PoolEvent
 from services.platform.db import Conn
-from services.routing import assignment, member_store, rota_store, store
+from services.routing import assignment, store, store_members, store_rota
 
 LEFT = "no longer in the pool"
 NEW_MEMBER_CAPACITY = 3
 
 
 async def on_account(conn: Conn, event: AccountEvent, *, zone: ZoneInfo) -> None:
-    current = await member_store.member(conn, event.account_id)
+    current = await store_members.member(conn, event.account_id)
     if current is not None and current["identity_version"] >= event.version:
         return  # an older announcement than the one already applied
     if isinstance(event, AccountDisabled) or "secretary" not in event.roles or not event.pools:
         if current is not None:
-            await member_store.set_identity(conn, event.account_id, version=event.version, active=False)
+            await store_members.set_identity(conn, event.account_id, version=event.version, active=False)
             if current["active"]:
                 await hand_back_all(conn, event.account_id, zone=zone)
         return
     pool_id = event.pools[0]
     moved = current is not None and current["active"] and current["pool_id"] != pool_id
     if moved:
-        await member_store.set_identity(conn, event.account_id, version=event.version, active=False)
+        await store_members.set_identity(conn, event.account_id, version=event.version, active=False)
         await hand_back_all(conn, event.account_id, zone=zone)
-    await member_store.join(
+    await store_members.join(
         conn, event.account_id, pool_id, event.name, [event.language], NEW_MEMBER_CAPACITY, version=event.version
     )
     await assignment.drain_queue(conn, pool_id, zone=zone)
@@ -44,5 +44,5 @@ async def hand_back_all(conn: Conn, member_id: str, *, zone: ZoneInfo) -> None:
 
 
 async def on_pool(conn: Conn, event: PoolEvent, *, zone: ZoneInfo) -> None:
-    await rota_store.upsert_pool(conn, event.pool_id, event.public_holidays, event.version)
+    await store_rota.upsert_pool(conn, event.pool_id, event.public_holidays, event.version)
     await assignment.drain_queue(conn, event.pool_id, zone=zone)  # a holiday calendar dropped may open the pool

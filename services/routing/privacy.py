@@ -13,16 +13,16 @@ from services.contracts.routing_api import MyMembership
 from services.platform.db import Conn
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
-from services.routing import members, privacy_store
+from services.routing import members, store_privacy
 
 ERASED_SUBJECTS = ["secpool.identity.account.erased"]
 
 
 async def on_erased(conn: Conn, event: AccountErased, *, zone: ZoneInfo) -> None:
     """Idempotent: off duty again and an empty name again change nothing."""
-    if await privacy_store.member(conn, event.account_id) is not None:
+    if await store_privacy.member(conn, event.account_id) is not None:
         await members.set_presence(conn, event.account_id, "off_duty", hand_back_work=True, zone=zone)
-    await privacy_store.erase(conn, event.account_id)
+    await store_privacy.erase(conn, event.account_id)
 
 
 class PrivacyController(Controller):
@@ -33,7 +33,7 @@ class PrivacyController(Controller):
         me = request.user.account_id
         async with runtime.pool.acquire() as conn:
             return MyMembership(
-                member=await privacy_store.member(conn, me),
-                absences=await privacy_store.absences(conn, me),
-                skill_proposals=await privacy_store.proposals(conn, me),
+                member=await store_privacy.member(conn, me),
+                absences=await store_privacy.absences(conn, me),
+                skill_proposals=await store_privacy.proposals(conn, me),
             )

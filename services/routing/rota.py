@@ -10,12 +10,12 @@ from services.contracts.routing_api import Span
 from services.platform.db import Conn
 from services.platform.errors import Forbidden, Invalid, NotFound
 from services.platform.tokens import Caller
-from services.routing import assignment, availability, member_store, rota_store, shifts
+from services.routing import assignment, availability, shifts, store_members, store_rota
 
 
 async def member_for(conn: Conn, caller: Caller, member_id: str) -> str:
     """The member's pool, if the caller may arrange their rota: the member, their pool's lead, an admin."""
-    row = await member_store.member(conn, member_id)
+    row = await store_members.member(conn, member_id)
     if row is None:
         raise NotFound("no such member")
     pool_id: str = row["pool_id"]
@@ -35,7 +35,7 @@ async def set_hours(
     pool_id = await member_for(conn, caller, member_id)
     if (problem := shifts.problems(week)) is not None:
         raise Invalid(problem)
-    await rota_store.set_hours(conn, member_id, week)
+    await store_rota.set_hours(conn, member_id, week)
     await assignment.drain_queue(conn, pool_id, zone=zone)  # someone may be on shift now
 
 
@@ -44,29 +44,29 @@ async def add_absence(conn: Conn, caller: Caller, member_id: str, starts_at: dat
     if ends_at <= starts_at:
         raise Invalid("ends_at: an absence ends after it starts")
     absence_id = uuid4()
-    await rota_store.add_absence(conn, absence_id, member_id, starts_at, ends_at, caller.account_id)
+    await store_rota.add_absence(conn, absence_id, member_id, starts_at, ends_at, caller.account_id)
     return absence_id
 
 
 async def remove_absence(conn: Conn, caller: Caller, member_id: str, absence_id: UUID, *, zone: ZoneInfo) -> None:
     pool_id = await member_for(conn, caller, member_id)
-    if not await rota_store.remove_absence(conn, member_id, absence_id):
+    if not await store_rota.remove_absence(conn, member_id, absence_id):
         raise NotFound("no such absence")
     await assignment.drain_queue(conn, pool_id, zone=zone)
 
 
 async def add_holiday(conn: Conn, caller: Caller, pool_id: str, day: date, name: str) -> None:
     may_arrange_pool(caller, pool_id)
-    if day in availability.calendar(await rota_store.calendar_of(conn, pool_id), [day.year]):
-        await rota_store.forget_holiday_change(conn, pool_id, day)  # back to the calendar's own day
+    if day in availability.calendar(await store_rota.calendar_of(conn, pool_id), [day.year]):
+        await store_rota.forget_holiday_change(conn, pool_id, day)  # back to the calendar's own day
     else:
-        await rota_store.change_holiday(conn, pool_id, day, "added", name.strip() or day.isoformat())
+        await store_rota.change_holiday(conn, pool_id, day, "added", name.strip() or day.isoformat())
 
 
 async def remove_holiday(conn: Conn, caller: Caller, pool_id: str, day: date, *, zone: ZoneInfo) -> None:
     may_arrange_pool(caller, pool_id)
-    if day in availability.calendar(await rota_store.calendar_of(conn, pool_id), [day.year]):
-        await rota_store.change_holiday(conn, pool_id, day, "removed")
+    if day in availability.calendar(await store_rota.calendar_of(conn, pool_id), [day.year]):
+        await store_rota.change_holiday(conn, pool_id, day, "removed")
     else:
-        await rota_store.forget_holiday_change(conn, pool_id, day)
+        await store_rota.forget_holiday_change(conn, pool_id, day)
     await assignment.drain_queue(conn, pool_id, zone=zone)

@@ -17,7 +17,7 @@ from services.contracts.routing_api import PolicyTrial
 from services.platform.db import Conn
 from services.platform.errors import Invalid
 from services.platform.runtime import Runtime
-from services.routing import assignment, availability, domain, member_store, rota_store, shifts, trial_store
+from services.routing import assignment, availability, domain, shifts, store_members, store_rota, store_trials
 from services.routing.decision import Policy
 from services.simulation.compare import compare
 from services.simulation.history import PastMember, trace_of
@@ -37,7 +37,7 @@ async def start(conn: Conn, pool_id: str, asked_by: str, proposal: PolicyTrial) 
     if not changes:
         raise Invalid("change at least one setting to try it")
     trial_id = uuid4()
-    await trial_store.add(
+    await store_trials.add(
         conn,
         trial_id=trial_id,
         pool_id=pool_id,
@@ -54,10 +54,10 @@ async def history(conn: Conn, pool_id: str, weeks: int, now: datetime, zone: Zon
     local = (now - timedelta(weeks=weeks)).astimezone(zone)
     start = local.replace(hour=0, minute=0, second=0, microsecond=0)
     days = math.ceil((now - start).total_seconds() / 86400)
-    rows = [m for m in await member_store.members_of(conn, pool_id) if m.get("active", True)]
+    rows = [m for m in await store_members.members_of(conn, pool_id) if m.get("active", True)]
     away: dict[str, list[shifts.Absence]] = {}
-    for a in await rota_store.absences_of(conn, [m["id"] for m in rows], ending_after=start):
-        away.setdefault(a.member_id, []).append(rota_store.as_absence(a))
+    for a in await store_rota.absences_of(conn, [m["id"] for m in rows], ending_after=start):
+        away.setdefault(a.member_id, []).append(store_rota.as_absence(a))
     members = [
         PastMember(
             id=m["id"],
@@ -65,14 +65,14 @@ async def history(conn: Conn, pool_id: str, weeks: int, now: datetime, zone: Zon
             learning=list(m["learning"]),
             languages=list(m["languages"]),
             capacity=m["capacity"],
-            week=rota_store.decode_week(m["hours"]),
+            week=store_rota.decode_week(m["hours"]),
             absences=away.get(m["id"], []),
         )
         for m in rows
     ]
     years = sorted({start.year, now.year, (now + timedelta(days=7)).year})
     holidays = await availability.holiday_days(conn, pool_id, years)
-    requests = await trial_store.past_requests(conn, pool_id, start)
+    requests = await store_trials.past_requests(conn, pool_id, start)
     return trace_of(start, days, members, requests, holidays)
 
 
@@ -80,14 +80,14 @@ async def run_trials(rt: Runtime) -> None:
     """Background loop: claim a waiting trial (or one whose runner went quiet) and run it."""
     while True:
         async with rt.pool.acquire() as conn, conn.transaction():
-            trial = await trial_store.claim(conn, datetime.now(UTC))
+            trial = await store_trials.claim(conn, datetime.now(UTC))
         if trial is None:
             await asyncio.sleep(1.0)
             continue
         await _run(rt, trial)
 
 
-async def _run(rt: Runtime, trial: trial_store.Trial) -> None:
+async def _run(rt: Runtime, trial: store_trials.Trial) -> None:
     async with rt.pool.acquire() as conn:
         trace = await history(conn, trial.pool_id, trial.weeks, datetime.now(UTC), rt.settings.zone)
         current = await assignment.policy_of(conn, trial.pool_id)
@@ -95,15 +95,15 @@ async def _run(rt: Runtime, trial: trial_store.Trial) -> None:
         proposed = msgspec.convert(trial.proposed, Policy)
     except (ValueError, msgspec.ValidationError) as exc:
         async with rt.pool.acquire() as conn:
-            await trial_store.finish(conn, trial.id, None, error=str(exc))
+            await store_trials.finish(conn, trial.id, None, error=str(exc))
         return
     done = [0.0]
     work = asyncio.ensure_future(asyncio.to_thread(compare, trace, current, proposed, lambda x: done.__setitem__(0, x)))
     while not work.done():
         await asyncio.wait({work}, timeout=0.5)
         async with rt.pool.acquire() as conn:
-            await trial_store.report(conn, trial.id, min(done[0], 0.99))
+            await store_trials.report(conn, trial.id, min(done[0], 0.99))
     result = work.result()
     async with rt.pool.acquire() as conn:
-        await trial_store.finish(conn, trial.id, result)
+        await store_trials.finish(conn, trial.id, result)
     log.info("policy trial done", trial=str(trial.id), requests=result.requests)

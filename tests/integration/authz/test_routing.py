@@ -15,7 +15,7 @@ from litestar.testing import AsyncTestClient
 from services.contracts.intake import RequestSubmitted
 from services.platform import db
 from services.platform.outbox import subject_of
-from services.routing import member_store, store
+from services.routing import store, store_members
 from services.routing.app import create_app
 from services.routing.shifts import ALWAYS
 from tests.integration.authz.harness import Call, Cast, Once, Person, Spec, check_routes, on_pool, own_only, verdicts
@@ -46,7 +46,7 @@ class World:
             for pool_id in self.cast.pools:
                 for role in MEMBERS:
                     who = self.cast.of(role, pool_id)
-                    await member_store.upsert_member(
+                    await store_members.upsert_member(
                         conn,
                         {
                             "id": who.caller.account_id,

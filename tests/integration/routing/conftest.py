@@ -16,7 +16,7 @@ from services.contracts.base import Event
 from services.contracts.intake import RequestCompleted, RequestSubmitted
 from services.platform import db
 from services.platform.outbox import subject_of
-from services.routing import member_store, policy_store
+from services.routing import store_members, store_policy
 from services.routing.decision import Policy
 from services.routing.shifts import ALWAYS
 from tests.support import auth, caller, close_conn, close_nats, eventually, new_id
@@ -44,7 +44,7 @@ class Pool:
         """A member on shift around the clock unless `hours` (seven days of spans) says otherwise."""
         member_id = new_id(f"{name}-")
         async with self.db.acquire() as conn:
-            await member_store.upsert_member(
+            await store_members.upsert_member(
                 conn,
                 {
                     "id": member_id,
@@ -62,7 +62,7 @@ class Pool:
     async def policy(self, **changes: Any) -> None:
         async with self.db.acquire() as conn:
             policy = msgspec.structs.replace(Policy(), **changes)
-            await policy_store.put_policy(conn, self.pool_id, msgspec.to_builtins(policy), "test", "test setup")
+            await store_policy.put_policy(conn, self.pool_id, msgspec.to_builtins(policy), "test", "test setup")
 
     async def publish(self, event: Event) -> None:
         nc = await nats.connect(self.nats_url)

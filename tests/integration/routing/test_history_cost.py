@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from services.platform import db
-from services.routing import member_store, store
+from services.routing import store, store_members
 from services.routing.shifts import ALWAYS
 from tests.support import close_pool, new_id
 
@@ -37,7 +37,7 @@ async def routing_db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 async def member(conn: Any, pool_id: str, capacity: int = 5) -> str:
     member_id = new_id("member-")
-    await member_store.upsert_member(
+    await store_members.upsert_member(
         conn,
         {
             "id": member_id,
@@ -123,11 +123,11 @@ async def test_busy_minutes_follow_the_offers_through_every_change(routing_db: a
         await offer(conn, await request(conn, pool_id, 35), bram, status="accepted")
         await tx.rollback()
 
-        busy = await member_store.busy_minutes_today(conn, pool_id)
+        busy = await store_members.busy_minutes_today(conn, pool_id)
         expected = {r["member_id"]: r["minutes"] for r in await conn.fetch(BUSY_FROM_OFFERS, pool_id)}
         assert expected == {anna: 75.0, bram: 25.0}
         assert {m: v for m, v in busy.items() if v} == expected
-        assert await member_store.busy_minutes_today(conn, other_pool) == {anna: 40.0}
+        assert await store_members.busy_minutes_today(conn, other_pool) == {anna: 40.0}
 
 
 async def test_held_work_is_the_live_offers_with_their_requests_estimates(routing_db: asyncpg.Pool) -> None:
@@ -137,7 +137,7 @@ async def test_held_work_is_the_live_offers_with_their_requests_estimates(routin
         opened = await offer(conn, await request(conn, pool_id, 20), anna)
         taken = await offer(conn, await request(conn, pool_id, 30), anna, status="accepted")
         await store.answer_offer(conn, await offer(conn, await request(conn, pool_id, 40), anna), "declined")
-        held = sorted(await member_store.held_work(conn, pool_id), key=lambda h: h.work_minutes)
+        held = sorted(await store_members.held_work(conn, pool_id), key=lambda h: h.work_minutes)
         assert [(h.member_id, h.skill, h.work_minutes) for h in held] == [
             (anna, "agenda", 20.0),
             (anna, "agenda", 30.0),
@@ -202,9 +202,9 @@ async def test_a_decisions_queries_do_not_read_the_pools_history(routing_db: asy
         await offer(conn, await request(conn, pool_id), members[1])
         now = datetime.now(UTC)
         queries = {
-            "held work": lambda: member_store.held_work(conn, pool_id),
-            "busy minutes today": lambda: member_store.busy_minutes_today(conn, pool_id),
-            "members": lambda: member_store.members_of(conn, pool_id),
+            "held work": lambda: store_members.held_work(conn, pool_id),
+            "busy minutes today": lambda: store_members.busy_minutes_today(conn, pool_id),
+            "members": lambda: store_members.members_of(conn, pool_id),
             "refused members": lambda: store.refused_members(conn, waiting),
             "development share": lambda: store.development_share(conn, pool_id),
             "pool queue": lambda: store.queue_of(conn, pool_id),

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.contracts.identity import AccountCreated, AccountDisabled, AccountEnabled, AccountUpdated, PoolCreated
-from services.routing import member_store, rota_store
+from services.routing import store_members, store_rota
 from tests.integration.routing.conftest import Pool
 from tests.support import eventually, new_id
 
@@ -20,7 +20,7 @@ def account(event: Any, pool: Pool, account_id: str, version: int, **fields: Any
 
 async def member(pool: Pool, member_id: str) -> Any:
     async with pool.db.acquire() as conn:
-        return await member_store.member(conn, member_id)
+        return await store_members.member(conn, member_id)
 
 
 async def test_an_announced_secretary_becomes_a_member_without_hours_and_stale_news_is_ignored(routing_pool: Pool):
@@ -30,7 +30,7 @@ async def test_an_announced_secretary_becomes_a_member_without_hours_and_stale_n
     row = await eventually(lambda: member(pool, sanne), lambda r: r is not None)
     assert row["active"] and list(row["languages"]) == ["en"]
     async with pool.db.acquire() as conn:
-        assert await rota_store.hours_of(conn, sanne) == [[]] * 7
+        assert await store_rota.hours_of(conn, sanne) == [[]] * 7
     await pool.publish(account(AccountUpdated, pool, sanne, 3, name="Sanne de Vries"))
     await eventually(lambda: member(pool, sanne), lambda r: r["name"] == "Sanne de Vries")
     await pool.publish(account(AccountUpdated, pool, sanne, 2, name="Old name"))
@@ -76,6 +76,6 @@ async def test_a_pool_brings_its_holiday_calendar(routing_pool: Pool):
 
     async def calendar() -> str:
         async with pool.db.acquire() as conn:
-            return await rota_store.calendar_of(conn, pool.pool_id)
+            return await store_rota.calendar_of(conn, pool.pool_id)
 
     await eventually(calendar, lambda c: c == "NL")

@@ -4,7 +4,7 @@ only the member, their lead or an admin arranges a member's rota."""
 
 from datetime import UTC, date, datetime, timedelta
 
-from services.routing import rota_store
+from services.routing import store_rota
 from services.routing.shifts import NO_WEEK
 from tests.integration.routing.conftest import Pool
 from tests.support import auth, caller
@@ -70,7 +70,7 @@ async def test_only_the_member_her_lead_or_an_admin_arranges_her_rota(routing_po
 async def test_the_pool_follows_the_dutch_calendar_and_edits_it(routing_pool: Pool):
     pool = routing_pool
     async with pool.db.acquire() as conn:
-        await rota_store.upsert_pool(conn, pool.pool_id, "NL", 1)
+        await store_rota.upsert_pool(conn, pool.pool_id, "NL", 1)
     lead = auth(caller("lead", pools=(pool.pool_id,)), "routing")
     listed = (await pool.client.get(f"/v1/pools/{pool.pool_id}/holidays?year=2026", headers=lead)).json()
     christmas = next(h for h in listed if h["day"] == "2026-12-25")

@@ -13,7 +13,7 @@ from services.platform.errors import NotFound
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
-from services.routing import trial_store, trials
+from services.routing import store_trials, trials
 from services.routing.answers import trial_view
 from services.routing.api import pool_member
 
@@ -35,7 +35,7 @@ class TrialController(Controller):
         pool_member(request.user, pool_id)
         async with runtime.pool.acquire() as conn, conn.transaction():
             trial_id = await trials.start(conn, pool_id, request.user.account_id, data)
-            found = await trial_store.get(conn, trial_id)
+            found = await store_trials.get(conn, trial_id)
         assert found is not None
         return trial_view(found)
 
@@ -49,7 +49,7 @@ class TrialController(Controller):
     ) -> TrialView:
         pool_member(request.user, pool_id)
         async with runtime.pool.acquire() as conn:
-            found = await trial_store.get(conn, trial_id)
+            found = await store_trials.get(conn, trial_id)
         if found is None or found.pool_id != pool_id:
             raise NotFound("no such trial in this pool")
         return trial_view(found)

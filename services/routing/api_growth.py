@@ -13,7 +13,7 @@ from services.platform.errors import NotFound
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
-from services.routing import growth, growth_store, member_store
+from services.routing import growth, store_growth, store_members
 from services.routing.api import pool_member
 from services.routing.assignment import as_json
 
@@ -36,11 +36,11 @@ class GrowthController(Controller):
         if request.user.account_id != member_id:
             raise NotFound("no such member")  # the same answer whether or not they exist
         async with runtime.pool.acquire() as conn:
-            row = await member_store.member(conn, member_id)
+            row = await store_members.member(conn, member_id)
             if row is None:
                 raise NotFound("no such member")
-            changes = await growth_store.level_changes(conn, member_id)
-            development = await growth_store.development_done(conn, member_id)
+            changes = await store_growth.level_changes(conn, member_id)
+            development = await store_growth.development_done(conn, member_id)
         return growth.my_growth(
             member_id,
             {k: int(v) for k, v in as_json(row["skills"]).items()},
@@ -61,8 +61,8 @@ class GrowthController(Controller):
         pool_member(request.user, pool_id)
         since = datetime.now(UTC) - timedelta(weeks=DEMAND_WEEKS)
         async with runtime.pool.acquire() as conn:
-            rows = await member_store.members_of(conn, pool_id)
-            demand = await growth_store.demand(conn, pool_id, since)
+            rows = await store_members.members_of(conn, pool_id)
+            demand = await store_growth.demand(conn, pool_id, since)
         members = [
             ({k: int(v) for k, v in as_json(m["skills"]).items()}, list(m["learning"]))
             for m in rows

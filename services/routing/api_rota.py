@@ -25,7 +25,7 @@ from services.platform.errors import Forbidden, Invalid
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
-from services.routing import assignment, availability, members, rota, rota_store, shifts
+from services.routing import assignment, availability, members, rota, shifts, store_rota
 from services.routing.answers import member_view
 
 CallerRequest = Request[Caller, str, Any]
@@ -49,12 +49,12 @@ class RotaController(Controller):
     ) -> HoursView:
         async with runtime.pool.acquire() as conn:
             pool_id = await rota.member_for(conn, request.user, member_id)
-            week = await rota_store.hours_of(conn, member_id) or [[] for _ in range(7)]
+            week = await store_rota.hours_of(conn, member_id) or [[] for _ in range(7)]
             now = assignment.now()
             zone = runtime.settings.zone
             found = (await availability.availability(conn, pool_id, {member_id: week}, now, zone))[member_id]
             days = await availability.holiday_days(conn, pool_id, [now.year, now.year + 1])
-            away = [rota_store.as_absence(a) for a in await rota_store.absences_of(conn, [member_id], ending_after=now)]
+            away = [store_rota.as_absence(a) for a in await store_rota.absences_of(conn, [member_id], ending_after=now)]
         opening = shifts.next_opening(week, now, absences=away, holidays=days, zone=zone)
         return HoursView(member_id=member_id, pool_id=pool_id, days=week, state=found.state, next_opening=opening)
 
@@ -76,7 +76,7 @@ class RotaController(Controller):
     ) -> list[AbsenceView]:
         async with runtime.pool.acquire() as conn:
             await rota.member_for(conn, request.user, member_id)
-            rows = await rota_store.absences_of(conn, [member_id], ending_after=assignment.now())
+            rows = await store_rota.absences_of(conn, [member_id], ending_after=assignment.now())
         return [msgspec.convert(r, AbsenceView, from_attributes=True) for r in rows]
 
     @post("/members/{member_id:str}/absences", summary="Enter an absence: a period, no reason")

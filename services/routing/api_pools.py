@@ -24,7 +24,7 @@ from services.platform.errors import Forbidden, Invalid, NotFound
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
-from services.routing import assignment, availability, domain, member_store, members, policy_store, rota_store
+from services.routing import assignment, availability, domain, members, store_members, store_policy, store_rota
 from services.routing.answers import member_view, proposal_view
 from services.routing.api import pool_member
 
@@ -42,15 +42,15 @@ class PoolController(Controller):
         if not request.user.has("admin"):
             pool_member(request.user, pool_id)  # staff who send the pool work do not see its members
         async with runtime.pool.acquire() as conn:
-            rows = await member_store.members_of(conn, pool_id)
-            weeks = {m["id"]: rota_store.decode_week(m["hours"]) for m in rows}
+            rows = await store_members.members_of(conn, pool_id)
+            weeks = {m["id"]: store_rota.decode_week(m["hours"]) for m in rows}
             states = await availability.availability(conn, pool_id, weeks, assignment.now(), runtime.settings.zone)
         return [member_view(m, shift=states[m["id"]].state) for m in rows]
 
     @get("/members/me", summary="My own member profile, with my experience")
     async def me(self, request: CallerRequest, runtime: NamedDependency[Runtime]) -> MyProfile:
         async with runtime.pool.acquire() as conn:
-            row = await member_store.member(conn, request.user.account_id)
+            row = await store_members.member(conn, request.user.account_id)
         if row is None:
             raise NotFound("you are not a member of a pool")
         profile = member_view(row, MyProfile)
@@ -101,7 +101,7 @@ class PoolController(Controller):
     ) -> list[ProposalView]:
         pool_member(request.user, pool_id)
         async with runtime.pool.acquire() as conn:
-            return [proposal_view(r) for r in await member_store.proposals_of(conn, pool_id)]
+            return [proposal_view(r) for r in await store_members.proposals_of(conn, pool_id)]
 
     @get("/pools/{pool_id:str}/policy", summary="The pool's routing policy")
     async def policy(
@@ -110,7 +110,7 @@ class PoolController(Controller):
         if not request.user.in_pool(pool_id):
             raise Forbidden("you are not in this pool")
         async with runtime.pool.acquire() as conn:
-            row = await policy_store.get_policy(conn, pool_id)
+            row = await store_policy.get_policy(conn, pool_id)
             current = await assignment.policy_of(conn, pool_id)
         return PolicyView(
             pool_id=pool_id,
@@ -138,7 +138,7 @@ class PoolController(Controller):
             changes = domain.changed_fields(current, changed)
             if not changes:
                 raise Invalid("the proposed policy is the same as the current one")
-            await policy_store.put_policy(
+            await store_policy.put_policy(
                 conn, pool_id, msgspec.to_builtins(changed), request.user.account_id, data.why, changes
             )
         return await self.policy.fn(self, request, runtime, pool_id)  # type: ignore[no-any-return]
@@ -150,7 +150,7 @@ class PoolController(Controller):
         if not request.user.in_pool(pool_id):
             raise Forbidden("you are not in this pool")
         async with runtime.pool.acquire() as conn:
-            rows = await policy_store.policy_changes(conn, pool_id)
+            rows = await store_policy.policy_changes(conn, pool_id)
         return [
             PolicyChangeView(
                 at=r["at"],
