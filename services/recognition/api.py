@@ -11,11 +11,12 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from services.contracts.recognition_api import KudosView, NewKudos, NewReaction, NewReport, ReportView, WallPage
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.recognition import kudos, wall
+from services.recognition.answers import report_view
 from services.recognition.config import RecognitionConfig
-from services.recognition.views import KudosView, NewKudos, NewReaction, NewReport, ReportView, WallPage
 
 CallerRequest = Request[Caller, str, Any]
 Limit = Annotated[int, QueryParameter(ge=1, le=100, description="at most this many kudos")]
@@ -110,8 +111,7 @@ class KudosController(Controller):
     ) -> Response[ReportView]:
         async with runtime.pool.acquire() as conn, conn.transaction():
             row, created = await kudos.report(conn, request.user, kudos_id, data.reason)
-        view = ReportView(id=row["id"], kudos_id=row["kudos_id"], reason=row["reason"], at=row["at"])
-        return Response(view, status_code=201 if created else 200)
+        return Response(report_view(row), status_code=201 if created else 200)
 
     @get(
         "/me/kudos",

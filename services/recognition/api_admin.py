@@ -9,20 +9,13 @@ from litestar import Controller, Request, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 
+from services.contracts.recognition_api import AuditEntry, KudosView, Moderation, ReportedKudos, ValueNames, ValueView
 from services.platform.errors import Forbidden, NotFound
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.recognition import domain, kudos, store, wall
-from services.recognition.views import (
-    AuditEntry,
-    KudosView,
-    Moderation,
-    ReportedKudos,
-    ValueNames,
-    ValueView,
-    value_view,
-)
+from services.recognition.answers import value_view
 
 CallerRequest = Request[Caller, str, Any]
 

@@ -8,21 +8,14 @@ from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from services.contracts.recognition_api import DigestSchedule, DigestView, KudosView, PoolView, PromptThanks, PromptView
 from services.platform.errors import Forbidden
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.recognition import digests, domain, prompts, store, store_work, wall
+from services.recognition.answers import prompt_view
 from services.recognition.config import RecognitionConfig
-from services.recognition.views import (
-    DigestSchedule,
-    DigestView,
-    KudosView,
-    PoolView,
-    PromptThanks,
-    PromptView,
-    prompt_view,
-)
 
 CallerRequest = Request[Caller, str, Any]
 

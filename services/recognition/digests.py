@@ -12,13 +12,14 @@ import asyncpg
 import structlog
 
 from services.contracts.recognition import DigestPublished
+from services.contracts.recognition_api import DigestView
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import NotFound
 from services.platform.tokens import Caller
 from services.recognition import domain, store, store_work, wall
+from services.recognition.answers import digest_view
 from services.recognition.config import RecognitionConfig
-from services.recognition.views import DigestView, digest_view
 
 log = structlog.get_logger(__name__)
 

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from services.contracts.recognition_api import MESSAGE_MAX
 from services.platform.refusals import Invalid
 
 REACTIONS: tuple[str, ...] = ("👏", "❤️", "🎉", "🙏")
 # A heart typed without its emoji variation selector is the same reaction.
 _REACTION_ALIASES = {"❤": "❤️"}
-MESSAGE_MAX = 500
 # Roles whose holders work in the pools their token names (staff only send requests there).
 POOL_ROLES = frozenset({"secretary", "lead"})
 # Periods are counted from a Monday, so weekly digests run Monday to Monday.

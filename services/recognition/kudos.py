@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from services.contracts.recognition import KudosGiven, KudosHidden, KudosReacted, KudosReported
+from services.contracts.recognition_api import NewKudos
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from services.platform.tokens import Caller
 from services.recognition import domain, store, store_work
 from services.recognition.config import RecognitionConfig
-from services.recognition.views import NewKudos
 
 
 def now() -> datetime:

@@ -3,24 +3,17 @@ identity's `AccountErased` that removes the erased person's words."""
 
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 
 from services.contracts.identity import AccountErased
+from services.contracts.recognition_api import MyThanks
 from services.platform.db import Conn
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.recognition import store_privacy
-from services.recognition.store_privacy import HeldKudos, HeldReaction
 
 ERASED_SUBJECTS = ["secpool.identity.account.erased"]
-
-
-class MyThanks(msgspec.Struct, frozen=True, kw_only=True):
-    given: list[HeldKudos]
-    received: list[HeldKudos]
-    reactions: list[HeldReaction]
 
 
 async def on_erased(conn: Conn, event: AccountErased) -> None:

@@ -9,13 +9,13 @@ import asyncpg
 
 from services.contracts.intake import RequestCompleted
 from services.contracts.recognition import ThanksPrompted
+from services.contracts.recognition_api import NewKudos, PromptThanks
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import Conflict, NotFound
 from services.platform.tokens import Caller
 from services.recognition import domain, kudos, store, store_work
 from services.recognition.config import RecognitionConfig
-from services.recognition.views import NewKudos, PromptThanks
 
 
 def now() -> datetime:

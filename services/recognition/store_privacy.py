@@ -2,32 +2,13 @@
 (for their data download), and removing what they wrote when their account is erased. Kudos
 stay on the wall as a fact (counted in digests); only the erased person's words go."""
 
-from datetime import datetime
-from uuid import UUID
-
 import msgspec
 
+from services.contracts.recognition_api import HeldKudos, HeldReaction
 from services.platform.db import Conn
 
 # A kudos message must have a length; this stands where the erased person's words were.
 ERASED_MESSAGE = "—"
-
-
-class HeldKudos(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    giver_id: str
-    recipient_ids: list[str]
-    message: str
-    value_id: str | None
-    request_id: str | None
-    created_at: datetime
-    hidden: bool
-
-
-class HeldReaction(msgspec.Struct, frozen=True, kw_only=True):
-    kudos_id: UUID
-    emoji: str
-    at: datetime
 
 
 _KUDOS = """SELECT id, giver_id, recipient_ids, message, value_id, request_id, created_at,

@@ -6,11 +6,12 @@ from uuid import UUID
 
 import asyncpg
 
+from services.contracts.recognition_api import AuditEntry, KudosView, ReportedKudos, WallPage
 from services.platform.db import Conn
 from services.platform.errors import Forbidden, NotFound
 from services.platform.tokens import Caller
 from services.recognition import domain, store, store_work
-from services.recognition.views import AuditEntry, KudosView, ReportedKudos, WallPage, kudos_view
+from services.recognition.answers import kudos_view
 
 
 async def present(

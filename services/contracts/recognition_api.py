@@ -1,14 +1,20 @@
-"""Recognition's API shapes: what callers send and get back (msgspec Structs), and the
-builders from rows. No view counts kudos per person or orders people: that is the product's rule.
+"""Recognition's HTTP shapes (API v1): what its routes accept and answer, as msgspec Structs.
+Recognition owns them and encodes them; the pwa decodes the same ones. No logic, no I/O; imports
+nothing of the project. No shape counts kudos per person or orders people: that is the product's rule.
+
+Evolution rule, as for events: add fields with defaults, never change a type. A request body
+forbids unknown fields (a typo is an error, not a silent no-op); an answer does not, so an
+older reader still decodes a newer answer.
 """
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
 
-from services.recognition.domain import MESSAGE_MAX, REACTIONS, SUGGESTED_THANKS
+# The longest kudos message, in characters (the domain checks it too).
+MESSAGE_MAX = 500
 
 AccountId = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 PoolId = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
@@ -153,68 +159,27 @@ class PoolView(msgspec.Struct):
     digest_every_days: float
 
 
-def request_ref(r: Any) -> RequestRef:
-    return RequestRef(id=r["id"], pool_id=r["pool_id"], type_id=r["type_id"], completed_at=r["completed_at"])
+# Privacy: what recognition holds about me, for my data download.
 
 
-def kudos_view(
-    k: Any,
-    *,
-    tallies: dict[str, int] | None = None,
-    mine: str | None = None,
-    request: Any = None,
-    show_hidden: bool = False,
-) -> KudosView:
-    tallies = tallies or {}
-    hidden = None
-    if show_hidden and k["hidden_at"] is not None:
-        hidden = HiddenNote(at=k["hidden_at"], by=k["hidden_by"], reason=k["hidden_why"])
-    return KudosView(
-        id=k["id"],
-        giver_id=k["giver_id"],
-        recipient_ids=list(k["recipient_ids"]),
-        pool_id=k["pool_id"],
-        message=k["message"],
-        value_id=k["value_id"],
-        request_id=k["request_id"],
-        request=request_ref(request) if request is not None else None,
-        created_at=k["created_at"],
-        reactions=[ReactionTally(emoji=e, count=tallies.get(e, 0)) for e in REACTIONS],
-        my_reaction=mine,
-        version=k["version"],
-        hidden=hidden,
-    )
+class HeldKudos(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    giver_id: str
+    recipient_ids: list[str]
+    message: str
+    value_id: str | None
+    request_id: str | None
+    created_at: datetime
+    hidden: bool
 
 
-def value_view(v: Any) -> ValueView:
-    return ValueView(id=v["id"], name={"nl": v["name_nl"], "en": v["name_en"]}, retired=v["retired_at"] is not None)
+class HeldReaction(msgspec.Struct, frozen=True, kw_only=True):
+    kudos_id: UUID
+    emoji: str
+    at: datetime
 
 
-def prompt_view(p: Any) -> PromptView:
-    return PromptView(
-        id=p["id"],
-        request_id=p["request_id"],
-        pool_id=p["pool_id"],
-        type_id=p["type_id"] or "",
-        recipient_ids=list(p["recipient_ids"]),
-        suggested_message=SUGGESTED_THANKS,
-        created_at=p["created_at"],
-        expires_at=p["expires_at"],
-    )
-
-
-def digest_view(d: Any, highlights: list[KudosView]) -> DigestView:
-    return DigestView(
-        id=d["id"],
-        pool_id=d["pool_id"],
-        period_start=d["period_start"],
-        period_end=d["period_end"],
-        published_at=d["published_at"],
-        requests_handled=d["requests_handled"],
-        minutes_saved=d["minutes_saved"],
-        requests_on_time=d["requests_on_time"],
-        on_time_share=d["on_time_share"],
-        kudos_given=d["kudos_given"],
-        kudos_received=d["kudos_received"],
-        highlights=highlights,
-    )
+class MyThanks(msgspec.Struct, frozen=True, kw_only=True):
+    given: list[HeldKudos]
+    received: list[HeldKudos]
+    reactions: list[HeldReaction]
