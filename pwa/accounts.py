@@ -8,41 +8,16 @@ usable cookie.
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
-
-import msgspec
 
 from pwa import passwords
-from services.platform.db import Conn, Pool
-from services.platform.tokens import Caller
+from pwa.records import Account, Credentials
+from services.platform.db import Conn, Pool, as_record, as_records
 
 SESSION_DAYS = 30
 
 
-class Account(msgspec.Struct, frozen=True):
-    id: str
-    email: str
-    name: str
-    roles: tuple[str, ...]
-    pools: tuple[str, ...]
-    language: str
-
-    def caller(self) -> Caller:
-        return Caller(account_id=self.id, roles=self.roles, pools=self.pools, name=self.name)
-
-    def has(self, role: str) -> bool:
-        return role in self.roles
-
-
-def _account(row: Any) -> Account:
-    return Account(
-        id=row["id"],
-        email=row["email"],
-        name=row["name"],
-        roles=tuple(row["roles"]),
-        pools=tuple(row["pools"]),
-        language=row["language"],
-    )
+# The columns of an `Account` record.
+_ACCOUNT = "id, email, name, roles, pools, language"
 
 
 def _token_hash(token: str) -> bytes:
@@ -71,20 +46,15 @@ async def count(conn: Conn) -> int:
     return int(await conn.fetchval("SELECT count(*) FROM accounts"))
 
 
-class Credentials(msgspec.Struct, frozen=True, kw_only=True):
-    """What a password sign-in checks: the account an e-mail belongs to (if any) and its hash."""
-
-    account: Account | None
-    password_hash: str | None
-
-
-async def credentials(conn: Conn, email: str) -> Credentials:
-    row = await conn.fetchrow("SELECT * FROM accounts WHERE email = lower($1)", email.strip())
-    if row is None:
-        return Credentials(account=None, password_hash=None)
+async def credentials(conn: Conn, email: str) -> Credentials | None:
+    """The account an e-mail belongs to, if any, and its hash."""
     # A disabled account, or one that has not chosen a password yet, costs the same and fails.
-    usable = row["disabled_at"] is None
-    return Credentials(account=_account(row), password_hash=row["password_hash"] if usable else None)
+    row = await conn.fetchrow(
+        f"SELECT {_ACCOUNT}, CASE WHEN disabled_at IS NULL THEN password_hash END AS password_hash"
+        " FROM accounts WHERE email = lower($1)",
+        email.strip(),
+    )
+    return None if row is None else as_record(Credentials, row)
 
 
 async def set_password_hash(conn: Conn, account_id: str, password_hash: str) -> None:
@@ -97,22 +67,22 @@ async def check_password(pool: Pool, email: str, password: str) -> Account | Non
     async with pool.acquire() as conn:
         found = await credentials(conn, email)
     # Verified even without an account or a password (then against a dummy): same time either way.
-    matched = await passwords.verify_password(password, found.password_hash)
-    if found.account is None or found.password_hash is None or not matched:
+    matched = await passwords.verify_password(password, None if found is None else found.password_hash)
+    if found is None or found.password_hash is None or not matched:
         return None
     if passwords.needs_rehash(found.password_hash):
         fresh = await passwords.hash_password(password)
         async with pool.acquire() as conn:
-            await set_password_hash(conn, found.account.id, fresh)
-    return found.account
+            await set_password_hash(conn, found.id, fresh)
+    return found.account()
 
 
 async def usable(conn: Conn, account_id: str) -> Account | None:
     """The account if it may sign in (not disabled, not erased): for sign-ins without a password."""
     row = await conn.fetchrow(
-        "SELECT * FROM accounts WHERE id = $1 AND disabled_at IS NULL AND erased_at IS NULL", account_id
+        f"SELECT {_ACCOUNT} FROM accounts WHERE id = $1 AND disabled_at IS NULL AND erased_at IS NULL", account_id
     )
-    return None if row is None else _account(row)
+    return None if row is None else as_record(Account, row)
 
 
 async def id_for_email(conn: Conn, email: str) -> str | None:
@@ -158,10 +128,10 @@ async def account_for_session(conn: Conn, token: str) -> Account | None:
              AND s.pending IS NULL
              AND s.last_seen > now() - make_interval(mins => p.idle_minutes)
              AND s.created_at > now() - make_interval(hours => p.absolute_hours)
-           RETURNING a.*""",
+           RETURNING a.id, a.email, a.name, a.roles, a.pools, a.language""",
         _token_hash(token),
     )
-    return None if row is None else _account(row)
+    return None if row is None else as_record(Account, row)
 
 
 async def end_session(conn: Conn, token: str) -> None:
@@ -174,13 +144,13 @@ async def end_all_sessions(conn: Conn, account_id: str) -> int:
 
 
 async def get(conn: Conn, account_id: str) -> Account | None:
-    row = await conn.fetchrow("SELECT * FROM accounts WHERE id = $1", account_id)
-    return None if row is None else _account(row)
+    row = await conn.fetchrow(f"SELECT {_ACCOUNT} FROM accounts WHERE id = $1", account_id)
+    return None if row is None else as_record(Account, row)
 
 
 async def names(conn: Conn, ids: list[str]) -> dict[str, str]:
     rows = await conn.fetch("SELECT id, name FROM accounts WHERE id = ANY($1)", ids)
-    return {r["id"]: r["name"] for r in rows}
+    return {account_id: name for account_id, name in rows}
 
 
 async def set_language(conn: Conn, account_id: str, language: str) -> None:
@@ -191,6 +161,7 @@ async def directory(conn: Conn, pools: list[str] | None = None) -> list[Account]
     """Everyone (optionally: in one of these pools), by name: for picking people. An erased
     account is nobody to pick."""
     rows = await conn.fetch(
-        "SELECT * FROM accounts WHERE ($1::text[] IS NULL OR pools && $1) AND erased_at IS NULL ORDER BY name", pools
+        f"SELECT {_ACCOUNT} FROM accounts WHERE ($1::text[] IS NULL OR pools && $1) AND erased_at IS NULL ORDER BY name",
+        pools,
     )
-    return [_account(r) for r in rows]
+    return as_records(Account, rows)

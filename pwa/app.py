@@ -30,9 +30,9 @@ from pwa.oidc import OidcClient
 from pwa.people import changes
 from pwa.people.registry import PoolNames
 from pwa.people.rules import PersonFields
-from pwa.people.store import Pool
 from pwa.push.config import PushConfig
 from pwa.push.wiring import PushWiring
+from pwa.records import Pool
 from pwa.sign_in_config import SignInConfig
 from pwa.transfer import Transfer
 from pwa.views import PAGES, errors
@@ -142,6 +142,7 @@ def create_app(
         package="pwa",
         title="secpool pwa",
         authenticate=False,
+        decode_json=True,
         route_handlers=[
             *PAGES,
             *push.route_handlers,

@@ -2,22 +2,10 @@
 changes, disabling people, policy and type changes, moderation), written in the caller's
 transaction so a change and its record stand or fall together."""
 
-from datetime import datetime
 from typing import Any
 
-import msgspec
-
-from services.platform.db import Conn
-
-
-class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    at: datetime
-    actor_id: str | None
-    action: str
-    subject_id: str | None
-    detail: dict[str, Any]
-    ip: str | None
+from pwa.records import AuditEntry
+from services.platform.db import Conn, as_records
 
 
 async def record(
@@ -30,11 +18,11 @@ async def record(
     ip: str | None = None,
 ) -> None:
     await conn.execute(
-        "INSERT INTO audit_log (actor_id, action, subject_id, detail, ip) VALUES ($1, $2, $3, $4::jsonb, $5)",
+        "INSERT INTO audit_log (actor_id, action, subject_id, detail, ip) VALUES ($1, $2, $3, $4, $5)",
         actor_id,
         action,
         subject_id,
-        msgspec.json.encode(detail or {}).decode(),
+        detail or {},
         ip,
     )
 
@@ -44,8 +32,8 @@ async def record_many(
 ) -> None:
     """One line per (subject id, detail) in one statement (a bulk import)."""
     await conn.executemany(
-        "INSERT INTO audit_log (actor_id, action, subject_id, detail, ip) VALUES ($1, $2, $3, $4::jsonb, $5)",
-        [(actor_id, action, subject, msgspec.json.encode(detail).decode(), ip) for subject, detail in entries],
+        "INSERT INTO audit_log (actor_id, action, subject_id, detail, ip) VALUES ($1, $2, $3, $4, $5)",
+        [(actor_id, action, subject, detail, ip) for subject, detail in entries],
     )
 
 
@@ -54,22 +42,11 @@ async def recent(
 ) -> list[AuditEntry]:
     """Newest first; `before_id` pages back, `subject_id` narrows to one person or thing."""
     rows = await conn.fetch(
-        """SELECT id, at, actor_id, action, subject_id, detail::text AS detail, ip FROM audit_log
+        """SELECT id, at, actor_id, action, subject_id, detail, ip FROM audit_log
            WHERE ($1::bigint IS NULL OR id < $1) AND ($2::text IS NULL OR subject_id = $2)
            ORDER BY id DESC LIMIT $3""",
         before_id,
         subject_id,
         limit,
     )
-    return [
-        AuditEntry(
-            id=r["id"],
-            at=r["at"],
-            actor_id=r["actor_id"],
-            action=r["action"],
-            subject_id=r["subject_id"],
-            detail=msgspec.json.decode(r["detail"]),
-            ip=r["ip"],
-        )
-        for r in rows
-    ]
+    return as_records(AuditEntry, rows)

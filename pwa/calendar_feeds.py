@@ -3,18 +3,10 @@ Making a new link revokes the old one; the person can also stop their feed."""
 
 import hashlib
 import secrets
-from datetime import datetime
-
-import msgspec
 
 from pwa import accounts
-from pwa.accounts import Account
-from services.platform.db import Conn
-
-
-class Feed(msgspec.Struct, frozen=True):
-    created_at: datetime
-    last_read_at: datetime | None
+from pwa.records import Account, Feed
+from services.platform.db import Conn, as_record
 
 
 def _hash(token: str) -> bytes:
@@ -40,7 +32,7 @@ async def stop(conn: Conn, account_id: str) -> None:
 
 async def feed_of(conn: Conn, account_id: str) -> Feed | None:
     row = await conn.fetchrow("SELECT created_at, last_read_at FROM calendar_feeds WHERE account_id = $1", account_id)
-    return None if row is None else Feed(created_at=row["created_at"], last_read_at=row["last_read_at"])
+    return None if row is None else as_record(Feed, row)
 
 
 async def owner_of(conn: Conn, token: str) -> Account | None:

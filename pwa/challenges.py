@@ -6,15 +6,8 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-import msgspec
-
-from services.platform.db import Conn
-
-
-class Challenge(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    account_id: str | None
-    payload: dict[str, Any]
+from pwa.records import Challenge
+from services.platform.db import Conn, as_record
 
 
 async def put(
@@ -31,11 +24,11 @@ async def put(
     await conn.execute("DELETE FROM sign_in_challenges WHERE expires_at < now()")
     await conn.execute(
         """INSERT INTO sign_in_challenges (id, purpose, account_id, payload, expires_at)
-           VALUES ($1, $2, $3, $4::jsonb, now() + $5::interval)""",
+           VALUES ($1, $2, $3, $4, now() + $5::interval)""",
         challenge_id,
         purpose,
         account_id,
-        msgspec.json.encode(payload).decode(),
+        payload,
         timedelta(seconds=seconds),
     )
     return challenge_id
@@ -43,29 +36,28 @@ async def put(
 
 async def take(conn: Conn, challenge_id: str, purpose: str) -> Challenge | None:
     """The challenge, removed so it cannot be answered twice; None if unknown or expired."""
+    # Removed even when expired; returned only while fresh.
     row = await conn.fetchrow(
-        """DELETE FROM sign_in_challenges WHERE id = $1 AND purpose = $2
-           RETURNING id, account_id, payload::text AS payload, expires_at > now() AS fresh""",
+        """WITH taken AS (
+               DELETE FROM sign_in_challenges WHERE id = $1 AND purpose = $2
+               RETURNING id, account_id, payload, expires_at)
+           SELECT id, account_id, payload FROM taken WHERE expires_at > now()""",
         challenge_id,
         purpose,
     )
-    if row is None or not row["fresh"]:
-        return None
-    return Challenge(id=row["id"], account_id=row["account_id"], payload=msgspec.json.decode(row["payload"]))
+    return None if row is None else as_record(Challenge, row)
 
 
 async def peek(conn: Conn, challenge_id: str, purpose: str, *, account_id: str) -> Challenge | None:
     """The challenge without using it up (a mistyped code may be tried again), for its owner only."""
     row = await conn.fetchrow(
-        """SELECT id, account_id, payload::text AS payload FROM sign_in_challenges
+        """SELECT id, account_id, payload FROM sign_in_challenges
            WHERE id = $1 AND purpose = $2 AND account_id = $3 AND expires_at > now()""",
         challenge_id,
         purpose,
         account_id,
     )
-    if row is None:
-        return None
-    return Challenge(id=row["id"], account_id=row["account_id"], payload=msgspec.json.decode(row["payload"]))
+    return None if row is None else as_record(Challenge, row)
 
 
 async def prune(conn: Conn) -> None:

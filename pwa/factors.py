@@ -1,35 +1,11 @@
 """What a person signs in with beyond a password: a TOTP secret (with the last time step used,
 against replay) and passkeys (WebAuthn public keys with their signature counters)."""
 
-from datetime import datetime
+from pwa.records import Factors, Passkey, Totp
+from services.platform.db import Conn, as_record, as_records
 
-import msgspec
-
-from services.platform.db import Conn
-
-
-class Totp(msgspec.Struct, frozen=True, kw_only=True):
-    secret: str
-    last_step: int | None
-
-
-class Passkey(msgspec.Struct, frozen=True, kw_only=True):
-    credential_id: bytes
-    account_id: str
-    public_key: bytes
-    sign_count: int
-    name: str
-    created_at: datetime
-    last_used_at: datetime | None
-
-
-class Factors(msgspec.Struct, frozen=True, kw_only=True):
-    totp: bool
-    passkeys: int
-
-    @property
-    def any(self) -> bool:
-        return self.totp or self.passkeys > 0
+# The columns of a `Passkey` record.
+_PASSKEY = "credential_id, account_id, public_key, sign_count, name, created_at, last_used_at"
 
 
 async def of_account(conn: Conn, account_id: str) -> Factors:
@@ -39,14 +15,16 @@ async def of_account(conn: Conn, account_id: str) -> Factors:
            FROM accounts WHERE id = $1""",
         account_id,
     )
-    return Factors(totp=False, passkeys=0) if row is None else Factors(totp=row["totp"], passkeys=row["passkeys"])
+    return Factors(totp=False, passkeys=0) if row is None else as_record(Factors, row)
 
 
 async def totp(conn: Conn, account_id: str) -> Totp | None:
-    row = await conn.fetchrow("SELECT totp_secret, totp_last_step FROM accounts WHERE id = $1", account_id)
-    if row is None or row["totp_secret"] is None:
-        return None
-    return Totp(secret=row["totp_secret"], last_step=row["totp_last_step"])
+    row = await conn.fetchrow(
+        "SELECT totp_secret AS secret, totp_last_step AS last_step FROM accounts"
+        " WHERE id = $1 AND totp_secret IS NOT NULL",
+        account_id,
+    )
+    return None if row is None else as_record(Totp, row)
 
 
 async def set_totp(conn: Conn, account_id: str, secret: str | None, *, step: int | None = None) -> None:
@@ -67,19 +45,14 @@ async def use_step(conn: Conn, account_id: str, step: int) -> bool:
     return result.endswith(" 1")
 
 
-def _passkey(row: object) -> Passkey:
-    r: dict[str, object] = dict(row)  # type: ignore[call-overload]
-    return msgspec.convert(r, Passkey)
-
-
 async def passkeys(conn: Conn, account_id: str) -> list[Passkey]:
-    rows = await conn.fetch("SELECT * FROM passkeys WHERE account_id = $1 ORDER BY created_at", account_id)
-    return [_passkey(r) for r in rows]
+    rows = await conn.fetch(f"SELECT {_PASSKEY} FROM passkeys WHERE account_id = $1 ORDER BY created_at", account_id)
+    return as_records(Passkey, rows)
 
 
 async def passkey(conn: Conn, credential_id: bytes) -> Passkey | None:
-    row = await conn.fetchrow("SELECT * FROM passkeys WHERE credential_id = $1", credential_id)
-    return None if row is None else _passkey(row)
+    row = await conn.fetchrow(f"SELECT {_PASSKEY} FROM passkeys WHERE credential_id = $1", credential_id)
+    return None if row is None else as_record(Passkey, row)
 
 
 async def add_passkey(

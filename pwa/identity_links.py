@@ -2,7 +2,7 @@
 stable subject; the first time, an invited account with the same e-mail address is linked."""
 
 from pwa import accounts
-from pwa.accounts import Account
+from pwa.records import Account
 from services.platform.db import Conn
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pwa import audit
-from pwa.accounts import Account
+from pwa.records import Account
 from services.contracts import intake, recognition, routing
 from services.contracts.identity import ApiKeyIssued, ApiKeyRevoked
 from services.platform import api_key_store, api_keys, outbox
@@ -27,7 +27,7 @@ def kept_pools(account: Account) -> tuple[str, ...] | None:
     """The pools whose keys this person keeps: None for every pool (admins), () for none."""
     if account.has("admin"):
         return None
-    return account.pools if account.has("lead") else ()
+    return tuple(account.pools) if account.has("lead") else ()
 
 
 def keeps(account: Account, pool_id: str) -> bool:

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 
 import msgspec
 
-from services.platform.db import Conn
+from pwa.records import RateCount
+from services.platform.db import Conn, as_record
 
 
 class Limit(msgspec.Struct, frozen=True, kw_only=True):
@@ -86,15 +87,16 @@ async def take(conn: Conn, limit: Limit, key: str) -> Verdict:
             limit.seconds,
         )
         row = await conn.fetchrow(
-            """SELECT count(*) AS n,
+            """SELECT count(*)::int AS n,
                       ceil(extract(epoch FROM min(at) + make_interval(secs => $2) - clock_timestamp())) AS wait
                FROM rate_hits WHERE bucket = $1""",
             bucket,
             limit.seconds,
         )
         assert row is not None
-        if row["n"] >= limit.tries:
-            return Verdict(allowed=False, retry_after=max(1, int(row["wait"] or 1)))
+        window = as_record(RateCount, row)
+        if window.n >= limit.tries:
+            return Verdict(allowed=False, retry_after=max(1, int(window.wait or 1)))
         hit_id = await conn.fetchval("INSERT INTO rate_hits (bucket) VALUES ($1) RETURNING id", bucket)
     return Verdict(allowed=True, hit_ids=(hit_id,))
 

@@ -7,7 +7,8 @@ import secrets
 from datetime import timedelta
 from typing import Literal
 
-from services.platform.db import Conn
+from pwa.records import OneTimeLink
+from services.platform.db import Conn, as_record
 
 Purpose = Literal["setup", "password"]
 SETUP_TTL = timedelta(hours=1)
@@ -54,7 +55,7 @@ async def valid(conn: Conn, token: str, purpose: Purpose) -> tuple[bool, str | N
         _hash(token),
         purpose,
     )
-    return (row is not None, None if row is None else row["account_id"])
+    return (row is not None, None if row is None else as_record(OneTimeLink, row).account_id)
 
 
 async def use(conn: Conn, token: str, purpose: Purpose) -> tuple[bool, str | None]:
@@ -66,7 +67,7 @@ async def use(conn: Conn, token: str, purpose: Purpose) -> tuple[bool, str | Non
         _hash(token),
         purpose,
     )
-    return (row is not None, None if row is None else row["account_id"])
+    return (row is not None, None if row is None else as_record(OneTimeLink, row).account_id)
 
 
 async def retire_for(conn: Conn, account_id: str) -> None:

@@ -3,25 +3,11 @@ erasure: what identifies them goes (name, address, sign-in means, sessions, devi
 stays as a pseudonym so the pool's figures in the services do not change."""
 
 import secrets
-from datetime import datetime
-from typing import Any
 
-import msgspec
-
-from services.platform.db import Conn
+from pwa.records import HeldAccount, TrailEntry
+from services.platform.db import Conn, as_record, as_records
 
 ERASED_NAME = "—"
-
-
-class HeldAccount(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    name: str
-    email: str
-    roles: list[str]
-    pools: list[str]
-    language: str
-    created_at: datetime
-    signs_in_with_organisation_account: bool
 
 
 async def account(conn: Conn, account_id: str) -> HeldAccount | None:
@@ -31,21 +17,19 @@ async def account(conn: Conn, account_id: str) -> HeldAccount | None:
            FROM accounts WHERE id = $1 AND erased_at IS NULL""",
         account_id,
     )
-    return None if row is None else msgspec.convert(dict(row), HeldAccount)
+    return None if row is None else as_record(HeldAccount, row)
 
 
 async def push_devices(conn: Conn, account_id: str) -> int:
     return int(await conn.fetchval("SELECT count(*) FROM push_subscriptions WHERE account_id = $1", account_id))
 
 
-async def trail(conn: Conn, account_id: str) -> list[dict[str, Any]]:
+async def trail(conn: Conn, account_id: str) -> list[TrailEntry]:
     """What the audit log holds about the person: sign-ins, failures, changes made to them."""
     rows = await conn.fetch(
-        "SELECT at, action, detail::text AS detail, ip FROM audit_log WHERE subject_id = $1 ORDER BY id", account_id
+        "SELECT at, action, detail, ip FROM audit_log WHERE subject_id = $1 ORDER BY id", account_id
     )
-    return [
-        {"at": r["at"], "action": r["action"], "detail": msgspec.json.decode(r["detail"]), "ip": r["ip"]} for r in rows
-    ]
+    return as_records(TrailEntry, rows)
 
 
 async def erase(conn: Conn, account_id: str) -> int | None:

@@ -5,32 +5,14 @@ A session is named by its random `id`; its token hash never leaves the database.
 """
 
 import hashlib
-from datetime import datetime
 from uuid import UUID
 
-import msgspec
-
-from services.platform.db import Conn
+from pwa.records import Pending, Session
+from services.platform.db import Conn, as_record, as_records
 
 # A half-finished sign-in: password right, second factor due; or second factor to be set up.
 SECOND_FACTOR = "second_factor"
 ENROL = "enrol"
-
-
-class Session(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    created_at: datetime
-    last_seen: datetime
-    method: str
-    user_agent: str
-    ip: str | None
-    current: bool
-
-
-class Pending(msgspec.Struct, frozen=True, kw_only=True):
-    account_id: str
-    stage: str
-    method: str
 
 
 def _hash(token: str) -> bytes:
@@ -46,18 +28,7 @@ async def of_account(conn: Conn, account_id: str, *, current_token: str = "") ->
         account_id,
         _hash(current_token),
     )
-    return [
-        Session(
-            id=r["id"],
-            created_at=r["created_at"],
-            last_seen=r["last_seen"],
-            method=r["method"],
-            user_agent=r["user_agent"],
-            ip=r["ip"],
-            current=r["current"],
-        )
-        for r in rows
-    ]
+    return as_records(Session, rows)
 
 
 async def end_one(conn: Conn, account_id: str, session_id: UUID) -> bool:
@@ -69,11 +40,11 @@ async def end_one(conn: Conn, account_id: str, session_id: UUID) -> bool:
 async def pending(conn: Conn, token: str) -> Pending | None:
     """The sign-in this browser has half finished, if it has not expired."""
     row = await conn.fetchrow(
-        "SELECT account_id, pending, method FROM sessions WHERE token_hash = $1 AND pending IS NOT NULL"
+        "SELECT account_id, pending AS stage, method FROM sessions WHERE token_hash = $1 AND pending IS NOT NULL"
         " AND expires_at > now()",
         _hash(token),
     )
-    return None if row is None else Pending(account_id=row["account_id"], stage=row["pending"], method=row["method"])
+    return None if row is None else as_record(Pending, row)
 
 
 async def drop(conn: Conn, token: str) -> None:

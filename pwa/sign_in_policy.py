@@ -1,30 +1,15 @@
 """The organisation's sign-in rules, set by admins: how long a session may sit idle, how long it
 may live at all, and whether leads and admins must use a second factor or a passkey."""
 
-import msgspec
-
-from services.platform.db import Conn
+from pwa.records import SignInPolicy
+from services.platform.db import Conn, as_record
 
 STRONG_METHODS = ("password+totp", "passkey", "oidc")
 
 
-class SignInPolicy(msgspec.Struct, frozen=True, kw_only=True):
-    idle_minutes: int = 4320
-    absolute_hours: int = 720
-    strong_for_leads: bool = False
-
-    def wants_strong(self, roles: tuple[str, ...]) -> bool:
-        """Whether a person with these roles must sign in with more than a password."""
-        return self.strong_for_leads and bool({"lead", "admin"} & set(roles))
-
-
 async def current(conn: Conn) -> SignInPolicy:
     row = await conn.fetchrow("SELECT idle_minutes, absolute_hours, strong_for_leads FROM sign_in_policy")
-    if row is None:
-        return SignInPolicy()
-    return SignInPolicy(
-        idle_minutes=row["idle_minutes"], absolute_hours=row["absolute_hours"], strong_for_leads=row["strong_for_leads"]
-    )
+    return SignInPolicy() if row is None else as_record(SignInPolicy, row)
 
 
 async def change(conn: Conn, policy: SignInPolicy, *, by: str) -> None:

@@ -12,7 +12,7 @@ from litestar.response import Redirect
 from litestar.types import Message, Scope
 
 from pwa import accounts
-from pwa.accounts import Account
+from pwa.records import Account
 from services.platform.runtime import Runtime
 
 # No inline script or style, no eval: htmx runs with allowEval=false.

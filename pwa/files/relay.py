@@ -9,10 +9,10 @@ import httpx
 import msgspec
 from litestar.exceptions import PermissionDeniedException
 
-from pwa.accounts import Account
 from pwa.files.config import MAX_FILES, FilesConfig
 from pwa.files.form import CSRF_FIELD, FormStream, csrf_ok
 from pwa.gateway import Gateway, ServiceError
+from pwa.records import Account
 from services.platform.tokens import Caller
 
 Outcome = Literal["stored", "too_large", "not_accepted", "refused"]

@@ -8,11 +8,11 @@ from urllib.parse import parse_qsl
 
 from litestar.exceptions import PermissionDeniedException
 
-from pwa.accounts import Account
 from pwa.files.config import FilesConfig
 from pwa.files.form import CSRF_FIELD, csrf_ok
 from pwa.files.relay import Relayed, files_from
 from pwa.gateway import Gateway, ServiceError
+from pwa.records import Account
 from services.platform.errors import Invalid
 
 MAX_URLENCODED = 256 * 1024

@@ -3,8 +3,8 @@ for that viewer (see the table in pwa/live/__init__.py)."""
 
 import msgspec
 
-from pwa.accounts import Account
 from pwa.push.events import LiveEvent
+from pwa.records import Account
 from services.contracts.intake import AttachmentAdded, RequestCommented, RequestEdited, RequestStatusChanged
 from services.contracts.recognition import KudosGiven, KudosReacted, ThanksPrompted
 from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffered, RequestQueued

@@ -14,9 +14,9 @@ import msgspec
 import structlog
 from nats.aio.msg import Msg
 
-from pwa.accounts import Account
 from pwa.live.audience import RESYNC, Signal, signals_for
 from pwa.push.events import LIVE_SUBJECTS, LiveEvent
+from pwa.records import Account
 from services.platform.runtime import Runtime
 
 log = structlog.get_logger(__name__)

@@ -1,23 +1,10 @@
 """The mail queue's SQL: add, claim what is due (SKIP LOCKED, with a lease so a crashed worker
 only delays a message), and record the outcome."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-import msgspec
-
-from services.platform.db import Conn
-
-
-class Message(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    to_address: str
-    template: str
-    language: str
-    subject: str
-    body: str
-    attempts: int
-    created_at: datetime
-    headers: dict[str, str] = {}
+from pwa.records import Message
+from services.platform.db import Conn, as_records
 
 
 async def add(
@@ -25,13 +12,13 @@ async def add(
 ) -> int:
     message_id: int = await conn.fetchval(
         "INSERT INTO mail_queue (to_address, template, language, subject, body, headers)"
-        " VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING id",
+        " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         to,
         template,
         language,
         subject,
         body,
-        msgspec.json.encode(headers or {}).decode(),
+        headers or {},
     )
     return message_id
 
@@ -51,11 +38,11 @@ async def claim_due(conn: Conn, limit: int, lease: timedelta) -> list[Message]:
         """UPDATE mail_queue SET not_before = now() + $2::interval, attempts = attempts + 1
            WHERE id IN (SELECT id FROM mail_queue WHERE status = 'queued' AND not_before <= now()
                         ORDER BY not_before, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-           RETURNING id, to_address, template, language, subject, body, attempts, created_at, headers::text""",
+           RETURNING id, to_address, template, language, subject, body, attempts, created_at, headers""",
         limit,
         lease,
     )
-    return [msgspec.convert({**dict(r), "headers": msgspec.json.decode(r["headers"])}, Message) for r in rows]
+    return as_records(Message, rows)
 
 
 async def sent(conn: Conn, message_id: int) -> None:
@@ -82,4 +69,4 @@ async def failed(conn: Conn, message_id: int, error: str) -> None:
 
 async def counts(conn: Conn) -> dict[str, int]:
     rows = await conn.fetch("SELECT status, count(*) AS n FROM mail_queue GROUP BY status")
-    return {r["status"]: int(r["n"]) for r in rows}
+    return {status: int(n) for status, n in rows}

@@ -14,7 +14,7 @@ import structlog
 
 from pwa.mail import folder, store
 from pwa.mail.config import MailConfig
-from pwa.mail.store import Message
+from pwa.records import Message
 from services.platform import wakeup
 
 log = structlog.get_logger(__name__)

@@ -3,9 +3,8 @@
 from collections.abc import Sequence
 from typing import Literal
 
-import msgspec
-
-from services.platform.db import Conn
+from pwa.records import Recipient
+from services.platform.db import Conn, as_records
 
 Kind = Literal["offered", "question", "done", "thanks", "digest"]
 Channel = Literal["push", "email", "none"]
@@ -13,19 +12,12 @@ KINDS: tuple[Kind, ...] = ("offered", "question", "done", "thanks", "digest")
 CHANNELS: tuple[Channel, ...] = ("push", "email", "none")
 
 
-class Recipient(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    email: str
-    name: str
-    language: str
-
-
 async def choices_of(conn: Conn, account_id: str) -> dict[Kind, Channel]:
     """Every kind's channel for this person: their choice, else the default."""
     rows = await conn.fetch(
         "SELECT k AS kind, notification_channel($1, k) AS channel FROM unnest($2::text[]) AS k", account_id, list(KINDS)
     )
-    return {r["kind"]: r["channel"] for r in rows}
+    return {kind: channel for kind, channel in rows}
 
 
 async def choose(conn: Conn, account_id: str, kind: Kind, channel: Channel) -> None:
@@ -51,4 +43,4 @@ async def by_email(
         pool_id,
         kind,
     )
-    return [Recipient(id=r["id"], email=r["email"], name=r["name"], language=r["language"]) for r in rows]
+    return as_records(Recipient, rows)

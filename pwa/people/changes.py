@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pwa import audit, links, mail
 from pwa.people import store
 from pwa.people.rules import PersonFields, Problem, problems
-from pwa.people.store import Person, Pool
+from pwa.records import Person, Pool
 from services.contracts.identity import (
     AccountCreated,
     AccountDisabled,

@@ -3,48 +3,15 @@ Structs. Every change bumps the entity's version, which its identity event carri
 
 from collections.abc import Sequence
 
-import msgspec
-
 from pwa.people.rules import PersonFields
-from services.platform.db import Conn
-
-
-class Person(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    email: str
-    name: str
-    roles: tuple[str, ...]
-    pools: tuple[str, ...]
-    language: str
-    disabled: bool
-    has_password: bool
-    version: int
-
-    def fields(self) -> PersonFields:
-        return PersonFields(
-            email=self.email, name=self.name, roles=self.roles, pools=self.pools, language=self.language
-        )
-
-
-class Pool(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    name_nl: str
-    name_en: str
-    public_holidays: str
-    version: int
-
-    def name(self, language: str) -> str:
-        return self.name_nl if language == "nl" else self.name_en
-
+from pwa.records import Person, Pool
+from services.platform.db import Conn, as_record, as_records
 
 _PERSON = (
     "SELECT id, email, name, roles, pools, language, disabled_at IS NOT NULL AS disabled,"
     " password_hash IS NOT NULL AS has_password, version FROM accounts"
 )
-
-
-def _person(row: object) -> Person:
-    return msgspec.convert(dict(row), Person)  # type: ignore[call-overload]
+_POOL = "SELECT id, name_nl, name_en, public_holidays, version FROM pools"
 
 
 async def people(conn: Conn, *, search: str = "", limit: int = 500) -> list[Person]:
@@ -55,22 +22,22 @@ async def people(conn: Conn, *, search: str = "", limit: int = 500) -> list[Pers
         search,
         limit,
     )
-    return [_person(r) for r in rows]
+    return as_records(Person, rows)
 
 
 async def person(conn: Conn, account_id: str) -> Person | None:
     row = await conn.fetchrow(_PERSON + " WHERE id = $1", account_id)
-    return None if row is None else _person(row)
+    return None if row is None else as_record(Person, row)
 
 
 async def by_email(conn: Conn, email: str) -> Person | None:
     row = await conn.fetchrow(_PERSON + " WHERE email = lower($1)", email.strip())
-    return None if row is None else _person(row)
+    return None if row is None else as_record(Person, row)
 
 
 async def by_emails(conn: Conn, emails: Sequence[str]) -> list[Person]:
     rows = await conn.fetch(_PERSON + " WHERE email = ANY($1::text[])", list(emails))
-    return [_person(r) for r in rows]
+    return as_records(Person, rows)
 
 
 async def create_many(conn: Conn, people: Sequence[tuple[str, PersonFields]]) -> None:
@@ -105,7 +72,7 @@ async def update_many(conn: Conn, people: Sequence[tuple[str, PersonFields]]) ->
         [",".join(p.pools) for _, p in people],
         [p.language for _, p in people],
     )
-    return {r["id"]: r["version"] for r in rows}
+    return {account_id: version for account_id, version in rows}
 
 
 async def set_disabled(conn: Conn, account_id: str, disabled: bool) -> int | None:
@@ -130,13 +97,13 @@ async def count_admins(conn: Conn) -> int:
 
 
 async def pools(conn: Conn) -> list[Pool]:
-    rows = await conn.fetch("SELECT * FROM pools ORDER BY name_nl")
-    return [msgspec.convert(dict(r), Pool, strict=False) for r in rows]
+    rows = await conn.fetch(_POOL + " ORDER BY name_nl")
+    return as_records(Pool, rows)
 
 
 async def pool(conn: Conn, pool_id: str) -> Pool | None:
-    row = await conn.fetchrow("SELECT * FROM pools WHERE id = $1", pool_id)
-    return None if row is None else msgspec.convert(dict(row), Pool, strict=False)
+    row = await conn.fetchrow(_POOL + " WHERE id = $1", pool_id)
+    return None if row is None else as_record(Pool, row)
 
 
 async def save_pool(conn: Conn, p: Pool) -> int:
@@ -158,4 +125,4 @@ async def save_pool(conn: Conn, p: Pool) -> int:
 async def members_of(conn: Conn, pool_id: str) -> list[Person]:
     """Everyone who lists the pool (its secretaries, leads and the staff it serves)."""
     rows = await conn.fetch(_PERSON + " WHERE $1 = ANY(pools) ORDER BY name", pool_id)
-    return [_person(r) for r in rows]
+    return as_records(Person, rows)

@@ -17,9 +17,9 @@ from litestar.exceptions import ClientException, NotAuthorizedException, TooMany
 from litestar.params import JSONBody
 
 from pwa import accounts, limits, web
-from pwa.accounts import Account
 from pwa.push import guard, store
 from pwa.push.config import PushConfig
+from pwa.records import Account
 from services.platform.db import Conn
 from services.platform.runtime import Runtime
 

@@ -19,8 +19,8 @@ from pwa.push import outcomes, store
 from pwa.push.config import PushConfig
 from pwa.push.guard import b64url_decode, check_endpoint, origin_of
 from pwa.push.outcomes import Outcome
-from pwa.push.store import Due
 from pwa.push.vapid import VapidKeys
+from pwa.records import Due
 from services.platform import wakeup
 from services.platform.db import Conn
 from services.platform.errors import Invalid

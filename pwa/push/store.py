@@ -8,28 +8,11 @@ forgets them all, and an expired session gets no pushes.
 import hmac
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
-import msgspec
-
-from pwa.push.notices import KINDS, Announcement, Kind, Urgency
-from services.platform.db import Conn
+from pwa.push.notices import KINDS, Announcement, Kind
+from pwa.records import Due, PushOwner
+from services.platform.db import Conn, as_record, as_records
 from services.platform.errors import Invalid
-
-_notices = msgspec.json.Encoder()
-
-
-class Due(msgspec.Struct, frozen=True, kw_only=True):
-    """A claimed delivery with what is needed to encrypt and send it."""
-
-    id: int
-    endpoint: str
-    notice: bytes
-    urgency: Urgency
-    attempts: int
-    ttl_left: int
-    p256dh: str
-    auth: str
 
 
 async def save_subscription(
@@ -48,12 +31,13 @@ async def save_subscription(
     with the same keys, which only the browser holding that subscription has (a shared tablet
     where the next person signs in): what was still queued for the previous person is dropped.
     Knowing someone's endpoint URL is not enough. Run it in a transaction."""
-    owner = await conn.fetchrow(
+    row = await conn.fetchrow(
         "SELECT account_id, p256dh, auth FROM push_subscriptions WHERE endpoint = $1 FOR UPDATE", endpoint
     )
-    if owner is not None and owner["account_id"] != account_id:
-        same_keys = hmac.compare_digest(owner["p256dh"].encode(), p256dh.encode()) and hmac.compare_digest(
-            owner["auth"].encode(), auth.encode()
+    owner = None if row is None else as_record(PushOwner, row)
+    if owner is not None and owner.account_id != account_id:
+        same_keys = hmac.compare_digest(owner.p256dh.encode(), p256dh.encode()) and hmac.compare_digest(
+            owner.auth.encode(), auth.encode()
         )
         if not same_keys:
             return False
@@ -86,7 +70,7 @@ async def endpoints_of(conn: Conn, account_id: str) -> list[str]:
     rows = await conn.fetch(
         "SELECT endpoint FROM push_subscriptions WHERE account_id = $1 ORDER BY created_at", account_id
     )
-    return [r["endpoint"] for r in rows]
+    return [endpoint for (endpoint,) in rows]
 
 
 async def muted_kinds(conn: Conn, account_id: str) -> set[Kind]:
@@ -125,7 +109,7 @@ async def queue(conn: Conn, announcement: Announcement) -> int:
              AND CASE WHEN $7::text IS NULL THEN NOT ($6::text = ANY(coalesce(pref.muted, '{}')))
                       ELSE notification_channel(p.account_id, $7::text) = 'push' END
              AND (p.expires_at IS NULL OR p.expires_at > now())""",
-        _notices.encode(announcement.notices).decode(),
+        announcement.notices,
         announcement.ttl,
         announcement.urgency,
         list(announcement.account_ids),
@@ -147,25 +131,12 @@ async def claim_due(conn: Conn, limit: int, lease_seconds: float) -> list[Due]:
            SET not_before = now() + $2::float8 * interval '1 second', attempts = d.attempts + 1
            FROM due, push_subscriptions p
            WHERE d.id = due.id AND p.endpoint = d.endpoint
-           RETURNING d.id, d.endpoint, d.notice::text AS notice, d.urgency, d.attempts, p.p256dh, p.auth,
-                     greatest(0, floor(extract(epoch FROM d.discard_after - now())))::int AS ttl_left""",
+           RETURNING d.id, d.endpoint, convert_to(d.notice::text, 'UTF8') AS notice, d.urgency, d.attempts,
+                     p.p256dh, p.auth, greatest(0, floor(extract(epoch FROM d.discard_after - now())))::int AS ttl_left""",
         limit,
         lease_seconds,
     )
-    return [_due(r) for r in rows]
-
-
-def _due(r: Any) -> Due:
-    return Due(
-        id=r["id"],
-        endpoint=r["endpoint"],
-        notice=r["notice"].encode(),
-        urgency=r["urgency"],
-        attempts=r["attempts"],
-        ttl_left=r["ttl_left"],
-        p256dh=r["p256dh"],
-        auth=r["auth"],
-    )
+    return as_records(Due, rows)
 
 
 async def finish(conn: Conn, delivery_id: int) -> None:

@@ -7,9 +7,9 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
-from pwa.accounts import Account
 from pwa.mail.config import MailConfig
 from pwa.people import csv_file, importer, rules, store
+from pwa.records import Account
 from pwa.views.admin_people import actor_of, admin_only
 from pwa.views.common import AnyRequest, back_to, form_data, page
 from services.platform.runtime import Runtime

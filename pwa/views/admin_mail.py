@@ -9,9 +9,9 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, PathParameter
 from litestar.response import Template
 
-from pwa.accounts import Account
 from pwa.mail import folder, store
 from pwa.mail.config import MailConfig
+from pwa.records import Account
 from pwa.views.admin_people import admin_only
 from pwa.views.common import AnyRequest, page
 from services.platform.runtime import Runtime

@@ -12,11 +12,10 @@ from litestar.params import FromPath, FromQuery, PathParameter
 from litestar.response import Redirect, Template
 
 from pwa import audit
-from pwa.accounts import Account
 from pwa.mail.config import MailConfig
 from pwa.people import changes, store
 from pwa.people.rules import LANGUAGES, ROLES, PersonFields, normal_email
-from pwa.people.store import Person
+from pwa.records import Account, Person
 from pwa.views.common import AnyRequest, back_to, form_data, page
 from pwa.views.first_run import client_ip
 from services.platform.runtime import Runtime
@@ -150,7 +149,11 @@ class AdminPeople(Controller):
         if found is None:
             raise NotFoundException()
         form = PersonForm(
-            name=found.name, email=found.email, language=found.language, roles=found.roles, pools=found.pools
+            name=found.name,
+            email=found.email,
+            language=found.language,
+            roles=tuple(found.roles),
+            pools=tuple(found.pools),
         )
         return await self._form(request, account, runtime, form, {}, found)
 

@@ -10,9 +10,8 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from pwa import accounts, audit, factors, sign_in_policy
-from pwa.accounts import Account
 from pwa.gateway import Gateway
-from pwa.sign_in_policy import SignInPolicy
+from pwa.records import Account, SignInPolicy
 from pwa.views.common import AnyRequest, back_to, names, optional, page
 from pwa.views.sign_in_steps import client_ip
 from services.platform.ids import Id

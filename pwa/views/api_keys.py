@@ -12,8 +12,8 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from pwa import integrations
-from pwa.accounts import Account
 from pwa.people import store as people
+from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, names, page
 from pwa.views.sign_in_steps import client_ip
 from services.platform import api_key_store, api_keys

@@ -11,8 +11,8 @@ from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from pwa import accounts, audit, web
-from pwa.accounts import Account
 from pwa.limits import Limits
+from pwa.records import Account
 from pwa.sign_in_config import SignInConfig
 from pwa.views.common import page, safe_path
 from pwa.views.shell import home_of

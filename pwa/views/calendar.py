@@ -12,8 +12,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from pwa import calendar_feeds, ics
-from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
+from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, form_data, language_of, page
 from services.platform.runtime import Runtime
 

@@ -14,8 +14,8 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 
 from pwa import accounts, audit, i18n
-from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
+from pwa.records import Account
 from services.platform.runtime import Runtime
 
 LANG_COOKIE = "secpool_lang"

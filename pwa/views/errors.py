@@ -13,8 +13,8 @@ from litestar import MediaType, Response
 from litestar.exceptions import HTTPException
 
 from pwa import i18n
-from pwa.accounts import Account
 from pwa.gateway import ServiceError
+from pwa.records import Account
 from pwa.views.common import AnyRequest, announce, language_of, page, safe_path, wants_fragment
 
 

@@ -13,10 +13,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Stream
 
-from pwa.accounts import Account
 from pwa.files.config import FilesConfig
 from pwa.files.relay import Relayed, file_problem, files_from
 from pwa.gateway import Gateway, ServiceError
+from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to
 
 PASSED_ON = ("content-type", "content-length", "content-disposition")  # nosniff: every pwa answer has it

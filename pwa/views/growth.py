@@ -12,8 +12,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
+from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, form_data, names, optional, page
 from pwa.views.pool import pool_of
 from services.platform.ids import Id

@@ -14,9 +14,9 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from pwa.people import store as people_store
+from pwa.records import Account
 from pwa.views import charts
 from pwa.views.common import AnyRequest, act, back_to, language_of, names, optional, page
 from pwa.views.offers import requests_by_id

@@ -9,9 +9,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from pwa import accounts
-from pwa.accounts import Account
 from pwa.notify import store, unsubscribe
 from pwa.notify.store import CHANNELS, KINDS, Kind
+from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, form_data, page
 from services.platform.runtime import Runtime
 

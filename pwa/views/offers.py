@@ -14,9 +14,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from pwa.i18n import translations
+from pwa.records import Account
 from pwa.views.common import AnyRequest, act, back_to, language_of, names, optional, page
 from services.platform.runtime import Runtime
 

@@ -12,7 +12,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import Redirect
 
 from pwa import accounts, audit, challenges, factors, limits, passkeys, sessions, web
-from pwa.accounts import Account
+from pwa.records import Account
 from pwa.sign_in_config import SignInConfig
 from pwa.views.common import AnyRequest, back_to
 from pwa.views.sign_in_steps import client_ip, next_after_sign_in, open_session, origin_of, too_many

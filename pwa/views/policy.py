@@ -13,9 +13,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from pwa.i18n import FORMAT_LOCALES, translations
+from pwa.records import Account
 from pwa.views import charts
 from pwa.views.common import AnyRequest, back_to, form_data, language_of, names, optional, page, wants_fragment
 from pwa.views.pool import number, pool_of

@@ -12,11 +12,10 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery, PathParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.accounts import Account
 from pwa.gateway import Gateway
 from pwa.people import changes, store
 from pwa.people.rules import SLUG, slug
-from pwa.people.store import Pool
+from pwa.records import Account, Pool
 from pwa.views.admin_people import actor_of, admin_only
 from pwa.views.common import AnyRequest, act, audited, back_to, optional, page
 from pwa.views.first_run import client_ip
@@ -124,7 +123,7 @@ class PoolPagesAdmin(Controller):
             public_holidays=found.public_holidays,
         )
         leads = [p for p in people if "lead" in p.roles and not p.disabled]
-        served = [p for p in people if p.roles == ("staff",) and not p.disabled]
+        served = [p for p in people if p.roles == ["staff"] and not p.disabled]
         return page(
             request, "pool_edit", account, form=form, errors={}, pool=found, members=members, leads=leads, served=served
         )

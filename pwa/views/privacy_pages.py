@@ -15,9 +15,9 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from pwa import audit, factors, privacy_store, sessions
-from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from pwa.push import store as push_store
+from pwa.records import Account
 from pwa.views.admin_security import admin_only
 from pwa.views.auth import signed_out
 from pwa.views.common import AnyRequest, back_to, page

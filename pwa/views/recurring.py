@@ -10,8 +10,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.accounts import Account
 from pwa.gateway import Gateway
+from pwa.records import Account
 from pwa.views.common import AnyRequest, act, back_to, page
 
 ACTIONS = ("pause", "resume", "stop")

@@ -18,9 +18,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from pwa.i18n import status_text, translations
+from pwa.records import Account
 from pwa.views.common import AnyRequest, announce, back_to, language_of, names, optional, page, wants_fragment
 from services.platform.runtime import Runtime
 

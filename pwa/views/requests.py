@@ -13,11 +13,11 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from pwa import accounts
-from pwa.accounts import Account
 from pwa.files import submission
 from pwa.files.config import FilesConfig
 from pwa.files.relay import file_problem
 from pwa.gateway import Gateway, ServiceError
+from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, language_of, names, page
 from services.platform.runtime import Runtime
 

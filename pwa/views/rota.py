@@ -13,8 +13,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, PathParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
+from pwa.records import Account
 from pwa.views.common import AnyRequest, act, audited, back_to, form_data, names, page
 from services.platform.runtime import Runtime
 

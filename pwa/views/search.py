@@ -11,8 +11,8 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from pwa import accounts
-from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
+from pwa.records import Account
 from pwa.views.common import AnyRequest, names, page
 from services.platform.runtime import Runtime
 

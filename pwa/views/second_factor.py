@@ -11,7 +11,7 @@ from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from pwa import accounts, audit, challenges, factors, i18n, limits, sessions, totp, web
-from pwa.accounts import Account
+from pwa.records import Account, Pending
 from pwa.views.common import AnyRequest, language_of, page, safe_path
 from pwa.views.sign_in_steps import after_sign_in, client_ip, open_session, too_many
 from services.platform.db import Conn
@@ -51,7 +51,7 @@ async def confirm_setup(conn: Conn, account: Account, setup_id: str, code: str) 
     return True
 
 
-async def half_signed_in(request: AnyRequest, runtime: Runtime, stage: str) -> tuple[sessions.Pending, Account] | None:
+async def half_signed_in(request: AnyRequest, runtime: Runtime, stage: str) -> tuple[Pending, Account] | None:
     token = request.cookies.get(web.cookie_name(request.app.state), "")
     async with runtime.pool.acquire() as conn:
         pending = await sessions.pending(conn, token) if token else None

@@ -11,7 +11,7 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from pwa import audit, factors, sessions, sign_in_policy, web
-from pwa.accounts import Account
+from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, page
 from pwa.views.second_factor import confirm_setup, qr_title, totp_setup
 from pwa.views.sign_in_steps import client_ip

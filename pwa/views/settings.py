@@ -6,10 +6,10 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from pwa import calendar_feeds
-from pwa.accounts import Account
 from pwa.notify import store as notify_store
 from pwa.push import store as push_store
 from pwa.push.notices import KINDS
+from pwa.records import Account
 from pwa.views import notifications
 from pwa.views.common import AnyRequest, back_to, form_data, page
 from services.platform.runtime import Runtime

@@ -13,7 +13,7 @@ from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from pwa import accounts, i18n, web
-from pwa.accounts import Account
+from pwa.records import Account
 from pwa.views.common import LANG_COOKIE, AnyRequest, back_to, page, safe_path
 from services.platform.runtime import Runtime
 

@@ -9,7 +9,7 @@ from litestar import Response
 from litestar.response import Redirect, Template
 
 from pwa import accounts, audit, factors, limits, sessions, sign_in_policy, web
-from pwa.accounts import Account
+from pwa.records import Account
 from pwa.sign_in_config import SignInConfig
 from pwa.views.common import AnyRequest, page, safe_path
 from pwa.views.shell import home_of, needs_welcome

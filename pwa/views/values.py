@@ -10,8 +10,8 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.accounts import Account
 from pwa.gateway import Gateway
+from pwa.records import Account
 from pwa.views.common import AnyRequest, act, audited, back_to, page
 from services.platform.runtime import Runtime
 

@@ -16,9 +16,9 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from pwa import accounts, limits
-from pwa.accounts import Account
 from pwa.gateway import Gateway, ServiceError
 from pwa.limits import Limits
+from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, form_data, names, optional, page, wants_fragment
 from pwa.views.pool import pool_of
 from pwa.views.sign_in_steps import too_many

@@ -17,7 +17,7 @@ from pwa import audit, links
 from pwa.people import changes, csv_file, importer, rules, store
 from pwa.people.rules import PersonFields
 from services.cli.children import LaunchError
-from services.platform import outbox
+from services.platform import db, outbox
 
 RUN_FILE = "run.json"
 
@@ -46,6 +46,7 @@ def running(data_dir: Path) -> tuple[str, str]:
 async def _connect(database_url: str) -> "asyncpg.Connection[Any]":
     try:
         conn: asyncpg.Connection[Any] = await asyncpg.connect(database_url, server_settings={"search_path": "pwa"})
+        await db.json_codec(conn)  # the pwa's stores write jsonb as values (audit details)
     except (OSError, asyncpg.PostgresError) as exc:
         raise LaunchError(f"cannot reach the database ({exc}): is `secpool up` running?") from exc
     if not await conn.fetchval("SELECT to_regclass('pwa.one_time_links') IS NOT NULL"):

@@ -98,7 +98,7 @@ async def test_a_key_made_in_the_pwa_works_in_the_services_for_its_pool_and_dies
         assert cancel.status_code == 403 and "submit requests" in cancel.json()["detail"]
 
         # A key of another pool sees none of this pool's objects and submits nothing into it.
-        pwa_schema = await db.connect(database_url, "pwa")
+        pwa_schema = await db.connect(database_url, "pwa", decode_json=True)
         try:
             async with pwa_schema.acquire() as conn, conn.transaction():
                 elsewhere_pool = "pool-" + new_id()

@@ -17,6 +17,7 @@ from nats.js import JetStreamContext
 from pwa.app import create_app
 from pwa.mail import folder
 from pwa.mail.config import MailConfig
+from services.platform import db
 from services.platform.settings import Settings
 from tests.support import eventually
 
@@ -35,6 +36,7 @@ class Org:
     @contextlib.asynccontextmanager
     async def db(self) -> AsyncIterator[asyncpg.Connection]:
         conn = await asyncpg.connect(self.database_url, server_settings={"search_path": "pwa"})
+        await db.json_codec(conn)  # jsonb as the app's pool reads and writes it
         try:
             yield conn
         finally:

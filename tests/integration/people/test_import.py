@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from pwa.people import changes, store
-from pwa.people.store import Pool
+from pwa.records import Pool
 from services.cli import admin
 from tests.integration.people.conftest import URL, Org
 from tests.support import eventually

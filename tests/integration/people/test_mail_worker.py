@@ -45,7 +45,7 @@ def smtp_server(port: int, inbox: Inbox) -> Iterator[None]:
 
 @pytest.fixture
 async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    found = await db.connect(database_url, "pwa")
+    found = await db.connect(database_url, "pwa", decode_json=True)
     await db.migrate(found, "pwa", ["pwa"])
     yield found
     await found.close()

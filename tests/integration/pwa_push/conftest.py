@@ -20,6 +20,7 @@ from pwa import accounts
 from pwa.app import create_app
 from pwa.push.config import PushConfig
 from services.contracts.base import Event
+from services.platform import db
 from services.platform.settings import Settings
 from tests.integration.pwa_push.fake_push_service import FakePushService
 from tests.support import SECRET, close_conn, close_nats, eventually, new_id
@@ -52,6 +53,7 @@ class Pwa:
     @contextlib.asynccontextmanager
     async def db(self) -> AsyncIterator[asyncpg.Connection]:
         conn = await asyncpg.connect(self.database_url, server_settings={"search_path": "pwa"})
+        await db.json_codec(conn)  # jsonb as the app's pool reads and writes it
         try:
             yield conn
         finally:

@@ -17,6 +17,7 @@ from litestar.testing import AsyncTestClient
 from pwa import accounts, limits, passwords
 from pwa.app import create_app
 from pwa.sign_in_config import SignInConfig
+from services.platform import db
 from services.platform.settings import Settings
 from tests.support import new_id
 
@@ -83,6 +84,7 @@ class SignInPwa:
     @contextlib.asynccontextmanager
     async def db(self) -> AsyncIterator[asyncpg.Connection]:
         conn = await asyncpg.connect(self.database_url, server_settings={"search_path": "pwa"})
+        await db.json_codec(conn)  # jsonb as the app's pool reads and writes it
         try:
             yield conn
         finally:

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from pwa import sign_in_policy
-from pwa.sign_in_policy import SignInPolicy
+from pwa.records import SignInPolicy
 from tests.integration.pwa_signin.authenticator import SoftAuthenticator
 from tests.integration.pwa_signin.conftest import SignInPwa, Visitor
 

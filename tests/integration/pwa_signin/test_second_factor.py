@@ -8,7 +8,7 @@ import time
 import pyotp
 
 from pwa import sign_in_policy
-from pwa.sign_in_policy import SignInPolicy
+from pwa.records import SignInPolicy
 from tests.integration.pwa_signin.conftest import SignInPwa, Visitor
 
 

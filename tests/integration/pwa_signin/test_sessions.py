@@ -2,7 +2,7 @@
 organisation's sign-in rules) end a session; an admin ends a person's sessions."""
 
 from pwa import sign_in_policy
-from pwa.sign_in_policy import SignInPolicy
+from pwa.records import SignInPolicy
 from tests.integration.pwa_signin.conftest import SignInPwa, Visitor
 
 

@@ -1,8 +1,8 @@
 """The organisation's sign-in rules and the rate-limit verdicts, without a database."""
 
 from pwa.limits import Limit, Limits, Verdict
+from pwa.records import SignInPolicy
 from pwa.sign_in_config import SignInConfig
-from pwa.sign_in_policy import SignInPolicy
 
 
 def test_only_leads_and_admins_need_more_than_a_password_and_only_when_the_organisation_says_so():

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import msgspec
 
-from pwa.accounts import Account
 from pwa.live.audience import RESYNC, Signal, signals_for
 from pwa.live.hub import Connection, LiveHub
+from pwa.records import Account
 from services.contracts.intake import RequestCommented, RequestStatusChanged
 from services.contracts.recognition import KudosGiven, KudosReacted, ThanksPrompted
 from services.contracts.routing import RequestOffered, RequestQueued
