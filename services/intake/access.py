@@ -6,25 +6,25 @@ Everyone else in the pool — the lead included — sees the request without peo
 so no list of closed requests adds up to a per-person count, time or rating.
 """
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from services.intake import records
 from services.intake.domain import CLOSED
 from services.platform.api_keys import INTEGRATION
 from services.platform.errors import Forbidden, NotFound
 from services.platform.tokens import Caller
 
-# A request's row (asyncpg.Record or a dict): read by column name.
-Row = Any
-R = TypeVar("R")
+Row = records.Request
+R = TypeVar("R", bound=records.Request)
 
 
 def is_requester(caller: Caller, row: Row) -> bool:
-    return caller.account_id in (row["requester_id"], row["on_behalf_of"])
+    return caller.account_id in (row.requester_id, row.on_behalf_of)
 
 
 def works_on(caller: Caller, row: Row) -> bool:
     me = caller.account_id
-    return me in (row["member_id"], row["buddy_id"]) or me in (row["helper_ids"] or ())
+    return me in (row.member_id, row.buddy_id) or me in (row.helper_ids or ())
 
 
 def is_lead(caller: Caller, pool_id: str) -> bool:
@@ -42,19 +42,19 @@ def sees_pool(caller: Caller, pool_id: str) -> bool:
 
 
 def can_see(caller: Caller, row: Row) -> bool:
-    return is_requester(caller, row) or works_on(caller, row) or sees_pool(caller, row["pool_id"])
+    return is_requester(caller, row) or works_on(caller, row) or sees_pool(caller, row.pool_id)
 
 
 def sees_people(caller: Caller, row: Row) -> bool:
     """Whether the caller sees who worked on the request (and its rating)."""
-    return row["status"] not in CLOSED or is_requester(caller, row) or works_on(caller, row)
+    return row.status not in CLOSED or is_requester(caller, row) or works_on(caller, row)
 
 
 def names_actor(caller: Caller, row: Row, actor_id: str | None) -> bool:
     """Whether the caller sees who took a step. Beyond sees_people: the requester's own steps
     (the request names its requester to everyone who may see it) and the caller's own."""
     return sees_people(caller, row) or (
-        actor_id is not None and actor_id in (row["requester_id"], row["on_behalf_of"], caller.account_id)
+        actor_id is not None and actor_id in (row.requester_id, row.on_behalf_of, caller.account_id)
     )
 
 
@@ -84,7 +84,7 @@ def require_catalogue_keeper(caller: Caller, pool_id: str) -> None:
 
 
 def require_member_on(caller: Caller, row: Row) -> None:
-    if caller.account_id != row["member_id"]:
+    if caller.account_id != row.member_id:
         raise Forbidden("only the member on this request can change its status")
 
 
@@ -99,6 +99,6 @@ def comment_role(caller: Caller, row: Row) -> str:
         return "requester"
     if works_on(caller, row):
         return "member"
-    if is_lead(caller, row["pool_id"]):
+    if is_lead(caller, row.pool_id):
         return "lead"
     raise Forbidden("only the requester, the people working on it and the pool's lead can write here")

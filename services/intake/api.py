@@ -37,7 +37,7 @@ ALL = [*OPEN, "done", "cancelled"]
 async def _view(conn: Conn, request_id: UUID, caller: Caller) -> RequestView:
     row = access.visible(await store.get_request(conn, request_id), caller)
     spots = await insights.spots_of(conn, [row], changes.now())
-    return request_view(row, caller, spots.get(row["id"]))
+    return request_view(row, caller, spots.get(row.id))
 
 
 class RequestsController(Controller):
@@ -58,7 +58,7 @@ class RequestsController(Controller):
         async with runtime.pool.acquire() as conn:
             async with conn.transaction():
                 row, created = await lifecycle.submit(conn, request.user, data)
-            view = await _view(conn, row["id"], request.user)
+            view = await _view(conn, row.id, request.user)
         return Response(view, status_code=201 if created else 200)
 
     @get(
@@ -72,7 +72,7 @@ class RequestsController(Controller):
         async with runtime.pool.acquire() as conn:
             rows = await store.requests_of(conn, request.user.account_id, limit)
             spots = await insights.spots_of(conn, rows, changes.now())
-        return [request_view(r, request.user, spots.get(r["id"])) for r in rows]
+        return [request_view(r, request.user, spots.get(r.id)) for r in rows]
 
     @get("/assigned", summary="Requests I work on (member, buddy or helper), newest first", **errors())
     async def assigned(
@@ -106,9 +106,7 @@ class RequestsController(Controller):
             row = access.visible(await store.get_request(conn, request_id), request.user)
             rows = await store.timeline_of(conn, request_id)
         people = access.sees_people(request.user, row)
-        return [
-            timeline_entry(t, people=people, named=access.names_actor(request.user, row, t["actor_id"])) for t in rows
-        ]
+        return [timeline_entry(t, people=people, named=access.names_actor(request.user, row, t.actor_id)) for t in rows]
 
     @patch(
         "/{request_id:uuid}",
@@ -188,7 +186,7 @@ class RequestsController(Controller):
     ) -> list[CommentView]:
         async with runtime.pool.acquire() as conn:
             row, rows = await conversation.comments(conn, request.user, request_id)
-        return [comment_view(c, people=access.names_actor(request.user, row, c["author_id"])) for c in rows]
+        return [comment_view(c, people=access.names_actor(request.user, row, c.author_id)) for c in rows]
 
     @post(
         "/{request_id:uuid}/comments",

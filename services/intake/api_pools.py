@@ -40,7 +40,7 @@ class PoolsController(Controller):
         async with runtime.pool.acquire() as conn:
             rows = await store.pool_requests(conn, pool_id, ["submitted", "offered"], 1000)
             spots = await insights.queue_spots(conn, [pool_id], changes.now())
-        views = [request_view(r, request.user, spots.get(r["id"])) for r in rows]
+        views = [request_view(r, request.user, spots.get(r.id)) for r in rows]
         return sorted(views, key=lambda v: v.queue.position if v.queue else 0)
 
     @get(
@@ -61,7 +61,7 @@ class PoolsController(Controller):
         async with runtime.pool.acquire() as conn:
             rows = await store.pool_requests(conn, pool_id, statuses, limit)
             spots = await insights.queue_spots(conn, insights.waiting_pools(rows), changes.now())
-        return [request_view(r, request.user, spots.get(r["id"])) for r in rows]
+        return [request_view(r, request.user, spots.get(r.id)) for r in rows]
 
     @get(
         "/insights",

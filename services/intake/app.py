@@ -120,6 +120,7 @@ def create_app(
         settings=settings,
         schema="intake",
         package="services.intake",
+        decode_json=True,
         title="secpool intake",
         route_handlers=[
             api.RequestsController,

@@ -12,12 +12,11 @@ from datetime import timedelta
 from urllib.parse import unquote
 from uuid import UUID, uuid4
 
-import asyncpg
 import msgspec
 import structlog
 
 from services.contracts.intake import AttachmentAdded, RequestEdited
-from services.intake import access, changes, domain, filetypes, store, store_attachments
+from services.intake import access, changes, domain, filetypes, records, store, store_attachments
 from services.intake.store_attachments import Attachment
 from services.platform import outbox
 from services.platform.db import Conn
@@ -86,29 +85,29 @@ async def receive(objects: Objects, chunks: AsyncIterator[bytes], filename: str,
     return key, content_type, size
 
 
-def may_fetch(caller: Caller, row: asyncpg.Record) -> bool:
+def may_fetch(caller: Caller, row: records.Request) -> bool:
     if access.is_requester(caller, row) or access.works_on(caller, row):
         return True
-    return access.sees_pool(caller, row["pool_id"]) and row["status"] not in domain.CLOSED
+    return access.sees_pool(caller, row.pool_id) and row.status not in domain.CLOSED
 
 
-def adding_role(caller: Caller, row: asyncpg.Record) -> str:
+def adding_role(caller: Caller, row: records.Request) -> str:
     """The role a file is added in: the requester or the pool's lead while the request is open,
     the people on it also once it is done (handing back the result)."""
-    if row["status"] == "cancelled":
+    if row.status == "cancelled":
         raise Conflict("the request is cancelled: no files can be added")
     if access.works_on(caller, row):
         return "member"
-    if row["status"] == "done":
+    if row.status == "done":
         raise Conflict("the request is done: only the people who worked on it can still add files")
     if access.is_requester(caller, row):
         return "requester"
-    if access.is_lead(caller, row["pool_id"]):
+    if access.is_lead(caller, row.pool_id):
         return "lead"
     raise Forbidden("only the requester, the people working on it and the pool's lead can add files")
 
 
-async def visible_request(conn: Conn, caller: Caller, request_id: UUID) -> asyncpg.Record:
+async def visible_request(conn: Conn, caller: Caller, request_id: UUID) -> records.Request:
     """The request, if the caller may see its files; 404 otherwise (also when it exists)."""
     row = await store.get_request(conn, request_id)
     if row is None or not may_fetch(caller, row):
@@ -129,15 +128,15 @@ async def record(conn: Conn, caller: Caller, request_id: UUID, upload: Attachmen
         AttachmentAdded(
             event_id=uuid4(),
             occurred_at=changes.now(),
-            request_id=str(row["id"]),
+            request_id=str(row.id),
             version=version,
-            pool_id=row["pool_id"],
-            requester_id=row["requester_id"],
+            pool_id=row.pool_id,
+            requester_id=row.requester_id,
             attachment_id=str(saved.id),
             added_by=caller.account_id,
             author_role=role,
-            on_behalf_of=row["on_behalf_of"],
-            member_id=row["member_id"],
+            on_behalf_of=row.on_behalf_of,
+            member_id=row.member_id,
         ),
     )
     return saved
@@ -150,7 +149,7 @@ async def remove(conn: Conn, caller: Caller, request_id: UUID, attachment_id: UU
     if not may_fetch(caller, row) or found is None or found.request_id != request_id:
         raise NotFound("no such file on this request")
     access.require_requester(caller, row, "remove files")
-    if row["status"] not in domain.NOT_STARTED or found.author_role != "requester":
+    if row.status not in domain.NOT_STARTED or found.author_role != "requester":
         raise Conflict("work has started: send a message with the right file instead")
     await store_attachments.delete(conn, attachment_id)
     version = await changes.mark(
@@ -159,20 +158,20 @@ async def remove(conn: Conn, caller: Caller, request_id: UUID, attachment_id: UU
     await outbox.add(conn, edited_event(row, version, ["attachments"]))
 
 
-def edited_event(row: asyncpg.Record, version: int, changed: list[str]) -> RequestEdited:
+def edited_event(row: records.Request, version: int, changed: list[str]) -> RequestEdited:
     return RequestEdited(
         event_id=uuid4(),
         occurred_at=changes.now(),
-        request_id=str(row["id"]),
+        request_id=str(row.id),
         version=version,
-        pool_id=row["pool_id"],
-        requester_id=row["requester_id"],
+        pool_id=row.pool_id,
+        requester_id=row.requester_id,
         changed=changed,
-        urgency=row["urgency"],
-        pickup_due_at=row["pickup_due_at"],
-        done_due_at=row["done_due_at"],
-        on_behalf_of=row["on_behalf_of"],
-        member_id=row["member_id"],
+        urgency=row.urgency,
+        pickup_due_at=row.pickup_due_at,
+        done_due_at=row.done_due_at,
+        on_behalf_of=row.on_behalf_of,
+        member_id=row.member_id,
     )
 
 

@@ -7,11 +7,10 @@ import re
 import secrets
 from typing import Any
 
-import asyncpg
 import msgspec
 
 from services.contracts.intake_api import NewType, TypeFields
-from services.intake import access, store_catalogue
+from services.intake import access, records, store_catalogue
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Invalid, NotFound
 from services.platform.tokens import Caller
@@ -37,14 +36,14 @@ def _slug(name: str) -> str:
     return slug if len(slug) >= 2 else "type"
 
 
-async def get(conn: Conn, type_id: str, *, for_update: bool = False) -> asyncpg.Record:
+async def get(conn: Conn, type_id: str, *, for_update: bool = False) -> records.RequestType:
     row = await store_catalogue.get_type(conn, type_id, for_update=for_update)
     if row is None:
         raise NotFound(f"no request type '{type_id}'")
     return row
 
 
-async def create(conn: Conn, caller: Caller, body: NewType) -> asyncpg.Record:
+async def create(conn: Conn, caller: Caller, body: NewType) -> records.RequestType:
     access.require_catalogue_keeper(caller, body.pool_id)
     values = _checked(body)
     values.pop("id")
@@ -60,16 +59,16 @@ async def create(conn: Conn, caller: Caller, body: NewType) -> asyncpg.Record:
     return await get(conn, type_id)
 
 
-async def edit(conn: Conn, caller: Caller, type_id: str, body: TypeFields) -> asyncpg.Record:
+async def edit(conn: Conn, caller: Caller, type_id: str, body: TypeFields) -> records.RequestType:
     """Replace the type's fields. Requests already submitted keep their due times; a done
     request keeps the minutes saved it was worth when it was done."""
     current = await get(conn, type_id, for_update=True)
-    access.require_catalogue_keeper(caller, current["pool_id"])
-    if current["retired_at"] is not None:
+    access.require_catalogue_keeper(caller, current.pool_id)
+    if current.retired_at is not None:
         raise Conflict("this request type is retired: reinstate it before editing")
     values = _checked(body)
-    values["pool_id"] = current["pool_id"]
-    changed = {k: v for k, v in values.items() if k != "pool_id" and _column(current[k]) != v}
+    values["pool_id"] = current.pool_id
+    changed = {k: v for k, v in values.items() if k != "pool_id" and _column(getattr(current, k)) != v}
     if changed:
         await store_catalogue.update_type(conn, type_id, values)
         await store_catalogue.add_change(conn, type_id, kind="edited", actor_id=caller.account_id, fields=changed)
@@ -80,10 +79,10 @@ def _column(value: Any) -> Any:
     return list(value) if isinstance(value, list | tuple) else value
 
 
-async def set_retired(conn: Conn, caller: Caller, type_id: str, *, retired: bool) -> asyncpg.Record:
+async def set_retired(conn: Conn, caller: Caller, type_id: str, *, retired: bool) -> records.RequestType:
     current = await get(conn, type_id, for_update=True)
-    access.require_catalogue_keeper(caller, current["pool_id"])
-    if (current["retired_at"] is not None) == retired:
+    access.require_catalogue_keeper(caller, current.pool_id)
+    if (current.retired_at is not None) == retired:
         raise Conflict(f"this request type is already {'retired' if retired else 'in use'}")
     await store_catalogue.set_retired(conn, type_id, retired=retired)
     kind = "retired" if retired else "reinstated"

@@ -8,10 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-import asyncpg
-
 from services.contracts.intake import CommentKind, RequestCommented, RequestStatusChanged, Status
-from services.intake import domain, store, store_conversation
+from services.intake import domain, records, store, store_conversation
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import NotFound
@@ -21,7 +19,7 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def locked(conn: Conn, request_id: UUID) -> asyncpg.Record:
+async def locked(conn: Conn, request_id: UUID) -> records.Request:
     row = await store.get_request(conn, request_id, for_update=True)
     if row is None:
         raise NotFound("no such request")
@@ -30,7 +28,7 @@ async def locked(conn: Conn, request_id: UUID) -> asyncpg.Record:
 
 async def step(
     conn: Conn,
-    row: asyncpg.Record,
+    row: records.Request,
     *,
     status: Status,
     kind: str,
@@ -39,22 +37,22 @@ async def step(
     **fields: Any,
 ) -> int:
     """A status change (or a change of who is on it): returns the new version."""
-    version = await store.change(conn, row["id"], status=status, **fields)
-    await store.add_timeline(conn, row["id"], kind=kind, actor_id=actor_id, status=status, detail=detail)
+    version = await store.change(conn, row.id, status=status, **fields)
+    await store.add_timeline(conn, row.id, kind=kind, actor_id=actor_id, status=status, detail=detail)
     await outbox.add(
         conn,
         RequestStatusChanged(
             event_id=uuid4(),
             occurred_at=now(),
-            request_id=str(row["id"]),
+            request_id=str(row.id),
             version=version,
-            pool_id=row["pool_id"],
-            requester_id=row["requester_id"],
-            on_behalf_of=row["on_behalf_of"],
+            pool_id=row.pool_id,
+            requester_id=row.requester_id,
+            on_behalf_of=row.on_behalf_of,
             status=status,
-            previous=row["status"],
-            member_id=fields.get("member_id", row["member_id"]),
-            buddy_id=fields.get("buddy_id", row["buddy_id"]),
+            previous=row.status,
+            member_id=fields.get("member_id", row.member_id),
+            buddy_id=fields.get("buddy_id", row.buddy_id),
             actor_id=actor_id,
         ),
     )
@@ -62,42 +60,42 @@ async def step(
 
 
 async def mark(
-    conn: Conn, row: asyncpg.Record, *, kind: str, actor_id: str | None, detail: str = "", **fields: Any
+    conn: Conn, row: records.Request, *, kind: str, actor_id: str | None, detail: str = "", **fields: Any
 ) -> int:
     """A change that keeps the status (a comment, a rating, an edit, a file): version and
     timeline entry; the caller adds its own event with the returned version."""
-    version = await store.change(conn, row["id"], **fields)
-    await store.add_timeline(conn, row["id"], kind=kind, actor_id=actor_id, status=row["status"], detail=detail)
+    version = await store.change(conn, row.id, **fields)
+    await store.add_timeline(conn, row.id, kind=kind, actor_id=actor_id, status=row.status, detail=detail)
     return version
 
 
 async def write_comment(
-    conn: Conn, row: asyncpg.Record, version: int, *, author_id: str, role: str, kind: CommentKind, body: str
-) -> asyncpg.Record:
+    conn: Conn, row: records.Request, version: int, *, author_id: str, role: str, kind: CommentKind, body: str
+) -> records.Comment:
     """A comment in the request's conversation and its event, as part of change `version`."""
     comment = await store_conversation.add_comment(
-        conn, row["id"], author_id=author_id, author_role=role, kind=kind, body=body
+        conn, row.id, author_id=author_id, author_role=role, kind=kind, body=body
     )
     await outbox.add(
         conn,
         RequestCommented(
             event_id=uuid4(),
             occurred_at=now(),
-            request_id=str(row["id"]),
+            request_id=str(row.id),
             version=version,
-            pool_id=row["pool_id"],
-            requester_id=row["requester_id"],
-            on_behalf_of=row["on_behalf_of"],
-            comment_id=comment["id"],
+            pool_id=row.pool_id,
+            requester_id=row.requester_id,
+            on_behalf_of=row.on_behalf_of,
+            comment_id=comment.id,
             author_id=author_id,
             kind=kind,
-            member_id=row["member_id"],
+            member_id=row.member_id,
         ),
     )
     return comment
 
 
-async def resume(conn: Conn, row: asyncpg.Record, *, actor_id: str, kind: str) -> int:
+async def resume(conn: Conn, row: records.Request, *, actor_id: str, kind: str) -> int:
     """Back to work after waiting on the requester; the completion clock starts again."""
     return await step(
         conn,
@@ -106,5 +104,5 @@ async def resume(conn: Conn, row: asyncpg.Record, *, actor_id: str, kind: str) -
         kind=kind,
         actor_id=actor_id,
         waiting_since=None,
-        done_due_at=domain.resumed_done_due(row["done_due_at"], row["waiting_since"], now()),
+        done_due_at=domain.resumed_done_due(row.done_due_at, row.waiting_since, now()),
     )

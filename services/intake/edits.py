@@ -22,7 +22,7 @@ async def edit(conn: Conn, caller: Caller, request_id: UUID, body: RequestEdit) 
     """Apply the requester's corrections; returns the names of the fields that changed."""
     row = access.visible(await changes.locked(conn, request_id), caller)
     access.require_requester(caller, row, "change this request")
-    if row["status"] not in domain.NOT_STARTED:
+    if row.status not in domain.NOT_STARTED:
         raise TransitionRefused("work has started: write what changed in the conversation instead")
     wanted: dict[str, Any] = {}
     if body.description is not None:
@@ -35,16 +35,14 @@ async def edit(conn: Conn, caller: Caller, request_id: UUID, body: RequestEdit) 
         if body.wished_for is not None and body.wished_for < (changes.now() - timedelta(days=1)).date():
             raise Invalid("wished_for: the wished-for date is in the past")
         wanted["wished_for"] = body.wished_for
-    changed = {k: v for k, v in wanted.items() if row[k] != v}
+    changed = {k: v for k, v in wanted.items() if getattr(row, k) != v}
     if not changed:
         return []
     if "urgency" in changed:
-        rtype = await store_catalogue.get_type(conn, row["type_id"])
+        rtype = await store_catalogue.get_type(conn, row.type_id)
         assert rtype is not None
-        level = domain.ServiceLevel(rtype["pickup_minutes"], rtype["complete_minutes"])
-        changed["pickup_due_at"], changed["done_due_at"] = domain.due_times(
-            row["submitted_at"], level, changed["urgency"]
-        )
+        level = domain.ServiceLevel(rtype.pickup_minutes, rtype.complete_minutes)
+        changed["pickup_due_at"], changed["done_due_at"] = domain.due_times(row.submitted_at, level, changed["urgency"])
     names = [f for f in FIELDS if f in changed]
     version = await changes.mark(
         conn, row, kind="edited", actor_id=caller.account_id, detail=",".join(names), **changed

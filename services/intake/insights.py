@@ -7,10 +7,8 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import asyncpg
-
 from services.contracts.intake_api import PoolInsights, QueueSpot
-from services.intake import domain, figures, store_insights
+from services.intake import domain, figures, records, store_insights
 from services.platform.db import Conn
 
 OBSERVED_SINCE = timedelta(days=30)  # older pick-up → done times say little about today's pool
@@ -23,12 +21,12 @@ async def queue_spots(conn: Conn, pool_ids: Iterable[str], now: datetime) -> dic
         return {}
     waiting: dict[str, list[domain.Waiting]] = {p: [] for p in pools}
     for w in await store_insights.waiting_in_pools(conn, pools):
-        waiting[w["pool_id"]].append(
+        waiting[w.pool_id].append(
             domain.Waiting(
-                request_id=w["id"],
-                urgency=w["urgency"],
-                submitted_at=w["submitted_at"],
-                pickup_due_at=w["pickup_due_at"],
+                request_id=w.id,
+                urgency=w.urgency,
+                submitted_at=w.submitted_at,
+                pickup_due_at=w.pickup_due_at,
             )
         )
     spots: dict[UUID, QueueSpot] = {}
@@ -38,36 +36,34 @@ async def queue_spots(conn: Conn, pool_ids: Iterable[str], now: datetime) -> dic
     return spots
 
 
-async def spots_of(conn: Conn, rows: Iterable[asyncpg.Record], now: datetime) -> dict[UUID, QueueSpot]:
+async def spots_of(conn: Conn, rows: Iterable[records.Request], now: datetime) -> dict[UUID, QueueSpot]:
     """Queue spots of just these requests (the waiting ones among them): for one request or
     a person's list, without loading whole queues."""
     spots: dict[UUID, QueueSpot] = {}
     loads: dict[str, domain.PoolLoad] = {}
     for r in rows:
-        if r["status"] not in domain.NOT_STARTED:
+        if r.status not in domain.NOT_STARTED:
             continue
-        rank = domain.URGENCY_RANK.get(r["urgency"], 1)
-        place = await store_insights.queue_place(conn, r["pool_id"], rank, r["submitted_at"], r["id"])
-        if r["pool_id"] not in loads:
-            loads[r["pool_id"]] = await load_of(conn, r["pool_id"], now)
-        spots[r["id"]] = domain.spot_at(
-            place["position"], place["waiting"], r["pickup_due_at"], loads[r["pool_id"]], now
-        )
+        rank = domain.URGENCY_RANK.get(r.urgency, 1)
+        place = await store_insights.queue_place(conn, r.pool_id, rank, r.submitted_at, r.id)
+        if r.pool_id not in loads:
+            loads[r.pool_id] = await load_of(conn, r.pool_id, now)
+        spots[r.id] = domain.spot_at(place.position, place.waiting, r.pickup_due_at, loads[r.pool_id], now)
     return spots
 
 
 async def load_of(conn: Conn, pool_id: str, now: datetime) -> domain.PoolLoad:
     row = await store_insights.pool_load(conn, pool_id, since=now - OBSERVED_SINCE)
     return domain.PoolLoad(
-        busy_slots=row["busy_slots"],
-        observed_minutes=row["observed_minutes"],
-        observed_count=row["observed_count"],
-        estimated_minutes=row["estimated_minutes"],
+        busy_slots=row.busy_slots,
+        observed_minutes=row.observed_minutes,
+        observed_count=row.observed_count,
+        estimated_minutes=row.estimated_minutes,
     )
 
 
-def waiting_pools(rows: Iterable[asyncpg.Record]) -> set[str]:
-    return {r["pool_id"] for r in rows if r["status"] in domain.NOT_STARTED}
+def waiting_pools(rows: Iterable[records.Request]) -> set[str]:
+    return {r.pool_id for r in rows if r.status in domain.NOT_STARTED}
 
 
 async def pool_insights(conn: Conn, pool_id: str, *, weeks: int, until: date, tz: ZoneInfo) -> PoolInsights:
@@ -76,17 +72,15 @@ async def pool_insights(conn: Conn, pool_id: str, *, weeks: int, until: date, tz
     end = figures.local_midnight(mondays[-1] + timedelta(weeks=1), tz)
     rows = [
         figures.Row(
-            type_id=r["type_id"],
-            submitted_at=r["submitted_at"],
-            picked_up_at=r["picked_up_at"],
-            done_at=r["done_at"],
-            done_due_at=r["done_due_at"],
-            rating=r["rating"],
-            minutes_saved=r["minutes_saved"],
+            type_id=r.type_id,
+            submitted_at=r.submitted_at,
+            picked_up_at=r.picked_up_at,
+            done_at=r.done_at,
+            done_due_at=r.done_due_at,
+            rating=r.rating,
+            minutes_saved=r.minutes_saved,
         )
         for r in await store_insights.insight_rows(conn, pool_id, start, end)
     ]
-    names = {
-        t["id"]: {"nl": t["name_nl"], "en": t["name_en"]} for t in await store_insights.pool_type_names(conn, pool_id)
-    }
+    names = {t.id: {"nl": t.name_nl, "en": t.name_en} for t in await store_insights.pool_type_names(conn, pool_id)}
     return figures.pool_insights(pool_id, rows, names, mondays, tz)

@@ -5,18 +5,16 @@ cancel, rate. Each runs in the caller's transaction (see changes.py).
 from datetime import timedelta
 from uuid import UUID, uuid4
 
-import asyncpg
-
 from services.contracts.intake import RequestCancelled, RequestCompleted, RequestRated, RequestSubmitted
 from services.contracts.intake_api import Cancellation, NewRating, NewRequest, StatusChange
-from services.intake import access, changes, conversation, domain, store, store_attachments, store_catalogue
+from services.intake import access, changes, conversation, domain, records, store, store_attachments, store_catalogue
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import Forbidden, Invalid
 from services.platform.tokens import Caller
 
 
-async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[asyncpg.Record, bool]:
+async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[records.Request, bool]:
     """Store a new request and its RequestSubmitted; the same idempotency key returns the
     first request unchanged (created=False)."""
     existing = await store.request_by_key(conn, caller.account_id, body.idempotency_key)
@@ -25,9 +23,9 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[asyncpg.
         await store_attachments.delete_staged(conn, body.attachment_ids, caller.account_id)
         return existing, False
     rtype = await store_catalogue.get_type(conn, body.type_id)
-    if rtype is None or rtype["retired_at"] is not None:
+    if rtype is None or rtype.retired_at is not None:
         raise Invalid(f"type_id: there is no request type '{body.type_id}' that can be requested")
-    if not caller.in_pool(rtype["pool_id"]):
+    if not caller.in_pool(rtype.pool_id):
         raise Forbidden(f"type_id: '{body.type_id}' belongs to a pool that does not serve you")
     if body.on_behalf_of == caller.account_id:
         raise Invalid("on_behalf_of: leave this empty when the request is for yourself")
@@ -35,27 +33,27 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[asyncpg.
     # A day of slack: the requester's "today" may still be yesterday in UTC.
     if body.wished_for is not None and body.wished_for < (submitted_at - timedelta(days=1)).date():
         raise Invalid("wished_for: the wished-for date is in the past")
-    level = domain.ServiceLevel(rtype["pickup_minutes"], rtype["complete_minutes"])
+    level = domain.ServiceLevel(rtype.pickup_minutes, rtype.complete_minutes)
     pickup_due, done_due = domain.due_times(submitted_at, level, body.urgency)
-    language = body.language if rtype["language"] == "any" else rtype["language"]
+    language = body.language if rtype.language == "any" else rtype.language
     request_id = uuid4()
     created = await store.insert_request(
         conn,
-        {
-            "id": request_id,
-            "pool_id": rtype["pool_id"],
-            "requester_id": caller.account_id,
-            "on_behalf_of": body.on_behalf_of,
-            "type_id": rtype["id"],
-            "idempotency_key": body.idempotency_key,
-            "description": body.description,
-            "urgency": body.urgency,
-            "wished_for": body.wished_for,
-            "language": language,
-            "submitted_at": submitted_at,
-            "pickup_due_at": pickup_due,
-            "done_due_at": done_due,
-        },
+        records.NewRequest(
+            id=request_id,
+            pool_id=rtype.pool_id,
+            requester_id=caller.account_id,
+            on_behalf_of=body.on_behalf_of,
+            type_id=rtype.id,
+            idempotency_key=body.idempotency_key,
+            description=body.description,
+            urgency=body.urgency,
+            wished_for=body.wished_for,
+            language=language,
+            submitted_at=submitted_at,
+            pickup_due_at=pickup_due,
+            done_due_at=done_due,
+        ),
     )
     if not created:  # a concurrent call with the same key won the race
         raced = await store.request_by_key(conn, caller.account_id, body.idempotency_key)
@@ -76,17 +74,17 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[asyncpg.
             occurred_at=submitted_at,
             request_id=str(request_id),
             version=1,
-            pool_id=rtype["pool_id"],
+            pool_id=rtype.pool_id,
             requester_id=caller.account_id,
             on_behalf_of=body.on_behalf_of,
-            type_id=rtype["id"],
-            skill=rtype["skill"],
-            min_level=rtype["min_level"],
+            type_id=rtype.id,
+            skill=rtype.skill,
+            min_level=rtype.min_level,
             language=language,
             urgency=body.urgency,
             pickup_due_at=pickup_due,
             done_due_at=done_due,
-            work_minutes=rtype["work_minutes"],
+            work_minutes=rtype.work_minutes,
         ),
     )
     row = await store.get_request(conn, request_id)
@@ -98,7 +96,7 @@ async def move(conn: Conn, caller: Caller, request_id: UUID, body: StatusChange)
     """The member on the request asks the requester a question, resumes, or completes it."""
     row = access.visible(await changes.locked(conn, request_id), caller)
     access.require_member_on(caller, row)
-    domain.check_member_step(row["status"], body.status)
+    domain.check_member_step(row.status, body.status)
     note = body.note.strip()
     if body.status == "waiting_on_requester":
         if not note:
@@ -115,10 +113,10 @@ async def move(conn: Conn, caller: Caller, request_id: UUID, body: StatusChange)
         )
 
 
-async def complete(conn: Conn, row: asyncpg.Record, *, actor_id: str) -> int:
+async def complete(conn: Conn, row: records.Request, *, actor_id: str) -> int:
     at = changes.now()
-    late = at > row["done_due_at"]
-    breach = at if late and row["done_breach_at"] is None else row["done_breach_at"]
+    late = at > row.done_due_at
+    breach = at if late and row.done_breach_at is None else row.done_breach_at
     version = await changes.step(
         conn,
         row,
@@ -126,25 +124,25 @@ async def complete(conn: Conn, row: asyncpg.Record, *, actor_id: str) -> int:
         kind="done",
         actor_id=actor_id,
         done_at=at,
-        minutes_saved=row["type_minutes_saved"],
+        minutes_saved=row.type_minutes_saved,
         done_breach_at=breach,
     )
-    helpers = [h for h in [*(row["helper_ids"] or ()), row["buddy_id"]] if h and h != row["member_id"]]
+    helpers = [h for h in [*(row.helper_ids or ()), row.buddy_id] if h and h != row.member_id]
     await outbox.add(
         conn,
         RequestCompleted(
             event_id=uuid4(),
             occurred_at=at,
-            request_id=str(row["id"]),
+            request_id=str(row.id),
             version=version,
-            pool_id=row["pool_id"],
-            requester_id=row["requester_id"],
-            on_behalf_of=row["on_behalf_of"],
-            member_id=row["member_id"],
+            pool_id=row.pool_id,
+            requester_id=row.requester_id,
+            on_behalf_of=row.on_behalf_of,
+            member_id=row.member_id,
             helper_ids=list(dict.fromkeys(helpers)),
-            type_id=row["type_id"],
-            skill=row["skill"],
-            minutes_saved=row["type_minutes_saved"],
+            type_id=row.type_id,
+            skill=row.skill,
+            minutes_saved=row.type_minutes_saved,
             on_time=not late,
         ),
     )
@@ -154,10 +152,10 @@ async def complete(conn: Conn, row: asyncpg.Record, *, actor_id: str) -> int:
 async def cancel(conn: Conn, caller: Caller, request_id: UUID, body: Cancellation) -> None:
     """The requester before work starts, or the pool's lead at any time."""
     row = access.visible(await changes.locked(conn, request_id), caller)
-    by_lead = access.is_lead(caller, row["pool_id"])
+    by_lead = access.is_lead(caller, row.pool_id)
     if not by_lead:
         access.require_requester(caller, row, "cancel this request (or the pool's lead)")
-    domain.check_cancel(row["status"], by_lead=by_lead)
+    domain.check_cancel(row.status, by_lead=by_lead)
     at = changes.now()
     reason = body.reason.strip()
     version = await changes.step(
@@ -175,14 +173,14 @@ async def cancel(conn: Conn, caller: Caller, request_id: UUID, body: Cancellatio
         RequestCancelled(
             event_id=uuid4(),
             occurred_at=at,
-            request_id=str(row["id"]),
+            request_id=str(row.id),
             version=version,
-            pool_id=row["pool_id"],
-            requester_id=row["requester_id"],
+            pool_id=row.pool_id,
+            requester_id=row.requester_id,
             actor_id=caller.account_id,
             reason=reason,
-            previous=row["status"],
-            member_id=row["member_id"],
+            previous=row.status,
+            member_id=row.member_id,
         ),
     )
 
@@ -191,7 +189,7 @@ async def rate(conn: Conn, caller: Caller, request_id: UUID, body: NewRating) ->
     """The requester rates a done request, once; returns the new version."""
     row = access.visible(await changes.locked(conn, request_id), caller)
     access.require_requester(caller, row, "rate this request")
-    domain.check_rating(row["status"], already_rated=row["rating"] is not None)
+    domain.check_rating(row.status, already_rated=row.rating is not None)
     at = changes.now()
     version = await changes.mark(
         conn,
@@ -207,10 +205,10 @@ async def rate(conn: Conn, caller: Caller, request_id: UUID, body: NewRating) ->
         RequestRated(
             event_id=uuid4(),
             occurred_at=at,
-            request_id=str(row["id"]),
+            request_id=str(row.id),
             version=version,
-            pool_id=row["pool_id"],
-            requester_id=row["requester_id"],
+            pool_id=row.pool_id,
+            requester_id=row.requester_id,
             rating=body.rating,
         ),
     )

@@ -63,25 +63,25 @@ async def create(
     is_holiday: IsHoliday,
 ) -> Schedule:
     row = access.visible(await store.get_request(conn, from_request), caller)
-    if caller.account_id != row["requester_id"]:
+    if caller.account_id != row.requester_id:
         raise Forbidden("only the person who sent the request can repeat it")
     schedule = Schedule(
         id=uuid4(),
-        requester_id=row["requester_id"],
-        on_behalf_of=row["on_behalf_of"],
-        pool_id=row["pool_id"],
-        type_id=row["type_id"],
-        description=row["description"],
-        urgency=row["urgency"],
-        language=row["language"],
+        requester_id=row.requester_id,
+        on_behalf_of=row.on_behalf_of,
+        pool_id=row.pool_id,
+        type_id=row.type_id,
+        description=row.description,
+        urgency=row.urgency,
+        language=row.language,
         rule=rule,
         weekday=weekday,
         state="active",
         next_on=recurrence.next_on(rule, weekday, today, is_holiday),
         last_on=None,
         created_at=changes.now(),
-        type_name_nl=row["type_name_nl"],
-        type_name_en=row["type_name_en"],
+        type_name_nl=row.type_name_nl,
+        type_name_en=row.type_name_en,
     )
     await store_recurring.insert(conn, schedule)
     mine = [a for a in await store_attachments.of_request(conn, from_request) if a.author_role == "requester"]
@@ -127,9 +127,9 @@ async def _send(conn: Conn, objects: Objects, s: Schedule) -> None:
     row, created = await lifecycle.submit(conn, caller, body)
     if not created:
         return
-    await store.add_timeline(conn, row["id"], kind="recurring", actor_id=None, status=row["status"], detail=s.rule)
+    await store.add_timeline(conn, row.id, kind="recurring", actor_id=None, status=row.status, detail=s.rule)
     files = await store_attachments.of_schedule(conn, s.id)
-    await _copy_files(conn, objects, files, request_id=row["id"])
+    await _copy_files(conn, objects, files, request_id=row.id)
 
 
 async def run_due(pool: Pool, objects: Objects, today: date, is_holiday: IsHoliday, *, batch: int = 50) -> int:

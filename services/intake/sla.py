@@ -28,42 +28,38 @@ async def check(conn: Conn, *, now: datetime, warning_share: float) -> int:
     fired = 0
     for level in LEVELS:
         for row in await store_sla.claim_at_risk(conn, level, now=now, warning_share=warning_share, limit=BATCH):
-            await store.add_timeline(
-                conn, row["id"], kind="sla_at_risk", actor_id=None, status=row["status"], detail=level
-            )
+            await store.add_timeline(conn, row.id, kind="sla_at_risk", actor_id=None, status=row.status, detail=level)
             await outbox.add(
                 conn,
                 SlaAtRisk(
                     event_id=uuid4(),
                     occurred_at=now,
-                    request_id=str(row["id"]),
-                    version=row["version"],
-                    pool_id=row["pool_id"],
+                    request_id=str(row.id),
+                    version=row.version,
+                    pool_id=row.pool_id,
                     level=level,
-                    due_at=row["due_at"],
-                    status=row["status"],
-                    member_id=row["member_id"],
-                    urgency=row["urgency"],
+                    due_at=row.due_at,
+                    status=row.status,
+                    member_id=row.member_id,
+                    urgency=row.urgency,
                 ),
             )
             fired += 1
     for level in LEVELS:
         for row in await store_sla.claim_breached(conn, level, now=now, limit=BATCH):
-            await store.add_timeline(
-                conn, row["id"], kind="sla_breached", actor_id=None, status=row["status"], detail=level
-            )
+            await store.add_timeline(conn, row.id, kind="sla_breached", actor_id=None, status=row.status, detail=level)
             await outbox.add(
                 conn,
                 SlaBreached(
                     event_id=uuid4(),
                     occurred_at=now,
-                    request_id=str(row["id"]),
-                    version=row["version"],
-                    pool_id=row["pool_id"],
+                    request_id=str(row.id),
+                    version=row.version,
+                    pool_id=row.pool_id,
                     level=level,
-                    due_at=row["due_at"],
-                    status=row["status"],
-                    member_id=row["member_id"],
+                    due_at=row.due_at,
+                    status=row.status,
+                    member_id=row.member_id,
                 ),
             )
             fired += 1

@@ -5,9 +5,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import asyncpg
-
-from services.platform.db import Conn
+from services.intake import records
+from services.platform.db import Conn, as_record, as_records
 
 REQUEST_COLUMNS = """
     r.id, r.pool_id, r.requester_id, r.on_behalf_of, r.type_id, r.description, r.urgency,
@@ -48,7 +47,7 @@ CHANGEABLE = frozenset(
 )
 
 
-async def insert_request(conn: Conn, r: dict[str, Any]) -> bool:
+async def insert_request(conn: Conn, r: records.NewRequest) -> bool:
     """Insert a new request; False when this requester already used the idempotency key."""
     inserted = await conn.fetchval(
         """INSERT INTO requests (id, pool_id, requester_id, on_behalf_of, type_id, idempotency_key,
@@ -56,19 +55,19 @@ async def insert_request(conn: Conn, r: dict[str, Any]) -> bool:
                done_due_at)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'submitted',$11,$12,$13)
            ON CONFLICT (requester_id, idempotency_key) DO NOTHING RETURNING true""",
-        r["id"],
-        r["pool_id"],
-        r["requester_id"],
-        r["on_behalf_of"],
-        r["type_id"],
-        r["idempotency_key"],
-        r["description"],
-        r["urgency"],
-        r["wished_for"],
-        r["language"],
-        r["submitted_at"],
-        r["pickup_due_at"],
-        r["done_due_at"],
+        r.id,
+        r.pool_id,
+        r.requester_id,
+        r.on_behalf_of,
+        r.type_id,
+        r.idempotency_key,
+        r.description,
+        r.urgency,
+        r.wished_for,
+        r.language,
+        r.submitted_at,
+        r.pickup_due_at,
+        r.done_due_at,
     )
     return bool(inserted)
 
@@ -98,32 +97,35 @@ async def set_expected_pickup(
     return bool(applied)
 
 
-async def request_by_key(conn: Conn, requester_id: str, key: str) -> asyncpg.Record | None:
-    return await conn.fetchrow(
+async def request_by_key(conn: Conn, requester_id: str, key: str) -> records.Request | None:
+    row = await conn.fetchrow(
         f"SELECT {REQUEST_COLUMNS} {FROM_REQUESTS} WHERE r.requester_id = $1 AND r.idempotency_key = $2",
         requester_id,
         key,
     )
+    return None if row is None else as_record(records.Request, row)
 
 
-async def get_request(conn: Conn, request_id: UUID, *, for_update: bool = False) -> asyncpg.Record | None:
+async def get_request(conn: Conn, request_id: UUID, *, for_update: bool = False) -> records.Request | None:
     lock = " FOR UPDATE OF r" if for_update else ""
-    return await conn.fetchrow(f"SELECT {REQUEST_COLUMNS} {FROM_REQUESTS} WHERE r.id = $1{lock}", request_id)
+    row = await conn.fetchrow(f"SELECT {REQUEST_COLUMNS} {FROM_REQUESTS} WHERE r.id = $1{lock}", request_id)
+    return None if row is None else as_record(records.Request, row)
 
 
-async def requests_of(conn: Conn, account_id: str, limit: int = 50) -> list[asyncpg.Record]:
+async def requests_of(conn: Conn, account_id: str, limit: int = 50) -> list[records.Request]:
     """Requests this person submitted or that were submitted on their behalf, newest first."""
-    return await conn.fetch(
+    rows = await conn.fetch(
         f"SELECT {REQUEST_COLUMNS} {FROM_REQUESTS}"
         " WHERE r.requester_id = $1 OR r.on_behalf_of = $1 ORDER BY r.submitted_at DESC LIMIT $2",
         account_id,
         limit,
     )
+    return as_records(records.Request, rows)
 
 
-async def requests_worked_by(conn: Conn, account_id: str, statuses: list[str], limit: int) -> list[asyncpg.Record]:
+async def requests_worked_by(conn: Conn, account_id: str, statuses: list[str], limit: int) -> list[records.Request]:
     """Requests this member is on (as member or buddy, or helped with), newest first."""
-    return await conn.fetch(
+    rows = await conn.fetch(
         f"SELECT {REQUEST_COLUMNS} {FROM_REQUESTS}"
         " WHERE (r.member_id = $1 OR r.buddy_id = $1 OR $1 = ANY(r.helper_ids)) AND r.status = ANY($2)"
         " ORDER BY r.submitted_at DESC LIMIT $3",
@@ -131,16 +133,18 @@ async def requests_worked_by(conn: Conn, account_id: str, statuses: list[str], l
         statuses,
         limit,
     )
+    return as_records(records.Request, rows)
 
 
-async def pool_requests(conn: Conn, pool_id: str, statuses: list[str], limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(
+async def pool_requests(conn: Conn, pool_id: str, statuses: list[str], limit: int) -> list[records.Request]:
+    rows = await conn.fetch(
         f"SELECT {REQUEST_COLUMNS} {FROM_REQUESTS} WHERE r.pool_id = $1 AND r.status = ANY($2)"
         " ORDER BY r.submitted_at DESC LIMIT $3",
         pool_id,
         statuses,
         limit,
     )
+    return as_records(records.Request, rows)
 
 
 async def change(conn: Conn, request_id: UUID, **fields: Any) -> int:
@@ -179,8 +183,9 @@ async def add_timeline(
     )
 
 
-async def timeline_of(conn: Conn, request_id: UUID) -> list[asyncpg.Record]:
-    return await conn.fetch(
+async def timeline_of(conn: Conn, request_id: UUID) -> list[records.TimelineEntry]:
+    rows = await conn.fetch(
         "SELECT at, actor_id, kind, status, detail FROM timeline WHERE request_id = $1 ORDER BY id",
         request_id,
     )
+    return as_records(records.TimelineEntry, rows)

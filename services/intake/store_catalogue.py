@@ -2,10 +2,8 @@
 
 from typing import Any
 
-import asyncpg
-import msgspec
-
-from services.platform.db import Conn
+from services.intake import records
+from services.platform.db import Conn, as_record, as_records
 
 TYPE_FIELDS = (
     "pool_id",
@@ -23,20 +21,25 @@ TYPE_FIELDS = (
     "work_minutes",
 )
 EDITABLE = TYPE_FIELDS[1:]  # a type stays in its pool
+TYPE_COLUMNS = ", ".join(("id", *TYPE_FIELDS, "retired_at", "created_at", "updated_at"))
 
 
-async def get_type(conn: Conn, type_id: str, *, for_update: bool = False) -> asyncpg.Record | None:
+async def get_type(conn: Conn, type_id: str, *, for_update: bool = False) -> records.RequestType | None:
     lock = " FOR UPDATE" if for_update else ""
-    return await conn.fetchrow(f"SELECT * FROM request_types WHERE id = $1{lock}", type_id)
+    row = await conn.fetchrow(f"SELECT {TYPE_COLUMNS} FROM request_types WHERE id = $1{lock}", type_id)
+    return None if row is None else as_record(records.RequestType, row)
 
 
-async def list_types(conn: Conn, pool_ids: list[str] | None, *, include_retired: bool = False) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        "SELECT * FROM request_types WHERE ($1::text[] IS NULL OR pool_id = ANY($1))"
+async def list_types(
+    conn: Conn, pool_ids: list[str] | None, *, include_retired: bool = False
+) -> list[records.RequestType]:
+    rows = await conn.fetch(
+        f"SELECT {TYPE_COLUMNS} FROM request_types WHERE ($1::text[] IS NULL OR pool_id = ANY($1))"
         " AND ($2 OR retired_at IS NULL) ORDER BY name_en, id",
         pool_ids,
         include_retired,
     )
+    return as_records(records.RequestType, rows)
 
 
 async def insert_type(conn: Conn, type_id: str, fields: dict[str, Any]) -> bool:
@@ -105,16 +108,17 @@ async def count_types(conn: Conn) -> int:
 
 async def add_change(conn: Conn, type_id: str, *, kind: str, actor_id: str | None, fields: dict[str, Any]) -> None:
     await conn.execute(
-        "INSERT INTO request_type_changes (type_id, kind, actor_id, fields) VALUES ($1, $2, $3, $4::jsonb)",
+        "INSERT INTO request_type_changes (type_id, kind, actor_id, fields) VALUES ($1, $2, $3, $4)",
         type_id,
         kind,
         actor_id,
-        msgspec.json.encode(fields).decode(),
+        fields,
     )
 
 
-async def changes_of(conn: Conn, type_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        "SELECT at, actor_id, kind, fields::text AS fields FROM request_type_changes WHERE type_id = $1 ORDER BY id",
+async def changes_of(conn: Conn, type_id: str) -> list[records.TypeChange]:
+    rows = await conn.fetch(
+        "SELECT at, actor_id, kind, fields FROM request_type_changes WHERE type_id = $1 ORDER BY id",
         type_id,
     )
+    return as_records(records.TypeChange, rows)

@@ -3,9 +3,8 @@ team-level insights. Nothing here groups by member."""
 
 from datetime import datetime
 
-import asyncpg
-
-from services.platform.db import Conn
+from services.intake import records
+from services.platform.db import Conn, as_record, as_records
 
 # Written into the statements, not passed as parameters, so that the partial indexes on open
 # requests (sql/006) serve them in prepared statements too: their cost stays that of the open
@@ -15,20 +14,21 @@ BUSY = "('in_progress', 'waiting_on_requester')"
 RECENT_DONE = 50  # done requests that make the observed pick-up → done duration
 
 
-async def waiting_in_pools(conn: Conn, pool_ids: list[str]) -> list[asyncpg.Record]:
+async def waiting_in_pools(conn: Conn, pool_ids: list[str]) -> list[records.Waiting]:
     """Every request waiting to be picked up in these pools (the queues, unordered)."""
-    return await conn.fetch(
+    rows = await conn.fetch(
         f"SELECT id, pool_id, urgency, submitted_at, pickup_due_at FROM requests WHERE pool_id = ANY($1) AND status IN {WAITING}",
         pool_ids,
     )
+    return as_records(records.Waiting, rows)
 
 
 async def queue_place(
     conn: Conn, pool_id: str, rank: int, submitted_at: datetime, request_id: object
-) -> asyncpg.Record:
+) -> records.QueuePlace:
     """One waiting request's position in its pool's queue (in `domain.queue_order`'s order),
     and how many wait, counted in the database rather than by loading the whole queue."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    row = await conn.fetchrow(
         f"""SELECT count(*) FILTER (WHERE (q.rank, q.submitted_at, q.id::text) < ($2, $3, $4::text)) + 1 AS position,
                   count(*) AS waiting
            FROM (SELECT CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END AS rank, submitted_at, id
@@ -39,13 +39,13 @@ async def queue_place(
         str(request_id),
     )
     assert row is not None
-    return row
+    return as_record(records.QueuePlace, row)
 
 
-async def pool_load(conn: Conn, pool_id: str, *, since: datetime) -> asyncpg.Record:
+async def pool_load(conn: Conn, pool_id: str, *, since: datetime) -> records.PoolLoad:
     """Busy slots now; the mean pick-up → done minutes of the last done requests (since
     `since`); the mean work estimate of the busy requests' types."""
-    row: asyncpg.Record | None = await conn.fetchrow(
+    row = await conn.fetchrow(
         f"""WITH busy AS (
                SELECT t.work_minutes FROM requests r JOIN request_types t ON t.id = r.type_id
                WHERE r.pool_id = $1 AND r.status IN {BUSY}),
@@ -62,12 +62,12 @@ async def pool_load(conn: Conn, pool_id: str, *, since: datetime) -> asyncpg.Rec
         RECENT_DONE,
     )
     assert row is not None
-    return row
+    return as_record(records.PoolLoad, row)
 
 
-async def insight_rows(conn: Conn, pool_id: str, start: datetime, end: datetime) -> list[asyncpg.Record]:
+async def insight_rows(conn: Conn, pool_id: str, start: datetime, end: datetime) -> list[records.InsightRow]:
     """The pool's requests that were submitted, picked up or done in [start, end)."""
-    return await conn.fetch(
+    rows = await conn.fetch(
         """SELECT r.type_id, r.status, r.submitted_at, r.picked_up_at, r.done_at, r.done_due_at, r.rating,
                   coalesce(r.minutes_saved, 0) AS minutes_saved
            FROM requests r
@@ -78,9 +78,11 @@ async def insight_rows(conn: Conn, pool_id: str, start: datetime, end: datetime)
         start,
         end,
     )
+    return as_records(records.InsightRow, rows)
 
 
-async def pool_type_names(conn: Conn, pool_id: str) -> list[asyncpg.Record]:
-    return await conn.fetch(
+async def pool_type_names(conn: Conn, pool_id: str) -> list[records.TypeName]:
+    rows = await conn.fetch(
         "SELECT id, name_nl, name_en FROM request_types WHERE pool_id = $1 ORDER BY name_en, id", pool_id
     )
+    return as_records(records.TypeName, rows)

@@ -1,14 +1,14 @@
 """Intake's SQL for searching requests: full text (Dutch and English, see 004_search.sql) within
 what the caller may see, with filters. Newest first when there is no text to rank by."""
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 import msgspec
 
+from services.intake import records
 from services.intake.store import REQUEST_COLUMNS
-from services.platform.db import Conn
+from services.platform.db import Conn, as_records
 
 
 class Scope(msgspec.Struct, frozen=True, kw_only=True):
@@ -29,7 +29,7 @@ class Filters(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Found(msgspec.Struct, frozen=True, kw_only=True):
-    request: Mapping[str, Any]  # the request's columns (store.REQUEST_COLUMNS)
+    request: records.Request
     in_conversation: bool  # the words are in its conversation, not in its type or description
     snippet: str  # the words in their place in the conversation, when that is where they are
 
@@ -112,18 +112,24 @@ async def search(conn: Conn, scope: Scope, f: Filters) -> list[Found]:
                 ORDER BY best.rank DESC, r.submitted_at DESC""",
             *q.args,
         )
-    found = [Found(request=r, in_conversation=r["in_conversation"], snippet="") for r in rows]
-    wanted = [x.request["id"] for x in found if x.in_conversation]
+    found = [
+        Found(request=r, in_conversation=r.in_conversation, snippet="")
+        for r in as_records(records.SearchedRequest, rows)
+    ]
+    wanted = [x.request.id for x in found if x.in_conversation]
     if not wanted:
         return found
     snippets = {
-        s["request_id"]: s["snippet"]
-        for s in await conn.fetch(
-            """SELECT c.request_id, ts_headline('dutch', string_agg(c.body, ' … ' ORDER BY c.id), search_query($2),
+        s.request_id: s.snippet
+        for s in as_records(
+            records.Snippet,
+            await conn.fetch(
+                """SELECT c.request_id, ts_headline('dutch', string_agg(c.body, ' … ' ORDER BY c.id), search_query($2),
                           'MaxFragments=1, MaxWords=14, MinWords=5, StartSel=«, StopSel=»') AS snippet
                FROM comments c WHERE c.request_id = ANY($1::uuid[]) GROUP BY c.request_id""",
-            wanted,
-            f.words,
+                wanted,
+                f.words,
+            ),
         )
     }
-    return [msgspec.structs.replace(x, snippet=snippets.get(x.request["id"], "")) for x in found]
+    return [msgspec.structs.replace(x, snippet=snippets.get(x.request.id, "")) for x in found]

@@ -7,9 +7,8 @@ caller's transaction, so with several replicas each request and level is claimed
 from datetime import datetime
 from typing import Literal
 
-import asyncpg
-
-from services.platform.db import Conn
+from services.intake import records
+from services.platform.db import Conn, as_records
 
 # Which open requests each level watches. The completion clock is paused while a request
 # waits on its requester (domain.resumed_done_due), so those are not watched.
@@ -22,11 +21,11 @@ RETURNING = "RETURNING r.id, r.version, r.pool_id, r.status, r.member_id, r.urge
 
 async def claim_at_risk(
     conn: Conn, level: Literal["pickup", "completion"], *, now: datetime, warning_share: float, limit: int
-) -> list[asyncpg.Record]:
+) -> list[records.SlaClaim]:
     """Mark (and return) requests that entered their level's warning window: the last
     `warning_share` of it, the rule of domain.at_risk_from."""
     due, risk, _, statuses = WATCHED[level]
-    return await conn.fetch(
+    rows = await conn.fetch(
         f"""UPDATE requests r SET {risk} = $1, version = r.version + 1
             WHERE r.id IN (
                 SELECT id FROM requests
@@ -39,17 +38,18 @@ async def claim_at_risk(
         warning_share,
         limit,
     )
+    return as_records(records.SlaClaim, rows)
 
 
 async def claim_breached(
     conn: Conn, level: Literal["pickup", "completion"], *, now: datetime, limit: int
-) -> list[asyncpg.Record]:
+) -> list[records.SlaClaim]:
     """Mark (and return) open requests past their level's due time, not yet recorded.
 
     Only requests already warned are claimed: a breach is never announced before its warning
     (check() warns first in the same pass), whatever another replica's pass saw in between."""
     due, risk, breach, statuses = WATCHED[level]
-    return await conn.fetch(
+    rows = await conn.fetch(
         f"""UPDATE requests r SET {breach} = $1, version = r.version + 1
             WHERE r.id IN (
                 SELECT id FROM requests
@@ -60,3 +60,4 @@ async def claim_breached(
         now,
         limit,
     )
+    return as_records(records.SlaClaim, rows)

@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from services.intake import insights, store_insights
+from services.intake import insights, store, store_insights
 from services.platform import db
 from tests.support import close_pool, new_id
 
@@ -84,7 +84,9 @@ async def test_queue_position_and_pool_load_do_not_read_the_pools_history(intake
         for _ in range(7):  # past the point where prepared statements switch to a generic plan
             touched = {name: await blocks_touched(conn, query) for name, query in queries.items()}
         assert {name: n for name, n in touched.items() if n > MOST_BUFFERS} == {}
-        spot = (await insights.spots_of(conn, [waiting], now))[waiting["id"]]
+        request = await store.get_request(conn, waiting["id"])
+        assert request is not None
+        spot = (await insights.spots_of(conn, [request], now))[request.id]
         assert spot.waiting == 5
         load = await store_insights.pool_load(conn, pool_id, since=now - timedelta(days=30))
-        assert (load["busy_slots"], load["observed_count"], round(load["observed_minutes"])) == (5, 50, 55)
+        assert (load.busy_slots, load.observed_count, round(load.observed_minutes)) == (5, 50, 55)

@@ -5,7 +5,7 @@ from uuid import uuid4
 
 import pytest
 
-from services.intake import access
+from services.intake import access, records
 from services.intake.answers import request_view
 from services.platform.errors import Forbidden, NotFound
 from services.platform.tokens import Caller
@@ -23,38 +23,51 @@ OTHER_STAFF = Caller("oth", ("staff",), (POOL,))
 OTHER_LEAD = Caller("ol", ("lead",), ("pool-b",))
 
 
-def row(status: str) -> dict[str, object]:
-    return {
-        "id": uuid4(),
-        "pool_id": POOL,
-        "requester_id": "req",
-        "on_behalf_of": "boss",
-        "type_id": "t",
-        "type_name_nl": "T",
-        "type_name_en": "T",
-        "description": "d",
-        "urgency": "normal",
-        "wished_for": None,
-        "language": "nl",
-        "status": status,
-        "member_id": "mem",
-        "buddy_id": "bud",
-        "helper_ids": ["help"],
-        "version": 7,
-        "submitted_at": AT,
-        "pickup_due_at": AT,
-        "done_due_at": AT,
-        "picked_up_at": AT,
-        "done_at": AT if status == "done" else None,
-        "cancelled_at": None,
-        "waiting_since": None,
-        "rating": 5 if status == "done" else None,
-        "rating_comment": "great" if status == "done" else None,
-        "pickup_risk_at": None,
-        "done_risk_at": None,
-        "pickup_breach_at": None,
-        "done_breach_at": None,
-    }
+def row(status: str) -> records.Request:
+    return records.Request(
+        **{
+            "id": uuid4(),
+            "pool_id": POOL,
+            "requester_id": "req",
+            "on_behalf_of": "boss",
+            "type_id": "t",
+            "type_name_nl": "T",
+            "type_name_en": "T",
+            "description": "d",
+            "urgency": "normal",
+            "wished_for": None,
+            "language": "nl",
+            "status": status,
+            "member_id": "mem",
+            "buddy_id": "bud",
+            "helper_ids": ["help"],
+            "version": 7,
+            "submitted_at": AT,
+            "pickup_due_at": AT,
+            "done_due_at": AT,
+            "picked_up_at": AT,
+            "done_at": AT if status == "done" else None,
+            "cancelled_at": None,
+            "waiting_since": None,
+            "rating": 5 if status == "done" else None,
+            "rating_comment": "great" if status == "done" else None,
+            "pickup_risk_at": None,
+            "done_risk_at": None,
+            "pickup_breach_at": None,
+            "done_breach_at": None,
+            "routing_version": 1,
+            "rated_at": None,
+            "minutes_saved": None,
+            "expected_basis": None,
+            "expected_from": None,
+            "expected_to": None,
+            "expected_reason": "",
+            "skill": "s",
+            "min_level": 1,
+            "type_minutes_saved": 0,
+            "work_minutes": 30,
+        }
+    )
 
 
 def test_staff_see_only_their_own_requests_the_pool_sees_all_of_its_own():
