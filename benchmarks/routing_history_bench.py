@@ -39,7 +39,7 @@ import asyncpg
 from services.cli.embedded import EmbeddedPostgres, ensure_database
 from services.intake import insights, store_insights
 from services.platform import db
-from services.routing import assignment, store, store_members, store_policy, store_rota
+from services.routing import assignment, records, store, store_members, store_policy, store_rota
 from services.routing.shifts import ALWAYS
 
 SIZES = (1_000, 100_000, 1_000_000)
@@ -117,15 +117,15 @@ async def load_live(routing: asyncpg.Connection, intake: asyncpg.Connection) -> 
         skills = {s: 1 + (k + j) % 5 for j, s in enumerate(SKILLS)}
         await store_members.upsert_member(
             routing,
-            {
-                "id": member_id,
-                "pool_id": POOL,
-                "name": member_id,
-                "skills": skills,
-                "languages": ["nl", "en"],
-                "capacity": 4,
-                "hours": ALWAYS,
-            },
+            records.NewMember(
+                id=member_id,
+                pool_id=POOL,
+                name=member_id,
+                skills=skills,
+                languages=["nl", "en"],
+                capacity=4,
+                hours=ALWAYS,
+            ),
         )
     await store_policy.put_policy(routing, POOL, {}, "bench", "bench")
     now = datetime.now(UTC)
@@ -133,19 +133,19 @@ async def load_live(routing: asyncpg.Connection, intake: asyncpg.Connection) -> 
         state = "waiting" if k >= 12 else "offered"
         await store.insert_request(
             routing,
-            {
-                "request_id": f"live-{k}",
-                "pool_id": POOL,
-                "requester_id": f"staff-{k}",
-                "skill": SKILLS[k % 3],
-                "min_level": 5,
-                "language": "nl",
-                "urgency": ("low", "normal", "high")[k % 3],
-                "work_minutes": 30,
-                "submitted_at": now - timedelta(minutes=k),
-                "pickup_due_at": now + timedelta(hours=1),
-                "done_due_at": now + timedelta(days=1),
-            },
+            records.NewRequest(
+                request_id=f"live-{k}",
+                pool_id=POOL,
+                requester_id=f"staff-{k}",
+                skill=SKILLS[k % 3],
+                min_level=5,
+                language="nl",
+                urgency=("low", "normal", "high")[k % 3],
+                work_minutes=30,
+                submitted_at=now - timedelta(minutes=k),
+                pickup_due_at=now + timedelta(hours=1),
+                done_due_at=now + timedelta(days=1),
+            ),
         )
         await store.set_request_state(routing, f"live-{k}", state)
         if state == "offered":
@@ -180,19 +180,19 @@ async def decision(conn: asyncpg.Connection) -> None:
     now = datetime.now(UTC)
     await store.insert_request(
         conn,
-        {
-            "request_id": request_id,
-            "pool_id": POOL,
-            "requester_id": "staff-7",
-            "skill": "agenda",
-            "min_level": 1,
-            "language": "nl",
-            "urgency": "normal",
-            "work_minutes": 30,
-            "submitted_at": now,
-            "pickup_due_at": now + timedelta(hours=1),
-            "done_due_at": now + timedelta(days=1),
-        },
+        records.NewRequest(
+            request_id=request_id,
+            pool_id=POOL,
+            requester_id="staff-7",
+            skill="agenda",
+            min_level=1,
+            language="nl",
+            urgency="normal",
+            work_minutes=30,
+            submitted_at=now,
+            pickup_due_at=now + timedelta(hours=1),
+            done_due_at=now + timedelta(days=1),
+        ),
     )
     made = await assignment.route(conn, request_id)
     assert made is not None and made.member_id is not None, "the bench pool must have room"
@@ -265,7 +265,7 @@ async def measure_size(base_url: str, size: int, runs: int) -> dict[str, Costs]:
     """Costs right after loading, before the planner has statistics of the history (autovacuum
     kept off), and again after ANALYZE: a decision must not depend on either."""
     url = await ensure_database(base_url, f"routing_history_{size}_{uuid.uuid4().hex[:6]}")
-    routing = await db.connect(url, "routing", min_size=1, max_size=2)
+    routing = await db.connect(url, "routing", min_size=1, max_size=2, decode_json=True)
     intake = await db.connect(url, "intake", min_size=1, max_size=2)
     try:
         await db.migrate(routing, "routing", ["services.routing"])

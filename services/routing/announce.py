@@ -8,12 +8,10 @@ Runs in the caller's transaction; every event goes through the outbox with the s
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
-import asyncpg
-
 from services.contracts.routing import PickupExpected, Reason, RequestQueued
 from services.platform import outbox
 from services.platform.db import Conn
-from services.routing import pickup, store
+from services.routing import pickup, records, store
 from services.routing.decision import Candidate, Decision, Policy, Routable
 
 # A new estimate is announced when it moved at least this much (or its basis changed).
@@ -29,7 +27,7 @@ def reasons_of(decision: Decision) -> list[Reason]:
 
 async def nobody_now(
     conn: Conn,
-    req: asyncpg.Record,
+    req: records.RoutedRequest,
     decision: Decision,
     policy: Policy,
     candidates: list[Candidate],
@@ -37,20 +35,20 @@ async def nobody_now(
 ) -> None:
     """Nobody took `req` now: to the lead's queue if nobody can, else the pool queue (announced
     once); either way the expected pick-up, if it changed."""
-    if decision.stranded() and not req["lead_queue"]:
-        await store.record_decision(conn, req["request_id"], req["pool_id"], decision)
-        await to_lead(conn, req["request_id"], reasons_of(decision), decision.others)
-    elif req["queued_at"] is None and not req["lead_queue"]:
-        await store.record_decision(conn, req["request_id"], req["pool_id"], decision)
-        version = await store.set_request_state(conn, req["request_id"], "waiting")
+    if decision.stranded() and not req.lead_queue:
+        await store.record_decision(conn, req.request_id, req.pool_id, decision)
+        await to_lead(conn, req.request_id, reasons_of(decision), decision.others)
+    elif req.queued_at is None and not req.lead_queue:
+        await store.record_decision(conn, req.request_id, req.pool_id, decision)
+        version = await store.set_request_state(conn, req.request_id, "waiting")
         await outbox.add(
             conn,
             RequestQueued(
                 event_id=uuid4(),
                 occurred_at=datetime.now(UTC),
-                request_id=req["request_id"],
+                request_id=req.request_id,
                 version=version,
-                pool_id=req["pool_id"],
+                pool_id=req.pool_id,
                 why=decision.why(),
                 reasons=reasons_of(decision),
                 counts=decision.others,
@@ -72,7 +70,7 @@ async def to_lead(conn: Conn, request_id: str, reasons: list[Reason], counts: di
             occurred_at=datetime.now(UTC),
             request_id=request_id,
             version=version,
-            pool_id=req["pool_id"],
+            pool_id=req.pool_id,
             lead_queue=True,
             why=why,
             reasons=reasons,
@@ -83,7 +81,7 @@ async def to_lead(conn: Conn, request_id: str, reasons: list[Reason], counts: di
 
 async def expected_pickup(
     conn: Conn,
-    req: asyncpg.Record,
+    req: records.RoutedRequest,
     policy: Policy,
     candidates: list[Candidate],
     exclude: frozenset[str],
@@ -92,12 +90,12 @@ async def expected_pickup(
 ) -> None:
     """Estimate when `req` will be picked up and announce it if it moved."""
     at = datetime.now(UTC)
-    waiting = await store.queue_of(conn, req["pool_id"])
+    waiting = await store.queue_of(conn, req.pool_id)
     ahead: list[pickup.Ahead] = []
     for row in waiting:
-        if row["request_id"] == req["request_id"]:
+        if row.request_id == req.request_id:
             break
-        ahead.append(pickup.Ahead(row["skill"], row["min_level"], row["language"], float(row["work_minutes"])))
+        ahead.append(pickup.Ahead(row.skill, row.min_level, row.language, float(row.work_minutes)))
     expected = pickup.expect(routable_of(req, at), candidates, policy, ahead, exclude=exclude)
     basis = "lead" if expected.basis == "nobody" else expected.basis
     earliest = None if expected.earliest is None else at + timedelta(minutes=expected.earliest)
@@ -105,16 +103,16 @@ async def expected_pickup(
     await announce_pickup(conn, req, basis, earliest, latest, reason=_short_reason(basis, stranded))
 
 
-def routable_of(req: asyncpg.Record, at: datetime) -> Routable:
+def routable_of(req: records.RoutedRequest, at: datetime) -> Routable:
     return Routable(
-        request_id=req["request_id"],
-        requester=req["requester_id"],
-        skill=req["skill"],
-        min_level=req["min_level"],
-        language=req["language"],
-        urgency=req["urgency"],
-        slack_minutes=(req["done_due_at"] - at).total_seconds() / 60 - req["work_minutes"],
-        base_minutes=float(req["work_minutes"]),
+        request_id=req.request_id,
+        requester=req.requester_id,
+        skill=req.skill,
+        min_level=req.min_level,
+        language=req.language,
+        urgency=req.urgency,
+        slack_minutes=(req.done_due_at - at).total_seconds() / 60 - req.work_minutes,
+        base_minutes=float(req.work_minutes),
     )
 
 
@@ -134,7 +132,7 @@ def _moved(a: datetime | None, b: datetime | None) -> bool:
 
 async def announce_pickup(
     conn: Conn,
-    req: asyncpg.Record,
+    req: records.RoutedRequest,
     basis: str,
     earliest: datetime | None,
     latest: datetime | None,
@@ -144,17 +142,17 @@ async def announce_pickup(
     # `req` is the row this transaction locked, and nothing announced since: what it holds is current.
     before = store.announced_in(req)
     if before.basis == basis and not _moved(before.earliest, earliest) and not _moved(before.latest, latest):
-        await store.touch_pickup(conn, req["request_id"])
+        await store.touch_pickup(conn, req.request_id)
         return
-    version = await store.set_pickup(conn, req["request_id"], basis=basis, earliest=earliest, latest=latest)
+    version = await store.set_pickup(conn, req.request_id, basis=basis, earliest=earliest, latest=latest)
     await outbox.add(
         conn,
         PickupExpected(
             event_id=uuid4(),
             occurred_at=datetime.now(UTC),
-            request_id=req["request_id"],
+            request_id=req.request_id,
             version=version,
-            pool_id=req["pool_id"],
+            pool_id=req.pool_id,
             basis=basis,
             earliest_at=earliest,
             latest_at=latest,

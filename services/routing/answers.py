@@ -1,7 +1,5 @@
 """Routing's answers: how its records become the HTTP shapes of services/contracts/routing_api.py."""
 
-from typing import Any
-
 from services.contracts.routing_api import (
     DecisionView,
     MemberView,
@@ -11,43 +9,53 @@ from services.contracts.routing_api import (
     ReasonView,
     TrialView,
 )
-from services.routing.assignment import as_json
-from services.routing.store import DecisionRow
-from services.routing.store_trials import Trial
+from services.routing import records
 
 
-def member_view(m: Any, cls: type[MemberView] = MemberView, *, shift: str = "on shift") -> MemberView:
-    fields: dict[str, Any] = {
-        "id": m["id"],
-        "pool_id": m["pool_id"],
-        "name": m["name"],
-        "skills": as_json(m["skills"]),
-        "learning": list(m["learning"]),
-        "languages": list(m["languages"]),
-        "capacity": m["capacity"],
-        "presence": m["presence"],
-        "shift": shift,
-    }
-    if cls is MyProfile:
-        fields.update(experience=as_json(m["experience"]), open_count=m["open_count"])
-    return cls(**fields)
-
-
-def offer_view(r: Any) -> OfferView:
-    return OfferView(
-        id=r["id"],
-        request_id=r["request_id"],
-        member_id=r["member_id"],
-        status=r["status"],
-        development=r["development"],
-        buddy_id=r["buddy_id"],
-        expires_at=r["expires_at"],
-        skill=r["skill"],
-        urgency=r["urgency"],
+def member_view(m: records.Member, *, shift: str = "on shift") -> MemberView:
+    return MemberView(
+        id=m.id,
+        pool_id=m.pool_id,
+        name=m.name,
+        skills=m.skills,
+        learning=list(m.learning),
+        languages=list(m.languages),
+        capacity=m.capacity,
+        presence=m.presence,
+        shift=shift,
     )
 
 
-def decision_view(d: DecisionRow, earlier: int) -> DecisionView:
+def my_profile(m: records.Member) -> MyProfile:
+    return MyProfile(
+        id=m.id,
+        pool_id=m.pool_id,
+        name=m.name,
+        skills=m.skills,
+        learning=list(m.learning),
+        languages=list(m.languages),
+        capacity=m.capacity,
+        presence=m.presence,
+        experience=m.experience,
+        open_count=m.open_count,
+    )
+
+
+def offer_view(r: records.MemberOffer) -> OfferView:
+    return OfferView(
+        id=r.id,
+        request_id=r.request_id,
+        member_id=r.member_id,
+        status=r.status,
+        development=r.development,
+        buddy_id=r.buddy_id,
+        expires_at=r.expires_at,
+        skill=r.skill,
+        urgency=r.urgency,
+    )
+
+
+def decision_view(d: records.RecordedDecision, earlier: int) -> DecisionView:
     return DecisionView(
         at=d.at,
         member_id=d.member_id,
@@ -59,21 +67,21 @@ def decision_view(d: DecisionRow, earlier: int) -> DecisionView:
     )
 
 
-def proposal_view(r: Any) -> ProposalView:
+def proposal_view(r: records.Proposal) -> ProposalView:
     return ProposalView(
-        id=r["id"],
-        member_id=r["member_id"],
-        skill=r["skill"],
-        level=r["level"],
-        proposed_by=r["proposed_by"],
-        why=r["why"],
-        status=r["status"],
-        confirmed_by=r["confirmed_by"],
-        created_at=r["created_at"],
+        id=r.id,
+        member_id=r.member_id,
+        skill=r.skill,
+        level=r.level,
+        proposed_by=r.proposed_by,
+        why=r.why,
+        status=r.status,
+        confirmed_by=r.confirmed_by,
+        created_at=r.created_at,
     )
 
 
-def trial_view(t: Trial) -> TrialView:
+def trial_view(t: records.Trial) -> TrialView:
     return TrialView(
         id=t.id,
         pool_id=t.pool_id,

@@ -14,9 +14,8 @@ from services.platform.errors import Forbidden, NotFound
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
-from services.routing import assignment, escalation, store
+from services.routing import assignment, escalation, records, store
 from services.routing.answers import decision_view, offer_view
-from services.routing.store import DecisionRow
 
 CallerRequest = Request[Caller, str, Any]
 
@@ -75,7 +74,7 @@ class WorkController(Controller):
             rows = await store.queue_of(conn, pool_id, lead_only=True)
             found = []
             for i, r in enumerate(rows, 1):
-                latest = await store.latest_decision(conn, r["request_id"])
+                latest = await store.latest_decision(conn, r.request_id)
                 found.append(_queued(i, r, latest))
         return found
 
@@ -100,10 +99,10 @@ class WorkController(Controller):
         self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[Id]
     ) -> list[DecisionView]:
         async with runtime.pool.acquire() as conn:
-            req = await store.request_row(conn, request_id)
+            req = await store.routed_request(conn, request_id)
             if req is None:
                 raise NotFound("routing has no such request")
-            pool_member(request.user, req["pool_id"])
+            pool_member(request.user, req.pool_id)
             latest = await store.latest_decision(conn, request_id)
             if latest is None:
                 return []
@@ -111,18 +110,18 @@ class WorkController(Controller):
             return [decision_view(latest, await store.count_decisions(conn, request_id) - 1)]
 
 
-def _queued(position: int, r: Any, latest: DecisionRow | None = None) -> QueuedView:
+def _queued(position: int, r: records.RoutedRequest, latest: records.RecordedDecision | None = None) -> QueuedView:
     reasons = (
         [] if latest is None else [ReasonView(x.code, x.minutes, x.skill, x.level, x.language) for x in latest.reasons]
     )
     return QueuedView(
-        request_id=r["request_id"],
+        request_id=r.request_id,
         position=position,
-        skill=r["skill"],
-        urgency=r["urgency"],
-        language=r["language"],
-        submitted_at=r["submitted_at"],
-        lead_queue=r["lead_queue"],
+        skill=r.skill,
+        urgency=r.urgency,
+        language=r.language,
+        submitted_at=r.submitted_at,
+        lead_queue=r.lead_queue,
         reasons=reasons,
         others={} if latest is None else latest.others,
     )

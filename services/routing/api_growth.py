@@ -15,7 +15,6 @@ from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.routing import growth, store_growth, store_members
 from services.routing.api import pool_member
-from services.routing.assignment import as_json
 
 CallerRequest = Request[Caller, str, Any]
 DEMAND_WEEKS = 8
@@ -43,9 +42,9 @@ class GrowthController(Controller):
             development = await store_growth.development_done(conn, member_id)
         return growth.my_growth(
             member_id,
-            {k: int(v) for k, v in as_json(row["skills"]).items()},
-            list(row["learning"]),
-            {k: int(v) for k, v in as_json(row["experience"]).items()},
+            {k: int(v) for k, v in row.skills.items()},
+            list(row.learning),
+            {k: int(v) for k, v in row.experience.items()},
             changes,
             development,
         )
@@ -63,9 +62,5 @@ class GrowthController(Controller):
         async with runtime.pool.acquire() as conn:
             rows = await store_members.members_of(conn, pool_id)
             demand = await store_growth.demand(conn, pool_id, since)
-        members = [
-            ({k: int(v) for k, v in as_json(m["skills"]).items()}, list(m["learning"]))
-            for m in rows
-            if m.get("active", True)
-        ]
+        members = [({k: int(v) for k, v in m.skills.items()}, list(m.learning)) for m in rows if m.active]
         return growth.coverage(members, demand)

@@ -25,7 +25,7 @@ from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
 from services.routing import assignment, availability, domain, members, store_members, store_policy, store_rota
-from services.routing.answers import member_view, proposal_view
+from services.routing.answers import member_view, my_profile, proposal_view
 from services.routing.api import pool_member
 
 CallerRequest = Request[Caller, str, Any]
@@ -43,9 +43,9 @@ class PoolController(Controller):
             pool_member(request.user, pool_id)  # staff who send the pool work do not see its members
         async with runtime.pool.acquire() as conn:
             rows = await store_members.members_of(conn, pool_id)
-            weeks = {m["id"]: store_rota.decode_week(m["hours"]) for m in rows}
+            weeks = {m.id: store_rota.decode_week(m.hours) for m in rows}
             states = await availability.availability(conn, pool_id, weeks, assignment.now(), runtime.settings.zone)
-        return [member_view(m, shift=states[m["id"]].state) for m in rows]
+        return [member_view(m, shift=states[m.id].state) for m in rows]
 
     @get("/members/me", summary="My own member profile, with my experience")
     async def me(self, request: CallerRequest, runtime: NamedDependency[Runtime]) -> MyProfile:
@@ -53,9 +53,7 @@ class PoolController(Controller):
             row = await store_members.member(conn, request.user.account_id)
         if row is None:
             raise NotFound("you are not a member of a pool")
-        profile = member_view(row, MyProfile)
-        assert isinstance(profile, MyProfile)
-        return profile
+        return my_profile(row)
 
     @put("/members/me/presence", summary="Set my presence; going away hands back open offers")
     async def presence(
@@ -114,10 +112,10 @@ class PoolController(Controller):
             current = await assignment.policy_of(conn, pool_id)
         return PolicyView(
             pool_id=pool_id,
-            version=row["version"] if row else 0,
+            version=row.version if row else 0,
             policy=msgspec.to_builtins(current),
-            updated_by=row["updated_by"] if row else None,
-            updated_at=row["updated_at"] if row else None,
+            updated_by=row.updated_by if row else None,
+            updated_at=row.updated_at if row else None,
         )
 
     @put("/pools/{pool_id:str}/policy", summary="The pool changes its routing policy (who, when and why are kept)")
@@ -153,11 +151,11 @@ class PoolController(Controller):
             rows = await store_policy.policy_changes(conn, pool_id)
         return [
             PolicyChangeView(
-                at=r["at"],
-                changed_by=r["changed_by"],
-                why=r["why"],
-                policy=assignment.as_json(r["policy"]),
-                changes=assignment.as_json(r["changes"]),
+                at=r.at,
+                changed_by=r.changed_by,
+                why=r.why,
+                policy=r.policy,
+                changes=r.changes,
             )
             for r in rows
         ]

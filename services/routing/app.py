@@ -21,6 +21,7 @@ from services.routing import (
     escalation,
     handlers,
     privacy,
+    records,
     shifts,
     store_members,
     trials,
@@ -39,7 +40,7 @@ async def load_demo(rt: Runtime) -> None:
             return
         for p in organisation().people:
             if p.member is not None:
-                member = {"id": p.id, "pool_id": p.pools[0], "name": p.name, "hours": shifts.ALWAYS, **p.member}
+                member = records.NewMember(id=p.id, pool_id=p.pools[0], name=p.name, hours=shifts.ALWAYS, **p.member)
                 await store_members.upsert_member(conn, member)
 
 
@@ -82,4 +83,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         consumers=handlers.consumers,
         on_start=load_demo,
         background=[watch_offers_and_queue, trials.run_trials],
+        decode_json=True,
     )

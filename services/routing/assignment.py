@@ -11,7 +11,6 @@ from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
-import asyncpg
 import msgspec
 
 from services.contracts.base import Event
@@ -20,7 +19,7 @@ from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffe
 from services.platform import healing, outbox
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, NotFound
-from services.routing import announce, availability, domain, store, store_members, store_policy, store_rota
+from services.routing import announce, availability, domain, records, store, store_members, store_policy, store_rota
 from services.routing.decision import Candidate, Decision, Policy, decide
 
 
@@ -28,33 +27,28 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def as_json(value: Any) -> Any:
-    """asyncpg returns jsonb as text unless a codec is set."""
-    return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
-
-
 async def policy_of(conn: Conn, pool_id: str) -> Policy:
     row = await store_policy.get_policy(conn, pool_id)
-    return Policy() if row is None else msgspec.convert(as_json(row["policy"]), Policy)
+    return Policy() if row is None else msgspec.convert(row.policy, Policy)
 
 
 async def accept_submission(conn: Conn, event: RequestSubmitted, *, zone: ZoneInfo) -> None:
     """RequestSubmitted → remember the request and offer it (or queue it)."""
     created = await store.insert_request(
         conn,
-        {
-            "request_id": event.request_id,
-            "pool_id": event.pool_id,
-            "requester_id": event.requester_id,
-            "skill": event.skill,
-            "min_level": event.min_level,
-            "language": event.language,
-            "urgency": event.urgency,
-            "work_minutes": event.work_minutes,
-            "submitted_at": event.occurred_at,
-            "pickup_due_at": event.pickup_due_at,
-            "done_due_at": event.done_due_at,
-        },
+        records.NewRequest(
+            request_id=event.request_id,
+            pool_id=event.pool_id,
+            requester_id=event.requester_id,
+            skill=event.skill,
+            min_level=event.min_level,
+            language=event.language,
+            urgency=event.urgency,
+            work_minutes=event.work_minutes,
+            submitted_at=event.occurred_at,
+            pickup_due_at=event.pickup_due_at,
+            done_due_at=event.done_due_at,
+        ),
     )
     if created:
         await route(conn, event.request_id, zone=zone)
@@ -67,39 +61,39 @@ async def reannounce(conn: Conn, request_id: str) -> None:
     saw routing's answer). Routing does not route it twice; it announces its current state again
     (same version, new event id), so intake catches up. Logged and counted as a heal."""
     req = await store.lock_request(conn, request_id)
-    if req is None or req["state"] in ("done", "cancelled"):
+    if req is None or req.state in ("done", "cancelled"):
         return
-    common = {
+    common: dict[str, Any] = {
         "event_id": uuid4(),
         "occurred_at": datetime.now(UTC),
         "request_id": request_id,
-        "version": req["version"],
-        "pool_id": req["pool_id"],
+        "version": req.version,
+        "pool_id": req.pool_id,
     }
     offer = await store.live_offer(conn, request_id)
     event: Event
     if offer is None:
-        event = RequestQueued(**common, lead_queue=bool(req["lead_queue"]))
-    elif offer["status"] == "accepted":
+        event = RequestQueued(**common, lead_queue=bool(req.lead_queue))
+    elif offer.status == "accepted":
         event = OfferAccepted(
             **common,
-            offer_id=str(offer["id"]),
-            member_id=offer["member_id"],
-            buddy_id=offer["buddy_id"],
-            development=offer["development"],
+            offer_id=str(offer.id),
+            member_id=offer.member_id,
+            buddy_id=offer.buddy_id,
+            development=offer.development,
         )
     else:
         event = RequestOffered(
             **common,
-            offer_id=str(offer["id"]),
-            member_id=offer["member_id"],
-            expires_at=offer["expires_at"],
-            development=offer["development"],
-            buddy_id=offer["buddy_id"],
+            offer_id=str(offer.id),
+            member_id=offer.member_id,
+            expires_at=offer.expires_at,
+            development=offer.development,
+            buddy_id=offer.buddy_id,
         )
     await outbox.add(conn, event)
     what = "intake asked again about a request routing has"
-    healing.record("routing", "reannounced", what, request_id=request_id, state=req["state"])
+    healing.record("routing", "reannounced", what, request_id=request_id, state=req.state)
 
 
 async def accept_edit(conn: Conn, event: RequestEdited, *, zone: ZoneInfo) -> None:
@@ -112,31 +106,31 @@ async def accept_edit(conn: Conn, event: RequestEdited, *, zone: ZoneInfo) -> No
         await route(conn, event.request_id, zone=zone)
 
 
-async def _candidates(conn: Conn, req: asyncpg.Record, zone: ZoneInfo) -> list[Candidate]:
-    members = await store_members.members_of(conn, req["pool_id"])
-    served = await store_members.served_requester(conn, req["requester_id"])
-    busy = await store_members.busy_minutes_today(conn, req["pool_id"])
+async def _candidates(conn: Conn, req: records.RoutedRequest, zone: ZoneInfo) -> list[Candidate]:
+    members = await store_members.members_of(conn, req.pool_id)
+    served = await store_members.served_requester(conn, req.requester_id)
+    busy = await store_members.busy_minutes_today(conn, req.pool_id)
     at = now()
-    skills = {m["id"]: {k: int(v) for k, v in as_json(m["skills"]).items()} for m in members}
-    in_hand = domain.work_in_hand(await store_members.held_work(conn, req["pool_id"]), skills, at)
-    weeks = {m["id"]: store_rota.decode_week(m["hours"]) for m in members}
-    rota = await availability.availability(conn, req["pool_id"], weeks, at, zone)
+    skills = {m.id: {k: int(v) for k, v in m.skills.items()} for m in members}
+    in_hand = domain.work_in_hand(await store_members.held_work(conn, req.pool_id), skills, at)
+    weeks = {m.id: store_rota.decode_week(m.hours) for m in members}
+    rota = await availability.availability(conn, req.pool_id, weeks, at, zone)
     candidates = []
     for m in members:
-        shift = rota[m["id"]]
+        shift = rota[m.id]
         candidates.append(
             Candidate(
-                member_id=m["id"],
-                skills=skills[m["id"]],
-                learning=tuple(m["learning"]),
-                languages=tuple(m["languages"]),
-                capacity=m["capacity"],
-                open_count=m["open_count"],
-                available=m["presence"] == "available",
-                busy_minutes_today=busy.get(m["id"], 0.0),
-                served_requester=m["id"] in served,
-                queued_minutes=in_hand.get(m["id"], domain.InHand()).queued,
-                accepted_minutes=in_hand.get(m["id"], domain.InHand()).accepted,
+                member_id=m.id,
+                skills=skills[m.id],
+                learning=tuple(m.learning),
+                languages=tuple(m.languages),
+                capacity=m.capacity,
+                open_count=m.open_count,
+                available=m.presence == "available",
+                busy_minutes_today=busy.get(m.id, 0.0),
+                served_requester=m.id in served,
+                queued_minutes=in_hand.get(m.id, domain.InHand()).queued,
+                accepted_minutes=in_hand.get(m.id, domain.InHand()).accepted,
                 shift_left_minutes=shift.shift_left_minutes,
                 off_shift_minutes=shift.off_shift_minutes,
                 shift=shift.state,
@@ -159,16 +153,16 @@ async def route(
     organisation's time zone.
     """
     req = await store.lock_request(conn, request_id, skip_locked=skip_locked)
-    if req is None or req["state"] != "waiting":
+    if req is None or req.state != "waiting":
         return None
-    policy = await policy_of(conn, req["pool_id"])
+    policy = await policy_of(conn, req.pool_id)
     candidates = await _candidates(conn, req, zone)
     if only is not None:
         candidates = [c for c in candidates if c.member_id == only]
     exclude = frozenset(await store.refused_members(conn, request_id))
     at = now()
     routable = announce.routable_of(req, at)
-    dev_share = await store.development_share(conn, req["pool_id"])
+    dev_share = await store.development_share(conn, req.pool_id)
     # Another replica may fill a member between our read and our claim: exclude and retry.
     for _ in range(len(candidates) + 1):
         decision = decide(routable, candidates, policy, development_so_far=dev_share, exclude=exclude)
@@ -176,14 +170,14 @@ async def route(
             break
         exclude = exclude | {decision.member_id}
     if decision.member_id is not None:
-        await store.record_decision(conn, request_id, req["pool_id"], decision)
+        await store.record_decision(conn, request_id, req.pool_id, decision)
         await _offer(conn, req, decision, policy, at)
     elif only is None:
         await announce.nobody_now(conn, req, decision, policy, candidates, exclude)
     return decision
 
 
-async def _offer(conn: Conn, req: asyncpg.Record, decision: Decision, policy: Policy, at: datetime) -> None:
+async def _offer(conn: Conn, req: records.RoutedRequest, decision: Decision, policy: Policy, at: datetime) -> None:
     assert decision.member_id is not None
     offer_id = uuid4()
     expires_at = at + timedelta(seconds=policy.offer_timeout_seconds)
@@ -191,7 +185,7 @@ async def _offer(conn: Conn, req: asyncpg.Record, decision: Decision, policy: Po
     await store.insert_offer(
         conn,
         offer_id=offer_id,
-        request_id=req["request_id"],
+        request_id=req.request_id,
         member_id=decision.member_id,
         status=status,
         development=decision.development,
@@ -200,13 +194,13 @@ async def _offer(conn: Conn, req: asyncpg.Record, decision: Decision, policy: Po
     )
     # Offered, so no longer the lead's: should it come back, the lead hears of it again.
     state = "assigned" if policy.auto_accept else "offered"
-    version = await store.set_request_state(conn, req["request_id"], state, lead_queue=False)
-    common = {
+    version = await store.set_request_state(conn, req.request_id, state, lead_queue=False)
+    common: dict[str, Any] = {
         "event_id": uuid4(),
         "occurred_at": at,
-        "request_id": req["request_id"],
+        "request_id": req.request_id,
         "version": version,
-        "pool_id": req["pool_id"],
+        "pool_id": req.pool_id,
         "offer_id": str(offer_id),
         "member_id": decision.member_id,
     }
@@ -232,63 +226,63 @@ async def answer(conn: Conn, offer_id: UUID, member_id: str, *, zone: ZoneInfo, 
     offer = await store.lock_offer(conn, offer_id)
     if offer is None:
         raise NotFound("no such offer")
-    if offer["member_id"] != member_id:
+    if offer.member_id != member_id:
         raise Forbidden("this offer was made to someone else")
-    if offer["status"] != "open":
-        raise Conflict(f"this offer is no longer open (it was {offer['status']})")
-    req = await store.lock_request(conn, offer["request_id"])
+    if offer.status != "open":
+        raise Conflict(f"this offer is no longer open (it was {offer.status})")
+    req = await store.lock_request(conn, offer.request_id)
     assert req is not None
     if not accept:
         await hand_back(conn, offer, req, zone=zone, status="declined", reason=reason)
         return
     await store.answer_offer(conn, offer_id, "accepted")
-    version = await store.set_request_state(conn, req["request_id"], "assigned")
+    version = await store.set_request_state(conn, req.request_id, "assigned")
     await outbox.add(
         conn,
         OfferAccepted(
             event_id=uuid4(),
             occurred_at=now(),
-            request_id=req["request_id"],
+            request_id=req.request_id,
             version=version,
-            pool_id=req["pool_id"],
+            pool_id=req.pool_id,
             offer_id=str(offer_id),
             member_id=member_id,
-            buddy_id=offer["buddy_id"],
-            development=offer["development"],
+            buddy_id=offer.buddy_id,
+            development=offer.development,
         ),
     )
 
 
 async def hand_back(
-    conn: Conn, offer: asyncpg.Record, req: asyncpg.Record, *, zone: ZoneInfo, status: str, reason: str
+    conn: Conn, offer: records.Offer, req: records.RoutedRequest, *, zone: ZoneInfo, status: str, reason: str
 ) -> None:
     """The offer ends unanswered or declined: free the member, offer to the next candidate."""
-    await store.answer_offer(conn, offer["id"], status, reason)
-    await store_members.free_capacity(conn, offer["member_id"])
-    version = await store.set_request_state(conn, req["request_id"], "waiting")
+    await store.answer_offer(conn, offer.id, status, reason)
+    await store_members.free_capacity(conn, offer.member_id)
+    version = await store.set_request_state(conn, req.request_id, "waiting")
     await outbox.add(
         conn,
         OfferDeclined(
             event_id=uuid4(),
             occurred_at=now(),
-            request_id=req["request_id"],
+            request_id=req.request_id,
             version=version,
-            pool_id=req["pool_id"],
-            offer_id=str(offer["id"]),
-            member_id=offer["member_id"],
+            pool_id=req.pool_id,
+            offer_id=str(offer.id),
+            member_id=offer.member_id,
             reason=reason,
             expired=status == "expired",
         ),
     )
-    await route(conn, req["request_id"], zone=zone)
-    await drain_queue(conn, req["pool_id"], zone=zone)
+    await route(conn, req.request_id, zone=zone)
+    await drain_queue(conn, req.pool_id, zone=zone)
 
 
 async def expire_offers(conn: Conn, *, zone: ZoneInfo) -> int:
     """Offers past their timeout go to the next candidate; returns how many expired."""
     expired = await store.expired_offers(conn, now())
     for offer in expired:
-        req = await store.lock_request(conn, offer["request_id"])
+        req = await store.lock_request(conn, offer.request_id)
         assert req is not None
         await hand_back(conn, offer, req, zone=zone, status="expired", reason="no answer in time")
     return len(expired)
@@ -303,14 +297,14 @@ async def drain_queue(conn: Conn, pool_id: str, *, zone: ZoneInfo) -> None:
     """
     hopeless: set[tuple[str, int, str]] = set()
     for row in await store.waiting_requests(conn, pool_id):
-        needs = (row["skill"], row["min_level"], row["language"])
+        needs = (row.skill, row.min_level, row.language)
         if needs in hopeless:
             continue
         if not await store_members.has_room(conn, pool_id):
             return
         # Another replica routing the same request will finish it: never wait on its lock.
-        decision = await route(conn, row["request_id"], zone=zone, skip_locked=True)
-        if decision is not None and decision.member_id is None and not row["refused"]:
+        decision = await route(conn, row.request_id, zone=zone, skip_locked=True)
+        if decision is not None and decision.member_id is None and not row.refused:
             hopeless.add(needs)
 
 
@@ -326,11 +320,11 @@ async def refresh_pickups(conn: Conn, *, zone: ZoneInfo, every: timedelta = time
     refreshed = 0
     for request_id in await store.stale_pickups(conn, now() - every):
         req = await store.lock_request(conn, request_id, skip_locked=True)
-        if req is None or req["state"] != "waiting":
+        if req is None or req.state != "waiting":
             continue
         candidates = await _candidates(conn, req, zone)
         exclude = frozenset(await store.refused_members(conn, request_id))
-        policy = await policy_of(conn, req["pool_id"])
-        await announce.expected_pickup(conn, req, policy, candidates, exclude, stranded=bool(req["lead_queue"]))
+        policy = await policy_of(conn, req.pool_id)
+        await announce.expected_pickup(conn, req, policy, candidates, exclude, stranded=bool(req.lead_queue))
         refreshed += 1
     return refreshed

@@ -19,9 +19,9 @@ async def escalate_waiting(conn: Conn, now: datetime | None = None) -> int:
     at = now or datetime.now(UTC)
     moved = 0
     for req in await store.due_for_lead(conn, at - domain.LEAD_QUEUE_AFTER):
-        if domain.goes_to_lead(req["queued_at"], at, sla_at_risk=req["sla_at_risk"]):
-            waited = (at - req["queued_at"]).total_seconds() / 60 if req["queued_at"] else None
-            await announce.to_lead(conn, req["request_id"], [Reason(code="waited_long", minutes=waited)])
+        if domain.goes_to_lead(req.queued_at, at, sla_at_risk=req.sla_at_risk):
+            waited = (at - req.queued_at).total_seconds() / 60 if req.queued_at else None
+            await announce.to_lead(conn, req.request_id, [Reason(code="waited_long", minutes=waited)])
             moved += 1
     return moved
 
@@ -33,7 +33,7 @@ async def on_sla_at_risk(conn: Conn, event: SlaAtRisk) -> None:
     if req is None:
         return
     await store.mark_sla_at_risk(conn, event.request_id)
-    if req["state"] == "waiting" and not req["lead_queue"]:
+    if req.state == "waiting" and not req.lead_queue:
         await announce.to_lead(conn, event.request_id, [Reason(code=f"sla_{event.level}_at_risk")])
 
 
@@ -42,10 +42,10 @@ async def assign_by_lead(conn: Conn, caller: Caller, request_id: str, member_id:
     req = await store.lock_request(conn, request_id)
     if req is None:
         raise NotFound("routing has no such request")
-    if not (caller.has("lead") and caller.in_pool(req["pool_id"])):
+    if not (caller.has("lead") and caller.in_pool(req.pool_id)):
         raise Forbidden("only the pool's lead assigns from the lead's queue")
-    if req["state"] != "waiting":
-        raise Conflict(f"the request is not waiting (it is {req['state']})")
+    if req.state != "waiting":
+        raise Conflict(f"the request is not waiting (it is {req.state})")
     decision = await assignment.route(conn, request_id, only=member_id, zone=zone)
     if decision is None or decision.member_id is None:
         blocked = ", ".join(sorted(decision.others)) if decision else "not waiting"

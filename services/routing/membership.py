@@ -16,16 +16,16 @@ NEW_MEMBER_CAPACITY = 3
 
 async def on_account(conn: Conn, event: AccountEvent, *, zone: ZoneInfo) -> None:
     current = await store_members.member(conn, event.account_id)
-    if current is not None and current["identity_version"] >= event.version:
+    if current is not None and current.identity_version >= event.version:
         return  # an older announcement than the one already applied
     if isinstance(event, AccountDisabled) or "secretary" not in event.roles or not event.pools:
         if current is not None:
             await store_members.set_identity(conn, event.account_id, version=event.version, active=False)
-            if current["active"]:
+            if current.active:
                 await hand_back_all(conn, event.account_id, zone=zone)
         return
     pool_id = event.pools[0]
-    moved = current is not None and current["active"] and current["pool_id"] != pool_id
+    moved = current is not None and current.active and current.pool_id != pool_id
     if moved:
         await store_members.set_identity(conn, event.account_id, version=event.version, active=False)
         await hand_back_all(conn, event.account_id, zone=zone)
@@ -38,7 +38,7 @@ async def on_account(conn: Conn, event: AccountEvent, *, zone: ZoneInfo) -> None
 async def hand_back_all(conn: Conn, member_id: str, *, zone: ZoneInfo) -> None:
     """Open offers and accepted work go to the next candidates (intake records the handover)."""
     for offer in await store.open_offers_of(conn, member_id, with_accepted=True):
-        req = await store.lock_request(conn, offer["request_id"])
+        req = await store.lock_request(conn, offer.request_id)
         assert req is not None
         await assignment.hand_back(conn, offer, req, status="withdrawn", reason=LEFT, zone=zone)
 

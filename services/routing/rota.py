@@ -18,7 +18,7 @@ async def member_for(conn: Conn, caller: Caller, member_id: str) -> str:
     row = await store_members.member(conn, member_id)
     if row is None:
         raise NotFound("no such member")
-    pool_id: str = row["pool_id"]
+    pool_id: str = row.pool_id
     if caller.account_id == member_id or caller.has("admin") or (caller.has("lead") and caller.in_pool(pool_id)):
         return pool_id
     raise Forbidden("only the member, their pool's lead or an admin arranges this")

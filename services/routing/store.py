@@ -4,42 +4,39 @@ A request's single live offer is guarded by a partial unique index (see sql/001)
 replicas never need SERIALIZABLE.
 """
 
-import json
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
-import asyncpg
 import msgspec
 
-from services.platform.db import Conn
+from services.platform.db import Conn, as_record, as_records
+from services.routing import records
 from services.routing.decision import Decision, Reason
+from services.routing.records import OFFER_COLUMNS, REQUEST_COLUMNS
 
-Record = asyncpg.Record
 
-
-async def insert_request(conn: Conn, r: dict[str, Any]) -> bool:
+async def insert_request(conn: Conn, r: records.NewRequest) -> bool:
     inserted = await conn.fetchval(
         """INSERT INTO requests (request_id, pool_id, requester_id, skill, min_level, language, urgency,
                work_minutes, submitted_at, pickup_due_at, done_due_at)
            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT DO NOTHING RETURNING true""",
-        r["request_id"],
-        r["pool_id"],
-        r["requester_id"],
-        r["skill"],
-        r["min_level"],
-        r["language"],
-        r["urgency"],
-        r["work_minutes"],
-        r["submitted_at"],
-        r["pickup_due_at"],
-        r["done_due_at"],
+        r.request_id,
+        r.pool_id,
+        r.requester_id,
+        r.skill,
+        r.min_level,
+        r.language,
+        r.urgency,
+        r.work_minutes,
+        r.submitted_at,
+        r.pickup_due_at,
+        r.done_due_at,
     )
     return bool(inserted)
 
 
 async def correct_request(
-    conn: Conn, request_id: str, urgency: str, pickup_due_at: Any, done_due_at: Any
+    conn: Conn, request_id: str, urgency: str, pickup_due_at: datetime | None, done_due_at: datetime | None
 ) -> str | None:
     """The requester's correction before pick-up: new urgency and due times (a due time the
     event leaves out stays as it was). Returns the request's state, None if unknown or picked up."""
@@ -55,10 +52,11 @@ async def correct_request(
     return state
 
 
-async def lock_request(conn: Conn, request_id: str, *, skip_locked: bool = False) -> Record | None:
+async def lock_request(conn: Conn, request_id: str, *, skip_locked: bool = False) -> records.RoutedRequest | None:
     """Lock the routed request; with skip_locked, None if another transaction holds it."""
     lock = "FOR UPDATE SKIP LOCKED" if skip_locked else "FOR UPDATE"
-    return await conn.fetchrow(f"SELECT * FROM requests WHERE request_id = $1 {lock}", request_id)
+    row = await conn.fetchrow(f"SELECT {REQUEST_COLUMNS} FROM requests WHERE request_id = $1 {lock}", request_id)
+    return None if row is None else as_record(records.RoutedRequest, row)
 
 
 async def set_request_state(conn: Conn, request_id: str, state: str, *, lead_queue: bool | None = None) -> int:
@@ -75,9 +73,9 @@ async def set_request_state(conn: Conn, request_id: str, state: str, *, lead_que
     return version
 
 
-async def waiting_requests(conn: Conn, pool_id: str, limit: int = 50) -> list[Record]:
+async def waiting_requests(conn: Conn, pool_id: str, limit: int = 50) -> list[records.Waiting]:
     """The pool queue, most urgent first, then oldest; skips rows another replica is routing."""
-    return await conn.fetch(
+    rows = await conn.fetch(
         """SELECT request_id, skill, min_level, language,
                EXISTS (SELECT 1 FROM offers o WHERE o.request_id = r.request_id) AS refused
            FROM requests r WHERE pool_id = $1 AND state = 'waiting'
@@ -86,6 +84,7 @@ async def waiting_requests(conn: Conn, pool_id: str, limit: int = 50) -> list[Re
         pool_id,
         limit,
     )
+    return as_records(records.Waiting, rows)
 
 
 async def refused_members(conn: Conn, request_id: str) -> set[str]:
@@ -93,7 +92,7 @@ async def refused_members(conn: Conn, request_id: str) -> set[str]:
         "SELECT member_id FROM offers WHERE request_id = $1 AND status IN ('declined', 'expired', 'withdrawn')",
         request_id,
     )
-    return {r["member_id"] for r in rows}
+    return {member_id for (member_id,) in rows}
 
 
 async def insert_offer(
@@ -122,15 +121,17 @@ async def insert_offer(
     )
 
 
-async def lock_offer(conn: Conn, offer_id: UUID) -> Record | None:
-    return await conn.fetchrow("SELECT * FROM offers WHERE id = $1 FOR UPDATE", offer_id)
+async def lock_offer(conn: Conn, offer_id: UUID) -> records.Offer | None:
+    row = await conn.fetchrow(f"SELECT {OFFER_COLUMNS} FROM offers WHERE id = $1 FOR UPDATE", offer_id)
+    return None if row is None else as_record(records.Offer, row)
 
 
-async def live_offer(conn: Conn, request_id: str) -> Record | None:
-    return await conn.fetchrow(
-        "SELECT * FROM offers WHERE request_id = $1 AND status IN ('open', 'accepted') FOR UPDATE",
+async def live_offer(conn: Conn, request_id: str) -> records.Offer | None:
+    row = await conn.fetchrow(
+        f"SELECT {OFFER_COLUMNS} FROM offers WHERE request_id = $1 AND status IN ('open', 'accepted') FOR UPDATE",
         request_id,
     )
+    return None if row is None else as_record(records.Offer, row)
 
 
 async def answer_offer(conn: Conn, offer_id: UUID, status: str, reason: str = "") -> None:
@@ -142,32 +143,36 @@ async def answer_offer(conn: Conn, offer_id: UUID, status: str, reason: str = ""
     )
 
 
-async def expired_offers(conn: Conn, now: datetime, limit: int = 50) -> list[Record]:
-    return await conn.fetch(
-        "SELECT * FROM offers WHERE status = 'open' AND expires_at <= $1"
+async def expired_offers(conn: Conn, now: datetime, limit: int = 50) -> list[records.Offer]:
+    rows = await conn.fetch(
+        f"SELECT {OFFER_COLUMNS} FROM offers WHERE status = 'open' AND expires_at <= $1"
         " ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED",
         now,
         limit,
     )
+    return as_records(records.Offer, rows)
 
 
-async def open_offers_of(conn: Conn, member_id: str, *, with_accepted: bool = False) -> list[Record]:
+async def open_offers_of(conn: Conn, member_id: str, *, with_accepted: bool = False) -> list[records.Offer]:
     """The member's open offers (and, if asked, the work they accepted), locked."""
     statuses = ["open", "accepted"] if with_accepted else ["open"]
-    return await conn.fetch(
-        "SELECT * FROM offers WHERE member_id = $1 AND status = ANY($2) ORDER BY created_at FOR UPDATE",
+    rows = await conn.fetch(
+        f"SELECT {OFFER_COLUMNS} FROM offers WHERE member_id = $1 AND status = ANY($2) ORDER BY created_at FOR UPDATE",
         member_id,
         statuses,
     )
+    return as_records(records.Offer, rows)
 
 
-async def offers_for_member(conn: Conn, member_id: str) -> list[Record]:
-    return await conn.fetch(
-        """SELECT o.*, r.skill, r.urgency, r.pickup_due_at, r.done_due_at FROM offers o
-           JOIN requests r USING (request_id)
+async def offers_for_member(conn: Conn, member_id: str) -> list[records.MemberOffer]:
+    rows = await conn.fetch(
+        """SELECT o.id, o.request_id, o.member_id, o.status, o.development, o.buddy_id, o.expires_at,
+               r.skill, r.urgency
+           FROM offers o JOIN requests r USING (request_id)
            WHERE o.member_id = $1 AND o.status IN ('open', 'accepted') ORDER BY o.created_at""",
         member_id,
     )
+    return as_records(records.MemberOffer, rows)
 
 
 async def development_share(conn: Conn, pool_id: str, window: int = 100) -> float:
@@ -182,81 +187,53 @@ async def development_share(conn: Conn, pool_id: str, window: int = 100) -> floa
     return float(share)
 
 
-class DecisionRow(msgspec.Struct, frozen=True, kw_only=True):
-    """A recorded decision: the chosen member's reasons and, for the others, counts per reason."""
-
-    at: datetime
-    member_id: str | None
-    development: bool
-    buddy_id: str | None
-    reasons: list[Reason]
-    others: dict[str, int]
-
-
 async def record_decision(conn: Conn, request_id: str, pool_id: str, decision: Decision) -> None:
     """Only codes and counts are kept: never a score per person, never who declined."""
     await conn.execute(
         "INSERT INTO decisions (request_id, pool_id, member_id, development, buddy_id, why, reasons, others)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)",
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         request_id,
         pool_id,
         decision.member_id,
         decision.development,
         decision.buddy_id,
         decision.why(),
-        msgspec.json.encode(decision.reasons).decode(),
-        json.dumps(decision.others),
+        decision.reasons,
+        decision.others,
     )
 
 
-async def latest_decision(conn: Conn, request_id: str) -> DecisionRow | None:
+async def latest_decision(conn: Conn, request_id: str) -> records.RecordedDecision | None:
     row = await conn.fetchrow(
-        "SELECT at, member_id, development, buddy_id, reasons::text, others::text FROM decisions"
+        "SELECT at, member_id, development, buddy_id, reasons, others FROM decisions"
         " WHERE request_id = $1 ORDER BY id DESC LIMIT 1",
         request_id,
     )
     if row is None:
         return None
-    return DecisionRow(
-        at=row["at"],
-        member_id=row["member_id"],
-        development=row["development"],
-        buddy_id=row["buddy_id"],
-        reasons=msgspec.json.decode(row["reasons"], type=list[Reason]),
-        others=msgspec.json.decode(row["others"], type=dict[str, int]),
-    )
+    found = as_record(records.RecordedDecision, row)
+    return msgspec.structs.replace(found, reasons=msgspec.convert(found.reasons, list[Reason]))
 
 
 async def count_decisions(conn: Conn, request_id: str) -> int:
     return int(await conn.fetchval("SELECT count(*) FROM decisions WHERE request_id = $1", request_id))
 
 
-class Announced(msgspec.Struct, frozen=True, kw_only=True):
-    """The expected pick-up routing last announced for a request."""
-
-    basis: str | None
-    earliest: datetime | None
-    latest: datetime | None
-    at: datetime | None
-
-
-async def announced_pickup(conn: Conn, request_id: str) -> Announced:
+async def announced_pickup(conn: Conn, request_id: str) -> records.Announced:
     row = await conn.fetchrow(
-        "SELECT pickup_basis, pickup_earliest, pickup_latest, pickup_announced_at FROM requests WHERE request_id = $1",
+        "SELECT pickup_basis AS basis, pickup_earliest AS earliest, pickup_latest AS latest,"
+        " pickup_announced_at AS at FROM requests WHERE request_id = $1",
         request_id,
     )
     if row is None:
-        return Announced(basis=None, earliest=None, latest=None, at=None)
-    return announced_in(row)
+        return records.Announced(basis=None, earliest=None, latest=None, at=None)
+    return as_record(records.Announced, row)
 
 
-def announced_in(row: Record) -> Announced:
-    """The announced pick-up a request row holds (the locked row: no second read)."""
-    return Announced(
-        basis=row["pickup_basis"],
-        earliest=row["pickup_earliest"],
-        latest=row["pickup_latest"],
-        at=row["pickup_announced_at"],
+def announced_in(req: records.RoutedRequest) -> records.Announced:
+    """The announced pick-up a request holds (the locked row: no second read)."""
+    return records.Announced(
+        basis=req.pickup_basis, earliest=req.pickup_earliest, latest=req.pickup_latest, at=req.pickup_announced_at
     )
 
 
@@ -290,38 +267,41 @@ async def stale_pickups(conn: Conn, older_than: datetime, limit: int = 50) -> li
         older_than,
         limit,
     )
-    return [r["request_id"] for r in rows]
+    return [request_id for (request_id,) in rows]
 
 
-async def queue_of(conn: Conn, pool_id: str, *, lead_only: bool = False) -> list[Record]:
+async def queue_of(conn: Conn, pool_id: str, *, lead_only: bool = False) -> list[records.RoutedRequest]:
     """The pool's waiting requests (or only the lead's), in the order they will be offered."""
-    return await conn.fetch(
-        """SELECT * FROM requests WHERE pool_id = $1 AND state = 'waiting' AND ($2 = false OR lead_queue)
+    rows = await conn.fetch(
+        f"""SELECT {REQUEST_COLUMNS} FROM requests WHERE pool_id = $1 AND state = 'waiting' AND ($2 = false OR lead_queue)
            ORDER BY CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, submitted_at""",
         pool_id,
         lead_only,
     )
+    return as_records(records.RoutedRequest, rows)
 
 
-async def due_for_lead(conn: Conn, older_than: datetime, limit: int = 50) -> list[Record]:
+async def due_for_lead(conn: Conn, older_than: datetime, limit: int = 50) -> list[records.RoutedRequest]:
     """Waiting requests not yet with the lead that waited too long or are at risk."""
-    return await conn.fetch(
-        """SELECT * FROM requests WHERE state = 'waiting' AND NOT lead_queue
+    rows = await conn.fetch(
+        f"""SELECT {REQUEST_COLUMNS} FROM requests WHERE state = 'waiting' AND NOT lead_queue
                AND (queued_at <= $1 OR sla_at_risk)
            ORDER BY submitted_at LIMIT $2 FOR UPDATE SKIP LOCKED""",
         older_than,
         limit,
     )
+    return as_records(records.RoutedRequest, rows)
 
 
 async def mark_sla_at_risk(conn: Conn, request_id: str) -> None:
     await conn.execute("UPDATE requests SET sla_at_risk = true WHERE request_id = $1", request_id)
 
 
-async def request_row(conn: Conn, request_id: str) -> Record | None:
-    return await conn.fetchrow("SELECT * FROM requests WHERE request_id = $1", request_id)
+async def routed_request(conn: Conn, request_id: str) -> records.RoutedRequest | None:
+    row = await conn.fetchrow(f"SELECT {REQUEST_COLUMNS} FROM requests WHERE request_id = $1", request_id)
+    return None if row is None else as_record(records.RoutedRequest, row)
 
 
 async def pools_with_waiting(conn: Conn) -> list[str]:
     rows = await conn.fetch("SELECT DISTINCT pool_id FROM requests WHERE state = 'waiting'")
-    return [r["pool_id"] for r in rows]
+    return [pool_id for (pool_id,) in rows]

@@ -5,7 +5,7 @@ Structs."""
 from datetime import datetime
 
 from services.contracts.routing_api import DevelopmentDone, LevelChange
-from services.platform.db import Conn
+from services.platform.db import Conn, as_records
 
 
 async def level_changes(conn: Conn, member_id: str) -> list[LevelChange]:
@@ -13,7 +13,7 @@ async def level_changes(conn: Conn, member_id: str) -> list[LevelChange]:
         "SELECT skill, from_level, to_level, source, at FROM skill_history WHERE member_id = $1 ORDER BY at, id",
         member_id,
     )
-    return [LevelChange(**dict(r)) for r in rows]
+    return as_records(LevelChange, rows)
 
 
 async def development_done(conn: Conn, member_id: str, limit: int = 50) -> list[DevelopmentDone]:
@@ -25,7 +25,7 @@ async def development_done(conn: Conn, member_id: str, limit: int = 50) -> list[
         member_id,
         limit,
     )
-    return [DevelopmentDone(**dict(r)) for r in rows]
+    return as_records(DevelopmentDone, rows)
 
 
 async def demand(conn: Conn, pool_id: str, since: datetime) -> dict[str, int]:
@@ -35,4 +35,4 @@ async def demand(conn: Conn, pool_id: str, since: datetime) -> dict[str, int]:
         pool_id,
         since,
     )
-    return {r["skill"]: int(r["n"]) for r in rows}
+    return {skill: int(n) for skill, n in rows}

@@ -4,35 +4,31 @@ Capacity is claimed with a conditional update (`open_count < capacity`), so two 
 replicas can never push a member over their capacity.
 """
 
-import json
-from typing import Any
+from uuid import UUID
 
-import asyncpg
-import msgspec
-
-from services.platform.db import Conn
+from services.platform.db import Conn, as_record, as_records
+from services.routing import records
 from services.routing.domain import Held
+from services.routing.records import MEMBER_COLUMNS, PROPOSAL_COLUMNS
 
-Record = asyncpg.Record
 
-
-async def upsert_member(conn: Conn, m: dict[str, Any]) -> None:
+async def upsert_member(conn: Conn, m: records.NewMember) -> None:
     """A member with their profile; `hours` is seven lists of [start, end] minutes (none: never on shift)."""
     await conn.execute(
         """INSERT INTO members (id, pool_id, name, skills, learning, languages, capacity, presence, hours)
-           VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9::jsonb)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            ON CONFLICT (id) DO UPDATE SET pool_id = EXCLUDED.pool_id, name = EXCLUDED.name,
                skills = EXCLUDED.skills, learning = EXCLUDED.learning, languages = EXCLUDED.languages,
                capacity = EXCLUDED.capacity, hours = EXCLUDED.hours, updated_at = now()""",
-        m["id"],
-        m["pool_id"],
-        m["name"],
-        json.dumps(m["skills"]),
-        m.get("learning", []),
-        m.get("languages", ["nl"]),
-        m["capacity"],
-        m.get("presence", "available"),
-        msgspec.json.encode(m.get("hours", [[]] * 7)).decode(),
+        m.id,
+        m.pool_id,
+        m.name,
+        m.skills,
+        m.learning,
+        m.languages,
+        m.capacity,
+        m.presence,
+        [list(day) for day in m.hours],
     )
 
 
@@ -67,13 +63,15 @@ async def count_members(conn: Conn) -> int:
     return int(await conn.fetchval("SELECT count(*) FROM members"))
 
 
-async def members_of(conn: Conn, pool_id: str) -> list[Record]:
+async def members_of(conn: Conn, pool_id: str) -> list[records.Member]:
     """The pool's current members (not those who left it)."""
-    return await conn.fetch("SELECT * FROM members WHERE pool_id = $1 AND active ORDER BY id", pool_id)
+    rows = await conn.fetch(f"SELECT {MEMBER_COLUMNS} FROM members WHERE pool_id = $1 AND active ORDER BY id", pool_id)
+    return as_records(records.Member, rows)
 
 
-async def member(conn: Conn, member_id: str) -> Record | None:
-    return await conn.fetchrow("SELECT * FROM members WHERE id = $1", member_id)
+async def member(conn: Conn, member_id: str) -> records.Member | None:
+    row = await conn.fetchrow(f"SELECT {MEMBER_COLUMNS} FROM members WHERE id = $1", member_id)
+    return None if row is None else as_record(records.Member, row)
 
 
 async def take_capacity(conn: Conn, member_id: str) -> bool:
@@ -90,27 +88,31 @@ async def free_capacity(conn: Conn, member_id: str) -> None:
     await conn.execute("UPDATE members SET open_count = greatest(open_count - 1, 0) WHERE id = $1", member_id)
 
 
-async def set_presence(conn: Conn, member_id: str, presence: str) -> Record | None:
-    return await conn.fetchrow(
-        "UPDATE members SET presence = $2, updated_at = now() WHERE id = $1 RETURNING *",
+async def set_presence(conn: Conn, member_id: str, presence: str) -> records.Member | None:
+    row = await conn.fetchrow(
+        f"UPDATE members SET presence = $2, updated_at = now() WHERE id = $1 RETURNING {MEMBER_COLUMNS}",
         member_id,
         presence,
     )
+    return None if row is None else as_record(records.Member, row)
 
 
-async def set_profile(conn: Conn, member_id: str, languages: list[str] | None, capacity: int | None) -> Record | None:
-    return await conn.fetchrow(
-        """UPDATE members SET languages = coalesce($2, languages), capacity = coalesce($3, capacity),
-               updated_at = now() WHERE id = $1 RETURNING *""",
+async def set_profile(
+    conn: Conn, member_id: str, languages: list[str] | None, capacity: int | None
+) -> records.Member | None:
+    row = await conn.fetchrow(
+        f"""UPDATE members SET languages = coalesce($2, languages), capacity = coalesce($3, capacity),
+               updated_at = now() WHERE id = $1 RETURNING {MEMBER_COLUMNS}""",
         member_id,
         languages,
         capacity,
     )
+    return None if row is None else as_record(records.Member, row)
 
 
 async def served_requester(conn: Conn, requester_id: str) -> set[str]:
     rows = await conn.fetch("SELECT member_id FROM served WHERE requester_id = $1", requester_id)
-    return {r["member_id"] for r in rows}
+    return {member_id for (member_id,) in rows}
 
 
 async def busy_minutes_today(conn: Conn, pool_id: str) -> dict[str, float]:
@@ -120,7 +122,7 @@ async def busy_minutes_today(conn: Conn, pool_id: str) -> dict[str, float]:
         "SELECT member_id, minutes::float AS minutes FROM busy_days WHERE pool_id = $1 AND day = date_trunc('day', now())",
         pool_id,
     )
-    return {r["member_id"]: r["minutes"] for r in rows}
+    return {member_id: minutes for member_id, minutes in rows}
 
 
 async def record_service(conn: Conn, member_id: str, requester_id: str, skill: str) -> int:
@@ -157,10 +159,13 @@ async def set_skill_level(conn: Conn, member_id: str, skill: str, level: int, so
     )
 
 
-async def set_learning(conn: Conn, member_id: str, skills: list[str]) -> Record | None:
-    return await conn.fetchrow(
-        "UPDATE members SET learning = $2, updated_at = now() WHERE id = $1 RETURNING *", member_id, skills
+async def set_learning(conn: Conn, member_id: str, skills: list[str]) -> records.Member | None:
+    row = await conn.fetchrow(
+        f"UPDATE members SET learning = $2, updated_at = now() WHERE id = $1 RETURNING {MEMBER_COLUMNS}",
+        member_id,
+        skills,
     )
+    return None if row is None else as_record(records.Member, row)
 
 
 async def held_work(conn: Conn, pool_id: str) -> list[Held]:
@@ -170,43 +175,47 @@ async def held_work(conn: Conn, pool_id: str) -> list[Held]:
            FROM offers WHERE pool_id = $1 AND status IN ('open', 'accepted')""",
         pool_id,
     )
-    return [Held(**dict(r)) for r in rows]
+    return as_records(Held, rows)
 
 
-async def propose_skill(conn: Conn, p: dict[str, Any]) -> Record:
-    row: Record | None = await conn.fetchrow(
-        """INSERT INTO skill_proposals (id, pool_id, member_id, skill, level, proposed_by, why)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *""",
-        p["id"],
-        p["pool_id"],
-        p["member_id"],
-        p["skill"],
-        p["level"],
-        p["proposed_by"],
-        p["why"],
+async def propose_skill(conn: Conn, p: records.NewProposal) -> records.Proposal:
+    row = await conn.fetchrow(
+        f"""INSERT INTO skill_proposals (id, pool_id, member_id, skill, level, proposed_by, why)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {PROPOSAL_COLUMNS}""",
+        p.id,
+        p.pool_id,
+        p.member_id,
+        p.skill,
+        p.level,
+        p.proposed_by,
+        p.why,
     )
     assert row is not None
-    return row
+    return as_record(records.Proposal, row)
 
 
-async def lock_proposal(conn: Conn, proposal_id: Any) -> Record | None:
-    return await conn.fetchrow("SELECT * FROM skill_proposals WHERE id = $1 FOR UPDATE", proposal_id)
+async def lock_proposal(conn: Conn, proposal_id: UUID) -> records.Proposal | None:
+    row = await conn.fetchrow(f"SELECT {PROPOSAL_COLUMNS} FROM skill_proposals WHERE id = $1 FOR UPDATE", proposal_id)
+    return None if row is None else as_record(records.Proposal, row)
 
 
-async def decide_proposal(conn: Conn, proposal_id: Any, status: str, by: str) -> Record | None:
-    row: Record | None = await conn.fetchrow(
-        "UPDATE skill_proposals SET status = $2, confirmed_by = $3, decided_at = now() WHERE id = $1 RETURNING *",
+async def decide_proposal(conn: Conn, proposal_id: UUID, status: str, by: str) -> records.Proposal | None:
+    row = await conn.fetchrow(
+        "UPDATE skill_proposals SET status = $2, confirmed_by = $3, decided_at = now() WHERE id = $1"
+        f" RETURNING {PROPOSAL_COLUMNS}",
         proposal_id,
         status,
         by,
     )
-    return row
+    return None if row is None else as_record(records.Proposal, row)
 
 
-async def proposals_of(conn: Conn, pool_id: str) -> list[Record]:
-    return await conn.fetch(
-        "SELECT * FROM skill_proposals WHERE pool_id = $1 ORDER BY created_at DESC LIMIT 100", pool_id
+async def proposals_of(conn: Conn, pool_id: str) -> list[records.Proposal]:
+    rows = await conn.fetch(
+        f"SELECT {PROPOSAL_COLUMNS} FROM skill_proposals WHERE pool_id = $1 ORDER BY created_at DESC LIMIT 100",
+        pool_id,
     )
+    return as_records(records.Proposal, rows)
 
 
 async def has_room(conn: Conn, pool_id: str) -> bool:

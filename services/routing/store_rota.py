@@ -7,64 +7,41 @@ from uuid import UUID
 import msgspec
 
 from services.contracts.routing_api import Span
-from services.platform.db import Conn
+from services.platform.db import Conn, as_records
+from services.routing import records
 from services.routing.shifts import Absence, Week
 
-_week = msgspec.json.Decoder(list[list[Span]])
 
-
-class AbsenceRow(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    member_id: str
-    starts_at: datetime
-    ends_at: datetime
-    entered_by: str
-
-
-class HolidayChange(msgspec.Struct, frozen=True, kw_only=True):
-    day: date
-    kind: str
-    name: str
-
-
-def decode_week(value: str | bytes | list[list[list[int]]]) -> list[list[Span]]:
-    raw = value if isinstance(value, str | bytes) else msgspec.json.encode(value)
-    return _week.decode(raw)
+def decode_week(value: list[list[list[int]]]) -> list[list[Span]]:
+    """A member's `hours` (seven days of [start, end] minutes) as spans."""
+    return msgspec.convert(value, list[list[Span]])
 
 
 async def hours_of(conn: Conn, member_id: str) -> list[list[Span]] | None:
-    raw = await conn.fetchval("SELECT hours::text FROM members WHERE id = $1", member_id)
-    return None if raw is None else decode_week(raw)
+    hours = await conn.fetchval("SELECT hours FROM members WHERE id = $1", member_id)
+    return None if hours is None else decode_week(hours)
 
 
 async def set_hours(conn: Conn, member_id: str, week: Week) -> bool:
     done = await conn.fetchval(
-        "UPDATE members SET hours = $2::jsonb, updated_at = now() WHERE id = $1 RETURNING true",
+        "UPDATE members SET hours = $2, updated_at = now() WHERE id = $1 RETURNING true",
         member_id,
-        msgspec.json.encode([list(day) for day in week]).decode(),
+        [list(day) for day in week],
     )
     return bool(done)
 
 
-async def absences_of(conn: Conn, member_ids: list[str], *, ending_after: datetime) -> list[AbsenceRow]:
+async def absences_of(conn: Conn, member_ids: list[str], *, ending_after: datetime) -> list[records.Absence]:
     rows = await conn.fetch(
-        "SELECT * FROM absences WHERE member_id = ANY($1) AND ends_at > $2 ORDER BY starts_at",
+        "SELECT id, member_id, starts_at, ends_at, entered_by FROM absences"
+        " WHERE member_id = ANY($1) AND ends_at > $2 ORDER BY starts_at",
         member_ids,
         ending_after,
     )
-    return [
-        AbsenceRow(
-            id=r["id"],
-            member_id=r["member_id"],
-            starts_at=r["starts_at"],
-            ends_at=r["ends_at"],
-            entered_by=r["entered_by"],
-        )
-        for r in rows
-    ]
+    return as_records(records.Absence, rows)
 
 
-def as_absence(row: AbsenceRow) -> Absence:
+def as_absence(row: records.Absence) -> Absence:
     return Absence(starts_at=row.starts_at, ends_at=row.ends_at)
 
 
@@ -106,9 +83,9 @@ async def upsert_pool(conn: Conn, pool_id: str, public_holidays: str, version: i
     )
 
 
-async def holiday_changes(conn: Conn, pool_id: str) -> list[HolidayChange]:
+async def holiday_changes(conn: Conn, pool_id: str) -> list[records.HolidayChange]:
     rows = await conn.fetch("SELECT day, kind, name FROM holiday_changes WHERE pool_id = $1 ORDER BY day", pool_id)
-    return [HolidayChange(day=r["day"], kind=r["kind"], name=r["name"]) for r in rows]
+    return as_records(records.HolidayChange, rows)
 
 
 async def change_holiday(conn: Conn, pool_id: str, day: date, kind: str, name: str = "") -> None:

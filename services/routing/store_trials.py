@@ -5,10 +5,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 import msgspec
 
 from services.contracts.routing_api import Comparison
-from services.platform.db import Conn
+from services.platform.db import Conn, as_record, as_records
+from services.routing import records
+from services.routing.records import TRIAL_COLUMNS
 from services.simulation import compare
 from services.simulation.history import PastRequest
 
@@ -16,39 +19,10 @@ from services.simulation.history import PastRequest
 QUIET = timedelta(seconds=60)
 
 
-class Trial(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    pool_id: str
-    asked_by: str
-    proposed: dict[str, Any]
-    changes: dict[str, list[Any]]
-    weeks: int
-    status: str
-    progress: float
-    result: Comparison | None
-    error: str
-    created_at: datetime
-
-
-_COLUMNS = (
-    "id, pool_id, asked_by, proposed::text, changes::text, weeks, status, progress, result::text, error, created_at"
-)
-
-
-def _trial(r: Any) -> Trial:
-    return Trial(
-        id=r["id"],
-        pool_id=r["pool_id"],
-        asked_by=r["asked_by"],
-        proposed=msgspec.json.decode(r["proposed"]),
-        changes=msgspec.json.decode(r["changes"]),
-        weeks=r["weeks"],
-        status=r["status"],
-        progress=float(r["progress"]),
-        result=None if r["result"] is None else msgspec.json.decode(r["result"], type=Comparison),
-        error=r["error"],
-        created_at=r["created_at"],
-    )
+def _trial(row: asyncpg.Record) -> records.Trial:
+    found = as_record(records.Trial, row)
+    result = None if found.result is None else msgspec.convert(found.result, Comparison)
+    return msgspec.structs.replace(found, result=result)
 
 
 async def add(
@@ -66,25 +40,25 @@ async def add(
         trial_id,
         pool_id,
         asked_by,
-        msgspec.json.encode(proposed).decode(),
-        msgspec.json.encode(changes).decode(),
+        proposed,
+        changes,
         weeks,
     )
 
 
-async def get(conn: Conn, trial_id: UUID) -> Trial | None:
-    row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM policy_trials WHERE id = $1", trial_id)
+async def get(conn: Conn, trial_id: UUID) -> records.Trial | None:
+    row = await conn.fetchrow(f"SELECT {TRIAL_COLUMNS} FROM policy_trials WHERE id = $1", trial_id)
     return None if row is None else _trial(row)
 
 
-async def claim(conn: Conn, now: datetime) -> Trial | None:
+async def claim(conn: Conn, now: datetime) -> records.Trial | None:
     """The oldest waiting trial, or a running one whose runner went quiet: now this runner's."""
     row = await conn.fetchrow(
         f"""UPDATE policy_trials SET status = 'running', heartbeat_at = $1, progress = 0
             WHERE id = (SELECT id FROM policy_trials
                         WHERE status = 'waiting' OR (status = 'running' AND heartbeat_at < $2)
                         ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING {_COLUMNS}""",
+            RETURNING {TRIAL_COLUMNS}""",
         now,
         now - QUIET,
     )
@@ -101,11 +75,11 @@ async def report(conn: Conn, trial_id: UUID, progress: float) -> None:
 
 async def finish(conn: Conn, trial_id: UUID, result: compare.Comparison | None, error: str = "") -> None:
     await conn.execute(
-        "UPDATE policy_trials SET status = $2, progress = 1, result = $3::jsonb, error = $4, heartbeat_at = now()"
+        "UPDATE policy_trials SET status = $2, progress = 1, result = $3, error = $4, heartbeat_at = now()"
         " WHERE id = $1",
         trial_id,
         "done" if result is not None else "failed",
-        None if result is None else msgspec.json.encode(result).decode(),
+        result,
         error,
     )
 
@@ -113,23 +87,10 @@ async def finish(conn: Conn, trial_id: UUID, result: compare.Comparison | None, 
 async def past_requests(conn: Conn, pool_id: str, since: datetime) -> list[PastRequest]:
     """The pool's requests that came in since `since` (whatever became of them)."""
     rows = await conn.fetch(
-        """SELECT request_id, submitted_at, requester_id, skill, min_level, language, urgency, done_due_at,
-               work_minutes::float AS work_minutes
+        """SELECT request_id AS id, submitted_at, requester_id AS requester, skill, min_level, language, urgency,
+               done_due_at, work_minutes::float AS work_minutes
            FROM requests WHERE pool_id = $1 AND submitted_at >= $2 ORDER BY submitted_at""",
         pool_id,
         since,
     )
-    return [
-        PastRequest(
-            id=r["request_id"],
-            submitted_at=r["submitted_at"],
-            requester=r["requester_id"],
-            skill=r["skill"],
-            min_level=r["min_level"],
-            language=r["language"],
-            urgency=r["urgency"],
-            done_due_at=r["done_due_at"],
-            work_minutes=r["work_minutes"],
-        )
-        for r in rows
-    ]
+    return as_records(PastRequest, rows)

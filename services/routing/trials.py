@@ -17,7 +17,7 @@ from services.contracts.routing_api import PolicyTrial
 from services.platform.db import Conn
 from services.platform.errors import Invalid
 from services.platform.runtime import Runtime
-from services.routing import assignment, availability, domain, shifts, store_members, store_rota, store_trials
+from services.routing import assignment, availability, domain, records, shifts, store_members, store_rota, store_trials
 from services.routing.decision import Policy
 from services.simulation.compare import compare
 from services.simulation.history import PastMember, trace_of
@@ -54,19 +54,19 @@ async def history(conn: Conn, pool_id: str, weeks: int, now: datetime, zone: Zon
     local = (now - timedelta(weeks=weeks)).astimezone(zone)
     start = local.replace(hour=0, minute=0, second=0, microsecond=0)
     days = math.ceil((now - start).total_seconds() / 86400)
-    rows = [m for m in await store_members.members_of(conn, pool_id) if m.get("active", True)]
+    rows = [m for m in await store_members.members_of(conn, pool_id) if m.active]
     away: dict[str, list[shifts.Absence]] = {}
-    for a in await store_rota.absences_of(conn, [m["id"] for m in rows], ending_after=start):
+    for a in await store_rota.absences_of(conn, [m.id for m in rows], ending_after=start):
         away.setdefault(a.member_id, []).append(store_rota.as_absence(a))
     members = [
         PastMember(
-            id=m["id"],
-            skills={k: int(v) for k, v in assignment.as_json(m["skills"]).items()},
-            learning=list(m["learning"]),
-            languages=list(m["languages"]),
-            capacity=m["capacity"],
-            week=store_rota.decode_week(m["hours"]),
-            absences=away.get(m["id"], []),
+            id=m.id,
+            skills={k: int(v) for k, v in m.skills.items()},
+            learning=list(m.learning),
+            languages=list(m.languages),
+            capacity=m.capacity,
+            week=store_rota.decode_week(m.hours),
+            absences=away.get(m.id, []),
         )
         for m in rows
     ]
@@ -87,7 +87,7 @@ async def run_trials(rt: Runtime) -> None:
         await _run(rt, trial)
 
 
-async def _run(rt: Runtime, trial: store_trials.Trial) -> None:
+async def _run(rt: Runtime, trial: records.Trial) -> None:
     async with rt.pool.acquire() as conn:
         trace = await history(conn, trial.pool_id, trial.weeks, datetime.now(UTC), rt.settings.zone)
         current = await assignment.policy_of(conn, trial.pool_id)

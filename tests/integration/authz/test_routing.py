@@ -15,7 +15,7 @@ from litestar.testing import AsyncTestClient
 from services.contracts.intake import RequestSubmitted
 from services.platform import db
 from services.platform.outbox import subject_of
-from services.routing import store, store_members
+from services.routing import records, store, store_members
 from services.routing.app import create_app
 from services.routing.shifts import ALWAYS
 from tests.integration.authz.harness import Call, Cast, Once, Person, Spec, check_routes, on_pool, own_only, verdicts
@@ -48,15 +48,15 @@ class World:
                     who = self.cast.of(role, pool_id)
                     await store_members.upsert_member(
                         conn,
-                        {
-                            "id": who.caller.account_id,
-                            "pool_id": pool_id,
-                            "name": role,
-                            "skills": {SKILL[role]: 3},
-                            "languages": ["nl", "en"],
-                            "capacity": 50,
-                            "hours": ALWAYS,
-                        },
+                        records.NewMember(
+                            id=who.caller.account_id,
+                            pool_id=pool_id,
+                            name=role,
+                            skills={SKILL[role]: 3},
+                            languages=["nl", "en"],
+                            capacity=50,
+                            hours=ALWAYS,
+                        ),
                     )
 
     async def submit(self, pool_id: str, skill: str) -> str:
@@ -103,9 +103,9 @@ class World:
 
         async def state() -> Any:
             async with self.pool.acquire() as conn:
-                return await store.request_row(conn, request_id)
+                return await store.routed_request(conn, request_id)
 
-        await eventually(state, lambda row: row is not None and row["state"] == "waiting", within=20)
+        await eventually(state, lambda row: row is not None and row.state == "waiting", within=20)
         return request_id
 
     async def proposal(self, proposer: Person) -> str:
@@ -262,7 +262,7 @@ async def test_every_routing_endpoint_answers_each_role_as_the_matrix_says(make_
     settings = make_settings("routing", demo=False)
     app = create_app(settings)
     async with AsyncTestClient(app=app) as client:
-        pool = await db.connect(database_url, "routing", min_size=1, max_size=4)
+        pool = await db.connect(database_url, "routing", min_size=1, max_size=4, decode_json=True)
         try:
             await cast.register_keys(pool)
             world = World(client, cast, settings.nats_url, pool)

@@ -16,7 +16,7 @@ from services.contracts.base import Event
 from services.contracts.intake import RequestCompleted, RequestSubmitted
 from services.platform import db
 from services.platform.outbox import subject_of
-from services.routing import store_members, store_policy
+from services.routing import records, store_members, store_policy
 from services.routing.decision import Policy
 from services.routing.shifts import ALWAYS
 from tests.support import auth, caller, close_conn, close_nats, eventually, new_id
@@ -46,16 +46,16 @@ class Pool:
         async with self.db.acquire() as conn:
             await store_members.upsert_member(
                 conn,
-                {
-                    "id": member_id,
-                    "pool_id": self.pool_id,
-                    "name": name,
-                    "skills": skills,
-                    "learning": list(learning),
-                    "languages": list(languages),
-                    "capacity": capacity,
-                    "hours": hours,
-                },
+                records.NewMember(
+                    id=member_id,
+                    pool_id=self.pool_id,
+                    name=name,
+                    skills=skills,
+                    learning=list(learning),
+                    languages=list(languages),
+                    capacity=capacity,
+                    hours=hours,
+                ),
             )
         return member_id
 
@@ -135,6 +135,6 @@ class Pool:
 @pytest.fixture
 async def routing_pool(services: Callable[..., Any], nats_url: str, database_url: str) -> AsyncIterator[Pool]:
     client = (await services("routing"))["routing"]
-    test_db = await db.connect(database_url, "routing")
+    test_db = await db.connect(database_url, "routing", decode_json=True)
     yield Pool(client=client, nats_url=nats_url, pool_id=new_id("pool-"), db=test_db)
     await close_conn(test_db)

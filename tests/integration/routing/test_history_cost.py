@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from services.platform import db
-from services.routing import store, store_members
+from services.routing import records, store, store_members
 from services.routing.shifts import ALWAYS
 from tests.support import close_pool, new_id
 
@@ -29,7 +29,7 @@ BUSY_FROM_OFFERS = """SELECT o.member_id, sum(r.work_minutes)::float AS minutes 
 
 @pytest.fixture
 async def routing_db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await db.connect(database_url, "routing")
+    pool = await db.connect(database_url, "routing", decode_json=True)
     await db.migrate(pool, "routing", ["services.routing"])
     yield pool
     await close_pool(pool)
@@ -39,15 +39,15 @@ async def member(conn: Any, pool_id: str, capacity: int = 5) -> str:
     member_id = new_id("member-")
     await store_members.upsert_member(
         conn,
-        {
-            "id": member_id,
-            "pool_id": pool_id,
-            "name": member_id,
-            "skills": {"agenda": 3},
-            "languages": ["nl"],
-            "capacity": capacity,
-            "hours": ALWAYS,
-        },
+        records.NewMember(
+            id=member_id,
+            pool_id=pool_id,
+            name=member_id,
+            skills={"agenda": 3},
+            languages=["nl"],
+            capacity=capacity,
+            hours=ALWAYS,
+        ),
     )
     return member_id
 
@@ -57,19 +57,19 @@ async def request(conn: Any, pool_id: str, work_minutes: int = 30) -> str:
     now = datetime.now(UTC)
     await store.insert_request(
         conn,
-        {
-            "request_id": request_id,
-            "pool_id": pool_id,
-            "requester_id": new_id("staff-"),
-            "skill": "agenda",
-            "min_level": 1,
-            "language": "nl",
-            "urgency": "normal",
-            "work_minutes": work_minutes,
-            "submitted_at": now,
-            "pickup_due_at": now + timedelta(hours=1),
-            "done_due_at": now + timedelta(days=1),
-        },
+        records.NewRequest(
+            request_id=request_id,
+            pool_id=pool_id,
+            requester_id=new_id("staff-"),
+            skill="agenda",
+            min_level=1,
+            language="nl",
+            urgency="normal",
+            work_minutes=work_minutes,
+            submitted_at=now,
+            pickup_due_at=now + timedelta(hours=1),
+            done_due_at=now + timedelta(days=1),
+        ),
     )
     return request_id
 

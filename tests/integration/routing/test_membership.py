@@ -28,15 +28,15 @@ async def test_an_announced_secretary_becomes_a_member_without_hours_and_stale_n
     sanne = new_id("sanne-")
     await pool.publish(account(AccountCreated, pool, sanne, 1, language="en"))
     row = await eventually(lambda: member(pool, sanne), lambda r: r is not None)
-    assert row["active"] and list(row["languages"]) == ["en"]
+    assert row.active and list(row.languages) == ["en"]
     async with pool.db.acquire() as conn:
         assert await store_rota.hours_of(conn, sanne) == [[]] * 7
     await pool.publish(account(AccountUpdated, pool, sanne, 3, name="Sanne de Vries"))
-    await eventually(lambda: member(pool, sanne), lambda r: r["name"] == "Sanne de Vries")
+    await eventually(lambda: member(pool, sanne), lambda r: r.name == "Sanne de Vries")
     await pool.publish(account(AccountUpdated, pool, sanne, 2, name="Old name"))
     await pool.publish(account(AccountUpdated, pool, sanne, 4, name="Sanne de Vries", roles=["staff"]))
-    await eventually(lambda: member(pool, sanne), lambda r: not r["active"])
-    assert (await member(pool, sanne))["name"] == "Sanne de Vries"
+    await eventually(lambda: member(pool, sanne), lambda r: not r.active)
+    assert (await member(pool, sanne)).name == "Sanne de Vries"
 
 
 async def test_a_disabled_members_open_offer_goes_to_a_colleague_with_the_reason(routing_pool: Pool):
@@ -55,10 +55,10 @@ async def test_a_disabled_members_open_offer_goes_to_a_colleague_with_the_reason
 
     found = await eventually(offers, lambda os: any(o["member_id"] == second and o["status"] == "open" for o in os))
     assert next(o for o in found if o["member_id"] == first)["reason"] == "no longer in the pool"
-    assert not (await member(pool, first))["active"]
+    assert not (await member(pool, first)).active
     await pool.publish(account(AccountEnabled, pool, first, 3, name="first"))  # enabled again: back, skills kept
-    back = await eventually(lambda: member(pool, first), lambda r: r["active"])
-    assert '"agenda": 5' in str(back["skills"]) and back["open_count"] == 0
+    back = await eventually(lambda: member(pool, first), lambda r: r.active)
+    assert back.skills["agenda"] == 5 and back.open_count == 0
 
 
 async def test_a_pool_brings_its_holiday_calendar(routing_pool: Pool):
