@@ -5,7 +5,6 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -26,8 +25,8 @@ from services.intake.answers import comment_view, request_view, timeline_entry
 from services.intake.api_docs import LIMIT, errors
 from services.platform.api_keys import INTEGRATION_WRITES
 from services.platform.db import Conn
-from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
+from services.platform.unit_of_work import RequestConn
 
 CallerRequest = Request[Caller, str, Any]
 OPEN = ["submitted", "offered", "in_progress", "waiting_on_requester"]
@@ -53,12 +52,10 @@ class RequestsController(Controller):
         **errors(403, 422),
     )
     async def submit(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], data: JSONBody[NewRequest]
+        self, request: CallerRequest, conn: RequestConn, data: JSONBody[NewRequest]
     ) -> Response[RequestView]:
-        async with runtime.pool.acquire() as conn:
-            async with conn.transaction():
-                row, created = await lifecycle.submit(conn, request.user, data)
-            view = await _view(conn, row.id, request.user)
+        row, created = await lifecycle.submit(conn, request.user, data)
+        view = await _view(conn, row.id, request.user)
         return Response(view, status_code=201 if created else 200)
 
     @get(
@@ -67,24 +64,22 @@ class RequestsController(Controller):
         **errors(),
     )
     async def mine(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], limit: Annotated[int, LIMIT] = 50
+        self, request: CallerRequest, conn: RequestConn, limit: Annotated[int, LIMIT] = 50
     ) -> list[RequestView]:
-        async with runtime.pool.acquire() as conn:
-            rows = await store.requests_of(conn, request.user.account_id, limit)
-            spots = await insights.spots_of(conn, rows, changes.now())
+        rows = await store.requests_of(conn, request.user.account_id, limit)
+        spots = await insights.spots_of(conn, rows, changes.now())
         return [request_view(r, request.user, spots.get(r.id)) for r in rows]
 
     @get("/assigned", summary="Requests I work on (member, buddy or helper), newest first", **errors())
     async def assigned(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         which: FromQuery[Literal["open", "closed", "all"]] = "open",
         limit: Annotated[int, LIMIT] = 50,
     ) -> list[RequestView]:
         statuses = {"open": OPEN, "closed": ["done", "cancelled"], "all": ALL}[which]
-        async with runtime.pool.acquire() as conn:
-            rows = await store.requests_worked_by(conn, request.user.account_id, statuses, limit)
+        rows = await store.requests_worked_by(conn, request.user.account_id, statuses, limit)
         return [request_view(r, request.user) for r in rows]
 
     @get(
@@ -92,19 +87,15 @@ class RequestsController(Controller):
         summary="One request (its requester, the people on it, its pool's members and leads)",
         **errors(403, 404),
     )
-    async def one(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[UUID]
-    ) -> RequestView:
-        async with runtime.pool.acquire() as conn:
-            return await _view(conn, request_id, request.user)
+    async def one(self, request: CallerRequest, conn: RequestConn, request_id: FromPath[UUID]) -> RequestView:
+        return await _view(conn, request_id, request.user)
 
     @get("/{request_id:uuid}/timeline", summary="What happened to a request, oldest first", **errors(403, 404))
     async def timeline(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[UUID]
+        self, request: CallerRequest, conn: RequestConn, request_id: FromPath[UUID]
     ) -> list[TimelineEntry]:
-        async with runtime.pool.acquire() as conn:
-            row = access.visible(await store.get_request(conn, request_id), request.user)
-            rows = await store.timeline_of(conn, request_id)
+        row = access.visible(await store.get_request(conn, request_id), request.user)
+        rows = await store.timeline_of(conn, request_id)
         people = access.sees_people(request.user, row)
         return [timeline_entry(t, people=people, named=access.names_actor(request.user, row, t.actor_id)) for t in rows]
 
@@ -117,14 +108,12 @@ class RequestsController(Controller):
     async def edit(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         request_id: FromPath[UUID],
         data: JSONBody[RequestEdit],
     ) -> RequestView:
-        async with runtime.pool.acquire() as conn:
-            async with conn.transaction():
-                await edits.edit(conn, request.user, request_id, data)
-            return await _view(conn, request_id, request.user)
+        await edits.edit(conn, request.user, request_id, data)
+        return await _view(conn, request_id, request.user)
 
     @post(
         "/{request_id:uuid}/status",
@@ -136,14 +125,12 @@ class RequestsController(Controller):
     async def status(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         request_id: FromPath[UUID],
         data: JSONBody[StatusChange],
     ) -> RequestView:
-        async with runtime.pool.acquire() as conn:
-            async with conn.transaction():
-                await lifecycle.move(conn, request.user, request_id, data)
-            return await _view(conn, request_id, request.user)
+        await lifecycle.move(conn, request.user, request_id, data)
+        return await _view(conn, request_id, request.user)
 
     @post(
         "/{request_id:uuid}/cancel",
@@ -154,14 +141,12 @@ class RequestsController(Controller):
     async def cancel(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         request_id: FromPath[UUID],
         data: JSONBody[Cancellation],
     ) -> RequestView:
-        async with runtime.pool.acquire() as conn:
-            async with conn.transaction():
-                await lifecycle.cancel(conn, request.user, request_id, data)
-            return await _view(conn, request_id, request.user)
+        await lifecycle.cancel(conn, request.user, request_id, data)
+        return await _view(conn, request_id, request.user)
 
     @post(
         "/{request_id:uuid}/rating",
@@ -172,20 +157,18 @@ class RequestsController(Controller):
     async def rate(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         request_id: FromPath[UUID],
         data: JSONBody[NewRating],
     ) -> RatingView:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            version = await lifecycle.rate(conn, request.user, request_id, data)
+        version = await lifecycle.rate(conn, request.user, request_id, data)
         return RatingView(request_id=request_id, rating=data.rating, comment=data.comment.strip(), version=version)
 
     @get("/{request_id:uuid}/comments", summary="The request's conversation, oldest first", **errors(403, 404))
     async def comments(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[UUID]
+        self, request: CallerRequest, conn: RequestConn, request_id: FromPath[UUID]
     ) -> list[CommentView]:
-        async with runtime.pool.acquire() as conn:
-            row, rows = await conversation.comments(conn, request.user, request_id)
+        row, rows = await conversation.comments(conn, request.user, request_id)
         return [comment_view(c, people=access.names_actor(request.user, row, c.author_id)) for c in rows]
 
     @post(
@@ -198,10 +181,9 @@ class RequestsController(Controller):
     async def comment(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         request_id: FromPath[UUID],
         data: JSONBody[NewComment],
     ) -> CommentView:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            row = await conversation.comment(conn, request.user, request_id, data)
+        row = await conversation.comment(conn, request.user, request_id, data)
         return comment_view(row, people=True)

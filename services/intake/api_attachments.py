@@ -21,6 +21,7 @@ from services.platform.errors import NotFound
 from services.platform.objects import Objects
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
+from services.platform.unit_of_work import RequestConn
 
 CallerRequest = Request[Caller, str, Any]
 RAW_BODY = "The file itself as the request body (any content type; its bytes decide what it is)."
@@ -78,6 +79,9 @@ class UploadsController(Controller):
         objects: NamedDependency[Objects],
         config: NamedDependency[IntakeConfig],
     ) -> AttachmentView:
+        # Its own connection, taken only once the file is stored: a request's connection (and a
+        # transaction) would be held for as long as the caller takes to send the file, and the
+        # object must go again when writing its metadata fails (see _keep_or_drop).
         upload = await _receive(request, objects, config, None)
         async with runtime.pool.acquire() as conn:
             return attachment_view(await _keep_or_drop(objects, upload, conn, None, request.user))
@@ -85,10 +89,9 @@ class UploadsController(Controller):
     @delete(
         "/{upload_id:uuid}", status_code=204, summary="Drop an upload of mine not sent with a request", **errors(404)
     )
-    async def drop(self, request: CallerRequest, runtime: NamedDependency[Runtime], upload_id: FromPath[UUID]) -> None:
-        async with runtime.pool.acquire() as conn:
-            if not await store_attachments.delete_staged(conn, [upload_id], request.user.account_id):
-                raise NotFound("no such upload of yours")  # someone else's looks the same as none
+    async def drop(self, request: CallerRequest, conn: RequestConn, upload_id: FromPath[UUID]) -> None:
+        if not await store_attachments.delete_staged(conn, [upload_id], request.user.account_id):
+            raise NotFound("no such upload of yours")  # someone else's looks the same as none
 
 
 class AttachmentsController(Controller):
@@ -112,6 +115,7 @@ class AttachmentsController(Controller):
         config: NamedDependency[IntakeConfig],
         request_id: FromPath[UUID],
     ) -> AttachmentView:
+        # Connections of its own, none held while the file streams in (see UploadsController.stage).
         async with runtime.pool.acquire() as conn:
             row = await attachments.visible_request(conn, request.user, request_id)
             attachments.adding_role(request.user, row)  # refuse before reading the file
@@ -121,25 +125,24 @@ class AttachmentsController(Controller):
 
     @get("/", summary="The request's files, oldest first (the people on it; its pool while it is open)", **errors(404))
     async def list_files(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[UUID]
+        self, request: CallerRequest, conn: RequestConn, request_id: FromPath[UUID]
     ) -> list[AttachmentView]:
-        async with runtime.pool.acquire() as conn:
-            row = await attachments.visible_request(conn, request.user, request_id)
-            people = access.sees_people(request.user, row)
-            return [attachment_view(a, people=people) for a in await store_attachments.of_request(conn, request_id)]
+        row = await attachments.visible_request(conn, request.user, request_id)
+        people = access.sees_people(request.user, row)
+        return [attachment_view(a, people=people) for a in await store_attachments.of_request(conn, request_id)]
 
     @get("/{attachment_id:uuid}", summary="Download a file (Content-Disposition: attachment, nosniff)", **errors(404))
     async def download(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         objects: NamedDependency[Objects],
         request_id: FromPath[UUID],
         attachment_id: FromPath[UUID],
     ) -> Response[Any]:
-        async with runtime.pool.acquire() as conn:
-            await attachments.visible_request(conn, request.user, request_id)
-            found = await store_attachments.get(conn, attachment_id)
+        # The request's connection goes back to the pool before the bytes stream (unit_of_work).
+        await attachments.visible_request(conn, request.user, request_id)
+        found = await store_attachments.get(conn, attachment_id)
         if found is None or found.request_id != request_id:
             raise NotFound("no such file on this request")
         try:
@@ -157,9 +160,8 @@ class AttachmentsController(Controller):
     async def remove(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         request_id: FromPath[UUID],
         attachment_id: FromPath[UUID],
     ) -> None:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            await attachments.remove(conn, request.user, request_id, attachment_id)
+        await attachments.remove(conn, request.user, request_id, attachment_id)

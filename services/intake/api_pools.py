@@ -17,6 +17,7 @@ from services.platform.errors import Invalid
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
+from services.platform.unit_of_work import RequestConn
 
 CallerRequest = Request[Caller, str, Any]
 EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)  # a sane window; beyond it dates overflow
@@ -33,13 +34,10 @@ class PoolsController(Controller):
         "expected pick-up (pool members and leads)",
         **errors(403),
     )
-    async def queue(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[PoolId]
-    ) -> list[RequestView]:
+    async def queue(self, request: CallerRequest, conn: RequestConn, pool_id: FromPath[PoolId]) -> list[RequestView]:
         access.require_pool_view(request.user, pool_id)
-        async with runtime.pool.acquire() as conn:
-            rows = await store.pool_requests(conn, pool_id, ["submitted", "offered"], 1000)
-            spots = await insights.queue_spots(conn, [pool_id], changes.now())
+        rows = await store.pool_requests(conn, pool_id, ["submitted", "offered"], 1000)
+        spots = await insights.queue_spots(conn, [pool_id], changes.now())
         views = [request_view(r, request.user, spots.get(r.id)) for r in rows]
         return sorted(views, key=lambda v: v.queue.position if v.queue else 0)
 
@@ -51,16 +49,15 @@ class PoolsController(Controller):
     async def requests(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         pool_id: FromPath[PoolId],
         which: FromQuery[Literal["open", "closed", "all"]] = "open",
         limit: Annotated[int, LIMIT] = 50,
     ) -> list[RequestView]:
         access.require_pool_view(request.user, pool_id)
         statuses = {"open": OPEN, "closed": ["done", "cancelled"], "all": ALL}[which]
-        async with runtime.pool.acquire() as conn:
-            rows = await store.pool_requests(conn, pool_id, statuses, limit)
-            spots = await insights.queue_spots(conn, insights.waiting_pools(rows), changes.now())
+        rows = await store.pool_requests(conn, pool_id, statuses, limit)
+        spots = await insights.queue_spots(conn, insights.waiting_pools(rows), changes.now())
         return [request_view(r, request.user, spots.get(r.id)) for r in rows]
 
     @get(
@@ -73,6 +70,7 @@ class PoolsController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         pool_id: FromPath[PoolId],
         weeks: Annotated[int, WEEKS] = 8,
         until: Annotated[
@@ -84,5 +82,4 @@ class PoolsController(Controller):
         last = until or changes.now().astimezone(tz).date()
         if not EARLIEST <= last <= LATEST:
             raise Invalid(f"until: pick a day between {EARLIEST} and {LATEST}")
-        async with runtime.pool.acquire() as conn:
-            return await insights.pool_insights(conn, pool_id, weeks=weeks, until=last, tz=tz)
+        return await insights.pool_insights(conn, pool_id, weeks=weeks, until=last, tz=tz)

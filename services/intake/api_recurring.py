@@ -18,6 +18,7 @@ from services.intake.store_recurring import Schedule
 from services.platform.objects import Objects
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
+from services.platform.unit_of_work import RequestConn
 
 CallerRequest = Request[Caller, str, Any]
 Clock = Any  # () -> datetime, see app.create_app
@@ -60,28 +61,27 @@ class RecurringController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         objects: NamedDependency[Objects],
         clock: NamedDependency[Clock],
         holidays: NamedDependency[IsHoliday],
         data: JSONBody[NewRecurring],
     ) -> RecurringView:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            s = await recurring.create(
-                conn,
-                objects,
-                request.user,
-                data.from_request_id,
-                data.rule,
-                data.weekday,
-                today(runtime.settings.zone, clock),
-                holidays,
-            )
-            return await _view(conn, s)
+        s = await recurring.create(
+            conn,
+            objects,
+            request.user,
+            data.from_request_id,
+            data.rule,
+            data.weekday,
+            today(runtime.settings.zone, clock),
+            holidays,
+        )
+        return await _view(conn, s)
 
     @get("/", summary="My recurring requests (not the stopped ones)", **errors())
-    async def mine(self, request: CallerRequest, runtime: NamedDependency[Runtime]) -> list[RecurringView]:
-        async with runtime.pool.acquire() as conn:
-            return [await _view(conn, s) for s in await store_recurring.of_requester(conn, request.user.account_id)]
+    async def mine(self, request: CallerRequest, conn: RequestConn) -> list[RecurringView]:
+        return [await _view(conn, s) for s in await store_recurring.of_requester(conn, request.user.account_id)]
 
     @post(
         "/{schedule_id:uuid}/{action:str}",
@@ -93,13 +93,13 @@ class RecurringController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         clock: NamedDependency[Clock],
         holidays: NamedDependency[IsHoliday],
         schedule_id: FromPath[UUID],
         action: FromPath[Literal["pause", "resume", "stop"]],
     ) -> RecurringView:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            s = await recurring.change(
-                conn, request.user, schedule_id, action, today(runtime.settings.zone, clock), holidays
-            )
-            return await _view(conn, s)
+        s = await recurring.change(
+            conn, request.user, schedule_id, action, today(runtime.settings.zone, clock), holidays
+        )
+        return await _view(conn, s)

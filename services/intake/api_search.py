@@ -15,6 +15,7 @@ from services.intake.answers import request_view
 from services.intake.api_docs import LIMIT, errors
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
+from services.platform.unit_of_work import RequestConn
 
 CallerRequest = Request[Caller, str, Any]
 
@@ -34,6 +35,7 @@ class SearchController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         q: Annotated[str, QueryParameter(max_length=200, pattern=PRINTABLE, description="Words to look for")] = "",
         type_id: Annotated[str | None, QueryParameter(max_length=100, pattern=PRINTABLE)] = None,
         status: FromQuery[Status | None] = None,
@@ -50,20 +52,19 @@ class SearchController(Controller):
         ] = None,
         limit: Annotated[int, LIMIT] = 50,
     ) -> list[SearchHit]:
-        async with runtime.pool.acquire() as conn:
-            found = await search.find(
-                conn,
-                request.user,
-                words=q,
-                tz=runtime.settings.zone,
-                type_id=type_id,
-                status=status,
-                which=which,
-                since=since,
-                until=until,
-                person=person,
-                limit=limit,
-            )
+        found = await search.find(
+            conn,
+            request.user,
+            words=q,
+            tz=runtime.settings.zone,
+            type_id=type_id,
+            status=status,
+            which=which,
+            since=since,
+            until=until,
+            person=person,
+            limit=limit,
+        )
         return [
             SearchHit(
                 request=request_view(f.request, request.user), in_conversation=f.in_conversation, snippet=f.snippet
