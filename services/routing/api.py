@@ -14,6 +14,7 @@ from services.platform.errors import Forbidden, NotFound
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
+from services.platform.unit_of_work import RequestConn
 from services.routing import assignment, escalation, records, store
 from services.routing.answers import decision_view, offer_view
 
@@ -30,16 +31,14 @@ class WorkController(Controller):
     tags = ["offers and queues"]  # noqa: RUF012
 
     @get("/members/me/offers", summary="My open offers and accepted work")
-    async def my_offers(self, request: CallerRequest, runtime: NamedDependency[Runtime]) -> list[OfferView]:
-        async with runtime.pool.acquire() as conn:
-            return [offer_view(r) for r in await store.offers_for_member(conn, request.user.account_id)]
+    async def my_offers(self, request: CallerRequest, conn: RequestConn) -> list[OfferView]:
+        return [offer_view(r) for r in await store.offers_for_member(conn, request.user.account_id)]
 
     @post("/offers/{offer_id:uuid}/accept", status_code=200, summary="Accept an offer made to me")
     async def accept(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], offer_id: FromPath[UUID]
+        self, request: CallerRequest, runtime: NamedDependency[Runtime], conn: RequestConn, offer_id: FromPath[UUID]
     ) -> dict[str, str]:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            await assignment.answer(conn, offer_id, request.user.account_id, zone=runtime.settings.zone, accept=True)
+        await assignment.answer(conn, offer_id, request.user.account_id, zone=runtime.settings.zone, accept=True)
         return {"status": "accepted"}
 
     @post("/offers/{offer_id:uuid}/decline", status_code=200, summary="Decline an offer, with a reason")
@@ -47,35 +46,29 @@ class WorkController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         offer_id: FromPath[UUID],
         data: JSONBody[Decline],
     ) -> dict[str, str]:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            await assignment.answer(
-                conn, offer_id, request.user.account_id, zone=runtime.settings.zone, accept=False, reason=data.reason
-            )
+        await assignment.answer(
+            conn, offer_id, request.user.account_id, zone=runtime.settings.zone, accept=False, reason=data.reason
+        )
         return {"status": "declined"}
 
     @get("/pools/{pool_id:str}/queue", summary="Requests waiting in the pool queue, in offer order")
-    async def queue(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[Id]
-    ) -> list[QueuedView]:
+    async def queue(self, request: CallerRequest, conn: RequestConn, pool_id: FromPath[Id]) -> list[QueuedView]:
         pool_member(request.user, pool_id)
-        async with runtime.pool.acquire() as conn:
-            rows = await store.queue_of(conn, pool_id)
+        rows = await store.queue_of(conn, pool_id)
         return [_queued(i, r) for i, r in enumerate(rows, 1)]
 
     @get("/pools/{pool_id:str}/lead-queue", summary="Requests the pool could not take: the lead's queue")
-    async def lead_queue(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[Id]
-    ) -> list[QueuedView]:
+    async def lead_queue(self, request: CallerRequest, conn: RequestConn, pool_id: FromPath[Id]) -> list[QueuedView]:
         pool_member(request.user, pool_id)
-        async with runtime.pool.acquire() as conn:
-            rows = await store.queue_of(conn, pool_id, lead_only=True)
-            found = []
-            for i, r in enumerate(rows, 1):
-                latest = await store.latest_decision(conn, r.request_id)
-                found.append(_queued(i, r, latest))
+        rows = await store.queue_of(conn, pool_id, lead_only=True)
+        found = []
+        for i, r in enumerate(rows, 1):
+            latest = await store.latest_decision(conn, r.request_id)
+            found.append(_queued(i, r, latest))
         return found
 
     @post("/requests/{request_id:str}/assign", status_code=200, summary="Lead: offer a waiting request to a member")
@@ -83,11 +76,11 @@ class WorkController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         request_id: FromPath[Id],
         data: JSONBody[LeadAssignment],
     ) -> dict[str, str]:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            await escalation.assign_by_lead(conn, request.user, request_id, data.member_id, zone=runtime.settings.zone)
+        await escalation.assign_by_lead(conn, request.user, request_id, data.member_id, zone=runtime.settings.zone)
         return {"status": "offered"}
 
     @get(
@@ -96,18 +89,17 @@ class WorkController(Controller):
         "and the others counted per reason (never a score per person, never who declined)",
     )
     async def decisions(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], request_id: FromPath[Id]
+        self, request: CallerRequest, conn: RequestConn, request_id: FromPath[Id]
     ) -> list[DecisionView]:
-        async with runtime.pool.acquire() as conn:
-            req = await store.routed_request(conn, request_id)
-            if req is None:
-                raise NotFound("routing has no such request")
-            pool_member(request.user, req.pool_id)
-            latest = await store.latest_decision(conn, request_id)
-            if latest is None:
-                return []
-            # Only the latest: a series of decisions would tell who was offered it and declined.
-            return [decision_view(latest, await store.count_decisions(conn, request_id) - 1)]
+        req = await store.routed_request(conn, request_id)
+        if req is None:
+            raise NotFound("routing has no such request")
+        pool_member(request.user, req.pool_id)
+        latest = await store.latest_decision(conn, request_id)
+        if latest is None:
+            return []
+        # Only the latest: a series of decisions would tell who was offered it and declined.
+        return [decision_view(latest, await store.count_decisions(conn, request_id) - 1)]
 
 
 def _queued(position: int, r: records.RoutedRequest, latest: records.RecordedDecision | None = None) -> QueuedView:

@@ -5,14 +5,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from services.contracts.routing_api import Coverage, MyGrowth
 from services.platform.errors import NotFound
 from services.platform.ids import Id
-from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
+from services.platform.unit_of_work import RequestConn
 from services.routing import growth, store_growth, store_members
 from services.routing.api import pool_member
 
@@ -29,17 +28,14 @@ class GrowthController(Controller):
         summary="My growth: levels over time, learning goals and how far along, development assignments with "
         "their buddy (the member alone; anyone else gets 404)",
     )
-    async def mine(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], member_id: FromPath[Id]
-    ) -> MyGrowth:
+    async def mine(self, request: CallerRequest, conn: RequestConn, member_id: FromPath[Id]) -> MyGrowth:
         if request.user.account_id != member_id:
             raise NotFound("no such member")  # the same answer whether or not they exist
-        async with runtime.pool.acquire() as conn:
-            row = await store_members.member(conn, member_id)
-            if row is None:
-                raise NotFound("no such member")
-            changes = await store_growth.level_changes(conn, member_id)
-            development = await store_growth.development_done(conn, member_id)
+        row = await store_members.member(conn, member_id)
+        if row is None:
+            raise NotFound("no such member")
+        changes = await store_growth.level_changes(conn, member_id)
+        development = await store_growth.development_done(conn, member_id)
         return growth.my_growth(
             member_id,
             {k: int(v) for k, v in row.skills.items()},
@@ -54,13 +50,10 @@ class GrowthController(Controller):
         summary="The pool's skill coverage: members per level, holders, learners and demand per skill; skills "
         "resting on one or two people flagged (counts only)",
     )
-    async def coverage(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], pool_id: FromPath[Id]
-    ) -> list[Coverage]:
+    async def coverage(self, request: CallerRequest, conn: RequestConn, pool_id: FromPath[Id]) -> list[Coverage]:
         pool_member(request.user, pool_id)
         since = datetime.now(UTC) - timedelta(weeks=DEMAND_WEEKS)
-        async with runtime.pool.acquire() as conn:
-            rows = await store_members.members_of(conn, pool_id)
-            demand = await store_growth.demand(conn, pool_id, since)
+        rows = await store_members.members_of(conn, pool_id)
+        demand = await store_growth.demand(conn, pool_id, since)
         members = [({k: int(v) for k, v in m.skills.items()}, list(m.learning)) for m in rows if m.active]
         return growth.coverage(members, demand)

@@ -5,14 +5,13 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from services.contracts.routing_api import PolicyTrial, TrialView
 from services.platform.errors import NotFound
 from services.platform.ids import Id
-from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
+from services.platform.unit_of_work import RequestConn
 from services.routing import store_trials, trials
 from services.routing.answers import trial_view
 from services.routing.api import pool_member
@@ -28,14 +27,13 @@ class TrialController(Controller):
     async def start(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         pool_id: FromPath[Id],
         data: JSONBody[PolicyTrial],
     ) -> TrialView:
         pool_member(request.user, pool_id)
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            trial_id = await trials.start(conn, pool_id, request.user.account_id, data)
-            found = await store_trials.get(conn, trial_id)
+        trial_id = await trials.start(conn, pool_id, request.user.account_id, data)
+        found = await store_trials.get(conn, trial_id)
         assert found is not None
         return trial_view(found)
 
@@ -43,13 +41,12 @@ class TrialController(Controller):
     async def trial(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         pool_id: FromPath[Id],
         trial_id: FromPath[UUID],
     ) -> TrialView:
         pool_member(request.user, pool_id)
-        async with runtime.pool.acquire() as conn:
-            found = await store_trials.get(conn, trial_id)
+        found = await store_trials.get(conn, trial_id)
         if found is None or found.pool_id != pool_id:
             raise NotFound("no such trial in this pool")
         return trial_view(found)

@@ -35,6 +35,7 @@ async def load_demo(rt: Runtime) -> None:
     (and the demo pool follows no holiday calendar), so the demo works whenever it is tried."""
     if not rt.settings.demo:
         return
+    # At start, not in a request: its own connection and transaction.
     async with rt.pool.acquire() as conn, conn.transaction():
         if await store_members.count_members(conn) > 0:
             return
@@ -52,6 +53,8 @@ async def watch_offers_and_queue(rt: Runtime) -> None:
     Safe on every replica: rows are locked or claimed with SKIP LOCKED."""
     while True:
         try:
+            # Not a request: each pass its own short transaction, so one step's locks are let go
+            # before the next and a failing step does not undo the others.
             async with rt.pool.acquire() as conn, conn.transaction():
                 await assignment.expire_offers(conn, zone=rt.settings.zone)
             async with rt.pool.acquire() as conn, conn.transaction():

@@ -6,13 +6,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency
 
 from services.contracts.identity import AccountErased
 from services.contracts.routing_api import MyMembership
 from services.platform.db import Conn
-from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
+from services.platform.unit_of_work import RequestConn
 from services.routing import members, store_privacy
 
 ERASED_SUBJECTS = ["secpool.identity.account.erased"]
@@ -29,11 +28,10 @@ class PrivacyController(Controller):
     tags = ["privacy"]  # noqa: RUF012
 
     @get("/v1/people/me/data", summary="Everything routing holds about me as a pool member")
-    async def my_data(self, request: Request[Caller, str, Any], runtime: NamedDependency[Runtime]) -> MyMembership:
+    async def my_data(self, request: Request[Caller, str, Any], conn: RequestConn) -> MyMembership:
         me = request.user.account_id
-        async with runtime.pool.acquire() as conn:
-            return MyMembership(
-                member=await store_privacy.member(conn, me),
-                absences=await store_privacy.absences(conn, me),
-                skill_proposals=await store_privacy.proposals(conn, me),
-            )
+        return MyMembership(
+            member=await store_privacy.member(conn, me),
+            absences=await store_privacy.absences(conn, me),
+            skill_proposals=await store_privacy.proposals(conn, me),
+        )

@@ -77,7 +77,9 @@ async def history(conn: Conn, pool_id: str, weeks: int, now: datetime, zone: Zon
 
 
 async def run_trials(rt: Runtime) -> None:
-    """Background loop: claim a waiting trial (or one whose runner went quiet) and run it."""
+    """Background loop: claim a waiting trial (or one whose runner went quiet) and run it.
+    Not a request: the claim commits at once, and a run (minutes) holds a connection only for
+    each short read or report, never across the simulation."""
     while True:
         async with rt.pool.acquire() as conn, conn.transaction():
             trial = await store_trials.claim(conn, datetime.now(UTC))
