@@ -92,7 +92,7 @@ class DigestsController(Controller):
     ) -> PoolView:
         async with runtime.pool.acquire() as conn:
             known = await store.pool(conn, pool_id)
-        seconds = known["digest_period_seconds"] if known else None
+        seconds = known.digest_period_seconds if known else None
         return PoolView(id=pool_id, digest_every_days=(seconds or config.digest_period_seconds) / domain.DAY)
 
     @put(

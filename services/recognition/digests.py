@@ -17,29 +17,27 @@ from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import NotFound
 from services.platform.tokens import Caller
-from services.recognition import domain, store, store_work, wall
+from services.recognition import domain, records, store, store_work, wall
 from services.recognition.answers import digest_view
 from services.recognition.config import RecognitionConfig
 
 log = structlog.get_logger(__name__)
 
 
-async def publish(conn: Conn, pool_id: str, period: domain.Period) -> asyncpg.Record | None:
+async def publish(conn: Conn, pool_id: str, period: domain.Period) -> records.Digest | None:
     """The pool's digest for `period`, or None when another replica (or an earlier run) has it."""
     digest_id = uuid4()
     if not await store_work.claim_digest(conn, digest_id, pool_id, period.start, period.end):
         return None
-    completions = [
-        _completion(r) for r in await store_work.completions_between(conn, pool_id, period.start, period.end)
-    ]
-    kudos = [_pool_kudos(k) for k in await store_work.pool_kudos_between(conn, pool_id, period.start, period.end)]
+    completions = await store_work.completions_between(conn, pool_id, period.start, period.end)
+    kudos = await store_work.pool_kudos_between(conn, pool_id, period.start, period.end)
     figures = domain.figures(completions, kudos)
-    row = await store_work.save_figures(conn, digest_id, {f: getattr(figures, f) for f in figures.__struct_fields__})
+    digest = await store_work.save_figures(conn, digest_id, figures)
     await outbox.add(
         conn,
         DigestPublished(
             event_id=uuid4(),
-            occurred_at=row["published_at"],
+            occurred_at=digest.published_at,
             digest_id=str(digest_id),
             version=1,
             pool_id=pool_id,
@@ -54,25 +52,11 @@ async def publish(conn: Conn, pool_id: str, period: domain.Period) -> asyncpg.Re
             highlight_kudos_ids=figures.highlight_kudos_ids,
         ),
     )
-    return row
+    return digest
 
 
-def _completion(r: asyncpg.Record) -> domain.Completion:
-    return domain.Completion(request_id=r["id"], minutes_saved=r["minutes_saved"], on_time=r["on_time"])
-
-
-def _pool_kudos(k: asyncpg.Record) -> domain.PoolKudos:
-    return domain.PoolKudos(
-        kudos_id=str(k["id"]),
-        given_by_pool=k["given_by_pool"],
-        received_by_pool=k["received_by_pool"],
-        reactions=k["reactions"],
-        created_at=k["created_at"],
-    )
-
-
-def period_length(pool: asyncpg.Record, config: RecognitionConfig) -> int:
-    return int(pool["digest_period_seconds"] or config.digest_period_seconds)
+def period_length(pool: records.Pool, config: RecognitionConfig) -> int:
+    return int(pool.digest_period_seconds or config.digest_period_seconds)
 
 
 async def publish_due(pool: asyncpg.Pool, config: RecognitionConfig, zone: ZoneInfo, at: datetime) -> list[UUID]:
@@ -83,13 +67,13 @@ async def publish_due(pool: asyncpg.Pool, config: RecognitionConfig, zone: ZoneI
     published = []
     for p in pools:
         period = domain.last_finished_period(at, period_length(p, config), zone)
-        if period.end <= p["first_seen_at"]:
+        if period.end <= p.first_seen_at:
             continue
         async with pool.acquire() as conn, conn.transaction():
-            row = await publish(conn, p["id"], period)
-        if row is not None:
-            published.append(row["id"])
-            log.info("digest published", pool_id=p["id"], period_start=period.start.isoformat())
+            digest = await publish(conn, p.id, period)
+        if digest is not None:
+            published.append(digest.id)
+            log.info("digest published", pool_id=p.id, period_start=period.start.isoformat())
     return published
 
 
@@ -103,10 +87,10 @@ async def run(pool: asyncpg.Pool, config: RecognitionConfig, zone: ZoneInfo) -> 
         await asyncio.sleep(config.digest_check_seconds)
 
 
-async def view(conn: Conn, viewer: Caller, row: asyncpg.Record) -> DigestView:
+async def view(conn: Conn, viewer: Caller, digest: records.Digest) -> DigestView:
     """The digest with its highlights as they are now (a kudos hidden since drops out)."""
-    highlights = await store.kudos_by_ids(conn, list(row["highlight_kudos_ids"]))
-    return digest_view(row, await wall.present(conn, highlights, viewer))
+    highlights = await store.kudos_by_ids(conn, list(digest.highlight_kudos_ids))
+    return digest_view(digest, await wall.present(conn, highlights, viewer))
 
 
 async def of_pool(conn: Conn, viewer: Caller, pool_id: str, limit: int) -> list[DigestView]:
@@ -114,7 +98,7 @@ async def of_pool(conn: Conn, viewer: Caller, pool_id: str, limit: int) -> list[
 
 
 async def one(conn: Conn, viewer: Caller, digest_id: UUID) -> DigestView:
-    row = await store_work.get_digest(conn, digest_id)
-    if row is None:
+    digest = await store_work.get_digest(conn, digest_id)
+    if digest is None:
         raise NotFound("no such digest")
-    return await view(conn, viewer, row)
+    return await view(conn, viewer, digest)

@@ -6,15 +6,13 @@ from datetime import UTC, datetime
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
-import asyncpg
-
 from services.contracts.recognition import KudosGiven, KudosHidden, KudosReacted, KudosReported
 from services.contracts.recognition_api import NewKudos
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from services.platform.tokens import Caller
-from services.recognition import domain, store, store_work
+from services.recognition import domain, records, store, store_work
 from services.recognition.config import RecognitionConfig
 
 
@@ -30,7 +28,7 @@ async def give(
     zone: ZoneInfo,
     *,
     prompt_id: UUID | None = None,
-) -> asyncpg.Record:
+) -> records.Kudos:
     """Store a kudos and its KudosGiven; refuses self-thanks, unknown values, unfinished
     requests, and a giver past today's limit (LimitReached; today in the time zone `zone`)."""
     message = domain.check_message(body.message)
@@ -51,32 +49,32 @@ async def give(
     giver_pools = domain.working_pools(caller.roles, caller.pools)
     for pool_id in giver_pools:
         await store.note_members(conn, pool_id, [caller.account_id])
-    addressed = [p for p in (body.pool_id, request["pool_id"] if request else None) if p]
+    addressed = [p for p in (body.pool_id, request.pool_id if request else None) if p]
     await store.note_pools(conn, addressed)
     to_pools = sorted({*await store.pools_of(conn, recipient_ids), *addressed})
     kudos_id = uuid4()
-    row = await store.insert_kudos(
+    given = await store.insert_kudos(
         conn,
-        {
-            "id": kudos_id,
-            "giver_id": caller.account_id,
-            "recipient_ids": recipient_ids,
-            "pool_id": body.pool_id,
-            "message": message,
-            "value_id": body.value_id,
-            "request_id": body.request_id,
-            "prompt_id": prompt_id,
-            "from_pools": giver_pools,
-            "to_pools": to_pools,
-            "pools": domain.pools_touched(giver_pools, to_pools, None),
-        },
+        records.NewKudos(
+            id=kudos_id,
+            giver_id=caller.account_id,
+            recipient_ids=recipient_ids,
+            pool_id=body.pool_id,
+            message=message,
+            value_id=body.value_id,
+            request_id=body.request_id,
+            prompt_id=prompt_id,
+            from_pools=giver_pools,
+            to_pools=to_pools,
+            pools=domain.pools_touched(giver_pools, to_pools, None),
+        ),
     )
     await store.audit(conn, kudos_id, caller.account_id, "given")
     await outbox.add(
         conn,
         KudosGiven(
             event_id=uuid4(),
-            occurred_at=row["created_at"],
+            occurred_at=given.created_at,
             kudos_id=str(kudos_id),
             version=1,
             giver_id=caller.account_id,
@@ -85,16 +83,16 @@ async def give(
             request_id=body.request_id,
             value_id=body.value_id,
             prompt_id=str(prompt_id) if prompt_id else None,
-            pool_ids=list(row["pools"]),
+            pool_ids=list(given.pools),
         ),
     )
-    return row
+    return given
 
 
-async def _on_wall(conn: Conn, kudos_id: UUID) -> asyncpg.Record:
+async def _on_wall(conn: Conn, kudos_id: UUID) -> records.Kudos:
     """The kudos, locked for this change; hidden kudos are gone for everyone but moderators."""
     row = await store.get_kudos(conn, kudos_id, for_update=True)
-    if row is None or row["hidden_at"] is not None:
+    if row is None or row.hidden_at is not None:
         raise NotFound("no such kudos on the wall")
     return row
 
@@ -115,7 +113,7 @@ async def react(conn: Conn, caller: Caller, kudos_id: UUID, emoji: str) -> None:
             version=version,
             account_id=caller.account_id,
             emoji=chosen,
-            giver_id=row["giver_id"],
+            giver_id=row.giver_id,
         ),
     )
 
@@ -137,12 +135,12 @@ async def take_back(conn: Conn, caller: Caller, kudos_id: UUID) -> None:
             account_id=caller.account_id,
             emoji=removed,
             withdrawn=True,
-            giver_id=row["giver_id"],
+            giver_id=row.giver_id,
         ),
     )
 
 
-async def report(conn: Conn, caller: Caller, kudos_id: UUID, reason: str) -> tuple[asyncpg.Record, bool]:
+async def report(conn: Conn, caller: Caller, kudos_id: UUID, reason: str) -> tuple[records.Report, bool]:
     """Ask the moderators to look; one report per person per kudos (again returns the first)."""
     await _on_wall(conn, kudos_id)
     created = await store.insert_report(conn, uuid4(), kudos_id, caller.account_id, reason)
@@ -155,7 +153,7 @@ async def report(conn: Conn, caller: Caller, kudos_id: UUID, reason: str) -> tup
     await outbox.add(
         conn,
         KudosReported(
-            event_id=uuid4(), occurred_at=now(), kudos_id=str(kudos_id), version=version, report_id=str(created["id"])
+            event_id=uuid4(), occurred_at=now(), kudos_id=str(kudos_id), version=version, report_id=str(created.id)
         ),
     )
     return created, True
@@ -173,7 +171,7 @@ async def hide(conn: Conn, caller: Caller, kudos_id: UUID, reason: str) -> None:
     if row is None:
         raise NotFound("no such kudos")
     _moderates(caller, row)
-    if row["hidden_at"] is not None:
+    if row.hidden_at is not None:
         raise Conflict("this kudos is already hidden")
     version = await store.hide(conn, kudos_id, caller.account_id, reason)
     await store.resolve_reports(conn, kudos_id, "hidden", caller.account_id)
@@ -185,9 +183,9 @@ async def hide(conn: Conn, caller: Caller, kudos_id: UUID, reason: str) -> None:
             occurred_at=now(),
             kudos_id=str(kudos_id),
             version=version,
-            giver_id=row["giver_id"],
+            giver_id=row.giver_id,
             hidden_by=caller.account_id,
-            recipient_ids=list(row["recipient_ids"]),
+            recipient_ids=list(row.recipient_ids),
         ),
     )
 
@@ -203,6 +201,6 @@ async def keep(conn: Conn, caller: Caller, kudos_id: UUID) -> None:
         await store.audit(conn, kudos_id, caller.account_id, "kept")
 
 
-def _moderates(caller: Caller, row: asyncpg.Record) -> None:
-    if not domain.may_moderate_kudos(caller.roles, caller.pools, row["pools"]):
+def _moderates(caller: Caller, row: records.Kudos) -> None:
+    if not domain.may_moderate_kudos(caller.roles, caller.pools, row.pools):
         raise Forbidden("only a lead of a pool this kudos touches, or an admin, can moderate it")

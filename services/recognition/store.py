@@ -4,39 +4,42 @@ digests are in store_work.py)."""
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
-import asyncpg
+from services.platform.db import Conn, as_record, as_records
+from services.recognition import records
 
-from services.platform.db import Conn
+# The columns of records.Kudos, of the kudos aliased `k`.
+KUDOS = """k.id, k.giver_id, k.recipient_ids, k.pool_id, k.message, k.value_id, k.request_id, k.prompt_id,
+           k.from_pools, k.to_pools, k.pools, k.created_at, k.version, k.hidden_at, k.hidden_by, k.hidden_why"""
 
-Record = asyncpg.Record
 
-
-async def insert_kudos(conn: Conn, k: dict[str, Any]) -> Record:
-    row: Record | None = await conn.fetchrow(
-        """INSERT INTO kudos (id, giver_id, recipient_ids, pool_id, message, value_id, request_id, prompt_id,
+async def insert_kudos(conn: Conn, k: records.NewKudos) -> records.Kudos:
+    row = await conn.fetchrow(
+        f"""INSERT INTO kudos AS k (id, giver_id, recipient_ids, pool_id, message, value_id, request_id, prompt_id,
                from_pools, to_pools, pools)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING *""",
-        k["id"],
-        k["giver_id"],
-        k["recipient_ids"],
-        k["pool_id"],
-        k["message"],
-        k["value_id"],
-        k["request_id"],
-        k["prompt_id"],
-        k["from_pools"],
-        k["to_pools"],
-        k["pools"],
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING {KUDOS}""",
+        k.id,
+        k.giver_id,
+        k.recipient_ids,
+        k.pool_id,
+        k.message,
+        k.value_id,
+        k.request_id,
+        k.prompt_id,
+        k.from_pools,
+        k.to_pools,
+        k.pools,
     )
     assert row is not None
-    return row
+    return as_record(records.Kudos, row)
 
 
-async def get_kudos(conn: Conn, kudos_id: UUID, *, for_update: bool = False) -> Record | None:
-    return await conn.fetchrow("SELECT * FROM kudos WHERE id = $1" + (" FOR UPDATE" if for_update else ""), kudos_id)
+async def get_kudos(conn: Conn, kudos_id: UUID, *, for_update: bool = False) -> records.Kudos | None:
+    row = await conn.fetchrow(
+        f"SELECT {KUDOS} FROM kudos k WHERE k.id = $1" + (" FOR UPDATE" if for_update else ""), kudos_id
+    )
+    return as_record(records.Kudos, row) if row is not None else None
 
 
 async def bump_version(conn: Conn, kudos_id: UUID) -> int:
@@ -59,10 +62,10 @@ async def given_since(conn: Conn, giver_id: str, since: datetime) -> int:
 
 async def wall(
     conn: Conn, *, limit: int, before: UUID | None, pool_id: str | None, value_id: str | None
-) -> list[Record]:
+) -> list[records.Kudos]:
     """Visible kudos, newest first, after the `before` kudos (keyset: created_at, id)."""
-    return await conn.fetch(
-        """SELECT * FROM kudos k
+    rows = await conn.fetch(
+        f"""SELECT {KUDOS} FROM kudos k
            WHERE k.hidden_at IS NULL
              AND ($2::uuid IS NULL OR (k.created_at, k.id) < (SELECT created_at, id FROM kudos WHERE id = $2))
              AND ($3::text IS NULL OR k.pools @> ARRAY[$3::text])
@@ -73,14 +76,15 @@ async def wall(
         pool_id,
         value_id,
     )
+    return as_records(records.Kudos, rows)
 
 
 async def received_by(
     conn: Conn, account_id: str, pools: list[str], *, limit: int, before: UUID | None
-) -> list[Record]:
+) -> list[records.Kudos]:
     """Visible kudos naming this person, or thanking a whole pool they work in; newest first."""
-    return await conn.fetch(
-        """SELECT * FROM kudos k
+    rows = await conn.fetch(
+        f"""SELECT {KUDOS} FROM kudos k
            WHERE k.hidden_at IS NULL
              AND (k.recipient_ids @> ARRAY[$1::text] OR k.pool_id = ANY($2::text[]))
              AND k.giver_id <> $1
@@ -91,15 +95,17 @@ async def received_by(
         limit,
         before,
     )
+    return as_records(records.Kudos, rows)
 
 
-async def kudos_by_ids(conn: Conn, ids: list[UUID]) -> list[Record]:
+async def kudos_by_ids(conn: Conn, ids: list[UUID]) -> list[records.Kudos]:
     """Visible kudos among `ids`, in the order of `ids`."""
-    return await conn.fetch(
-        """SELECT k.* FROM unnest($1::uuid[]) WITH ORDINALITY AS wanted(id, n)
+    rows = await conn.fetch(
+        f"""SELECT {KUDOS} FROM unnest($1::uuid[]) WITH ORDINALITY AS wanted(id, n)
            JOIN kudos k ON k.id = wanted.id WHERE k.hidden_at IS NULL ORDER BY wanted.n""",
         ids,
     )
+    return as_records(records.Kudos, rows)
 
 
 async def reaction_tallies(conn: Conn, kudos_ids: list[UUID]) -> dict[UUID, dict[str, int]]:
@@ -108,8 +114,8 @@ async def reaction_tallies(conn: Conn, kudos_ids: list[UUID]) -> dict[UUID, dict
         kudos_ids,
     )
     tallies: dict[UUID, dict[str, int]] = {}
-    for r in rows:
-        tallies.setdefault(r["kudos_id"], {})[r["emoji"]] = r["n"]
+    for kudos_id, emoji, n in rows:
+        tallies.setdefault(kudos_id, {})[emoji] = n
     return tallies
 
 
@@ -117,7 +123,7 @@ async def reactions_of(conn: Conn, account_id: str, kudos_ids: list[UUID]) -> di
     rows = await conn.fetch(
         "SELECT kudos_id, emoji FROM reactions WHERE account_id = $1 AND kudos_id = ANY($2)", account_id, kudos_ids
     )
-    return {r["kudos_id"]: r["emoji"] for r in rows}
+    return {kudos_id: emoji for kudos_id, emoji in rows}
 
 
 async def set_reaction(conn: Conn, kudos_id: UUID, account_id: str, emoji: str) -> str | None:
@@ -143,9 +149,11 @@ async def delete_reaction(conn: Conn, kudos_id: UUID, account_id: str) -> str | 
     return emoji
 
 
-async def insert_report(conn: Conn, report_id: UUID, kudos_id: UUID, reporter_id: str, reason: str) -> Record | None:
+async def insert_report(
+    conn: Conn, report_id: UUID, kudos_id: UUID, reporter_id: str, reason: str
+) -> records.Report | None:
     """The new report, or None when this person already reported this kudos."""
-    return await conn.fetchrow(
+    row = await conn.fetchrow(
         """INSERT INTO reports (id, kudos_id, reporter_id, reason) VALUES ($1, $2, $3, $4)
            ON CONFLICT (kudos_id, reporter_id) DO NOTHING RETURNING *""",
         report_id,
@@ -153,23 +161,26 @@ async def insert_report(conn: Conn, report_id: UUID, kudos_id: UUID, reporter_id
         reporter_id,
         reason,
     )
+    return as_record(records.Report, row) if row is not None else None
 
 
-async def report_by(conn: Conn, kudos_id: UUID, reporter_id: str) -> Record | None:
-    return await conn.fetchrow("SELECT * FROM reports WHERE kudos_id = $1 AND reporter_id = $2", kudos_id, reporter_id)
+async def report_by(conn: Conn, kudos_id: UUID, reporter_id: str) -> records.Report | None:
+    row = await conn.fetchrow("SELECT * FROM reports WHERE kudos_id = $1 AND reporter_id = $2", kudos_id, reporter_id)
+    return as_record(records.Report, row) if row is not None else None
 
 
-async def open_reports(conn: Conn, limit: int, pools: list[str] | None = None) -> list[Record]:
+async def open_reports(conn: Conn, limit: int, pools: list[str] | None = None) -> list[records.ReportedKudos]:
     """Reported kudos awaiting a moderator, oldest report first, with their reasons; with
     `pools`, only kudos that touch one of them."""
-    return await conn.fetch(
-        """SELECT k.*, array_agg(r.reason ORDER BY r.at) AS reasons, min(r.at) AS first_reported_at
+    rows = await conn.fetch(
+        f"""SELECT {KUDOS}, array_agg(r.reason ORDER BY r.at) AS reasons, min(r.at) AS first_reported_at
            FROM reports r JOIN kudos k ON k.id = r.kudos_id
            WHERE r.resolved_at IS NULL AND ($2::text[] IS NULL OR k.pools && $2::text[])
            GROUP BY k.id ORDER BY min(r.at) LIMIT $1""",
         limit,
         pools,
     )
+    return as_records(records.ReportedKudos, rows)
 
 
 async def resolve_reports(conn: Conn, kudos_id: UUID, resolution: str, by: str) -> int:
@@ -204,24 +215,28 @@ async def audit(conn: Conn, kudos_id: UUID, actor_id: str | None, action: str, d
     )
 
 
-async def audit_of(conn: Conn, kudos_id: UUID) -> list[Record]:
-    return await conn.fetch(
+async def audit_of(conn: Conn, kudos_id: UUID) -> list[records.AuditEntry]:
+    rows = await conn.fetch(
         "SELECT at, actor_id, action, detail FROM kudos_audit WHERE kudos_id = $1 ORDER BY id", kudos_id
     )
+    return as_records(records.AuditEntry, rows)
 
 
-async def list_values(conn: Conn, *, include_retired: bool = False) -> list[Record]:
-    return await conn.fetch(
+async def list_values(conn: Conn, *, include_retired: bool = False) -> list[records.Value]:
+    rows = await conn.fetch(
         "SELECT * FROM org_values WHERE $1 OR retired_at IS NULL ORDER BY position, id", include_retired
     )
+    return as_records(records.Value, rows)
 
 
 async def active_value(conn: Conn, value_id: str) -> bool:
     return bool(await conn.fetchval("SELECT true FROM org_values WHERE id = $1 AND retired_at IS NULL", value_id))
 
 
-async def upsert_value(conn: Conn, value_id: str, name_nl: str, name_en: str, position: int | None = None) -> Record:
-    row: Record | None = await conn.fetchrow(
+async def upsert_value(
+    conn: Conn, value_id: str, name_nl: str, name_en: str, position: int | None = None
+) -> records.Value:
+    row = await conn.fetchrow(
         """INSERT INTO org_values (id, name_nl, name_en, position)
            VALUES ($1, $2, $3, coalesce($4, (SELECT coalesce(max(position), 0) + 1 FROM org_values)))
            ON CONFLICT (id) DO UPDATE SET name_nl = EXCLUDED.name_nl, name_en = EXCLUDED.name_en,
@@ -233,7 +248,7 @@ async def upsert_value(conn: Conn, value_id: str, name_nl: str, name_en: str, po
         position,
     )
     assert row is not None
-    return row
+    return as_record(records.Value, row)
 
 
 async def retire_value(conn: Conn, value_id: str) -> bool:
@@ -273,15 +288,16 @@ async def pools_of(conn: Conn, account_ids: list[str]) -> list[str]:
     rows = await conn.fetch(
         "SELECT DISTINCT pool_id FROM pool_members WHERE account_id = ANY($1) ORDER BY pool_id", account_ids
     )
-    return [r["pool_id"] for r in rows]
+    return [pool_id for (pool_id,) in rows]
 
 
-async def pools(conn: Conn) -> list[Record]:
-    return await conn.fetch("SELECT * FROM pools ORDER BY id")
+async def pools(conn: Conn) -> list[records.Pool]:
+    return as_records(records.Pool, await conn.fetch("SELECT * FROM pools ORDER BY id"))
 
 
-async def pool(conn: Conn, pool_id: str) -> Record | None:
-    return await conn.fetchrow("SELECT * FROM pools WHERE id = $1", pool_id)
+async def pool(conn: Conn, pool_id: str) -> records.Pool | None:
+    row = await conn.fetchrow("SELECT * FROM pools WHERE id = $1", pool_id)
+    return as_record(records.Pool, row) if row is not None else None
 
 
 async def set_digest_period(conn: Conn, pool_id: str, seconds: int | None) -> None:

@@ -2,10 +2,8 @@
 (for their data download), and removing what they wrote when their account is erased. Kudos
 stay on the wall as a fact (counted in digests); only the erased person's words go."""
 
-import msgspec
-
 from services.contracts.recognition_api import HeldKudos, HeldReaction
-from services.platform.db import Conn
+from services.platform.db import Conn, as_records
 
 # A kudos message must have a length; this stands where the erased person's words were.
 ERASED_MESSAGE = "—"
@@ -17,17 +15,17 @@ _KUDOS = """SELECT id, giver_id, recipient_ids, message, value_id, request_id, c
 
 async def kudos_given(conn: Conn, account_id: str) -> list[HeldKudos]:
     rows = await conn.fetch(f"{_KUDOS} WHERE giver_id = $1 ORDER BY created_at", account_id)
-    return [msgspec.convert(dict(r), HeldKudos) for r in rows]
+    return as_records(HeldKudos, rows)
 
 
 async def kudos_received(conn: Conn, account_id: str) -> list[HeldKudos]:
     rows = await conn.fetch(f"{_KUDOS} WHERE $1 = ANY(recipient_ids) ORDER BY created_at", account_id)
-    return [msgspec.convert(dict(r), HeldKudos) for r in rows]
+    return as_records(HeldKudos, rows)
 
 
 async def reactions_of(conn: Conn, account_id: str) -> list[HeldReaction]:
     rows = await conn.fetch("SELECT kudos_id, emoji, at FROM reactions WHERE account_id = $1 ORDER BY at", account_id)
-    return [msgspec.convert(dict(r), HeldReaction) for r in rows]
+    return as_records(HeldReaction, rows)
 
 
 async def erase(conn: Conn, account_id: str) -> None:

@@ -4,29 +4,27 @@ with reactions tallied per kudos and the finished request each belongs to."""
 from collections.abc import Sequence
 from uuid import UUID
 
-import asyncpg
-
 from services.contracts.recognition_api import AuditEntry, KudosView, ReportedKudos, WallPage
 from services.platform.db import Conn
 from services.platform.errors import Forbidden, NotFound
 from services.platform.tokens import Caller
-from services.recognition import domain, store, store_work
+from services.recognition import domain, records, store, store_work
 from services.recognition.answers import kudos_view
 
 
 async def present(
-    conn: Conn, rows: Sequence[asyncpg.Record], viewer: Caller, *, show_hidden: bool = False
+    conn: Conn, rows: Sequence[records.Kudos], viewer: Caller, *, show_hidden: bool = False
 ) -> list[KudosView]:
-    ids = [r["id"] for r in rows]
+    ids = [r.id for r in rows]
     tallies = await store.reaction_tallies(conn, ids)
     mine = await store.reactions_of(conn, viewer.account_id, ids)
-    requests = await store_work.finished_requests(conn, [r["request_id"] for r in rows if r["request_id"]])
+    requests = await store_work.finished_requests(conn, [r.request_id for r in rows if r.request_id])
     return [
         kudos_view(
             r,
-            tallies=tallies.get(r["id"]),
-            mine=mine.get(r["id"]),
-            request=requests.get(r["request_id"] or ""),
+            tallies=tallies.get(r.id),
+            mine=mine.get(r.id),
+            request=requests.get(r.request_id or ""),
             show_hidden=show_hidden,
         )
         for r in rows
@@ -47,9 +45,9 @@ async def one(conn: Conn, viewer: Caller, kudos_id: UUID) -> KudosView:
     row = await store.get_kudos(conn, kudos_id)
     if row is None:
         raise NotFound("no such kudos")
-    if row["hidden_at"] is not None:
-        involved = viewer.account_id == row["giver_id"] or viewer.account_id in row["recipient_ids"]
-        if not (involved or domain.may_moderate_kudos(viewer.roles, viewer.pools, row["pools"])):
+    if row.hidden_at is not None:
+        involved = viewer.account_id == row.giver_id or viewer.account_id in row.recipient_ids
+        if not (involved or domain.may_moderate_kudos(viewer.roles, viewer.pools, row.pools)):
             raise NotFound("no such kudos")
     return (await present(conn, [row], viewer, show_hidden=True))[0]
 
@@ -66,7 +64,7 @@ async def reported(conn: Conn, viewer: Caller, limit: int) -> list[ReportedKudos
     rows = await store.open_reports(conn, limit, domain.moderated_pools(viewer.roles, viewer.pools))
     views = await present(conn, rows, viewer, show_hidden=True)
     return [
-        ReportedKudos(kudos=v, reasons=[x for x in r["reasons"] if x], first_reported_at=r["first_reported_at"])
+        ReportedKudos(kudos=v, reasons=[x for x in r.reasons if x], first_reported_at=r.first_reported_at)
         for v, r in zip(views, rows, strict=True)
     ]
 
@@ -75,9 +73,9 @@ async def audit_trail(conn: Conn, viewer: Caller, kudos_id: UUID) -> list[AuditE
     row = await store.get_kudos(conn, kudos_id)
     if row is None:
         raise NotFound("no such kudos")
-    if not domain.may_moderate_kudos(viewer.roles, viewer.pools, row["pools"]):
+    if not domain.may_moderate_kudos(viewer.roles, viewer.pools, row.pools):
         raise Forbidden("only a lead of a pool this kudos touches, or an admin, can read its audit trail")
     return [
-        AuditEntry(at=a["at"], actor_id=a["actor_id"], action=a["action"], detail=a["detail"])
+        AuditEntry(at=a.at, actor_id=a.actor_id, action=a.action, detail=a.detail)
         for a in await store.audit_of(conn, kudos_id)
     ]

@@ -79,7 +79,7 @@ class World:
         async with self.pool.acquire() as conn, conn.transaction():
             row = await digests.publish(conn, pool_id, domain.Period(start=end - timedelta(days=7), end=end))
         assert row is not None
-        return str(row["id"])
+        return str(row.id)
 
     async def value(self) -> str:
         value_id = f"v-{uuid.uuid4().hex[:10]}"

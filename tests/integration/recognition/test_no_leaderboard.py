@@ -98,7 +98,7 @@ async def test_no_response_ranks_or_counts_people_after_a_lopsided_week(recognit
 
     people = {popular.account_id, quiet.account_id, requester.account_id, *(g.account_id for g in givers)}
     doc = (await rec.client.get("/schema/openapi.json", headers=auth(lead, "recognition"))).json()
-    fill = {"{kudos_id}": kudos_ids[0], "{pool_id}": POOL, "{digest_id}": str(row["id"]), "{prompt_id}": new_id()}
+    fill = {"{kudos_id}": kudos_ids[0], "{pool_id}": POOL, "{digest_id}": str(row.id), "{prompt_id}": new_id()}
     checked = []
     for path, operations in doc["paths"].items():
         if "get" not in operations:
