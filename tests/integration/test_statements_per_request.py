@@ -59,11 +59,13 @@ def statements(monkeypatch: pytest.MonkeyPatch) -> Statements:
     monkeypatch.setattr(asyncpg.connection.Connection, "_time_and_log", logged)
     create_pool = asyncpg.create_pool
 
-    def counting_pool(*args: Any, **kwargs: Any) -> Any:
-        async def init(conn: asyncpg.Connection) -> None:
+    def counting_pool(*args: Any, init: Any = None, **kwargs: Any) -> Any:
+        async def logging_init(conn: asyncpg.Connection) -> None:
             conn.add_query_logger(lambda _: None)  # asyncpg times and logs only with a logger
+            if init is not None:
+                await init(conn)
 
-        return create_pool(*args, init=init, **kwargs)
+        return create_pool(*args, init=logging_init, **kwargs)
 
     monkeypatch.setattr(db.asyncpg, "create_pool", counting_pool)
     return counted
