@@ -25,10 +25,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import asyncpg
+import msgspec
 
 from services.cli.embedded import EmbeddedPostgres, ensure_database
 from services.demo import organisation
-from services.intake import search, store_catalogue
+from services.intake import records, search, store_catalogue
 from services.platform import db
 from services.platform.tokens import Caller
 
@@ -71,7 +72,8 @@ async def load(conn: asyncpg.Connection, count: int, rng: random.Random) -> None
     """`count` requests over 10 pools and 2,000 requesters; a third have 1–4 comments."""
     for t in organisation().request_types:
         for pool_id in POOLS:
-            await store_catalogue.upsert_type(conn, {**t, "id": f"{t['id']}-{pool_id}", "pool_id": pool_id})
+            fields = msgspec.convert({**t, "pool_id": pool_id}, records.TypeFields)
+            await store_catalogue.upsert_type(conn, f"{t['id']}-{pool_id}", fields)
     types = {p: [f"{t['id']}-{p}" for t in organisation().request_types] for p in POOLS}
     requesters = {p: [f"staff-{p}-{k:03d}" for k in range(200)] for p in POOLS}
     start = datetime.now(UTC) - timedelta(days=730)

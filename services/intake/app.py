@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import msgspec
 from litestar import Litestar, Request, Response
 from litestar.di import Provide
 
@@ -25,6 +26,7 @@ from services.intake import (
     handlers,
     heal,
     privacy,
+    records,
     recurring,
     sla,
     store_catalogue,
@@ -44,7 +46,7 @@ async def load_demo(rt: Runtime) -> None:
     async with rt.pool.acquire() as conn, conn.transaction():
         if await store_catalogue.count_types(conn) == 0:
             for t in organisation().request_types:
-                await store_catalogue.upsert_type(conn, t)
+                await store_catalogue.upsert_type(conn, t["id"], msgspec.convert(t, records.TypeFields))
 
 
 def refused(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

@@ -48,12 +48,12 @@ async def create(conn: Conn, caller: Caller, body: NewType) -> records.RequestTy
     values = _checked(body)
     values.pop("id")
     if body.id is not None:
-        if not await store_catalogue.insert_type(conn, body.id, values):
+        if not await store_catalogue.insert_type(conn, body.id, records.TypeFields(**values)):
             raise Conflict(f"id: a request type '{body.id}' already exists")
         type_id = body.id
     else:
         type_id = _slug(body.name_en)
-        while not await store_catalogue.insert_type(conn, type_id, values):
+        while not await store_catalogue.insert_type(conn, type_id, records.TypeFields(**values)):
             type_id = f"{_slug(body.name_en)}-{secrets.token_hex(2)}"
     await store_catalogue.add_change(conn, type_id, kind="created", actor_id=caller.account_id, fields=values)
     return await get(conn, type_id)
@@ -70,7 +70,7 @@ async def edit(conn: Conn, caller: Caller, type_id: str, body: TypeFields) -> re
     values["pool_id"] = current.pool_id
     changed = {k: v for k, v in values.items() if k != "pool_id" and _column(getattr(current, k)) != v}
     if changed:
-        await store_catalogue.update_type(conn, type_id, values)
+        await store_catalogue.update_type(conn, type_id, records.TypeFields(**values))
         await store_catalogue.add_change(conn, type_id, kind="edited", actor_id=caller.account_id, fields=changed)
     return await get(conn, type_id)
 

@@ -113,6 +113,24 @@ class RequestType(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
 
 
+class TypeFields(msgspec.Struct, frozen=True, kw_only=True):
+    """A request type as it is written (store_catalogue.TYPE_FIELDS, in that order)."""
+
+    pool_id: str
+    name_nl: str
+    name_en: str
+    description_nl: str = ""
+    description_en: str = ""
+    skill: str
+    min_level: int
+    extra_skills: list[str] = []
+    language: str = "any"
+    pickup_minutes: int
+    complete_minutes: int
+    minutes_saved: int = 0
+    work_minutes: int = 30
+
+
 class TypeChange(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
     actor_id: str | None

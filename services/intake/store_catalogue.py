@@ -2,24 +2,12 @@
 
 from typing import Any
 
+import msgspec
+
 from services.intake import records
 from services.platform.db import Conn, as_record, as_records
 
-TYPE_FIELDS = (
-    "pool_id",
-    "name_nl",
-    "name_en",
-    "description_nl",
-    "description_en",
-    "skill",
-    "min_level",
-    "extra_skills",
-    "language",
-    "pickup_minutes",
-    "complete_minutes",
-    "minutes_saved",
-    "work_minutes",
-)
+TYPE_FIELDS = records.TypeFields.__struct_fields__  # the columns a type is written with, in order
 EDITABLE = TYPE_FIELDS[1:]  # a type stays in its pool
 TYPE_COLUMNS = ", ".join(("id", *TYPE_FIELDS, "retired_at", "created_at", "updated_at"))
 
@@ -42,24 +30,25 @@ async def list_types(
     return as_records(records.RequestType, rows)
 
 
-async def insert_type(conn: Conn, type_id: str, fields: dict[str, Any]) -> bool:
+async def insert_type(conn: Conn, type_id: str, fields: records.TypeFields) -> bool:
     """A new type; False if the id is taken."""
     columns = ", ".join(("id", *TYPE_FIELDS))
     params = ", ".join(f"${i}" for i in range(1, len(TYPE_FIELDS) + 2))
     inserted = await conn.fetchval(
         f"INSERT INTO request_types ({columns}) VALUES ({params}) ON CONFLICT (id) DO NOTHING RETURNING true",
         type_id,
-        *(fields[name] for name in TYPE_FIELDS),
+        *msgspec.structs.astuple(fields),
     )
     return bool(inserted)
 
 
-async def update_type(conn: Conn, type_id: str, fields: dict[str, Any]) -> None:
+async def update_type(conn: Conn, type_id: str, fields: records.TypeFields) -> None:
+    """All its fields but its pool: a type stays in its pool."""
     sets = ", ".join(f"{name} = ${i}" for i, name in enumerate(EDITABLE, start=2))
     await conn.execute(
         f"UPDATE request_types SET {sets}, updated_at = now() WHERE id = $1",
         type_id,
-        *(fields[name] for name in EDITABLE),
+        *msgspec.structs.astuple(fields)[1:],
     )
 
 
@@ -71,34 +60,16 @@ async def set_retired(conn: Conn, type_id: str, *, retired: bool) -> None:
     )
 
 
-async def upsert_type(conn: Conn, t: dict[str, Any]) -> None:
+async def upsert_type(conn: Conn, type_id: str, t: records.TypeFields) -> None:
     """Demo data: insert or refresh a type by id."""
+    columns = ", ".join(("id", *TYPE_FIELDS))
+    params = ", ".join(f"${i}" for i in range(1, len(TYPE_FIELDS) + 2))
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in TYPE_FIELDS)
     await conn.execute(
-        """INSERT INTO request_types (id, pool_id, name_nl, name_en, description_nl, description_en,
-               skill, min_level, extra_skills, language, pickup_minutes, complete_minutes,
-               minutes_saved, work_minutes)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
-           ON CONFLICT (id) DO UPDATE SET pool_id = EXCLUDED.pool_id, name_nl = EXCLUDED.name_nl,
-               name_en = EXCLUDED.name_en, description_nl = EXCLUDED.description_nl,
-               description_en = EXCLUDED.description_en, skill = EXCLUDED.skill,
-               min_level = EXCLUDED.min_level, extra_skills = EXCLUDED.extra_skills,
-               language = EXCLUDED.language, pickup_minutes = EXCLUDED.pickup_minutes,
-               complete_minutes = EXCLUDED.complete_minutes, minutes_saved = EXCLUDED.minutes_saved,
-               work_minutes = EXCLUDED.work_minutes, updated_at = now()""",
-        t["id"],
-        t["pool_id"],
-        t["name_nl"],
-        t["name_en"],
-        t.get("description_nl", ""),
-        t.get("description_en", ""),
-        t["skill"],
-        t["min_level"],
-        t.get("extra_skills", []),
-        t.get("language", "any"),
-        t["pickup_minutes"],
-        t["complete_minutes"],
-        t.get("minutes_saved", 0),
-        t.get("work_minutes", 30),
+        f"INSERT INTO request_types ({columns}) VALUES ({params})"
+        f" ON CONFLICT (id) DO UPDATE SET {updates}, updated_at = now()",
+        type_id,
+        *msgspec.structs.astuple(t),
     )
 
 
