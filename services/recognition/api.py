@@ -14,6 +14,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from services.contracts.recognition_api import KudosView, NewKudos, NewReaction, NewReport, ReportView, WallPage
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
+from services.platform.unit_of_work import RequestConn
 from services.recognition import kudos, wall
 from services.recognition.answers import report_view
 from services.recognition.config import RecognitionConfig
@@ -40,37 +41,32 @@ class KudosController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         config: NamedDependency[RecognitionConfig],
         data: JSONBody[NewKudos],
     ) -> KudosView:
-        async with runtime.pool.acquire() as conn:
-            async with conn.transaction():
-                row = await kudos.give(conn, request.user, data, config, runtime.settings.zone)
-            return (await wall.present(conn, [row], request.user))[0]
+        given = await kudos.give(conn, request.user, data, config, runtime.settings.zone)
+        return (await wall.present(conn, [given], request.user))[0]
 
     @get("/wall", summary="The public wall: visible kudos, newest first, one page at a time")
     async def wall(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         limit: Limit = 20,
         before: Before = None,
         pool_id: Annotated[str | None, QueryParameter(description="only kudos given or received by this pool")] = None,
         value_id: Annotated[str | None, QueryParameter(description="only kudos tagged with this value")] = None,
     ) -> WallPage:
-        async with runtime.pool.acquire() as conn:
-            return await wall.page(conn, request.user, limit=limit, before=before, pool_id=pool_id, value_id=value_id)
+        return await wall.page(conn, request.user, limit=limit, before=before, pool_id=pool_id, value_id=value_id)
 
     @get(
         "/kudos/{kudos_id:uuid}",
         summary="One kudos",
         description="A hidden kudos is visible only to its giver, its recipients and moderators, with the reason.",
     )
-    async def one(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], kudos_id: FromPath[UUID]
-    ) -> KudosView:
-        async with runtime.pool.acquire() as conn:
-            return await wall.one(conn, request.user, kudos_id)
+    async def one(self, request: CallerRequest, conn: RequestConn, kudos_id: FromPath[UUID]) -> KudosView:
+        return await wall.one(conn, request.user, kudos_id)
 
     @put(
         "/kudos/{kudos_id:uuid}/reaction",
@@ -79,23 +75,17 @@ class KudosController(Controller):
     async def react(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         kudos_id: FromPath[UUID],
         data: JSONBody[NewReaction],
     ) -> KudosView:
-        async with runtime.pool.acquire() as conn:
-            async with conn.transaction():
-                await kudos.react(conn, request.user, kudos_id, data.emoji)
-            return await wall.one(conn, request.user, kudos_id)
+        await kudos.react(conn, request.user, kudos_id, data.emoji)
+        return await wall.one(conn, request.user, kudos_id)
 
     @delete("/kudos/{kudos_id:uuid}/reaction", status_code=200, summary="Take back my reaction to a kudos")
-    async def take_back(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], kudos_id: FromPath[UUID]
-    ) -> KudosView:
-        async with runtime.pool.acquire() as conn:
-            async with conn.transaction():
-                await kudos.take_back(conn, request.user, kudos_id)
-            return await wall.one(conn, request.user, kudos_id)
+    async def take_back(self, request: CallerRequest, conn: RequestConn, kudos_id: FromPath[UUID]) -> KudosView:
+        await kudos.take_back(conn, request.user, kudos_id)
+        return await wall.one(conn, request.user, kudos_id)
 
     @post(
         "/kudos/{kudos_id:uuid}/reports",
@@ -105,12 +95,11 @@ class KudosController(Controller):
     async def report(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         kudos_id: FromPath[UUID],
         data: JSONBody[NewReport],
     ) -> Response[ReportView]:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            row, created = await kudos.report(conn, request.user, kudos_id, data.reason)
+        row, created = await kudos.report(conn, request.user, kudos_id, data.reason)
         return Response(report_view(row), status_code=201 if created else 200)
 
     @get(
@@ -119,7 +108,6 @@ class KudosController(Controller):
         description="Each kudos carries the finished request it belongs to, if any. A list, never a count.",
     )
     async def received(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], limit: Limit = 20, before: Before = None
+        self, request: CallerRequest, conn: RequestConn, limit: Limit = 20, before: Before = None
     ) -> WallPage:
-        async with runtime.pool.acquire() as conn:
-            return await wall.received(conn, request.user, limit=limit, before=before)
+        return await wall.received(conn, request.user, limit=limit, before=before)

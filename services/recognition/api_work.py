@@ -13,6 +13,7 @@ from services.platform.errors import Forbidden
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
+from services.platform.unit_of_work import RequestConn
 from services.recognition import digests, domain, prompts, store, store_work, wall
 from services.recognition.answers import prompt_view
 from services.recognition.config import RecognitionConfig
@@ -25,10 +26,8 @@ class PromptsController(Controller):
     tags = ["thanks for work"]  # noqa: RUF012
 
     @get("/", summary="My open invitations to thank, newest first (expired, used or set aside ones are gone)")
-    async def mine(self, request: CallerRequest, runtime: NamedDependency[Runtime]) -> list[PromptView]:
-        async with runtime.pool.acquire() as conn:
-            rows = await store_work.open_prompts(conn, request.user.account_id, prompts.now())
-        return [prompt_view(p) for p in rows]
+    async def mine(self, request: CallerRequest, conn: RequestConn) -> list[PromptView]:
+        return [prompt_view(p) for p in await store_work.open_prompts(conn, request.user.account_id, prompts.now())]
 
     @post(
         "/{prompt_id:uuid}/kudos",
@@ -40,23 +39,19 @@ class PromptsController(Controller):
         self,
         request: CallerRequest,
         runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         config: NamedDependency[RecognitionConfig],
         prompt_id: FromPath[UUID],
         data: JSONBody[PromptThanks | None] = None,
     ) -> KudosView:
-        async with runtime.pool.acquire() as conn:
-            async with conn.transaction():
-                row = await prompts.thank(
-                    conn, request.user, prompt_id, data or PromptThanks(), config, runtime.settings.zone
-                )
-            return (await wall.present(conn, [row], request.user))[0]
+        given = await prompts.thank(
+            conn, request.user, prompt_id, data or PromptThanks(), config, runtime.settings.zone
+        )
+        return (await wall.present(conn, [given], request.user))[0]
 
     @post("/{prompt_id:uuid}/dismiss", status_code=204, summary="Set an invitation to thank aside (it does not return)")
-    async def dismiss(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], prompt_id: FromPath[UUID]
-    ) -> None:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            await prompts.dismiss(conn, request.user, prompt_id)
+    async def dismiss(self, request: CallerRequest, conn: RequestConn, prompt_id: FromPath[UUID]) -> None:
+        await prompts.dismiss(conn, request.user, prompt_id)
 
 
 class DigestsController(Controller):
@@ -72,26 +67,21 @@ class DigestsController(Controller):
     async def of_pool(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         pool_id: FromPath[Id],
         limit: Annotated[int, QueryParameter(ge=1, le=52)] = 8,
     ) -> list[DigestView]:
-        async with runtime.pool.acquire() as conn:
-            return await digests.of_pool(conn, request.user, pool_id, limit)
+        return await digests.of_pool(conn, request.user, pool_id, limit)
 
     @get("/digests/{digest_id:uuid}", summary="One digest")
-    async def one(
-        self, request: CallerRequest, runtime: NamedDependency[Runtime], digest_id: FromPath[UUID]
-    ) -> DigestView:
-        async with runtime.pool.acquire() as conn:
-            return await digests.one(conn, request.user, digest_id)
+    async def one(self, request: CallerRequest, conn: RequestConn, digest_id: FromPath[UUID]) -> DigestView:
+        return await digests.one(conn, request.user, digest_id)
 
     @get("/pools/{pool_id:str}/digest-schedule", summary="How often the pool's digest appears")
     async def schedule(
-        self, runtime: NamedDependency[Runtime], config: NamedDependency[RecognitionConfig], pool_id: FromPath[Id]
+        self, conn: RequestConn, config: NamedDependency[RecognitionConfig], pool_id: FromPath[Id]
     ) -> PoolView:
-        async with runtime.pool.acquire() as conn:
-            known = await store.pool(conn, pool_id)
+        known = await store.pool(conn, pool_id)
         seconds = known.digest_period_seconds if known else None
         return PoolView(id=pool_id, digest_every_days=(seconds or config.digest_period_seconds) / domain.DAY)
 
@@ -102,7 +92,7 @@ class DigestsController(Controller):
     async def set_schedule(
         self,
         request: CallerRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         config: NamedDependency[RecognitionConfig],
         pool_id: FromPath[Id],
         data: JSONBody[DigestSchedule],
@@ -111,6 +101,5 @@ class DigestsController(Controller):
         if not (caller.has("admin") or (caller.has("lead") and caller.in_pool(pool_id))):
             raise Forbidden("only the pool's lead or an admin can set when its digest appears")
         seconds = data.every_days * domain.DAY if data.every_days is not None else None
-        async with runtime.pool.acquire() as conn:
-            await store.set_digest_period(conn, pool_id, seconds)
+        await store.set_digest_period(conn, pool_id, seconds)
         return PoolView(id=pool_id, digest_every_days=(seconds or config.digest_period_seconds) / domain.DAY)

@@ -4,13 +4,12 @@ identity's `AccountErased` that removes the erased person's words."""
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency
 
 from services.contracts.identity import AccountErased
 from services.contracts.recognition_api import MyThanks
 from services.platform.db import Conn
-from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
+from services.platform.unit_of_work import RequestConn
 from services.recognition import store_privacy
 
 ERASED_SUBJECTS = ["secpool.identity.account.erased"]
@@ -26,11 +25,10 @@ class PrivacyController(Controller):
     @get(
         "/v1/people/me/data", summary="Everything recognition holds about me: thanks I gave and received, my reactions"
     )
-    async def my_data(self, request: Request[Caller, str, Any], runtime: NamedDependency[Runtime]) -> MyThanks:
+    async def my_data(self, request: Request[Caller, str, Any], conn: RequestConn) -> MyThanks:
         me = request.user.account_id
-        async with runtime.pool.acquire() as conn:
-            return MyThanks(
-                given=await store_privacy.kudos_given(conn, me),
-                received=await store_privacy.kudos_received(conn, me),
-                reactions=await store_privacy.reactions_of(conn, me),
-            )
+        return MyThanks(
+            given=await store_privacy.kudos_given(conn, me),
+            received=await store_privacy.kudos_received(conn, me),
+            reactions=await store_privacy.reactions_of(conn, me),
+        )
