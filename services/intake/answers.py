@@ -19,7 +19,7 @@ from services.contracts.intake_api import (
     TypeView,
 )
 from services.intake import access, records
-from services.intake.store_attachments import Attachment
+from services.intake.records import Attachment
 from services.platform.tokens import Caller
 
 

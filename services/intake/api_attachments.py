@@ -15,7 +15,7 @@ from services.intake import access, attachments, changes, store_attachments
 from services.intake.answers import attachment_view, download_headers
 from services.intake.api_docs import errors
 from services.intake.config import IntakeConfig
-from services.intake.store_attachments import Attachment
+from services.intake.records import Attachment
 from services.platform.db import Conn
 from services.platform.errors import NotFound
 from services.platform.objects import Objects

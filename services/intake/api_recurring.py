@@ -13,8 +13,9 @@ from litestar.params import FromPath, JSONBody
 from services.contracts.intake_api import NewRecurring, RecurringView
 from services.intake import recurring, store_attachments, store_recurring
 from services.intake.api_docs import errors
+from services.intake.records import Schedule
 from services.intake.recurrence import IsHoliday
-from services.intake.store_recurring import Schedule
+from services.platform.db import Conn
 from services.platform.objects import Objects
 from services.platform.runtime import Runtime
 from services.platform.tokens import Caller
@@ -24,7 +25,7 @@ CallerRequest = Request[Caller, str, Any]
 Clock = Any  # () -> datetime, see app.create_app
 
 
-async def _view(conn: Any, s: Schedule) -> RecurringView:
+async def _view(conn: Conn, s: Schedule) -> RecurringView:
     files = len(await store_attachments.of_schedule(conn, s.id))
     return RecurringView(
         id=s.id,

@@ -17,7 +17,7 @@ import structlog
 
 from services.contracts.intake import AttachmentAdded, RequestEdited
 from services.intake import access, changes, domain, filetypes, records, store, store_attachments
-from services.intake.store_attachments import Attachment
+from services.intake.records import Attachment
 from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, NotFound

@@ -10,6 +10,7 @@ from uuid import UUID
 import msgspec
 
 from services.contracts.intake import Status, Urgency
+from services.contracts.intake_api import Rule
 
 
 class Request(msgspec.Struct, frozen=True, kw_only=True):
@@ -200,3 +201,55 @@ class SearchedRequest(Request, frozen=True, kw_only=True):
 class Snippet(msgspec.Struct, frozen=True, kw_only=True):
     request_id: UUID
     snippet: str
+
+
+class Attachment(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    request_id: UUID | None
+    uploaded_by: str
+    author_role: str
+    filename: str
+    content_type: str
+    size: int
+    object_key: str
+    created_at: datetime
+    schedule_id: UUID | None = None  # a recurring request's own copy
+
+
+class Schedule(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID
+    requester_id: str
+    on_behalf_of: str | None
+    pool_id: str
+    type_id: str
+    description: str
+    urgency: str
+    language: str
+    rule: Rule
+    weekday: int
+    state: str
+    next_on: date
+    last_on: date | None
+    created_at: datetime
+    type_name_nl: str
+    type_name_en: str
+
+
+class Unrouted(msgspec.Struct, frozen=True, kw_only=True):
+    """A submitted request with what RequestSubmitted carries about it."""
+
+    id: str
+    version: int
+    pool_id: str
+    requester_id: str
+    on_behalf_of: str | None
+    type_id: str
+    skill: str
+    min_level: int
+    language: str
+    urgency: Urgency
+    submitted_at: datetime
+    pickup_due_at: datetime
+    done_due_at: datetime
+    work_minutes: int
+    heals: int

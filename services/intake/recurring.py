@@ -17,9 +17,8 @@ import structlog
 
 from services.contracts.intake_api import NewRequest, Rule
 from services.intake import access, changes, lifecycle, recurrence, store, store_attachments, store_recurring
+from services.intake.records import Attachment, Schedule
 from services.intake.recurrence import IsHoliday
-from services.intake.store_attachments import Attachment
-from services.intake.store_recurring import Schedule
 from services.platform.db import Conn, Pool
 from services.platform.errors import Conflict, Forbidden, Invalid, NotFound
 from services.platform.objects import Objects

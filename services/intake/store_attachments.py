@@ -3,31 +3,12 @@ of objects to delete once their metadata is gone."""
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
-import msgspec
-
-from services.platform.db import Conn
+from services.intake.records import Attachment
+from services.platform.db import Conn, as_record, as_records
 
 COLUMNS = "id, request_id, uploaded_by, author_role, filename, content_type, size, object_key, created_at, schedule_id"
-
-
-class Attachment(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    request_id: UUID | None
-    uploaded_by: str
-    author_role: str
-    filename: str
-    content_type: str
-    size: int
-    object_key: str
-    created_at: datetime
-    schedule_id: UUID | None = None  # a recurring request's own copy
-
-
-def _attachment(row: Any) -> Attachment:
-    return Attachment(**dict(row))
 
 
 async def insert(conn: Conn, a: Attachment) -> Attachment:
@@ -44,26 +25,27 @@ async def insert(conn: Conn, a: Attachment) -> Attachment:
         a.created_at,
         a.schedule_id,
     )
-    return _attachment(row)
+    assert row is not None
+    return as_record(Attachment, row)
 
 
 async def get(conn: Conn, attachment_id: UUID) -> Attachment | None:
     row = await conn.fetchrow(f"SELECT {COLUMNS} FROM attachments WHERE id = $1", attachment_id)
-    return None if row is None else _attachment(row)
+    return None if row is None else as_record(Attachment, row)
 
 
 async def of_request(conn: Conn, request_id: UUID) -> list[Attachment]:
     rows = await conn.fetch(
         f"SELECT {COLUMNS} FROM attachments WHERE request_id = $1 ORDER BY created_at, id", request_id
     )
-    return [_attachment(r) for r in rows]
+    return as_records(Attachment, rows)
 
 
 async def of_schedule(conn: Conn, schedule_id: UUID) -> list[Attachment]:
     rows = await conn.fetch(
         f"SELECT {COLUMNS} FROM attachments WHERE schedule_id = $1 ORDER BY created_at, id", schedule_id
     )
-    return [_attachment(r) for r in rows]
+    return as_records(Attachment, rows)
 
 
 async def claim_staged(conn: Conn, ids: Sequence[UUID], owner: str, request_id: UUID) -> list[Attachment]:
@@ -76,7 +58,7 @@ async def claim_staged(conn: Conn, ids: Sequence[UUID], owner: str, request_id: 
         owner,
         request_id,
     )
-    return [_attachment(r) for r in rows]
+    return as_records(Attachment, rows)
 
 
 async def delete_staged(conn: Conn, ids: Sequence[UUID], owner: str) -> int:

@@ -2,30 +2,8 @@
 
 from datetime import datetime
 
-import msgspec
-
-from services.intake.domain import Urgency
-from services.platform.db import Conn
-
-
-class Unrouted(msgspec.Struct, frozen=True, kw_only=True):
-    """A submitted request with what RequestSubmitted carries about it."""
-
-    id: str
-    version: int
-    pool_id: str
-    requester_id: str
-    on_behalf_of: str | None
-    type_id: str
-    skill: str
-    min_level: int
-    language: str
-    urgency: Urgency
-    submitted_at: datetime
-    pickup_due_at: datetime
-    done_due_at: datetime
-    work_minutes: int
-    heals: int
+from services.intake.records import Unrouted
+from services.platform.db import Conn, as_records
 
 
 async def claim_unrouted(conn: Conn, before: datetime, limit: int) -> list[Unrouted]:
@@ -43,7 +21,7 @@ async def claim_unrouted(conn: Conn, before: datetime, limit: int) -> list[Unrou
         before,
         limit,
     )
-    return [msgspec.convert(dict(r), Unrouted) for r in rows]
+    return as_records(Unrouted, rows)
 
 
 async def mark_healed(conn: Conn, request_id: str, at: datetime) -> None:

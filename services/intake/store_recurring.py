@@ -1,41 +1,15 @@
 """Intake's SQL for recurring requests (standing orders)."""
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 from uuid import UUID
 
-import msgspec
-
-from services.contracts.intake_api import Rule
-from services.platform.db import Conn
+from services.intake.records import Schedule
+from services.platform.db import Conn, as_record, as_records
 
 COLUMNS = """s.id, s.requester_id, s.on_behalf_of, s.pool_id, s.type_id, s.description, s.urgency, s.language,
     s.rule, s.weekday, s.state, s.next_on, s.last_on, s.created_at, t.name_nl AS type_name_nl,
     t.name_en AS type_name_en"""
 FROM = "FROM recurring_requests s JOIN request_types t ON t.id = s.type_id"
-
-
-class Schedule(msgspec.Struct, frozen=True, kw_only=True):
-    id: UUID
-    requester_id: str
-    on_behalf_of: str | None
-    pool_id: str
-    type_id: str
-    description: str
-    urgency: str
-    language: str
-    rule: Rule
-    weekday: int
-    state: str
-    next_on: date
-    last_on: date | None
-    created_at: datetime
-    type_name_nl: str
-    type_name_en: str
-
-
-def _schedule(row: Any) -> Schedule:
-    return Schedule(**dict(row))
 
 
 async def insert(conn: Conn, s: Schedule) -> None:
@@ -61,7 +35,7 @@ async def insert(conn: Conn, s: Schedule) -> None:
 async def get(conn: Conn, schedule_id: UUID, *, for_update: bool = False) -> Schedule | None:
     lock = " FOR UPDATE OF s" if for_update else ""
     row = await conn.fetchrow(f"SELECT {COLUMNS} {FROM} WHERE s.id = $1{lock}", schedule_id)
-    return None if row is None else _schedule(row)
+    return None if row is None else as_record(Schedule, row)
 
 
 async def of_requester(conn: Conn, account_id: str) -> list[Schedule]:
@@ -69,7 +43,7 @@ async def of_requester(conn: Conn, account_id: str) -> list[Schedule]:
         f"SELECT {COLUMNS} {FROM} WHERE s.requester_id = $1 AND s.state <> 'stopped' ORDER BY s.created_at",
         account_id,
     )
-    return [_schedule(r) for r in rows]
+    return as_records(Schedule, rows)
 
 
 async def claim_due(conn: Conn, today: date, limit: int) -> list[Schedule]:
@@ -80,7 +54,7 @@ async def claim_due(conn: Conn, today: date, limit: int) -> list[Schedule]:
         today,
         limit,
     )
-    return [_schedule(r) for r in rows]
+    return as_records(Schedule, rows)
 
 
 async def update(conn: Conn, schedule_id: UUID, *, state: str, next_on: date, last_on: date | None) -> None:
