@@ -60,7 +60,8 @@ async def measure(base: str, rounds: int) -> dict[str, list[float]]:
                 await sign_in(page, base, email)
                 await watch(page)
                 opened.append(page)
-            pages = Pages(*opened, base=base)
+            requester, member, colleague = opened
+            pages = Pages(requester, member, colleague, base=base)
             await one_round(pages, TIMEOUT_MS)  # warm-up: first renders, caches, connections
             for k in range(rounds):
                 took = await one_round(pages, TIMEOUT_MS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import statistics
 import sys
@@ -24,6 +25,7 @@ import asyncpg
 import httpx
 import msgspec
 import nats
+from nats.aio.msg import Msg
 
 from services.cli.children import env_with, free_ports, http_ok, wait_until
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database
@@ -89,7 +91,7 @@ async def main(rates: list[int], seconds: float, out: Path) -> None:
         children = [service_child(n, p, env, Path(tmp) / "logs").start() for n, p in ports.items()]
         try:
             for name, port in ports.items():
-                wait_until(lambda port=port: http_ok(f"http://127.0.0.1:{port}/ready"), 60, name)
+                wait_until(functools.partial(http_ok, f"http://127.0.0.1:{port}/ready"), 60, name)
             db = await asyncpg.connect(db_url)
             # Room for every request, so the path measured is always submit → offer.
             for k in range(30):
@@ -110,7 +112,7 @@ async def main(rates: list[int], seconds: float, out: Path) -> None:
             seen: dict[str, float] = {}
             decoder = msgspec.json.Decoder(RequestOffered)
 
-            async def on_offer(msg: nats.aio.msg.Msg) -> None:
+            async def on_offer(msg: Msg) -> None:
                 seen.setdefault(decoder.decode(msg.data).request_id, time.monotonic())
 
             sub = await nc.subscribe("secpool.routing.request.offered", cb=on_offer)

@@ -33,12 +33,17 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
 from services.cli.embedded import EmbeddedPostgres, ensure_database
 from services.intake import insights, store_insights
+from services.intake import records as intake_records
+from services.intake import store as intake_store
 from services.platform import db
+from services.platform.db import Conn
+from services.platform.settings import DEFAULT_TIMEZONE
 from services.routing import assignment, records, store, store_members, store_policy, store_rota
 from services.routing.shifts import ALWAYS
 
@@ -50,10 +55,10 @@ MEMBERS = [f"member-{k}" for k in range(8)]
 FLAT = 1.5
 WHOLE = "routing decision (whole, rolled back)"
 
-Timed = Callable[[asyncpg.Connection], Awaitable[Any]]
+Timed = Callable[[Conn], Awaitable[Any]]
 
 
-async def load_history(routing: asyncpg.Connection, intake: asyncpg.Connection, size: int) -> None:
+async def load_history(routing: Conn, intake: Conn, size: int) -> None:
     """`size` closed requests of the pool over the last year, in routing's and intake's tables.
     Triggers and foreign keys are off while loading (session_replication_role), as for a restore."""
     for conn in (routing, intake):
@@ -111,7 +116,7 @@ async def load_history(routing: asyncpg.Connection, intake: asyncpg.Connection, 
         await conn.execute("SET session_replication_role = DEFAULT")
 
 
-async def load_live(routing: asyncpg.Connection, intake: asyncpg.Connection) -> None:
+async def load_live(routing: Conn, intake: Conn) -> None:
     """The pool as it is now (the same at every size): members, held offers, a queue."""
     for k, member_id in enumerate(MEMBERS):
         skills = {s: 1 + (k + j) % 5 for j, s in enumerate(SKILLS)}
@@ -174,7 +179,7 @@ async def load_live(routing: asyncpg.Connection, intake: asyncpg.Connection) -> 
         )
 
 
-async def decision(conn: asyncpg.Connection) -> None:
+async def decision(conn: Conn) -> None:
     """One whole routing decision on a fresh waiting request (the caller rolls it back)."""
     request_id = f"new-{uuid.uuid4()}"
     now = datetime.now(UTC)
@@ -194,7 +199,7 @@ async def decision(conn: asyncpg.Connection) -> None:
             done_due_at=now + timedelta(days=1),
         ),
     )
-    made = await assignment.route(conn, request_id)
+    made = await assignment.route(conn, request_id, zone=ZoneInfo(DEFAULT_TIMEZONE))
     assert made is not None and made.member_id is not None, "the bench pool must have room"
 
 
@@ -220,10 +225,10 @@ def routing_queries() -> dict[str, Timed]:
     }
 
 
-def intake_queries(live: asyncpg.Record) -> dict[str, Timed]:
+def intake_queries(live: intake_records.Request) -> dict[str, Timed]:
     now = datetime.now(UTC)
     return {
-        "intake: queue position": lambda c: store_insights.queue_place(c, POOL, 1, live["submitted_at"], live["id"]),
+        "intake: queue position": lambda c: store_insights.queue_place(c, POOL, 1, live.submitted_at, live.id),
         "intake: pool load": lambda c: store_insights.pool_load(c, POOL, since=now - insights.OBSERVED_SINCE),
         "intake: a request's queue spot (both)": lambda c: insights.spots_of(c, [live], now),
     }
@@ -235,7 +240,7 @@ BLOCKS = """SELECT coalesce(sum(pg_stat_get_xact_blocks_fetched(c.oid)), 0)::big
             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('routing', 'intake')"""
 
 
-async def cost(conn: asyncpg.Connection, run: Timed, runs: int) -> dict[str, float]:
+async def cost(conn: Conn, run: Timed, runs: int) -> dict[str, float]:
     """Median milliseconds and buffers touched a call of `run`, each call in a transaction that
     is rolled back, after a few warm-up calls (as a running service would be)."""
     samples, blocks = [], []
@@ -266,7 +271,7 @@ async def measure_size(base_url: str, size: int, runs: int) -> dict[str, Costs]:
     kept off), and again after ANALYZE: a decision must not depend on either."""
     url = await ensure_database(base_url, f"routing_history_{size}_{uuid.uuid4().hex[:6]}")
     routing = await db.connect(url, "routing", min_size=1, max_size=2, decode_json=True)
-    intake = await db.connect(url, "intake", min_size=1, max_size=2)
+    intake = await db.connect(url, "intake", min_size=1, max_size=2, decode_json=True)
     try:
         await db.migrate(routing, "routing", ["services.routing"])
         await db.migrate(intake, "intake", ["services.intake"])
@@ -285,9 +290,11 @@ async def measure_size(base_url: str, size: int, runs: int) -> dict[str, Costs]:
             await load_history(r, i, size)
             await load_live(r, i)
             print(f"  {size:>9,} closed requests loaded in {time.perf_counter() - started:.1f} s", flush=True)
-            live = await i.fetchrow(
-                "SELECT * FROM requests WHERE pool_id = $1 AND status = 'submitted' ORDER BY submitted_at LIMIT 1", POOL
+            live_id = await i.fetchval(
+                "SELECT id FROM requests WHERE pool_id = $1 AND status = 'submitted' ORDER BY submitted_at LIMIT 1",
+                POOL,
             )
+            live = await intake_store.get_request(i, live_id)
             assert live is not None
             found = {}
             for phase in PHASES:

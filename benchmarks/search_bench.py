@@ -22,6 +22,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -31,6 +32,7 @@ from services.cli.embedded import EmbeddedPostgres, ensure_database
 from services.demo import organisation
 from services.intake import records, search, store_catalogue
 from services.platform import db
+from services.platform.db import Conn
 from services.platform.tokens import Caller
 
 POOLS = [f"pool-{k:02d}" for k in range(10)]
@@ -68,7 +70,7 @@ def sentence(rng: random.Random, words: int) -> str:
     return " ".join(out).capitalize() + "."
 
 
-async def load(conn: asyncpg.Connection, count: int, rng: random.Random) -> None:
+async def load(conn: Conn, count: int, rng: random.Random) -> None:
     """`count` requests over 10 pools and 2,000 requesters; a third have 1–4 comments."""
     for t in organisation().request_types:
         for pool_id in POOLS:
@@ -143,7 +145,7 @@ async def load(conn: asyncpg.Connection, count: int, rng: random.Random) -> None
     await conn.execute("VACUUM ANALYZE comments")
 
 
-def scenarios(requesters: dict[str, list[str]], rng: random.Random) -> dict[str, list[tuple[Caller, dict]]]:
+def scenarios(requesters: dict[str, list[str]], rng: random.Random) -> dict[str, list[tuple[Caller, dict[str, Any]]]]:
     staff = [Caller(account_id=rng.choice(requesters[p]), roles=("staff",), pools=(p,)) for p in POOLS]
     members = [Caller(account_id=f"member-{p}-00", roles=("secretary",), pools=(p,)) for p in POOLS]
     leads = [
@@ -173,7 +175,7 @@ def scenarios(requesters: dict[str, list[str]], rng: random.Random) -> dict[str,
     }
 
 
-async def measure(pool: asyncpg.Pool, cases: list[tuple[Caller, dict]], runs: int) -> dict[str, float]:
+async def measure(pool: asyncpg.Pool, cases: list[tuple[Caller, dict[str, Any]]], runs: int) -> dict[str, float]:
     samples = []
     async with pool.acquire() as conn:
         for k in range(runs):
