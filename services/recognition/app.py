@@ -10,7 +10,7 @@ from litestar.di import Provide
 from services.demo import organisation
 from services.platform.runtime import Runtime, service_app
 from services.platform.settings import Settings
-from services.recognition import api, api_admin, api_work, digests, domain, handlers, privacy, store
+from services.recognition import api, api_admin, api_privacy, api_work, digests, domain, handlers, store
 from services.recognition.config import RecognitionConfig
 
 
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None, config: RecognitionConfig | Non
             api_admin.ValuesController,
             api_work.PromptsController,
             api_work.DigestsController,
-            privacy.PrivacyController,
+            api_privacy.PrivacyController,
         ],
         consumers=lambda rt: handlers.consumers(rt, chosen),
         on_start=load_demo,

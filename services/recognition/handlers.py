@@ -1,5 +1,6 @@
 """Recognition's event consumers: intake's completions (prompts, digest figures) and identity's
-accounts (who works in which pool, as accounts are created, changed, disabled and enabled)."""
+accounts (who works in which pool, as accounts are created, changed, disabled and enabled; an
+erased person's words removed)."""
 
 from typing import Any
 
@@ -8,7 +9,7 @@ from services.contracts.intake import RequestCompleted
 from services.platform.db import Conn
 from services.platform.inbox import Consumer, Handler
 from services.platform.runtime import Runtime
-from services.recognition import domain, privacy, prompts, store
+from services.recognition import domain, prompts, store, store_privacy
 from services.recognition.config import RecognitionConfig
 
 INTAKE_SUBJECTS = ["secpool.intake.request.completed"]
@@ -26,7 +27,7 @@ async def on_account(conn: Conn, event: AccountEvent | AccountErased) -> None:
     """Who works in which pool follows the account; kudos given and received stay (an erased
     person's words go)."""
     if isinstance(event, AccountErased):
-        await privacy.on_erased(conn, event)
+        await store_privacy.erase(conn, event.account_id)
         return
     working = [] if isinstance(event, AccountDisabled) else domain.working_pools(event.roles, event.pools)
     await store.leave_pools(conn, event.account_id, keep=working)

@@ -1,22 +1,14 @@
-"""Privacy in recognition: what it holds about me (for my data download), and the consumer of
-identity's `AccountErased` that removes the erased person's words."""
+"""Recognition's HTTP API (v1) for privacy: what it holds about me, for my data download. (An
+erased account's words are removed by the consumer in handlers.py.)"""
 
 from typing import Any
 
 from litestar import Controller, Request, get
 
-from services.contracts.identity import AccountErased
 from services.contracts.recognition_api import MyThanks
-from services.platform.db import Conn
 from services.platform.tokens import Caller
 from services.platform.unit_of_work import RequestConn
 from services.recognition import store_privacy
-
-ERASED_SUBJECTS = ["secpool.identity.account.erased"]
-
-
-async def on_erased(conn: Conn, event: AccountErased) -> None:
-    await store_privacy.erase(conn, event.account_id)
 
 
 class PrivacyController(Controller):
