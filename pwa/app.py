@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 
 from pwa import accounts, challenges, integrations, limits, passwords, web
 from pwa.assets import Assets
+from pwa.clients import Clients
 from pwa.files.config import FilesConfig
 from pwa.gateway import Gateway
 from pwa.live.api import events
@@ -128,6 +129,8 @@ def create_app(
         ),
     )
 
+    clients = Clients.over(gateway)
+
     oidc_http = httpx.AsyncClient()
     oidc = OidcClient(sign_in.oidc, oidc_http) if sign_in.oidc else None
 
@@ -154,7 +157,7 @@ def create_app(
         background=[push.deliver, live.run, send_mail, refresh_pool_names, prune_sign_in_state],
         dependencies={
             "account": Provide(web.provide_account),
-            "gateway": Provide(lambda: gateway, sync_to_thread=False),
+            "clients": Provide(lambda: clients, sync_to_thread=False),
             "live_hub": Provide(lambda: live, sync_to_thread=False),
             "files_config": Provide(lambda: files, sync_to_thread=False),
             "mail_config": Provide(lambda: mail, sync_to_thread=False),

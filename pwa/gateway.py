@@ -1,7 +1,11 @@
-"""How the pwa calls the services: one HTTP client each, a fresh signed token per call for
-the signed-in person. Service errors come back as `ServiceError` with the service's message.
-Every path is checked before it leaves: each segment a word, a UUID or a slug (`ids.is_id`),
-so nothing a person typed can add a query, a fragment or a dot-segment to a service path.
+"""How the pwa reaches the services: one HTTP client each, a fresh signed token per call for
+the signed-in person. Only the typed clients in `pwa.clients` call it; they decode the bytes.
+
+A refusal comes back as a `ServiceError` with its status and what the JSON error body says in
+structure: the field it names and a code for the kind of refusal, so no page splits message
+text. Every path is checked before it leaves: each segment a word, a UUID or a slug
+(`ids.is_id`), so nothing a person typed can add a query, a fragment or a dot-segment to a
+service path.
 """
 
 from collections.abc import AsyncIterator
@@ -9,16 +13,55 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import msgspec
 
 from services.platform.ids import is_id
 from services.platform.tokens import Caller, SigningKey, sign
 
+# The statuses of a service that is away (its proxy says so, or it is shedding load): the only
+# answers a page may quietly do without (see `pwa.views.common.optional`).
+DOWN_STATUSES = frozenset({502, 503, 504})
+
+CODES = {
+    400: "malformed",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "not_found",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported",
+    422: "invalid",
+    429: "too_many",
+}
+
+
+class ErrorBody(msgspec.Struct):
+    """A service's JSON error: services.platform.errors and Litestar's own (`extra` holds one
+    entry per rejected value of a request body, query or path, each with its `key`)."""
+
+    status_code: int = 0
+    detail: str = ""
+    extra: Any = None
+
+
+_error_body = msgspec.json.Decoder(ErrorBody)
+
 
 class ServiceError(Exception):
-    def __init__(self, status: int, detail: str) -> None:
+    """A service said no or failed. `field` is the input it refused (None when the refusal is
+    not about one field); `code` the kind of refusal (`CODES`, or `unavailable` for 5xx)."""
+
+    def __init__(self, status: int, detail: str, *, field: str | None = None, code: str | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.field = field
+        self.code = code or CODES.get(status, "unavailable" if status >= 500 else "refused")
+
+    @property
+    def down(self) -> bool:
+        return self.status in DOWN_STATUSES
 
 
 def checked(path: str) -> str:
@@ -42,23 +85,35 @@ class Gateway:
         for client in self._clients.values():
             await client.aclose()
 
-    async def call(
-        self, service: str, method: str, path: str, caller: Caller, *, json: Any = None, params: Any = None
-    ) -> Any:
-        token = sign(caller, audience=service, key=self._key.current(), ttl_seconds=self._ttl)
-        response = await self._clients[service].request(
-            method, checked(path), json=json, params=params, headers={"authorization": f"Bearer {token}"}
-        )
-        _raise_for(response)
-        return response.json() if response.content else None
-
     def _headers(self, service: str, caller: Caller) -> dict[str, str]:
         token = sign(caller, audience=service, key=self._key.current(), ttl_seconds=self._ttl)
         return {"authorization": f"Bearer {token}"}
 
+    async def call(
+        self,
+        service: str,
+        method: str,
+        path: str,
+        caller: Caller,
+        *,
+        body: object = None,
+        params: dict[str, str | int] | None = None,
+    ) -> bytes:
+        """The answer's bytes (empty for a 204); `body` (a Struct or plain data) goes as JSON."""
+        headers = self._headers(service, caller)
+        content = None
+        if body is not None:
+            content = msgspec.json.encode(body)
+            headers["content-type"] = "application/json"
+        response = await self._clients[service].request(
+            method, checked(path), content=content, params=params, headers=headers
+        )
+        raise_for(response)
+        return response.content
+
     async def send_file(
         self, service: str, path: str, caller: Caller, chunks: AsyncIterator[bytes], filename: str
-    ) -> Any:
+    ) -> bytes:
         """POST a file as a streamed body (its name percent-encoded in `X-Filename`)."""
         headers = {
             **self._headers(service, caller),
@@ -68,8 +123,8 @@ class Gateway:
         # A phone on a slow line sends slowly: only the connection is bounded tightly.
         timeout = httpx.Timeout(120.0, connect=5.0)
         response = await self._clients[service].post(checked(path), content=chunks, headers=headers, timeout=timeout)
-        _raise_for(response)
-        return response.json()
+        raise_for(response)
+        return response.content
 
     async def open_file(self, service: str, path: str, caller: Caller) -> httpx.Response:
         """GET a file as a stream: the caller passes `aiter_raw()` on and must `aclose()` it."""
@@ -79,14 +134,27 @@ class Gateway:
         if response.status_code >= 400:
             await response.aread()
             await response.aclose()
-            _raise_for(response)
+            raise_for(response)
         return response
 
 
-def _raise_for(response: httpx.Response) -> None:
-    if response.status_code >= 400:
-        try:
-            detail = str(response.json().get("detail", response.text))
-        except ValueError:
-            detail = response.text
-        raise ServiceError(response.status_code, detail)
+def raise_for(response: httpx.Response) -> None:
+    if response.status_code < 400:
+        return
+    try:
+        error = _error_body.decode(response.content)
+    except msgspec.DecodeError:
+        raise ServiceError(response.status_code, response.text) from None
+    detail = error.detail or response.text
+    raise ServiceError(response.status_code, detail, field=field_of(error))
+
+
+def field_of(error: ErrorBody) -> str | None:
+    """The input a refusal names: the `key` of Litestar's validation `extra`, or the field a
+    domain refusal (`services.platform.refusals.Invalid`) puts before its message, `field: why`."""
+    if isinstance(error.extra, list):
+        for item in error.extra:
+            if isinstance(item, dict) and isinstance(key := item.get("key"), str) and key:
+                return key
+    name, colon, _ = error.detail.partition(":")
+    return name if colon and name.isidentifier() else None

@@ -9,9 +9,11 @@ import httpx
 import msgspec
 from litestar.exceptions import PermissionDeniedException
 
+from pwa.clients import Clients
+from pwa.clients.intake import IntakeClient
 from pwa.files.config import MAX_FILES, FilesConfig
 from pwa.files.form import CSRF_FIELD, FormStream, csrf_ok
-from pwa.gateway import Gateway, ServiceError
+from pwa.gateway import ServiceError
 from pwa.records import Account
 from services.platform.tokens import Caller
 
@@ -28,8 +30,11 @@ class Oversize(Exception):
     """The pwa's own count passed the limit: the relay to intake is abandoned."""
 
 
-async def relay(gateway: Gateway, caller: Caller, form: FormStream, filename: str, path: str, limit: int) -> Relayed:
-    """Send the form's current file part to intake `path`. Past `limit` bytes the relay is cut
+async def relay(
+    intake: IntakeClient, caller: Caller, form: FormStream, filename: str, request_id: UUID | None, limit: int
+) -> Relayed:
+    """Send the form's current file part to intake: added to request `request_id`, or staged
+    for a request not sent yet (None). Past `limit` bytes the relay is cut
     short (intake then stores nothing) and the rest of the part is read and dropped."""
     seen = 0
 
@@ -42,7 +47,7 @@ async def relay(gateway: Gateway, caller: Caller, form: FormStream, filename: st
             yield chunk
 
     try:
-        stored = await gateway.send_file("intake", path, caller, counted(), filename)
+        stored = await intake.upload(caller, request_id, counted(), filename)
     except Oversize:
         outcome: Outcome = "too_large"
     except httpx.HTTPError:
@@ -54,7 +59,7 @@ async def relay(gateway: Gateway, caller: Caller, form: FormStream, filename: st
             raise
         outcome = {413: "too_large", 415: "not_accepted"}.get(exc.status, "refused")  # type: ignore[assignment]
     else:
-        return Relayed(filename=filename, outcome="stored", id=UUID(stored["id"]))
+        return Relayed(filename=filename, outcome="stored", id=stored)
     async for _ in form.chunks():  # what is left of this file
         pass
     return Relayed(filename=filename, outcome=outcome)
@@ -69,10 +74,10 @@ def file_problem(results: list[Relayed]) -> str | None:
 
 
 async def files_from(
-    request: Any, gateway: Gateway, account: Account, config: FilesConfig, path: str
+    request: Any, clients: Clients, account: Account, config: FilesConfig, request_id: UUID | None
 ) -> tuple[dict[str, str], list[Relayed]]:
-    """Read a multipart form: its text fields, and each of its files relayed to intake `path`
-    as it arrives. The CSRF token must come (header, or the first field) before any file."""
+    """Read a multipart form: its text fields, and each of its files relayed to intake as it
+    arrives (for request `request_id`, or staged when None). The CSRF token must come (header, or the first field) before any file."""
     form = FormStream.of(request)
     checked = csrf_ok(request, request.headers.get("x-csrf-token"))
     fields: dict[str, str] = {}
@@ -87,7 +92,8 @@ async def files_from(
             raise PermissionDeniedException("CSRF token verification failed")
         if not part.filename or len(results) >= MAX_FILES:
             continue  # an empty file input, or more files than a form may carry
-        results.append(await relay(gateway, account.caller(), form, part.filename, path, config.max_bytes))
+        caller = account.caller()
+        results.append(await relay(clients.intake, caller, form, part.filename, request_id, config.max_bytes))
     if not checked:
         raise PermissionDeniedException("CSRF token verification failed")
     return fields, results

@@ -8,10 +8,11 @@ from urllib.parse import parse_qsl
 
 from litestar.exceptions import PermissionDeniedException
 
+from pwa.clients import Clients
 from pwa.files.config import FilesConfig
 from pwa.files.form import CSRF_FIELD, csrf_ok
 from pwa.files.relay import Relayed, files_from
-from pwa.gateway import Gateway, ServiceError
+from pwa.gateway import ServiceError
 from pwa.records import Account
 from services.platform.errors import Invalid
 
@@ -19,12 +20,12 @@ MAX_URLENCODED = 256 * 1024
 
 
 async def read_form(
-    request: Any, gateway: Gateway, account: Account, config: FilesConfig
+    request: Any, clients: Clients, account: Account, config: FilesConfig
 ) -> tuple[dict[str, str], list[Relayed]]:
     """The form's fields and its files (staged). The CSRF token is checked here (these forms
     bypass Litestar's middleware, which would read a whole upload into memory first)."""
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return await files_from(request, gateway, account, config, "/v1/uploads/")
+        return await files_from(request, clients, account, config, None)
     body = b""
     async for chunk in request.stream():
         body += chunk
@@ -36,9 +37,9 @@ async def read_form(
     return fields, []
 
 
-async def drop_staged(gateway: Gateway, account: Account, results: list[Relayed]) -> None:
+async def drop_staged(clients: Clients, account: Account, results: list[Relayed]) -> None:
     for r in results:
         if r.id is not None:
             # intake sweeps unclaimed uploads after a day anyway
             with contextlib.suppress(ServiceError):
-                await gateway.call("intake", "DELETE", f"/v1/uploads/{r.id}", account.caller())
+                await clients.intake.drop_upload(account.caller(), r.id)

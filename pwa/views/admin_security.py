@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from pwa import accounts, audit, factors, sign_in_policy
-from pwa.gateway import Gateway
+from pwa.clients import Clients
 from pwa.records import Account, SignInPolicy
 from pwa.views.common import AnyRequest, back_to, names, optional, page
 from pwa.views.sign_in_steps import client_ip
@@ -56,12 +56,12 @@ class AdminSecurityPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         runtime: NamedDependency[Runtime],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
     ) -> Template:
         admin_only(account)
         async with runtime.pool.acquire() as conn:
             policy = await sign_in_policy.current(conn)
-        retention = await optional(gateway, "intake", "/v1/retention", account)
+        retention = await optional(clients.intake.retention(account.caller()))
         return page(request, "admin_sign_in", account, policy=policy, error=None, retention=retention)
 
     @post("/sign-in")

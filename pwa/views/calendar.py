@@ -12,7 +12,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from pwa import calendar_feeds, ics
-from pwa.gateway import Gateway, ServiceError
+from pwa.clients import Clients
+from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, form_data, language_of, page
 from services.platform.runtime import Runtime
@@ -25,14 +26,12 @@ def base_url(request: AnyRequest) -> str:
     return str(request.base_url).rstrip("/")
 
 
-async def open_work(gateway: Gateway, account: Account) -> list[dict[str, Any]]:
+async def open_work(clients: Clients, account: Account) -> list[dict[str, Any]]:
     """What belongs in this person's calendar: their open requests, and the open work they are on."""
-    mine = await gateway.call("intake", "GET", "/v1/requests/", account.caller(), params={"limit": 200})
+    mine = await clients.intake.mine(account.caller(), limit=200)
     items = [r for r in mine if r["status"] in OPEN]
     if account.has("secretary"):
-        items += await gateway.call(
-            "intake", "GET", "/v1/requests/assigned", account.caller(), params={"which": "open", "limit": 200}
-        )
+        items += await clients.intake.assigned(account.caller(), {"which": "open", "limit": 200})
     return items
 
 
@@ -42,10 +41,10 @@ class CalendarPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         request_id: FromPath[UUID],
     ) -> Response[bytes]:
-        item = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", account.caller())
+        item = await clients.intake.request(account.caller(), request_id)
         lang = language_of(request, account)
         body = ics.calendar([item], base_url(request), lang, name=item["type_name"][lang], with_text=True)
         headers = {"content-disposition": f'attachment; filename="secpool-{request_id}.ics"'}
@@ -56,7 +55,7 @@ class CalendarPages(Controller):
         self,
         request: AnyRequest,
         runtime: NamedDependency[Runtime],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         token: FromPath[str],
     ) -> Response[bytes]:
         """The feed behind a secret link (no session: the link is the key)."""
@@ -65,7 +64,7 @@ class CalendarPages(Controller):
         if owner is None:
             raise NotFoundException("no such calendar")
         try:
-            items = await open_work(gateway, owner)
+            items = await open_work(clients, owner)
         except ServiceError as exc:
             raise NotFoundException("no such calendar") if exc.status in (401, 403) else exc from None
         body = ics.calendar(items, base_url(request), owner.language, name=f"secpool · {owner.name}", with_text=False)

@@ -1,11 +1,11 @@
 """What every page handler needs: the page's template context (language, person, CSRF,
 formatters), one URL serving a page or its fragment, names for account ids, notices after
-a redirect, and calls to service endpoints that may not exist yet.
+a redirect, and calls to a service the page can do without while it is down.
 """
 
 import json
 from collections.abc import Awaitable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import httpx
@@ -14,12 +14,13 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 
 from pwa import accounts, audit, i18n
-from pwa.gateway import Gateway, ServiceError
+from pwa.gateway import ServiceError
 from pwa.records import Account
 from services.platform.runtime import Runtime
 
 LANG_COOKIE = "secpool_lang"
 AnyRequest = Request[Any, Any, Any]
+T = TypeVar("T")
 
 
 def language_of(request: AnyRequest, account: Account | None) -> str:
@@ -140,18 +141,19 @@ async def names(runtime: Runtime, ids: Iterable[str | None]) -> dict[str, str]:
         return await accounts.names(conn, wanted)
 
 
-# Statuses that mean "the endpoint is not there (yet)" rather than "this thing is missing".
-GAP_STATUSES = (404, 405, 501)
+async def nothing() -> None:
+    """What `optional` gives for a call not worth making (a person in no pool asks for no pool's list)."""
 
 
-async def optional(gateway: Gateway, service: str, path: str, account: Account, **kwargs: Any) -> Any:
-    """GET a list or summary the screen can do without: None when the service has no such
-    endpoint or is down, so the page still renders and says what it cannot show."""
+async def optional(call: Awaitable[T]) -> T | None:
+    """A list or summary the screen can do without: None when its service is down (no
+    connection, a timeout, 502/503/504), so the page still renders and says what it cannot
+    show. Anything else the service answers (a 404 from a renamed endpoint, a 500) is raised."""
     try:
-        return await gateway.call(service, "GET", path, account.caller(), **kwargs)
+        return await call
     except ServiceError as exc:
-        if exc.status in GAP_STATUSES or exc.status >= 500:
+        if exc.down:
             return None
         raise
-    except httpx.HTTPError:
+    except httpx.TransportError:
         return None

@@ -13,9 +13,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Stream
 
+from pwa.clients import Clients
 from pwa.files.config import FilesConfig
 from pwa.files.relay import Relayed, file_problem, files_from
-from pwa.gateway import Gateway, ServiceError
+from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to
 
@@ -36,13 +37,12 @@ class FilePages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         files_config: NamedDependency[FilesConfig],
         request_id: FromPath[UUID],
     ) -> Redirect:
-        path = f"/v1/requests/{request_id}/attachments/"
         try:
-            _, results = await files_from(request, gateway, account, files_config, path)
+            _, results = await files_from(request, clients, account, files_config, request_id)
         except ServiceError as exc:
             if exc.status >= 500:
                 raise
@@ -53,13 +53,12 @@ class FilePages(Controller):
     async def download(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         request_id: FromPath[UUID],
         attachment_id: FromPath[UUID],
     ) -> Response[Any]:
-        path = f"/v1/requests/{request_id}/attachments/{attachment_id}"
         try:
-            upstream = await gateway.open_file("intake", path, account.caller())
+            upstream = await clients.intake.open_attachment(account.caller(), request_id, attachment_id)
         except ServiceError as exc:
             if exc.status in (403, 404):
                 raise NotFoundException("no such file") from None
@@ -76,19 +75,14 @@ class FilePages(Controller):
     async def remove(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         request_id: FromPath[UUID],
         attachment_id: FromPath[UUID],
     ) -> Redirect:
-        failed = await write_delete(gateway, account, f"/v1/requests/{request_id}/attachments/{attachment_id}")
-        return back_to(f"/requests/{request_id}#files", failed or "file_removed")
-
-
-async def write_delete(gateway: Gateway, account: Account, path: str) -> str:
-    try:
-        await gateway.call("intake", "DELETE", path, account.caller())
-    except ServiceError as exc:
-        if exc.status >= 500:
-            raise
-        return "refused"
-    return ""
+        try:
+            await clients.intake.remove_attachment(account.caller(), request_id, attachment_id)
+        except ServiceError as exc:
+            if exc.status >= 500:
+                raise
+            return back_to(f"/requests/{request_id}#files", "refused")
+        return back_to(f"/requests/{request_id}#files", "file_removed")

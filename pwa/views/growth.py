@@ -12,7 +12,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from pwa.gateway import Gateway, ServiceError
+from pwa.clients import Clients
+from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, form_data, names, optional, page
 from pwa.views.pool import pool_of
@@ -45,18 +46,18 @@ class GrowthPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         member_id: FromPath[Id],
     ) -> Template:
         mine_only(account, member_id)
         try:
-            found = await gateway.call("routing", "GET", f"/v1/members/{member_id}/growth", account.caller())
+            found = await clients.routing.growth(account.caller(), member_id)
         except ServiceError as exc:
             if exc.status == 404:
                 raise NotFoundException() from exc
             raise
-        wall = await optional(gateway, "recognition", "/v1/me/kudos", account, params={"limit": 50})
+        wall = await optional(clients.recognition.my_kudos(account.caller(), limit=50))
         thanks = thanks_received(wall, account.id)
         ids = [d.get("buddy_id") for d in found["development"]] + [k.get("giver_id") for k in thanks[:THANKS_SHOWN]]
         return page(
@@ -72,23 +73,26 @@ class GrowthPages(Controller):
 
     @get("/coverage")
     async def coverage(
-        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+        self, request: AnyRequest, account: NamedDependency[Account], clients: NamedDependency[Clients]
     ) -> Template:
-        found = await optional(gateway, "routing", f"/v1/pools/{pool_of(account)}/coverage", account)
-        me = await optional(gateway, "routing", "/v1/members/me", account) if account.has("secretary") else None
+        pool_id, caller = pool_of(account), account.caller()
+        found = await optional(clients.routing.coverage(caller, pool_id)) if pool_id else None
+        me = await optional(clients.routing.me(caller)) if account.has("secretary") else None
         at_risk = [c for c in found or [] if c["at_risk"]]
         return page(request, "coverage", account, coverage=found, at_risk=at_risk, me=me)
 
     @post("/learning/add")
     async def add_goal(
-        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+        self, request: AnyRequest, account: NamedDependency[Account], clients: NamedDependency[Clients]
     ) -> Redirect:
         """Take a skill the pool is thin in as one of my learning goals."""
         skill = str((await form_data(request)).get("skill", ""))
         try:
-            me = await gateway.call("routing", "GET", "/v1/members/me", account.caller())
+            me = await clients.routing.me(account.caller())
+            if me is None:
+                return back_to("/pool/coverage", "refused")  # not a member: routing refuses it (404)
             skills = sorted({*me["learning"], skill})
-            await gateway.call("routing", "PUT", "/v1/members/me/learning", account.caller(), json={"skills": skills})
+            await clients.routing.set_learning(account.caller(), skills)
         except ServiceError as exc:
             if exc.status >= 500:
                 raise

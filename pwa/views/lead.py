@@ -14,7 +14,8 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.gateway import Gateway, ServiceError
+from pwa.clients import Clients
+from pwa.gateway import ServiceError
 from pwa.people import store as people_store
 from pwa.records import Account
 from pwa.views import charts
@@ -161,14 +162,15 @@ class LeadPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
     ) -> Template:
         lead_only(account)
         pool_id = pool_of(account)
-        waiting = await optional(gateway, "routing", f"/v1/pools/{pool_id}/lead-queue", account)
-        members = await optional(gateway, "routing", f"/v1/pools/{pool_id}/members", account) or []
-        details = await requests_by_id(gateway, account, [q["request_id"] for q in waiting or []])
+        caller = account.caller()
+        waiting = await optional(clients.routing.lead_queue(caller, pool_id)) if pool_id else None
+        members = (await optional(clients.routing.members(caller, pool_id)) if pool_id else None) or []
+        details = await requests_by_id(clients, account, [q["request_id"] for q in waiting or []])
         people = await names(runtime, [d.get("requester_id") for d in details.values()])
         why = why_here(language_of(request, account), waiting or [])
         return page(
@@ -187,19 +189,13 @@ class LeadPages(Controller):
     async def assign(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         request_id: FromPath[Id],
         data: URLEncodedBody[AssignForm],
     ) -> Redirect:
         lead_only(account)
         return await act(
-            gateway.call(
-                "routing",
-                "POST",
-                f"/v1/requests/{request_id}/assign",
-                account.caller(),
-                json={"member_id": data.member_id},
-            ),
+            clients.routing.assign(account.caller(), request_id, data.member_id),
             "/lead/queue",
             "assigned",
             refused="refused",
@@ -207,11 +203,11 @@ class LeadPages(Controller):
 
     @get("/lead/insights")
     async def insights(
-        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+        self, request: AnyRequest, account: NamedDependency[Account], clients: NamedDependency[Clients]
     ) -> Template:
         lead_only(account)
         pool_id = pool_of(account)
-        found = await optional(gateway, "intake", f"/v1/pools/{pool_id}/insights", account, params={"weeks": WEEKS})
+        found = await optional(clients.intake.insights(account.caller(), pool_id, WEEKS)) if pool_id else None
         response = page(request, "insights", account, insights=found, charts={})
         if found is not None:
             response.context["charts"] = insight_charts(found, response.context)
@@ -219,12 +215,10 @@ class LeadPages(Controller):
 
     @get("/lead/types")
     async def types(
-        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+        self, request: AnyRequest, account: NamedDependency[Account], clients: NamedDependency[Clients]
     ) -> Template:
         keeps_types(account)
-        types = await gateway.call(
-            "intake", "GET", "/v1/request-types/", account.caller(), params={"include_retired": "true"}
-        )
+        types = await clients.intake.types(account.caller(), include_retired=True)
         return page(request, "types", account, types=types)
 
     @get("/lead/types/new")
@@ -250,7 +244,7 @@ class LeadPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         runtime: NamedDependency[Runtime],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         data: URLEncodedBody[TypeForm],
     ) -> Template | Redirect:
         keeps_types(account)
@@ -259,9 +253,7 @@ class LeadPages(Controller):
         fields, errors = type_fields(data, [])
         if not errors:
             try:
-                created = await gateway.call(
-                    "intake", "POST", "/v1/request-types/", account.caller(), json={**fields, "pool_id": pool_id}
-                )
+                created = await clients.intake.create_type(account.caller(), {**fields, "pool_id": pool_id})
             except ServiceError as exc:
                 if exc.status >= 500:
                     raise
@@ -286,26 +278,26 @@ class LeadPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         type_id: FromPath[Id],
     ) -> Template:
         keeps_types(account)
-        found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
-        return await self._type_page(request, account, gateway, runtime, found, type_form(found), {}, 200)
+        found = await clients.intake.request_type(account.caller(), type_id)
+        return await self._type_page(request, account, clients, runtime, found, type_form(found), {}, 200)
 
     async def _type_page(
         self,
         request: AnyRequest,
         account: Account,
-        gateway: Gateway,
+        clients: Clients,
         runtime: Runtime,
         rtype: dict[str, Any],
         form: TypeForm,
         errors: dict[str, str],
         status: int,
     ) -> Template:
-        changes = await optional(gateway, "intake", f"/v1/request-types/{rtype['id']}/history", account) or []
+        changes = await optional(clients.intake.type_history(account.caller(), rtype["id"])) or []
         people = await names(runtime, [c.get("actor_id") for c in changes])
         return page(
             request,
@@ -324,31 +316,30 @@ class LeadPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         type_id: FromPath[Id],
         data: URLEncodedBody[TypeForm],
     ) -> Template | Redirect:
         keeps_types(account)
-        found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
+        found = await clients.intake.request_type(account.caller(), type_id)
         fields, errors = type_fields(data, list(found.get("extra_skills", [])))
         if not errors:
             try:
-                await gateway.call("intake", "PUT", f"/v1/request-types/{type_id}", account.caller(), json=fields)
+                await clients.intake.change_type(account.caller(), type_id, fields)
             except ServiceError as exc:
                 if exc.status >= 500:
                     raise
                 errors = {"form": "refused"}
             else:
                 return back_to("/lead/types", "type_saved")
-        return await self._type_page(request, account, gateway, runtime, found, data, errors, 422)
+        return await self._type_page(request, account, clients, runtime, found, data, errors, 422)
 
     @post("/lead/types/{type_id:str}/retire")
     async def retire_type(
-        self, account: NamedDependency[Account], gateway: NamedDependency[Gateway], type_id: FromPath[Id]
+        self, account: NamedDependency[Account], clients: NamedDependency[Clients], type_id: FromPath[Id]
     ) -> Redirect:
         keeps_types(account)
-        found = await gateway.call("intake", "GET", f"/v1/request-types/{type_id}", account.caller())
-        action = "reinstate" if found["retired"] else "retire"
-        await gateway.call("intake", "POST", f"/v1/request-types/{type_id}/{action}", account.caller())
+        found = await clients.intake.request_type(account.caller(), type_id)
+        await clients.intake.retire_type(account.caller(), type_id, retired=not found["retired"])
         return back_to(f"/lead/types/{type_id}", "type_saved")

@@ -14,10 +14,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.gateway import Gateway, ServiceError
+from pwa.clients import Clients
+from pwa.gateway import ServiceError
 from pwa.i18n import translations
 from pwa.records import Account
-from pwa.views.common import AnyRequest, act, back_to, language_of, names, optional, page
+from pwa.views.common import AnyRequest, act, back_to, language_of, names, nothing, optional, page
 from services.platform.runtime import Runtime
 
 PRESENCES = ("available", "away", "off_duty")
@@ -35,12 +36,12 @@ class PresenceForm(msgspec.Struct):
     hand_back_work: str = ""
 
 
-async def requests_by_id(gateway: Gateway, account: Account, ids: list[str]) -> dict[str, dict[str, Any]]:
+async def requests_by_id(clients: Clients, account: Account, ids: list[str]) -> dict[str, dict[str, Any]]:
     """Intake's view of each request (the pool may read its requests); missing ones are left out."""
 
     async def one(request_id: str) -> dict[str, Any] | None:
         try:
-            found: dict[str, Any] = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", account.caller())
+            found: dict[str, Any] = await clients.intake.request(account.caller(), request_id)
         except ServiceError:
             return None
         return found
@@ -67,18 +68,19 @@ class OfferPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
     ) -> Template:
         pool_id = account.pools[0] if account.pools else ""
+        caller = account.caller()
         offers, me, assigned, queue = await asyncio.gather(
-            optional(gateway, "routing", "/v1/members/me/offers", account),
-            optional(gateway, "routing", "/v1/members/me", account),
-            optional(gateway, "intake", "/v1/requests/assigned", account),
-            optional(gateway, "intake", f"/v1/pools/{pool_id}/queue", account),
+            optional(clients.routing.offers_for(caller)),
+            optional(clients.routing.me(caller)),
+            optional(clients.intake.assigned(caller)),
+            optional(clients.intake.pool_queue(caller, pool_id)) if pool_id else nothing(),
         )
         open_offers = [o for o in offers or [] if o["status"] == "open"]
-        details = await requests_by_id(gateway, account, [o["request_id"] for o in open_offers])
+        details = await requests_by_id(clients, account, [o["request_id"] for o in open_offers])
         # Offered requests name me as their member too: my work is what I have accepted. Intake
         # learns of an acceptance a moment after routing does: show it as started already.
         accepted = {o["request_id"] for o in offers or [] if o["status"] == "accepted"}
@@ -111,10 +113,10 @@ class OfferPages(Controller):
 
     @post("/offers/{offer_id:uuid}/accept")
     async def accept(
-        self, account: NamedDependency[Account], gateway: NamedDependency[Gateway], offer_id: FromPath[UUID]
+        self, account: NamedDependency[Account], clients: NamedDependency[Clients], offer_id: FromPath[UUID]
     ) -> Redirect:
         return await act(
-            gateway.call("routing", "POST", f"/v1/offers/{offer_id}/accept", account.caller()),
+            clients.routing.accept(account.caller(), offer_id),
             "/offers",
             "accepted",
             refused="taken",
@@ -125,7 +127,7 @@ class OfferPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         offer_id: FromPath[UUID],
         data: URLEncodedBody[DeclineForm],
     ) -> Redirect:
@@ -133,9 +135,7 @@ class OfferPages(Controller):
         if not reason:
             return back_to(f"/offers#offer-{offer_id}", "no_reason")
         return await act(
-            gateway.call(
-                "routing", "POST", f"/v1/offers/{offer_id}/decline", account.caller(), json={"reason": reason}
-            ),
+            clients.routing.decline(account.caller(), offer_id, reason),
             "/offers",
             "declined",
             refused="taken",
@@ -143,13 +143,10 @@ class OfferPages(Controller):
 
     @post("/offers/presence")
     async def presence(
-        self, account: NamedDependency[Account], gateway: NamedDependency[Gateway], data: URLEncodedBody[PresenceForm]
+        self, account: NamedDependency[Account], clients: NamedDependency[Clients], data: URLEncodedBody[PresenceForm]
     ) -> Redirect:
         if data.presence not in PRESENCES:
             return back_to("/offers", "refused")
-        body = {
-            "presence": data.presence,
-            "hand_back_work": data.hand_back_work == "1" and data.presence != "available",
-        }
-        await gateway.call("routing", "PUT", "/v1/members/me/presence", account.caller(), json=body)
+        hand_back = data.hand_back_work == "1" and data.presence != "available"
+        await clients.routing.set_presence(account.caller(), data.presence, hand_back_work=hand_back)
         return back_to("/offers", "presence")

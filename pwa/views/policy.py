@@ -13,7 +13,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from pwa.gateway import Gateway, ServiceError
+from pwa.clients import Clients
+from pwa.gateway import ServiceError
 from pwa.i18n import FORMAT_LOCALES, translations
 from pwa.records import Account
 from pwa.views import charts
@@ -115,17 +116,17 @@ class PolicyPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         trial: FromQuery[UUID | None] = None,
     ) -> Template:
-        return await self._page(request, account, gateway, runtime, None, {}, 200, trial)
+        return await self._page(request, account, clients, runtime, None, {}, 200, trial)
 
     async def _page(
         self,
         request: AnyRequest,
         account: Account,
-        gateway: Gateway,
+        clients: Clients,
         runtime: Runtime,
         form: dict[str, str] | None,
         errors: dict[str, str],
@@ -133,12 +134,13 @@ class PolicyPages(Controller):
         trial_id: UUID | None = None,
     ) -> Template:
         pool_id = pool_of(account)
-        current = await optional(gateway, "routing", f"/v1/pools/{pool_id}/policy", account)
-        changes = await optional(gateway, "routing", f"/v1/pools/{pool_id}/policy/changes", account) or []
+        caller = account.caller()
+        current = await optional(clients.routing.policy(caller, pool_id)) if pool_id else None
+        changes = (await optional(clients.routing.policy_changes(caller, pool_id)) if pool_id else None) or []
         people = await names(runtime, [c.get("changed_by") for c in changes] + [(current or {}).get("updated_by")])
         trial = None
-        if trial_id is not None:
-            trial = await optional(gateway, "routing", f"/v1/pools/{pool_id}/policy/trials/{trial_id}", account)
+        if trial_id is not None and pool_id:
+            trial = await optional(clients.routing.find_trial(caller, pool_id, trial_id))
         if form is None:
             policy = trial["proposed"] if trial else dict((current or {}).get("policy", {}))
             form = form_of(policy, language_of(request, account))
@@ -166,28 +168,24 @@ class PolicyPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
     ) -> Template | Redirect:
         form = {k: v for k, v in (await form_data(request)).items() if isinstance(v, str)}
-        current = await gateway.call("routing", "GET", f"/v1/pools/{pool_of(account)}/policy", account.caller())
+        current = await clients.routing.policy(account.caller(), pool_of(account))
         change, errors = policy_change(form, current["policy"])
         if not errors and not change:
             errors["form"] = "no_change"
         if errors:
-            return await self._page(request, account, gateway, runtime, form, errors, 422)
+            return await self._page(request, account, clients, runtime, form, errors, 422)
         try:
-            await gateway.call(
-                "routing",
-                "PUT",
-                f"/v1/pools/{pool_of(account)}/policy",
-                account.caller(),
-                json={**change, "why": form["why"].strip()},
+            await clients.routing.change_policy(
+                account.caller(), pool_of(account), {**change, "why": form["why"].strip()}
             )
         except ServiceError as exc:
             if exc.status >= 500 or exc.status == 404:
                 raise
-            return await self._page(request, account, gateway, runtime, form, {"form": "refused"}, 422)
+            return await self._page(request, account, clients, runtime, form, {"form": "refused"}, 422)
         return back_to("/pool/policy", "policy")
 
     @post("/try")
@@ -195,31 +193,25 @@ class PolicyPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
     ) -> Template | Redirect:
         """Try the form's policy on the pool's last weeks: no reason needed, nothing is saved."""
         form = {k: v for k, v in (await form_data(request)).items() if isinstance(v, str)}
         pool_id = pool_of(account)
-        current = await gateway.call("routing", "GET", f"/v1/pools/{pool_id}/policy", account.caller())
+        current = await clients.routing.policy(account.caller(), pool_id)
         change, errors = policy_change(form, current["policy"])
         errors.pop("why", None)
         if not errors and not change:
             errors["form"] = "no_change_to_try"
         if errors:
-            return await self._page(request, account, gateway, runtime, form, errors, 422)
+            return await self._page(request, account, clients, runtime, form, errors, 422)
         try:
-            trial = await gateway.call(
-                "routing",
-                "POST",
-                f"/v1/pools/{pool_id}/policy/trials",
-                account.caller(),
-                json={**change, "weeks": TRIAL_WEEKS},
-            )
+            trial = await clients.routing.start_trial(account.caller(), pool_id, {**change, "weeks": TRIAL_WEEKS})
         except ServiceError as exc:
             if exc.status >= 500 or exc.status == 404:
                 raise
-            return await self._page(request, account, gateway, runtime, form, {"form": "refused"}, 422)
+            return await self._page(request, account, clients, runtime, form, {"form": "refused"}, 422)
         return Redirect(f"/pool/policy?trial={trial['id']}#trial", status_code=303)
 
     @get("/trials/{trial_id:uuid}")
@@ -227,15 +219,13 @@ class PolicyPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         trial_id: FromPath[UUID],
     ) -> Template | Redirect:
         """The trial part of the policy page, polled while it runs (a page load goes to the page)."""
         if not wants_fragment(request):
             return Redirect(f"/pool/policy?trial={trial_id}#trial")
-        found = await gateway.call(
-            "routing", "GET", f"/v1/pools/{pool_of(account)}/policy/trials/{trial_id}", account.caller()
-        )
+        found = await clients.routing.trial(account.caller(), pool_of(account), trial_id)
         response = page(request, "policy", account, fragment="policy_trial", trial=found, trial_chart=None)
         response.context["trial_chart"] = trial_chart(found, response.context)
         return response

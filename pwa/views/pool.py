@@ -9,7 +9,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from pwa.gateway import Gateway, ServiceError
+from pwa.clients import Clients
+from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, act, back_to, form_data, language_of, names, optional, page
 from pwa.views.reasons import because_text, others_list
@@ -36,15 +37,16 @@ class PoolPages(Controller):
 
     @get("/")
     async def members(
-        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+        self, request: AnyRequest, account: NamedDependency[Account], clients: NamedDependency[Clients]
     ) -> Template:
         pool_id = pool_of(account)
-        members = await optional(gateway, "routing", f"/v1/pools/{pool_id}/members", account)
-        me = await optional(gateway, "routing", "/v1/members/me", account) if account.has("secretary") else None
+        caller = account.caller()
+        members = await optional(clients.routing.members(caller, pool_id)) if pool_id else None
+        me = await optional(clients.routing.me(caller)) if account.has("secretary") else None
         skills = sorted(
             {s for m in members or [] for s in m["skills"]} | {s for m in members or [] for s in m["learning"]}
         )
-        proposals = await optional(gateway, "routing", f"/v1/pools/{pool_id}/skill-proposals", account)
+        proposals = await optional(clients.routing.proposals(caller, pool_id)) if pool_id else None
         open_proposals = [p for p in proposals or [] if p["status"] == "open"]
         names_by_id = {m["id"]: m["name"] for m in members or []}
         return page(
@@ -60,7 +62,7 @@ class PoolPages(Controller):
 
     @post("/skill-proposals")
     async def propose(
-        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+        self, request: AnyRequest, account: NamedDependency[Account], clients: NamedDependency[Clients]
     ) -> Redirect:
         """A member proposes a colleague's level in a skill; another member confirms it."""
         form = await form_data(request)
@@ -72,7 +74,7 @@ class PoolPages(Controller):
             "why": str(form.get("why", "")).strip()[:500],
         }
         return await act(
-            gateway.call("routing", "POST", "/v1/skill-proposals", account.caller(), json=body),
+            clients.routing.propose_level(account.caller(), body),
             "/pool#levels",
             "proposed",
             refused="refused",
@@ -80,10 +82,10 @@ class PoolPages(Controller):
 
     @post("/skill-proposals/{proposal_id:str}/confirm")
     async def confirm(
-        self, account: NamedDependency[Account], gateway: NamedDependency[Gateway], proposal_id: FromPath[Id]
+        self, account: NamedDependency[Account], clients: NamedDependency[Clients], proposal_id: FromPath[Id]
     ) -> Redirect:
         return await act(
-            gateway.call("routing", "POST", f"/v1/skill-proposals/{proposal_id}/confirm", account.caller()),
+            clients.routing.confirm_level(account.caller(), proposal_id),
             "/pool#levels",
             "confirmed",
             refused="refused",
@@ -91,12 +93,12 @@ class PoolPages(Controller):
 
     @post("/learning")
     async def learning(
-        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+        self, request: AnyRequest, account: NamedDependency[Account], clients: NamedDependency[Clients]
     ) -> Redirect:
         form = await form_data(request)
         skills = [s for s in form.getall("skills", []) if s]
         try:
-            await gateway.call("routing", "PUT", "/v1/members/me/learning", account.caller(), json={"skills": skills})
+            await clients.routing.set_learning(account.caller(), skills)
         except ServiceError as exc:
             if exc.status >= 500:
                 raise
@@ -108,15 +110,14 @@ class PoolPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         which: FromQuery[str] = "open",
     ) -> Template:
         """The pool's requests, to look up why any of them went to whom."""
         which = which if which in ("open", "closed") else "open"
-        rows = await optional(
-            gateway, "intake", f"/v1/pools/{pool_of(account)}/requests", account, params={"which": which, "limit": 50}
-        )
+        pool_id = pool_of(account)
+        rows = await optional(clients.intake.pool_requests(account.caller(), pool_id, which, 50)) if pool_id else None
         people = await names(runtime, [r.get(k) for r in rows or [] for k in ("requester_id", "member_id")])
         return page(request, "pool_requests", account, rows=rows, which=which, people=people)
 
@@ -125,14 +126,14 @@ class PoolPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         request_id: FromPath[Id],
     ) -> Template:
         """Why the request went to whom: the chosen member's reasons, the others only counted."""
-        item = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", account.caller())
-        decisions = await optional(gateway, "routing", f"/v1/requests/{request_id}/decisions", account)
-        latest = (decisions or [None])[-1]
+        item = await clients.intake.request(account.caller(), request_id)
+        decisions = await optional(clients.routing.decisions(account.caller(), request_id))
+        latest = decisions[-1] if decisions else None
         people = await names(
             runtime, [item.get("requester_id")] + ([latest.get("member_id"), latest.get("buddy_id")] if latest else [])
         )

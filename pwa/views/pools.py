@@ -12,7 +12,7 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery, PathParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.gateway import Gateway
+from pwa.clients import Clients
 from pwa.people import changes, store
 from pwa.people.rules import SLUG, slug
 from pwa.records import Account, Pool
@@ -105,7 +105,7 @@ class PoolPagesAdmin(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         runtime: NamedDependency[Runtime],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         pool_id: FromPath[PoolId],
     ) -> Template:
         if not arranges(account, pool_id):
@@ -115,7 +115,7 @@ class PoolPagesAdmin(Controller):
             people = await store.members_of(conn, pool_id)
         if found is None:
             raise NotFoundException()
-        members = await optional(gateway, "routing", f"/v1/pools/{pool_id}/members", account)
+        members = await optional(clients.routing.members(account.caller(), pool_id))
         form = PoolForm(
             id=found.id,
             name_nl=found.name_nl,
@@ -164,7 +164,7 @@ class PoolPagesAdmin(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         pool_id: FromPath[PoolId],
         year: FromQuery[int] = 0,
@@ -176,16 +176,14 @@ class PoolPagesAdmin(Controller):
         if found is None:
             raise NotFoundException()
         shown = year if 2000 <= year <= 2100 else date.today().year
-        days = await gateway.call(
-            "routing", "GET", f"/v1/pools/{pool_id}/holidays", account.caller(), params={"year": shown}
-        )
+        days = await clients.routing.holidays(account.caller(), pool_id, shown)
         return page(request, "holidays", account, pool=found, days=days, year=shown, errors={})
 
     @post("/{pool_id:str}/holidays")
     async def add_holiday(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         pool_id: FromPath[PoolId],
         data: URLEncodedBody[HolidayForm],
@@ -194,13 +192,7 @@ class PoolPagesAdmin(Controller):
             day = date.fromisoformat(data.day.strip())
         except ValueError:
             return back_to(f"/pools/{pool_id}/holidays", "bad_day")
-        call = gateway.call(
-            "routing",
-            "PUT",
-            f"/v1/pools/{pool_id}/holidays/{day.isoformat()}",
-            account.caller(),
-            json={"name": data.name.strip()[:100]},
-        )
+        call = clients.routing.set_holiday(account.caller(), pool_id, day, data.name.strip()[:100])
         detail = {"day": day.isoformat(), "name": data.name.strip()[:100]}
         return await act(
             audited(call, runtime, account, "pool.holiday_added", pool_id, detail),
@@ -212,12 +204,12 @@ class PoolPagesAdmin(Controller):
     async def remove_holiday(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         pool_id: FromPath[PoolId],
         day: FromPath[date],
     ) -> Redirect:
-        call = gateway.call("routing", "DELETE", f"/v1/pools/{pool_id}/holidays/{day.isoformat()}", account.caller())
+        call = clients.routing.remove_holiday(account.caller(), pool_id, day)
         return await act(
             audited(call, runtime, account, "pool.holiday_removed", pool_id, {"day": day.isoformat()}),
             f"/pools/{pool_id}/holidays?year={day.year}",

@@ -4,6 +4,7 @@ each service's, over their APIs), or have your account erased: you are anonymise
 how long closed requests keep their text."""
 
 import uuid
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +16,8 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from pwa import audit, factors, privacy_store, sessions
-from pwa.gateway import Gateway, ServiceError
+from pwa.clients import Clients
+from pwa.gateway import ServiceError
 from pwa.push import store as push_store
 from pwa.records import Account
 from pwa.views.admin_security import admin_only
@@ -37,15 +39,15 @@ class RetentionForm(msgspec.Struct):
     days: str = ""
 
 
-async def from_service(gateway: Gateway, service: str, account: Account) -> Any:
+async def from_service(service: str, call: Awaitable[Any]) -> Any:
     """A service's part of my data; a service that does not answer makes the download wait."""
     try:
-        return await gateway.call(service, "GET", "/v1/people/me/data", account.caller())
+        return await call
     except httpx.HTTPError as exc:
         raise ServiceError(503, f"{service} does not answer") from exc
 
 
-async def my_data(runtime: Runtime, gateway: Gateway, account: Account) -> dict[str, Any]:
+async def my_data(runtime: Runtime, clients: Clients, account: Account) -> dict[str, Any]:
     async with runtime.pool.acquire() as conn:
         held = await privacy_store.account(conn, account.id)
         keys = await factors.passkeys(conn, account.id)
@@ -64,9 +66,9 @@ async def my_data(runtime: Runtime, gateway: Gateway, account: Account) -> dict[
     return {
         "exported_at": datetime.now(UTC),
         **pwa_part,
-        "requests": await from_service(gateway, "intake", account),
-        "thanks": await from_service(gateway, "recognition", account),
-        "pool_membership": await from_service(gateway, "routing", account),
+        "requests": await from_service("intake", clients.intake.my_data(account.caller())),
+        "thanks": await from_service("recognition", clients.recognition.my_data(account.caller())),
+        "pool_membership": await from_service("routing", clients.routing.my_data(account.caller())),
     }
 
 
@@ -95,9 +97,9 @@ class PrivacyPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         runtime: NamedDependency[Runtime],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
     ) -> Response[bytes]:
-        data = await my_data(runtime, gateway, account)
+        data = await my_data(runtime, clients, account)
         async with runtime.pool.acquire() as conn:
             await audit.record(conn, "data.exported", actor_id=account.id, subject_id=account.id, ip=client_ip(request))
         day = datetime.now(UTC).date().isoformat()
@@ -142,12 +144,12 @@ class PrivacyPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         data: URLEncodedBody[RetentionForm],
     ) -> Redirect:
         admin_only(account)
         days = int(data.days) if data.days.strip().isdigit() else None
         if days is not None and not 1 <= days <= 3650:
             return back_to("/admin/sign-in", "retention_range")
-        await gateway.call("intake", "PUT", "/v1/retention", account.caller(), json={"closed_request_days": days})
+        await clients.intake.set_retention(account.caller(), days)
         return back_to("/admin/sign-in", "retention")

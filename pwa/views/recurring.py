@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.gateway import Gateway
+from pwa.clients import Clients
 from pwa.records import Account
 from pwa.views.common import AnyRequest, act, back_to, page
 
@@ -33,16 +33,16 @@ def rule_of(when: str) -> dict[str, Any] | None:
 class RecurringPages(Controller):
     @get("/requests/recurring")
     async def mine(
-        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+        self, request: AnyRequest, account: NamedDependency[Account], clients: NamedDependency[Clients]
     ) -> Template:
-        schedules = await gateway.call("intake", "GET", "/v1/recurring/", account.caller())
+        schedules = await clients.intake.recurring(account.caller())
         return page(request, "recurring", account, schedules=schedules)
 
     @post("/requests/{request_id:uuid}/repeat")
     async def repeat(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         request_id: FromPath[UUID],
         data: URLEncodedBody[RepeatForm],
     ) -> Redirect:
@@ -50,18 +50,18 @@ class RecurringPages(Controller):
         if rule is None:
             return back_to(f"/requests/{request_id}#repeat", "pick_repeat")
         body = {"from_request_id": str(request_id), **rule}
-        call = gateway.call("intake", "POST", "/v1/recurring/", account.caller(), json=body)
+        call = clients.intake.repeat(account.caller(), body)
         return await act(call, "/requests/recurring", "repeating")
 
     @post("/requests/recurring/{schedule_id:uuid}/{action:str}")
     async def change(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         schedule_id: FromPath[UUID],
         action: FromPath[str],
     ) -> Redirect:
         if action not in ACTIONS:
             return back_to("/requests/recurring", "refused")
-        call = gateway.call("intake", "POST", f"/v1/recurring/{schedule_id}/{action}", account.caller())
+        call = clients.intake.change_recurring(account.caller(), schedule_id, action)
         return await act(call, "/requests/recurring", f"recurring_{action}")

@@ -11,7 +11,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.gateway import Gateway, ServiceError
+from pwa.clients import Clients
+from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, page
 from pwa.views.requests import URGENCIES
@@ -53,10 +54,10 @@ class RequestEditPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         request_id: FromPath[UUID],
     ) -> Template | Redirect:
-        item = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", account.caller())
+        item = await clients.intake.request(account.caller(), request_id)
         if account.id not in (item["requester_id"], item.get("on_behalf_of")) or item["status"] not in NOT_STARTED:
             return back_to(f"/requests/{request_id}", "too_late_to_edit")
         form = EditForm(description=item["description"], urgency=item["urgency"], wished_for=item["wished_for"] or "")
@@ -67,7 +68,7 @@ class RequestEditPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         request_id: FromPath[UUID],
         data: URLEncodedBody[EditForm],
     ) -> Template | Redirect:
@@ -75,16 +76,14 @@ class RequestEditPages(Controller):
         errors = problems(data)
         if not errors:
             try:
-                await gateway.call(
-                    "intake", "PATCH", f"/v1/requests/{request_id}", account.caller(), json=changes(data)
-                )
+                await clients.intake.edit(account.caller(), request_id, changes(data))
             except ServiceError as exc:
                 if exc.status >= 500:
                     raise
                 if exc.status == 409:
                     return back_to(here, "too_late_to_edit")
-                errors = {exc.detail.split(":")[0] if ":" in exc.detail else "form": "refused"}
+                errors = {exc.field or "form": "refused"}
             else:
                 return back_to(here, "edited")
-        item = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", account.caller())
+        item = await clients.intake.request(account.caller(), request_id)
         return page(request, "edit_request", account, status_code=422, item=item, form=data, errors=errors)

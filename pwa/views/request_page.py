@@ -9,6 +9,7 @@ in #live-status.
 """
 
 import asyncio
+from collections.abc import Awaitable
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -18,7 +19,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.gateway import Gateway, ServiceError
+from pwa.clients import Clients
+from pwa.gateway import ServiceError
 from pwa.i18n import status_text, translations
 from pwa.records import Account
 from pwa.views.common import AnyRequest, announce, back_to, language_of, names, optional, page, wants_fragment
@@ -70,10 +72,10 @@ def roles_on(item: dict[str, Any], account: Account) -> dict[str, bool]:
     }
 
 
-async def write(gateway: Gateway, account: Account, path: str, body: Any) -> str:
+async def write(call: Awaitable[None]) -> str:
     """A change through intake; '' when done, else the notice key for why not."""
     try:
-        await gateway.call("intake", "POST", path, account.caller(), json=body)
+        await call
     except ServiceError as exc:
         if exc.status in (404, 405):
             return "unavailable"
@@ -83,8 +85,8 @@ async def write(gateway: Gateway, account: Account, path: str, body: Any) -> str
     return ""
 
 
-async def thanks_prompt(gateway: Gateway, account: Account, request_id: str) -> dict[str, Any] | None:
-    prompts = await optional(gateway, "recognition", "/v1/prompts/", account) or []
+async def thanks_prompt(clients: Clients, account: Account, request_id: str) -> dict[str, Any] | None:
+    prompts = await optional(clients.recognition.prompts(account.caller())) or []
     return next((p for p in prompts if str(p.get("request_id")) == request_id), None)
 
 
@@ -92,12 +94,12 @@ async def done(value: bool) -> bool:
     return value
 
 
-async def already_thanked(gateway: Gateway, account: Account, item: dict[str, Any]) -> bool:
+async def already_thanked(clients: Clients, account: Account, item: dict[str, Any]) -> bool:
     """Whether this requester has thanked for the finished request (the one tap is then gone):
     no open invitation to thank, and kudos from them tied to it on the wall's recent pages."""
-    if item["status"] != "done" or await thanks_prompt(gateway, account, str(item["id"])) is not None:
+    if item["status"] != "done" or await thanks_prompt(clients, account, str(item["id"])) is not None:
         return False
-    recent = await optional(gateway, "recognition", "/v1/wall", account, params={"limit": 100}) or {}
+    recent = await optional(clients.recognition.wall(account.caller(), limit=100)) or {}
     return any(
         k.get("request_id") == str(item["id"]) and k.get("giver_id") == account.id for k in recent.get("items", [])
     )
@@ -127,21 +129,21 @@ class RequestPage(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         request_id: FromPath[UUID],
         v: Annotated[str | None, QueryParameter(max_length=40)] = None,
     ) -> Template | Response[None]:
-        base = f"/v1/requests/{request_id}"
-        item = await gateway.call("intake", "GET", base, account.caller())
+        caller = account.caller()
+        item = await clients.intake.request(caller, request_id)
         if v is not None and v == shown_state(item) and wants_fragment(request):
             return Response(None, status_code=204)  # nothing changed: htmx keeps what it shows
         roles = roles_on(item, account)
         timeline, comments, attachments, thanked = await asyncio.gather(
-            optional(gateway, "intake", f"{base}/timeline", account),
-            optional(gateway, "intake", f"{base}/comments", account),
-            optional(gateway, "intake", f"{base}/attachments/", account),
-            already_thanked(gateway, account, item) if roles["is_requester"] else done(False),
+            optional(clients.intake.timeline(caller, request_id)),
+            optional(clients.intake.comments(caller, request_id)),
+            optional(clients.intake.attachments(caller, request_id)),
+            already_thanked(clients, account, item) if roles["is_requester"] else done(False),
         )
         timeline = timeline or []
         ids = [item.get(k) for k in ("requester_id", "on_behalf_of", "member_id", "buddy_id")]
@@ -171,7 +173,7 @@ class RequestPage(Controller):
     async def comment(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         request_id: FromPath[UUID],
         data: URLEncodedBody[CommentForm],
     ) -> Redirect:
@@ -179,23 +181,21 @@ class RequestPage(Controller):
         if not data.body.strip():
             return back_to(here + "#conversation", "empty")
         question = data.question == "1"
-        failed = await write(
-            gateway, account, f"/v1/requests/{request_id}/comments", {"body": data.body.strip(), "question": question}
-        )
+        failed = await write(clients.intake.comment(account.caller(), request_id, data.body.strip(), question=question))
         return back_to(here, failed or ("asked" if question else "commented"))
 
     @post("/status")
     async def step(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         request_id: FromPath[UUID],
         data: URLEncodedBody[StepForm],
     ) -> Redirect:
         """The member on the request moves it on: resume, or mark it done."""
         if data.status not in ("in_progress", "done"):
             return back_to(f"/requests/{request_id}", "refused")
-        failed = await write(gateway, account, f"/v1/requests/{request_id}/status", {"status": data.status})
+        failed = await write(clients.intake.move(account.caller(), request_id, data.status))
         if failed:
             return back_to(f"/requests/{request_id}", failed)
         return back_to("/offers", "completed") if data.status == "done" else back_to(f"/requests/{request_id}")
@@ -204,29 +204,24 @@ class RequestPage(Controller):
     async def cancel(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         request_id: FromPath[UUID],
         data: URLEncodedBody[CancelForm],
     ) -> Redirect:
-        failed = await write(gateway, account, f"/v1/requests/{request_id}/cancel", {"reason": data.reason.strip()})
+        failed = await write(clients.intake.cancel(account.caller(), request_id, data.reason.strip()))
         return back_to(f"/requests/{request_id}", failed or "cancelled")
 
     @post("/rating")
     async def rate(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         request_id: FromPath[UUID],
         data: URLEncodedBody[RatingForm],
     ) -> Redirect:
         if data.rating not in ("1", "2", "3", "4", "5"):
             return back_to(f"/requests/{request_id}#rate", "no_rating")
-        failed = await write(
-            gateway,
-            account,
-            f"/v1/requests/{request_id}/rating",
-            {"rating": int(data.rating), "comment": data.comment.strip()},
-        )
+        failed = await write(clients.intake.rate(account.caller(), request_id, int(data.rating), data.comment.strip()))
         return back_to(f"/requests/{request_id}", failed or "rated")
 
     @post("/thanks")
@@ -234,7 +229,7 @@ class RequestPage(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         request_id: FromPath[UUID],
         data: URLEncodedBody[ThanksForm],
     ) -> Redirect:
@@ -242,7 +237,7 @@ class RequestPage(Controller):
         recognition's prompt when there is one, else as plain kudos to the people who did the work."""
         lang = language_of(request, account)
         here = f"/requests/{request_id}"
-        prompt = await thanks_prompt(gateway, account, str(request_id))
+        prompt = await thanks_prompt(clients, account, str(request_id))
         try:
             if prompt is not None:
                 body: dict[str, str] = {"language": lang}
@@ -251,26 +246,19 @@ class RequestPage(Controller):
                         "Thank you for your help!"
                     )
                     body["message"] = thanks_message(usual, data.line)
-                await gateway.call(
-                    "recognition", "POST", f"/v1/prompts/{prompt['id']}/kudos", account.caller(), json=body
-                )
+                await clients.recognition.thank(account.caller(), prompt["id"], body)
             else:
-                item = await gateway.call("intake", "GET", f"/v1/requests/{request_id}", account.caller())
+                item = await clients.intake.request(account.caller(), request_id)
                 people = [i for i in [item.get("member_id"), *(item.get("helper_ids") or [])] if i and i != account.id]
                 if not people:
                     return back_to(here, "refused")
                 message = thanks_message(translations(lang).gettext("Thank you for your help!"), data.line)
-                await gateway.call(
-                    "recognition",
-                    "POST",
-                    "/v1/kudos",
-                    account.caller(),
-                    json={
-                        "message": message,
-                        "recipient_ids": list(dict.fromkeys(people)),
-                        "request_id": str(request_id),
-                    },
-                )
+                kudos = {
+                    "message": message,
+                    "recipient_ids": list(dict.fromkeys(people)),
+                    "request_id": str(request_id),
+                }
+                await clients.recognition.give(account.caller(), kudos)
         except ServiceError as exc:
             if exc.status >= 500:
                 raise

@@ -1,6 +1,6 @@
 """Staff pages for requests: my requests (live), a new request and its submission.
 
-The form posts to intake through the gateway; the idempotency key is minted when the form
+The form posts to intake through its client; the idempotency key is minted when the form
 is rendered, so a retried or offline-queued submission can never create a second request.
 """
 
@@ -13,10 +13,11 @@ from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from pwa import accounts
+from pwa.clients import Clients
 from pwa.files import submission
 from pwa.files.config import FilesConfig
 from pwa.files.relay import file_problem
-from pwa.gateway import Gateway, ServiceError
+from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, language_of, names, page
 from services.platform.runtime import Runtime
@@ -87,10 +88,10 @@ class RequestPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
     ) -> Template:
-        rows = await gateway.call("intake", "GET", "/v1/requests/", account.caller())
+        rows = await clients.intake.mine(account.caller())
         open_rows = [r for r in rows if r["status"] in OPEN]
         finished = [r for r in rows if r["status"] not in OPEN]
         return page(
@@ -108,23 +109,23 @@ class RequestPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
     ) -> Template:
         form = RequestForm(idempotency_key=str(uuid.uuid4()))
-        return await self._form(request, account, gateway, runtime, form, {}, 200)
+        return await self._form(request, account, clients, runtime, form, {}, 200)
 
     async def _form(
         self,
         request: AnyRequest,
         account: Account,
-        gateway: Gateway,
+        clients: Clients,
         runtime: Runtime,
         form: RequestForm,
         errors: dict[str, str],
         status: int,
     ) -> Template:
-        types = served_types(account, await gateway.call("intake", "GET", "/v1/request-types/", account.caller()))
+        types = served_types(account, await clients.intake.types(account.caller()))
         return page(
             request,
             "new_request",
@@ -142,25 +143,25 @@ class RequestPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         files_config: NamedDependency[FilesConfig],
     ) -> Template | Redirect:
-        fields, files = await submission.read_form(request, gateway, account, files_config)
+        fields, files = await submission.read_form(request, clients, account, files_config)
         form = msgspec.convert({k: v for k, v in fields.items() if k in RequestForm.__struct_fields__}, RequestForm)
-        types = served_types(account, await gateway.call("intake", "GET", "/v1/request-types/", account.caller()))
+        types = served_types(account, await clients.intake.types(account.caller()))
         errors = problems(form, {t["id"] for t in types})
         if (refused_file := file_problem(files)) is not None:
             errors["files"] = refused_file
         if not errors:
             body = {**payload(form, language_of(request, account)), "attachment_ids": [str(f.id) for f in files]}
             try:
-                created = await gateway.call("intake", "POST", "/v1/requests/", account.caller(), json=body)
+                created = await clients.intake.submit(account.caller(), body)
             except ServiceError as exc:
                 if exc.status >= 500:
                     raise
-                errors = {exc.detail.split(":")[0] if ":" in exc.detail else "form": "refused"}
+                errors = {exc.field or "form": "refused"}
             else:
                 return back_to(f"/requests/{created['id']}", "submitted")
-        await submission.drop_staged(gateway, account, files)
-        return await self._form(request, account, gateway, runtime, form, errors, 422)
+        await submission.drop_staged(clients, account, files)
+        return await self._form(request, account, clients, runtime, form, errors, 422)

@@ -13,7 +13,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, PathParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.gateway import Gateway, ServiceError
+from pwa.clients import Clients
+from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, act, audited, back_to, form_data, names, page
 from services.platform.runtime import Runtime
@@ -70,17 +71,17 @@ class RotaPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         member_id: FromPath[MemberId],
     ) -> Template:
-        return await self._page(request, account, gateway, runtime, member_id, None, {}, 200)
+        return await self._page(request, account, clients, runtime, member_id, None, {}, 200)
 
     async def _page(
         self,
         request: AnyRequest,
         account: Account,
-        gateway: Gateway,
+        clients: Clients,
         runtime: Runtime,
         member_id: str,
         typed: dict[str, str] | None,
@@ -88,9 +89,9 @@ class RotaPages(Controller):
         status: int,
     ) -> Template:
         caller = account.caller()
-        hours = await gateway.call("routing", "GET", f"/v1/members/{member_id}/hours", caller)
-        absences = await gateway.call("routing", "GET", f"/v1/members/{member_id}/absences", caller)
-        found = await gateway.call("routing", "GET", f"/v1/pools/{hours['pool_id']}/members", caller)
+        hours = await clients.routing.hours(caller, member_id)
+        absences = await clients.routing.absences(caller, member_id)
+        found = await clients.routing.members(caller, hours["pool_id"])
         member = next((m for m in found if m["id"] == member_id), None)
         days = typed or {d: span_text(s) for d, s in zip(WEEKDAYS, hours["days"], strict=True)}
         people = await names(runtime, [member_id, *(a["entered_by"] for a in absences)])
@@ -116,7 +117,7 @@ class RotaPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         member_id: FromPath[MemberId],
     ) -> Template | Redirect:
@@ -126,22 +127,20 @@ class RotaPages(Controller):
         errors = {d: "hours" for d, spans in zip(WEEKDAYS, week, strict=True) if spans is None}
         if not errors:
             try:
-                await gateway.call(
-                    "routing", "PUT", f"/v1/members/{member_id}/hours", account.caller(), json={"days": week}
-                )
+                await clients.routing.set_hours(account.caller(), member_id, week)
             except ServiceError as exc:
                 if exc.status >= 500 or exc.status == 403:
                     raise
                 errors = {"form": "hours"}
         if errors:
-            return await self._page(request, account, gateway, runtime, member_id, typed, errors, 422)
+            return await self._page(request, account, clients, runtime, member_id, typed, errors, 422)
         return back_to(f"/members/{member_id}", "hours_saved")
 
     @post("/{member_id:str}/absences")
     async def add_absence(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         member_id: FromPath[MemberId],
         data: URLEncodedBody[AbsenceForm],
@@ -150,7 +149,7 @@ class RotaPages(Controller):
         if period is None:
             return back_to(f"/members/{member_id}#absence", "bad_period")
         body = {"starts_at": period[0].isoformat(), "ends_at": period[1].isoformat()}
-        call = gateway.call("routing", "POST", f"/v1/members/{member_id}/absences", account.caller(), json=body)
+        call = clients.routing.add_absence(account.caller(), member_id, body)
         return await act(
             audited(call, runtime, account, "member.absence_added", member_id, body),
             f"/members/{member_id}",
@@ -161,12 +160,12 @@ class RotaPages(Controller):
     async def remove_absence(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         member_id: FromPath[MemberId],
         absence_id: FromPath[Any],
     ) -> Redirect:
-        call = gateway.call("routing", "DELETE", f"/v1/members/{member_id}/absences/{absence_id}", account.caller())
+        call = clients.routing.remove_absence(account.caller(), member_id, absence_id)
         detail = {"absence_id": str(absence_id)}
         return await act(
             audited(call, runtime, account, "member.absence_removed", member_id, detail),
@@ -179,7 +178,7 @@ class RotaPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         member_id: FromPath[MemberId],
     ) -> Redirect:
@@ -191,7 +190,7 @@ class RotaPages(Controller):
             if not capacity.isdigit() or int(capacity) > 50:
                 return back_to(f"/members/{member_id}", "bad_capacity")
             body["capacity"] = int(capacity)
-        call = gateway.call("routing", "PUT", f"/v1/members/{member_id}/profile", account.caller(), json=body)
+        call = clients.routing.set_profile(account.caller(), member_id, body)
         return await act(
             audited(call, runtime, account, "member.profile", member_id, body), f"/members/{member_id}", "profile_saved"
         )

@@ -11,7 +11,8 @@ from litestar.params import QueryParameter
 from litestar.response import Template
 
 from pwa import accounts
-from pwa.gateway import Gateway, ServiceError
+from pwa.clients import Clients
+from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, names, page
 from services.platform.runtime import Runtime
@@ -37,7 +38,7 @@ class SearchPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         q: Text = "",
         type_id: Text = "",
@@ -60,12 +61,12 @@ class SearchPages(Controller):
         hits, problem = None, ""
         if asked:
             try:
-                hits = await gateway.call("intake", "GET", "/v1/search/", account.caller(), params=params)
+                hits = await clients.intake.search(account.caller(), params)
             except ServiceError as exc:
                 if exc.status >= 500:
                     raise
                 hits, problem = [], "refused"
-        types = await gateway.call("intake", "GET", "/v1/request-types/", account.caller())
+        types = await clients.intake.types(account.caller())
         colleagues: list[Account] = []
         if sees_pool(account):
             async with runtime.pool.acquire() as conn:

@@ -10,7 +10,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
-from pwa.gateway import Gateway
+from pwa.clients import Clients
 from pwa.records import Account
 from pwa.views.common import AnyRequest, act, audited, back_to, page
 from services.platform.runtime import Runtime
@@ -35,19 +35,17 @@ class ValuePages(Controller):
 
     @get("/")
     async def values(
-        self, request: AnyRequest, account: NamedDependency[Account], gateway: NamedDependency[Gateway]
+        self, request: AnyRequest, account: NamedDependency[Account], clients: NamedDependency[Clients]
     ) -> Template:
         sets_values(account)
-        found = await gateway.call(
-            "recognition", "GET", "/v1/values/", account.caller(), params={"include_retired": "true"}
-        )
+        found = await clients.recognition.values(account.caller(), include_retired=True)
         return page(request, "values", account, values=found)
 
     @post("/")
     async def save(
         self,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         data: URLEncodedBody[ValueForm],
     ) -> Redirect:
@@ -56,10 +54,10 @@ class ValuePages(Controller):
         if not VALUE_ID.match(value_id) or not data.nl.strip() or not data.en.strip():
             return back_to("/admin/values", "bad_value")
         if data.retire == "1":
-            call = gateway.call("recognition", "DELETE", f"/v1/values/{value_id}", account.caller())
+            call = clients.recognition.retire_value(account.caller(), value_id)
         else:
             body = {"nl": data.nl.strip()[:100], "en": data.en.strip()[:100]}
-            call = gateway.call("recognition", "PUT", f"/v1/values/{value_id}", account.caller(), json=body)
+            call = clients.recognition.set_value(account.caller(), value_id, body)
         detail = {"retired": data.retire == "1", "nl": data.nl.strip()[:100], "en": data.en.strip()[:100]}
         return await act(
             audited(call, runtime, account, "value.changed", value_id, detail), "/admin/values", "value_saved"

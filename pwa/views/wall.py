@@ -16,7 +16,8 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 
 from pwa import accounts, limits
-from pwa.gateway import Gateway, ServiceError
+from pwa.clients import Clients
+from pwa.gateway import ServiceError
 from pwa.limits import Limits
 from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, form_data, names, optional, page, wants_fragment
@@ -40,14 +41,13 @@ class WallPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         before: Annotated[UUID | None, QueryParameter()] = None,
     ) -> Template:
-        params = {"limit": 20, **({"before": str(before)} if before else {})}
-        found = await optional(gateway, "recognition", "/v1/wall", account, params=params)
+        found = await optional(clients.recognition.wall(account.caller(), limit=20, before=before))
         items = (found or {}).get("items", [])
-        values = await optional(gateway, "recognition", "/v1/values/", account) or []
+        values = await optional(clients.recognition.values(account.caller())) or []
         return page(
             request,
             "wall",
@@ -65,7 +65,7 @@ class WallPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         kudos_id: FromPath[UUID],
     ) -> Template | Response[str] | Redirect:
@@ -74,17 +74,17 @@ class WallPages(Controller):
         if not wants_fragment(request):
             return Redirect(f"/wall#kudos-{kudos_id}", status_code=303)
         try:
-            kudos = await gateway.call("recognition", "GET", f"/v1/kudos/{kudos_id}", account.caller())
+            kudos = await clients.recognition.kudos(account.caller(), kudos_id)
         except ServiceError as exc:
             if exc.status != 404:
                 raise
             return Response("", media_type="text/html")
-        return await self._kudos(request, account, gateway, runtime, kudos)
+        return await self._kudos(request, account, clients, runtime, kudos)
 
     async def _kudos(
-        self, request: AnyRequest, account: Account, gateway: Gateway, runtime: Runtime, kudos: dict[str, Any]
+        self, request: AnyRequest, account: Account, clients: Clients, runtime: Runtime, kudos: dict[str, Any]
     ) -> Template:
-        values = await optional(gateway, "recognition", "/v1/values/", account) or []
+        values = await optional(clients.recognition.values(account.caller())) or []
         return page(
             request,
             "wall",
@@ -100,22 +100,21 @@ class WallPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         kudos_id: FromPath[UUID],
     ) -> Template | Redirect:
         """Tapping my current reaction takes it back; another one replaces it."""
         emoji = (await form_data(request)).get("emoji", "")
-        path = f"/v1/kudos/{kudos_id}/reaction"
-        current = await gateway.call("recognition", "GET", f"/v1/kudos/{kudos_id}", account.caller())
+        current = await clients.recognition.kudos(account.caller(), kudos_id)
         if emoji not in REACTIONS:
             return back_to(f"/wall#kudos-{kudos_id}", "refused")
         if current.get("my_reaction") == emoji:
-            kudos = await gateway.call("recognition", "DELETE", path, account.caller())
+            kudos = await clients.recognition.take_back_reaction(account.caller(), kudos_id)
         else:
-            kudos = await gateway.call("recognition", "PUT", path, account.caller(), json={"emoji": emoji})
+            kudos = await clients.recognition.react(account.caller(), kudos_id, emoji)
         if wants_fragment(request):
-            return await self._kudos(request, account, gateway, runtime, kudos)
+            return await self._kudos(request, account, clients, runtime, kudos)
         return Redirect(f"/wall#kudos-{kudos_id}", status_code=303)
 
     @post("/{kudos_id:uuid}/report")
@@ -123,13 +122,11 @@ class WallPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         kudos_id: FromPath[UUID],
     ) -> Redirect:
         reason = str((await form_data(request)).get("reason", "")).strip()[:500]
-        await gateway.call(
-            "recognition", "POST", f"/v1/kudos/{kudos_id}/reports", account.caller(), json={"reason": reason}
-        )
+        await clients.recognition.report(account.caller(), kudos_id, reason)
         return back_to("/wall", "reported")
 
     @get("/new")
@@ -137,16 +134,16 @@ class WallPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
     ) -> Template:
-        return await self._form(request, account, gateway, runtime, {"recipients": [], "message": ""}, {}, 200)
+        return await self._form(request, account, clients, runtime, {"recipients": [], "message": ""}, {}, 200)
 
     async def _form(
         self,
         request: AnyRequest,
         account: Account,
-        gateway: Gateway,
+        clients: Clients,
         runtime: Runtime,
         form: dict[str, Any],
         errors: dict[str, str],
@@ -154,7 +151,7 @@ class WallPages(Controller):
     ) -> Template:
         async with runtime.pool.acquire() as conn:
             everyone = [a for a in await accounts.directory(conn) if a.id != account.id]
-        values = [v for v in await optional(gateway, "recognition", "/v1/values/", account) or [] if not v["retired"]]
+        values = [v for v in await optional(clients.recognition.values(account.caller())) or [] if not v["retired"]]
         return page(
             request,
             "send_kudos",
@@ -173,7 +170,7 @@ class WallPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
         rate_limits: NamedDependency[Limits],
     ) -> Response[Any]:
@@ -199,19 +196,19 @@ class WallPages(Controller):
         elif len(message) > MESSAGE_MAX:
             errors["message"] = "too_long"
         if errors:
-            return await self._form(request, account, gateway, runtime, form, errors, 422)
+            return await self._form(request, account, clients, runtime, form, errors, 422)
         body: dict[str, Any] = {"message": message, "recipient_ids": recipients}
         if whole_pool and pool_of(account):
             body["pool_id"] = pool_of(account)
         if form["value_id"]:
             body["value_id"] = form["value_id"]
         try:
-            await gateway.call("recognition", "POST", "/v1/kudos", account.caller(), json=body)
+            await clients.recognition.give(account.caller(), body)
         except ServiceError as exc:
             if exc.status >= 500:
                 raise
             key = "limit" if exc.status == 429 else "refused"
-            return await self._form(request, account, gateway, runtime, form, {"form": key}, 422)
+            return await self._form(request, account, clients, runtime, form, {"form": key}, 422)
         return back_to("/wall", "kudos")
 
     @get("/mine")
@@ -219,12 +216,12 @@ class WallPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
     ) -> Template:
-        found = await optional(gateway, "recognition", "/v1/me/kudos", account, params={"limit": 50})
+        found = await optional(clients.recognition.my_kudos(account.caller(), limit=50))
         items = (found or {}).get("items", [])
-        values = await optional(gateway, "recognition", "/v1/values/", account) or []
+        values = await optional(clients.recognition.values(account.caller())) or []
         return page(
             request,
             "my_thanks",
@@ -240,13 +237,13 @@ class WallPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
     ) -> Template:
         pool_id = pool_of(account)
-        digests = await optional(gateway, "recognition", f"/v1/pools/{pool_id}/digests", account, params={"limit": 4})
+        digests = await optional(clients.recognition.digests(account.caller(), pool_id, limit=4)) if pool_id else None
         highlights = [k for d in digests or [] for k in d.get("highlights", [])]
-        values = await optional(gateway, "recognition", "/v1/values/", account) or []
+        values = await optional(clients.recognition.values(account.caller())) or []
         return page(
             request,
             "digest",
@@ -272,11 +269,11 @@ class Moderation(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
     ) -> Template:
         moderator(account)
-        reported = await optional(gateway, "recognition", "/v1/reports", account)
+        reported = await optional(clients.recognition.reports(account.caller()))
         people = await names(runtime, kudos_people([r["kudos"] for r in reported or []]))
         return page(request, "moderation", account, reported=reported, people=people, values={})
 
@@ -285,22 +282,20 @@ class Moderation(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        gateway: NamedDependency[Gateway],
+        clients: NamedDependency[Clients],
         kudos_id: FromPath[UUID],
     ) -> Redirect:
         moderator(account)
         reason = str((await form_data(request)).get("reason", "")).strip()[:500]
         if not reason:
             return back_to("/wall/moderation", "no_reason")
-        await gateway.call(
-            "recognition", "POST", f"/v1/kudos/{kudos_id}/hide", account.caller(), json={"reason": reason}
-        )
+        await clients.recognition.hide(account.caller(), kudos_id, reason)
         return back_to("/wall/moderation", "hidden")
 
     @post("/{kudos_id:uuid}/keep")
     async def keep(
-        self, account: NamedDependency[Account], gateway: NamedDependency[Gateway], kudos_id: FromPath[UUID]
+        self, account: NamedDependency[Account], clients: NamedDependency[Clients], kudos_id: FromPath[UUID]
     ) -> Redirect:
         moderator(account)
-        await gateway.call("recognition", "POST", f"/v1/kudos/{kudos_id}/keep", account.caller())
+        await clients.recognition.keep(account.caller(), kudos_id)
         return back_to("/wall/moderation", "kept")
