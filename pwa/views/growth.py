@@ -59,7 +59,7 @@ class GrowthPages(Controller):
             raise
         wall = await optional(clients.recognition.my_kudos(account.caller(), limit=50))
         thanks = thanks_received(wall, account.id)
-        ids = [d.get("buddy_id") for d in found["development"]] + [k.get("giver_id") for k in thanks[:THANKS_SHOWN]]
+        ids = [d.buddy_id for d in found.development] + [k.get("giver_id") for k in thanks[:THANKS_SHOWN]]
         return page(
             request,
             "growth",
@@ -78,7 +78,7 @@ class GrowthPages(Controller):
         pool_id, caller = pool_of(account), account.caller()
         found = await optional(clients.routing.coverage(caller, pool_id)) if pool_id else None
         me = await optional(clients.routing.me(caller)) if account.has("secretary") else None
-        at_risk = [c for c in found or [] if c["at_risk"]]
+        at_risk = [c for c in found or [] if c.at_risk]
         return page(request, "coverage", account, coverage=found, at_risk=at_risk, me=me)
 
     @post("/learning/add")
@@ -91,7 +91,7 @@ class GrowthPages(Controller):
             me = await clients.routing.me(account.caller())
             if me is None:
                 return back_to("/pool/coverage", "refused")  # not a member: routing refuses it (404)
-            skills = sorted({*me["learning"], skill})
+            skills = sorted({*me.learning, skill})
             await clients.routing.set_learning(account.caller(), skills)
         except ServiceError as exc:
             if exc.status >= 500:

@@ -23,6 +23,7 @@ from pwa.views.common import AnyRequest, act, back_to, language_of, names, optio
 from pwa.views.offers import requests_by_id
 from pwa.views.pool import number, pool_of
 from pwa.views.reasons import because_text, others_list
+from services.contracts.routing_api import QueuedView
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 
@@ -143,13 +144,10 @@ def insight_charts(insights: dict[str, Any], fmt: dict[str, Any]) -> dict[str, c
     }
 
 
-def why_here(lang: str, waiting: list[dict[str, Any]]) -> dict[str, list[str]]:
+def why_here(lang: str, waiting: list[QueuedView]) -> dict[str, list[str]]:
     """Why each request is in the lead's queue, in the lead's words: routing's reason, and the
     members counted per reason they could not take it (never who)."""
-    return {
-        q["request_id"]: [because_text(lang, r) for r in q.get("reasons", [])] + others_list(lang, q.get("others", {}))
-        for q in waiting
-    }
+    return {q.request_id: [because_text(lang, r) for r in q.reasons] + others_list(lang, q.others) for q in waiting}
 
 
 class LeadPages(Controller):
@@ -170,7 +168,7 @@ class LeadPages(Controller):
         caller = account.caller()
         waiting = await optional(clients.routing.lead_queue(caller, pool_id)) if pool_id else None
         members = (await optional(clients.routing.members(caller, pool_id)) if pool_id else None) or []
-        details = await requests_by_id(clients, account, [q["request_id"] for q in waiting or []])
+        details = await requests_by_id(clients, account, [q.request_id for q in waiting or []])
         people = await names(runtime, [d.get("requester_id") for d in details.values()])
         why = why_here(language_of(request, account), waiting or [])
         return page(

@@ -79,11 +79,11 @@ class OfferPages(Controller):
             optional(clients.intake.assigned(caller)),
             optional(clients.intake.pool_queue(caller, pool_id)) if pool_id else nothing(),
         )
-        open_offers = [o for o in offers or [] if o["status"] == "open"]
-        details = await requests_by_id(clients, account, [o["request_id"] for o in open_offers])
+        open_offers = [o for o in offers or [] if o.status == "open"]
+        details = await requests_by_id(clients, account, [o.request_id for o in open_offers])
         # Offered requests name me as their member too: my work is what I have accepted. Intake
         # learns of an acceptance a moment after routing does: show it as started already.
-        accepted = {o["request_id"] for o in offers or [] if o["status"] == "accepted"}
+        accepted = {o.request_id for o in offers or [] if o.status == "accepted"}
         work = [
             r if r["status"] in WORKING else {**r, "status": "in_progress"}
             for r in assigned or []
@@ -91,11 +91,11 @@ class OfferPages(Controller):
         ]
         # Two services answer at slightly different moments: a request is either offered or in work.
         working = {str(r["id"]) for r in work}
-        open_offers = [o for o in open_offers if o["request_id"] not in working]
+        open_offers = [o for o in open_offers if o.request_id not in working]
         shown = (queue or [])[:QUEUE_SHOWN]
         rows = [*details.values(), *work, *shown]
         ids = [r.get(k) for r in rows for k in ("requester_id", "on_behalf_of", "member_id", "buddy_id")]
-        ids += [o.get("buddy_id") for o in open_offers]
+        ids += [o.buddy_id for o in open_offers]
         return page(
             request,
             "offers",

@@ -7,6 +7,7 @@ and has a plain link without JavaScript).
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from babel import numbers
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
@@ -20,6 +21,7 @@ from pwa.records import Account
 from pwa.views import charts
 from pwa.views.common import AnyRequest, back_to, form_data, language_of, names, optional, page, wants_fragment
 from pwa.views.pool import number, pool_of
+from services.contracts.routing_api import Comparison, PolicyChangeView
 from services.platform.runtime import Runtime
 
 # The policy fields the pool may change (routing's PolicyChange), with their bounds.
@@ -56,22 +58,22 @@ def policy_change(form: dict[str, str], current: dict[str, Any]) -> tuple[dict[s
     return change, errors
 
 
-def history(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def history(changes: list[PolicyChangeView]) -> list[dict[str, Any]]:
     """Each change with what it changed (field, old, new), newest first. Routing records that with
     the change; for older entries it is worked out from the policy before it."""
-    ordered = sorted(changes, key=lambda c: str(c["at"]))
+    ordered = sorted(changes, key=lambda c: c.at)
     shown: list[dict[str, Any]] = []
     before: dict[str, Any] | None = None
     for c in ordered:
-        policy: dict[str, Any] = c.get("policy") or {}
-        recorded: dict[str, Any] = c.get("changes") or {}
+        policy = c.policy
+        recorded = c.changes
         if recorded:
             diff = [(k, old, new) for k, (old, new) in sorted(recorded.items(), key=lambda kv: _field_order(kv[0]))]
         elif before is not None:
             diff = [(k, before.get(k), policy.get(k)) for k in POLICY_FIELDS if before.get(k) != policy.get(k)]
         else:
             diff = []
-        shown.append({**c, "diff": diff, "first": before is None and not recorded})
+        shown.append({**msgspec.structs.asdict(c), "diff": diff, "first": before is None and not recorded})
         before = policy
     return list(reversed(shown))
 
@@ -96,15 +98,15 @@ def form_of(values: dict[str, Any], language: str) -> dict[str, str]:
     return form
 
 
-def trial_chart(trial: dict[str, Any], fmt: dict[str, Any]) -> charts.Chart | None:
-    """Mean completion per week of the trial, current beside proposed (team figures)."""
-    result = trial.get("result")
-    if not result or not result.get("weeks"):
+def trial_chart(result: Comparison | None, fmt: dict[str, Any]) -> charts.Chart | None:
+    """Mean completion per week of the trial (its result; None until it is done), current
+    beside proposed (team figures)."""
+    if result is None or not result.weeks:
         return None
-    weeks = result["weeks"]
+    weeks = result.weeks
     _ = translations(str(fmt["lang"])).gettext
-    labels = [_("week %(n)s") % {"n": w["week"] + 1} for w in weeks]
-    series = [[w["current_mean_minutes"] for w in weeks], [w["proposed_mean_minutes"] for w in weeks]]
+    labels = [_("week %(n)s") % {"n": w.week + 1} for w in weeks]
+    series = [[w.current_mean_minutes for w in weeks], [w.proposed_mean_minutes for w in weeks]]
     return charts.bar_chart(labels, series, lambda v: str(fmt["number"](v)), whole=True)
 
 
@@ -137,12 +139,12 @@ class PolicyPages(Controller):
         caller = account.caller()
         current = await optional(clients.routing.policy(caller, pool_id)) if pool_id else None
         changes = (await optional(clients.routing.policy_changes(caller, pool_id)) if pool_id else None) or []
-        people = await names(runtime, [c.get("changed_by") for c in changes] + [(current or {}).get("updated_by")])
+        people = await names(runtime, [c.changed_by for c in changes] + [current.updated_by if current else None])
         trial = None
         if trial_id is not None and pool_id:
             trial = await optional(clients.routing.find_trial(caller, pool_id, trial_id))
         if form is None:
-            policy = trial["proposed"] if trial else dict((current or {}).get("policy", {}))
+            policy = trial.proposed if trial else dict(current.policy if current else {})
             form = form_of(policy, language_of(request, account))
         can_edit = account.has("secretary") or account.has("lead")
         response = page(
@@ -160,7 +162,7 @@ class PolicyPages(Controller):
             trial_chart=None,
         )
         if trial is not None:
-            response.context["trial_chart"] = trial_chart(trial, response.context)
+            response.context["trial_chart"] = trial_chart(trial.result, response.context)
         return response
 
     @post("/")
@@ -173,7 +175,7 @@ class PolicyPages(Controller):
     ) -> Template | Redirect:
         form = {k: v for k, v in (await form_data(request)).items() if isinstance(v, str)}
         current = await clients.routing.policy(account.caller(), pool_of(account))
-        change, errors = policy_change(form, current["policy"])
+        change, errors = policy_change(form, current.policy)
         if not errors and not change:
             errors["form"] = "no_change"
         if errors:
@@ -200,7 +202,7 @@ class PolicyPages(Controller):
         form = {k: v for k, v in (await form_data(request)).items() if isinstance(v, str)}
         pool_id = pool_of(account)
         current = await clients.routing.policy(account.caller(), pool_id)
-        change, errors = policy_change(form, current["policy"])
+        change, errors = policy_change(form, current.policy)
         errors.pop("why", None)
         if not errors and not change:
             errors["form"] = "no_change_to_try"
@@ -212,7 +214,7 @@ class PolicyPages(Controller):
             if exc.status >= 500 or exc.status == 404:
                 raise
             return await self._page(request, account, clients, runtime, form, {"form": "refused"}, 422)
-        return Redirect(f"/pool/policy?trial={trial['id']}#trial", status_code=303)
+        return Redirect(f"/pool/policy?trial={trial.id}#trial", status_code=303)
 
     @get("/trials/{trial_id:uuid}")
     async def trial(
@@ -227,5 +229,5 @@ class PolicyPages(Controller):
             return Redirect(f"/pool/policy?trial={trial_id}#trial")
         found = await clients.routing.trial(account.caller(), pool_of(account), trial_id)
         response = page(request, "policy", account, fragment="policy_trial", trial=found, trial_chart=None)
-        response.context["trial_chart"] = trial_chart(found, response.context)
+        response.context["trial_chart"] = trial_chart(found.result, response.context)
         return response

@@ -4,6 +4,7 @@ my learning goals, and why any request went to whom. (The routing policy: policy
 
 import math
 
+import msgspec
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -43,12 +44,10 @@ class PoolPages(Controller):
         caller = account.caller()
         members = await optional(clients.routing.members(caller, pool_id)) if pool_id else None
         me = await optional(clients.routing.me(caller)) if account.has("secretary") else None
-        skills = sorted(
-            {s for m in members or [] for s in m["skills"]} | {s for m in members or [] for s in m["learning"]}
-        )
+        skills = sorted({s for m in members or [] for s in m.skills} | {s for m in members or [] for s in m.learning})
         proposals = await optional(clients.routing.proposals(caller, pool_id)) if pool_id else None
-        open_proposals = [p for p in proposals or [] if p["status"] == "open"]
-        names_by_id = {m["id"]: m["name"] for m in members or []}
+        open_proposals = [p for p in proposals or [] if p.status == "open"]
+        names_by_id = {m.id: m.name for m in members or []}
         return page(
             request,
             "pool",
@@ -135,15 +134,15 @@ class PoolPages(Controller):
         decisions = await optional(clients.routing.decisions(account.caller(), request_id))
         latest = decisions[-1] if decisions else None
         people = await names(
-            runtime, [item.get("requester_id")] + ([latest.get("member_id"), latest.get("buddy_id")] if latest else [])
+            runtime, [item.get("requester_id")] + ([latest.member_id, latest.buddy_id] if latest else [])
         )
         lang = language_of(request, account)
         explained = None
         if latest is not None:
             explained = {
-                **latest,
-                "because": [because_text(lang, r) for r in latest.get("reasons", [])],
-                "others_said": others_list(lang, latest.get("others", {})),
+                **msgspec.structs.asdict(latest),
+                "because": [because_text(lang, r) for r in latest.reasons],
+                "others_said": others_list(lang, latest.others),
             }
         return page(
             request, "decision", account, item=item, decision=explained, people=people, unavailable=decisions is None

@@ -3,19 +3,18 @@ request, how many others could not take it and why (counts, never names), and th
 a requester sees. A code routing adds later reads as a neutral sentence until it is listed here.
 """
 
-from typing import Any
-
 from pwa.i18n import skill_text, translations
+from services.contracts.routing_api import ReasonView
 
 
-def because_text(language: str, reason: dict[str, Any]) -> str:
+def because_text(language: str, reason: ReasonView) -> str:
     """One reason the chosen member got the request (or why nobody did)."""
     t = translations(language)
     _ = t.gettext
-    code = str(reason.get("code", ""))
-    minutes = round(float(reason.get("minutes") or 0))
-    skill = skill_text(language, str(reason.get("skill") or ""))
-    level = int(reason.get("level") or 0)
+    code = reason.code
+    minutes = round(reason.minutes or 0)
+    skill = skill_text(language, reason.skill or "")
+    level = reason.level or 0
     texts = {
         "finishes_soonest": _("could have it done soonest: in about %(minutes)s minutes"),
         "can_start_now": _("can start on it straight away"),

@@ -17,6 +17,7 @@ from pwa.clients import Clients
 from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, act, audited, back_to, form_data, names, page
+from services.contracts.routing_api import Span
 from services.platform.runtime import Runtime
 
 MemberId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9-]{1,64}$")]
@@ -41,8 +42,8 @@ def spans_of(text: str) -> list[list[int]] | None:
     return sorted(found)
 
 
-def span_text(spans: list[list[int]]) -> str:
-    return ", ".join(f"{a // 60}:{a % 60:02d}-{b // 60}:{b % 60:02d}" for a, b in spans)
+def span_text(spans: list[Span]) -> str:
+    return ", ".join(f"{s.start // 60}:{s.start % 60:02d}-{s.end // 60}:{s.end % 60:02d}" for s in spans)
 
 
 class AbsenceForm(msgspec.Struct):
@@ -91,11 +92,11 @@ class RotaPages(Controller):
         caller = account.caller()
         hours = await clients.routing.hours(caller, member_id)
         absences = await clients.routing.absences(caller, member_id)
-        found = await clients.routing.members(caller, hours["pool_id"])
-        member = next((m for m in found if m["id"] == member_id), None)
-        days = typed or {d: span_text(s) for d, s in zip(WEEKDAYS, hours["days"], strict=True)}
-        people = await names(runtime, [member_id, *(a["entered_by"] for a in absences)])
-        arranges = account.has("admin") or (account.has("lead") and hours["pool_id"] in account.pools)
+        found = await clients.routing.members(caller, hours.pool_id)
+        member = next((m for m in found if m.id == member_id), None)
+        days = typed or {d: span_text(s) for d, s in zip(WEEKDAYS, hours.days, strict=True)}
+        people = await names(runtime, [member_id, *(a.entered_by for a in absences)])
+        arranges = account.has("admin") or (account.has("lead") and hours.pool_id in account.pools)
         return page(
             request,
             "rota",

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pwa.views.rota import AbsenceForm, absence_period, span_text, spans_of
+from services.contracts.routing_api import Span
 
 
 @pytest.mark.parametrize(
@@ -27,7 +28,7 @@ def test_hours_are_read_as_typed(typed, spans):
 
 
 def test_hours_are_written_back_the_way_they_are_typed():
-    assert span_text([[510, 780], [810, 1020]]) == "8:30-13:00, 13:30-17:00"
+    assert span_text([Span(510, 780), Span(810, 1020)]) == "8:30-13:00, 13:30-17:00"
 
 
 def test_an_absence_covers_whole_days_in_the_organisations_time_zone():

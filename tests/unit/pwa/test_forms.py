@@ -1,8 +1,11 @@
 """The pages' own form rules (no I/O): what a person gets told next to a field, and what is
 sent on to the services."""
 
+import msgspec
+
 from pwa.views import lead, offers, policy, reasons, request_page, requests
 from pwa.views.common import back_to, names_of, safe_path
+from services.contracts.routing_api import Comparison, PolicyChangeView, ReasonView
 
 
 def test_a_new_request_names_each_missing_part():
@@ -75,7 +78,7 @@ def test_the_policy_history_says_what_each_change_changed():
         {"at": "2026-11-02T10:00:00Z", "changed_by": "b", "why": "later", "policy": {"skill_weight": 1.0}},
         {"at": "2026-11-01T10:00:00Z", "changed_by": "a", "why": "first", "policy": {"skill_weight": 0.5}},
     ]
-    newest, first = policy.history(changes)
+    newest, first = policy.history(msgspec.convert(changes, list[PolicyChangeView]))
     assert newest["diff"] == [("skill_weight", 0.5, 1.0)] and first["first"] and first["diff"] == []
 
 
@@ -137,13 +140,13 @@ def test_redirect_targets_stay_on_this_site_and_names_are_listed_once():
 
 
 def test_routings_reasons_read_in_the_persons_language_and_the_others_are_only_counted():
-    assert reasons.because_text("nl", {"code": "knows_skill", "skill": "events", "level": 4}) == (
+    assert reasons.because_text("nl", ReasonView(code="knows_skill", skill="events", level=4)) == (
         "kent Evenementen goed (niveau 4)"
     )
-    assert reasons.because_text("en", {"code": "finishes_soonest", "minutes": 34.4}) == (
+    assert reasons.because_text("en", ReasonView(code="finishes_soonest", minutes=34.4)) == (
         "could have it done soonest: in about 34 minutes"
     )
-    assert reasons.because_text("en", {"code": "something_new"}) == "a reason routing gives (something_new)"
+    assert reasons.because_text("en", ReasonView(code="something_new")) == "a reason routing gives (something_new)"
     assert reasons.others_list("nl", {"away": 3, "declined": 1, "eligible": 2, "at_capacity": 0}) == [
         "2 hadden het ook kunnen oppakken",
         "1 sloeg het af of liet het aanbod verlopen",
@@ -171,18 +174,27 @@ def test_the_policy_history_prefers_what_routing_recorded_and_orders_it_like_the
             "changes": {"fairness_weight": [4.0, 2.0], "skill_weight": [0.5, 1.0]},
         }
     ]
-    [only] = policy.history(changes)
+    [only] = policy.history(msgspec.convert(changes, list[PolicyChangeView]))
     assert only["diff"] == [("skill_weight", 0.5, 1.0), ("fairness_weight", 4.0, 2.0)] and not only["first"]
 
 
 def test_a_trial_chart_shows_both_policies_per_week_and_nothing_before_it_is_done():
     fmt = {"lang": "nl", "number": lambda v, digits=0: f"{v:.{digits}f}"}
-    assert policy.trial_chart({"status": "running", "result": None}, fmt) is None
+    assert policy.trial_chart(None, fmt) is None
     weeks = [
         {"week": 0, "requests": 4, "current_mean_minutes": 60.0, "proposed_mean_minutes": 45.0},
         {"week": 1, "requests": 2, "current_mean_minutes": 30.0, "proposed_mean_minutes": 40.0},
     ]
-    chart = policy.trial_chart({"status": "done", "result": {"weeks": weeks}}, fmt)
+    figures = {
+        "mean_minutes": None,
+        "p90_minutes": None,
+        "on_time_share": None,
+        "busy_gini": 0.0,
+        "development_share": 0.0,
+        "unfinished": 0,
+    }
+    result = {"requests": 6, "members": 2, "current": figures, "proposed": figures, "weeks": weeks}
+    chart = policy.trial_chart(msgspec.convert(result, Comparison), fmt)
     assert chart is not None
     assert chart.rows == [("week 1", ["60", "45"]), ("week 2", ["30", "40"])]
 

@@ -2,15 +2,17 @@
 "nothing there" answer None, any other 404 (a renamed endpoint) is raised."""
 
 import asyncio
-import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
+import msgspec
 import pytest
 
 from pwa.clients import Clients
 from pwa.gateway import Gateway, ServiceError
+from services.contracts.routing_api import OfferView
 from services.platform.tokens import Caller
 
 ANNA = Caller(account_id="a1", roles=("secretary",), pools=("p1",))
@@ -37,14 +39,25 @@ class StandIn(Gateway):
         answer = self._reply(method, path)
         if isinstance(answer, ServiceError):
             raise answer
-        return json.dumps(answer).encode()
+        return msgspec.json.encode(answer)
 
 
 def test_a_client_calls_its_service_on_its_path() -> None:
-    stand_in = StandIn(lambda method, path: [{"id": "x", "status": "open"}])
+    offer = OfferView(
+        id=uuid4(),
+        request_id="r1",
+        member_id="a1",
+        status="open",
+        development=False,
+        buddy_id=None,
+        expires_at=datetime(2026, 11, 30, 12, tzinfo=UTC),
+        skill="agenda",
+        urgency="normal",
+    )
+    stand_in = StandIn(lambda method, path: [offer])
     found = asyncio.run(Clients.over(stand_in).routing.offers_for(ANNA))
     assert stand_in.calls == [("routing", "GET", "/v1/members/me/offers", None, None)]
-    assert len(found) == 1
+    assert found == [offer]
 
 
 def test_a_change_sends_its_body() -> None:
