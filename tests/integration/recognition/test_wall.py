@@ -1,10 +1,6 @@
-"""The wall (newest first, paged, by pool and by value) and "my thanks" (private, with the
+"""The wall (wall.py: newest first, paged, by pool and by value) and "my thanks" (private, with the
 requests the kudos belong to)."""
 
-import uuid
-from datetime import UTC, datetime
-
-from services.contracts.identity import AccountCreated
 from services.demo import organisation
 from tests.integration.recognition import bus
 from tests.integration.recognition.conftest import POOL
@@ -70,28 +66,3 @@ async def test_my_thanks_are_mine_only_and_show_the_request_they_belong_to(recog
         "completed_at": done.occurred_at.isoformat().replace("+00:00", "Z"),
     }
     assert (await rec.call("GET", "/v1/me/kudos", requester)).json()["items"] == []
-
-
-async def test_accounts_announced_by_identity_count_for_their_pools_walls(recognition, js):
-    rec = await recognition()
-    newcomer = new_id("acct-")
-    await bus.publish(
-        js,
-        AccountCreated(
-            event_id=uuid.uuid4(),
-            occurred_at=datetime.now(UTC),
-            account_id=newcomer,
-            version=1,
-            name="Nieuw",
-            email=f"{newcomer}@example.org",
-            roles=["secretary"],
-            pools=["pool-new"],
-        ),
-    )
-
-    async def thank_and_look() -> list[str]:
-        await rec.give(caller("staff"), message="Welcome and thanks!", recipient_ids=[newcomer])
-        wall = (await rec.call("GET", "/v1/wall", caller("staff"), params={"pool_id": "pool-new"})).json()
-        return [k["message"] for k in wall["items"]]
-
-    await eventually(thank_and_look, lambda found: len(found) >= 1)
