@@ -12,7 +12,7 @@ from pwa.people import csv_file, importer, rules, store
 from pwa.records import Account
 from pwa.views.admin_people import actor_of, admin_only
 from pwa.views.common import AnyRequest, back_to, form_data, page
-from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 MAX_BYTES = 5_000_000
 
@@ -41,7 +41,7 @@ class AdminImport(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         mail_config: NamedDependency[MailConfig],
     ) -> Template | Redirect:
         admin_only(account)
@@ -58,10 +58,9 @@ class AdminImport(Controller):
                 csv_text="",
                 errors={"file": "csv"},
             )
-        async with runtime.pool.acquire() as conn:
-            lookup = rules.pool_lookup((p.id, p.name_nl, p.name_en) for p in await store.pools(conn))
-            lines, problems = csv_file.parse(text, lookup)
-            existing = await importer.existing(conn, [line.person.email for line in lines])
+        lookup = rules.pool_lookup((p.id, p.name_nl, p.name_en) for p in await store.pools(conn))
+        lines, problems = csv_file.parse(text, lookup)
+        existing = await importer.existing(conn, [line.person.email for line in lines])
         if problems:
             return page(
                 request,
@@ -76,9 +75,8 @@ class AdminImport(Controller):
         found = csv_file.changes(lines, existing)
         if action != "import":
             return page(request, "admin_import", account, problems=[], changes=found, csv_text=text, errors={})
-        actor = await actor_of(runtime, account)
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            summary = await importer.apply(
-                conn, found, actor_id=actor.id, inviter=actor.name, public_url=mail_config.public_url
-            )
+        actor = await actor_of(conn, account)
+        summary = await importer.apply(
+            conn, found, actor_id=actor.id, inviter=actor.name, public_url=mail_config.public_url
+        )
         return back_to(f"/admin/people?created={summary.created}&updated={summary.updated}", "imported")

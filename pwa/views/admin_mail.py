@@ -14,7 +14,7 @@ from pwa.mail.config import MailConfig
 from pwa.records import Account
 from pwa.views.admin_people import admin_only
 from pwa.views.common import AnyRequest, page
-from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 MailName = Annotated[str, PathParameter(pattern=r"^\d{8}-\d{6}-\d+\.eml$")]
 
@@ -27,12 +27,11 @@ class AdminMail(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         mail_config: NamedDependency[MailConfig],
     ) -> Template:
         admin_only(account)
-        async with runtime.pool.acquire() as conn:
-            counts = await store.counts(conn)
+        counts = await store.counts(conn)
         messages = folder.listing(mail_config.folder) if mail_config.writes_to_folder else []
         return page(request, "admin_mail", account, counts=counts, messages=messages, config=mail_config, message=None)
 

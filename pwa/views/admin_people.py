@@ -18,7 +18,8 @@ from pwa.people.rules import LANGUAGES, ROLES, PersonFields, normal_email
 from pwa.records import Account, Person
 from pwa.views.common import AnyRequest, back_to, form_data, page
 from pwa.views.first_run import client_ip
-from services.platform.runtime import Runtime
+from services.platform.db import Conn
+from services.platform.unit_of_work import RequestConn
 
 AccountId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 
@@ -51,9 +52,8 @@ def fields_of(form: PersonForm) -> PersonFields:
     return PersonFields(email=form.email, name=form.name, roles=form.roles, pools=form.pools, language=form.language)
 
 
-async def actor_of(runtime: Runtime, account: Account) -> Person:
-    async with runtime.pool.acquire() as conn:
-        actor = await store.person(conn, account.id)
+async def actor_of(conn: Conn, account: Account) -> Person:
+    actor = await store.person(conn, account.id)
     assert actor is not None
     return actor
 
@@ -71,28 +71,26 @@ class AdminPeople(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         q: FromQuery[str] = "",
     ) -> Template:
         admin_only(account)
-        async with runtime.pool.acquire() as conn:
-            found = await store.people(conn, search=q.strip()[:100])
-            pools = await store.pools(conn)
+        found = await store.people(conn, search=q.strip()[:100])
+        pools = await store.pools(conn)
         return page(request, "admin_people", account, people=found, q=q, pools={p.id: p for p in pools})
 
     async def _form(
         self,
         request: AnyRequest,
         account: Account,
-        runtime: Runtime,
+        conn: Conn,
         form: PersonForm,
         errors: dict[str, str],
         person: Person | None,
         status: int = 200,
     ) -> Template:
-        async with runtime.pool.acquire() as conn:
-            pools = await store.pools(conn)
-            history = await audit.recent(conn, limit=20, subject_id=person.id) if person else []
+        pools = await store.pools(conn)
+        history = await audit.recent(conn, limit=20, subject_id=person.id) if person else []
         return page(
             request,
             "admin_person",
@@ -108,31 +106,29 @@ class AdminPeople(Controller):
         )
 
     @get("/people/new")
-    async def new(
-        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime]
-    ) -> Template:
+    async def new(self, request: AnyRequest, account: NamedDependency[Account], conn: RequestConn) -> Template:
         admin_only(account)
-        return await self._form(request, account, runtime, PersonForm(), {}, None)
+        return await self._form(request, account, conn, PersonForm(), {}, None)
 
     @post("/people")
     async def invite(
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         mail_config: NamedDependency[MailConfig],
     ) -> Template | Redirect:
         admin_only(account)
         form = await person_form(request)
-        actor = await actor_of(runtime, account)
+        actor = await actor_of(conn, account)
         try:
-            async with runtime.pool.acquire() as conn, conn.transaction():
+            async with conn.transaction():  # a refused change leaves nothing; the form is shown again
                 new_id = await changes.invite(
                     conn, fields_of(form), actor=actor, public_url=mail_config.public_url, ip=client_ip(request)
                 )
         except changes.Refused as exc:
             errors = {p.field: p.code for p in exc.problems}
-            return await self._form(request, account, runtime, form, errors, None, 422)
+            return await self._form(request, account, conn, form, errors, None, 422)
         return back_to(f"/admin/people/{new_id}", "invited")
 
     @get("/people/{person_id:str}")
@@ -140,12 +136,11 @@ class AdminPeople(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         person_id: FromPath[AccountId],
     ) -> Template:
         admin_only(account)
-        async with runtime.pool.acquire() as conn:
-            found = await store.person(conn, person_id)
+        found = await store.person(conn, person_id)
         if found is None:
             raise NotFoundException()
         form = PersonForm(
@@ -155,30 +150,27 @@ class AdminPeople(Controller):
             roles=tuple(found.roles),
             pools=tuple(found.pools),
         )
-        return await self._form(request, account, runtime, form, {}, found)
+        return await self._form(request, account, conn, form, {}, found)
 
     @post("/people/{person_id:str}")
     async def save(
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         person_id: FromPath[AccountId],
     ) -> Template | Redirect:
         admin_only(account)
         form = await person_form(request)
-        actor = await actor_of(runtime, account)
+        actor = await actor_of(conn, account)
         try:
-            async with runtime.pool.acquire() as conn, conn.transaction():
+            async with conn.transaction():  # a refused change leaves nothing; the form is shown again
                 await changes.edit(conn, person_id, fields_of(form), actor=actor, ip=client_ip(request))
         except changes.Refused as exc:
-            async with runtime.pool.acquire() as conn:
-                found = await store.person(conn, person_id)
+            found = await store.person(conn, person_id)
             if found is None:
                 raise NotFoundException() from exc
-            return await self._form(
-                request, account, runtime, form, {p.field: p.code for p in exc.problems}, found, 422
-            )
+            return await self._form(request, account, conn, form, {p.field: p.code for p in exc.problems}, found, 422)
         return back_to(f"/admin/people/{person_id}", "person_saved")
 
     @post("/people/{person_id:str}/disable")
@@ -186,13 +178,13 @@ class AdminPeople(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         person_id: FromPath[AccountId],
     ) -> Redirect:
         admin_only(account)
-        actor = await actor_of(runtime, account)
+        actor = await actor_of(conn, account)
         try:
-            async with runtime.pool.acquire() as conn, conn.transaction():
+            async with conn.transaction():  # a refused change leaves nothing
                 await changes.disable(conn, person_id, actor=actor, ip=client_ip(request))
         except changes.Refused:
             return back_to(f"/admin/people/{person_id}", "refused")
@@ -203,11 +195,10 @@ class AdminPeople(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         person_id: FromPath[AccountId],
     ) -> Redirect:
         admin_only(account)
-        actor = await actor_of(runtime, account)
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            await changes.enable(conn, person_id, actor=actor, ip=client_ip(request))
+        actor = await actor_of(conn, account)
+        await changes.enable(conn, person_id, actor=actor, ip=client_ip(request))
         return back_to(f"/admin/people/{person_id}", "enabled")

@@ -16,6 +16,7 @@ from pwa.views.common import AnyRequest, back_to, names, optional, page
 from pwa.views.sign_in_steps import client_ip
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 PAGE_SIZE = 50
 
@@ -55,12 +56,11 @@ class AdminSecurityPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         clients: NamedDependency[Clients],
     ) -> Template:
         admin_only(account)
-        async with runtime.pool.acquire() as conn:
-            policy = await sign_in_policy.current(conn)
+        policy = await sign_in_policy.current(conn)
         retention = await optional(clients.intake.retention(account.caller()))
         return page(request, "admin_sign_in", account, policy=policy, error=None, retention=retention)
 
@@ -69,7 +69,7 @@ class AdminSecurityPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         data: URLEncodedBody[RulesForm],
     ) -> Template | Redirect:
         admin_only(account)
@@ -81,16 +81,15 @@ class AdminSecurityPages(Controller):
             absolute_hours=data.absolute_days * 24,
             strong_for_leads=bool(data.strong_for_leads),
         )
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            before = await sign_in_policy.current(conn)
-            await sign_in_policy.change(conn, policy, by=account.id)
-            await audit.record(
-                conn,
-                "sign_in_rules.changed",
-                actor_id=account.id,
-                ip=client_ip(request),
-                detail={"before": msgspec.to_builtins(before), "after": msgspec.to_builtins(policy)},
-            )
+        before = await sign_in_policy.current(conn)
+        await sign_in_policy.change(conn, policy, by=account.id)
+        await audit.record(
+            conn,
+            "sign_in_rules.changed",
+            actor_id=account.id,
+            ip=client_ip(request),
+            detail={"before": msgspec.to_builtins(before), "after": msgspec.to_builtins(policy)},
+        )
         return back_to("/admin/sign-in", "sign_in_rules")
 
     @post("/people/{person_id:str}/sessions/end")
@@ -98,22 +97,21 @@ class AdminSecurityPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         person_id: FromPath[Id],
     ) -> Redirect:
         admin_only(account)
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            if await accounts.get(conn, person_id) is None:
-                return back_to("/admin/audit", "refused")
-            ended = await accounts.end_all_sessions(conn, person_id)
-            await audit.record(
-                conn,
-                "sessions.ended",
-                actor_id=account.id,
-                subject_id=person_id,
-                detail={"sessions": ended, "by": "admin"},
-                ip=client_ip(request),
-            )
+        if await accounts.get(conn, person_id) is None:
+            return back_to("/admin/audit", "refused")
+        ended = await accounts.end_all_sessions(conn, person_id)
+        await audit.record(
+            conn,
+            "sessions.ended",
+            actor_id=account.id,
+            subject_id=person_id,
+            detail={"sessions": ended, "by": "admin"},
+            ip=client_ip(request),
+        )
         return back_to(person_page(request, person_id), "sessions_ended")
 
     @post("/people/{person_id:str}/second-factor/reset")
@@ -121,18 +119,17 @@ class AdminSecurityPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         person_id: FromPath[Id],
     ) -> Redirect:
         admin_only(account)
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            if await accounts.get(conn, person_id) is None:
-                return back_to("/admin/audit", "refused")
-            await factors.reset(conn, person_id)
-            await accounts.end_all_sessions(conn, person_id)
-            await audit.record(
-                conn, "second_factor.reset", actor_id=account.id, subject_id=person_id, ip=client_ip(request)
-            )
+        if await accounts.get(conn, person_id) is None:
+            return back_to("/admin/audit", "refused")
+        await factors.reset(conn, person_id)
+        await accounts.end_all_sessions(conn, person_id)
+        await audit.record(
+            conn, "second_factor.reset", actor_id=account.id, subject_id=person_id, ip=client_ip(request)
+        )
         return back_to(person_page(request, person_id), "second_factor_reset")
 
 

@@ -19,6 +19,7 @@ from pwa.views.sign_in_steps import client_ip
 from services.platform import api_key_store, api_keys
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 HERE = "/admin/api-keys"
 
@@ -105,13 +106,12 @@ class ApiKeyPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         key_id: FromPath[Id],
     ) -> Redirect:
         keeper(account)
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            key = await api_key_store.get(conn, key_id)
-            if key is None or not integrations.keeps(account, key.pool_id):
-                raise NotFoundException("no such API key")
-            await integrations.revoke(conn, key, by=account.id, ip=client_ip(request))
+        key = await api_key_store.get(conn, key_id)
+        if key is None or not integrations.keeps(account, key.pool_id):
+            raise NotFoundException("no such API key")
+        await integrations.revoke(conn, key, by=account.id, ip=client_ip(request))
         return back_to(HERE, "api_key_revoked")

@@ -66,6 +66,9 @@ def signed_out(request: Request[Any, Any, Any]) -> Redirect:
     return response
 
 
+# These pages take no request connection (`conn: RequestConn`): a refused sign-in still keeps what
+# it wrote (the counted try, the "sign_in.failed" audit line) while its answer is a refusal, and the
+# password is hashed with no connection held. Each step acquires its own, on purpose.
 class AuthController(Controller):
     @get("/sign-in")
     async def sign_in_page(

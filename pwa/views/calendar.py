@@ -16,7 +16,7 @@ from pwa.clients import Clients
 from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, form_data, language_of, page
-from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 OPEN = ("submitted", "offered", "in_progress", "waiting_on_requester")
 ICS = "text/calendar; charset=utf-8"
@@ -54,13 +54,12 @@ class CalendarPages(Controller):
     async def feed(
         self,
         request: AnyRequest,
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         clients: NamedDependency[Clients],
         token: FromPath[str],
     ) -> Response[bytes]:
         """The feed behind a secret link (no session: the link is the key)."""
-        async with runtime.pool.acquire() as conn:
-            owner = await calendar_feeds.owner_of(conn, token.removesuffix(".ics"))
+        owner = await calendar_feeds.owner_of(conn, token.removesuffix(".ics"))
         if owner is None:
             raise NotFoundException("no such calendar")
         try:
@@ -73,13 +72,12 @@ class CalendarPages(Controller):
 
     @post("/settings/calendar")
     async def change(
-        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime]
+        self, request: AnyRequest, account: NamedDependency[Account], conn: RequestConn
     ) -> Template | Redirect:
         """Make a new secret link (shown once; the old one stops working), or stop the feed."""
         action = (await form_data(request)).get("action")
-        async with runtime.pool.acquire() as conn:
-            if action != "new":
-                await calendar_feeds.stop(conn, account.id)
-                return back_to("/settings#calendar-title", "calendar_stopped")
-            token = await calendar_feeds.new_link(conn, account.id)
+        if action != "new":
+            await calendar_feeds.stop(conn, account.id)
+            return back_to("/settings#calendar-title", "calendar_stopped")
+        token = await calendar_feeds.new_link(conn, account.id)
         return page(request, "calendar_link", account, link=f"{base_url(request)}/calendar/{token}.ics")

@@ -61,6 +61,8 @@ def signed_in(request: AnyRequest, token: str, target: str) -> Redirect:
     return response
 
 
+# No request connection (`conn: RequestConn`) here: passwords are hashed with no connection held
+# (hashing is slow on purpose), so each step acquires its own connection around its SQL.
 class FirstRunPages(Controller):
     @get("/setup/{token:str}")
     async def setup(self, request: AnyRequest, runtime: NamedDependency[Runtime], token: FromPath[Token]) -> Template:

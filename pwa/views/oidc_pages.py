@@ -37,6 +37,9 @@ def state_cookie(request: AnyRequest, value: str, max_age: int) -> Cookie:
     )
 
 
+# No request connection (`conn: RequestConn`) here: a failed sign-in with the identity provider is
+# audited and its state used up even though the answer refuses, and no connection is held while the
+# provider is asked. Each step acquires its own connection, on purpose.
 class OidcPages(Controller):
     path = "/sign-in/oidc"
 

@@ -53,6 +53,9 @@ async def who_is_enrolling(request: AnyRequest, runtime: Runtime) -> tuple[Accou
         return await accounts.get(conn, pending.account_id), sessions.ENROL
 
 
+# No request connection (`conn: RequestConn`) here: a refused passkey still uses up its challenge and
+# leaves its counted try and audit line, which one transaction rolled back with the refusal would
+# undo. Each step acquires its own connection, on purpose.
 class PasskeyPages(Controller):
     @post("/sign-in/passkey/options")
     async def sign_in_options(

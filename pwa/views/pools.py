@@ -20,6 +20,7 @@ from pwa.views.admin_people import actor_of, admin_only
 from pwa.views.common import AnyRequest, act, audited, back_to, optional, page
 from pwa.views.first_run import client_ip
 from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 PoolId = Annotated[str, PathParameter(pattern=r"^[a-z0-9][a-z0-9-]{1,99}$")]
 
@@ -55,13 +56,10 @@ class PoolPagesAdmin(Controller):
     path = "/pools"
 
     @get("/")
-    async def pools(
-        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime]
-    ) -> Template:
+    async def pools(self, request: AnyRequest, account: NamedDependency[Account], conn: RequestConn) -> Template:
         if not (account.has("admin") or account.has("lead")):
             raise PermissionDeniedException("for admins and leads")
-        async with runtime.pool.acquire() as conn:
-            found = [p for p in await store.pools(conn) if arranges(account, p.id)]
+        found = [p for p in await store.pools(conn) if arranges(account, p.id)]
         return page(request, "pools", account, pools=found)
 
     @get("/new")
@@ -87,7 +85,8 @@ class PoolPagesAdmin(Controller):
         return back_to(f"/pools/{form.id}", "pool_saved")
 
     async def _save(self, request: AnyRequest, account: Account, runtime: Runtime, form: PoolForm) -> None:
-        actor = await actor_of(runtime, account)
+        async with runtime.pool.acquire() as conn:
+            actor = await actor_of(conn, account)
         registered = Pool(
             id=form.id,
             name_nl=form.name_nl.strip(),
@@ -104,15 +103,14 @@ class PoolPagesAdmin(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         clients: NamedDependency[Clients],
         pool_id: FromPath[PoolId],
     ) -> Template:
         if not arranges(account, pool_id):
             raise PermissionDeniedException("for admins and the pool's leads")
-        async with runtime.pool.acquire() as conn:
-            found = await store.pool(conn, pool_id)
-            people = await store.members_of(conn, pool_id)
+        found = await store.pool(conn, pool_id)
+        people = await store.members_of(conn, pool_id)
         if found is None:
             raise NotFoundException()
         members = await optional(clients.routing.members(account.caller(), pool_id))
@@ -165,14 +163,13 @@ class PoolPagesAdmin(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         pool_id: FromPath[PoolId],
         year: FromQuery[int] = 0,
     ) -> Template:
         if not arranges(account, pool_id):
             raise PermissionDeniedException("for admins and the pool's leads")
-        async with runtime.pool.acquire() as conn:
-            found = await store.pool(conn, pool_id)
+        found = await store.pool(conn, pool_id)
         if found is None:
             raise NotFoundException()
         shown = year if 2000 <= year <= 2100 else date.today().year

@@ -29,6 +29,7 @@ from services.platform import outbox
 from services.platform.db import Conn
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 
 class Erasure(msgspec.Struct):
@@ -117,13 +118,12 @@ class PrivacyPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         data: URLEncodedBody[Erasure],
     ) -> Template | Redirect:
         if data.confirm.strip().lower() != account.email.lower():
             return page(request, "my_data", account, status_code=400, error="confirm")
-        async with runtime.pool.acquire() as conn:
-            await erase_account(conn, account.id, actor_id=account.id, ip=client_ip(request))
+        await erase_account(conn, account.id, actor_id=account.id, ip=client_ip(request))
         return signed_out(request)
 
     @post("/admin/people/{person_id:str}/erase")
@@ -131,12 +131,11 @@ class PrivacyPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         person_id: FromPath[Id],
     ) -> Redirect:
         admin_only(account)
-        async with runtime.pool.acquire() as conn:
-            erased = await erase_account(conn, person_id, actor_id=account.id, ip=client_ip(request))
+        erased = await erase_account(conn, person_id, actor_id=account.id, ip=client_ip(request))
         return back_to(f"/admin/audit?person={person_id}", "erased" if erased else "refused")
 
     @post("/admin/retention")

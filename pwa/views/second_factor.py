@@ -63,6 +63,9 @@ def qr_title(request: AnyRequest, account: Account | None) -> str:
     return i18n.translations(language_of(request, account)).gettext("QR code for your authenticator app")
 
 
+# No request connection (`conn: RequestConn`) here: a wrong code is counted against the rate limit
+# and audited even though the answer refuses; one transaction rolled back with the refusal would
+# forget the try. Each step acquires its own connection, on purpose.
 class SecondFactorPages(Controller):
     path = "/sign-in"
 

@@ -15,7 +15,7 @@ from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, page
 from pwa.views.second_factor import confirm_setup, qr_title, totp_setup
 from pwa.views.sign_in_steps import client_ip
-from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 
 class TotpForm(msgspec.Struct):
@@ -32,14 +32,13 @@ class SecurityPages(Controller):
 
     @get("/sign-in")
     async def sign_in_settings(
-        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime]
+        self, request: AnyRequest, account: NamedDependency[Account], conn: RequestConn
     ) -> Template:
         token = request.cookies.get(web.cookie_name(request.app.state), "")
-        async with runtime.pool.acquire() as conn:
-            mine = await sessions.of_account(conn, account.id, current_token=token)
-            have = await factors.of_account(conn, account.id)
-            keys = await factors.passkeys(conn, account.id)
-            policy = await sign_in_policy.current(conn)
+        mine = await sessions.of_account(conn, account.id, current_token=token)
+        have = await factors.of_account(conn, account.id)
+        keys = await factors.passkeys(conn, account.id)
+        policy = await sign_in_policy.current(conn)
         return page(
             request,
             "sign_in_settings",
@@ -55,27 +54,23 @@ class SecurityPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         session_id: FromPath[UUID],
     ) -> Redirect:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            if await sessions.end_one(conn, account.id, session_id):
-                await audit.record(
-                    conn,
-                    "sessions.ended",
-                    actor_id=account.id,
-                    subject_id=account.id,
-                    detail={"sessions": 1, "by": "self"},
-                    ip=client_ip(request),
-                )
+        if await sessions.end_one(conn, account.id, session_id):
+            await audit.record(
+                conn,
+                "sessions.ended",
+                actor_id=account.id,
+                subject_id=account.id,
+                detail={"sessions": 1, "by": "self"},
+                ip=client_ip(request),
+            )
         return back_to("/settings/sign-in", "session_ended")
 
     @get("/sign-in/totp")
-    async def totp_page(
-        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime]
-    ) -> Template:
-        async with runtime.pool.acquire() as conn:
-            setup = await totp_setup(conn, account, qr_title(request, account))
+    async def totp_page(self, request: AnyRequest, account: NamedDependency[Account], conn: RequestConn) -> Template:
+        setup = await totp_setup(conn, account, qr_title(request, account))
         return page(request, "totp_set_up", account, error=None, **setup)
 
     @post("/sign-in/totp")
@@ -83,27 +78,23 @@ class SecurityPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         data: URLEncodedBody[TotpForm],
     ) -> Template | Redirect:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            if await confirm_setup(conn, account, data.setup, data.code):
-                return back_to("/settings/sign-in", "totp_on")
-            setup = await totp_setup(conn, account, qr_title(request, account))
+        if await confirm_setup(conn, account, data.setup, data.code):
+            return back_to("/settings/sign-in", "totp_on")
+        setup = await totp_setup(conn, account, qr_title(request, account))
         return page(request, "totp_set_up", account, status_code=400, error="wrong_code", **setup)
 
     @post("/sign-in/totp/off")
-    async def totp_off(
-        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime]
-    ) -> Redirect:
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            await factors.set_totp(conn, account.id, None)
-            await audit.record(
-                conn,
-                "second_factor.removed",
-                actor_id=account.id,
-                subject_id=account.id,
-                detail={"kind": "totp"},
-                ip=client_ip(request),
-            )
+    async def totp_off(self, request: AnyRequest, account: NamedDependency[Account], conn: RequestConn) -> Redirect:
+        await factors.set_totp(conn, account.id, None)
+        await audit.record(
+            conn,
+            "second_factor.removed",
+            actor_id=account.id,
+            subject_id=account.id,
+            detail={"kind": "totp"},
+            ip=client_ip(request),
+        )
         return back_to("/settings/sign-in", "totp_off")

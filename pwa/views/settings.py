@@ -12,7 +12,7 @@ from pwa.push.notices import KINDS
 from pwa.records import Account
 from pwa.views import notifications
 from pwa.views.common import AnyRequest, back_to, form_data, page
-from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 
 def kinds_for(account: Account) -> list[str]:
@@ -31,13 +31,10 @@ class SettingsPages(Controller):
     path = "/settings"
 
     @get("/")
-    async def settings(
-        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime]
-    ) -> Template:
-        async with runtime.pool.acquire() as conn:
-            muted = await push_store.muted_kinds(conn, account.id)
-            feed = await calendar_feeds.feed_of(conn, account.id)
-            channels = await notify_store.choices_of(conn, account.id)
+    async def settings(self, request: AnyRequest, account: NamedDependency[Account], conn: RequestConn) -> Template:
+        muted = await push_store.muted_kinds(conn, account.id)
+        feed = await calendar_feeds.feed_of(conn, account.id)
+        channels = await notify_store.choices_of(conn, account.id)
         wanted = notifications.kinds_for(account)
         return page(
             request,
@@ -51,10 +48,9 @@ class SettingsPages(Controller):
 
     @post("/notifications")
     async def notifications(
-        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime]
+        self, request: AnyRequest, account: NamedDependency[Account], conn: RequestConn
     ) -> Redirect:
         wanted = set((await form_data(request)).getall("kinds", []))
         muted = [k for k in kinds_for(account) if k not in wanted]
-        async with runtime.pool.acquire() as conn:
-            await push_store.set_muted_kinds(conn, account.id, muted)
+        await push_store.set_muted_kinds(conn, account.id, muted)
         return back_to("/settings", "preferences")
