@@ -8,7 +8,7 @@ and accepted work back to the pool when it hears of it. Their requests and thank
 import uuid
 from datetime import UTC, datetime
 
-from pwa import audit, links, mail
+from pwa import accounts, audit, links, mail
 from pwa.people import store
 from pwa.people.rules import PersonFields, Problem, problems
 from pwa.records import Person, Pool
@@ -130,7 +130,7 @@ async def disable(conn: Conn, account_id: str, *, actor: Person, ip: str | None 
     version = await store.set_disabled(conn, account_id, True)
     if version is None:
         return  # already disabled
-    await conn.execute("DELETE FROM sessions WHERE account_id = $1", account_id)
+    await accounts.end_all_sessions(conn, account_id)
     await links.retire_for(conn, account_id)
     await audit.record(conn, "person.disabled", actor_id=actor.id, subject_id=account_id, ip=ip)
     await outbox.add(
