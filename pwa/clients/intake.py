@@ -9,13 +9,41 @@ from uuid import UUID
 import httpx
 import msgspec
 
-from pwa.clients.base import ROW, ROWS, Params, Row, ServiceClient
+from pwa.clients.base import Params, ServiceClient
+from services.contracts.intake_api import (
+    AttachmentView,
+    Cancellation,
+    CommentView,
+    NewComment,
+    NewRating,
+    PoolInsights,
+    RecurringView,
+    RequestView,
+    Retention,
+    SearchHit,
+    TimelineEntry,
+    TypeChangeView,
+    TypeView,
+)
 from services.platform.tokens import Caller
 
 REQUESTS = "/v1/requests"
 TYPES = "/v1/request-types"
 
 _any = msgspec.json.Decoder()
+_request = msgspec.json.Decoder(RequestView)
+_requests = msgspec.json.Decoder(list[RequestView])
+_timeline = msgspec.json.Decoder(list[TimelineEntry])
+_comments = msgspec.json.Decoder(list[CommentView])
+_attachment = msgspec.json.Decoder(AttachmentView)
+_attachments = msgspec.json.Decoder(list[AttachmentView])
+_type = msgspec.json.Decoder(TypeView)
+_types = msgspec.json.Decoder(list[TypeView])
+_type_changes = msgspec.json.Decoder(list[TypeChangeView])
+_recurring = msgspec.json.Decoder(list[RecurringView])
+_hits = msgspec.json.Decoder(list[SearchHit])
+_insights = msgspec.json.Decoder(PoolInsights)
+_retention = msgspec.json.Decoder(Retention)
 
 
 class IntakeClient(ServiceClient):
@@ -23,52 +51,51 @@ class IntakeClient(ServiceClient):
 
     # Requests
 
-    async def submit(self, caller: Caller, body: object) -> Row:
-        return await self._ask(ROW, "POST", f"{REQUESTS}/", caller, body)
+    async def submit(self, caller: Caller, body: object) -> RequestView:
+        return await self._ask(_request, "POST", f"{REQUESTS}/", caller, body)
 
-    async def request(self, caller: Caller, request_id: UUID | str) -> Row:
-        return await self._get(ROW, f"{REQUESTS}/{request_id}", caller)
+    async def request(self, caller: Caller, request_id: UUID | str) -> RequestView:
+        return await self._get(_request, f"{REQUESTS}/{request_id}", caller)
 
     async def edit(self, caller: Caller, request_id: UUID | str, changes: object) -> None:
         await self._do("PATCH", f"{REQUESTS}/{request_id}", caller, changes)
 
-    async def mine(self, caller: Caller, *, limit: int | None = None) -> list[Row]:
-        return await self._get(ROWS, f"{REQUESTS}/", caller, None if limit is None else {"limit": limit})
+    async def mine(self, caller: Caller, *, limit: int | None = None) -> list[RequestView]:
+        return await self._get(_requests, f"{REQUESTS}/", caller, None if limit is None else {"limit": limit})
 
-    async def assigned(self, caller: Caller, params: Params | None = None) -> list[Row]:
+    async def assigned(self, caller: Caller, params: Params | None = None) -> list[RequestView]:
         """Requests I work on; `params` narrows them (`which`, `limit`)."""
-        return await self._get(ROWS, f"{REQUESTS}/assigned", caller, params)
+        return await self._get(_requests, f"{REQUESTS}/assigned", caller, params)
 
-    async def timeline(self, caller: Caller, request_id: UUID | str) -> list[Row]:
-        return await self._get(ROWS, f"{REQUESTS}/{request_id}/timeline", caller)
+    async def timeline(self, caller: Caller, request_id: UUID | str) -> list[TimelineEntry]:
+        return await self._get(_timeline, f"{REQUESTS}/{request_id}/timeline", caller)
 
-    async def comments(self, caller: Caller, request_id: UUID | str) -> list[Row]:
-        return await self._get(ROWS, f"{REQUESTS}/{request_id}/comments", caller)
+    async def comments(self, caller: Caller, request_id: UUID | str) -> list[CommentView]:
+        return await self._get(_comments, f"{REQUESTS}/{request_id}/comments", caller)
 
     async def comment(self, caller: Caller, request_id: UUID | str, body: str, *, question: bool) -> None:
-        await self._do("POST", f"{REQUESTS}/{request_id}/comments", caller, {"body": body, "question": question})
+        await self._do("POST", f"{REQUESTS}/{request_id}/comments", caller, NewComment(body=body, question=question))
 
     async def move(self, caller: Caller, request_id: UUID | str, status: str) -> None:
         await self._do("POST", f"{REQUESTS}/{request_id}/status", caller, {"status": status})
 
     async def cancel(self, caller: Caller, request_id: UUID | str, reason: str) -> None:
-        await self._do("POST", f"{REQUESTS}/{request_id}/cancel", caller, {"reason": reason})
+        await self._do("POST", f"{REQUESTS}/{request_id}/cancel", caller, Cancellation(reason=reason))
 
     async def rate(self, caller: Caller, request_id: UUID | str, rating: int, comment: str) -> None:
-        await self._do("POST", f"{REQUESTS}/{request_id}/rating", caller, {"rating": rating, "comment": comment})
+        await self._do("POST", f"{REQUESTS}/{request_id}/rating", caller, NewRating(rating=rating, comment=comment))
 
     # Files
 
-    async def attachments(self, caller: Caller, request_id: UUID | str) -> list[Row]:
-        return await self._get(ROWS, f"{REQUESTS}/{request_id}/attachments/", caller)
+    async def attachments(self, caller: Caller, request_id: UUID | str) -> list[AttachmentView]:
+        return await self._get(_attachments, f"{REQUESTS}/{request_id}/attachments/", caller)
 
     async def upload(
         self, caller: Caller, request_id: UUID | None, chunks: AsyncIterator[bytes], filename: str
     ) -> UUID:
         """Relay one file: added to the request, or staged for a request not sent yet (None)."""
         path = "/v1/uploads/" if request_id is None else f"{REQUESTS}/{request_id}/attachments/"
-        stored = ROW.decode(await self._gateway.send_file(self.service, path, caller, chunks, filename))
-        return UUID(stored["id"])
+        return _attachment.decode(await self._gateway.send_file(self.service, path, caller, chunks, filename)).id
 
     async def drop_upload(self, caller: Caller, upload_id: UUID) -> None:
         await self._do("DELETE", f"/v1/uploads/{upload_id}", caller)
@@ -83,17 +110,17 @@ class IntakeClient(ServiceClient):
 
     # Request types
 
-    async def types(self, caller: Caller, *, include_retired: bool = False) -> list[Row]:
-        return await self._get(ROWS, f"{TYPES}/", caller, {"include_retired": "true"} if include_retired else None)
+    async def types(self, caller: Caller, *, include_retired: bool = False) -> list[TypeView]:
+        return await self._get(_types, f"{TYPES}/", caller, {"include_retired": "true"} if include_retired else None)
 
-    async def request_type(self, caller: Caller, type_id: str) -> Row:
-        return await self._get(ROW, f"{TYPES}/{type_id}", caller)
+    async def request_type(self, caller: Caller, type_id: str) -> TypeView:
+        return await self._get(_type, f"{TYPES}/{type_id}", caller)
 
-    async def type_history(self, caller: Caller, type_id: str) -> list[Row]:
-        return await self._get(ROWS, f"{TYPES}/{type_id}/history", caller)
+    async def type_history(self, caller: Caller, type_id: str) -> list[TypeChangeView]:
+        return await self._get(_type_changes, f"{TYPES}/{type_id}/history", caller)
 
-    async def create_type(self, caller: Caller, body: object) -> Row:
-        return await self._ask(ROW, "POST", f"{TYPES}/", caller, body)
+    async def create_type(self, caller: Caller, body: object) -> TypeView:
+        return await self._ask(_type, "POST", f"{TYPES}/", caller, body)
 
     async def change_type(self, caller: Caller, type_id: str, fields: object) -> None:
         await self._do("PUT", f"{TYPES}/{type_id}", caller, fields)
@@ -103,8 +130,8 @@ class IntakeClient(ServiceClient):
 
     # Recurring requests
 
-    async def recurring(self, caller: Caller) -> list[Row]:
-        return await self._get(ROWS, "/v1/recurring/", caller)
+    async def recurring(self, caller: Caller) -> list[RecurringView]:
+        return await self._get(_recurring, "/v1/recurring/", caller)
 
     async def repeat(self, caller: Caller, body: object) -> None:
         await self._do("POST", "/v1/recurring/", caller, body)
@@ -114,20 +141,20 @@ class IntakeClient(ServiceClient):
 
     # Search, pools, privacy
 
-    async def search(self, caller: Caller, params: Params) -> list[Row]:
-        return await self._get(ROWS, "/v1/search/", caller, params)
+    async def search(self, caller: Caller, params: Params) -> list[SearchHit]:
+        return await self._get(_hits, "/v1/search/", caller, params)
 
-    async def pool_queue(self, caller: Caller, pool_id: str) -> list[Row]:
-        return await self._get(ROWS, f"/v1/pools/{pool_id}/queue", caller)
+    async def pool_queue(self, caller: Caller, pool_id: str) -> list[RequestView]:
+        return await self._get(_requests, f"/v1/pools/{pool_id}/queue", caller)
 
-    async def pool_requests(self, caller: Caller, pool_id: str, which: str, limit: int) -> list[Row]:
-        return await self._get(ROWS, f"/v1/pools/{pool_id}/requests", caller, {"which": which, "limit": limit})
+    async def pool_requests(self, caller: Caller, pool_id: str, which: str, limit: int) -> list[RequestView]:
+        return await self._get(_requests, f"/v1/pools/{pool_id}/requests", caller, {"which": which, "limit": limit})
 
-    async def insights(self, caller: Caller, pool_id: str, weeks: int) -> Row:
-        return await self._get(ROW, f"/v1/pools/{pool_id}/insights", caller, {"weeks": weeks})
+    async def insights(self, caller: Caller, pool_id: str, weeks: int) -> PoolInsights:
+        return await self._get(_insights, f"/v1/pools/{pool_id}/insights", caller, {"weeks": weeks})
 
-    async def retention(self, caller: Caller) -> Row:
-        return await self._get(ROW, "/v1/retention", caller)
+    async def retention(self, caller: Caller) -> Retention:
+        return await self._get(_retention, "/v1/retention", caller)
 
     async def set_retention(self, caller: Caller, days: int | None) -> None:
         await self._do("PUT", "/v1/retention", caller, {"closed_request_days": days})

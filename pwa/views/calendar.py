@@ -2,9 +2,9 @@
 work and due dates (a secret link for Outlook or Google Calendar, which cannot sign in; made,
 replaced and stopped on the settings page)."""
 
-from typing import Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
@@ -16,6 +16,7 @@ from pwa.clients import Clients
 from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, form_data, language_of, page
+from services.contracts.intake_api import RequestView
 from services.platform.unit_of_work import RequestConn
 
 OPEN = ("submitted", "offered", "in_progress", "waiting_on_requester")
@@ -26,10 +27,10 @@ def base_url(request: AnyRequest) -> str:
     return str(request.base_url).rstrip("/")
 
 
-async def open_work(clients: Clients, account: Account) -> list[dict[str, Any]]:
+async def open_work(clients: Clients, account: Account) -> list[RequestView]:
     """What belongs in this person's calendar: their open requests, and the open work they are on."""
     mine = await clients.intake.mine(account.caller(), limit=200)
-    items = [r for r in mine if r["status"] in OPEN]
+    items = [r for r in mine if r.status in OPEN]
     if account.has("secretary"):
         items += await clients.intake.assigned(account.caller(), {"which": "open", "limit": 200})
     return items
@@ -46,7 +47,9 @@ class CalendarPages(Controller):
     ) -> Response[bytes]:
         item = await clients.intake.request(account.caller(), request_id)
         lang = language_of(request, account)
-        body = ics.calendar([item], base_url(request), lang, name=item["type_name"][lang], with_text=True)
+        # pwa/ics.py reads a request as intake's JSON has it (builtins: text ids and times).
+        as_json = msgspec.to_builtins([item])
+        body = ics.calendar(as_json, base_url(request), lang, name=item.type_name[lang], with_text=True)
         headers = {"content-disposition": f'attachment; filename="secpool-{request_id}.ics"'}
         return Response(body, media_type=ICS, headers=headers)
 
@@ -66,7 +69,9 @@ class CalendarPages(Controller):
             items = await open_work(clients, owner)
         except ServiceError as exc:
             raise NotFoundException("no such calendar") if exc.status in (401, 403) else exc from None
-        body = ics.calendar(items, base_url(request), owner.language, name=f"secpool · {owner.name}", with_text=False)
+        as_json = msgspec.to_builtins(items)
+        name = f"secpool · {owner.name}"
+        body = ics.calendar(as_json, base_url(request), owner.language, name=name, with_text=False)
         # Calendar apps poll: let them keep it a few minutes; nobody else may store it.
         return Response(body, media_type=ICS, headers={"cache-control": "private, max-age=300"})
 

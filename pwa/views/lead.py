@@ -23,6 +23,7 @@ from pwa.views.common import AnyRequest, act, back_to, language_of, names, optio
 from pwa.views.offers import requests_by_id
 from pwa.views.pool import number, pool_of
 from pwa.views.reasons import because_text, others_list
+from services.contracts.intake_api import PoolInsights, TypeView
 from services.contracts.routing_api import QueuedView
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
@@ -73,16 +74,16 @@ async def type_pools(runtime: Runtime, account: Account) -> dict[str, str]:
 MINUTE_FIELDS = ("pickup_minutes", "complete_minutes", "minutes_saved", "work_minutes")
 
 
-def type_form(t: dict[str, Any]) -> TypeForm:
+def type_form(t: TypeView) -> TypeForm:
     return TypeForm(
-        name_nl=t["name"]["nl"],
-        name_en=t["name"]["en"],
-        description_nl=t["description"]["nl"],
-        description_en=t["description"]["en"],
-        skill=t["skill"],
-        min_level=str(t["min_level"]),
-        language=t["language"],
-        **{f: str(t[f]) for f in MINUTE_FIELDS},
+        name_nl=t.name["nl"],
+        name_en=t.name["en"],
+        description_nl=t.description["nl"],
+        description_en=t.description["en"],
+        skill=t.skill,
+        min_level=str(t.min_level),
+        language=t.language,
+        **{f: str(getattr(t, f)) for f in MINUTE_FIELDS},
     )
 
 
@@ -114,20 +115,20 @@ def type_fields(form: TypeForm, extra_skills: list[str]) -> tuple[dict[str, Any]
     return fields, errors
 
 
-def insight_charts(insights: dict[str, Any], fmt: dict[str, Any]) -> dict[str, charts.Chart]:
+def insight_charts(insights: PoolInsights, fmt: dict[str, Any]) -> dict[str, charts.Chart]:
     """The pool's weeks as charts; `fmt` holds the page's formatters (its language)."""
-    weeks = insights.get("weeks", [])
-    labels = [fmt["day"](w["starts_on"], "d MMM") for w in weeks]
-    totals = [w["total"] for w in weeks]
+    weeks = insights.weeks
+    labels = [fmt["day"](w.starts_on, "d MMM") for w in weeks]
+    totals = [w.total for w in weeks]
 
     def whole(v: float) -> str:
         return str(fmt["number"](v))
 
-    came_in = [t["requests_in"] for t in totals]
-    done = [t["requests_done"] for t in totals]
-    hours_saved = [round(t["minutes_saved"] / 60, 1) for t in totals]
-    on_time = [None if t["on_time_share"] is None else t["on_time_share"] * 100 for t in totals]
-    pickup = [t["median_pickup_minutes"] for t in totals]
+    came_in = [t.requests_in for t in totals]
+    done = [t.requests_done for t in totals]
+    hours_saved = [round(t.minutes_saved / 60, 1) for t in totals]
+    on_time = [None if t.on_time_share is None else t.on_time_share * 100 for t in totals]
+    pickup = [t.median_pickup_minutes for t in totals]
 
     def decimal(v: float) -> str:  # hours saved, minutes to pick-up: one decimal when there is one
         return str(fmt["number"](v, 1 if v % 1 else 0))
@@ -169,7 +170,7 @@ class LeadPages(Controller):
         waiting = await optional(clients.routing.lead_queue(caller, pool_id)) if pool_id else None
         members = (await optional(clients.routing.members(caller, pool_id)) if pool_id else None) or []
         details = await requests_by_id(clients, account, [q.request_id for q in waiting or []])
-        people = await names(runtime, [d.get("requester_id") for d in details.values()])
+        people = await names(runtime, [d.requester_id for d in details.values()])
         why = why_here(language_of(request, account), waiting or [])
         return page(
             request,
@@ -257,7 +258,7 @@ class LeadPages(Controller):
                     raise
                 errors = {"form": "refused"}
             else:
-                return back_to(f"/lead/types/{created['id']}", "type_saved")
+                return back_to(f"/lead/types/{created.id}", "type_saved")
         return page(
             request,
             "type",
@@ -290,13 +291,13 @@ class LeadPages(Controller):
         account: Account,
         clients: Clients,
         runtime: Runtime,
-        rtype: dict[str, Any],
+        rtype: TypeView,
         form: TypeForm,
         errors: dict[str, str],
         status: int,
     ) -> Template:
-        changes = await optional(clients.intake.type_history(account.caller(), rtype["id"])) or []
-        people = await names(runtime, [c.get("actor_id") for c in changes])
+        changes = await optional(clients.intake.type_history(account.caller(), rtype.id)) or []
+        people = await names(runtime, [c.actor_id for c in changes])
         return page(
             request,
             "type",
@@ -321,7 +322,7 @@ class LeadPages(Controller):
     ) -> Template | Redirect:
         keeps_types(account)
         found = await clients.intake.request_type(account.caller(), type_id)
-        fields, errors = type_fields(data, list(found.get("extra_skills", [])))
+        fields, errors = type_fields(data, list(found.extra_skills))
         if not errors:
             try:
                 await clients.intake.change_type(account.caller(), type_id, fields)
@@ -339,5 +340,5 @@ class LeadPages(Controller):
     ) -> Redirect:
         keeps_types(account)
         found = await clients.intake.request_type(account.caller(), type_id)
-        await clients.intake.retire_type(account.caller(), type_id, retired=not found["retired"])
+        await clients.intake.retire_type(account.caller(), type_id, retired=not found.retired)
         return back_to(f"/lead/types/{type_id}", "type_saved")

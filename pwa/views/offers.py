@@ -5,7 +5,6 @@ Live: the offers-and-work part re-fetches itself on the `offer` and `request` SS
 """
 
 import asyncio
-from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -19,6 +18,7 @@ from pwa.gateway import ServiceError
 from pwa.i18n import translations
 from pwa.records import Account
 from pwa.views.common import AnyRequest, act, back_to, language_of, names, nothing, optional, page
+from services.contracts.intake_api import RequestView
 from services.platform.runtime import Runtime
 
 PRESENCES = ("available", "away", "off_duty")
@@ -36,18 +36,17 @@ class PresenceForm(msgspec.Struct):
     hand_back_work: str = ""
 
 
-async def requests_by_id(clients: Clients, account: Account, ids: list[str]) -> dict[str, dict[str, Any]]:
+async def requests_by_id(clients: Clients, account: Account, ids: list[str]) -> dict[str, RequestView]:
     """Intake's view of each request (the pool may read its requests); missing ones are left out."""
 
-    async def one(request_id: str) -> dict[str, Any] | None:
+    async def one(request_id: str) -> RequestView | None:
         try:
-            found: dict[str, Any] = await clients.intake.request(account.caller(), request_id)
+            return await clients.intake.request(account.caller(), request_id)
         except ServiceError:
             return None
-        return found
 
     found = await asyncio.gather(*(one(i) for i in dict.fromkeys(ids)))
-    return {str(r["id"]): r for r in found if r is not None}
+    return {str(r.id): r for r in found if r is not None}
 
 
 def decline_reason(form: DeclineForm, language: str) -> str:
@@ -85,16 +84,16 @@ class OfferPages(Controller):
         # learns of an acceptance a moment after routing does: show it as started already.
         accepted = {o.request_id for o in offers or [] if o.status == "accepted"}
         work = [
-            r if r["status"] in WORKING else {**r, "status": "in_progress"}
+            r if r.status in WORKING else msgspec.structs.replace(r, status="in_progress")
             for r in assigned or []
-            if r["status"] in WORKING or str(r["id"]) in accepted
+            if r.status in WORKING or str(r.id) in accepted
         ]
         # Two services answer at slightly different moments: a request is either offered or in work.
-        working = {str(r["id"]) for r in work}
+        working = {str(r.id) for r in work}
         open_offers = [o for o in open_offers if o.request_id not in working]
         shown = (queue or [])[:QUEUE_SHOWN]
         rows = [*details.values(), *work, *shown]
-        ids = [r.get(k) for r in rows for k in ("requester_id", "on_behalf_of", "member_id", "buddy_id")]
+        ids = [i for r in rows for i in (r.requester_id, r.on_behalf_of, r.member_id, r.buddy_id)]
         ids += [o.buddy_id for o in open_offers]
         return page(
             request,

@@ -117,7 +117,7 @@ class PoolPages(Controller):
         which = which if which in ("open", "closed") else "open"
         pool_id = pool_of(account)
         rows = await optional(clients.intake.pool_requests(account.caller(), pool_id, which, 50)) if pool_id else None
-        people = await names(runtime, [r.get(k) for r in rows or [] for k in ("requester_id", "member_id")])
+        people = await names(runtime, [i for r in rows or [] for i in (r.requester_id, r.member_id)])
         return page(request, "pool_requests", account, rows=rows, which=which, people=people)
 
     @get("/requests/{request_id:str}")
@@ -133,9 +133,7 @@ class PoolPages(Controller):
         item = await clients.intake.request(account.caller(), request_id)
         decisions = await optional(clients.routing.decisions(account.caller(), request_id))
         latest = decisions[-1] if decisions else None
-        people = await names(
-            runtime, [item.get("requester_id")] + ([latest.member_id, latest.buddy_id] if latest else [])
-        )
+        people = await names(runtime, [item.requester_id] + ([latest.member_id, latest.buddy_id] if latest else []))
         lang = language_of(request, account)
         explained = None
         if latest is not None:

@@ -58,9 +58,10 @@ class RequestEditPages(Controller):
         request_id: FromPath[UUID],
     ) -> Template | Redirect:
         item = await clients.intake.request(account.caller(), request_id)
-        if account.id not in (item["requester_id"], item.get("on_behalf_of")) or item["status"] not in NOT_STARTED:
+        if account.id not in (item.requester_id, item.on_behalf_of) or item.status not in NOT_STARTED:
             return back_to(f"/requests/{request_id}", "too_late_to_edit")
-        form = EditForm(description=item["description"], urgency=item["urgency"], wished_for=item["wished_for"] or "")
+        wished_for = item.wished_for.isoformat() if item.wished_for else ""
+        form = EditForm(description=item.description, urgency=item.urgency, wished_for=wished_for)
         return page(request, "edit_request", account, item=item, form=form, errors={})
 
     @post("/")

@@ -24,6 +24,7 @@ from pwa.gateway import ServiceError
 from pwa.i18n import status_text, translations
 from pwa.records import Account
 from pwa.views.common import AnyRequest, announce, back_to, language_of, names, optional, page, wants_fragment
+from services.contracts.intake_api import RequestView
 from services.platform.runtime import Runtime
 
 
@@ -59,11 +60,11 @@ def thanks_message(usual: str, line: str) -> str:
     return f"{usual} {line}" if line else usual
 
 
-def roles_on(item: dict[str, Any], account: Account) -> dict[str, bool]:
+def roles_on(item: RequestView, account: Account) -> dict[str, bool]:
     """What this person is to the request; the page offers only what they may do."""
-    requester = account.id in (item["requester_id"], item.get("on_behalf_of"))
-    member = account.id == item.get("member_id")
-    in_pool = item["pool_id"] in account.pools
+    requester = account.id in (item.requester_id, item.on_behalf_of)
+    member = account.id == item.member_id
+    in_pool = item.pool_id in account.pools
     return {
         "is_requester": requester,
         "is_member": member,
@@ -94,29 +95,26 @@ async def done(value: bool) -> bool:
     return value
 
 
-async def already_thanked(clients: Clients, account: Account, item: dict[str, Any]) -> bool:
+async def already_thanked(clients: Clients, account: Account, item: RequestView) -> bool:
     """Whether this requester has thanked for the finished request (the one tap is then gone):
     no open invitation to thank, and kudos from them tied to it on the wall's recent pages."""
-    if item["status"] != "done" or await thanks_prompt(clients, account, str(item["id"])) is not None:
+    if item.status != "done" or await thanks_prompt(clients, account, str(item.id)) is not None:
         return False
     recent = await optional(clients.recognition.wall(account.caller(), limit=100)) or {}
-    return any(
-        k.get("request_id") == str(item["id"]) and k.get("giver_id") == account.id for k in recent.get("items", [])
-    )
+    return any(k.get("request_id") == str(item.id) and k.get("giver_id") == account.id for k in recent.get("items", []))
 
 
-def shown_state(item: dict[str, Any]) -> str:
+def shown_state(item: RequestView) -> str:
     """What the live part shows, as a token (`?v=`): its version and its place in the queue
     (queue places move without the request changing)."""
-    queue = item.get("queue") or {}
-    return f"{item['version']}-{queue.get('position') or 0}"
+    return f"{item.version}-{item.queue.position if item.queue else 0}"
 
 
-def live_message(item: dict[str, Any], lang: str, for_requester: bool) -> str:
+def live_message(item: RequestView, lang: str, for_requester: bool) -> str:
     """What #live-status says when the live part changed: the type, its status, its place."""
-    message = f"{item['type_name'][lang]}: {status_text(lang, item['status'], for_requester)}"
-    position = (item.get("queue") or {}).get("position")
-    if item["status"] == "submitted" and position:
+    message = f"{item.type_name[lang]}: {status_text(lang, item.status, for_requester)}"
+    position = item.queue.position if item.queue else None
+    if item.status == "submitted" and position:
         message += " · " + translations(lang).gettext("Number %(n)s in the queue") % {"n": position}
     return message
 
@@ -146,10 +144,10 @@ class RequestPage(Controller):
             already_thanked(clients, account, item) if roles["is_requester"] else done(False),
         )
         timeline = timeline or []
-        ids = [item.get(k) for k in ("requester_id", "on_behalf_of", "member_id", "buddy_id")]
-        ids += [e.get("actor_id") for e in timeline] + [c.get("author_id") for c in comments or []]
-        ids += item.get("helper_ids") or []
-        ids += [f.get("uploaded_by") for f in attachments or []]
+        ids = [item.requester_id, item.on_behalf_of, item.member_id, item.buddy_id]
+        ids += [e.actor_id for e in timeline] + [c.author_id for c in comments or []]
+        ids += item.helper_ids
+        ids += [f.uploaded_by for f in attachments or []]
         response = page(
             request,
             "request",
@@ -249,7 +247,7 @@ class RequestPage(Controller):
                 await clients.recognition.thank(account.caller(), prompt["id"], body)
             else:
                 item = await clients.intake.request(account.caller(), request_id)
-                people = [i for i in [item.get("member_id"), *(item.get("helper_ids") or [])] if i and i != account.id]
+                people = [i for i in [item.member_id, *item.helper_ids] if i and i != account.id]
                 if not people:
                     return back_to(here, "refused")
                 message = thanks_message(translations(lang).gettext("Thank you for your help!"), data.line)

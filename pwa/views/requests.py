@@ -20,6 +20,7 @@ from pwa.files.relay import file_problem
 from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, language_of, names, page
+from services.contracts.intake_api import RequestView, TypeView
 from services.platform.runtime import Runtime
 
 OPEN = ("submitted", "offered", "in_progress", "waiting_on_requester")
@@ -66,14 +67,14 @@ def payload(form: RequestForm, language: str) -> dict[str, Any]:
     return body
 
 
-async def people_for(runtime: Runtime, rows: list[dict[str, Any]]) -> dict[str, str]:
-    ids = [r.get(k) for r in rows for k in ("requester_id", "on_behalf_of", "member_id", "buddy_id")]
+async def people_for(runtime: Runtime, rows: list[RequestView]) -> dict[str, str]:
+    ids = [i for r in rows for i in (r.requester_id, r.on_behalf_of, r.member_id, r.buddy_id)]
     return await names(runtime, ids)
 
 
-def served_types(account: Account, types: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def served_types(account: Account, types: list[TypeView]) -> list[TypeView]:
     """The types of the pools that serve this person: those in their pools (intake refuses others)."""
-    return [t for t in types if t.get("pool_id") in account.pools]
+    return [t for t in types if t.pool_id in account.pools]
 
 
 async def colleagues(runtime: Runtime, account: Account) -> list[Account]:
@@ -92,8 +93,8 @@ class RequestPages(Controller):
         runtime: NamedDependency[Runtime],
     ) -> Template:
         rows = await clients.intake.mine(account.caller())
-        open_rows = [r for r in rows if r["status"] in OPEN]
-        finished = [r for r in rows if r["status"] not in OPEN]
+        open_rows = [r for r in rows if r.status in OPEN]
+        finished = [r for r in rows if r.status not in OPEN]
         return page(
             request,
             "requests",
@@ -150,7 +151,7 @@ class RequestPages(Controller):
         fields, files = await submission.read_form(request, clients, account, files_config)
         form = msgspec.convert({k: v for k, v in fields.items() if k in RequestForm.__struct_fields__}, RequestForm)
         types = served_types(account, await clients.intake.types(account.caller()))
-        errors = problems(form, {t["id"] for t in types})
+        errors = problems(form, {t.id for t in types})
         if (refused_file := file_problem(files)) is not None:
             errors["files"] = refused_file
         if not errors:
@@ -162,6 +163,6 @@ class RequestPages(Controller):
                     raise
                 errors = {exc.field or "form": "refused"}
             else:
-                return back_to(f"/requests/{created['id']}", "submitted")
+                return back_to(f"/requests/{created.id}", "submitted")
         await submission.drop_staged(clients, account, files)
         return await self._form(request, account, clients, runtime, form, errors, 422)

@@ -71,7 +71,7 @@ class SearchPages(Controller):
         if sees_pool(account):
             async with runtime.pool.acquire() as conn:
                 colleagues = await accounts.directory(conn, list(account.pools))
-        people = await names(runtime, [h["request"].get(k) for h in hits or [] for k in ("requester_id", "member_id")])
+        people = await names(runtime, [i for h in hits or [] for i in (h.request.requester_id, h.request.member_id)])
         return page(
             request,
             "search",

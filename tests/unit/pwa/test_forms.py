@@ -5,6 +5,7 @@ import msgspec
 
 from pwa.views import lead, offers, policy, reasons, request_page, requests
 from pwa.views.common import back_to, names_of, safe_path
+from services.contracts.intake_api import RequestView
 from services.contracts.routing_api import Comparison, PolicyChangeView, ReasonView
 
 
@@ -123,9 +124,46 @@ def test_a_decline_reason_is_the_quick_choice_and_the_own_words_in_the_members_l
     assert offers.decline_reason(offers.DeclineForm(), "en") == ""
 
 
+def request_view(**fields: object) -> RequestView:
+    """Intake's answer for one request, with these fields set (the rest as a fresh request)."""
+    at = "2026-11-30T09:00:00Z"
+    fresh = {
+        "id": "6f1c7a52-3f6e-4d8e-9b1a-2c3d4e5f6a7b",
+        "pool_id": "p",
+        "requester_id": "r",
+        "on_behalf_of": None,
+        "type_id": "letter",
+        "type_name": {"nl": "Brief", "en": "Letter"},
+        "description": "a letter",
+        "urgency": "normal",
+        "wished_for": None,
+        "language": "nl",
+        "status": "submitted",
+        "member_id": None,
+        "buddy_id": None,
+        "helper_ids": [],
+        "version": 1,
+        "submitted_at": at,
+        "pickup_due_at": at,
+        "done_due_at": at,
+        "picked_up_at": None,
+        "done_at": None,
+        "cancelled_at": None,
+        "waiting_since": None,
+        "rating": None,
+        "rating_comment": None,
+        "pickup_at_risk": False,
+        "done_at_risk": False,
+        "pickup_breached": False,
+        "done_breached": False,
+    }
+    return msgspec.convert({**fresh, **fields}, RequestView)
+
+
 def test_the_live_part_names_its_state_and_says_what_changed():
-    item = {"version": 4, "queue": {"position": 2}, "status": "submitted", "type_name": {"nl": "Brief", "en": "Letter"}}
-    assert request_page.shown_state(item) == "4-2" and request_page.shown_state({"version": 1}) == "1-0"
+    queue = {"position": 2, "waiting": 3, "expected_pickup_at": "2026-11-30T10:00:00Z", "basis": "queue"}
+    item = request_view(version=4, queue=queue)
+    assert request_page.shown_state(item) == "4-2" and request_page.shown_state(request_view(version=1)) == "1-0"
     assert request_page.live_message(item, "nl", True) == "Brief: Wacht · Nummer 2 in de wachtrij"
 
 

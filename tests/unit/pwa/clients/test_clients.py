@@ -12,6 +12,7 @@ import pytest
 
 from pwa.clients import Clients
 from pwa.gateway import Gateway, ServiceError
+from services.contracts.intake_api import Cancellation
 from services.contracts.routing_api import OfferView
 from services.platform.tokens import Caller
 
@@ -64,7 +65,9 @@ def test_a_change_sends_its_body() -> None:
     stand_in = StandIn(lambda method, path: None)
     request_id = uuid4()
     asyncio.run(Clients.over(stand_in).intake.cancel(ANNA, request_id, "not needed"))
-    assert stand_in.calls == [("intake", "POST", f"/v1/requests/{request_id}/cancel", {"reason": "not needed"}, None)]
+    assert stand_in.calls == [
+        ("intake", "POST", f"/v1/requests/{request_id}/cancel", Cancellation(reason="not needed"), None)
+    ]
 
 
 def not_found(method: str, path: str) -> ServiceError:
