@@ -8,12 +8,14 @@ text. Every path is checked before it leaves: each segment a word, a UUID or a s
 service path.
 """
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 import msgspec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from services.platform.ids import is_id
 from services.platform.tokens import Caller, SigningKey, sign
@@ -80,13 +82,25 @@ class Gateway:
         self._clients = {name: httpx.AsyncClient(base_url=url, timeout=10.0) for name, url in urls.items()}
         self._key = key
         self._ttl = ttl_seconds
+        # A token depends only on the caller, the audience, the key and the whole second it is
+        # issued in (Ed25519 signs deterministically): this second's is the same bytes signed again.
+        self._tokens: dict[tuple[str, Caller, Ed25519PrivateKey], str] = {}
+        self._tokens_second = 0
 
     async def close(self) -> None:
         for client in self._clients.values():
             await client.aclose()
 
     def _headers(self, service: str, caller: Caller) -> dict[str, str]:
-        token = sign(caller, audience=service, key=self._key.current(), ttl_seconds=self._ttl)
+        now = int(time.time())
+        if now != self._tokens_second:
+            self._tokens.clear()
+            self._tokens_second = now
+        signing = self._key.current()
+        token = self._tokens.get((service, caller, signing))
+        if token is None:
+            token = sign(caller, audience=service, key=signing, ttl_seconds=self._ttl, issued_at=now)
+            self._tokens[(service, caller, signing)] = token
         return {"authorization": f"Bearer {token}"}
 
     async def call(

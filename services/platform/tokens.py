@@ -187,10 +187,13 @@ class SigningKey:
         return self._key
 
 
-def sign(caller: Caller, *, audience: str, key: Ed25519PrivateKey | str, ttl_seconds: int = 60) -> str:
-    """A token for `caller` to `audience`; `key` is the private key (or its PEM)."""
+def sign(
+    caller: Caller, *, audience: str, key: Ed25519PrivateKey | str, ttl_seconds: int = 60, issued_at: int | None = None
+) -> str:
+    """A token for `caller` to `audience`; `key` is the private key (or its PEM). `issued_at`
+    (whole seconds, the current ones by default) is for a caller that reuses this second's token."""
     signing = private_key(key) if isinstance(key, str) else key
-    now = int(time.time())
+    now = int(time.time()) if issued_at is None else issued_at
     claims = {
         "sub": caller.account_id,
         "roles": list(caller.roles),

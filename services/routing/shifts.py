@@ -7,6 +7,7 @@ clock of `zone`, which every caller passes: the service its setting (the organis
 zone), the simulator the time zone of its trace.
 """
 
+import functools
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
@@ -73,6 +74,16 @@ def _worked(
     """The member's hours from the local day of `start` on, holidays left out, touching spans
     joined, in time order (UTC)."""
     first = start.astimezone(zone).date() - timedelta(days=1)  # a span from yesterday may reach into today
+    return iter(_worked_from(tuple(tuple(spans) for spans in week), first, holidays, zone))
+
+
+# Pure in its arguments, and a decision asks it twice per member with the same ones: the
+# 22 days of time-zone arithmetic were most of routing's CPU per request.
+@functools.lru_cache(maxsize=4096)
+def _worked_from(
+    week: tuple[tuple[Span, ...], ...], first: date, holidays: frozenset[date], zone: ZoneInfo
+) -> tuple[tuple[datetime, datetime], ...]:
+    found: list[tuple[datetime, datetime]] = []
     pending: tuple[datetime, datetime] | None = None
     for offset in range(HORIZON_DAYS + 1):
         day = first + timedelta(days=offset)
@@ -84,10 +95,11 @@ def _worked(
                 pending = (pending[0], max(end, pending[1]))
                 continue
             if pending is not None:
-                yield pending
+                found.append(pending)
             pending = (begin, end)
     if pending is not None:
-        yield pending
+        found.append(pending)
+    return tuple(found)
 
 
 def _present(
