@@ -79,7 +79,7 @@ def _worked(
 
 # Pure in its arguments, and a decision asks it twice per member with the same ones: the
 # 22 days of time-zone arithmetic were most of routing's CPU per request.
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def _worked_from(
     week: tuple[tuple[Span, ...], ...], first: date, holidays: frozenset[date], zone: ZoneInfo
 ) -> tuple[tuple[datetime, datetime], ...]:
