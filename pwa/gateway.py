@@ -79,7 +79,12 @@ def checked(path: str) -> str:
 
 class Gateway:
     def __init__(self, urls: dict[str, str], key: SigningKey, *, ttl_seconds: int = 60) -> None:
-        self._clients = {name: httpx.AsyncClient(base_url=url, timeout=10.0) for name, url in urls.items()}
+        # Keep every connection open for reuse (httpx keeps only 20 by default): under load the
+        # rest were closed after each answer and reopened with a fresh TCP handshake on the next.
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+        self._clients = {
+            name: httpx.AsyncClient(base_url=url, timeout=10.0, limits=limits) for name, url in urls.items()
+        }
         self._key = key
         self._ttl = ttl_seconds
         # A token depends only on the caller, the audience, the key and the whole second it is
