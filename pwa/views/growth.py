@@ -4,8 +4,6 @@ received), 404 for anyone else, the lead included; and the pool's skill coverage
 with skills that rest on one or two people flagged and a learning goal suggested there.
 """
 
-from typing import Any
-
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
@@ -17,6 +15,7 @@ from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, form_data, names, optional, page
 from pwa.views.pool import pool_of
+from services.contracts.recognition_api import KudosView, WallPage
 from services.platform.ids import Id
 from services.platform.runtime import Runtime
 
@@ -29,9 +28,9 @@ def mine_only(account: Account, member_id: str) -> None:
         raise NotFoundException()
 
 
-def thanks_received(wall: dict[str, Any] | None, account_id: str) -> list[dict[str, Any]]:
+def thanks_received(wall: WallPage | None, account_id: str) -> list[KudosView]:
     """Kudos naming this member (not those to the whole pool), newest first."""
-    return [k for k in (wall or {}).get("items", []) if account_id in k.get("recipient_ids", [])]
+    return [k for k in (wall.items if wall else []) if account_id in k.recipient_ids]
 
 
 class GrowthPages(Controller):
@@ -59,7 +58,7 @@ class GrowthPages(Controller):
             raise
         wall = await optional(clients.recognition.my_kudos(account.caller(), limit=50))
         thanks = thanks_received(wall, account.id)
-        ids = [d.buddy_id for d in found.development] + [k.get("giver_id") for k in thanks[:THANKS_SHOWN]]
+        ids = [d.buddy_id for d in found.development] + [k.giver_id for k in thanks[:THANKS_SHOWN]]
         return page(
             request,
             "growth",

@@ -10,7 +10,7 @@ in #live-status.
 
 import asyncio
 from collections.abc import Awaitable
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
@@ -25,6 +25,7 @@ from pwa.i18n import status_text, translations
 from pwa.records import Account
 from pwa.views.common import AnyRequest, announce, back_to, language_of, names, optional, page, wants_fragment
 from services.contracts.intake_api import RequestView
+from services.contracts.recognition_api import PromptView
 from services.platform.runtime import Runtime
 
 
@@ -86,9 +87,9 @@ async def write(call: Awaitable[None]) -> str:
     return ""
 
 
-async def thanks_prompt(clients: Clients, account: Account, request_id: str) -> dict[str, Any] | None:
+async def thanks_prompt(clients: Clients, account: Account, request_id: str) -> PromptView | None:
     prompts = await optional(clients.recognition.prompts(account.caller())) or []
-    return next((p for p in prompts if str(p.get("request_id")) == request_id), None)
+    return next((p for p in prompts if p.request_id == request_id), None)
 
 
 async def done(value: bool) -> bool:
@@ -100,8 +101,8 @@ async def already_thanked(clients: Clients, account: Account, item: RequestView)
     no open invitation to thank, and kudos from them tied to it on the wall's recent pages."""
     if item.status != "done" or await thanks_prompt(clients, account, str(item.id)) is not None:
         return False
-    recent = await optional(clients.recognition.wall(account.caller(), limit=100)) or {}
-    return any(k.get("request_id") == str(item.id) and k.get("giver_id") == account.id for k in recent.get("items", []))
+    recent = await optional(clients.recognition.wall(account.caller(), limit=100))
+    return any(k.request_id == str(item.id) and k.giver_id == account.id for k in (recent.items if recent else []))
 
 
 def shown_state(item: RequestView) -> str:
@@ -240,11 +241,9 @@ class RequestPage(Controller):
             if prompt is not None:
                 body: dict[str, str] = {"language": lang}
                 if data.line.strip():
-                    usual = (prompt.get("suggested_message") or {}).get(lang) or translations(lang).gettext(
-                        "Thank you for your help!"
-                    )
+                    usual = prompt.suggested_message.get(lang) or translations(lang).gettext("Thank you for your help!")
                     body["message"] = thanks_message(usual, data.line)
-                await clients.recognition.thank(account.caller(), prompt["id"], body)
+                await clients.recognition.thank(account.caller(), prompt.id, body)
             else:
                 item = await clients.intake.request(account.caller(), request_id)
                 people = [i for i in [item.member_id, *item.helper_ids] if i and i != account.id]

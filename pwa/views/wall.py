@@ -23,14 +23,15 @@ from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, form_data, names, optional, page, wants_fragment
 from pwa.views.pool import pool_of
 from pwa.views.sign_in_steps import too_many
+from services.contracts.recognition_api import KudosView
 from services.platform.runtime import Runtime
 
 REACTIONS = ("👏", "❤️", "🎉", "🙏")
 MESSAGE_MAX = 500
 
 
-def kudos_people(items: list[dict[str, Any]]) -> list[str | None]:
-    return [i for k in items for i in (k.get("giver_id"), *k.get("recipient_ids", []))]
+def kudos_people(items: list[KudosView]) -> list[str | None]:
+    return [i for k in items for i in (k.giver_id, *k.recipient_ids)]
 
 
 class WallPages(Controller):
@@ -46,7 +47,7 @@ class WallPages(Controller):
         before: Annotated[UUID | None, QueryParameter()] = None,
     ) -> Template:
         found = await optional(clients.recognition.wall(account.caller(), limit=20, before=before))
-        items = (found or {}).get("items", [])
+        items = found.items if found else []
         values = await optional(clients.recognition.values(account.caller())) or []
         return page(
             request,
@@ -57,7 +58,7 @@ class WallPages(Controller):
             items=items,
             older=before is not None,
             people=await names(runtime, kudos_people(items)),
-            values={v["id"]: v for v in values},
+            values={v.id: v for v in values},
         )
 
     @get("/{kudos_id:uuid}")
@@ -82,7 +83,7 @@ class WallPages(Controller):
         return await self._kudos(request, account, clients, runtime, kudos)
 
     async def _kudos(
-        self, request: AnyRequest, account: Account, clients: Clients, runtime: Runtime, kudos: dict[str, Any]
+        self, request: AnyRequest, account: Account, clients: Clients, runtime: Runtime, kudos: KudosView
     ) -> Template:
         values = await optional(clients.recognition.values(account.caller())) or []
         return page(
@@ -92,7 +93,7 @@ class WallPages(Controller):
             fragment="kudos",
             k=kudos,
             people=await names(runtime, kudos_people([kudos])),
-            values={v["id"]: v for v in values},
+            values={v.id: v for v in values},
         )
 
     @post("/{kudos_id:uuid}/reaction")
@@ -109,7 +110,7 @@ class WallPages(Controller):
         current = await clients.recognition.kudos(account.caller(), kudos_id)
         if emoji not in REACTIONS:
             return back_to(f"/wall#kudos-{kudos_id}", "refused")
-        if current.get("my_reaction") == emoji:
+        if current.my_reaction == emoji:
             kudos = await clients.recognition.take_back_reaction(account.caller(), kudos_id)
         else:
             kudos = await clients.recognition.react(account.caller(), kudos_id, emoji)
@@ -151,7 +152,7 @@ class WallPages(Controller):
     ) -> Template:
         async with runtime.pool.acquire() as conn:
             everyone = [a for a in await accounts.directory(conn) if a.id != account.id]
-        values = [v for v in await optional(clients.recognition.values(account.caller())) or [] if not v["retired"]]
+        values = [v for v in await optional(clients.recognition.values(account.caller())) or [] if not v.retired]
         return page(
             request,
             "send_kudos",
@@ -220,7 +221,7 @@ class WallPages(Controller):
         runtime: NamedDependency[Runtime],
     ) -> Template:
         found = await optional(clients.recognition.my_kudos(account.caller(), limit=50))
-        items = (found or {}).get("items", [])
+        items = found.items if found else []
         values = await optional(clients.recognition.values(account.caller())) or []
         return page(
             request,
@@ -229,7 +230,7 @@ class WallPages(Controller):
             wall=found,
             items=items,
             people=await names(runtime, kudos_people(items)),
-            values={v["id"]: v for v in values},
+            values={v.id: v for v in values},
         )
 
     @get("/digest")
@@ -242,7 +243,7 @@ class WallPages(Controller):
     ) -> Template:
         pool_id = pool_of(account)
         digests = await optional(clients.recognition.digests(account.caller(), pool_id, limit=4)) if pool_id else None
-        highlights = [k for d in digests or [] for k in d.get("highlights", [])]
+        highlights = [k for d in digests or [] for k in d.highlights]
         values = await optional(clients.recognition.values(account.caller())) or []
         return page(
             request,
@@ -250,7 +251,7 @@ class WallPages(Controller):
             account,
             digests=digests,
             people=await names(runtime, kudos_people(highlights)),
-            values={v["id"]: v for v in values},
+            values={v.id: v for v in values},
         )
 
 
@@ -274,7 +275,7 @@ class Moderation(Controller):
     ) -> Template:
         moderator(account)
         reported = await optional(clients.recognition.reports(account.caller()))
-        people = await names(runtime, kudos_people([r["kudos"] for r in reported or []]))
+        people = await names(runtime, kudos_people([r.kudos for r in reported or []]))
         return page(request, "moderation", account, reported=reported, people=people, values={})
 
     @post("/{kudos_id:uuid}/hide")
