@@ -2,7 +2,7 @@
 msgspec decoder per answer shape (built once, at import; the clients themselves are built
 once, in the pwa's create_app)."""
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import msgspec
 
@@ -34,9 +34,3 @@ class ServiceClient:
     async def _do(self, method: str, path: str, caller: Caller, body: object = None) -> None:
         """A change whose answer the page does not need."""
         await self._gateway.call(self.service, method, path, caller, body=body)
-
-
-# Until a service's answers have their Structs in services.contracts, plain JSON objects.
-Row = dict[str, Any]
-ROW = msgspec.json.Decoder(Row)
-ROWS = msgspec.json.Decoder(list[Row])
