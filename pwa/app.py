@@ -157,6 +157,7 @@ def create_app(
         background=[push.deliver, live.run, send_mail, refresh_pool_names, prune_sign_in_state],
         dependencies={
             "account": Provide(web.provide_account),
+            "conn": Provide(web.request_conn),  # after `account`, see there
             "clients": Provide(lambda: clients, sync_to_thread=False),
             "live_hub": Provide(lambda: live, sync_to_thread=False),
             "files_config": Provide(lambda: files, sync_to_thread=False),

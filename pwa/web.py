@@ -1,12 +1,15 @@
 """The pwa's web plumbing: who is signed in (server-side sessions in a `__Host-` cookie),
 security headers (strict CSP), and the redirect to sign-in."""
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
 import asyncpg
 from litestar import Request, Response
 from litestar.datastructures import Cookie, State
+from litestar.di import NamedDependency
 from litestar.enums import ScopeType
 from litestar.response import Redirect
 from litestar.types import Message, Scope
@@ -14,6 +17,7 @@ from litestar.types import Message, Scope
 from pwa import accounts
 from pwa.records import Account
 from services.platform.runtime import Runtime
+from services.platform.unit_of_work import PooledConn, unit_of_work
 
 # No inline script or style, no eval: htmx runs with allowEval=false.
 CSP = (
@@ -69,6 +73,15 @@ async def current_account(request: Request[Any, Any, Any]) -> Account | None:
     runtime: Runtime = request.app.state.runtime
     async with runtime.pool.acquire() as conn:
         return await accounts.account_for_session(conn, token)
+
+
+async def request_conn(request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]) -> AsyncIterator[PooledConn]:
+    """The request's connection (`conn: RequestConn`, see services.platform.unit_of_work), taken
+    only after `account`: that dependency borrows a connection of its own to read the session,
+    and a request holding one while waiting for another could, with the pool full of such
+    requests, wait forever. Depending on `runtime` puts this one in Litestar's later batch."""
+    async with contextlib.asynccontextmanager(unit_of_work)(request, request.app.state) as conn:
+        yield conn
 
 
 async def provide_account(request: Request[Any, Any, Any]) -> Account:

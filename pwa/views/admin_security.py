@@ -15,7 +15,6 @@ from pwa.records import Account, SignInPolicy
 from pwa.views.common import AnyRequest, back_to, names, optional, page
 from pwa.views.sign_in_steps import client_ip
 from services.platform.ids import Id
-from services.platform.runtime import Runtime
 from services.platform.unit_of_work import RequestConn
 
 PAGE_SIZE = 50
@@ -40,14 +39,13 @@ class AdminSecurityPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         before: FromQuery[int | None] = None,
         person: FromQuery[str | None] = None,
     ) -> Template:
         admin_only(account)
-        async with runtime.pool.acquire() as conn:
-            entries = await audit.recent(conn, limit=PAGE_SIZE, before_id=before, subject_id=person)
-        people = await names(runtime, [i for e in entries for i in (e.actor_id, e.subject_id)])
+        entries = await audit.recent(conn, limit=PAGE_SIZE, before_id=before, subject_id=person)
+        people = await names(conn, [i for e in entries for i in (e.actor_id, e.subject_id)])
         older = entries[-1].id if len(entries) == PAGE_SIZE else None
         return page(request, "admin_audit", account, entries=entries, people=people, older=older, person=person)
 

@@ -17,8 +17,8 @@ from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, names, page
 from pwa.views.sign_in_steps import client_ip
 from services.platform import api_key_store, api_keys
+from services.platform.db import Conn
 from services.platform.ids import Id
-from services.platform.runtime import Runtime
 from services.platform.unit_of_work import RequestConn
 
 HERE = "/admin/api-keys"
@@ -38,13 +38,12 @@ def keeper(account: Account) -> tuple[str, ...] | None:
 
 
 async def _page(
-    request: AnyRequest, account: Account, runtime: Runtime, *, status_code: int = 200, **context: Any
+    request: AnyRequest, account: Account, conn: Conn, *, status_code: int = 200, **context: Any
 ) -> Template:
     pools = keeper(account)
-    async with runtime.pool.acquire() as conn:
-        keys = await api_key_store.listed(conn, list(pools) if pools is not None else None)
-        choosable = [p.id for p in await people.pools(conn) if pools is None or p.id in pools]
-    issuers = await names(runtime, [k.issued_by for k in keys])
+    keys = await api_key_store.listed(conn, list(pools) if pools is not None else None)
+    choosable = [p.id for p in await people.pools(conn) if pools is None or p.id in pools]
+    issuers = await names(conn, [k.issued_by for k in keys])
     response = page(
         request,
         "admin_api_keys",
@@ -64,17 +63,15 @@ class ApiKeyPages(Controller):
     path = HERE
 
     @get("/")
-    async def listing(
-        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime]
-    ) -> Template:
-        return await _page(request, account, runtime)
+    async def listing(self, request: AnyRequest, account: NamedDependency[Account], conn: RequestConn) -> Template:
+        return await _page(request, account, conn)
 
     @post("/")
     async def make(
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         data: URLEncodedBody[KeyForm],
     ) -> Template:
         keeper(account)
@@ -89,17 +86,16 @@ class ApiKeyPages(Controller):
             else None
         )
         if problem:
-            return await _page(request, account, runtime, status_code=400, error=problem, form=data)
-        async with runtime.pool.acquire() as conn, conn.transaction():
-            if await people.pool(conn, data.pool_id) is None:
-                problem = "pool"
-            else:
-                whole = await integrations.issue(
-                    conn, name=name, pool_id=data.pool_id, scope=data.scope, by=account.id, ip=client_ip(request)
-                )
+            return await _page(request, account, conn, status_code=400, error=problem, form=data)
+        if await people.pool(conn, data.pool_id) is None:
+            problem = "pool"
+        else:
+            whole = await integrations.issue(
+                conn, name=name, pool_id=data.pool_id, scope=data.scope, by=account.id, ip=client_ip(request)
+            )
         if problem:
-            return await _page(request, account, runtime, status_code=400, error=problem, form=data)
-        return await _page(request, account, runtime, status_code=201, made=whole, made_name=name)
+            return await _page(request, account, conn, status_code=400, error=problem, form=data)
+        return await _page(request, account, conn, status_code=201, made=whole, made_name=name)
 
     @post("/{key_id:str}/revoke")
     async def revoke(

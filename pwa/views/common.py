@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 from pwa import accounts, audit, i18n
 from pwa.gateway import ServiceError
 from pwa.records import Account
-from services.platform.runtime import Runtime
+from services.platform.db import Conn
 
 LANG_COOKIE = "secpool_lang"
 AnyRequest = Request[Any, Any, Any]
@@ -118,12 +118,11 @@ async def act(call: Awaitable[Any], url: str, done: str, *, refused: str = "refu
 
 
 async def audited(
-    call: Awaitable[Any], runtime: Runtime, account: Account, action: str, subject_id: str, detail: dict[str, Any]
+    call: Awaitable[Any], conn: Conn, account: Account, action: str, subject_id: str, detail: dict[str, Any]
 ) -> Any:
     """A change made in a service, then its line in the pwa's audit log (who did what to whom)."""
     result = await call
-    async with runtime.pool.acquire() as conn:
-        await audit.record(conn, action, actor_id=account.id, subject_id=subject_id, detail=detail)
+    await audit.record(conn, action, actor_id=account.id, subject_id=subject_id, detail=detail)
     return result
 
 
@@ -132,13 +131,12 @@ def safe_path(target: str, default: str = "/") -> str:
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else default
 
 
-async def names(runtime: Runtime, ids: Iterable[str | None]) -> dict[str, str]:
+async def names(conn: Conn, ids: Iterable[str | None]) -> dict[str, str]:
     """Display names for account ids (services know ids only)."""
     wanted = sorted({i for i in ids if i})
     if not wanted:
         return {}
-    async with runtime.pool.acquire() as conn:
-        return await accounts.names(conn, wanted)
+    return await accounts.names(conn, wanted)
 
 
 async def nothing() -> None:

@@ -17,7 +17,7 @@ from pwa.views.common import AnyRequest, back_to, form_data, names, optional, pa
 from pwa.views.pool import pool_of
 from services.contracts.recognition_api import KudosView, WallPage
 from services.platform.ids import Id
-from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 THANKS_SHOWN = 3
 
@@ -46,7 +46,7 @@ class GrowthPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         member_id: FromPath[Id],
     ) -> Template:
         mine_only(account, member_id)
@@ -67,7 +67,7 @@ class GrowthPages(Controller):
             thanks=thanks,
             thanks_shown=thanks[:THANKS_SHOWN],
             thanks_unavailable=wall is None,
-            people=await names(runtime, ids),
+            people=await names(conn, ids),
         )
 
     @get("/coverage")

@@ -25,8 +25,9 @@ from pwa.views.pool import number, pool_of
 from pwa.views.reasons import because_text, others_list
 from services.contracts.intake_api import PoolInsights, TypeView
 from services.contracts.routing_api import QueuedView
+from services.platform.db import Conn
 from services.platform.ids import Id
-from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 WEEKS = 8
 
@@ -61,10 +62,9 @@ class TypeForm(msgspec.Struct):
     work_minutes: str = "30"
 
 
-async def type_pools(runtime: Runtime, account: Account) -> dict[str, str]:
+async def type_pools(conn: Conn, account: Account) -> dict[str, str]:
     """The pools whose request types this person keeps (an admin: every pool), id → name."""
-    async with runtime.pool.acquire() as conn:
-        registered = await people_store.pools(conn)
+    registered = await people_store.pools(conn)
     names = {p.id: p.name_nl for p in registered}
     if account.has("admin"):
         return names or {p: p for p in account.pools}
@@ -162,7 +162,7 @@ class LeadPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
     ) -> Template:
         lead_only(account)
         pool_id = pool_of(account)
@@ -170,7 +170,7 @@ class LeadPages(Controller):
         waiting = await optional(clients.routing.lead_queue(caller, pool_id)) if pool_id else None
         members = (await optional(clients.routing.members(caller, pool_id)) if pool_id else None) or []
         details = await requests_by_id(clients, account, [q.request_id for q in waiting or []])
-        people = await names(runtime, [d.requester_id for d in details.values()])
+        people = await names(conn, [d.requester_id for d in details.values()])
         why = why_here(language_of(request, account), waiting or [])
         return page(
             request,
@@ -221,9 +221,7 @@ class LeadPages(Controller):
         return page(request, "types", account, types=types)
 
     @get("/lead/types/new")
-    async def new_type(
-        self, request: AnyRequest, account: NamedDependency[Account], runtime: NamedDependency[Runtime]
-    ) -> Template:
+    async def new_type(self, request: AnyRequest, account: NamedDependency[Account], conn: RequestConn) -> Template:
         keeps_types(account)
         return page(
             request,
@@ -234,7 +232,7 @@ class LeadPages(Controller):
             errors={},
             history=[],
             people={},
-            pools=await type_pools(runtime, account),
+            pools=await type_pools(conn, account),
         )
 
     @post("/lead/types/new")
@@ -242,12 +240,12 @@ class LeadPages(Controller):
         self,
         request: AnyRequest,
         account: NamedDependency[Account],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         clients: NamedDependency[Clients],
         data: URLEncodedBody[TypeForm],
     ) -> Template | Redirect:
         keeps_types(account)
-        pools = await type_pools(runtime, account)
+        pools = await type_pools(conn, account)
         pool_id = data.pool_id if data.pool_id in pools else next(iter(pools), "")
         fields, errors = type_fields(data, [])
         if not errors:
@@ -278,26 +276,26 @@ class LeadPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         type_id: FromPath[Id],
     ) -> Template:
         keeps_types(account)
         found = await clients.intake.request_type(account.caller(), type_id)
-        return await self._type_page(request, account, clients, runtime, found, type_form(found), {}, 200)
+        return await self._type_page(request, account, clients, conn, found, type_form(found), {}, 200)
 
     async def _type_page(
         self,
         request: AnyRequest,
         account: Account,
         clients: Clients,
-        runtime: Runtime,
+        conn: Conn,
         rtype: TypeView,
         form: TypeForm,
         errors: dict[str, str],
         status: int,
     ) -> Template:
         changes = await optional(clients.intake.type_history(account.caller(), rtype.id)) or []
-        people = await names(runtime, [c.actor_id for c in changes])
+        people = await names(conn, [c.actor_id for c in changes])
         return page(
             request,
             "type",
@@ -316,7 +314,7 @@ class LeadPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         type_id: FromPath[Id],
         data: URLEncodedBody[TypeForm],
     ) -> Template | Redirect:
@@ -332,7 +330,7 @@ class LeadPages(Controller):
                 errors = {"form": "refused"}
             else:
                 return back_to("/lead/types", "type_saved")
-        return await self._type_page(request, account, clients, runtime, found, data, errors, 422)
+        return await self._type_page(request, account, clients, conn, found, data, errors, 422)
 
     @post("/lead/types/{type_id:str}/retire")
     async def retire_type(

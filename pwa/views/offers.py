@@ -19,7 +19,7 @@ from pwa.i18n import translations
 from pwa.records import Account
 from pwa.views.common import AnyRequest, act, back_to, language_of, names, nothing, optional, page
 from services.contracts.intake_api import RequestView
-from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 PRESENCES = ("available", "away", "off_duty")
 WORKING = ("in_progress", "waiting_on_requester")
@@ -68,7 +68,7 @@ class OfferPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
     ) -> Template:
         pool_id = account.pools[0] if account.pools else ""
         caller = account.caller()
@@ -106,7 +106,7 @@ class OfferPages(Controller):
             me=me,
             queue=queue,
             queue_shown=shown,
-            people=await names(runtime, ids),
+            people=await names(conn, ids),
             me_id=account.id,
         )
 

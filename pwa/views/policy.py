@@ -22,7 +22,8 @@ from pwa.views import charts
 from pwa.views.common import AnyRequest, back_to, form_data, language_of, names, optional, page, wants_fragment
 from pwa.views.pool import number, pool_of
 from services.contracts.routing_api import Comparison, PolicyChangeView
-from services.platform.runtime import Runtime
+from services.platform.db import Conn
+from services.platform.unit_of_work import RequestConn
 
 # The policy fields the pool may change (routing's PolicyChange), with their bounds.
 WEIGHTS = ("skill_weight", "capacity_weight", "continuity_weight", "fairness_weight", "growth_weight")
@@ -119,17 +120,17 @@ class PolicyPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         trial: FromQuery[UUID | None] = None,
     ) -> Template:
-        return await self._page(request, account, clients, runtime, None, {}, 200, trial)
+        return await self._page(request, account, clients, conn, None, {}, 200, trial)
 
     async def _page(
         self,
         request: AnyRequest,
         account: Account,
         clients: Clients,
-        runtime: Runtime,
+        conn: Conn,
         form: dict[str, str] | None,
         errors: dict[str, str],
         status: int,
@@ -139,7 +140,7 @@ class PolicyPages(Controller):
         caller = account.caller()
         current = await optional(clients.routing.policy(caller, pool_id)) if pool_id else None
         changes = (await optional(clients.routing.policy_changes(caller, pool_id)) if pool_id else None) or []
-        people = await names(runtime, [c.changed_by for c in changes] + [current.updated_by if current else None])
+        people = await names(conn, [c.changed_by for c in changes] + [current.updated_by if current else None])
         trial = None
         if trial_id is not None and pool_id:
             trial = await optional(clients.routing.find_trial(caller, pool_id, trial_id))
@@ -171,7 +172,7 @@ class PolicyPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
     ) -> Template | Redirect:
         form = {k: v for k, v in (await form_data(request)).items() if isinstance(v, str)}
         current = await clients.routing.policy(account.caller(), pool_of(account))
@@ -179,7 +180,7 @@ class PolicyPages(Controller):
         if not errors and not change:
             errors["form"] = "no_change"
         if errors:
-            return await self._page(request, account, clients, runtime, form, errors, 422)
+            return await self._page(request, account, clients, conn, form, errors, 422)
         try:
             await clients.routing.change_policy(
                 account.caller(), pool_of(account), {**change, "why": form["why"].strip()}
@@ -187,7 +188,7 @@ class PolicyPages(Controller):
         except ServiceError as exc:
             if exc.status >= 500 or exc.status == 404:
                 raise
-            return await self._page(request, account, clients, runtime, form, {"form": "refused"}, 422)
+            return await self._page(request, account, clients, conn, form, {"form": "refused"}, 422)
         return back_to("/pool/policy", "policy")
 
     @post("/try")
@@ -196,7 +197,7 @@ class PolicyPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
     ) -> Template | Redirect:
         """Try the form's policy on the pool's last weeks: no reason needed, nothing is saved."""
         form = {k: v for k, v in (await form_data(request)).items() if isinstance(v, str)}
@@ -207,13 +208,13 @@ class PolicyPages(Controller):
         if not errors and not change:
             errors["form"] = "no_change_to_try"
         if errors:
-            return await self._page(request, account, clients, runtime, form, errors, 422)
+            return await self._page(request, account, clients, conn, form, errors, 422)
         try:
             trial = await clients.routing.start_trial(account.caller(), pool_id, {**change, "weeks": TRIAL_WEEKS})
         except ServiceError as exc:
             if exc.status >= 500 or exc.status == 404:
                 raise
-            return await self._page(request, account, clients, runtime, form, {"form": "refused"}, 422)
+            return await self._page(request, account, clients, conn, form, {"form": "refused"}, 422)
         return Redirect(f"/pool/policy?trial={trial.id}#trial", status_code=303)
 
     @get("/trials/{trial_id:uuid}")

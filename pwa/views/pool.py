@@ -16,7 +16,7 @@ from pwa.records import Account
 from pwa.views.common import AnyRequest, act, back_to, form_data, language_of, names, optional, page
 from pwa.views.reasons import because_text, others_list
 from services.platform.ids import Id
-from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 
 def pool_of(account: Account) -> str:
@@ -110,14 +110,14 @@ class PoolPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         which: FromQuery[str] = "open",
     ) -> Template:
         """The pool's requests, to look up why any of them went to whom."""
         which = which if which in ("open", "closed") else "open"
         pool_id = pool_of(account)
         rows = await optional(clients.intake.pool_requests(account.caller(), pool_id, which, 50)) if pool_id else None
-        people = await names(runtime, [i for r in rows or [] for i in (r.requester_id, r.member_id)])
+        people = await names(conn, [i for r in rows or [] for i in (r.requester_id, r.member_id)])
         return page(request, "pool_requests", account, rows=rows, which=which, people=people)
 
     @get("/requests/{request_id:str}")
@@ -126,14 +126,14 @@ class PoolPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         request_id: FromPath[Id],
     ) -> Template:
         """Why the request went to whom: the chosen member's reasons, the others only counted."""
         item = await clients.intake.request(account.caller(), request_id)
         decisions = await optional(clients.routing.decisions(account.caller(), request_id))
         latest = decisions[-1] if decisions else None
-        people = await names(runtime, [item.requester_id] + ([latest.member_id, latest.buddy_id] if latest else []))
+        people = await names(conn, [item.requester_id] + ([latest.member_id, latest.buddy_id] if latest else []))
         lang = language_of(request, account)
         explained = None
         if latest is not None:

@@ -181,7 +181,7 @@ class PoolPagesAdmin(Controller):
         self,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         pool_id: FromPath[PoolId],
         data: URLEncodedBody[HolidayForm],
     ) -> Redirect:
@@ -192,7 +192,7 @@ class PoolPagesAdmin(Controller):
         call = clients.routing.set_holiday(account.caller(), pool_id, day, data.name.strip()[:100])
         detail = {"day": day.isoformat(), "name": data.name.strip()[:100]}
         return await act(
-            audited(call, runtime, account, "pool.holiday_added", pool_id, detail),
+            audited(call, conn, account, "pool.holiday_added", pool_id, detail),
             f"/pools/{pool_id}/holidays?year={day.year}",
             "holiday_saved",
         )
@@ -202,13 +202,13 @@ class PoolPagesAdmin(Controller):
         self,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         pool_id: FromPath[PoolId],
         day: FromPath[date],
     ) -> Redirect:
         call = clients.routing.remove_holiday(account.caller(), pool_id, day)
         return await act(
-            audited(call, runtime, account, "pool.holiday_removed", pool_id, {"day": day.isoformat()}),
+            audited(call, conn, account, "pool.holiday_removed", pool_id, {"day": day.isoformat()}),
             f"/pools/{pool_id}/holidays?year={day.year}",
             "holiday_saved",
         )

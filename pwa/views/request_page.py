@@ -26,7 +26,7 @@ from pwa.records import Account
 from pwa.views.common import AnyRequest, announce, back_to, language_of, names, optional, page, wants_fragment
 from services.contracts.intake_api import RequestView
 from services.contracts.recognition_api import PromptView
-from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 
 class CommentForm(msgspec.Struct):
@@ -129,7 +129,7 @@ class RequestPage(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         request_id: FromPath[UUID],
         v: Annotated[str | None, QueryParameter(max_length=40)] = None,
     ) -> Template | Response[None]:
@@ -160,7 +160,7 @@ class RequestPage(Controller):
             comments=comments,
             attachments=attachments or [],
             thanked=thanked,
-            people=await names(runtime, ids),
+            people=await names(conn, ids),
             thanks_line_max=THANKS_LINE_MAX,
             **roles,
         )

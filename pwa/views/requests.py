@@ -21,7 +21,8 @@ from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, language_of, names, page
 from services.contracts.intake_api import RequestView, TypeView
-from services.platform.runtime import Runtime
+from services.platform.db import Conn
+from services.platform.unit_of_work import RequestConn
 
 OPEN = ("submitted", "offered", "in_progress", "waiting_on_requester")
 URGENCIES = ("low", "normal", "high")
@@ -67,9 +68,9 @@ def payload(form: RequestForm, language: str) -> dict[str, Any]:
     return body
 
 
-async def people_for(runtime: Runtime, rows: list[RequestView]) -> dict[str, str]:
+async def people_for(conn: Conn, rows: list[RequestView]) -> dict[str, str]:
     ids = [i for r in rows for i in (r.requester_id, r.on_behalf_of, r.member_id, r.buddy_id)]
-    return await names(runtime, ids)
+    return await names(conn, ids)
 
 
 def served_types(account: Account, types: list[TypeView]) -> list[TypeView]:
@@ -77,9 +78,8 @@ def served_types(account: Account, types: list[TypeView]) -> list[TypeView]:
     return [t for t in types if t.pool_id in account.pools]
 
 
-async def colleagues(runtime: Runtime, account: Account) -> list[Account]:
-    async with runtime.pool.acquire() as conn:
-        everyone = await accounts.directory(conn, list(account.pools) or None)
+async def colleagues(conn: Conn, account: Account) -> list[Account]:
+    everyone = await accounts.directory(conn, list(account.pools) or None)
     return [a for a in everyone if a.id != account.id]
 
 
@@ -90,7 +90,7 @@ class RequestPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
     ) -> Template:
         rows = await clients.intake.mine(account.caller())
         open_rows = [r for r in rows if r.status in OPEN]
@@ -102,7 +102,7 @@ class RequestPages(Controller):
             fragment="my_requests",
             open_requests=open_rows,
             finished=finished,
-            people=await people_for(runtime, rows),
+            people=await people_for(conn, rows),
         )
 
     @get("/requests/new")
@@ -111,17 +111,17 @@ class RequestPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
     ) -> Template:
         form = RequestForm(idempotency_key=str(uuid.uuid4()))
-        return await self._form(request, account, clients, runtime, form, {}, 200)
+        return await self._form(request, account, clients, conn, form, {}, 200)
 
     async def _form(
         self,
         request: AnyRequest,
         account: Account,
         clients: Clients,
-        runtime: Runtime,
+        conn: Conn,
         form: RequestForm,
         errors: dict[str, str],
         status: int,
@@ -135,7 +135,7 @@ class RequestPages(Controller):
             types=types,
             form=form,
             errors=errors,
-            colleagues=await colleagues(runtime, account),
+            colleagues=await colleagues(conn, account),
         )
 
     # With files the form is multipart: read as a stream (pwa/files), its CSRF token checked there.
@@ -145,7 +145,7 @@ class RequestPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         files_config: NamedDependency[FilesConfig],
     ) -> Template | Redirect:
         fields, files = await submission.read_form(request, clients, account, files_config)
@@ -165,4 +165,4 @@ class RequestPages(Controller):
             else:
                 return back_to(f"/requests/{created.id}", "submitted")
         await submission.drop_staged(clients, account, files)
-        return await self._form(request, account, clients, runtime, form, errors, 422)
+        return await self._form(request, account, clients, conn, form, errors, 422)

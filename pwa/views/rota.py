@@ -18,7 +18,9 @@ from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, act, audited, back_to, form_data, names, page
 from services.contracts.routing_api import Span
+from services.platform.db import Conn
 from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 MemberId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 SPAN = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*[-–]\s*(\d{1,2})(?:[:.](\d{2}))?$")
@@ -73,17 +75,17 @@ class RotaPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         member_id: FromPath[MemberId],
     ) -> Template:
-        return await self._page(request, account, clients, runtime, member_id, None, {}, 200)
+        return await self._page(request, account, clients, conn, member_id, None, {}, 200)
 
     async def _page(
         self,
         request: AnyRequest,
         account: Account,
         clients: Clients,
-        runtime: Runtime,
+        conn: Conn,
         member_id: str,
         typed: dict[str, str] | None,
         errors: dict[str, str],
@@ -95,7 +97,7 @@ class RotaPages(Controller):
         found = await clients.routing.members(caller, hours.pool_id)
         member = next((m for m in found if m.id == member_id), None)
         days = typed or {d: span_text(s) for d, s in zip(WEEKDAYS, hours.days, strict=True)}
-        people = await names(runtime, [member_id, *(a.entered_by for a in absences)])
+        people = await names(conn, [member_id, *(a.entered_by for a in absences)])
         arranges = account.has("admin") or (account.has("lead") and hours.pool_id in account.pools)
         return page(
             request,
@@ -119,7 +121,7 @@ class RotaPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         member_id: FromPath[MemberId],
     ) -> Template | Redirect:
         form = await form_data(request)
@@ -134,7 +136,7 @@ class RotaPages(Controller):
                     raise
                 errors = {"form": "hours"}
         if errors:
-            return await self._page(request, account, clients, runtime, member_id, typed, errors, 422)
+            return await self._page(request, account, clients, conn, member_id, typed, errors, 422)
         return back_to(f"/members/{member_id}", "hours_saved")
 
     @post("/{member_id:str}/absences")
@@ -143,6 +145,7 @@ class RotaPages(Controller):
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
         runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         member_id: FromPath[MemberId],
         data: URLEncodedBody[AbsenceForm],
     ) -> Redirect:
@@ -152,7 +155,7 @@ class RotaPages(Controller):
         body = {"starts_at": period[0].isoformat(), "ends_at": period[1].isoformat()}
         call = clients.routing.add_absence(account.caller(), member_id, body)
         return await act(
-            audited(call, runtime, account, "member.absence_added", member_id, body),
+            audited(call, conn, account, "member.absence_added", member_id, body),
             f"/members/{member_id}",
             "absence_saved",
         )
@@ -162,14 +165,14 @@ class RotaPages(Controller):
         self,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         member_id: FromPath[MemberId],
         absence_id: FromPath[Any],
     ) -> Redirect:
         call = clients.routing.remove_absence(account.caller(), member_id, absence_id)
         detail = {"absence_id": str(absence_id)}
         return await act(
-            audited(call, runtime, account, "member.absence_removed", member_id, detail),
+            audited(call, conn, account, "member.absence_removed", member_id, detail),
             f"/members/{member_id}",
             "absence_removed",
         )
@@ -180,7 +183,7 @@ class RotaPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         member_id: FromPath[MemberId],
     ) -> Redirect:
         form = await form_data(request)
@@ -193,5 +196,5 @@ class RotaPages(Controller):
             body["capacity"] = int(capacity)
         call = clients.routing.set_profile(account.caller(), member_id, body)
         return await act(
-            audited(call, runtime, account, "member.profile", member_id, body), f"/members/{member_id}", "profile_saved"
+            audited(call, conn, account, "member.profile", member_id, body), f"/members/{member_id}", "profile_saved"
         )

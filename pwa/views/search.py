@@ -15,7 +15,7 @@ from pwa.clients import Clients
 from pwa.gateway import ServiceError
 from pwa.records import Account
 from pwa.views.common import AnyRequest, names, page
-from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 WHICH = ("all", "open", "closed")
 Text = Annotated[str, QueryParameter(max_length=200)]
@@ -39,7 +39,7 @@ class SearchPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         q: Text = "",
         type_id: Text = "",
         which: Text = "all",
@@ -69,9 +69,8 @@ class SearchPages(Controller):
         types = await clients.intake.types(account.caller())
         colleagues: list[Account] = []
         if sees_pool(account):
-            async with runtime.pool.acquire() as conn:
-                colleagues = await accounts.directory(conn, list(account.pools))
-        people = await names(runtime, [i for h in hits or [] for i in (h.request.requester_id, h.request.member_id)])
+            colleagues = await accounts.directory(conn, list(account.pools))
+        people = await names(conn, [i for h in hits or [] for i in (h.request.requester_id, h.request.member_id)])
         return page(
             request,
             "search",

@@ -16,7 +16,6 @@ from pwa import accounts, i18n, web
 from pwa.records import Account
 from pwa.views.common import LANG_COOKIE, AnyRequest, back_to, page, safe_path
 from services.platform.runtime import Runtime
-from services.platform.unit_of_work import RequestConn
 
 WELCOMED_COOKIE = "secpool_welcomed"
 YEAR = 365 * 86400
@@ -75,12 +74,14 @@ class ShellController(Controller):
 
     @post("/language")
     async def choose_language(
-        self, request: AnyRequest, conn: RequestConn, data: URLEncodedBody[LanguageChoice]
+        self, request: AnyRequest, runtime: NamedDependency[Runtime], data: URLEncodedBody[LanguageChoice]
     ) -> Redirect:
         lang = data.lang if data.lang in i18n.LANGUAGES else i18n.DEFAULT
+        # Not the request's connection: reading the session takes one of its own first.
         account = await web.current_account(request)
         if account is not None:
-            await accounts.set_language(conn, account.id, lang)
+            async with runtime.pool.acquire() as conn:
+                await accounts.set_language(conn, account.id, lang)
         response = back_to(safe_path(data.next))
         response.cookies.append(plain_cookie(request, LANG_COOKIE, lang))
         return response

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from pwa.clients import Clients
 from pwa.records import Account
 from pwa.views.common import AnyRequest, act, audited, back_to, page
-from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 VALUE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
@@ -46,7 +46,7 @@ class ValuePages(Controller):
         self,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         data: URLEncodedBody[ValueForm],
     ) -> Redirect:
         sets_values(account)
@@ -60,5 +60,5 @@ class ValuePages(Controller):
             call = clients.recognition.set_value(account.caller(), value_id, body)
         detail = {"retired": data.retire == "1", "nl": data.nl.strip()[:100], "en": data.en.strip()[:100]}
         return await act(
-            audited(call, runtime, account, "value.changed", value_id, detail), "/admin/values", "value_saved"
+            audited(call, conn, account, "value.changed", value_id, detail), "/admin/values", "value_saved"
         )

@@ -24,7 +24,9 @@ from pwa.views.common import AnyRequest, back_to, form_data, names, optional, pa
 from pwa.views.pool import pool_of
 from pwa.views.sign_in_steps import too_many
 from services.contracts.recognition_api import KudosView
+from services.platform.db import Conn
 from services.platform.runtime import Runtime
+from services.platform.unit_of_work import RequestConn
 
 REACTIONS = ("👏", "❤️", "🎉", "🙏")
 MESSAGE_MAX = 500
@@ -43,7 +45,7 @@ class WallPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         before: Annotated[UUID | None, QueryParameter()] = None,
     ) -> Template:
         found = await optional(clients.recognition.wall(account.caller(), limit=20, before=before))
@@ -57,7 +59,7 @@ class WallPages(Controller):
             wall=found,
             items=items,
             older=before is not None,
-            people=await names(runtime, kudos_people(items)),
+            people=await names(conn, kudos_people(items)),
             values={v.id: v for v in values},
         )
 
@@ -67,7 +69,7 @@ class WallPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         kudos_id: FromPath[UUID],
     ) -> Template | Response[str] | Redirect:
         """One kudos as it is now (its reactions as this person sees them), for its live refresh;
@@ -80,10 +82,10 @@ class WallPages(Controller):
             if exc.status != 404:
                 raise
             return Response("", media_type="text/html")
-        return await self._kudos(request, account, clients, runtime, kudos)
+        return await self._kudos(request, account, clients, conn, kudos)
 
     async def _kudos(
-        self, request: AnyRequest, account: Account, clients: Clients, runtime: Runtime, kudos: KudosView
+        self, request: AnyRequest, account: Account, clients: Clients, conn: Conn, kudos: KudosView
     ) -> Template:
         values = await optional(clients.recognition.values(account.caller())) or []
         return page(
@@ -92,7 +94,7 @@ class WallPages(Controller):
             account,
             fragment="kudos",
             k=kudos,
-            people=await names(runtime, kudos_people([kudos])),
+            people=await names(conn, kudos_people([kudos])),
             values={v.id: v for v in values},
         )
 
@@ -102,7 +104,7 @@ class WallPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
         kudos_id: FromPath[UUID],
     ) -> Template | Redirect:
         """Tapping my current reaction takes it back; another one replaces it."""
@@ -115,7 +117,7 @@ class WallPages(Controller):
         else:
             kudos = await clients.recognition.react(account.caller(), kudos_id, emoji)
         if wants_fragment(request):
-            return await self._kudos(request, account, clients, runtime, kudos)
+            return await self._kudos(request, account, clients, conn, kudos)
         return Redirect(f"/wall#kudos-{kudos_id}", status_code=303)
 
     @post("/{kudos_id:uuid}/report")
@@ -136,22 +138,21 @@ class WallPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
     ) -> Template:
-        return await self._form(request, account, clients, runtime, {"recipients": [], "message": ""}, {}, 200)
+        return await self._form(request, account, clients, conn, {"recipients": [], "message": ""}, {}, 200)
 
     async def _form(
         self,
         request: AnyRequest,
         account: Account,
         clients: Clients,
-        runtime: Runtime,
+        conn: Conn,
         form: dict[str, Any],
         errors: dict[str, str],
         status: int,
     ) -> Template:
-        async with runtime.pool.acquire() as conn:
-            everyone = [a for a in await accounts.directory(conn) if a.id != account.id]
+        everyone = [a for a in await accounts.directory(conn) if a.id != account.id]
         values = [v for v in await optional(clients.recognition.values(account.caller())) or [] if not v.retired]
         return page(
             request,
@@ -175,6 +176,7 @@ class WallPages(Controller):
         runtime: NamedDependency[Runtime],
         rate_limits: NamedDependency[Limits],
     ) -> Response[Any]:
+        # Its own connections, not the request's: the try is counted even when the service then fails.
         async with runtime.pool.acquire() as conn:
             tries = await limits.take(conn, rate_limits.kudos, account.id)
         if not tries.allowed:
@@ -197,7 +199,8 @@ class WallPages(Controller):
         elif len(message) > MESSAGE_MAX:
             errors["message"] = "too_long"
         if errors:
-            return await self._form(request, account, clients, runtime, form, errors, 422)
+            async with runtime.pool.acquire() as conn:
+                return await self._form(request, account, clients, conn, form, errors, 422)
         body: dict[str, Any] = {"message": message, "recipient_ids": recipients}
         if whole_pool and pool_of(account):
             body["pool_id"] = pool_of(account)
@@ -209,7 +212,8 @@ class WallPages(Controller):
             if exc.status >= 500:
                 raise
             key = "limit" if exc.status == 429 else "refused"
-            return await self._form(request, account, clients, runtime, form, {"form": key}, 422)
+            async with runtime.pool.acquire() as conn:
+                return await self._form(request, account, clients, conn, form, {"form": key}, 422)
         return back_to("/wall", "kudos")
 
     @get("/mine")
@@ -218,7 +222,7 @@ class WallPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
     ) -> Template:
         found = await optional(clients.recognition.my_kudos(account.caller(), limit=50))
         items = found.items if found else []
@@ -229,7 +233,7 @@ class WallPages(Controller):
             account,
             wall=found,
             items=items,
-            people=await names(runtime, kudos_people(items)),
+            people=await names(conn, kudos_people(items)),
             values={v.id: v for v in values},
         )
 
@@ -239,7 +243,7 @@ class WallPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
     ) -> Template:
         pool_id = pool_of(account)
         digests = await optional(clients.recognition.digests(account.caller(), pool_id, limit=4)) if pool_id else None
@@ -250,7 +254,7 @@ class WallPages(Controller):
             "digest",
             account,
             digests=digests,
-            people=await names(runtime, kudos_people(highlights)),
+            people=await names(conn, kudos_people(highlights)),
             values={v.id: v for v in values},
         )
 
@@ -271,11 +275,11 @@ class Moderation(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        runtime: NamedDependency[Runtime],
+        conn: RequestConn,
     ) -> Template:
         moderator(account)
         reported = await optional(clients.recognition.reports(account.caller()))
-        people = await names(runtime, kudos_people([r.kudos for r in reported or []]))
+        people = await names(conn, kudos_people([r.kudos for r in reported or []]))
         return page(request, "moderation", account, reported=reported, people=people, values={})
 
     @post("/{kudos_id:uuid}/hide")
