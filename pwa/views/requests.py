@@ -22,6 +22,7 @@ from pwa.records import Account
 from pwa.views.common import AnyRequest, back_to, language_of, names, page
 from services.contracts.intake_api import RequestView, TypeView
 from services.platform.db import Conn
+from services.platform.runtime import Runtime
 from services.platform.unit_of_work import RequestConn
 
 OPEN = ("submitted", "offered", "in_progress", "waiting_on_requester")
@@ -145,9 +146,10 @@ class RequestPages(Controller):
         request: AnyRequest,
         account: NamedDependency[Account],
         clients: NamedDependency[Clients],
-        conn: RequestConn,
+        runtime: NamedDependency[Runtime],
         files_config: NamedDependency[FilesConfig],
     ) -> Template | Redirect:
+        # Not the request's connection: none is held while the form and its files stream in.
         fields, files = await submission.read_form(request, clients, account, files_config)
         form = msgspec.convert({k: v for k, v in fields.items() if k in RequestForm.__struct_fields__}, RequestForm)
         types = served_types(account, await clients.intake.types(account.caller()))
@@ -165,4 +167,5 @@ class RequestPages(Controller):
             else:
                 return back_to(f"/requests/{created.id}", "submitted")
         await submission.drop_staged(clients, account, files)
-        return await self._form(request, account, clients, conn, form, errors, 422)
+        async with runtime.pool.acquire() as conn:
+            return await self._form(request, account, clients, conn, form, errors, 422)
