@@ -10,6 +10,7 @@ import httpx
 import msgspec
 
 from pwa.clients.base import Params, ServiceClient
+from pwa.gateway import ServiceError
 from services.contracts.intake_api import (
     AttachmentView,
     Cancellation,
@@ -88,7 +89,14 @@ class IntakeClient(ServiceClient):
     # Files
 
     async def attachments(self, caller: Caller, request_id: UUID | str) -> list[AttachmentView]:
-        return await self._get(_attachments, f"{REQUESTS}/{request_id}/attachments/", caller)
+        """The files the caller may see: a closed request's files are its people's only, and
+        intake answers the rest of the pool 404 there, which for this list means none."""
+        try:
+            return await self._get(_attachments, f"{REQUESTS}/{request_id}/attachments/", caller)
+        except ServiceError as exc:
+            if exc.status == 404:
+                return []
+            raise
 
     async def upload(
         self, caller: Caller, request_id: UUID | None, chunks: AsyncIterator[bytes], filename: str
