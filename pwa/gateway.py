@@ -45,6 +45,7 @@ class ErrorBody(msgspec.Struct):
     status_code: int = 0
     detail: str = ""
     extra: Any = None
+    field: str | None = None  # the input a domain refusal names (services.platform.errors)
 
 
 _error_body = msgspec.json.Decoder(ErrorBody)
@@ -169,11 +170,12 @@ def raise_for(response: httpx.Response) -> None:
 
 
 def field_of(error: ErrorBody) -> str | None:
-    """The input a refusal names: the `key` of Litestar's validation `extra`, or the field a
-    domain refusal (`services.platform.refusals.Invalid`) puts before its message, `field: why`."""
+    """The input a refusal names: a domain refusal's own `field`, or the `key` of Litestar's
+    validation `extra`."""
+    if error.field:
+        return error.field
     if isinstance(error.extra, list):
         for item in error.extra:
             if isinstance(item, dict) and isinstance(key := item.get("key"), str) and key:
                 return key
-    name, colon, _ = error.detail.partition(":")
-    return name if colon and name.isidentifier() else None
+    return None

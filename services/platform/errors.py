@@ -71,10 +71,18 @@ def _failed(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[st
     return Response({"status_code": status, "detail": detail}, status_code=status, headers=headers)
 
 
+def _invalid(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """422 with the refused input as its own key, so a form can mark that field."""
+    body: dict[str, Any] = {"status_code": 422, "detail": str(exc)}
+    if field := getattr(exc, "field", None):
+        body["field"] = field
+    return Response(body, status_code=422)
+
+
 def exception_handlers() -> ExceptionHandlersMap:
     return {
         NotFound: _handler(404),
-        Invalid: _handler(422),
+        Invalid: _invalid,
         Conflict: _handler(409),
         Forbidden: _refused,
         401: _refused,

@@ -7,7 +7,15 @@ class NotFound(Exception):
 
 
 class Invalid(Exception):
-    """Well-formed but unacceptable input; the message names the field (422)."""
+    """Well-formed but unacceptable input (422). `field` is the input refused; without one, a
+    message written `field: why` names it, so the answer carries it as its own key."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        if field is None:
+            name, colon, _ = message.partition(":")
+            field = name if colon and name.isidentifier() else None
+        self.field = field
 
 
 class Conflict(Exception):

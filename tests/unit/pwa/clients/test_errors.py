@@ -25,8 +25,9 @@ def test_a_success_raises_nothing() -> None:
     raise_for(httpx.Response(204))
 
 
-def test_a_domain_refusal_names_its_field() -> None:
-    error = refusal(422, {"status_code": 422, "detail": "wished_for: the date has passed"})
+def test_a_domain_refusal_names_its_field_as_its_own_key() -> None:
+    body = {"status_code": 422, "detail": "wished_for: the date has passed", "field": "wished_for"}
+    error = refusal(422, body)
     assert (error.status, error.field, error.code) == (422, "wished_for", "invalid")
     assert error.detail == "wished_for: the date has passed"
 
@@ -43,7 +44,12 @@ def test_a_validation_error_names_the_key_litestar_puts_in_extra() -> None:
 
 @pytest.mark.parametrize(
     "detail",
-    ["the request is already closed", "a value is out of range or malformed (numeric: too big)", ""],
+    [
+        "the request is already closed",
+        "a value is out of range or malformed (numeric: too big)",
+        "wished_for: no key",
+        "",
+    ],
 )
 def test_a_message_that_names_no_field_gives_none(detail: str) -> None:
     assert refusal(409, {"status_code": 409, "detail": detail}).field is None
