@@ -69,7 +69,8 @@ async def test_refusals_name_the_field_and_say_what_is_wrong(desk):
 
     assert await submit(on_behalf_of=staff.account_id) == (
         422,
-        '{"status_code":422,"detail":"on_behalf_of: leave this empty when the request is for yourself"}',
+        '{"status_code":422,"detail":"on_behalf_of: leave this empty when the request is for yourself",'
+        '"field":"on_behalf_of"}',
     )
     status, text = await submit(wished_for=str(date.today() - timedelta(days=3)))
     assert status == 422 and "wished_for: the wished-for date is in the past" in text
