@@ -92,6 +92,15 @@ REREAD_SECONDS = 2.0
 _NOT_AFTER = re.compile(r"^Not-After:\s*(\S+)\s*$", re.M)
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """When and as which file `path` was last written: a replaced file has a new one."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_ino)
+
+
 class KeyRing:
     """The public keys a service accepts, by key id; a retired one until its `not_after`."""
 
@@ -102,19 +111,26 @@ class KeyRing:
         self.not_after = not_after or {}
         self._file: Path | None = None
         self._read_at = 0.0
+        self._stamp: tuple[int, int] | None = None
 
     @classmethod
     def from_file(cls, path: Path) -> "KeyRing":
-        """The keys in `path`, read again (at most every few seconds) when a token names a key
-        it does not hold: a rotation reaches a running service without a restart."""
+        """The keys in `path`, read again when a token names a key it does not hold (at once
+        when the file was replaced): a rotation reaches a running service without a restart."""
+        stamp = _stamp(path)
         ring = cls.parse(path.read_text())
-        ring._file, ring._read_at = path, time.monotonic()
+        ring._file, ring._read_at, ring._stamp = path, time.monotonic(), stamp
         return ring
 
     def _reread(self) -> bool:
-        if self._file is None or time.monotonic() - self._read_at < REREAD_SECONDS:
+        # A replaced file (a rotation writes a new one) is read at once; an unchanged one at most
+        # every REREAD_SECONDS, so tokens naming unknown keys cannot make every call read a file.
+        if self._file is None:
             return False
-        self._read_at = time.monotonic()
+        stamp = _stamp(self._file)
+        if stamp == self._stamp and time.monotonic() - self._read_at < REREAD_SECONDS:
+            return False
+        self._read_at, self._stamp = time.monotonic(), stamp
         try:
             fresh = KeyRing.parse(self._file.read_text())
         except (OSError, ValueError):

@@ -98,6 +98,21 @@ def test_a_running_service_reads_its_key_file_again_for_a_key_it_does_not_hold(t
     assert verify(token, audience="intake", key=ring) == ANNA
 
 
+def test_a_rotation_is_seen_at_once_even_right_after_a_lookup_of_an_unknown_key(tmp_path):
+    # The ring read its file a moment ago (for a stranger's key); the rotation replaces the file,
+    # and the next token of the new key is accepted without waiting out the re-read interval.
+    child_envs(BASE, tmp_path)
+    ring = KeyRing.from_file(tmp_path / keys.PUBLIC_KEYS)
+    stranger = sign(ANNA, audience="intake", key=tokens.new_key_pair()[0])
+    with pytest.raises(NotAuthorizedException):
+        verify(stranger, audience="intake", key=ring)
+    keys.rotate(tmp_path, timedelta(minutes=10))
+    token = sign(ANNA, audience="intake", key=(tmp_path / keys.TOKEN_KEY).read_text())
+    assert verify(token, audience="intake", key=ring) == ANNA
+    with pytest.raises(NotAuthorizedException):  # an unchanged file is not read again at once
+        verify(stranger, audience="intake", key=ring)
+
+
 def test_the_middleware_accepts_old_and_new_keys_in_the_overlap():
     (old, old_public), (new, new_public) = new_key_pair(), new_key_pair()
 
