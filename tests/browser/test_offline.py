@@ -33,10 +33,12 @@ async def test_a_request_sent_offline_arrives_exactly_once_when_back_online(syst
         return [r for r in system.call("intake", "GET", "/v1/requests/", STAFF) if r["description"] == words]
 
     # Back online, the worker's page (it loads app.js) has the kept request sent and says so.
+    # The browser's "online" and the worker's replay are two hops through a busy machine: the
+    # bound is generous (seen at 15 s beside a CPU hog), what is checked is that it arrives once.
     await context.set_offline(False)
-    await expect(page.locator("#live-status .banner--ok")).to_be_visible(timeout=15_000)
+    await expect(page.locator("#live-status .banner--ok")).to_be_visible(timeout=40_000)
     await shoot(page, "offline-02-sent-when-online")
-    await eventually(mine, lambda found: len(found) == 1, within=15)
+    await eventually(mine, lambda found: len(found) == 1, within=40)
     # Sending the same form again (a reload re-posts it) must not create a second one.
     await page.reload()
     await page.goto(f"{system.base}/requests")
