@@ -180,20 +180,13 @@ class SigningKey:
     def __init__(self, key: Ed25519PrivateKey, file: Path | None = None) -> None:
         self._key, self._file = key, file
         self._looked_at = time.monotonic()
-        self._stamp = self._file_stamp()
-
-    def _file_stamp(self) -> tuple[int, int] | None:
-        try:
-            info = self._file.stat() if self._file else None
-        except OSError:
-            return None
-        return (info.st_mtime_ns, info.st_ino) if info else None
+        self._stamp = _stamp(file) if file else None
 
     def current(self) -> Ed25519PrivateKey:
         if self._file is None or time.monotonic() - self._looked_at < REREAD_SECONDS:
             return self._key
         self._looked_at = time.monotonic()
-        stamp = self._file_stamp()
+        stamp = _stamp(self._file)
         if stamp is not None and stamp != self._stamp:
             try:
                 self._key = private_key(self._file.read_text())
