@@ -7,6 +7,8 @@ language, a link straight to the request, and a one-click unsubscribe for that k
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
+
 from pwa import mail
 from pwa.notify import store, unsubscribe
 from pwa.notify.store import Kind
@@ -33,6 +35,13 @@ TEMPLATES: dict[Kind, str] = {
 }
 
 
+class Audience(msgspec.Struct, frozen=True):
+    kind: Kind
+    path: str
+    account_ids: tuple[str, ...] = ()
+    pool_id: str | None = None
+
+
 class Mailer:
     """Turns events into queued mail; `public_url` and `secret` make the links."""
 
@@ -40,21 +49,30 @@ class Mailer:
         self.public_url = public_url.rstrip("/")
         self.secret = secret
 
-    async def on_event(self, conn: Conn, event: MailEvent) -> None:
+    def audience(self, event: MailEvent) -> Audience | None:
+        """Who may hear of this event by e-mail, before their choices are read (None: nobody)."""
         match event:
             case RequestOffered():
-                await self._send(conn, "offered", "/offers", account_ids=[event.member_id])
+                return Audience("offered", "/offers", account_ids=(event.member_id,))
             case RequestStatusChanged(status="waiting_on_requester" | "done"):
                 kind: Kind = "question" if event.status == "waiting_on_requester" else "done"
-                owners = [p for p in (event.requester_id, event.on_behalf_of) if p and p != event.actor_id]
-                await self._send(conn, kind, f"/requests/{event.request_id}", account_ids=owners)
+                owners = tuple(p for p in (event.requester_id, event.on_behalf_of) if p and p != event.actor_id)
+                return Audience(kind, f"/requests/{event.request_id}", account_ids=owners) if owners else None
             case KudosGiven():
-                people = [r for r in event.recipient_ids if r != event.giver_id]
-                await self._send(conn, "thanks", "/wall", account_ids=people)
+                people = tuple(r for r in event.recipient_ids if r != event.giver_id)
+                return Audience("thanks", "/wall", account_ids=people) if people else None
             case DigestPublished():
-                await self._send(conn, "digest", "/wall/digest", pool_id=event.pool_id)
+                return Audience("digest", "/wall/digest", pool_id=event.pool_id)
             case _:
-                pass
+                return None
+
+    def wants(self, event: MailEvent) -> bool:
+        """Most status changes mail nobody: those need no transaction."""
+        return self.audience(event) is not None
+
+    async def on_event(self, conn: Conn, event: MailEvent) -> None:
+        if (to := self.audience(event)) is not None:
+            await self._send(conn, to.kind, to.path, account_ids=to.account_ids, pool_id=to.pool_id)
 
     async def _send(
         self, conn: Conn, kind: Kind, path: str, *, account_ids: Sequence[str] = (), pool_id: str | None = None
@@ -75,6 +93,6 @@ class Mailer:
 
     def consumers(self, rt: Runtime) -> list[Consumer[Any]]:
         return [
-            rt.consumer(f"pwa-mail-{stream.lower()}", stream, subjects, MailEvent, self.on_event)
+            rt.consumer(f"pwa-mail-{stream.lower()}", stream, subjects, MailEvent, self.on_event, self.wants)
             for stream, subjects in SUBJECTS.items()
         ]

@@ -13,6 +13,11 @@ from services.platform.inbox import Consumer
 from services.platform.runtime import Runtime
 
 
+def wants(event: PushEvent) -> bool:
+    """Most events push nobody: those need no transaction."""
+    return bool(notices.announcements(event))
+
+
 async def on_event(conn: Conn, event: PushEvent) -> None:
     for announcement in notices.announcements(event):
         await store.queue(conn, announcement)
@@ -20,6 +25,6 @@ async def on_event(conn: Conn, event: PushEvent) -> None:
 
 def consumers(rt: Runtime) -> list[Consumer[Any]]:
     return [
-        rt.consumer(f"pwa-push-{stream.lower()}", stream, subjects, PushEvent, on_event)
+        rt.consumer(f"pwa-push-{stream.lower()}", stream, subjects, PushEvent, on_event, wants)
         for stream, subjects in PUSH_SUBJECTS.items()
     ]

@@ -38,10 +38,11 @@ class RequestForm(msgspec.Struct):
     idempotency_key: str = ""
 
 
-def problems(form: RequestForm, type_ids: set[str]) -> dict[str, str]:
-    """Field -> message key; checked here so a person gets the message next to the field."""
+def problems(form: RequestForm) -> dict[str, str]:
+    """Field -> message key; checked here so a person gets the message next to the field.
+    Whether the type is one this person may ask for is intake's to say (see `refusal`)."""
     found = {}
-    if form.type_id not in type_ids:
+    if not form.type_id:
         found["type_id"] = "pick_type"
     if not form.description.strip():
         found["description"] = "describe"
@@ -52,6 +53,14 @@ def problems(form: RequestForm, type_ids: set[str]) -> dict[str, str]:
     if len(form.idempotency_key) < 8:
         found["form"] = "stale_form"
     return found
+
+
+def refusal(exc: ServiceError) -> dict[str, str]:
+    """Intake's refusal of a submitted form, next to its field. A type that is unknown, retired
+    or another pool's (403) is asked to be picked again from the list the form shows."""
+    if exc.field == "type_id" or exc.status == 403:
+        return {"type_id": "pick_type"}
+    return {exc.field or "form": "refused"}
 
 
 def payload(form: RequestForm, language: str) -> dict[str, Any]:
@@ -152,8 +161,7 @@ class RequestPages(Controller):
         # Not the request's connection: none is held while the form and its files stream in.
         fields, files = await submission.read_form(request, clients, account, files_config)
         form = msgspec.convert({k: v for k, v in fields.items() if k in RequestForm.__struct_fields__}, RequestForm)
-        types = served_types(account, await clients.intake.types(account.caller()))
-        errors = problems(form, {t.id for t in types})
+        errors = problems(form)
         if (refused_file := file_problem(files)) is not None:
             errors["files"] = refused_file
         if not errors:
@@ -163,7 +171,7 @@ class RequestPages(Controller):
             except ServiceError as exc:
                 if exc.status >= 500:
                     raise
-                errors = {exc.field or "form": "refused"}
+                errors = refusal(exc)
             else:
                 return back_to(f"/requests/{created.id}", "submitted")
         await submission.drop_staged(clients, account, files)

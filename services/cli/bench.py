@@ -82,6 +82,7 @@ async def phase(
     if isinstance(target, Secpool):
         await bench_store.free_members(stack.database_url, POOL)
     before = await stack.counters()
+    by_query = await bench_store.statements_by_query(stack.database_url) if stack.statements_counted else None
     load = await drive(target.send, rate, plan.seconds)
     sent = load.answered
     ends = target.pushed if isinstance(target, Secpool) else target.offered
@@ -105,6 +106,9 @@ async def phase(
     if isinstance(target, Secpool):
         result["latency"].update({"push": _shown(main), "sse": _shown(latency(sent, target.sse))})
     result.update(costs(system, before, after, len(load.shots), idle))
+    if by_query is not None and isinstance(target, Secpool):
+        after_by_query = await bench_store.statements_by_query(stack.database_url)
+        result["top_statements"] = top_statements(by_query, after_by_query, len(load.shots))
     # Nothing backs up: every request answered and at its end within the drain time, at the
     # rate asked, and the latency not growing through the phase (a queue that grows does).
     result["first_quarter_ms"], result["growth_ms"] = growth(sent, ends)
@@ -189,6 +193,19 @@ def costs(system: str, before: Counters, after: Counters, requests: int, idle: C
     if messages is not None:
         found["nats_messages_per_request"] = round(messages, 2)
     return found
+
+
+def top_statements(
+    before: dict[tuple[str, str], int], after: dict[tuple[str, str], int], requests: int, shown: int = 60
+) -> list[dict[str, Any]]:
+    """Where a phase's statements went: the most called, per request sent, with the role (the
+    service) that sent them. Gross: the idle background is in it too."""
+    calls = sorted(((n - before.get(key, 0), key) for key, n in after.items()), reverse=True)
+    return [
+        {"role": role, "per_request": round(n / max(requests, 1), 2), "query": " ".join(query.split())[:200]}
+        for n, (role, query) in calls[:shown]
+        if n > 0
+    ]
 
 
 async def idle_cost(stack: Stack, seconds: float) -> Counters:

@@ -86,6 +86,8 @@ def summary(measured: dict[str, Any]) -> dict[str, Any]:
         "cpu_ms_per_request_per_process": cpu,
         "sql_statements_per_request": statements["secpool"],
         "sql_statements_per_request_floor": statements["floor"],
+        # Where secpool's statements went at that rate, most called first.
+        "top_statements": (reference["secpool"] or {}).get("top_statements", []),
         "transactions_per_request": per_request("transactions_per_request"),
         "nats_messages_per_request": per_request("nats_messages_per_request"),
         **at,
@@ -192,6 +194,9 @@ def table(r: dict[str, Any]) -> str:
         f"{machine['load_average_before_after'][1]}; pushes received {r['push']['received']}, "
         f"undecryptable {r['push']['undecryptable']}; {machine['seconds']} s",
     ]
+    if r["top_statements"]:
+        lines += ["", f"secpool's most called statements per request at {rate:g}/s:"]
+        lines += [f"  {s['per_request']:>6g}  {s['role']:<20} {s['query'][:110]}" for s in r["top_statements"][:20]]
     return "\n".join(lines)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from services.cli import bench_floor, bench_store
+from services.cli import bench_floor, bench_store, pg_roles
 from services.cli.children import Child, env_with, free_port, free_ports, http_ok, wait_until
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database
 from services.cli.up import SERVICES, service_child
@@ -81,6 +81,11 @@ class Stack:
             self.children["postgres"] = self.pg.child  # type: ignore[assignment]
             database_url = self.pg.url
         self.database_url = asyncio.run(ensure_database(database_url, "secpool"))
+        own_urls: dict[str, str] = {}
+        if self.pg is not None:  # as `secpool up`: each process its own role, so statements tell who sent them
+            roles = pg_roles.passwords(self.folder)
+            asyncio.run(pg_roles.apply(self.database_url, roles))
+            own_urls = pg_roles.urls(self.database_url, roles)
         if not nats_url:
             say("starting NATS (embedded, with monitoring) ...")
             monitor = free_port()
@@ -121,7 +126,8 @@ class Stack:
         say("starting intake, routing, recognition and the web app ...")
         for name in SECPOOL:
             keys = {"SECPOOL_TOKEN_PRIVATE_KEY": private} if name == "pwa" else {"SECPOOL_TOKEN_PUBLIC_KEY": public}
-            self.children[name] = service_child(name, self.ports[name], {**env, **keys}, self.logs).start()
+            own = {"DATABASE_URL": own_urls[name]} if own_urls else {}
+            self.children[name] = service_child(name, self.ports[name], {**env, **keys, **own}, self.logs).start()
         for name in (*SECPOOL, "push", *(("floor-web",) if self.floor else ())):
             wait_until(self._ready(name), 120, name, interval=0.2)
 

@@ -35,6 +35,20 @@ async def statements_and_transactions(database_url: str, statements: bool) -> tu
         await conn.close()
 
 
+async def statements_by_query(database_url: str) -> dict[tuple[str, str], int]:
+    """Calls so far of each statement, by the role that sent it (each service connects as its
+    own role): the difference of two is where a phase's statements went."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT r.rolname, s.query, sum(s.calls)::bigint AS calls FROM pg_stat_statements s"
+            " JOIN pg_roles r ON r.oid = s.userid GROUP BY 1, 2"
+        )
+        return {(r["rolname"], r["query"]): int(r["calls"]) for r in rows}
+    finally:
+        await conn.close()
+
+
 async def bench_accounts(database_url: str, emails: list[str]) -> dict[str, str]:
     """The pwa's account ids of these people, by e-mail address."""
     conn = await asyncpg.connect(database_url)

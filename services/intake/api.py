@@ -20,7 +20,7 @@ from services.contracts.intake_api import (
     StatusChange,
     TimelineEntry,
 )
-from services.intake import access, changes, conversation, edits, insights, lifecycle, store
+from services.intake import access, changes, conversation, edits, insights, lifecycle, records, store
 from services.intake.answers import comment_view, request_view, timeline_entry
 from services.intake.api_docs import LIMIT, errors
 from services.platform.api_keys import INTEGRATION_WRITES
@@ -34,7 +34,11 @@ ALL = [*OPEN, "done", "cancelled"]
 
 
 async def _view(conn: Conn, request_id: UUID, caller: Caller) -> RequestView:
-    row = access.visible(await store.get_request(conn, request_id), caller)
+    return await _shown(conn, await store.get_request(conn, request_id), caller)
+
+
+async def _shown(conn: Conn, found: records.Request | None, caller: Caller) -> RequestView:
+    row = access.visible(found, caller)
     spots = await insights.spots_of(conn, [row], changes.now())
     return request_view(row, caller, spots.get(row.id))
 
@@ -55,7 +59,7 @@ class RequestsController(Controller):
         self, request: CallerRequest, conn: RequestConn, data: JSONBody[NewRequest]
     ) -> Response[RequestView]:
         row, created = await lifecycle.submit(conn, request.user, data)
-        view = await _view(conn, row.id, request.user)
+        view = await _shown(conn, row, request.user)
         return Response(view, status_code=201 if created else 200)
 
     @get(

@@ -45,15 +45,24 @@ async def spots_of(conn: Conn, rows: Iterable[records.Request], now: datetime) -
         if r.status not in domain.NOT_STARTED:
             continue
         rank = domain.URGENCY_RANK.get(r.urgency, 1)
-        place = await store_insights.queue_place(conn, r.pool_id, rank, r.submitted_at, r.id)
-        if r.pool_id not in loads:
-            loads[r.pool_id] = await load_of(conn, r.pool_id, now)
-        spots[r.id] = domain.spot_at(place.position, place.waiting, r.pickup_due_at, loads[r.pool_id], now)
+        if r.pool_id in loads:
+            place = await store_insights.queue_place(conn, r.pool_id, rank, r.submitted_at, r.id)
+            position, waiting = place.position, place.waiting
+        else:  # the pool's first: its load comes in the same round trip
+            both = await store_insights.place_and_load(
+                conn, r.pool_id, rank, r.submitted_at, r.id, since=now - OBSERVED_SINCE
+            )
+            position, waiting = both.position, both.waiting
+            loads[r.pool_id] = _load(both)
+        spots[r.id] = domain.spot_at(position, waiting, r.pickup_due_at, loads[r.pool_id], now)
     return spots
 
 
 async def load_of(conn: Conn, pool_id: str, now: datetime) -> domain.PoolLoad:
-    row = await store_insights.pool_load(conn, pool_id, since=now - OBSERVED_SINCE)
+    return _load(await store_insights.pool_load(conn, pool_id, since=now - OBSERVED_SINCE))
+
+
+def _load(row: records.PoolLoad | records.PlaceAndLoad) -> domain.PoolLoad:
     return domain.PoolLoad(
         busy_slots=row.busy_slots,
         observed_minutes=row.observed_minutes,

@@ -2,7 +2,7 @@
 cancel, rate. Each runs in the caller's transaction (see changes.py).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from services.contracts.intake import RequestCancelled, RequestCompleted, RequestRated, RequestSubmitted
@@ -17,22 +17,17 @@ from services.platform.tokens import Caller
 async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[records.Request, bool]:
     """Store a new request and its RequestSubmitted; the same idempotency key returns the
     first request unchanged (created=False)."""
-    existing = await store.request_by_key(conn, caller.account_id, body.idempotency_key)
-    if existing is not None:
-        # A replayed form (offline queue, a second tap) uploaded its files again: drop those.
-        await store_attachments.delete_staged(conn, body.attachment_ids, caller.account_id)
-        return existing, False
     rtype = await store_catalogue.get_type(conn, body.type_id)
-    if rtype is None or rtype.retired_at is not None:
-        raise Invalid(f"type_id: there is no request type '{body.type_id}' that can be requested")
-    if not caller.in_pool(rtype.pool_id):
-        raise Forbidden(f"type_id: '{body.type_id}' belongs to a pool that does not serve you")
-    if body.on_behalf_of == caller.account_id:
-        raise Invalid("on_behalf_of: leave this empty when the request is for yourself")
     submitted_at = changes.now()
-    # A day of slack: the requester's "today" may still be yesterday in UTC.
-    if body.wished_for is not None and body.wished_for < (submitted_at - timedelta(days=1)).date():
-        raise Invalid("wished_for: the wished-for date is in the past")
+    try:
+        _check(rtype, caller, body, submitted_at)
+    except (Invalid, Forbidden):
+        # A replayed form (offline queue, a second tap) whose first send was stored is answered
+        # with that request, even when its type was retired or its date has passed since.
+        if (first := await _replayed(conn, caller, body)) is not None:
+            return first, False
+        raise
+    assert rtype is not None
     level = domain.ServiceLevel(rtype.pickup_minutes, rtype.complete_minutes)
     pickup_due, done_due = domain.due_times(submitted_at, level, body.urgency)
     language = body.language if rtype.language == "any" else rtype.language
@@ -55,10 +50,10 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[records.
             done_due_at=done_due,
         ),
     )
-    if not created:  # a concurrent call with the same key won the race
-        raced = await store.request_by_key(conn, caller.account_id, body.idempotency_key)
-        assert raced is not None
-        return raced, False
+    if not created:  # this idempotency key was used before (a replay, or a concurrent twin)
+        first = await _replayed(conn, caller, body)
+        assert first is not None
+        return first, False
     await store.add_timeline(
         conn, request_id, kind="submitted", actor_id=caller.account_id, status="submitted", at=submitted_at
     )
@@ -90,6 +85,26 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[records.
     row = await store.get_request(conn, request_id)
     assert row is not None
     return row, True
+
+
+def _check(rtype: records.RequestType | None, caller: Caller, body: NewRequest, submitted_at: datetime) -> None:
+    if rtype is None or rtype.retired_at is not None:
+        raise Invalid(f"type_id: there is no request type '{body.type_id}' that can be requested")
+    if not caller.in_pool(rtype.pool_id):
+        raise Forbidden(f"type_id: '{body.type_id}' belongs to a pool that does not serve you")
+    if body.on_behalf_of == caller.account_id:
+        raise Invalid("on_behalf_of: leave this empty when the request is for yourself")
+    # A day of slack: the requester's "today" may still be yesterday in UTC.
+    if body.wished_for is not None and body.wished_for < (submitted_at - timedelta(days=1)).date():
+        raise Invalid("wished_for: the wished-for date is in the past")
+
+
+async def _replayed(conn: Conn, caller: Caller, body: NewRequest) -> records.Request | None:
+    """The request this idempotency key made before, if any; the replay's uploads are dropped."""
+    first = await store.request_by_key(conn, caller.account_id, body.idempotency_key)
+    if first is not None:
+        await store_attachments.delete_staged(conn, body.attachment_ids, caller.account_id)
+    return first
 
 
 async def move(conn: Conn, caller: Caller, request_id: UUID, body: StatusChange) -> None:

@@ -167,6 +167,15 @@ class PoolLoad(msgspec.Struct, frozen=True, kw_only=True):
     observed_count: int
 
 
+class PlaceAndLoad(msgspec.Struct, frozen=True, kw_only=True):
+    position: int
+    waiting: int
+    busy_slots: int
+    estimated_minutes: float | None
+    observed_minutes: float | None
+    observed_count: int
+
+
 class InsightRow(msgspec.Struct, frozen=True, kw_only=True):
     type_id: str
     status: str

@@ -23,44 +23,58 @@ async def waiting_in_pools(conn: Conn, pool_ids: list[str]) -> list[records.Wait
     return as_records(records.Waiting, rows)
 
 
+# One waiting request's position in its pool's queue (in `domain.queue_order`'s order) and
+# how many wait, counted in the database rather than by loading the whole queue.
+_PLACE = f"""SELECT count(*) FILTER (WHERE (q.rank, q.submitted_at, q.id::text) < ($2, $3, $4::text)) + 1 AS position,
+           count(*) AS waiting
+    FROM (SELECT CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END AS rank, submitted_at, id
+          FROM requests WHERE pool_id = $1 AND status IN {WAITING}) q"""
+
+
+def _load(since: str) -> str:
+    """Busy slots now; the mean pick-up → done minutes of the last done requests (since the
+    parameter `since` names); the mean work estimate of the busy requests' types."""
+    return f"""WITH busy AS (
+        SELECT t.work_minutes FROM requests r JOIN request_types t ON t.id = r.type_id
+        WHERE r.pool_id = $1 AND r.status IN {BUSY}),
+    recent AS (
+        SELECT extract(epoch FROM done_at - picked_up_at) / 60 AS minutes FROM requests
+        WHERE pool_id = $1 AND status = 'done' AND picked_up_at IS NOT NULL AND done_at >= {since}
+        ORDER BY done_at DESC LIMIT {RECENT_DONE})
+    SELECT (SELECT count(*) FROM busy) AS busy_slots,
+           (SELECT avg(work_minutes)::float8 FROM busy) AS estimated_minutes,
+           (SELECT avg(minutes)::float8 FROM recent) AS observed_minutes,
+           (SELECT count(*) FROM recent) AS observed_count"""
+
+
 async def queue_place(
     conn: Conn, pool_id: str, rank: int, submitted_at: datetime, request_id: object
 ) -> records.QueuePlace:
-    """One waiting request's position in its pool's queue (in `domain.queue_order`'s order),
-    and how many wait, counted in the database rather than by loading the whole queue."""
-    row = await conn.fetchrow(
-        f"""SELECT count(*) FILTER (WHERE (q.rank, q.submitted_at, q.id::text) < ($2, $3, $4::text)) + 1 AS position,
-                  count(*) AS waiting
-           FROM (SELECT CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END AS rank, submitted_at, id
-                 FROM requests WHERE pool_id = $1 AND status IN {WAITING}) q""",
-        pool_id,
-        rank,
-        submitted_at,
-        str(request_id),
-    )
+    """One waiting request's position in its pool's queue, and how many wait."""
+    row = await conn.fetchrow(_PLACE, pool_id, rank, submitted_at, str(request_id))
     assert row is not None
     return as_record(records.QueuePlace, row)
 
 
-async def pool_load(conn: Conn, pool_id: str, *, since: datetime) -> records.PoolLoad:
-    """Busy slots now; the mean pick-up → done minutes of the last done requests (since
-    `since`); the mean work estimate of the busy requests' types."""
+async def place_and_load(
+    conn: Conn, pool_id: str, rank: int, submitted_at: datetime, request_id: object, *, since: datetime
+) -> records.PlaceAndLoad:
+    """`queue_place` and `pool_load` in one round trip (a waiting request's page needs both)."""
     row = await conn.fetchrow(
-        f"""WITH busy AS (
-               SELECT t.work_minutes FROM requests r JOIN request_types t ON t.id = r.type_id
-               WHERE r.pool_id = $1 AND r.status IN {BUSY}),
-           recent AS (
-               SELECT extract(epoch FROM done_at - picked_up_at) / 60 AS minutes FROM requests
-               WHERE pool_id = $1 AND status = 'done' AND picked_up_at IS NOT NULL AND done_at >= $2
-               ORDER BY done_at DESC LIMIT $3)
-           SELECT (SELECT count(*) FROM busy) AS busy_slots,
-                  (SELECT avg(work_minutes)::float8 FROM busy) AS estimated_minutes,
-                  (SELECT avg(minutes)::float8 FROM recent) AS observed_minutes,
-                  (SELECT count(*) FROM recent) AS observed_count""",
+        f"SELECT * FROM ({_PLACE}) place, ({_load('$5')}) pool_load",
         pool_id,
+        rank,
+        submitted_at,
+        str(request_id),
         since,
-        RECENT_DONE,
     )
+    assert row is not None
+    return as_record(records.PlaceAndLoad, row)
+
+
+async def pool_load(conn: Conn, pool_id: str, *, since: datetime) -> records.PoolLoad:
+    """Busy slots now, the observed pick-up → done minutes and the busy types' estimate."""
+    row = await conn.fetchrow(_load("$2"), pool_id, since)
     assert row is not None
     return as_record(records.PoolLoad, row)
 

@@ -32,6 +32,7 @@ log = structlog.get_logger(__name__)
 
 E = TypeVar("E")
 Handler = Callable[[Conn, E], Awaitable[None]]
+Wants = Callable[[E], bool]
 
 _REMEMBERED_FAILURES = 10_000  # events whose poison failures are being counted, at most
 
@@ -54,12 +55,16 @@ class Consumer(Generic[E]):
         ack_wait: float = 5.0,
         batch: int = 64,
         idle_wait: float = 1.0,
+        wants: Wants[E] | None = None,
     ) -> None:
         self.name = name
         self._stream = stream
         self._subjects = subjects
         self._decoder: msgspec.json.Decoder[E] = msgspec.json.Decoder(event_type)
         self._handler = handler
+        # Decides from the event alone whether the handler would do anything: an event it
+        # would ignore is acked without a transaction or an inbox row (nothing to repeat).
+        self._wants = wants
         self._pool = pool
         self._js = js
         self._max_deliver = max_deliver
@@ -156,6 +161,9 @@ class Consumer(Generic[E]):
         except msgspec.DecodeError as exc:  # ValidationError is a DecodeError too
             return await self._give_up(msg, None, f"undecodable event: {exc}")
         event_id = getattr(event, "event_id", None)
+        if self._wants is not None and not self._wants(event):
+            await msg.ack()
+            return True
         try:
             await self._apply(event_id, event)
         except Exception as exc:

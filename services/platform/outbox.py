@@ -1,8 +1,9 @@
 """Transactional outbox: events are rows written with the state change, then relayed.
 
 `add` runs inside the caller's transaction. The relay claims pending rows with
-`FOR UPDATE SKIP LOCKED` (so several relays share the work), publishes them in order with
-`Nats-Msg-Id = event_id` (JetStream drops a re-publish), marks them after the PubAcks, and
+`FOR UPDATE SKIP LOCKED` (so several relays share the work) and marks them in the same
+statement, publishes them in order with `Nats-Msg-Id = event_id` (JetStream drops a
+re-publish), and commits after the PubAcks (a publish that fails rolls the mark back); it
 sleeps until a NOTIFY from the outbox trigger wakes it (a slow poll is only the fallback).
 """
 
@@ -70,14 +71,18 @@ class Relay:
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published."""
+        # Claimed and marked in one statement; a publish that fails rolls the mark back. The
+        # rows stay locked until the commit, so no other relay takes them meanwhile.
         async with self._pool.acquire() as conn, conn.transaction():
-            rows = await conn.fetch(
-                "SELECT id, event_id, subject, payload FROM outbox WHERE status = 'pending'"
-                " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+            claimed = await conn.fetch(
+                "UPDATE outbox SET status = 'published', published_at = now() WHERE id IN ("
+                " SELECT id FROM outbox WHERE status = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)"
+                " RETURNING id, event_id, subject, payload",
                 self._batch,
             )
-            if not rows:
+            if not claimed:
                 return 0
+            rows = sorted(claimed, key=lambda r: r["id"])  # RETURNING keeps no order
             acks = [
                 await self._js.publish_async(
                     r["subject"], bytes(r["payload"]), headers={"Nats-Msg-Id": str(r["event_id"])}
@@ -87,10 +92,6 @@ class Relay:
             async with asyncio.timeout(5):  # not wait_for, which may swallow a cancel (see wakeup)
                 await asyncio.gather(*acks)
             self._maybe_die(len(rows))
-            await conn.execute(
-                "UPDATE outbox SET status = 'published', published_at = now() WHERE id = ANY($1)",
-                [r["id"] for r in rows],
-            )
         return len(rows)
 
     def _maybe_die(self, count: int) -> None:

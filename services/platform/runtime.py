@@ -49,14 +49,18 @@ class Runtime(msgspec.Struct, kw_only=True):
     # Background loops (relay, consumers, jobs) that stopped: the process is then not ready.
     stopped: list[str] = msgspec.field(default_factory=list)
 
-    def consumer(self, name: str, stream: str, subjects: list[str], event_type: Any, handler: Any) -> Consumer[Any]:
-        """A durable, idempotent consumer of `stream` on this service's pool and settings."""
+    def consumer(
+        self, name: str, stream: str, subjects: list[str], event_type: Any, handler: Any, wants: Any = None
+    ) -> Consumer[Any]:
+        """A durable, idempotent consumer of `stream` on this service's pool and settings;
+        `wants` (optional) tells from the event alone that the handler would ignore it."""
         return Consumer(
             name=name,
             stream=stream,
             subjects=subjects,
             event_type=event_type,
             handler=handler,
+            wants=wants,
             pool=self.pool,
             js=self.js,
             max_deliver=self.settings.consumer_max_deliver,

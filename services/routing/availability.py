@@ -2,8 +2,10 @@
 absences and the pool's public holidays (a country's calendar, e.g. the Dutch one from the
 `holidays` package, plus the pool's own edits)."""
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -23,20 +25,28 @@ class Availability(msgspec.Struct, frozen=True, kw_only=True):
     off_shift_minutes: float
 
 
-def calendar(country: str, years: Sequence[int]) -> dict[date, tuple[str, str]]:
+def calendar(country: str, years: Sequence[int]) -> Mapping[date, tuple[str, str]]:
     """The country's public holidays in these years: day → (Dutch name, English name)."""
+    return _calendar(country, tuple(years))
+
+
+# A country's calendar never changes, and working it out takes milliseconds (the holidays
+# library builds it rule by rule, per language): every routing decision needs it.
+@functools.lru_cache(maxsize=64)
+def _calendar(country: str, years: tuple[int, ...]) -> Mapping[date, tuple[str, str]]:
     if country not in CALENDARS:
-        return {}
+        return MappingProxyType({})
     nl = holidays.country_holidays(country, years=list(years), language="nl")
     en = holidays.country_holidays(country, years=list(years), language="en_US")
-    return {day: (str(name), str(en.get(day, name))) for day, name in nl.items()}
+    return MappingProxyType({day: (str(name), str(en.get(day, name))) for day, name in nl.items()})
 
 
 async def holidays_of(conn: Conn, pool_id: str, years: Sequence[int]) -> list[Holiday]:
     """The pool's public holidays in these years, with the calendar days it took off."""
-    days = calendar(await store_rota.calendar_of(conn, pool_id), years)
+    pool = await store_rota.pool_holidays(conn, pool_id)
+    days = calendar(pool.country, years)
     found = {d: Holiday(day=d, name_nl=nl, name_en=en, source="calendar") for d, (nl, en) in days.items()}
-    for change in await store_rota.holiday_changes(conn, pool_id):
+    for change in pool.changes:
         if change.day.year not in years:
             continue
         if change.kind == "added":

@@ -234,6 +234,11 @@ class HolidayChange(msgspec.Struct, frozen=True, kw_only=True):
     name: str
 
 
+class PoolHolidays(msgspec.Struct, frozen=True, kw_only=True):
+    country: str  # whose public holidays the pool follows ('' = none)
+    changes: list[HolidayChange]
+
+
 TRIAL_COLUMNS = "id, pool_id, asked_by, proposed, changes, weeks, status, progress, result, error, created_at"
 
 

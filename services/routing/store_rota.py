@@ -83,9 +83,17 @@ async def upsert_pool(conn: Conn, pool_id: str, public_holidays: str, version: i
     )
 
 
-async def holiday_changes(conn: Conn, pool_id: str) -> list[records.HolidayChange]:
-    rows = await conn.fetch("SELECT day, kind, name FROM holiday_changes WHERE pool_id = $1 ORDER BY day", pool_id)
-    return as_records(records.HolidayChange, rows)
+async def pool_holidays(conn: Conn, pool_id: str) -> records.PoolHolidays:
+    """The calendar the pool follows and its own changes to it, in one round trip (every
+    routing decision reads both)."""
+    row = await conn.fetchrow(
+        """SELECT coalesce((SELECT public_holidays FROM pools WHERE id = $1), '') AS country,
+                  coalesce((SELECT jsonb_agg(jsonb_build_object('day', day, 'kind', kind, 'name', name) ORDER BY day)
+                            FROM holiday_changes WHERE pool_id = $1), '[]') AS changes""",
+        pool_id,
+    )
+    assert row is not None
+    return msgspec.convert(dict(row), records.PoolHolidays)  # the changes' days come as ISO text
 
 
 async def change_holiday(conn: Conn, pool_id: str, day: date, kind: str, name: str = "") -> None:

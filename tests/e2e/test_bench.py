@@ -73,6 +73,10 @@ def test_the_smallest_bench_writes_every_figure(tmp_path: Path) -> None:
         value = figure(results, path)
         assert isinstance(value, int | float) and not isinstance(value, bool), (path, value)
     assert results["push"]["received"] > 0 and results["push"]["undecryptable"] == 0
+    # Where the statements went, by the service's own role, most called first.
+    top = results["top_statements"]
+    assert {"secpool_intake", "secpool_routing"} <= {s["role"] for s in top}, top
+    assert [s["per_request"] for s in top] == sorted((s["per_request"] for s in top), reverse=True)
     for phase in results["phases"]:
         assert phase["achieved_rate_per_s"] > 0 and "errors" in phase
     assert (tmp_path / "bench.png").stat().st_size > 0

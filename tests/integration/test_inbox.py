@@ -128,3 +128,19 @@ async def test_a_lone_event_on_an_idle_stream_is_handled_without_waiting_for_a_b
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_an_event_the_handler_would_ignore_is_acked_without_an_inbox_row(pool, js):
+    await js.publish(SUBJECT, msgspec.json.encode(event("skipped")))
+    await js.publish(SUBJECT, msgspec.json.encode(event("kept")))
+    task = await running(consumer(pool, js, wants=lambda e: e.kudos_id != "skipped"))
+    try:
+        await eventually(
+            lambda: js.consumer_info("RECOGNITION", "test-consumer"),
+            lambda info: info.num_ack_pending == 0 and info.num_pending == 0,
+        )
+        assert await effects(pool) == ["kept"]
+        assert await pool.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'test-consumer'") == 1
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)

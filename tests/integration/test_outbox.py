@@ -10,7 +10,7 @@ import pytest
 from nats.js import JetStreamContext
 
 from services.contracts.recognition import KudosGiven
-from services.platform import outbox
+from services.platform import bus, outbox
 from services.platform.outbox import Relay
 
 
@@ -98,3 +98,17 @@ async def test_two_relays_share_the_outbox_and_publish_every_event(pool, js):
     assert all(c > 0 for c in counts), f"one relay did all the work: {counts}"
     assert await stream_messages(js) == 300
     assert await pool.fetchval("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0
+
+
+async def test_a_publish_that_fails_leaves_the_claimed_rows_pending_and_later_publishes_them_in_order(pool, js):
+    events = [kudos_event() for _ in range(3)]
+    async with pool.acquire() as conn, conn.transaction():
+        await outbox.add(conn, *events)
+    await js.delete_stream("RECOGNITION")  # nothing takes the subject now: the publish fails
+    with pytest.raises(Exception):  # noqa: B017 - whichever error nats-py raises for no stream
+        await Relay(pool, js, "recognition").publish_pending()
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE status = 'pending'") == 3
+    await bus.ensure_streams(js)
+    assert await Relay(pool, js, "recognition").publish_pending() == 3
+    published = [await js.get_msg("RECOGNITION", seq) for seq in (1, 2, 3)]
+    assert [m.headers["Nats-Msg-Id"] for m in published if m.headers] == [str(e.event_id) for e in events]

@@ -3,6 +3,7 @@ sent on to the services."""
 
 import msgspec
 
+from pwa.gateway import ServiceError
 from pwa.views import lead, offers, policy, reasons, request_page, requests
 from pwa.views.common import back_to, names_of, safe_path
 from services.contracts.intake_api import RequestView
@@ -10,15 +11,15 @@ from services.contracts.routing_api import Comparison, PolicyChangeView, ReasonV
 
 
 def test_a_new_request_names_each_missing_part():
-    form = requests.RequestForm(type_id="nope", description="  ", urgency="asap", idempotency_key="short")
-    assert requests.problems(form, {"letter"}) == {
+    form = requests.RequestForm(type_id="", description="  ", urgency="asap", idempotency_key="short")
+    assert requests.problems(form) == {
         "type_id": "pick_type",
         "description": "describe",
         "urgency": "pick_urgency",
         "form": "stale_form",
     }
     ok = requests.RequestForm(type_id="letter", description=" Brief ", idempotency_key="k" * 36)
-    assert requests.problems(ok, {"letter"}) == {}
+    assert requests.problems(ok) == {}
     assert requests.payload(ok, "en") == {
         "type_id": "letter",
         "description": "Brief",
@@ -26,6 +27,15 @@ def test_a_new_request_names_each_missing_part():
         "idempotency_key": "k" * 36,
         "language": "en",
     }
+
+
+def test_intake_refusing_the_type_asks_to_pick_one_again_and_other_refusals_name_their_field():
+    assert requests.refusal(ServiceError(422, "type_id: no such type", field="type_id")) == {"type_id": "pick_type"}
+    assert requests.refusal(ServiceError(403, "type_id: another pool's")) == {"type_id": "pick_type"}
+    assert requests.refusal(ServiceError(422, "wished_for: in the past", field="wished_for")) == {
+        "wished_for": "refused"
+    }
+    assert requests.refusal(ServiceError(422, "no")) == {"form": "refused"}
 
 
 def test_a_policy_change_sends_only_what_changed_and_reads_dutch_decimals():
