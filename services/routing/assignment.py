@@ -50,8 +50,8 @@ async def accept_submission(conn: Conn, event: RequestSubmitted, *, zone: ZoneIn
             done_due_at=event.done_due_at,
         ),
     )
-    if created:
-        await route(conn, event.request_id, zone=zone)
+    if created is not None:
+        await route(conn, event.request_id, zone=zone, inserted=created)
     else:  # announced again by intake's heal sweep: say where it stands, do not route twice
         await reannounce(conn, event.request_id)
 
@@ -140,7 +140,13 @@ async def _candidates(conn: Conn, req: records.RoutedRequest, zone: ZoneInfo) ->
 
 
 async def route(
-    conn: Conn, request_id: str, *, zone: ZoneInfo, only: str | None = None, skip_locked: bool = False
+    conn: Conn,
+    request_id: str,
+    *,
+    zone: ZoneInfo,
+    only: str | None = None,
+    skip_locked: bool = False,
+    inserted: records.RoutedRequest | None = None,
 ) -> Decision | None:
     """Offer a waiting request to the best eligible member (or to `only`, a lead's choice);
     None if it is not waiting (or, with skip_locked, another replica is routing it).
@@ -150,19 +156,21 @@ async def route(
     for someone to have room stays in the pool queue. Either way the requester is told when
     to expect a pick-up. A request in the lead's queue is routed again like any waiting one,
     so it comes back as soon as someone can take it. Working hours are read in `zone`, the
-    organisation's time zone.
+    organisation's time zone. `inserted`: the request as this transaction just stored it
+    (locked already: no need to read it again).
     """
-    req = await store.lock_request(conn, request_id, skip_locked=skip_locked)
+    req = inserted or await store.lock_request(conn, request_id, skip_locked=skip_locked)
     if req is None or req.state != "waiting":
         return None
-    policy = await policy_of(conn, req.pool_id)
+    context = await store.decision_context(conn, request_id, req.pool_id)
+    policy = Policy() if context.policy is None else msgspec.convert(context.policy, Policy)
     candidates = await _candidates(conn, req, zone)
     if only is not None:
         candidates = [c for c in candidates if c.member_id == only]
-    exclude = frozenset(await store.refused_members(conn, request_id))
+    exclude = frozenset(context.refused)
     at = now()
     routable = announce.routable_of(req, at)
-    dev_share = await store.development_share(conn, req.pool_id)
+    dev_share = context.development_share
     # Another replica may fill a member between our read and our claim: exclude and retry.
     for _ in range(len(candidates) + 1):
         decision = decide(routable, candidates, policy, development_so_far=dev_share, exclude=exclude)

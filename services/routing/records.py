@@ -226,6 +226,12 @@ class Absence(msgspec.Struct, frozen=True, kw_only=True):
     entered_by: str
 
 
+class DecisionContext(msgspec.Struct, frozen=True, kw_only=True):
+    policy: dict[str, Any] | None  # the pool's policy as stored; None: the defaults
+    refused: list[str]  # members who declined this request, let it expire or had it withdrawn
+    development_share: float
+
+
 class HolidayChange(msgspec.Struct, frozen=True, kw_only=True):
     """A pool's edit to its holiday calendar: a day added, or a calendar day removed."""
 

@@ -15,11 +15,12 @@ from services.routing.decision import Decision, Reason
 from services.routing.records import OFFER_COLUMNS, REQUEST_COLUMNS
 
 
-async def insert_request(conn: Conn, r: records.NewRequest) -> bool:
-    inserted = await conn.fetchval(
-        """INSERT INTO requests (request_id, pool_id, requester_id, skill, min_level, language, urgency,
+async def insert_request(conn: Conn, r: records.NewRequest) -> records.RoutedRequest | None:
+    """The new request as stored (and so locked until the commit); None if routing had it."""
+    row = await conn.fetchrow(
+        f"""INSERT INTO requests (request_id, pool_id, requester_id, skill, min_level, language, urgency,
                work_minutes, submitted_at, pickup_due_at, done_due_at)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT DO NOTHING RETURNING true""",
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT DO NOTHING RETURNING {REQUEST_COLUMNS}""",
         r.request_id,
         r.pool_id,
         r.requester_id,
@@ -32,7 +33,7 @@ async def insert_request(conn: Conn, r: records.NewRequest) -> bool:
         r.pickup_due_at,
         r.done_due_at,
     )
-    return bool(inserted)
+    return None if row is None else as_record(records.RoutedRequest, row)
 
 
 async def correct_request(
@@ -175,16 +176,22 @@ async def offers_for_member(conn: Conn, member_id: str) -> list[records.MemberOf
     return as_records(records.MemberOffer, rows)
 
 
-async def development_share(conn: Conn, pool_id: str, window: int = 100) -> float:
-    """Share of the pool's recent assignments that were development assignments."""
-    share = await conn.fetchval(
-        """SELECT coalesce(avg(CASE WHEN development THEN 1.0 ELSE 0.0 END), 0) FROM (
-               SELECT development FROM decisions WHERE pool_id = $1 AND member_id IS NOT NULL
-               ORDER BY id DESC LIMIT $2) d""",
+async def decision_context(conn: Conn, request_id: str, pool_id: str, window: int = 100) -> records.DecisionContext:
+    """What a decision reads besides the members, in one round trip: the pool's policy (None:
+    the defaults), who refused this request, and `development_share`'s figure."""
+    row = await conn.fetchrow(
+        """SELECT (SELECT policy FROM policies WHERE pool_id = $2) AS policy,
+                  coalesce((SELECT array_agg(member_id) FROM offers
+                            WHERE request_id = $1 AND status IN ('declined', 'expired', 'withdrawn')), '{}') AS refused,
+                  (SELECT coalesce(avg(CASE WHEN development THEN 1.0 ELSE 0.0 END), 0)::float8 FROM (
+                       SELECT development FROM decisions WHERE pool_id = $2 AND member_id IS NOT NULL
+                       ORDER BY id DESC LIMIT $3) d) AS development_share""",
+        request_id,
         pool_id,
         window,
     )
-    return float(share)
+    assert row is not None
+    return as_record(records.DecisionContext, row)
 
 
 async def record_decision(conn: Conn, request_id: str, pool_id: str, decision: Decision) -> None:

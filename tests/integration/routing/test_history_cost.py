@@ -206,7 +206,7 @@ async def test_a_decisions_queries_do_not_read_the_pools_history(routing_db: asy
             "busy minutes today": lambda: store_members.busy_minutes_today(conn, pool_id),
             "members": lambda: store_members.members_of(conn, pool_id),
             "refused members": lambda: store.refused_members(conn, waiting),
-            "development share": lambda: store.development_share(conn, pool_id),
+            "policy, refusals, development share": lambda: store.decision_context(conn, waiting, pool_id),
             "pool queue": lambda: store.queue_of(conn, pool_id),
             "waiting requests": lambda: store.waiting_requests(conn, pool_id),
             "stale pick-ups": lambda: store.stale_pickups(conn, now),
