@@ -117,7 +117,7 @@ class Gateway:
         caller: Caller,
         *,
         body: object = None,
-        params: dict[str, str | int] | None = None,
+        params: dict[str, str | int | list[str]] | None = None,
     ) -> bytes:
         """The answer's bytes (empty for a 204); `body` (a Struct or plain data) goes as JSON."""
         headers = self._headers(service, caller)

@@ -11,7 +11,7 @@ from services.platform.tokens import Caller
 
 T = TypeVar("T")
 
-Params = dict[str, str | int]
+Params = dict[str, str | int | list[str]]  # a list: the parameter repeated
 
 
 class ServiceClient:

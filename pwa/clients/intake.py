@@ -58,6 +58,10 @@ class IntakeClient(ServiceClient):
     async def request(self, caller: Caller, request_id: UUID | str) -> RequestView:
         return await self._get(_request, f"{REQUESTS}/{request_id}", caller)
 
+    async def requests(self, caller: Caller, ids: list[str]) -> list[RequestView]:
+        """Up to 100 requests in one call: those the caller may see (the others are left out)."""
+        return await self._get(_requests, f"{REQUESTS}/by-id", caller, {"id": ids})
+
     async def edit(self, caller: Caller, request_id: UUID | str, changes: object) -> None:
         await self._do("PATCH", f"{REQUESTS}/{request_id}", caller, changes)
 

@@ -14,7 +14,6 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from pwa.clients import Clients
-from pwa.gateway import ServiceError
 from pwa.i18n import translations
 from pwa.records import Account
 from pwa.views.common import AnyRequest, act, back_to, language_of, names, nothing, optional, page
@@ -37,16 +36,12 @@ class PresenceForm(msgspec.Struct):
 
 
 async def requests_by_id(clients: Clients, account: Account, ids: list[str]) -> dict[str, RequestView]:
-    """Intake's view of each request (the pool may read its requests); missing ones are left out."""
-
-    async def one(request_id: str) -> RequestView | None:
-        try:
-            return await clients.intake.request(account.caller(), request_id)
-        except ServiceError:
-            return None
-
-    found = await asyncio.gather(*(one(i) for i in dict.fromkeys(ids)))
-    return {str(r.id): r for r in found if r is not None}
+    """Intake's view of each request (the pool may read its requests); missing ones are left out.
+    Asked in calls of at most 100 ids (intake's limit), together; none while intake is down."""
+    unique = list(dict.fromkeys(ids))
+    chunks = [unique[i : i + 100] for i in range(0, len(unique), 100)]
+    found = await asyncio.gather(*(optional(clients.intake.requests(account.caller(), chunk)) for chunk in chunks))
+    return {str(r.id): r for chunk in found for r in chunk or []}
 
 
 def decline_reason(form: DeclineForm, language: str) -> str:

@@ -22,7 +22,7 @@ from services.contracts.intake_api import (
 )
 from services.intake import access, changes, conversation, edits, insights, lifecycle, records, store
 from services.intake.answers import comment_view, request_view, timeline_entry
-from services.intake.api_docs import LIMIT, errors
+from services.intake.api_docs import LIMIT, SOME_IDS, errors
 from services.platform.api_keys import INTEGRATION_WRITES
 from services.platform.db import Conn
 from services.platform.tokens import Caller
@@ -85,6 +85,20 @@ class RequestsController(Controller):
         statuses = {"open": OPEN, "closed": ["done", "cancelled"], "all": ALL}[which]
         rows = await store.requests_worked_by(conn, request.user.account_id, statuses, limit)
         return [request_view(r, request.user) for r in rows]
+
+    @get(
+        "/by-id",
+        summary="Several requests at once, by id (up to 100): those the caller may see; others are left out",
+        **errors(),
+    )
+    async def by_id(
+        self, request: CallerRequest, conn: RequestConn, ids: Annotated[list[UUID], SOME_IDS]
+    ) -> list[RequestView]:
+        # One call for a page that lists many requests (a member's offers, a lead's queue)
+        # instead of one call per request; unreadable ones are left out as a missing one is.
+        rows = [r for r in await store.requests_by_ids(conn, ids) if access.can_see(request.user, r)]
+        spots = await insights.spots_of(conn, rows, changes.now())
+        return [request_view(r, request.user, spots.get(r.id)) for r in rows]
 
     @get(
         "/{request_id:uuid}",

@@ -67,6 +67,7 @@ def errors(*codes: int) -> dict[str, Any]:
 
 WEEKS = QueryParameter(ge=1, le=52, description="How many weeks, up to and including the one holding `until`")
 LIMIT = QueryParameter(ge=1, le=200, description="At most this many, newest first")
+SOME_IDS = QueryParameter(name="id", min_items=1, max_items=100, description="A request's id; repeat for more (1–100)")
 
 
 def close_bodies(app: Litestar, bodies: Iterable[type[msgspec.Struct]]) -> None:

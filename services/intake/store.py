@@ -112,6 +112,14 @@ async def get_request(conn: Conn, request_id: UUID, *, for_update: bool = False)
     return None if row is None else as_record(records.Request, row)
 
 
+async def requests_by_ids(conn: Conn, ids: list[UUID]) -> list[records.Request]:
+    """The requests with these ids (unknown ids are left out), oldest first."""
+    rows = await conn.fetch(
+        f"SELECT {REQUEST_COLUMNS} {FROM_REQUESTS} WHERE r.id = ANY($1::uuid[]) ORDER BY r.submitted_at", ids
+    )
+    return as_records(records.Request, rows)
+
+
 async def requests_of(conn: Conn, account_id: str, limit: int = 50) -> list[records.Request]:
     """Requests this person submitted or that were submitted on their behalf, newest first."""
     rows = await conn.fetch(

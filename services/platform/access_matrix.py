@@ -89,6 +89,9 @@ MATRIX: dict[str, dict[str, Rule]] = {
         ),
         "GET /v1/requests": rule("request", "list mine", OWN, OWN, OWN, OWN, key=OWN),
         "GET /v1/requests/assigned": rule("request", "list my work", OWN, OWN, OWN, OWN, key=OWN),
+        "GET /v1/requests/by-id": rule(
+            "request", "read several", OWN, POOL, POOL, OWN, "the ones the caller may read; the rest left out", key=POOL
+        ),
         "GET /v1/requests/{request_id:uuid}": rule("request", "read", OWN, POOL, POOL, OWN, key=POOL),
         "GET /v1/requests/{request_id:uuid}/timeline": rule("request", "read", OWN, POOL, POOL, OWN, key=POOL),
         "PATCH /v1/requests/{request_id:uuid}": rule("request", "edit", OWN, OWN, OWN, OWN, "the requester", key=NONE),

@@ -240,6 +240,17 @@ def specs(world: World) -> dict[str, Spec]:
             path += f"&person={world.cast.counterpart(person).caller.account_id}"
         return Call("GET", path, leaks=await world.mine_and_not(person, "request", sees_pool))
 
+    async def several(person: Person, relation: str, fresh: bool) -> Call | None:
+        """Anyone may ask for any ids: the answer holds only those the person may read."""
+        if relation != "own":
+            return None
+        sees_pool = person.role in ("secretary", "lead") or person.integration
+        asked = [await world.thing("request", person, r, False) for r in ("own", "pool", "other")]
+        ids = [str(i) for i in asked if i is not None]
+        return Call(
+            "GET", "/v1/requests/by-id", {"params": {"id": ids}}, await world.mine_and_not(person, "request", sees_pool)
+        )
+
     async def repeat(person: Person, relation: str, fresh: bool) -> Call | None:
         if relation == BEHALF:  # only the one who sent it repeats it (the matrix says so)
             return None
@@ -258,6 +269,7 @@ def specs(world: World) -> dict[str, Spec]:
         "POST /v1/requests": submit,
         "GET /v1/requests": mine("GET", "/v1/requests"),
         "GET /v1/requests/assigned": mine("GET", "/v1/requests/assigned?which=all", "work"),
+        "GET /v1/requests/by-id": several,
         "GET /v1/requests/{request_id:uuid}": on("request", "GET", "/v1/requests/{}"),
         "GET /v1/requests/{request_id:uuid}/timeline": on("request", "GET", "/v1/requests/{}/timeline"),
         "PATCH /v1/requests/{request_id:uuid}": on(

@@ -5,14 +5,16 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import msgspec
 import pytest
 
 from pwa.clients import Clients
 from pwa.gateway import Gateway, ServiceError
-from services.contracts.intake_api import Cancellation
+from pwa.records import Account
+from pwa.views.offers import requests_by_id
+from services.contracts.intake_api import Cancellation, RequestView
 from services.contracts.routing_api import OfferView
 from services.platform.tokens import Caller
 
@@ -34,7 +36,7 @@ class StandIn(Gateway):
         caller: Caller,
         *,
         body: object = None,
-        params: dict[str, str | int] | None = None,
+        params: dict[str, str | int | list[str]] | None = None,
     ) -> bytes:
         self.calls.append((service, method, path, body, params))
         answer = self._reply(method, path)
@@ -92,3 +94,27 @@ def test_any_other_404_is_raised() -> None:
         asyncio.run(clients.routing.members(ANNA, "p1"))
     with pytest.raises(ServiceError):
         asyncio.run(clients.intake.timeline(ANNA, uuid4()))
+
+
+def a_request(request_id: str) -> RequestView:
+    at = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    return RequestView(
+        id=UUID(request_id), pool_id="p1", requester_id="s1", on_behalf_of=None, type_id="letter",
+        type_name={"en": "Letter"}, description="Brief", urgency="normal", wished_for=None, language="nl",
+        status="submitted", member_id=None, buddy_id=None, helper_ids=[], version=1, submitted_at=at,
+        pickup_due_at=at, done_due_at=at, picked_up_at=None, done_at=None, cancelled_at=None,
+        waiting_since=None, rating=None, rating_comment=None, pickup_at_risk=False, done_at_risk=False,
+        pickup_breached=False, done_breached=False,
+    )  # fmt: skip
+
+
+def test_a_page_listing_requests_asks_intake_once_per_hundred() -> None:
+    ids = [str(uuid4()) for _ in range(150)]
+    stand_in = StandIn(lambda method, path: [a_request(ids[0]), a_request(ids[149])])
+    lead = Account(id="l1", email="l1@x", name="Lea", roles=["lead"], pools=["p1"], language="en")
+    found = asyncio.run(requests_by_id(Clients.over(stand_in), lead, [*ids, ids[0]]))
+    asked = [(path, len(params["id"])) for _, _, path, _, params in stand_in.calls]
+    assert asked == [("/v1/requests/by-id", 100), ("/v1/requests/by-id", 50)]
+    assert set(found) == {ids[0], ids[149]}
+    down = StandIn(lambda method, path: ServiceError(503, "intake is restarting"))
+    assert asyncio.run(requests_by_id(Clients.over(down), lead, ids)) == {}
