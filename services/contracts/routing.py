@@ -22,6 +22,9 @@ class Reason(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class RequestOffered(Event, tag="secpool.routing.request.offered", frozen=True, kw_only=True):
+    """Offered to one member until `expires_at`: also the requester's expected pick-up ("now",
+    from `occurred_at` to `expires_at`; no PickupExpected is sent for it)."""
+
     request_id: str
     version: int
     pool_id: str
@@ -67,7 +70,8 @@ class RequestQueued(Event, tag="secpool.routing.request.queued", frozen=True, kw
 
 
 class PickupExpected(Event, tag="secpool.routing.request.pickup_expected", frozen=True, kw_only=True):
-    """When routing expects a waiting request to be picked up, announced as it changes.
+    """When routing expects a waiting request to be picked up, announced as it changes (an
+    offer's own "now" comes with RequestOffered).
 
     basis: "now", "queue" (after the work ahead), "pool_opens" (nobody who can take it is on
     shift: when they start), "lead" (nobody can take it: the lead's queue; no time).

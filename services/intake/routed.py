@@ -37,6 +37,12 @@ async def record_offer(conn: Conn, event: RequestOffered) -> None:
         member_id=event.member_id,
         buddy_id=event.buddy_id,
         routing_version=event.version,
+        # The offer is routing's expected pick-up too ("now", until it expires), in the same change.
+        expected_basis="now",
+        expected_from=event.occurred_at,
+        expected_to=event.expires_at,
+        expected_reason="offered",
+        expected_version=event.version,
     )
 
 

@@ -200,9 +200,11 @@ async def _offer(conn: Conn, req: records.RoutedRequest, decision: Decision, pol
         buddy_id=decision.buddy_id,
         expires_at=expires_at,
     )
-    # Offered, so no longer the lead's: should it come back, the lead hears of it again.
+    # Offered, so no longer the lead's: should it come back, the lead hears of it again. The
+    # requester's expected pick-up is "now" until the offer expires; the offer itself says so
+    # (intake takes it from RequestOffered): no PickupExpected of its own.
     state = "assigned" if policy.auto_accept else "offered"
-    version = await store.set_request_state(conn, req.request_id, state, lead_queue=False)
+    version = await store.set_offered(conn, req.request_id, state, since=at, until=expires_at)
     common: dict[str, Any] = {
         "event_id": uuid4(),
         "occurred_at": at,
@@ -212,7 +214,6 @@ async def _offer(conn: Conn, req: records.RoutedRequest, decision: Decision, pol
         "offer_id": str(offer_id),
         "member_id": decision.member_id,
     }
-    await announce.announce_pickup(conn, req, "now", at, expires_at, reason="offered")
     if policy.auto_accept:
         await outbox.add(conn, OfferAccepted(**common, buddy_id=decision.buddy_id, development=decision.development))
     else:

@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from services.contracts.routing import PickupExpected, RequestQueued
+from services.contracts.routing import PickupExpected, RequestOffered, RequestQueued
 from tests.integration.routing.conftest import Pool
 from tests.support import auth, caller, eventually
 
@@ -96,3 +96,29 @@ async def test_a_request_waiting_for_a_busy_member_stays_in_the_pool_queue_with_
     assert await routing_pool.db.fetchval("SELECT lead_queue FROM requests WHERE request_id = $1", second) is False
     await routing_pool.complete(first)
     assert (await routing_pool.live_offer(second))["member_id"] == ann
+
+
+async def test_an_offer_carries_the_expected_pick_up_and_sends_no_estimate_of_its_own(routing_pool: Pool):
+    await routing_pool.member("ann", {"agenda": 4})
+    request_id = await routing_pool.submit()
+    offer = await routing_pool.live_offer(request_id)
+    offered = [
+        msgspec.json.decode(r["payload"], type=RequestOffered)
+        for r in await routing_pool.db.fetch(
+            "SELECT payload FROM outbox WHERE subject = 'secpool.routing.request.offered'"
+        )
+    ]
+    [event] = [e for e in offered if e.request_id == request_id]
+    assert event.offer_id == str(offer["id"])
+    assert [
+        e for e in await events(routing_pool, "secpool.routing.request.pickup_expected") if e.request_id == request_id
+    ] == []
+    # Routing remembers the "now" it implies, to tell whether a later estimate moved.
+    row = await routing_pool.db.fetchrow(
+        "SELECT pickup_basis, pickup_earliest, pickup_latest FROM requests WHERE request_id = $1", request_id
+    )
+    assert (row["pickup_basis"], row["pickup_earliest"], row["pickup_latest"]) == (
+        "now",
+        event.occurred_at,
+        event.expires_at,
+    )
