@@ -37,8 +37,8 @@ async def step(
     **fields: Any,
 ) -> int:
     """A status change (or a change of who is on it): returns the new version."""
-    version = await store.change(conn, row.id, status=status, **fields)
-    await store.add_timeline(conn, row.id, kind=kind, actor_id=actor_id, status=status, detail=detail)
+    entry = records.Entry(kind=kind, actor_id=actor_id, status=status, detail=detail)
+    version = await store.change(conn, row.id, entry, status=status, **fields)
     await outbox.add(
         conn,
         RequestStatusChanged(
@@ -64,8 +64,8 @@ async def mark(
 ) -> int:
     """A change that keeps the status (a comment, a rating, an edit, a file): version and
     timeline entry; the caller adds its own event with the returned version."""
-    version = await store.change(conn, row.id, **fields)
-    await store.add_timeline(conn, row.id, kind=kind, actor_id=actor_id, status=row.status, detail=detail)
+    entry = records.Entry(kind=kind, actor_id=actor_id, status=row.status, detail=detail)
+    version = await store.change(conn, row.id, entry, **fields)
     return version
 
 

@@ -32,6 +32,7 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[records.
     pickup_due, done_due = domain.due_times(submitted_at, level, body.urgency)
     language = body.language if rtype.language == "any" else rtype.language
     request_id = uuid4()
+    # One statement stores the request, its first timeline entry, and gives it back as stored.
     created = await store.insert_request(
         conn,
         records.NewRequest(
@@ -50,13 +51,10 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[records.
             done_due_at=done_due,
         ),
     )
-    if not created:  # this idempotency key was used before (a replay, or a concurrent twin)
+    if created is None:  # this idempotency key was used before (a replay, or a concurrent twin)
         first = await _replayed(conn, caller, body)
         assert first is not None
         return first, False
-    await store.add_timeline(
-        conn, request_id, kind="submitted", actor_id=caller.account_id, status="submitted", at=submitted_at
-    )
     wanted = set(body.attachment_ids)
     if wanted and len(await store_attachments.claim_staged(conn, list(wanted), caller.account_id, request_id)) < len(
         wanted
@@ -82,9 +80,7 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[records.
             work_minutes=rtype.work_minutes,
         ),
     )
-    row = await store.get_request(conn, request_id)
-    assert row is not None
-    return row, True
+    return created, True
 
 
 def _check(rtype: records.RequestType | None, caller: Caller, body: NewRequest, submitted_at: datetime) -> None:

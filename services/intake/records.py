@@ -76,6 +76,15 @@ class NewRequest(msgspec.Struct, frozen=True, kw_only=True):
     done_due_at: datetime
 
 
+class Entry(msgspec.Struct, frozen=True, kw_only=True):
+    """A timeline entry to add with a change (its time: the change's)."""
+
+    kind: str
+    actor_id: str | None
+    status: str | None
+    detail: str = ""
+
+
 class TimelineEntry(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
     actor_id: str | None

@@ -52,14 +52,21 @@ CHANGEABLE = frozenset(
 )
 
 
-async def insert_request(conn: Conn, r: records.NewRequest) -> bool:
-    """Insert a new request; False when this requester already used the idempotency key."""
-    inserted = await conn.fetchval(
-        """INSERT INTO requests (id, pool_id, requester_id, on_behalf_of, type_id, idempotency_key,
-               description, urgency, wished_for, language, status, submitted_at, pickup_due_at,
-               done_due_at)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'submitted',$11,$12,$13)
-           ON CONFLICT (requester_id, idempotency_key) DO NOTHING RETURNING true""",
+async def insert_request(conn: Conn, r: records.NewRequest) -> records.Request | None:
+    """Insert a new request with its first timeline entry (submitted, by its requester) and
+    return it as stored; None when this requester already used the idempotency key."""
+    row = await conn.fetchrow(
+        f"""WITH r AS (
+               INSERT INTO requests (id, pool_id, requester_id, on_behalf_of, type_id, idempotency_key,
+                   description, urgency, wished_for, language, status, submitted_at, pickup_due_at,
+                   done_due_at)
+               VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'submitted',$11,$12,$13)
+               ON CONFLICT (requester_id, idempotency_key) DO NOTHING RETURNING *
+           ), first_entry AS (
+               INSERT INTO timeline (request_id, actor_id, kind, status, detail, at)
+               SELECT id, requester_id, 'submitted', 'submitted', '', submitted_at FROM r
+           )
+           SELECT {REQUEST_COLUMNS} FROM r JOIN request_types t ON t.id = r.type_id""",
         r.id,
         r.pool_id,
         r.requester_id,
@@ -74,7 +81,7 @@ async def insert_request(conn: Conn, r: records.NewRequest) -> bool:
         r.pickup_due_at,
         r.done_due_at,
     )
-    return bool(inserted)
+    return None if row is None else as_record(records.Request, row)
 
 
 async def set_expected_pickup(
@@ -160,15 +167,25 @@ async def pool_requests(conn: Conn, pool_id: str, statuses: list[str], limit: in
     return as_records(records.Request, rows)
 
 
-async def change(conn: Conn, request_id: UUID, **fields: Any) -> int:
-    """Set the given columns and bump the request's version; returns the new version.
-    Call with the row locked (get_request(..., for_update=True))."""
+async def change(conn: Conn, request_id: UUID, entry: records.Entry, **fields: Any) -> int:
+    """Set the given columns, bump the request's version and add `entry` to its timeline, in one
+    statement; returns the new version. Call with the row locked (get_request(..., for_update=True))."""
     unknown = set(fields) - CHANGEABLE
     assert not unknown, f"not changeable: {unknown}"
-    sets = "".join(f", {name} = ${i}" for i, name in enumerate(fields, start=2))
+    sets = "".join(f", {name} = ${i}" for i, name in enumerate(fields, start=6))
     version: int = await conn.fetchval(
-        f"UPDATE requests SET version = version + 1{sets} WHERE id = $1 RETURNING version",
+        f"""WITH changed AS (
+                UPDATE requests SET version = version + 1{sets} WHERE id = $1 RETURNING version
+            ), entry AS (
+                INSERT INTO timeline (request_id, actor_id, kind, status, detail, at)
+                SELECT $1, $2, $3, $4, $5, now() FROM changed
+            )
+            SELECT version FROM changed""",
         request_id,
+        entry.actor_id,
+        entry.kind,
+        entry.status,
+        entry.detail,
         *fields.values(),
     )
     return version

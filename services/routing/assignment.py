@@ -19,7 +19,17 @@ from services.contracts.routing import OfferAccepted, OfferDeclined, RequestOffe
 from services.platform import healing, outbox
 from services.platform.db import Conn
 from services.platform.errors import Conflict, Forbidden, NotFound
-from services.routing import announce, availability, domain, records, store, store_members, store_policy, store_rota
+from services.routing import (
+    announce,
+    availability,
+    domain,
+    records,
+    store,
+    store_members,
+    store_offered,
+    store_policy,
+    store_rota,
+)
 from services.routing.decision import Candidate, Decision, Policy, decide
 
 
@@ -178,7 +188,6 @@ async def route(
             break
         exclude = exclude | {decision.member_id}
     if decision.member_id is not None:
-        await store.record_decision(conn, request_id, req.pool_id, decision)
         await _offer(conn, req, decision, policy, at)
     elif only is None:
         await announce.nobody_now(conn, req, decision, policy, candidates, exclude)
@@ -190,21 +199,19 @@ async def _offer(conn: Conn, req: records.RoutedRequest, decision: Decision, pol
     offer_id = uuid4()
     expires_at = at + timedelta(seconds=policy.offer_timeout_seconds)
     status = "accepted" if policy.auto_accept else "open"
-    await store.insert_offer(
+    # The requester's expected pick-up is "now" until the offer expires; the offer itself says
+    # so (intake takes it from RequestOffered): no PickupExpected of its own.
+    version = await store_offered.offer_made(
         conn,
-        offer_id=offer_id,
+        decision,
         request_id=req.request_id,
-        member_id=decision.member_id,
+        pool_id=req.pool_id,
+        offer_id=offer_id,
         status=status,
-        development=decision.development,
-        buddy_id=decision.buddy_id,
-        expires_at=expires_at,
+        state="assigned" if policy.auto_accept else "offered",
+        since=at,
+        until=expires_at,
     )
-    # Offered, so no longer the lead's: should it come back, the lead hears of it again. The
-    # requester's expected pick-up is "now" until the offer expires; the offer itself says so
-    # (intake takes it from RequestOffered): no PickupExpected of its own.
-    state = "assigned" if policy.auto_accept else "offered"
-    version = await store.set_offered(conn, req.request_id, state, since=at, until=expires_at)
     common: dict[str, Any] = {
         "event_id": uuid4(),
         "occurred_at": at,

@@ -74,21 +74,6 @@ async def set_request_state(conn: Conn, request_id: str, state: str, *, lead_que
     return version
 
 
-async def set_offered(conn: Conn, request_id: str, state: str, *, since: datetime, until: datetime) -> int:
-    """Offered (or assigned at once): the state and the pick-up it means for the requester, "now"
-    until the offer expires, in one change; returns routing's new version for the request."""
-    version: int = await conn.fetchval(
-        """UPDATE requests SET state = $2, version = version + 1, lead_queue = false, queued_at = NULL,
-               pickup_basis = 'now', pickup_earliest = $3, pickup_latest = $4, pickup_announced_at = now()
-           WHERE request_id = $1 RETURNING version""",
-        request_id,
-        state,
-        since,
-        until,
-    )
-    return version
-
-
 async def waiting_requests(conn: Conn, pool_id: str, limit: int = 50) -> list[records.Waiting]:
     """The pool queue, most urgent first, then oldest; skips rows another replica is routing."""
     rows = await conn.fetch(
