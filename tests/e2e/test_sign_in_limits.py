@@ -5,7 +5,7 @@ with Retry-After, and a known e-mail takes as long to refuse as an unknown one.
 Timing on a shared 2-core machine: /health is compared with a baseline measured in the same
 run, just before the burst, so what is asserted is what the burst adds (under 100 ms), not the
 machine's own load. Known and unknown e-mails are timed in pairs, alternating which goes first,
-fifty times, and compared by median.
+eighty times, and compared by the median gap within a pair.
 """
 
 import asyncio
@@ -20,6 +20,7 @@ from tests.e2e.conftest import Processes
 from tests.e2e.test_pwa_pages import CSRF_FIELD
 
 KNOWN = "anna@example.org"
+PAIRS = 80
 
 
 async def csrf(client: httpx.AsyncClient) -> str:
@@ -85,18 +86,22 @@ async def test_the_eleventh_wrong_try_on_one_account_within_a_minute_gets_429(pr
 
 async def test_known_and_unknown_e_mails_take_the_same_time_to_refuse(processes: Processes) -> None:
     processes.start("pwa", SECPOOL_SIGN_IN_TRIES="1000", SECPOOL_SIGN_IN_ADDRESS_TRIES="1000")
-    known: list[float] = []
-    unknown: list[float] = []
+    gaps: list[float] = []  # known minus unknown, per pair
+    times: list[float] = []
     async with httpx.AsyncClient(base_url=processes.url("pwa"), timeout=60) as client:
         token = await csrf(client)
-        for i in range(55):  # interleaved, alternating which goes first; the first 5 pairs warm up
+        for i in range(PAIRS + 5):  # interleaved, alternating which goes first; the first 5 pairs warm up
             first_known = i % 2 == 0
             pair = [KNOWN, f"nobody-{uuid.uuid4().hex[:8]}@example.org"]
             timed = [await wrong_sign_in(client, token, email) for email in (pair if first_known else pair[::-1])]
             k, u = timed if first_known else timed[::-1]
             assert k[0] == u[0] == 401
             if i >= 5:
-                known.append(k[1])
-                unknown.append(u[1])
-    median_known, median_unknown = statistics.median(known), statistics.median(unknown)
-    assert abs(median_known - median_unknown) / max(median_known, median_unknown) < 0.10, (median_known, median_unknown)
+                gaps.append(k[1] - u[1])
+                times.extend((k[1], u[1]))
+    # Skipping the password hash for an unknown e-mail would make its refusal about two thirds
+    # faster (the hash is most of the work); a loaded machine moves medians of separate samples
+    # by up to 15 %. The two of a pair run back to back, under the same load: the median gap
+    # within pairs stays near zero without a leak and near the hash's cost with one.
+    typical = statistics.median(times)
+    assert abs(statistics.median(gaps)) < 0.25 * typical, (statistics.median(gaps), typical)
