@@ -5,6 +5,7 @@ replicas never need SERIALIZABLE.
 """
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -194,11 +195,14 @@ async def decision_context(conn: Conn, request_id: str, pool_id: str, window: in
     return as_record(records.DecisionContext, row)
 
 
-async def record_decision(conn: Conn, request_id: str, pool_id: str, decision: Decision) -> None:
-    """Only codes and counts are kept: never a score per person, never who declined."""
-    await conn.execute(
-        "INSERT INTO decisions (request_id, pool_id, member_id, development, buddy_id, why, reasons, others)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+# A decision as kept: only codes and counts, never a score per person, never who declined.
+# Its eight values ($1–$8): decision_values. Also the first part of store_offered.offer_made.
+INSERT_DECISION = """INSERT INTO decisions (request_id, pool_id, member_id, development, buddy_id, why, reasons, others)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"""
+
+
+def decision_values(request_id: str, pool_id: str, decision: Decision) -> tuple[Any, ...]:
+    return (
         request_id,
         pool_id,
         decision.member_id,
@@ -208,6 +212,10 @@ async def record_decision(conn: Conn, request_id: str, pool_id: str, decision: D
         decision.reasons,
         decision.others,
     )
+
+
+async def record_decision(conn: Conn, request_id: str, pool_id: str, decision: Decision) -> None:
+    await conn.execute(INSERT_DECISION, *decision_values(request_id, pool_id, decision))
 
 
 async def latest_decision(conn: Conn, request_id: str) -> records.RecordedDecision | None:

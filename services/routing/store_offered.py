@@ -7,6 +7,7 @@ from uuid import UUID
 
 from services.platform.db import Conn
 from services.routing.decision import Decision
+from services.routing.store import INSERT_DECISION, decision_values
 
 
 async def offer_made(
@@ -28,10 +29,7 @@ async def offer_made(
     routing's new version for the request."""
     assert decision.member_id is not None
     version: int = await conn.fetchval(
-        """WITH decided AS (
-               INSERT INTO decisions (request_id, pool_id, member_id, development, buddy_id, why, reasons, others)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-           ), offered AS (
+        f"""WITH decided AS ({INSERT_DECISION}), offered AS (
                INSERT INTO offers (id, request_id, member_id, status, development, buddy_id, expires_at,
                    pool_id, skill, work_minutes)
                SELECT $9, $1, $3, $10, $4, $5, $13, r.pool_id, r.skill, r.work_minutes
@@ -40,14 +38,7 @@ async def offer_made(
            UPDATE requests SET state = $11, version = version + 1, lead_queue = false, queued_at = NULL,
                pickup_basis = 'now', pickup_earliest = $12, pickup_latest = $13, pickup_announced_at = now()
            WHERE request_id = $1 RETURNING version""",
-        request_id,
-        pool_id,
-        decision.member_id,
-        decision.development,
-        decision.buddy_id,
-        decision.why(),
-        decision.reasons,
-        decision.others,
+        *decision_values(request_id, pool_id, decision),
         offer_id,
         status,
         state,
