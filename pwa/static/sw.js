@@ -13,7 +13,7 @@ const ASSETS = {};
 const asset = (name) => ASSETS[name] || `/static/${name}`;
 const HASHED = new Set(Object.values(ASSETS));
 
-const VERSION = 'v4'; // bump when the offline page or this file's caching changes
+const VERSION = 'v5'; // bump when the offline page or this file's caching changes
 const SHELL_CACHE = `secpool-shell-${VERSION}`; // the offline page
 const STATIC_CACHE = 'secpool-static'; // hashed files, kept across versions, pruned to ASSETS
 const OFFLINE_URL = '/offline';
@@ -184,8 +184,23 @@ self.addEventListener('sync', (event) => {
   }));
 });
 
+// Back online, the page may hear it before this worker can reach the server, and a server
+// that is restarting answers 5xx: a replay that leaves something queued is tried again a few
+// times within a minute, rather than only at the browser's next sync (minutes later, and
+// never in browsers without Background Sync).
+const RETRY_SECONDS = [1, 2, 4, 8, 15, 30];
+async function flushUntilSent() {
+  let left = await flushOutbox();
+  for (const seconds of RETRY_SECONDS) {
+    if (left === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    left = await flushOutbox();
+  }
+  return left;
+}
+
 self.addEventListener('message', (event) => {
-  if (event.data?.type === 'flush') event.waitUntil(flushOutbox());
+  if (event.data?.type === 'flush') event.waitUntil(flushUntilSent());
 });
 
 function openDb() {

@@ -117,9 +117,7 @@ async def accept_edit(conn: Conn, event: RequestEdited, *, zone: ZoneInfo) -> No
 
 
 async def _candidates(conn: Conn, req: records.RoutedRequest, zone: ZoneInfo) -> list[Candidate]:
-    members = await store_members.members_of(conn, req.pool_id)
-    served = await store_members.served_requester(conn, req.requester_id)
-    busy = await store_members.busy_minutes_today(conn, req.pool_id)
+    members = await store_members.contenders(conn, req.pool_id, req.requester_id)
     at = now()
     skills = {m.id: {k: int(v) for k, v in m.skills.items()} for m in members}
     in_hand = domain.work_in_hand(await store_members.held_work(conn, req.pool_id), skills, at)
@@ -137,8 +135,8 @@ async def _candidates(conn: Conn, req: records.RoutedRequest, zone: ZoneInfo) ->
                 capacity=m.capacity,
                 open_count=m.open_count,
                 available=m.presence == "available",
-                busy_minutes_today=busy.get(m.id, 0.0),
-                served_requester=m.id in served,
+                busy_minutes_today=m.busy_minutes_today,
+                served_requester=m.served_requester,
                 queued_minutes=in_hand.get(m.id, domain.InHand()).queued,
                 accepted_minutes=in_hand.get(m.id, domain.InHand()).accepted,
                 shift_left_minutes=shift.shift_left_minutes,

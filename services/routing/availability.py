@@ -14,6 +14,7 @@ import msgspec
 from services.contracts.routing_api import Holiday, Span
 from services.platform.db import Conn
 from services.routing import shifts, store_rota
+from services.routing.records import PoolHolidays
 from services.routing.shifts import Absence, ShiftState
 
 CALENDARS = ("NL",)  # countries whose public holidays a pool may follow ('' = none)
@@ -43,7 +44,10 @@ def _calendar(country: str, years: tuple[int, ...]) -> Mapping[date, tuple[str, 
 
 async def holidays_of(conn: Conn, pool_id: str, years: Sequence[int]) -> list[Holiday]:
     """The pool's public holidays in these years, with the calendar days it took off."""
-    pool = await store_rota.pool_holidays(conn, pool_id)
+    return holidays_from(await store_rota.pool_holidays(conn, pool_id), years)
+
+
+def holidays_from(pool: PoolHolidays, years: Sequence[int]) -> list[Holiday]:
     days = calendar(pool.country, years)
     found = {d: Holiday(day=d, name_nl=nl, name_en=en, source="calendar") for d, (nl, en) in days.items()}
     for change in pool.changes:
@@ -56,8 +60,12 @@ async def holidays_of(conn: Conn, pool_id: str, years: Sequence[int]) -> list[Ho
     return sorted(found.values(), key=lambda h: h.day)
 
 
+def days_off(holidays: Sequence[Holiday]) -> frozenset[date]:
+    return frozenset(h.day for h in holidays if not h.removed)
+
+
 async def holiday_days(conn: Conn, pool_id: str, years: Sequence[int]) -> frozenset[date]:
-    return frozenset(h.day for h in await holidays_of(conn, pool_id, years) if not h.removed)
+    return days_off(await holidays_of(conn, pool_id, years))
 
 
 async def availability(
@@ -66,10 +74,11 @@ async def availability(
     """Each member's shift state at `at`, and the shift position the finish estimate needs;
     working hours are on the wall clock of `zone`, the organisation's time zone."""
     local_year = at.astimezone(zone).year
-    days = await holiday_days(conn, pool_id, [local_year, local_year + 1])
+    rota = await store_rota.pool_rota(conn, pool_id, list(weeks), ending_after=at)
+    days = days_off(holidays_from(rota, [local_year, local_year + 1]))
     away: dict[str, list[Absence]] = {}
-    for row in await store_rota.absences_of(conn, list(weeks), ending_after=at):
-        away.setdefault(row.member_id, []).append(store_rota.as_absence(row))
+    for row in rota.absences:
+        away.setdefault(row.member_id, []).append(Absence(starts_at=row.starts_at, ends_at=row.ends_at))
     found = {}
     for member_id, week in weeks.items():
         absences = away.get(member_id, [])

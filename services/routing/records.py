@@ -153,6 +153,14 @@ class Member(msgspec.Struct, frozen=True, kw_only=True):
     identity_version: int
 
 
+class Contender(Member, frozen=True, kw_only=True):
+    """A member as a decision reads them: with whether they served this requester before
+    (continuity) and the minutes of work they took on today (fairness)."""
+
+    served_requester: bool
+    busy_minutes_today: float
+
+
 class NewMember(msgspec.Struct, frozen=True, kw_only=True):
     """A member with their profile, as set up (the demo, tests); no hours: never on shift."""
 
@@ -243,6 +251,21 @@ class HolidayChange(msgspec.Struct, frozen=True, kw_only=True):
 class PoolHolidays(msgspec.Struct, frozen=True, kw_only=True):
     country: str  # whose public holidays the pool follows ('' = none)
     changes: list[HolidayChange]
+
+
+class AwayFromWork(msgspec.Struct, frozen=True, kw_only=True):
+    """An absence as a decision reads it: whose, from when, until when."""
+
+    member_id: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class PoolRota(PoolHolidays, frozen=True, kw_only=True):
+    """What a decision needs besides the members' hours: the pool's holidays and the
+    absences of its members that have not ended yet."""
+
+    absences: list[AwayFromWork]
 
 
 TRIAL_COLUMNS = "id, pool_id, asked_by, proposed, changes, weeks, status, progress, result, error, created_at"

@@ -110,19 +110,25 @@ async def set_profile(
     return None if row is None else as_record(records.Member, row)
 
 
-async def served_requester(conn: Conn, requester_id: str) -> set[str]:
-    rows = await conn.fetch("SELECT member_id FROM served WHERE requester_id = $1", requester_id)
-    return {member_id for (member_id,) in rows}
-
-
-async def busy_minutes_today(conn: Conn, pool_id: str) -> dict[str, float]:
-    """Minutes of work each member took on today (the estimates of offers made today and
-    accepted or done), for fairness: one row a member, kept by a trigger (sql/008)."""
+async def contenders(conn: Conn, pool_id: str, requester_id: str) -> list[records.Contender]:
+    """The pool's current members with what a decision weighs besides their profile: whether
+    they served this requester before, and the minutes of work they took on today (the
+    estimates of offers made today and accepted or done, one row a member kept by a trigger,
+    sql/008). One statement: both are read once (MATERIALIZED) and looked up per member,
+    which touches a handful of buffers where a lookup per member into the tables touched
+    dozens."""
     rows = await conn.fetch(
-        "SELECT member_id, minutes::float AS minutes FROM busy_days WHERE pool_id = $1 AND day = date_trunc('day', now())",
+        f"""WITH served_by AS MATERIALIZED (SELECT member_id FROM served WHERE requester_id = $2),
+                busy AS MATERIALIZED (SELECT member_id, minutes FROM busy_days
+                                      WHERE pool_id = $1 AND day = date_trunc('day', now()))
+           SELECT {MEMBER_COLUMNS}, id IN (SELECT member_id FROM served_by) AS served_requester,
+               coalesce((SELECT busy.minutes FROM busy WHERE busy.member_id = m.id), 0)::float
+                   AS busy_minutes_today
+           FROM members m WHERE m.pool_id = $1 AND m.active ORDER BY m.id""",
         pool_id,
+        requester_id,
     )
-    return {member_id: minutes for member_id, minutes in rows}
+    return as_records(records.Contender, rows)
 
 
 async def record_service(conn: Conn, member_id: str, requester_id: str, skill: str) -> int:

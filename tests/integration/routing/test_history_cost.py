@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 
 from services.platform import db
-from services.routing import records, store, store_members
+from services.routing import records, store, store_members, store_rota
 from services.routing.shifts import ALWAYS
 from tests.support import close_pool, new_id
 
@@ -123,11 +123,32 @@ async def test_busy_minutes_follow_the_offers_through_every_change(routing_db: a
         await offer(conn, await request(conn, pool_id, 35), bram, status="accepted")
         await tx.rollback()
 
-        busy = await store_members.busy_minutes_today(conn, pool_id)
+        busy = {m.id: m.busy_minutes_today for m in await store_members.contenders(conn, pool_id, new_id("staff-"))}
         expected = {r["member_id"]: r["minutes"] for r in await conn.fetch(BUSY_FROM_OFFERS, pool_id)}
         assert expected == {anna: 75.0, bram: 25.0}
-        assert {m: v for m, v in busy.items() if v} == expected
-        assert await store_members.busy_minutes_today(conn, other_pool) == {anna: 40.0}
+        assert busy == expected
+        elsewhere = await conn.fetch(
+            "SELECT member_id, minutes::float FROM busy_days WHERE pool_id = $1 AND day = date_trunc('day', now())",
+            other_pool,
+        )
+        assert [tuple(row) for row in elsewhere] == [(anna, 40.0)]
+
+
+async def test_a_decision_reads_who_served_the_requester_with_the_pools_members(routing_db: asyncpg.Pool) -> None:
+    pool_id = new_id("pool-")
+    requester, someone_else = new_id("staff-"), new_id("staff-")
+    async with routing_db.acquire() as conn:
+        anna, bram, carla = [await member(conn, pool_id) for _ in range(3)]
+        await store_members.record_service(conn, anna, requester, "agenda")
+        await store_members.record_service(conn, anna, requester, "agenda")
+        await store_members.record_service(conn, bram, someone_else, "agenda")
+        left = await member(conn, pool_id)
+        await store_members.record_service(conn, left, requester, "agenda")
+        await store_members.set_identity(conn, left, version=2, active=False)
+
+        found = {m.id: m.served_requester for m in await store_members.contenders(conn, pool_id, requester)}
+        assert found == {anna: True, bram: False, carla: False}
+        assert all(m.busy_minutes_today == 0.0 for m in await store_members.contenders(conn, pool_id, requester))
 
 
 async def test_held_work_is_the_live_offers_with_their_requests_estimates(routing_db: asyncpg.Pool) -> None:
@@ -203,8 +224,8 @@ async def test_a_decisions_queries_do_not_read_the_pools_history(routing_db: asy
         now = datetime.now(UTC)
         queries = {
             "held work": lambda: store_members.held_work(conn, pool_id),
-            "busy minutes today": lambda: store_members.busy_minutes_today(conn, pool_id),
-            "members": lambda: store_members.members_of(conn, pool_id),
+            "members, served the requester, busy today": lambda: store_members.contenders(conn, pool_id, "staff-7"),
+            "holidays and absences": lambda: store_rota.pool_rota(conn, pool_id, members, ending_after=now),
             "refused members": lambda: store.refused_members(conn, waiting),
             "policy, refusals, development share": lambda: store.decision_context(conn, waiting, pool_id),
             "pool queue": lambda: store.queue_of(conn, pool_id),

@@ -2,12 +2,13 @@
 absent gets no offer, the pool's holidays come from the Dutch calendar and can be edited, and
 only the member, their lead or an admin arranges a member's rota."""
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from services.routing import store_rota
 from services.routing.shifts import NO_WEEK
 from tests.integration.routing.conftest import Pool
-from tests.support import auth, caller
+from tests.support import auth, caller, new_id
 
 WHOLE_WEEK = {"days": [[[0, 1440]]] * 7}
 
@@ -87,3 +88,23 @@ async def test_the_pool_follows_the_dutch_calendar_and_edits_it(routing_pool: Po
     member = auth(caller("secretary", pools=(pool.pool_id,)), "routing")
     assert (await pool.client.put(f"{base}/2026-12-24", json={}, headers=member)).status_code == 403
     assert date(2026, 12, 31) in {date.fromisoformat(h["day"]) for h in added.json()}
+
+
+async def test_a_decision_reads_the_pools_holidays_and_its_members_absences_in_one_go(routing_pool: Pool):
+    pool = routing_pool
+    anna, bram = await pool.member("anna", {"agenda": 3}), await pool.member("bram", {"agenda": 3})
+    now = datetime.now(UTC).replace(microsecond=0)
+    async with pool.db.acquire() as conn:
+        await store_rota.upsert_pool(conn, pool.pool_id, "NL", 1)
+        await store_rota.change_holiday(conn, pool.pool_id, date(2026, 12, 31), "added", "Oudejaarsdag")
+        away = (now - timedelta(hours=1), now + timedelta(days=1))
+        await store_rota.add_absence(conn, uuid.uuid4(), anna, *away, "test")
+        await store_rota.add_absence(conn, uuid.uuid4(), bram, now - timedelta(days=2), now - timedelta(days=1), "test")
+        rota = await store_rota.pool_rota(conn, pool.pool_id, [anna, bram], ending_after=now)
+        nobody = await store_rota.pool_rota(conn, new_id("pool-"), [], ending_after=now)
+
+    assert rota.country == "NL"
+    assert [(c.day, c.kind, c.name) for c in rota.changes] == [(date(2026, 12, 31), "added", "Oudejaarsdag")]
+    # Only absences that have not ended, with their times as stored.
+    assert [(a.member_id, a.starts_at, a.ends_at) for a in rota.absences] == [(anna, *away)]
+    assert (nobody.country, nobody.changes, nobody.absences) == ("", [], [])
