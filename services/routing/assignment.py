@@ -249,8 +249,7 @@ async def answer(conn: Conn, offer_id: UUID, member_id: str, *, zone: ZoneInfo, 
     if not accept:
         await hand_back(conn, offer, req, zone=zone, status="declined", reason=reason)
         return
-    await store.answer_offer(conn, offer_id, "accepted")
-    version = await store.set_request_state(conn, req.request_id, "assigned")
+    version = await store.accept_offer(conn, offer_id, req.request_id)
     await outbox.add(
         conn,
         OfferAccepted(

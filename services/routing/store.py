@@ -145,6 +145,19 @@ async def answer_offer(conn: Conn, offer_id: UUID, status: str, reason: str = ""
     )
 
 
+async def accept_offer(conn: Conn, offer_id: UUID, request_id: str) -> int:
+    """The member takes the offer on: the offer is accepted and the request assigned in one
+    statement; returns routing's new version of the request."""
+    version: int = await conn.fetchval(
+        """WITH answered AS (UPDATE offers SET status = 'accepted', reason = '', answered_at = now() WHERE id = $1)
+           UPDATE requests SET state = 'assigned', version = version + 1, queued_at = NULL
+           WHERE request_id = $2 RETURNING version""",
+        offer_id,
+        request_id,
+    )
+    return version
+
+
 async def expired_offers(conn: Conn, now: datetime, limit: int = 50) -> list[records.Offer]:
     rows = await conn.fetch(
         f"SELECT {OFFER_COLUMNS} FROM offers WHERE status = 'open' AND expires_at <= $1"
