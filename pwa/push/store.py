@@ -139,9 +139,10 @@ async def claim_due(conn: Conn, limit: int, lease_seconds: float) -> list[Due]:
     return as_records(Due, rows)
 
 
-async def finish(conn: Conn, delivery_id: int) -> None:
-    """Delivered, expired, or not worth another try: the delivery leaves the queue."""
-    await conn.execute("DELETE FROM push_deliveries WHERE id = $1", delivery_id)
+async def finish(conn: Conn, delivery_ids: list[int]) -> None:
+    """Delivered, expired, or not worth another try: the deliveries leave the queue."""
+    if delivery_ids:
+        await conn.execute("DELETE FROM push_deliveries WHERE id = ANY($1::bigint[])", delivery_ids)
 
 
 async def retry_later(conn: Conn, delivery_id: int, delay_seconds: float) -> None:

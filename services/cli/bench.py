@@ -35,6 +35,9 @@ P99_LIMIT_MS = 100.0
 # quarter's median, on a machine busy enough for slow but steady answers) is a queue growing.
 GROWTH_LIMIT_MS = 100.0
 GROWTH_SAMPLES = 8
+# Answers this slow already in the phase's first quarter mean a queue formed at once: a
+# latency of seconds that merely stops growing is not keeping up.
+FIRST_QUARTER_LIMIT_MS = 1000.0
 
 
 class Plan:
@@ -112,16 +115,12 @@ async def phase(
     # Nothing backs up: every request answered and at its end within the drain time, at the
     # rate asked, and the latency not growing through the phase (a queue that grows does).
     result["first_quarter_ms"], result["growth_ms"] = growth(sent, ends)
-    result["keeps_up"] = bool(
-        in_time == len(sent) == len(load.shots)
-        and load.achieved_rate >= 0.95 * rate
-        and (
-            len(sent) < GROWTH_SAMPLES  # too few to tell a trend from noise
-            or (
-                result["growth_ms"] is not None
-                and result["growth_ms"] < max(GROWTH_LIMIT_MS, result["first_quarter_ms"] / 2)
-            )
-        )
+    result["keeps_up"] = keeps_up(
+        all_in_time=in_time == len(sent) == len(load.shots),
+        at_rate=load.achieved_rate >= 0.95 * rate,
+        samples=len(sent),
+        first_quarter_ms=result["first_quarter_ms"],
+        growth_ms=result["growth_ms"],
     )
     result["sustained"] = bool(result["keeps_up"] and main is not None and main.p99_ms < P99_LIMIT_MS)
     say("  " + bench_report.phase_line(result))
@@ -139,6 +138,23 @@ async def arrivals(target: Secpool | Floor, sent: dict[str, float], within: floa
         if count >= len(sent) or time.monotonic() > deadline:
             return count
         await asyncio.sleep(0.1)
+
+
+def keeps_up(
+    *, all_in_time: bool, at_rate: bool, samples: int, first_quarter_ms: float, growth_ms: float | None
+) -> bool:
+    """Nothing backs up: every request reached its end in time at the rate asked, its latency
+    did not grow through the phase (a queue that grows does), and was not already seconds
+    in the phase's first quarter."""
+    if not (all_in_time and at_rate):
+        return False
+    if samples < GROWTH_SAMPLES:  # too few to tell a trend from noise
+        return True
+    return (
+        growth_ms is not None
+        and first_quarter_ms < FIRST_QUARTER_LIMIT_MS
+        and growth_ms < max(GROWTH_LIMIT_MS, first_quarter_ms / 2)
+    )
 
 
 def growth(sent: dict[str, float], ends: dict[str, float]) -> tuple[float, float | None]:

@@ -210,3 +210,18 @@ async def test_an_old_mute_of_offers_becomes_the_choice_nothing_when_the_choices
         await conn.execute(migration)
         assert (await notify_store.choices_of(conn, member.id))["offered"] == "none"
         assert await store.muted_kinds(conn, member.id) == {"buddy"}
+
+
+async def test_deliveries_due_together_are_all_sent_and_leave_the_queue(pwa: Pwa, fake_push: FakePushService) -> None:
+    member = await pwa.person("secretary")
+    phones = [FakeBrowser(fake_push) for _ in range(3)]  # a phone, a tablet and a laptop
+    for phone in phones:
+        await subscribe(pwa, member.headers(), phone)
+
+    offer = offered(member.id, str(uuid.uuid4()))
+    await pwa.publish(offer)
+    for phone in phones:
+        [pushed] = await pushes_to(fake_push, phone, 1)
+        assert phone.decrypt(pushed)["tag"] == f"offer-{offer.offer_id}"
+    async with pwa.db() as conn:
+        await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
