@@ -10,6 +10,7 @@ sleeps until a NOTIFY from the outbox trigger wakes it (a slow poll is only the 
 import asyncio
 import os
 import signal
+from uuid import UUID
 
 import asyncpg
 import msgspec
@@ -30,12 +31,18 @@ def subject_of(event: Event) -> str:
     return tag
 
 
+# For a store that writes an event's row in the same statement as the change it announces
+# (a round trip less than `add`): `INSERT_INTO` followed by the three values of `row`.
+INSERT_INTO = "INSERT INTO outbox (event_id, subject, payload)"
+
+
+def row(event: Event) -> tuple[UUID, str, bytes]:
+    return (event.event_id, subject_of(event), _encoder.encode(event))
+
+
 async def add(conn: Conn, *events: Event) -> None:
     """Queue events for publishing; call inside the transaction that changes the state."""
-    await conn.executemany(
-        "INSERT INTO outbox (event_id, subject, payload) VALUES ($1, $2, $3)",
-        [(e.event_id, subject_of(e), _encoder.encode(e)) for e in events],
-    )
+    await conn.executemany(f"{INSERT_INTO} VALUES ($1, $2, $3)", [row(e) for e in events])
 
 
 class Relay:

@@ -182,57 +182,61 @@ async def route(
     # Another replica may fill a member between our read and our claim: exclude and retry.
     for _ in range(len(candidates) + 1):
         decision = decide(routable, candidates, policy, development_so_far=dev_share, exclude=exclude)
-        if decision.member_id is None or await store_members.take_capacity(conn, decision.member_id):
+        if decision.member_id is None or await _offer(conn, req, decision, policy, at):
             break
         exclude = exclude | {decision.member_id}
-    if decision.member_id is not None:
-        await _offer(conn, req, decision, policy, at)
-    elif only is None:
+    if decision.member_id is None and only is None:
         await announce.nobody_now(conn, req, decision, policy, candidates, exclude)
     return decision
 
 
-async def _offer(conn: Conn, req: records.RoutedRequest, decision: Decision, policy: Policy, at: datetime) -> None:
+async def _offer(conn: Conn, req: records.RoutedRequest, decision: Decision, policy: Policy, at: datetime) -> bool:
+    """Offer the request to the chosen member if they still have room (False: they had none)."""
     assert decision.member_id is not None
     offer_id = uuid4()
     expires_at = at + timedelta(seconds=policy.offer_timeout_seconds)
-    status = "accepted" if policy.auto_accept else "open"
+    # The request is locked (or was stored by this transaction): its next version is known,
+    # so the event can be written in the same statement as the offer.
+    common: dict[str, Any] = {
+        "event_id": uuid4(),
+        "occurred_at": at,
+        "request_id": req.request_id,
+        "version": req.version + 1,
+        "pool_id": req.pool_id,
+        "offer_id": str(offer_id),
+        "member_id": decision.member_id,
+    }
     # The requester's expected pick-up is "now" until the offer expires; the offer itself says
     # so (intake takes it from RequestOffered): no PickupExpected of its own.
+    announced = (
+        OfferAccepted(**common, buddy_id=decision.buddy_id, development=decision.development)
+        if policy.auto_accept
+        else RequestOffered(
+            **common,
+            expires_at=expires_at,
+            development=decision.development,
+            buddy_id=decision.buddy_id,
+            why=decision.why(),
+            reasons=announce.reasons_of(decision),
+        )
+    )
     version = await store_offered.offer_made(
         conn,
         decision,
         request_id=req.request_id,
         pool_id=req.pool_id,
         offer_id=offer_id,
-        status=status,
+        status="accepted" if policy.auto_accept else "open",
         state="assigned" if policy.auto_accept else "offered",
         since=at,
         until=expires_at,
+        announced=announced,
     )
-    common: dict[str, Any] = {
-        "event_id": uuid4(),
-        "occurred_at": at,
-        "request_id": req.request_id,
-        "version": version,
-        "pool_id": req.pool_id,
-        "offer_id": str(offer_id),
-        "member_id": decision.member_id,
-    }
-    if policy.auto_accept:
-        await outbox.add(conn, OfferAccepted(**common, buddy_id=decision.buddy_id, development=decision.development))
-    else:
-        await outbox.add(
-            conn,
-            RequestOffered(
-                **common,
-                expires_at=expires_at,
-                development=decision.development,
-                buddy_id=decision.buddy_id,
-                why=decision.why(),
-                reasons=announce.reasons_of(decision),
-            ),
-        )
+    if version is None:
+        return False
+    if version != req.version + 1:  # the lock above makes this impossible; never announce a wrong version
+        raise RuntimeError(f"request {req.request_id} changed under its lock (version {version})")
+    return True
 
 
 async def answer(conn: Conn, offer_id: UUID, member_id: str, *, zone: ZoneInfo, accept: bool, reason: str = "") -> None:

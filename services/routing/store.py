@@ -209,9 +209,9 @@ async def decision_context(conn: Conn, request_id: str, pool_id: str, window: in
 
 
 # A decision as kept: only codes and counts, never a score per person, never who declined.
-# Its eight values ($1–$8): decision_values. Also the first part of store_offered.offer_made.
-INSERT_DECISION = """INSERT INTO decisions (request_id, pool_id, member_id, development, buddy_id, why, reasons, others)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"""
+# Its eight values ($1–$8): decision_values. store_offered.offer_made writes them with its offer.
+DECISION_INTO = "INSERT INTO decisions (request_id, pool_id, member_id, development, buddy_id, why, reasons, others)"
+INSERT_DECISION = f"{DECISION_INTO} VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
 
 
 def decision_values(request_id: str, pool_id: str, decision: Decision) -> tuple[Any, ...]:

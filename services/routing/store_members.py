@@ -1,7 +1,8 @@
 """Routing's SQL about members: profiles, presence, capacity, continuity and experience.
 
-Capacity is claimed with a conditional update (`open_count < capacity`), so two routing
-replicas can never push a member over their capacity.
+Capacity is claimed with a conditional update (`open_count < capacity`), in the statement
+that makes the offer (store_offered.offer_made), so two routing replicas can never push a
+member over their capacity.
 """
 
 from uuid import UUID
@@ -72,16 +73,6 @@ async def members_of(conn: Conn, pool_id: str) -> list[records.Member]:
 async def member(conn: Conn, member_id: str) -> records.Member | None:
     row = await conn.fetchrow(f"SELECT {MEMBER_COLUMNS} FROM members WHERE id = $1", member_id)
     return None if row is None else as_record(records.Member, row)
-
-
-async def take_capacity(conn: Conn, member_id: str) -> bool:
-    """Claim one slot of the member's capacity, only if they are available and not full."""
-    row = await conn.fetchval(
-        "UPDATE members SET open_count = open_count + 1 WHERE id = $1"
-        " AND open_count < capacity AND presence = 'available' AND active RETURNING true",
-        member_id,
-    )
-    return bool(row)
 
 
 async def free_capacity(conn: Conn, member_id: str) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import asyncpg
 import msgspec
 import nats
 import pytest
@@ -19,7 +20,7 @@ from services.platform.outbox import subject_of
 from services.routing import records, store_members, store_policy
 from services.routing.decision import Policy
 from services.routing.shifts import ALWAYS
-from tests.support import auth, caller, close_conn, close_nats, eventually, new_id
+from tests.support import auth, caller, close_conn, close_nats, close_pool, eventually, new_id
 
 
 @dataclass
@@ -138,3 +139,12 @@ async def routing_pool(services: Callable[..., Any], nats_url: str, database_url
     test_db = await db.connect(database_url, "routing", decode_json=True)
     yield Pool(client=client, nats_url=nats_url, pool_id=new_id("pool-"), db=test_db)
     await close_conn(test_db)
+
+
+@pytest.fixture
+async def routing_db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """Routing's schema, migrated, for tests of its stores alone (no service running)."""
+    pool = await db.connect(database_url, "routing", decode_json=True)
+    await db.migrate(pool, "routing", ["services.routing"])
+    yield pool
+    await close_pool(pool)

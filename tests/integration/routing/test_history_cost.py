@@ -3,17 +3,14 @@ the same few buffers next to thousands of closed requests, before the planner ha
 of them; and the minutes each member took on today, kept by a trigger, are what the offers say."""
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
-import pytest
 
-from services.platform import db
 from services.routing import records, store, store_members, store_rota
 from services.routing.shifts import ALWAYS
-from tests.support import close_pool, new_id
+from tests.support import new_id
 
 HISTORY = 20_000
 # A query that used an index on what is live touches a handful of buffers; one that scanned the
@@ -25,14 +22,6 @@ BUSY_FROM_OFFERS = """SELECT o.member_id, sum(r.work_minutes)::float AS minutes 
     JOIN requests r USING (request_id)
     WHERE r.pool_id = $1 AND o.status IN ('accepted', 'done') AND o.created_at >= date_trunc('day', now())
     GROUP BY o.member_id"""
-
-
-@pytest.fixture
-async def routing_db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await db.connect(database_url, "routing", decode_json=True)
-    await db.migrate(pool, "routing", ["services.routing"])
-    yield pool
-    await close_pool(pool)
 
 
 async def member(conn: Any, pool_id: str, capacity: int = 5) -> str:
