@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+import msgspec
+
 from services.contracts.intake import CommentKind, RequestCommented, RequestStatusChanged, Status
 from services.intake import domain, records, store, store_conversation
 from services.platform import outbox
@@ -38,24 +40,26 @@ async def step(
 ) -> int:
     """A status change (or a change of who is on it): returns the new version."""
     entry = records.Entry(kind=kind, actor_id=actor_id, status=status, detail=detail)
-    version = await store.change(conn, row.id, entry, status=status, **fields)
-    await outbox.add(
-        conn,
-        RequestStatusChanged(
-            event_id=uuid4(),
-            occurred_at=now(),
-            request_id=str(row.id),
-            version=version,
-            pool_id=row.pool_id,
-            requester_id=row.requester_id,
-            on_behalf_of=row.on_behalf_of,
-            status=status,
-            previous=row.status,
-            member_id=fields.get("member_id", row.member_id),
-            buddy_id=fields.get("buddy_id", row.buddy_id),
-            actor_id=actor_id,
-        ),
+    event = RequestStatusChanged(
+        event_id=uuid4(),
+        occurred_at=now(),
+        request_id=str(row.id),
+        version=row.version + 1,
+        pool_id=row.pool_id,
+        requester_id=row.requester_id,
+        on_behalf_of=row.on_behalf_of,
+        status=status,
+        previous=row.status,
+        member_id=fields.get("member_id", row.member_id),
+        buddy_id=fields.get("buddy_id", row.buddy_id),
+        actor_id=actor_id,
     )
+    # The change and its event in one statement while the row is as it was read (the usual
+    # case); after an earlier change in this transaction, the event names the version it got.
+    version = await store.change_announced(conn, row.id, entry, event, read_at=row.version, status=status, **fields)
+    if version is None:
+        version = await store.change(conn, row.id, entry, status=status, **fields)
+        await outbox.add(conn, msgspec.structs.replace(event, version=version))
     return version
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import msgspec
 import nats
 import pytest
@@ -25,7 +26,7 @@ from services.platform.objects import Objects, ObjectsConfig
 from services.platform.outbox import subject_of
 from services.platform.settings import Settings
 from services.platform.tokens import Caller
-from tests.support import auth, caller, close_nats, eventually, new_id
+from tests.support import auth, caller, close_nats, close_pool, eventually, new_id
 
 POOL = "pool-secretariaat"  # the demo catalogue's pool
 WITHIN = 15.0  # seconds: a generous upper bound for "eventually" on a busy machine
@@ -178,3 +179,12 @@ async def desk(start_intake: Callable[..., Any]) -> Desk:
 
 def other_pool() -> str:
     return new_id("pool-")
+
+
+@pytest.fixture
+async def intake_db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """Intake's schema, migrated, for tests of its stores alone (no service running)."""
+    pool = await db.connect(database_url, "intake")
+    await db.migrate(pool, "intake", ["services.intake"])
+    yield pool
+    await close_pool(pool)

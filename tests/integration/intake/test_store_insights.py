@@ -2,27 +2,16 @@
 ones, never the pool's whole history: next to thousands of closed requests, before the planner
 has statistics of them, they touch the same few buffers."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
-import pytest
 
 from services.intake import insights, store, store_insights
-from services.platform import db
-from tests.support import close_pool, new_id
+from tests.support import new_id
 
 HISTORY = 20_000
 MOST_BUFFERS = 40  # a scan of the history above touches hundreds
-
-
-@pytest.fixture
-async def intake_db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    pool = await db.connect(database_url, "intake")
-    await db.migrate(pool, "intake", ["services.intake"])
-    yield pool
-    await close_pool(pool)
 
 
 async def blocks_touched(conn: Any, query: Any) -> int:
