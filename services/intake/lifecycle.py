@@ -32,7 +32,25 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[records.
     pickup_due, done_due = domain.due_times(submitted_at, level, body.urgency)
     language = body.language if rtype.language == "any" else rtype.language
     request_id = uuid4()
-    # One statement stores the request, its first timeline entry, and gives it back as stored.
+    submitted = RequestSubmitted(
+        event_id=uuid4(),
+        occurred_at=submitted_at,
+        request_id=str(request_id),
+        version=1,
+        pool_id=rtype.pool_id,
+        requester_id=caller.account_id,
+        on_behalf_of=body.on_behalf_of,
+        type_id=rtype.id,
+        skill=rtype.skill,
+        min_level=rtype.min_level,
+        language=language,
+        urgency=body.urgency,
+        pickup_due_at=pickup_due,
+        done_due_at=done_due,
+        work_minutes=rtype.work_minutes,
+    )
+    # One statement stores the request, its first timeline entry and its event, and gives it
+    # back as stored (a refused attachment below rolls all of it back).
     created = await store.insert_request(
         conn,
         records.NewRequest(
@@ -50,6 +68,7 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[records.
             pickup_due_at=pickup_due,
             done_due_at=done_due,
         ),
+        submitted,
     )
     if created is None:  # this idempotency key was used before (a replay, or a concurrent twin)
         first = await _replayed(conn, caller, body)
@@ -60,26 +79,6 @@ async def submit(conn: Conn, caller: Caller, body: NewRequest) -> tuple[records.
         wanted
     ):
         raise Invalid("attachment_ids: a file was not found (an upload is kept for a day); send it again")
-    await outbox.add(
-        conn,
-        RequestSubmitted(
-            event_id=uuid4(),
-            occurred_at=submitted_at,
-            request_id=str(request_id),
-            version=1,
-            pool_id=rtype.pool_id,
-            requester_id=caller.account_id,
-            on_behalf_of=body.on_behalf_of,
-            type_id=rtype.id,
-            skill=rtype.skill,
-            min_level=rtype.min_level,
-            language=language,
-            urgency=body.urgency,
-            pickup_due_at=pickup_due,
-            done_due_at=done_due,
-            work_minutes=rtype.work_minutes,
-        ),
-    )
     return created, True
 
 

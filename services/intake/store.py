@@ -54,9 +54,10 @@ CHANGEABLE = frozenset(
 )
 
 
-async def insert_request(conn: Conn, r: records.NewRequest) -> records.Request | None:
-    """Insert a new request with its first timeline entry (submitted, by its requester) and
-    return it as stored; None when this requester already used the idempotency key."""
+async def insert_request(conn: Conn, r: records.NewRequest, submitted: Event) -> records.Request | None:
+    """Insert a new request with its first timeline entry (submitted, by its requester) and the
+    event `submitted` in the outbox, and return it as stored; None, and nothing written, when
+    this requester already used the idempotency key."""
     row = await conn.fetchrow(
         f"""WITH r AS (
                INSERT INTO requests (id, pool_id, requester_id, on_behalf_of, type_id, idempotency_key,
@@ -67,7 +68,7 @@ async def insert_request(conn: Conn, r: records.NewRequest) -> records.Request |
            ), first_entry AS (
                INSERT INTO timeline (request_id, actor_id, kind, status, detail, at)
                SELECT id, requester_id, 'submitted', 'submitted', '', submitted_at FROM r
-           )
+           ), announced AS ({outbox.INSERT_INTO} SELECT $14, $15, $16 FROM r)
            SELECT {REQUEST_COLUMNS} FROM r JOIN request_types t ON t.id = r.type_id""",
         r.id,
         r.pool_id,
@@ -82,6 +83,7 @@ async def insert_request(conn: Conn, r: records.NewRequest) -> records.Request |
         r.submitted_at,
         r.pickup_due_at,
         r.done_due_at,
+        *outbox.row(submitted),
     )
     return None if row is None else as_record(records.Request, row)
 

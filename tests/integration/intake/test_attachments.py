@@ -121,3 +121,25 @@ async def test_a_removed_file_and_the_files_of_an_anonymised_or_deleted_request_
 
 async def _count(desk: Desk) -> int:
     return len(stored(desk.files))
+
+
+async def test_a_request_naming_a_file_that_is_not_there_is_refused_and_leaves_no_request_or_event(desk: Desk) -> None:
+    staff = desk.staff()
+    body = {"type_id": "agenda-meeting", "description": "Met de foto", "idempotency_key": str(uuid.uuid4())}
+
+    async def stored() -> tuple[int, int]:
+        async with desk.db.acquire() as conn:
+            return (
+                await conn.fetchval("SELECT count(*) FROM requests WHERE requester_id = $1", staff.account_id),
+                await conn.fetchval(
+                    "SELECT count(*) FROM outbox WHERE convert_from(payload, 'UTF8')::jsonb ->> 'requester_id' = $1",
+                    staff.account_id,
+                ),
+            )
+
+    refused = await desk.call(staff, "POST", "/v1/requests/", json={**body, "attachment_ids": [str(uuid.uuid4())]})
+    assert refused.status_code == 422 and "not found" in refused.text
+    assert await stored() == (0, 0)
+    # The same form without the file goes through: the key was not used up.
+    assert (await desk.call(staff, "POST", "/v1/requests/", json=body)).status_code == 201
+    assert await stored() == (1, 1)
