@@ -253,21 +253,19 @@ async def answer(conn: Conn, offer_id: UUID, member_id: str, *, zone: ZoneInfo, 
     if not accept:
         await hand_back(conn, offer, req, zone=zone, status="declined", reason=reason)
         return
-    version = await store.accept_offer(conn, offer_id, req.request_id)
-    await outbox.add(
-        conn,
-        OfferAccepted(
-            event_id=uuid4(),
-            occurred_at=now(),
-            request_id=req.request_id,
-            version=version,
-            pool_id=req.pool_id,
-            offer_id=str(offer_id),
-            member_id=member_id,
-            buddy_id=offer.buddy_id,
-            development=offer.development,
-        ),
+    accepted = OfferAccepted(
+        event_id=uuid4(),
+        occurred_at=now(),
+        request_id=req.request_id,
+        version=req.version + 1,  # the request is locked: this is the version the accept gives it
+        pool_id=req.pool_id,
+        offer_id=str(offer_id),
+        member_id=member_id,
+        buddy_id=offer.buddy_id,
+        development=offer.development,
     )
+    if await store.accept_offer(conn, offer_id, req.request_id, accepted) != accepted.version:
+        raise RuntimeError(f"request {req.request_id} changed under its lock")
 
 
 async def hand_back(

@@ -10,6 +10,8 @@ from uuid import UUID
 
 import msgspec
 
+from services.contracts.base import Event
+from services.platform import outbox
 from services.platform.db import Conn, as_record, as_records
 from services.routing import records
 from services.routing.decision import Decision, Reason
@@ -145,15 +147,18 @@ async def answer_offer(conn: Conn, offer_id: UUID, status: str, reason: str = ""
     )
 
 
-async def accept_offer(conn: Conn, offer_id: UUID, request_id: str) -> int:
-    """The member takes the offer on: the offer is accepted and the request assigned in one
-    statement; returns routing's new version of the request."""
+async def accept_offer(conn: Conn, offer_id: UUID, request_id: str, accepted: Event) -> int:
+    """The member takes the offer on: the offer is accepted, the request assigned and the event
+    `accepted` written to the outbox in one statement; returns routing's new version of the
+    request (call with it locked: the event names that version already)."""
     version: int = await conn.fetchval(
-        """WITH answered AS (UPDATE offers SET status = 'accepted', reason = '', answered_at = now() WHERE id = $1)
+        f"""WITH answered AS (UPDATE offers SET status = 'accepted', reason = '', answered_at = now() WHERE id = $1),
+                announced AS ({outbox.INSERT_INTO} VALUES ($3, $4, $5))
            UPDATE requests SET state = 'assigned', version = version + 1, queued_at = NULL
            WHERE request_id = $2 RETURNING version""",
         offer_id,
         request_id,
+        *outbox.row(accepted),
     )
     return version
 
