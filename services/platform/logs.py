@@ -35,3 +35,8 @@ def configure(service: str, level: int = logging.INFO) -> None:
         cache_logger_on_first_use=True,
     )
     structlog.contextvars.bind_contextvars(service=service)
+    # httpx logs every request it sends at INFO, whole address included: a push endpoint is a
+    # capability that must not reach the logs (the sender logs only its origin), and a line per
+    # service call and per push is a cost at every request. Its warnings still show.
+    for chatty in ("httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)

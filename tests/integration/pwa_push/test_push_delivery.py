@@ -7,6 +7,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 
+import pytest
+
 from pwa.notify import store as notify_store
 from pwa.push import store
 from services.contracts.intake import RequestStatusChanged
@@ -212,7 +214,9 @@ async def test_an_old_mute_of_offers_becomes_the_choice_nothing_when_the_choices
         assert await store.muted_kinds(conn, member.id) == {"buddy"}
 
 
-async def test_deliveries_due_together_are_all_sent_and_leave_the_queue(pwa: Pwa, fake_push: FakePushService) -> None:
+async def test_deliveries_due_together_are_all_sent_and_leave_the_queue_and_no_log_names_an_endpoint(
+    pwa: Pwa, fake_push: FakePushService, caplog: pytest.LogCaptureFixture
+) -> None:
     member = await pwa.person("secretary")
     phones = [FakeBrowser(fake_push) for _ in range(3)]  # a phone, a tablet and a laptop
     for phone in phones:
@@ -225,3 +229,5 @@ async def test_deliveries_due_together_are_all_sent_and_leave_the_queue(pwa: Pwa
         assert phone.decrypt(pushed)["tag"] == f"offer-{offer.offer_id}"
     async with pwa.db() as conn:
         await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
+    # An endpoint is a capability: whoever reads it can push to that phone.
+    assert [r.getMessage() for r in caplog.records if any(p.path in r.getMessage() for p in phones)] == []
