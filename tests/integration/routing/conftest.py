@@ -17,7 +17,7 @@ from services.contracts.base import Event
 from services.contracts.intake import RequestCompleted, RequestSubmitted
 from services.platform import db
 from services.platform.outbox import subject_of
-from services.routing import records, store_members, store_policy
+from services.routing import records, store, store_members, store_policy
 from services.routing.decision import Policy
 from services.routing.shifts import ALWAYS
 from tests.support import auth, caller, close_conn, close_nats, close_pool, eventually, new_id
@@ -148,3 +148,38 @@ async def routing_db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     await db.migrate(pool, "routing", ["services.routing"])
     yield pool
     await close_pool(pool)
+
+
+async def store_member(conn: Any, pool_id: str, capacity: int = 5) -> str:
+    """A member of `pool_id` (agenda, level 3; on shift around the clock), stored directly."""
+    member_id = new_id("member-")
+    await store_members.upsert_member(
+        conn,
+        records.NewMember(
+            id=member_id, pool_id=pool_id, name=member_id, skills={"agenda": 3}, capacity=capacity, hours=ALWAYS
+        ),
+    )
+    return member_id
+
+
+async def stored_request(conn: Any, pool_id: str, work_minutes: int = 30) -> records.RoutedRequest:
+    """A waiting agenda request of `pool_id`, stored directly (as its RequestSubmitted would)."""
+    now = datetime.now(UTC)
+    stored = await store.insert_request(
+        conn,
+        records.NewRequest(
+            request_id=str(uuid.uuid4()),
+            pool_id=pool_id,
+            requester_id=new_id("staff-"),
+            skill="agenda",
+            min_level=1,
+            language="nl",
+            urgency="normal",
+            work_minutes=work_minutes,
+            submitted_at=now,
+            pickup_due_at=now + timedelta(hours=1),
+            done_due_at=now + timedelta(days=1),
+        ),
+    )
+    assert stored is not None
+    return stored

@@ -8,8 +8,8 @@ from typing import Any
 
 import asyncpg
 
-from services.routing import records, store, store_members, store_rota
-from services.routing.shifts import ALWAYS
+from services.routing import store, store_members, store_rota
+from tests.integration.routing.conftest import store_member, stored_request
 from tests.support import new_id
 
 HISTORY = 20_000
@@ -24,43 +24,8 @@ BUSY_FROM_OFFERS = """SELECT o.member_id, sum(r.work_minutes)::float AS minutes 
     GROUP BY o.member_id"""
 
 
-async def member(conn: Any, pool_id: str, capacity: int = 5) -> str:
-    member_id = new_id("member-")
-    await store_members.upsert_member(
-        conn,
-        records.NewMember(
-            id=member_id,
-            pool_id=pool_id,
-            name=member_id,
-            skills={"agenda": 3},
-            languages=["nl"],
-            capacity=capacity,
-            hours=ALWAYS,
-        ),
-    )
-    return member_id
-
-
 async def request(conn: Any, pool_id: str, work_minutes: int = 30) -> str:
-    request_id = str(uuid.uuid4())
-    now = datetime.now(UTC)
-    await store.insert_request(
-        conn,
-        records.NewRequest(
-            request_id=request_id,
-            pool_id=pool_id,
-            requester_id=new_id("staff-"),
-            skill="agenda",
-            min_level=1,
-            language="nl",
-            urgency="normal",
-            work_minutes=work_minutes,
-            submitted_at=now,
-            pickup_due_at=now + timedelta(hours=1),
-            done_due_at=now + timedelta(days=1),
-        ),
-    )
-    return request_id
+    return (await stored_request(conn, pool_id, work_minutes)).request_id
 
 
 async def offer(conn: Any, request_id: str, member_id: str, status: str = "open") -> uuid.UUID:
@@ -81,7 +46,7 @@ async def offer(conn: Any, request_id: str, member_id: str, status: str = "open"
 async def test_busy_minutes_follow_the_offers_through_every_change(routing_db: asyncpg.Pool) -> None:
     pool_id, other_pool = new_id("pool-"), new_id("pool-")
     async with routing_db.acquire() as conn:
-        anna, bram = await member(conn, pool_id), await member(conn, pool_id)
+        anna, bram = await store_member(conn, pool_id), await store_member(conn, pool_id)
         # anna: accepted then done (45), accepted (30), open (20, not taken on), accepted then
         # handed back (15), declined (10); bram: taken on yesterday (60, not today), auto-accepted (25).
         done = await offer(conn, await request(conn, pool_id, 45), anna)
@@ -127,11 +92,11 @@ async def test_a_decision_reads_who_served_the_requester_with_the_pools_members(
     pool_id = new_id("pool-")
     requester, someone_else = new_id("staff-"), new_id("staff-")
     async with routing_db.acquire() as conn:
-        anna, bram, carla = [await member(conn, pool_id) for _ in range(3)]
+        anna, bram, carla = [await store_member(conn, pool_id) for _ in range(3)]
         await store_members.record_service(conn, anna, requester, "agenda")
         await store_members.record_service(conn, anna, requester, "agenda")
         await store_members.record_service(conn, bram, someone_else, "agenda")
-        left = await member(conn, pool_id)
+        left = await store_member(conn, pool_id)
         await store_members.record_service(conn, left, requester, "agenda")
         await store_members.set_identity(conn, left, version=2, active=False)
 
@@ -143,7 +108,7 @@ async def test_a_decision_reads_who_served_the_requester_with_the_pools_members(
 async def test_held_work_is_the_live_offers_with_their_requests_estimates(routing_db: asyncpg.Pool) -> None:
     pool_id = new_id("pool-")
     async with routing_db.acquire() as conn:
-        anna = await member(conn, pool_id)
+        anna = await store_member(conn, pool_id)
         opened = await offer(conn, await request(conn, pool_id, 20), anna)
         taken = await offer(conn, await request(conn, pool_id, 30), anna, status="accepted")
         await store.answer_offer(conn, await offer(conn, await request(conn, pool_id, 40), anna), "declined")
@@ -174,7 +139,7 @@ async def blocks_touched(conn: Any, query: Any) -> int:
 async def test_a_decisions_queries_do_not_read_the_pools_history(routing_db: asyncpg.Pool) -> None:
     pool_id = new_id("pool-")
     async with routing_db.acquire() as conn:
-        members = [await member(conn, pool_id) for _ in range(4)]
+        members = [await store_member(conn, pool_id) for _ in range(4)]
         # The closed history loaded as a restore would (triggers off), with the day sums it left.
         await conn.execute("SET session_replication_role = replica")
         await conn.execute(

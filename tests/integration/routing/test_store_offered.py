@@ -13,42 +13,9 @@ import msgspec
 from services.contracts.routing import OfferAccepted, RequestOffered
 from services.routing import records, store, store_members
 from services.routing.decision import Decision
-from services.routing.shifts import ALWAYS
 from services.routing.store_offered import offer_made
+from tests.integration.routing.conftest import store_member, stored_request
 from tests.support import new_id
-
-
-async def member(conn: Any, pool_id: str, capacity: int) -> str:
-    member_id = new_id("member-")
-    await store_members.upsert_member(
-        conn,
-        records.NewMember(
-            id=member_id, pool_id=pool_id, name=member_id, skills={"agenda": 3}, capacity=capacity, hours=ALWAYS
-        ),
-    )
-    return member_id
-
-
-async def waiting(conn: Any, pool_id: str) -> records.RoutedRequest:
-    now = datetime.now(UTC)
-    stored = await store.insert_request(
-        conn,
-        records.NewRequest(
-            request_id=str(uuid.uuid4()),
-            pool_id=pool_id,
-            requester_id=new_id("staff-"),
-            skill="agenda",
-            min_level=1,
-            language="nl",
-            urgency="normal",
-            work_minutes=30,
-            submitted_at=now,
-            pickup_due_at=now + timedelta(hours=1),
-            done_due_at=now + timedelta(days=1),
-        ),
-    )
-    assert stored is not None
-    return stored
 
 
 async def offer_to(conn: Any, req: records.RoutedRequest, member_id: str) -> tuple[int | None, RequestOffered]:
@@ -98,8 +65,8 @@ async def test_an_offer_claims_the_members_room_and_writes_its_decision_state_an
 ) -> None:
     pool_id = new_id("pool-")
     async with routing_db.acquire() as conn, conn.transaction():
-        anna = await member(conn, pool_id, capacity=1)
-        req = await waiting(conn, pool_id)
+        anna = await store_member(conn, pool_id, capacity=1)
+        req = await stored_request(conn, pool_id)
         version, event = await offer_to(conn, req, anna)
 
         assert version == req.version + 1
@@ -113,11 +80,11 @@ async def test_an_offer_claims_the_members_room_and_writes_its_decision_state_an
 async def test_a_member_without_room_gets_no_offer_and_nothing_is_written(routing_db: asyncpg.Pool) -> None:
     pool_id = new_id("pool-")
     async with routing_db.acquire() as conn, conn.transaction():
-        anna = await member(conn, pool_id, capacity=1)
-        taken, _ = await offer_to(conn, await waiting(conn, pool_id), anna)
+        anna = await store_member(conn, pool_id, capacity=1)
+        taken, _ = await offer_to(conn, await stored_request(conn, pool_id), anna)
         assert taken is not None
 
-        req = await waiting(conn, pool_id)  # anna is full now, as if another replica had filled her
+        req = await stored_request(conn, pool_id)  # anna is full now, as if another replica had filled her
         version, event = await offer_to(conn, req, anna)
 
         assert version is None
@@ -130,8 +97,8 @@ async def test_a_member_without_room_gets_no_offer_and_nothing_is_written(routin
 async def test_an_accept_writes_the_answer_the_requests_state_and_its_event_together(routing_db: asyncpg.Pool) -> None:
     pool_id = new_id("pool-")
     async with routing_db.acquire() as conn, conn.transaction():
-        anna = await member(conn, pool_id, capacity=1)
-        req = await waiting(conn, pool_id)
+        anna = await store_member(conn, pool_id, capacity=1)
+        req = await stored_request(conn, pool_id)
         offered_version, offered = await offer_to(conn, req, anna)
         assert offered_version is not None
         locked = await store.lock_request(conn, req.request_id)
