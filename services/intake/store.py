@@ -2,7 +2,7 @@
 store_conversation; service levels: store_sla; queue and insights: store_insights.)"""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from services.contracts.base import Event
@@ -171,37 +171,44 @@ async def pool_requests(conn: Conn, pool_id: str, statuses: list[str], limit: in
     return as_records(records.Request, rows)
 
 
-def _change(fields: dict[str, Any], *, announced: bool) -> str:
-    """A change's statement: $1 the request, $2–$5 its timeline entry, then the columns set;
-    announced, also the version it was read at and its event's outbox row."""
+async def _change(
+    conn: Conn, request_id: UUID, entry: records.Entry, fields: dict[str, Any], announced: tuple[int, Event] | None
+) -> int | None:
+    """The one statement of a change: $1 the request, $2–$5 its timeline entry, then the columns
+    set; `announced` (the version it was read at, its event) adds a guard and the outbox row."""
+    unknown = set(fields) - CHANGEABLE
+    assert not unknown, f"not changeable: {unknown}"
     sets = "".join(f", {name} = ${i}" for i, name in enumerate(fields, start=6))
     after = 6 + len(fields)
-    guard = f" AND version = ${after}" if announced else ""
-    event = f", announced AS ({outbox.INSERT_INTO} SELECT ${after + 1}, ${after + 2}, ${after + 3} FROM changed)"
-    return f"""WITH changed AS (
+    guard, event, extra = "", "", []
+    if announced is not None:
+        read_at, message = announced
+        guard = f" AND version = ${after}"
+        event = f", announced AS ({outbox.INSERT_INTO} SELECT ${after + 1}, ${after + 2}, ${after + 3} FROM changed)"
+        extra = [read_at, *outbox.row(message)]
+    version: int | None = await conn.fetchval(
+        f"""WITH changed AS (
                 UPDATE requests SET version = version + 1{sets} WHERE id = $1{guard} RETURNING version
             ), entry AS (
                 INSERT INTO timeline (request_id, actor_id, kind, status, detail, at)
                 SELECT $1, $2, $3, $4, $5, now() FROM changed
-            ){event if announced else ""}
-            SELECT version FROM changed"""
-
-
-async def change(conn: Conn, request_id: UUID, entry: records.Entry, **fields: Any) -> int:
-    """Set the given columns, bump the request's version and add `entry` to its timeline, in one
-    statement; returns the new version. Call with the row locked (get_request(..., for_update=True))."""
-    unknown = set(fields) - CHANGEABLE
-    assert not unknown, f"not changeable: {unknown}"
-    version: int = await conn.fetchval(
-        _change(fields, announced=False),
+            ){event}
+            SELECT version FROM changed""",
         request_id,
         entry.actor_id,
         entry.kind,
         entry.status,
         entry.detail,
         *fields.values(),
+        *extra,
     )
     return version
+
+
+async def change(conn: Conn, request_id: UUID, entry: records.Entry, **fields: Any) -> int:
+    """Set the given columns, bump the request's version and add `entry` to its timeline, in one
+    statement; returns the new version. Call with the row locked (get_request(..., for_update=True))."""
+    return cast(int, await _change(conn, request_id, entry, fields, None))  # a locked row is there
 
 
 async def change_announced(
@@ -210,20 +217,7 @@ async def change_announced(
     """`change`, with `event` (which names version `read_at + 1`) written to the outbox in the
     same statement. Only if the request is still at version `read_at`: None, and nothing
     written, when it changed since (a second change in one transaction on the row read once)."""
-    unknown = set(fields) - CHANGEABLE
-    assert not unknown, f"not changeable: {unknown}"
-    version: int | None = await conn.fetchval(
-        _change(fields, announced=True),
-        request_id,
-        entry.actor_id,
-        entry.kind,
-        entry.status,
-        entry.detail,
-        *fields.values(),
-        read_at,
-        *outbox.row(event),
-    )
-    return version
+    return await _change(conn, request_id, entry, fields, (read_at, event))
 
 
 async def add_timeline(
