@@ -95,6 +95,13 @@ async def prune_sign_in_state(rt: Runtime) -> None:
         await asyncio.sleep(300)
 
 
+def prepare_templates(jinja: JinjaTemplateEngine, assets: Assets) -> None:
+    jinja.engine.globals.update(static_url=assets.url)
+    # Templates change only with a deploy: without this every page asks the disk for the mtime
+    # of each template it uses (base, page, partials), on every render.
+    jinja.engine.auto_reload = False
+
+
 def create_app(
     settings: Settings | None = None,
     push_config: PushConfig | None = None,
@@ -170,7 +177,7 @@ def create_app(
         template_config=TemplateConfig(
             directory=HERE / "templates",
             engine=JinjaTemplateEngine,
-            engine_callback=lambda jinja: jinja.engine.globals.update(static_url=assets.url),
+            engine_callback=lambda jinja: prepare_templates(jinja, assets),
         ),
         middleware=[Transfer],
         csrf_config=CSRFConfig(

@@ -23,7 +23,8 @@ from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEven
 
 MINIMUM_SIZE = 500  # below this, the encoding's own overhead eats most of the saving
 GZIP_LEVEL = 6  # per answer, so the usual speed/size balance, not the slowest
-BROTLI_QUALITY = 5
+# Per answer too: on a 30 kB page quality 3 takes 0.3 ms where 5 takes 0.8, for a tenth more bytes.
+BROTLI_QUALITY = 3
 TEXT_TYPES = (
     "application/json",
     "application/javascript",

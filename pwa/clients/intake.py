@@ -6,11 +6,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 from uuid import UUID
 
-import httpx
 import msgspec
 
 from pwa.clients.base import Params, ServiceClient
-from pwa.gateway import ServiceError
+from pwa.gateway import FileStream, ServiceError
 from services.contracts.intake_api import (
     AttachmentView,
     Cancellation,
@@ -112,7 +111,7 @@ class IntakeClient(ServiceClient):
     async def drop_upload(self, caller: Caller, upload_id: UUID) -> None:
         await self._do("DELETE", f"/v1/uploads/{upload_id}", caller)
 
-    async def open_attachment(self, caller: Caller, request_id: UUID, attachment_id: UUID) -> httpx.Response:
+    async def open_attachment(self, caller: Caller, request_id: UUID, attachment_id: UUID) -> FileStream:
         """The file as a stream: pass `aiter_raw()` on and `aclose()` it."""
         path = f"{REQUESTS}/{request_id}/attachments/{attachment_id}"
         return await self._gateway.open_file(self.service, path, caller)

@@ -5,7 +5,6 @@ from collections.abc import AsyncIterator
 from typing import Any, Literal
 from uuid import UUID
 
-import httpx
 import msgspec
 from litestar.exceptions import PermissionDeniedException
 
@@ -13,7 +12,7 @@ from pwa.clients import Clients
 from pwa.clients.intake import IntakeClient
 from pwa.files.config import MAX_FILES, FilesConfig
 from pwa.files.form import CSRF_FIELD, FormStream, csrf_ok
-from pwa.gateway import ServiceError
+from pwa.gateway import ServiceError, ServiceUnreachable
 from pwa.records import Account
 from services.platform.tokens import Caller
 
@@ -50,10 +49,10 @@ async def relay(
         stored = await intake.upload(caller, request_id, counted(), filename)
     except Oversize:
         outcome: Outcome = "too_large"
-    except httpx.HTTPError:
+    except ServiceUnreachable:
         if seen <= limit:
             raise
-        outcome = "too_large"
+        outcome = "too_large"  # intake hung up on a file past the limit
     except ServiceError as exc:
         if exc.status >= 500:
             raise

@@ -9,9 +9,9 @@ inside a consumer's transaction: a slow push service cannot hold up event handli
 import asyncio
 from datetime import UTC, datetime
 
+import aiohttp
 import asyncpg
 import http_ece
-import httpx
 import structlog
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -62,8 +62,10 @@ class Sender:
         self._slots = asyncio.Semaphore(config.concurrency)
 
     async def run(self) -> None:
-        timeout = httpx.Timeout(self._config.send_timeout_seconds, connect=5.0)
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+        # aiohttp rather than httpx: a push goes out for every offer, and a request costs httpx
+        # about 1.2 ms of CPU here where it costs aiohttp 0.2 (see pwa/gateway.py).
+        timeout = aiohttp.ClientTimeout(total=self._config.send_timeout_seconds, connect=5.0)
+        async with aiohttp.ClientSession(timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()) as client:
             await wakeup.run_rounds(
                 self._pool,
                 self._channel,
@@ -73,7 +75,7 @@ class Sender:
                 what="push delivery round",
             )
 
-    async def deliver_due(self, client: httpx.AsyncClient) -> int:
+    async def deliver_due(self, client: aiohttp.ClientSession) -> int:
         """Claim one batch, send it concurrently (bounded), record each outcome."""
         # The claim is one statement, atomic without a transaction of its own (two statements less).
         async with self._pool.acquire() as conn:
@@ -90,7 +92,7 @@ class Sender:
                     await self._record(conn, d, outcome, retry_after, now)
         return len(due)
 
-    async def _send(self, client: httpx.AsyncClient, due: Due) -> tuple[Outcome, str | None]:
+    async def _send(self, client: aiohttp.ClientSession, due: Due) -> tuple[Outcome, str | None]:
         if due.ttl_left <= 0:
             return "drop", None  # nobody wants it any more
         try:
@@ -107,8 +109,9 @@ class Sender:
         async with self._slots:
             try:
                 body = encrypt(due.notice, due.p256dh, due.auth)
-                response = await client.post(due.endpoint, content=body, headers=headers)
-            except httpx.HTTPError as exc:
+                async with client.post(due.endpoint, data=body, headers=headers, allow_redirects=False) as response:
+                    await response.read()
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 log.info("push service unreachable", origin=origin_of(due.endpoint), error=type(exc).__name__)
                 return "retry", None
             except (ValueError, http_ece.ECEException) as exc:
@@ -117,7 +120,7 @@ class Sender:
             except Exception as exc:  # one odd subscription must not sink the batch
                 log.error("push send failed", origin=origin_of(due.endpoint), error=repr(exc))
                 return "retry", None
-        return outcomes.classify(response.status_code), response.headers.get("retry-after")
+        return outcomes.classify(response.status), response.headers.get("retry-after")
 
     async def _record(self, conn: Conn, due: Due, outcome: Outcome, retry_after: str | None, now: datetime) -> None:
         """A delivery that did not go through: forget the subscription, try later, or give up."""

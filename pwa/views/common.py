@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Iterable
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-import httpx
 from litestar import Request, Response
 from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
@@ -150,8 +149,6 @@ async def optional(call: Awaitable[T]) -> T | None:
     try:
         return await call
     except ServiceError as exc:
-        if exc.down:
+        if exc.down:  # also a service that does not answer at all (gateway.ServiceUnreachable)
             return None
         raise
-    except httpx.TransportError:
-        return None

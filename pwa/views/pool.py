@@ -2,6 +2,7 @@
 my learning goals, and why any request went to whom. (The routing policy: policy.py.)
 """
 
+import asyncio
 import math
 
 import msgspec
@@ -13,7 +14,7 @@ from litestar.response import Redirect, Template
 from pwa.clients import Clients
 from pwa.gateway import ServiceError
 from pwa.records import Account
-from pwa.views.common import AnyRequest, act, back_to, form_data, language_of, names, optional, page
+from pwa.views.common import AnyRequest, act, back_to, form_data, language_of, names, nothing, optional, page
 from pwa.views.reasons import because_text, others_list
 from services.platform.ids import Id
 from services.platform.unit_of_work import RequestConn
@@ -42,10 +43,12 @@ class PoolPages(Controller):
     ) -> Template:
         pool_id = pool_of(account)
         caller = account.caller()
-        members = await optional(clients.routing.members(caller, pool_id)) if pool_id else None
-        me = await optional(clients.routing.me(caller)) if account.has("secretary") else None
+        members, me, proposals = await asyncio.gather(
+            optional(clients.routing.members(caller, pool_id)) if pool_id else nothing(),
+            optional(clients.routing.me(caller)) if account.has("secretary") else nothing(),
+            optional(clients.routing.proposals(caller, pool_id)) if pool_id else nothing(),
+        )
         skills = sorted({s for m in members or [] for s in m.skills} | {s for m in members or [] for s in m.learning})
-        proposals = await optional(clients.routing.proposals(caller, pool_id)) if pool_id else None
         open_proposals = [p for p in proposals or [] if p.status == "open"]
         names_by_id = {m.id: m.name for m in members or []}
         return page(

@@ -4,11 +4,9 @@ each service's, over their APIs), or have your account erased: you are anonymise
 how long closed requests keep their text."""
 
 import uuid
-from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
@@ -17,7 +15,6 @@ from litestar.response import Redirect, Template
 
 from pwa import audit, factors, privacy_store, sessions
 from pwa.clients import Clients
-from pwa.gateway import ServiceError
 from pwa.push import store as push_store
 from pwa.records import Account
 from pwa.views.admin_security import admin_only
@@ -40,14 +37,6 @@ class RetentionForm(msgspec.Struct):
     days: str = ""
 
 
-async def from_service(service: str, call: Awaitable[Any]) -> Any:
-    """A service's part of my data; a service that does not answer makes the download wait."""
-    try:
-        return await call
-    except httpx.HTTPError as exc:
-        raise ServiceError(503, f"{service} does not answer") from exc
-
-
 async def my_data(runtime: Runtime, clients: Clients, account: Account) -> dict[str, Any]:
     async with runtime.pool.acquire() as conn:
         held = await privacy_store.account(conn, account.id)
@@ -67,9 +56,9 @@ async def my_data(runtime: Runtime, clients: Clients, account: Account) -> dict[
     return {
         "exported_at": datetime.now(UTC),
         **pwa_part,
-        "requests": await from_service("intake", clients.intake.my_data(account.caller())),
-        "thanks": await from_service("recognition", clients.recognition.my_data(account.caller())),
-        "pool_membership": await from_service("routing", clients.routing.my_data(account.caller())),
+        "requests": await clients.intake.my_data(account.caller()),
+        "thanks": await clients.recognition.my_data(account.caller()),
+        "pool_membership": await clients.routing.my_data(account.caller()),
     }
 
 

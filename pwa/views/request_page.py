@@ -24,8 +24,9 @@ from pwa.gateway import ServiceError
 from pwa.i18n import status_text, translations
 from pwa.records import Account
 from pwa.views.common import AnyRequest, announce, back_to, language_of, names, optional, page, wants_fragment
-from services.contracts.intake_api import RequestView
+from services.contracts.intake_api import AttachmentView, CommentView, RequestView, TimelineEntry
 from services.contracts.recognition_api import PromptView
+from services.platform.tokens import Caller
 from services.platform.unit_of_work import RequestConn
 
 
@@ -92,10 +93,6 @@ async def thanks_prompt(clients: Clients, account: Account, request_id: str) -> 
     return next((p for p in prompts if p.request_id == request_id), None)
 
 
-async def done(value: bool) -> bool:
-    return value
-
-
 async def already_thanked(clients: Clients, account: Account, item: RequestView) -> bool:
     """Whether this requester has thanked for the finished request (the one tap is then gone):
     no open invitation to thank, and kudos from them tied to it on the wall's recent pages."""
@@ -103,6 +100,31 @@ async def already_thanked(clients: Clients, account: Account, item: RequestView)
         return False
     recent = await optional(clients.recognition.wall(account.caller(), limit=100))
     return any(k.request_id == str(item.id) and k.giver_id == account.id for k in (recent.items if recent else []))
+
+
+Parts = tuple[list[TimelineEntry] | None, list[CommentView] | None, list[AttachmentView] | None]
+
+
+async def parts_of(clients: Clients, caller: Caller, request_id: UUID) -> Parts:
+    """A request's timeline, conversation and files, each None when intake is away."""
+    return await asyncio.gather(
+        optional(clients.intake.timeline(caller, request_id)),
+        optional(clients.intake.comments(caller, request_id)),
+        optional(clients.intake.attachments(caller, request_id)),
+    )
+
+
+async def request_and_parts(clients: Clients, caller: Caller, request_id: UUID) -> tuple[RequestView, Parts]:
+    """The request with its parts, asked at once (one round trip, not two). The request's own
+    answer decides: one this person may not see fails the page with its 403 or 404."""
+    item, parts = await asyncio.gather(
+        clients.intake.request(caller, request_id), parts_of(clients, caller, request_id), return_exceptions=True
+    )
+    if isinstance(item, BaseException):
+        raise item
+    if isinstance(parts, BaseException):
+        raise parts
+    return item, parts
 
 
 def shown_state(item: RequestView) -> str:
@@ -134,16 +156,15 @@ class RequestPage(Controller):
         v: Annotated[str | None, QueryParameter(max_length=40)] = None,
     ) -> Template | Response[None]:
         caller = account.caller()
-        item = await clients.intake.request(caller, request_id)
-        if v is not None and v == shown_state(item) and wants_fragment(request):
-            return Response(None, status_code=204)  # nothing changed: htmx keeps what it shows
+        if v is not None and wants_fragment(request):
+            item = await clients.intake.request(caller, request_id)
+            if v == shown_state(item):
+                return Response(None, status_code=204)  # nothing changed: htmx keeps what it shows
+            timeline, comments, attachments = await parts_of(clients, caller, request_id)
+        else:
+            item, (timeline, comments, attachments) = await request_and_parts(clients, caller, request_id)
         roles = roles_on(item, account)
-        timeline, comments, attachments, thanked = await asyncio.gather(
-            optional(clients.intake.timeline(caller, request_id)),
-            optional(clients.intake.comments(caller, request_id)),
-            optional(clients.intake.attachments(caller, request_id)),
-            already_thanked(clients, account, item) if roles["is_requester"] else done(False),
-        )
+        thanked = await already_thanked(clients, account, item) if roles["is_requester"] else False
         timeline = timeline or []
         ids = [item.requester_id, item.on_behalf_of, item.member_id, item.buddy_id]
         ids += [e.actor_id for e in timeline] + [c.author_id for c in comments or []]

@@ -25,7 +25,9 @@ POOL = "pool-secretariaat"
 TYPE = "agenda-meeting"
 SKILL = "agenda"  # what TYPE needs (every member the bench readies has it)
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
-LIMITS = httpx.Limits(max_connections=256, max_keepalive_connections=64)
+# An idle connection is dropped before uvicorn's own 5 s keep-alive ends: reusing one the server
+# is closing at that moment fails the request (a ReadError between two phases).
+LIMITS = httpx.Limits(max_connections=256, max_keepalive_connections=64, keepalive_expiry=4.0)
 
 
 class Browser:

@@ -3,11 +3,11 @@
 
 import asyncio
 
-import httpx
 import pytest
 
-from pwa.gateway import ServiceError
+from pwa.gateway import ServiceError, ServiceUnreachable
 from pwa.views.common import optional
+from services.platform.failures import is_transient
 
 
 async def failing(exc: Exception) -> list[str]:
@@ -31,11 +31,13 @@ def test_a_service_that_is_away_gives_none(status: int) -> None:
     assert run(ServiceError(status, "away")) is None
 
 
-@pytest.mark.parametrize(
-    "exc", [httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("cut")]
-)
-def test_no_connection_or_a_timeout_gives_none(exc: Exception) -> None:
-    assert run(exc) is None
+def test_a_service_that_does_not_answer_at_all_gives_none() -> None:
+    assert run(ServiceUnreachable("intake")) is None
+
+
+def test_a_service_that_does_not_answer_is_a_transient_failure_to_a_consumer() -> None:
+    unreachable = ServiceUnreachable("intake")
+    assert (unreachable.status, unreachable.down, is_transient(unreachable)) == (503, True, True)
 
 
 @pytest.mark.parametrize("status", [400, 403, 404, 405, 409, 422, 500, 501])

@@ -3,26 +3,24 @@ from the JSON error body (services.platform.errors and Litestar's validation err
 
 import json
 
-import httpx
 import pytest
 
 from pwa.gateway import ServiceError, checked, raise_for
 
 
-def answer(status: int, body: object) -> httpx.Response:
-    content = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return httpx.Response(status, content=content, headers={"content-type": "application/json"})
+def answer(status: int, body: object) -> tuple[int, bytes]:
+    return status, body if isinstance(body, bytes) else json.dumps(body).encode()
 
 
 def refusal(status: int, body: object) -> ServiceError:
     with pytest.raises(ServiceError) as raised:
-        raise_for(answer(status, body))
+        raise_for(*answer(status, body))
     return raised.value
 
 
 def test_a_success_raises_nothing() -> None:
-    raise_for(answer(200, {"id": "x"}))
-    raise_for(httpx.Response(204))
+    raise_for(*answer(200, {"id": "x"}))
+    raise_for(204, b"")
 
 
 def test_a_domain_refusal_names_its_field_as_its_own_key() -> None:
