@@ -16,7 +16,8 @@ from litestar.types import ASGIApp
 
 from services.platform import api_key_store, api_keys, outbox
 from services.platform.api_key_events import used_event
-from services.platform.tokens import KeyRing, bearer, verify
+from services.platform.checked_tokens import CheckedTokens
+from services.platform.tokens import bearer
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer, ApiKey realm="secpool"'}
 
@@ -32,16 +33,18 @@ def presented_key(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 class CallerMiddleware(AbstractAuthenticationMiddleware):
     """Puts the `Caller` in `request.user`: a person's (service token) or an integration's (API key)."""
 
-    def __init__(self, app: ASGIApp, *, audience: str, key: KeyRing, **kwargs: Any) -> None:
+    def __init__(self, app: ASGIApp, *, audience: str, tokens: CheckedTokens, **kwargs: Any) -> None:
+        # `tokens` is one for the whole app: Litestar makes a middleware per route, and a
+        # page's calls to one service go to several routes with the same token.
         super().__init__(app, **kwargs)
         self._audience = audience
-        self._key = key
+        self._tokens = tokens
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         text = presented_key(connection)
         if text is None:
             token = bearer(connection)
-            return AuthenticationResult(user=verify(token, audience=self._audience, key=self._key), auth=token)
+            return AuthenticationResult(user=self._tokens.caller(token), auth=token)
         presented = api_keys.parse(text)
         if presented is None:
             raise NotAuthorizedException("malformed API key (spk_<id>_<secret>)", headers=_CHALLENGE)

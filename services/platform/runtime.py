@@ -28,6 +28,7 @@ from nats.js import JetStreamContext
 
 from services.platform import api_key_events, bus, db, errors, guard, internal, logs, retention
 from services.platform.authentication import CallerMiddleware
+from services.platform.checked_tokens import CheckedTokens
 from services.platform.failures import is_transient, retry_delay
 from services.platform.inbox import Consumer
 from services.platform.outbox import Relay
@@ -191,7 +192,7 @@ def service_app(
                     DefineMiddleware(
                         CallerMiddleware,
                         audience=settings.service,
-                        key=key_ring(settings),
+                        tokens=CheckedTokens(settings.service, key_ring(settings)),
                     )
                 ]
                 if authenticate

@@ -216,15 +216,30 @@ def sign(
     return jwt.encode(claims, signing, algorithm=ALGORITHM, headers={"kid": kid})
 
 
+class Verified(msgspec.Struct, frozen=True):
+    """A token that passed: who calls, the key that signed it (None: a token from before key
+    ids) and when it expires (seconds since the epoch)."""
+
+    caller: Caller
+    kid: str | None
+    expires: float
+
+
 def verify(token: str, *, audience: str, key: KeyRing | Ed25519PublicKey | str) -> Caller:
     """The caller in a valid token; raises NotAuthorizedException with a readable reason.
     `key` is a key ring, one public key, or PEM text holding one or more public keys."""
+    return verified(token, audience=audience, key=key).caller
+
+
+def verified(token: str, *, audience: str, key: KeyRing | Ed25519PublicKey | str) -> Verified:
+    """`verify`, with the key id and expiry of the token (for `checked_tokens`)."""
     ring = key if isinstance(key, KeyRing) else KeyRing.parse(key) if isinstance(key, str) else KeyRing.of(key)
     try:
         kid = jwt.get_unverified_header(token).get("kid")
     except jwt.InvalidTokenError as exc:
         raise NotAuthorizedException(f"invalid service token: {exc}") from exc
-    candidates = ring.key_for(kid if isinstance(kid, str) else None, time.time())
+    kid = kid if isinstance(kid, str) else None
+    candidates = ring.key_for(kid, time.time())
     claims: dict[str, Any] | None = None
     problem: jwt.InvalidTokenError = jwt.InvalidSignatureError("no key to check it with")
     for candidate in candidates:
@@ -239,12 +254,13 @@ def verify(token: str, *, audience: str, key: KeyRing | Ed25519PublicKey | str) 
             problem = exc
     if claims is None:
         raise NotAuthorizedException(f"invalid service token: {problem}") from problem
-    return Caller(
+    caller = Caller(
         account_id=str(claims["sub"]),
         roles=tuple(claims.get("roles", ())),
         pools=tuple(claims.get("pools", ())),
         name=str(claims.get("name", "")),
     )
+    return Verified(caller=caller, kid=kid, expires=float(claims["exp"]))
 
 
 def bearer(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
