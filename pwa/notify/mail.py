@@ -70,6 +70,12 @@ class Mailer:
         """Most status changes mail nobody: those need no transaction."""
         return self.audience(event) is not None
 
+    async def needs(self, conn: Conn, event: MailEvent) -> bool:
+        """Whether anyone it concerns takes this news by e-mail now. Most people have it on
+        their phone: then the event is done with in one read, no transaction, no inbox row."""
+        to = self.audience(event)
+        return to is not None and bool(await store.by_email(conn, to.kind, to.account_ids, to.pool_id))
+
     async def on_event(self, conn: Conn, event: MailEvent) -> None:
         if (to := self.audience(event)) is not None:
             await self._send(conn, to.kind, to.path, account_ids=to.account_ids, pool_id=to.pool_id)
@@ -93,6 +99,8 @@ class Mailer:
 
     def consumers(self, rt: Runtime) -> list[Consumer[Any]]:
         return [
-            rt.consumer(f"pwa-mail-{stream.lower()}", stream, subjects, MailEvent, self.on_event, self.wants)
+            rt.consumer(
+                f"pwa-mail-{stream.lower()}", stream, subjects, MailEvent, self.on_event, self.wants, self.needs
+            )
             for stream, subjects in SUBJECTS.items()
         ]

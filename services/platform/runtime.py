@@ -51,10 +51,18 @@ class Runtime(msgspec.Struct, kw_only=True):
     stopped: list[str] = msgspec.field(default_factory=list)
 
     def consumer(
-        self, name: str, stream: str, subjects: list[str], event_type: Any, handler: Any, wants: Any = None
+        self,
+        name: str,
+        stream: str,
+        subjects: list[str],
+        event_type: Any,
+        handler: Any,
+        wants: Any = None,
+        needs: Any = None,
     ) -> Consumer[Any]:
         """A durable, idempotent consumer of `stream` on this service's pool and settings;
-        `wants` (optional) tells from the event alone that the handler would ignore it."""
+        `wants` (optional) tells from the event alone that the handler would ignore it, `needs`
+        (optional) the same with a read outside any transaction."""
         return Consumer(
             name=name,
             stream=stream,
@@ -62,6 +70,7 @@ class Runtime(msgspec.Struct, kw_only=True):
             event_type=event_type,
             handler=handler,
             wants=wants,
+            needs=needs,
             pool=self.pool,
             js=self.js,
             max_deliver=self.settings.consumer_max_deliver,

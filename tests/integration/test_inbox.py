@@ -144,3 +144,26 @@ async def test_an_event_the_handler_would_ignore_is_acked_without_an_inbox_row(p
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_an_event_whose_own_read_finds_nothing_to_do_is_acked_without_a_transaction(pool, js):
+    asked: list[str] = []
+
+    async def needs(conn: Any, e: KudosGiven) -> bool:
+        asked.append(e.kudos_id)
+        return bool(await conn.fetchval("SELECT $1::text <> 'nobody'", e.kudos_id))
+
+    await js.publish(SUBJECT, msgspec.json.encode(event("nobody")))
+    await js.publish(SUBJECT, msgspec.json.encode(event("someone")))
+    task = await running(consumer(pool, js, needs=needs))
+    try:
+        await eventually(
+            lambda: js.consumer_info("RECOGNITION", "test-consumer"),
+            lambda info: info.num_ack_pending == 0 and info.num_pending == 0,
+        )
+        assert asked == ["nobody", "someone"]
+        assert await effects(pool) == ["someone"]
+        assert await pool.fetchval("SELECT count(*) FROM inbox WHERE consumer = 'test-consumer'") == 1
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
