@@ -1,9 +1,9 @@
 """How the pwa reaches the services: one HTTP session each, a fresh signed token per call for
 the signed-in person. Only the typed clients in `pwa.clients` call it; they decode the bytes.
 
-The sessions are aiohttp's, not httpx's (which the pwa uses for the few calls out of the
-house): a page makes up to six of these calls, and on 2 cores httpx spent about 1.2 ms of CPU
-on each where aiohttp spends 0.2 (its parser is C). A service that cannot be reached (refused,
+The sessions are aiohttp's, not httpx's (which the pwa keeps for a few calls out of the
+house): a page makes up to six of these calls, and httpx spends about six times aiohttp's CPU
+on each (`benchmarks/service_call_bench.py`). A service that cannot be reached (refused,
 reset, timed out) is a `ServiceUnreachable`: a 503 to a page, a transient failure to a consumer.
 
 A refusal comes back as a `ServiceError` with its status and what the JSON error body says in

@@ -23,7 +23,8 @@ from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEven
 
 MINIMUM_SIZE = 500  # below this, the encoding's own overhead eats most of the saving
 GZIP_LEVEL = 6  # per answer, so the usual speed/size balance, not the slowest
-# Per answer too: on a 30 kB page quality 3 takes 0.3 ms where 5 takes 0.8, for a tenth more bytes.
+# Per answer too, so a fast level: 3 compresses a page in well under half of 5's time, for a few
+# more bytes (a page's share of a visit is small: see `secpool bench --pages`).
 BROTLI_QUALITY = 3
 TEXT_TYPES = (
     "application/json",
