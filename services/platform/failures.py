@@ -6,8 +6,8 @@ causes, is a lost or refused connection, a timeout, a database starting up or sh
 down, a closed pool, or a conflict between concurrent transactions (deadlock, serialization).
 """
 
+import aiohttp
 import asyncpg
-import httpx
 import nats.errors
 import nats.js.errors
 
@@ -30,7 +30,7 @@ _TRANSIENT_TYPES: tuple[type[BaseException], ...] = (
     nats.errors.NoRespondersError,
     nats.errors.OutboundBufferLimitError,
     nats.js.errors.ServiceUnavailableError,
-    httpx.TransportError,
+    aiohttp.ClientConnectionError,  # a call that got no answer (pwa/gateway.py wraps its own)
 )
 
 

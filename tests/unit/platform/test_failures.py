@@ -1,7 +1,7 @@
 """Transient or poison: a dependency being down is told apart from a failure of the event."""
 
+import aiohttp
 import asyncpg
-import httpx
 import nats.errors
 import pytest
 
@@ -29,7 +29,7 @@ from services.platform.failures import is_transient, retry_delay
         nats.errors.ConnectionReconnectingError(),
         nats.errors.NoServersError(),
         nats.errors.TimeoutError(),
-        httpx.ConnectError("refused"),
+        aiohttp.ServerDisconnectedError(),
     ],
     ids=lambda e: type(e).__name__,
 )
