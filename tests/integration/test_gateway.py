@@ -38,7 +38,7 @@ async def service() -> AsyncIterator[tuple[Service, str]]:
     stand_in = Service()
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", stand_in.answer)
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, access_log=None)  # no log lines from the stand-in
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
