@@ -132,10 +132,9 @@ class Gateway:
             # meant a fresh TCP handshake on the next call), but shorter than uvicorn's 5 s: a
             # connection the service is closing at that moment would fail the call on it.
             session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=100, limit_per_host=100, keepalive_timeout=KEEP_ALIVE_SECONDS),
+                connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=KEEP_ALIVE_SECONDS),
                 timeout=self._timeout,
                 cookie_jar=aiohttp.DummyCookieJar(),  # a service's answer sets nothing in the pwa
-                raise_for_status=False,
             )
             self._sessions[service] = session
         return session
