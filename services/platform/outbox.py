@@ -1,15 +1,17 @@
 """Transactional outbox: events are rows written with the state change, then relayed.
 
-`add` runs inside the caller's transaction. The relay claims pending rows with
-`FOR UPDATE SKIP LOCKED` (so several relays share the work) and marks them in the same
-statement, publishes them in order with `Nats-Msg-Id = event_id` (JetStream drops a
-re-publish), and commits after the PubAcks (a publish that fails rolls the mark back); it
-sleeps until a NOTIFY from the outbox trigger wakes it (a slow poll is only the fallback).
+`add` runs inside the caller's transaction. The relay leases pending rows with
+`FOR UPDATE SKIP LOCKED` (so several relays share the work), publishes them in order with
+`Nats-Msg-Id = event_id` (JetStream drops a re-publish) and marks them published after the
+PubAcks; it sleeps until a NOTIFY from the outbox trigger wakes it (a slow poll is only the
+fallback).
 """
 
 import asyncio
+import contextlib
 import os
 import signal
+import time
 from uuid import UUID
 
 import asyncpg
@@ -45,6 +47,19 @@ async def add(conn: Conn, *events: Event) -> None:
     await conn.executemany(f"{INSERT_INTO} VALUES ($1, $2, $3)", [row(e) for e in events])
 
 
+# Longer than a round can take (its PubAcks wait at most 5 s), far shorter than JetStream's
+# duplicate window: rows a dead relay leased are published again, and the copy is dropped.
+LEASE_SECONDS = 15.0
+
+_CLAIM = (
+    "UPDATE outbox SET leased_until = now() + $2::float8 * interval '1 second' WHERE id IN ("
+    " SELECT id FROM outbox WHERE status = 'pending' AND (leased_until IS NULL OR leased_until < now())"
+    " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id, event_id, subject, payload"
+)
+_MARK = "UPDATE outbox SET status = 'published', published_at = now(), leased_until = NULL WHERE id = ANY($1::bigint[])"
+_RELEASE = "UPDATE outbox SET leased_until = NULL WHERE id = ANY($1::bigint[]) AND status = 'pending'"
+
+
 class Relay:
     """Publishes the schema's outbox to JetStream until stopped."""
 
@@ -57,14 +72,18 @@ class Relay:
         batch: int = 200,
         idle_poll_seconds: float = 2.0,
         exit_after: int = 0,
+        lease_seconds: float = LEASE_SECONDS,
     ) -> None:
         self._pool = pool
         self._js = js
         self._channel = f"{schema}_outbox"
         self._batch = batch
         self._idle = idle_poll_seconds
+        self._lease = lease_seconds
         self._exit_after = exit_after  # fault-test hook, 0 = off
         self._published = 0
+        self._held: list[asyncpg.Record] = []
+        self._held_since = 0.0
 
     async def run(self) -> None:
         await wakeup.run_rounds(
@@ -77,19 +96,22 @@ class Relay:
         )
 
     async def publish_pending(self) -> int:
-        """Publish one batch; returns how many rows were published."""
-        # Claimed and marked in one statement; a publish that fails rolls the mark back. The
-        # rows stay locked until the commit, so no other relay takes them meanwhile.
-        async with self._pool.acquire() as conn, conn.transaction():
-            claimed = await conn.fetch(
-                "UPDATE outbox SET status = 'published', published_at = now() WHERE id IN ("
-                " SELECT id FROM outbox WHERE status = 'pending' ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)"
-                " RETURNING id, event_id, subject, payload",
-                self._batch,
-            )
-            if not claimed:
-                return 0
-            rows = sorted(claimed, key=lambda r: r["id"])  # RETURNING keeps no order
+        """Publish one batch; returns how many rows were published.
+
+        Each statement commits by itself: the lease, not an open transaction, keeps other
+        relays off the rows while they are published (two statements a round, not three).
+        Rows this relay still holds (a publish or a mark that failed) go first, so its own
+        events keep their order."""
+        if self._held and time.monotonic() - self._held_since > self._lease:
+            self._held = []  # the lease ran out: another relay may have them; claim afresh
+        if not self._held:
+            claimed = await self._pool.fetch(_CLAIM, self._batch, self._lease)
+            self._held = sorted(claimed, key=lambda r: r["id"])  # RETURNING keeps no order
+            self._held_since = time.monotonic()
+        rows = self._held
+        if not rows:
+            return 0
+        try:
             acks = [
                 await self._js.publish_async(
                     r["subject"], bytes(r["payload"]), headers={"Nats-Msg-Id": str(r["event_id"])}
@@ -98,12 +120,25 @@ class Relay:
             ]
             async with asyncio.timeout(5):  # not wait_for, which may swallow a cancel (see wakeup)
                 await asyncio.gather(*acks)
-            self._maybe_die(len(rows))
+        except BaseException:
+            await self._release([r["id"] for r in rows])
+            raise
+        self._maybe_die(len(rows))
+        await self._pool.execute(_MARK, [r["id"] for r in rows])
+        self._held = []
         return len(rows)
 
+    async def _release(self, ids: list[int]) -> None:
+        """Give the rows back at once, so the next round (of any relay) retries them; when the
+        database cannot be told, this relay keeps them and retries them first."""
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(2):
+                await self._pool.execute(_RELEASE, ids)
+                self._held = []
+
     def _maybe_die(self, count: int) -> None:
-        """Fault tests: die between PubAck and commit, as a crash there would."""
+        """Fault tests: die between PubAck and mark, as a crash there would."""
         self._published += count
         if self._exit_after and self._published >= self._exit_after:
-            log.warning("fault hook: killing the process between publish and commit")
+            log.warning("fault hook: killing the process between publish and mark")
             os.kill(os.getpid(), signal.SIGKILL)

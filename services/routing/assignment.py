@@ -42,6 +42,10 @@ async def policy_of(conn: Conn, pool_id: str) -> Policy:
     return Policy() if row is None else msgspec.convert(row.policy, Policy)
 
 
+def _policy_in(context: records.DecisionContext) -> Policy:
+    return Policy() if context.policy is None else msgspec.convert(context.policy, Policy)
+
+
 async def accept_submission(conn: Conn, event: RequestSubmitted, *, zone: ZoneInfo) -> None:
     """RequestSubmitted → remember the request and offer it (or queue it)."""
     created = await store.insert_request(
@@ -116,11 +120,13 @@ async def accept_edit(conn: Conn, event: RequestEdited, *, zone: ZoneInfo) -> No
         await route(conn, event.request_id, zone=zone)
 
 
-async def _candidates(conn: Conn, req: records.RoutedRequest, zone: ZoneInfo) -> list[Candidate]:
+async def _candidates(
+    conn: Conn, req: records.RoutedRequest, zone: ZoneInfo, context: records.DecisionContext
+) -> list[Candidate]:
     members = await store_members.contenders(conn, req.pool_id, req.requester_id)
     at = now()
     skills = {m.id: {k: int(v) for k, v in m.skills.items()} for m in members}
-    in_hand = domain.work_in_hand(await store_members.held_work(conn, req.pool_id), skills, at)
+    in_hand = domain.work_in_hand(context.held, skills, at)
     weeks = {m.id: store_rota.decode_week(m.hours) for m in members}
     rota = await availability.availability(conn, req.pool_id, weeks, at, zone)
     candidates = []
@@ -171,8 +177,8 @@ async def route(
     if req is None or req.state != "waiting":
         return None
     context = await store.decision_context(conn, request_id, req.pool_id)
-    policy = Policy() if context.policy is None else msgspec.convert(context.policy, Policy)
-    candidates = await _candidates(conn, req, zone)
+    policy = _policy_in(context)
+    candidates = await _candidates(conn, req, zone, context)
     if only is not None:
         candidates = [c for c in candidates if c.member_id == only]
     exclude = frozenset(context.refused)
@@ -337,9 +343,10 @@ async def refresh_pickups(conn: Conn, *, zone: ZoneInfo, every: timedelta = time
         req = await store.lock_request(conn, request_id, skip_locked=True)
         if req is None or req.state != "waiting":
             continue
-        candidates = await _candidates(conn, req, zone)
-        exclude = frozenset(await store.refused_members(conn, request_id))
-        policy = await policy_of(conn, req.pool_id)
+        context = await store.decision_context(conn, request_id, req.pool_id)
+        candidates = await _candidates(conn, req, zone, context)
+        exclude = frozenset(context.refused)
+        policy = _policy_in(context)
         await announce.expected_pickup(conn, req, policy, candidates, exclude, stranded=bool(req.lead_queue))
         refreshed += 1
     return refreshed

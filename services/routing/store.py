@@ -91,14 +91,6 @@ async def waiting_requests(conn: Conn, pool_id: str, limit: int = 50) -> list[re
     return as_records(records.Waiting, rows)
 
 
-async def refused_members(conn: Conn, request_id: str) -> set[str]:
-    rows = await conn.fetch(
-        "SELECT member_id FROM offers WHERE request_id = $1 AND status IN ('declined', 'expired', 'withdrawn')",
-        request_id,
-    )
-    return {member_id for (member_id,) in rows}
-
-
 async def insert_offer(
     conn: Conn,
     *,
@@ -197,20 +189,25 @@ async def offers_for_member(conn: Conn, member_id: str) -> list[records.MemberOf
 
 async def decision_context(conn: Conn, request_id: str, pool_id: str, window: int = 100) -> records.DecisionContext:
     """What a decision reads besides the members, in one round trip: the pool's policy (None:
-    the defaults), who refused this request, and `development_share`'s figure."""
+    the defaults), who refused this request, `development_share`'s figure, and the work the
+    pool's members hold (open offers and accepted work, with their requests' estimates)."""
     row = await conn.fetchrow(
         """SELECT (SELECT policy FROM policies WHERE pool_id = $2) AS policy,
                   coalesce((SELECT array_agg(member_id) FROM offers
                             WHERE request_id = $1 AND status IN ('declined', 'expired', 'withdrawn')), '{}') AS refused,
                   (SELECT coalesce(avg(CASE WHEN development THEN 1.0 ELSE 0.0 END), 0)::float8 FROM (
                        SELECT development FROM decisions WHERE pool_id = $2 AND member_id IS NOT NULL
-                       ORDER BY id DESC LIMIT $3) d) AS development_share""",
+                       ORDER BY id DESC LIMIT $3) d) AS development_share,
+                  coalesce((SELECT jsonb_agg(jsonb_build_object(
+                                'member_id', member_id, 'skill', skill, 'work_minutes', work_minutes::float,
+                                'accepted_at', CASE WHEN status = 'accepted' THEN coalesce(answered_at, created_at) END))
+                            FROM offers WHERE pool_id = $2 AND status IN ('open', 'accepted')), '[]') AS held""",
         request_id,
         pool_id,
         window,
     )
     assert row is not None
-    return as_record(records.DecisionContext, row)
+    return msgspec.convert(dict(row), records.DecisionContext)  # held work's times come as ISO text
 
 
 # A decision as kept: only codes and counts, never a score per person, never who declined.

@@ -9,7 +9,6 @@ from uuid import UUID
 
 from services.platform.db import Conn, as_record, as_records
 from services.routing import records
-from services.routing.domain import Held
 from services.routing.records import MEMBER_COLUMNS, PROPOSAL_COLUMNS
 
 
@@ -163,16 +162,6 @@ async def set_learning(conn: Conn, member_id: str, skills: list[str]) -> records
         skills,
     )
     return None if row is None else as_record(records.Member, row)
-
-
-async def held_work(conn: Conn, pool_id: str) -> list[Held]:
-    rows = await conn.fetch(
-        """SELECT member_id, skill, work_minutes::float AS work_minutes,
-               CASE WHEN status = 'accepted' THEN coalesce(answered_at, created_at) END AS accepted_at
-           FROM offers WHERE pool_id = $1 AND status IN ('open', 'accepted')""",
-        pool_id,
-    )
-    return as_records(Held, rows)
 
 
 async def propose_skill(conn: Conn, p: records.NewProposal) -> records.Proposal:

@@ -65,6 +65,26 @@ async def test_republishing_after_a_crash_before_marking_is_dropped_by_jetstream
     assert await stream_messages(js) == 2
 
 
+async def test_rows_a_relay_leased_and_never_marked_are_published_by_another_once_the_lease_runs_out(pool, js):
+    events = [kudos_event() for _ in range(2)]
+    async with pool.acquire() as conn, conn.transaction():
+        await outbox.add(conn, *events)
+    # As a relay that died after its PubAcks and before its mark leaves them: leased, pending.
+    leased = await pool.fetch(
+        "UPDATE outbox SET leased_until = now() + interval '1 second' WHERE status = 'pending' RETURNING id"
+    )
+    assert len(leased) == 2
+    other = Relay(pool, js, "recognition")
+    assert await other.publish_pending() == 0, "a live lease keeps other relays off the rows"
+    started = time.monotonic()
+    while (published := await other.publish_pending()) == 0:
+        assert time.monotonic() - started < 15, "the lease never ran out"
+        await asyncio.sleep(0.05)
+    assert published == 2
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE leased_until IS NOT NULL") == 0
+
+
 async def test_the_relay_is_woken_by_notify_not_by_its_slow_poll(pool, js):
     relay = Relay(pool, js, "recognition", idle_poll_seconds=30)
     task = asyncio.create_task(relay.run())

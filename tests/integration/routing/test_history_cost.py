@@ -105,14 +105,17 @@ async def test_a_decision_reads_who_served_the_requester_with_the_pools_members(
         assert all(m.busy_minutes_today == 0.0 for m in await store_members.contenders(conn, pool_id, requester))
 
 
-async def test_held_work_is_the_live_offers_with_their_requests_estimates(routing_db: asyncpg.Pool) -> None:
+async def test_the_decision_reads_held_work_as_the_live_offers_with_their_requests_estimates(
+    routing_db: asyncpg.Pool,
+) -> None:
     pool_id = new_id("pool-")
     async with routing_db.acquire() as conn:
         anna = await store_member(conn, pool_id)
         opened = await offer(conn, await request(conn, pool_id, 20), anna)
         taken = await offer(conn, await request(conn, pool_id, 30), anna, status="accepted")
         await store.answer_offer(conn, await offer(conn, await request(conn, pool_id, 40), anna), "declined")
-        held = sorted(await store_members.held_work(conn, pool_id), key=lambda h: h.work_minutes)
+        context = await store.decision_context(conn, await request(conn, pool_id), pool_id)
+        held = sorted(context.held, key=lambda h: h.work_minutes)
         assert [(h.member_id, h.skill, h.work_minutes) for h in held] == [
             (anna, "agenda", 20.0),
             (anna, "agenda", 30.0),
@@ -177,11 +180,9 @@ async def test_a_decisions_queries_do_not_read_the_pools_history(routing_db: asy
         await offer(conn, await request(conn, pool_id), members[1])
         now = datetime.now(UTC)
         queries = {
-            "held work": lambda: store_members.held_work(conn, pool_id),
             "members, served the requester, busy today": lambda: store_members.contenders(conn, pool_id, "staff-7"),
             "holidays and absences": lambda: store_rota.pool_rota(conn, pool_id, members, ending_after=now),
-            "refused members": lambda: store.refused_members(conn, waiting),
-            "policy, refusals, development share": lambda: store.decision_context(conn, waiting, pool_id),
+            "policy, refusals, development share, held work": lambda: store.decision_context(conn, waiting, pool_id),
             "pool queue": lambda: store.queue_of(conn, pool_id),
             "waiting requests": lambda: store.waiting_requests(conn, pool_id),
             "stale pick-ups": lambda: store.stale_pickups(conn, now),
