@@ -209,7 +209,9 @@ def routing_queries() -> dict[str, Timed]:
     return {
         WHOLE: decision,
         "members, served the requester, busy today": lambda c: store_members.contenders(c, POOL, "staff-7"),
-        "policy, refusals, development share, held work": lambda c: store.decision_context(c, "live-20", POOL),
+        "policy, refusals, development share, held work, rota": lambda c: store.decision_context(
+            c, "live-20", POOL, now
+        ),
         "pool queue (expected pick-up)": lambda c: store.queue_of(c, POOL),
         "waiting requests (drain)": lambda c: store.waiting_requests(c, POOL),
         "holidays and absences": lambda c: store_rota.pool_rota(c, POOL, MEMBERS, ending_after=now),

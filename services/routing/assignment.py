@@ -128,7 +128,7 @@ async def _candidates(
     skills = {m.id: {k: int(v) for k, v in m.skills.items()} for m in members}
     in_hand = domain.work_in_hand(context.held, skills, at)
     weeks = {m.id: store_rota.decode_week(m.hours) for m in members}
-    rota = await availability.availability(conn, req.pool_id, weeks, at, zone)
+    rota = availability.availability_in(context.rota, weeks, at, zone)
     candidates = []
     for m in members:
         shift = rota[m.id]
@@ -176,7 +176,7 @@ async def route(
     req = inserted or await store.lock_request(conn, request_id, skip_locked=skip_locked)
     if req is None or req.state != "waiting":
         return None
-    context = await store.decision_context(conn, request_id, req.pool_id)
+    context = await store.decision_context(conn, request_id, req.pool_id, now())
     policy = _policy_in(context)
     candidates = await _candidates(conn, req, zone, context)
     if only is not None:
@@ -343,7 +343,7 @@ async def refresh_pickups(conn: Conn, *, zone: ZoneInfo, every: timedelta = time
         req = await store.lock_request(conn, request_id, skip_locked=True)
         if req is None or req.state != "waiting":
             continue
-        context = await store.decision_context(conn, request_id, req.pool_id)
+        context = await store.decision_context(conn, request_id, req.pool_id, now())
         candidates = await _candidates(conn, req, zone, context)
         exclude = frozenset(context.refused)
         policy = _policy_in(context)

@@ -14,7 +14,7 @@ import msgspec
 from services.contracts.routing_api import Holiday, Span
 from services.platform.db import Conn
 from services.routing import shifts, store_rota
-from services.routing.records import PoolHolidays
+from services.routing.records import PoolHolidays, PoolRota
 from services.routing.shifts import Absence, ShiftState
 
 CALENDARS = ("NL",)  # countries whose public holidays a pool may follow ('' = none)
@@ -73,8 +73,14 @@ async def availability(
 ) -> dict[str, Availability]:
     """Each member's shift state at `at`, and the shift position the finish estimate needs;
     working hours are on the wall clock of `zone`, the organisation's time zone."""
+    return availability_in(await store_rota.pool_rota(conn, pool_id, list(weeks), ending_after=at), weeks, at, zone)
+
+
+def availability_in(
+    rota: PoolRota, weeks: dict[str, list[list[Span]]], at: datetime, zone: ZoneInfo
+) -> dict[str, Availability]:
+    """`availability` with the rota read already (a routing decision reads it with the rest)."""
     local_year = at.astimezone(zone).year
-    rota = await store_rota.pool_rota(conn, pool_id, list(weeks), ending_after=at)
     days = days_off(holidays_from(rota, [local_year, local_year + 1]))
     away: dict[str, list[Absence]] = {}
     for row in rota.absences:

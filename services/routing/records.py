@@ -235,13 +235,6 @@ class Absence(msgspec.Struct, frozen=True, kw_only=True):
     entered_by: str
 
 
-class DecisionContext(msgspec.Struct, frozen=True, kw_only=True):
-    policy: dict[str, Any] | None  # the pool's policy as stored; None: the defaults
-    refused: list[str]  # members who declined this request, let it expire or had it withdrawn
-    development_share: float
-    held: list[Held]  # the pool's open offers and accepted work: each member's work in hand
-
-
 class HolidayChange(msgspec.Struct, frozen=True, kw_only=True):
     """A pool's edit to its holiday calendar: a day added, or a calendar day removed."""
 
@@ -268,6 +261,14 @@ class PoolRota(PoolHolidays, frozen=True, kw_only=True):
     absences of its members that have not ended yet."""
 
     absences: list[AwayFromWork]
+
+
+class DecisionContext(msgspec.Struct, frozen=True, kw_only=True):
+    policy: dict[str, Any] | None  # the pool's policy as stored; None: the defaults
+    refused: list[str]  # members who declined this request, let it expire or had it withdrawn
+    development_share: float
+    held: list[Held]  # the pool's open offers and accepted work: each member's work in hand
+    rota: "PoolRota"  # the pool's holidays and its active members' absences not yet ended
 
 
 TRIAL_COLUMNS = "id, pool_id, asked_by, proposed, changes, weeks, status, progress, result, error, created_at"

@@ -13,7 +13,7 @@ import msgspec
 from services.contracts.base import Event
 from services.platform import outbox
 from services.platform.db import Conn, as_record, as_records
-from services.routing import records
+from services.routing import records, store_rota
 from services.routing.decision import Decision, Reason
 from services.routing.records import OFFER_COLUMNS, REQUEST_COLUMNS
 
@@ -187,27 +187,34 @@ async def offers_for_member(conn: Conn, member_id: str) -> list[records.MemberOf
     return as_records(records.MemberOffer, rows)
 
 
-async def decision_context(conn: Conn, request_id: str, pool_id: str, window: int = 100) -> records.DecisionContext:
+async def decision_context(
+    conn: Conn, request_id: str, pool_id: str, at: datetime, window: int = 100
+) -> records.DecisionContext:
     """What a decision reads besides the members, in one round trip: the pool's policy (None:
-    the defaults), who refused this request, `development_share`'s figure, and the work the
-    pool's members hold (open offers and accepted work, with their requests' estimates)."""
+    the defaults), who refused this request, `development_share`'s figure, the work the
+    pool's members hold (open offers and accepted work, with their requests' estimates), and
+    the pool's rota at `at` (its holidays, its active members' absences not ended yet)."""
     row = await conn.fetchrow(
-        """SELECT (SELECT policy FROM policies WHERE pool_id = $2) AS policy,
+        f"""SELECT (SELECT policy FROM policies WHERE pool_id = $2) AS policy,
                   coalesce((SELECT array_agg(member_id) FROM offers
-                            WHERE request_id = $1 AND status IN ('declined', 'expired', 'withdrawn')), '{}') AS refused,
+                            WHERE request_id = $1 AND status IN ('declined', 'expired', 'withdrawn')), '{{}}') AS refused,
                   (SELECT coalesce(avg(CASE WHEN development THEN 1.0 ELSE 0.0 END), 0)::float8 FROM (
                        SELECT development FROM decisions WHERE pool_id = $2 AND member_id IS NOT NULL
                        ORDER BY id DESC LIMIT $3) d) AS development_share,
                   coalesce((SELECT jsonb_agg(jsonb_build_object(
                                 'member_id', member_id, 'skill', skill, 'work_minutes', work_minutes::float,
                                 'accepted_at', CASE WHEN status = 'accepted' THEN coalesce(answered_at, created_at) END))
-                            FROM offers WHERE pool_id = $2 AND status IN ('open', 'accepted')), '[]') AS held""",
+                            FROM offers WHERE pool_id = $2 AND status IN ('open', 'accepted')), '[]') AS held,
+                  {store_rota.rota_columns("$2", "IN (SELECT id FROM members WHERE pool_id = $2 AND active)", "$4")}""",
         request_id,
         pool_id,
         window,
+        at,
     )
     assert row is not None
-    return msgspec.convert(dict(row), records.DecisionContext)  # held work's times come as ISO text
+    found = dict(row)
+    found["rota"] = {name: found.pop(name) for name in ("country", "changes", "absences")}
+    return msgspec.convert(found, records.DecisionContext)  # times and days in jsonb come as ISO text
 
 
 # A decision as kept: only codes and counts, never a score per person, never who declined.

@@ -96,20 +96,22 @@ async def pool_holidays(conn: Conn, pool_id: str) -> records.PoolHolidays:
     return msgspec.convert(dict(row), records.PoolHolidays)  # the changes' days come as ISO text
 
 
-async def pool_rota(conn: Conn, pool_id: str, member_ids: list[str], *, ending_after: datetime) -> records.PoolRota:
-    """The pool's holidays (as `pool_holidays`) and its members' absences that end after
-    `ending_after`, in one round trip: every routing decision reads all three."""
-    row = await conn.fetchrow(
-        """SELECT coalesce((SELECT public_holidays FROM pools WHERE id = $1), '') AS country,
+def rota_columns(pool: str, members: str, ending_after: str) -> str:
+    """The columns of `records.PoolRota` as one row's subqueries: the pool's calendar and its
+    changes, and the absences of `members` (an SQL condition on member_id) that end after
+    `ending_after`; the arguments are the query's placeholders."""
+    return f"""coalesce((SELECT public_holidays FROM pools WHERE id = {pool}), '') AS country,
                   coalesce((SELECT jsonb_agg(jsonb_build_object('day', day, 'kind', kind, 'name', name) ORDER BY day)
-                            FROM holiday_changes WHERE pool_id = $1), '[]') AS changes,
+                            FROM holiday_changes WHERE pool_id = {pool}), '[]') AS changes,
                   coalesce((SELECT jsonb_agg(jsonb_build_object('member_id', member_id, 'starts_at', starts_at,
                                                                 'ends_at', ends_at) ORDER BY starts_at)
-                            FROM absences WHERE member_id = ANY($2) AND ends_at > $3), '[]') AS absences""",
-        pool_id,
-        member_ids,
-        ending_after,
-    )
+                            FROM absences WHERE member_id {members} AND ends_at > {ending_after}), '[]') AS absences"""
+
+
+async def pool_rota(conn: Conn, pool_id: str, member_ids: list[str], *, ending_after: datetime) -> records.PoolRota:
+    """The pool's holidays (as `pool_holidays`) and these members' absences that end after
+    `ending_after`, in one round trip."""
+    row = await conn.fetchrow(f"SELECT {rota_columns('$1', '= ANY($2)', '$3')}", pool_id, member_ids, ending_after)
     assert row is not None
     return msgspec.convert(dict(row), records.PoolRota)  # days and times come as ISO text
 

@@ -114,7 +114,7 @@ async def test_the_decision_reads_held_work_as_the_live_offers_with_their_reques
         opened = await offer(conn, await request(conn, pool_id, 20), anna)
         taken = await offer(conn, await request(conn, pool_id, 30), anna, status="accepted")
         await store.answer_offer(conn, await offer(conn, await request(conn, pool_id, 40), anna), "declined")
-        context = await store.decision_context(conn, await request(conn, pool_id), pool_id)
+        context = await store.decision_context(conn, await request(conn, pool_id), pool_id, datetime.now(UTC))
         held = sorted(context.held, key=lambda h: h.work_minutes)
         assert [(h.member_id, h.skill, h.work_minutes) for h in held] == [
             (anna, "agenda", 20.0),
@@ -182,7 +182,9 @@ async def test_a_decisions_queries_do_not_read_the_pools_history(routing_db: asy
         queries = {
             "members, served the requester, busy today": lambda: store_members.contenders(conn, pool_id, "staff-7"),
             "holidays and absences": lambda: store_rota.pool_rota(conn, pool_id, members, ending_after=now),
-            "policy, refusals, development share, held work": lambda: store.decision_context(conn, waiting, pool_id),
+            "policy, refusals, development share, held work, rota": lambda: store.decision_context(
+                conn, waiting, pool_id, now
+            ),
             "pool queue": lambda: store.queue_of(conn, pool_id),
             "waiting requests": lambda: store.waiting_requests(conn, pool_id),
             "stale pick-ups": lambda: store.stale_pickups(conn, now),

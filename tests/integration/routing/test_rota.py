@@ -5,7 +5,7 @@ only the member, their lead or an admin arranges a member's rota."""
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from services.routing import store_rota
+from services.routing import store, store_rota
 from services.routing.shifts import NO_WEEK
 from tests.integration.routing.conftest import Pool
 from tests.support import auth, caller, new_id
@@ -102,9 +102,12 @@ async def test_a_decision_reads_the_pools_holidays_and_its_members_absences_in_o
         await store_rota.add_absence(conn, uuid.uuid4(), bram, now - timedelta(days=2), now - timedelta(days=1), "test")
         rota = await store_rota.pool_rota(conn, pool.pool_id, [anna, bram], ending_after=now)
         nobody = await store_rota.pool_rota(conn, new_id("pool-"), [], ending_after=now)
+        context = await store.decision_context(conn, new_id("request-"), pool.pool_id, now)
 
     assert rota.country == "NL"
     assert [(c.day, c.kind, c.name) for c in rota.changes] == [(date(2026, 12, 31), "added", "Oudejaarsdag")]
     # Only absences that have not ended, with their times as stored.
     assert [(a.member_id, a.starts_at, a.ends_at) for a in rota.absences] == [(anna, *away)]
     assert (nobody.country, nobody.changes, nobody.absences) == ("", [], [])
+    # A routing decision reads the same rota with its policy and refusals (its members: the pool's).
+    assert context.rota == rota
