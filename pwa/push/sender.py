@@ -2,8 +2,10 @@
 POST with TTL and Urgency (RFC 8030), then act on the answer.
 
 Runs as a background task in every pwa replica; deliveries are claimed with SKIP LOCKED and
-a lease, so replicas share the queue and a crash only delays a push. Sending never happens
-inside a consumer's transaction: a slow push service cannot hold up event handling.
+a lease, so replicas share the queue and a crash only delays a push. What this process's own
+consumers queue is handed over leased already (`Handover`): no claim, no NOTIFY round trip.
+Sending never happens inside a consumer's transaction: a slow push service cannot hold up
+event handling.
 """
 
 import asyncio
@@ -40,6 +42,38 @@ def encrypt(notice: bytes, p256dh: str, auth: str) -> bytes:
     return body
 
 
+LEASE_SECONDS = 60.0  # a claimed or handed-over delivery is not due again before this
+
+
+class Handover:
+    """Deliveries this process's consumers just committed, for its sender. They were queued
+    leased (their first attempt, due only when the lease ends), so no replica claims them
+    meanwhile; if this process dies before sending, they come due and any replica sends them.
+    Consumers queue them leased only while a sender runs here (`lease` is 0 otherwise)."""
+
+    def __init__(self, lease_seconds: float = LEASE_SECONDS) -> None:
+        self.wake = asyncio.Event()
+        self._lease = lease_seconds
+        self._sending = False
+        self._handed: list[Due] = []
+
+    @property
+    def lease(self) -> float:
+        return self._lease if self._sending else 0.0
+
+    def hand(self, deliveries: list[Due]) -> None:
+        if deliveries:
+            self._handed.extend(deliveries)
+            self.wake.set()
+
+    def take(self, limit: int) -> list[Due]:
+        taken, self._handed = self._handed[:limit], self._handed[limit:]
+        return taken
+
+    def sending(self, running: bool) -> None:
+        self._sending = running
+
+
 class Sender:
     def __init__(
         self,
@@ -49,8 +83,9 @@ class Sender:
         *,
         channel: str,
         batch: int = 64,
-        lease_seconds: float = 60.0,
+        lease_seconds: float = LEASE_SECONDS,
         idle_seconds: float = 1.0,
+        handover: Handover | None = None,
     ) -> None:
         self._pool = pool
         self._keys = keys
@@ -60,26 +95,35 @@ class Sender:
         self._lease = lease_seconds
         self._idle = idle_seconds
         self._slots = asyncio.Semaphore(config.concurrency)
+        self._handover = handover or Handover(lease_seconds)
 
     async def run(self) -> None:
         # aiohttp rather than httpx: a push goes out for every offer, and a request costs httpx
         # about six times aiohttp's CPU (see pwa/gateway.py).
         timeout = aiohttp.ClientTimeout(total=self._config.send_timeout_seconds, connect=5.0)
         async with aiohttp.ClientSession(timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()) as client:
-            await wakeup.run_rounds(
-                self._pool,
-                self._channel,
-                lambda: self.deliver_due(client),
-                full=self._batch,
-                idle_seconds=self._idle,
-                what="push delivery round",
-            )
+            self._handover.sending(True)
+            try:
+                await wakeup.run_rounds(
+                    self._pool,
+                    self._channel,
+                    lambda: self.deliver_due(client),
+                    full=self._batch,
+                    idle_seconds=self._idle,
+                    what="push delivery round",
+                    wake=self._handover.wake,
+                )
+            finally:
+                self._handover.sending(False)
 
     async def deliver_due(self, client: aiohttp.ClientSession) -> int:
-        """Claim one batch, send it concurrently (bounded), record each outcome."""
-        # The claim is one statement, atomic without a transaction of its own (two statements less).
-        async with self._pool.acquire() as conn:
-            due = await store.claim_due(conn, self._batch, self._lease)
+        """Take what was handed over or claim one batch, send it concurrently (bounded), record
+        each outcome."""
+        due = self._handover.take(self._batch)
+        if not due:
+            # The claim is one statement, atomic without a transaction of its own (two statements less).
+            async with self._pool.acquire() as conn:
+                due = await store.claim_due(conn, self._batch, self._lease)
         if not due:
             return 0
         results = await asyncio.gather(*(self._send(client, d) for d in due))

@@ -92,23 +92,31 @@ async def set_muted_kinds(conn: Conn, account_id: str, muted: Iterable[str]) -> 
     )
 
 
-async def queue(conn: Conn, announcement: Announcement) -> int:
+async def queue(conn: Conn, announcement: Announcement, lease_seconds: float = 0.0) -> list[Due]:
     """One delivery per live subscription of each recipient who wants it pushed, in their
     language: their channel choice decides where the notice has one (pwa/notify), their push
-    mute of the kind where it has none. Runs in the consumer's transaction (idempotent with its inbox row)."""
-    result: str = await conn.execute(
-        """INSERT INTO push_deliveries (endpoint, notice, ttl, urgency, discard_after)
-           SELECT p.endpoint, coalesce($1::jsonb -> a.language, $1::jsonb -> 'nl'), $2::int, $3,
-                  now() + $2::int * interval '1 second'
-           FROM push_subscriptions p
-           JOIN accounts a ON a.id = p.account_id
-           JOIN sessions s ON s.token_hash = p.session_hash AND s.expires_at > now()
-           LEFT JOIN push_preferences pref ON pref.account_id = p.account_id
-           WHERE (p.account_id = ANY($4::text[])
-                  OR ($5::text IS NOT NULL AND 'lead' = ANY(a.roles) AND $5::text = ANY(a.pools)))
-             AND CASE WHEN $7::text IS NULL THEN NOT ($6::text = ANY(coalesce(pref.muted, '{}')))
-                      ELSE notification_channel(p.account_id, $7::text) = 'push' END
-             AND (p.expires_at IS NULL OR p.expires_at > now())""",
+    mute of the kind where it has none. Runs in the consumer's transaction (idempotent with its
+    inbox row). With a lease the deliveries come back claimed already (their first attempt,
+    not due before the lease ends), for this process's sender to send without a claim."""
+    rows = await conn.fetch(
+        """WITH queued AS (
+               INSERT INTO push_deliveries (endpoint, notice, ttl, urgency, discard_after, not_before, attempts)
+               SELECT p.endpoint, coalesce($1::jsonb -> a.language, $1::jsonb -> 'nl'), $2::int, $3,
+                      now() + $2::int * interval '1 second', now() + $8::float8 * interval '1 second',
+                      CASE WHEN $8::float8 > 0 THEN 1 ELSE 0 END
+               FROM push_subscriptions p
+               JOIN accounts a ON a.id = p.account_id
+               JOIN sessions s ON s.token_hash = p.session_hash AND s.expires_at > now()
+               LEFT JOIN push_preferences pref ON pref.account_id = p.account_id
+               WHERE (p.account_id = ANY($4::text[])
+                      OR ($5::text IS NOT NULL AND 'lead' = ANY(a.roles) AND $5::text = ANY(a.pools)))
+                 AND CASE WHEN $7::text IS NULL THEN NOT ($6::text = ANY(coalesce(pref.muted, '{}')))
+                          ELSE notification_channel(p.account_id, $7::text) = 'push' END
+                 AND (p.expires_at IS NULL OR p.expires_at > now())
+               RETURNING id, endpoint, notice, urgency, attempts, ttl)
+           SELECT q.id, q.endpoint, convert_to(q.notice::text, 'UTF8') AS notice, q.urgency, q.attempts,
+                  p.p256dh, p.auth, q.ttl AS ttl_left
+           FROM queued q JOIN push_subscriptions p ON p.endpoint = q.endpoint""",
         announcement.notices,
         announcement.ttl,
         announcement.urgency,
@@ -116,8 +124,9 @@ async def queue(conn: Conn, announcement: Announcement) -> int:
         announcement.leads_of_pool,
         announcement.kind,
         announcement.choice,
+        lease_seconds,
     )
-    return int(result.split()[-1])
+    return as_records(Due, rows)
 
 
 async def claim_due(conn: Conn, limit: int, lease_seconds: float) -> list[Due]:

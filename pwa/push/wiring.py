@@ -8,7 +8,7 @@ from litestar.di import Provide
 
 from pwa.push import api, handlers, vapid
 from pwa.push.config import PushConfig
-from pwa.push.sender import Sender
+from pwa.push.sender import Handover, Sender
 from services.platform.inbox import Consumer
 from services.platform.runtime import Runtime
 from services.platform.settings import Settings
@@ -21,10 +21,12 @@ class PushWiring:
         self.public_key = self.keys.public_key
         self.route_handlers = [api.PushSubscriptions]
         self.dependencies = {"push_config": Provide(lambda: config, sync_to_thread=False)}
+        self.handover = Handover()
 
     def consumers(self, rt: Runtime) -> list[Consumer[Any]]:
-        return handlers.consumers(rt)
+        return handlers.consumers(rt, self.handover)
 
     async def deliver(self, rt: Runtime) -> None:
-        """Background task: the delivery worker, woken by NOTIFY on `<schema>_push`."""
-        await Sender(rt.pool, self.keys, self.config, channel=f"{rt.schema}_push").run()
+        """Background task: the delivery worker, handed what this process's consumers queue and
+        woken by NOTIFY on `<schema>_push` for the rest."""
+        await Sender(rt.pool, self.keys, self.config, channel=f"{rt.schema}_push", handover=self.handover).run()

@@ -31,7 +31,10 @@ from services.platform.failures import is_transient, retry_delay
 log = structlog.get_logger(__name__)
 
 E = TypeVar("E")
-Handler = Callable[[Conn, E], Awaitable[None]]
+# What a handler may give back: something to do once its transaction committed (hand the
+# work it stored to a worker in this process), never before: a rollback would undo the work.
+AfterCommit = Callable[[], None]
+Handler = Callable[[Conn, E], Awaitable[AfterCommit | None]]
 Wants = Callable[[E], bool]
 Needs = Callable[[Conn, E], Awaitable[bool]]
 
@@ -223,6 +226,7 @@ class Consumer(Generic[E]):
         retried here at once rather than spending one of the event's deliveries."""
         for attempt in range(3):
             try:
+                after = None
                 async with self._pool.acquire() as conn, conn.transaction():
                     fresh = await conn.fetchval(
                         "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true",
@@ -230,7 +234,9 @@ class Consumer(Generic[E]):
                         event_id,
                     )
                     if fresh:
-                        await self._handler(conn, event)
+                        after = await self._handler(conn, event)
+                if after is not None:
+                    after()
                 return
             except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError):
                 if attempt == 2:

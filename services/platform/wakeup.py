@@ -102,10 +102,12 @@ async def run_rounds(
     full: int,
     idle_seconds: float,
     what: str,
+    wake: asyncio.Event | None = None,
 ) -> None:
     """Call `one_round` (it returns how much it did) forever; a round that did `full` work
-    is followed at once by the next. A failing round is logged and retried shortly."""
-    wake = asyncio.Event()
+    is followed at once by the next. A failing round is logged and retried shortly. `wake`:
+    an event this process sets when it has work for the loop, besides the NOTIFYs."""
+    wake = wake or asyncio.Event()
     listener = Listener(pool, channel, wake)
     failures = 0
     deaf = False

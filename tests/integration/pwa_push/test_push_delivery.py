@@ -10,7 +10,7 @@ from importlib import resources
 import pytest
 
 from pwa.notify import store as notify_store
-from pwa.push import store
+from pwa.push import notices, store
 from services.contracts.intake import RequestStatusChanged
 from services.contracts.recognition import KudosGiven
 from services.contracts.routing import RequestOffered, RequestQueued
@@ -231,3 +231,22 @@ async def test_deliveries_due_together_are_all_sent_and_leave_the_queue_and_no_l
         await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
     # An endpoint is a capability: whoever reads it can push to that phone.
     assert [r.getMessage() for r in caplog.records if any(p.path in r.getMessage() for p in phones)] == []
+
+
+async def test_a_delivery_left_leased_by_a_process_that_died_before_sending_is_sent_when_its_lease_ends(
+    pwa: Pwa, fake_push: FakePushService
+) -> None:
+    member = await pwa.person("secretary")
+    phone = FakeBrowser(fake_push)
+    await subscribe(pwa, member.headers(), phone)
+    [announcement] = notices.announcements(offered(member.id, str(uuid.uuid4())))
+    async with pwa.db() as conn:
+        # As a consumer of another process queues it for that process's own sender, which died.
+        [left] = await store.queue(conn, announcement, lease_seconds=2.0)
+    started = time.monotonic()
+    assert left.attempts == 1 and left.ttl_left == announcement.ttl
+    [pushed] = await pushes_to(fake_push, phone, 1, within=20)
+    assert time.monotonic() - started >= 1.5, "no sender may take a leased delivery before its lease ends"
+    assert phone.decrypt(pushed)["kind"] == "offer"
+    async with pwa.db() as conn:
+        await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
