@@ -9,6 +9,8 @@ event handling.
 """
 
 import asyncio
+import contextlib
+import time
 from datetime import UTC, datetime
 
 import aiohttp
@@ -43,6 +45,9 @@ def encrypt(notice: bytes, p256dh: str, auth: str) -> bytes:
 
 
 LEASE_SECONDS = 60.0  # a claimed or handed-over delivery is not due again before this
+# Sent deliveries leave the queue with the next claim, at the latest this long after: one
+# statement for many (they stay leased meanwhile, so nobody sends them again).
+FINISH_WITHIN_SECONDS = 1.0
 
 
 class Handover:
@@ -65,6 +70,9 @@ class Handover:
         if deliveries:
             self._handed.extend(deliveries)
             self.wake.set()
+
+    def __len__(self) -> int:
+        return len(self._handed)
 
     def take(self, limit: int) -> list[Due]:
         taken, self._handed = self._handed[:limit], self._handed[limit:]
@@ -96,6 +104,8 @@ class Sender:
         self._idle = idle_seconds
         self._slots = asyncio.Semaphore(config.concurrency)
         self._handover = handover or Handover(lease_seconds)
+        self._finished: list[int] = []  # sent, to leave the queue with the next claim
+        self._finished_since = 0.0
 
     async def run(self) -> None:
         # aiohttp rather than httpx: a push goes out for every offer, and a request costs httpx
@@ -115,26 +125,49 @@ class Sender:
                 )
             finally:
                 self._handover.sending(False)
+                await self._finish_now()
 
     async def deliver_due(self, client: aiohttp.ClientSession) -> int:
         """Take what was handed over or claim one batch, send it concurrently (bounded), record
         each outcome."""
-        due = self._handover.take(self._batch)
-        if not due:
-            # The claim is one statement, atomic without a transaction of its own (two statements less).
-            async with self._pool.acquire() as conn:
-                due = await store.claim_due(conn, self._batch, self._lease)
+        due: list[Due] = []
+        if len(self._handover) == 0 or self._finishing_due():
+            finished, self._finished = self._finished, []
+            try:
+                # One statement, atomic without a transaction of its own: the claim, and the
+                # deliveries sent since the last one leave the queue.
+                async with self._pool.acquire() as conn:
+                    due = await store.claim_due(conn, self._batch, self._lease, finished)
+            except BaseException:
+                self._finished = finished + self._finished
+                raise
+        due += self._handover.take(self._batch - len(due))
         if not due:
             return 0
         results = await asyncio.gather(*(self._send(client, d) for d in due))
         now = datetime.now(UTC)
-        async with self._pool.acquire() as conn:
-            finished = [d.id for d, (outcome, _) in zip(due, results, strict=True) if outcome == "delivered"]
-            await store.finish(conn, finished)  # the usual outcome: one statement for the batch
-            for d, (outcome, retry_after) in zip(due, results, strict=True):
-                if outcome != "delivered":
-                    await self._record(conn, d, outcome, retry_after, now)
+        delivered = [d.id for d, (outcome, _) in zip(due, results, strict=True) if outcome == "delivered"]
+        if delivered and not self._finished:
+            self._finished_since = time.monotonic()
+        self._finished += delivered
+        if any(outcome != "delivered" for outcome, _ in results):
+            async with self._pool.acquire() as conn:
+                for d, (outcome, retry_after) in zip(due, results, strict=True):
+                    if outcome != "delivered":
+                        await self._record(conn, d, outcome, retry_after, now)
         return len(due)
+
+    def _finishing_due(self) -> bool:
+        return bool(self._finished) and (
+            len(self._finished) >= self._batch or time.monotonic() - self._finished_since >= FINISH_WITHIN_SECONDS
+        )
+
+    async def _finish_now(self) -> None:
+        """On the way out: what was sent leaves the queue (else it is sent again after its lease)."""
+        finished, self._finished = self._finished, []
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(2), self._pool.acquire() as conn:
+                await store.finish(conn, finished)
 
     async def _send(self, client: aiohttp.ClientSession, due: Due) -> tuple[Outcome, str | None]:
         if due.ttl_left <= 0:

@@ -129,11 +129,13 @@ async def queue(conn: Conn, announcement: Announcement, lease_seconds: float = 0
     return as_records(Due, rows)
 
 
-async def claim_due(conn: Conn, limit: int, lease_seconds: float) -> list[Due]:
+async def claim_due(conn: Conn, limit: int, lease_seconds: float, finished: list[int] | None = None) -> list[Due]:
     """Claim due deliveries by pushing `not_before` past the lease: another replica skips
-    them, and if this one dies they come due again."""
+    them, and if this one dies they come due again. `finished`: deliveries sent since the last
+    claim, which leave the queue in the same statement (still leased, never claimed here)."""
     rows = await conn.fetch(
-        """WITH due AS (
+        """WITH finished AS (DELETE FROM push_deliveries WHERE id = ANY($3::bigint[])),
+                due AS (
                SELECT id FROM push_deliveries WHERE not_before <= now()
                ORDER BY not_before, id LIMIT $1 FOR UPDATE SKIP LOCKED)
            UPDATE push_deliveries d
@@ -144,6 +146,7 @@ async def claim_due(conn: Conn, limit: int, lease_seconds: float) -> list[Due]:
                      p.p256dh, p.auth, greatest(0, floor(extract(epoch FROM d.discard_after - now())))::int AS ttl_left""",
         limit,
         lease_seconds,
+        finished or [],
     )
     return as_records(Due, rows)
 
