@@ -1,6 +1,7 @@
 """Intake's HTTP API (v1) for requests: submit, read (mine, assigned to me, one), its
 timeline and conversation, and the steps people take: status, cancel, rate."""
 
+import contextlib
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -26,7 +27,7 @@ from services.intake.api_docs import LIMIT, SOME_IDS, errors
 from services.platform.api_keys import INTEGRATION_WRITES
 from services.platform.db import Conn
 from services.platform.tokens import Caller
-from services.platform.unit_of_work import RequestConn
+from services.platform.unit_of_work import OWN_TRANSACTION, RequestConn
 
 CallerRequest = Request[Caller, str, Any]
 OPEN = ["submitted", "offered", "in_progress", "waiting_on_requester"]
@@ -52,13 +53,16 @@ class RequestsController(Controller):
         status_code=201,
         summary="Submit a request (201; the same idempotency_key again: 200, the first one)",
         responses={200: ResponseSpec(RequestView, description="This idempotency_key was used: the first request")},
-        opt={INTEGRATION_WRITES: True},
+        opt={INTEGRATION_WRITES: True, OWN_TRANSACTION: True},
         **errors(403, 422),
     )
     async def submit(
         self, request: CallerRequest, conn: RequestConn, data: JSONBody[NewRequest]
     ) -> Response[RequestView]:
-        row, created = await lifecycle.submit(conn, request.user, data)
+        # Without files one statement stores the request, its timeline entry and its event; with
+        # files, a refused one must undo that statement too.
+        async with conn.transaction() if data.attachment_ids else contextlib.nullcontext():
+            row, created = await lifecycle.submit(conn, request.user, data)
         view = await _shown(conn, row, request.user)
         return Response(view, status_code=201 if created else 200)
 
