@@ -3,7 +3,7 @@
 `add` runs inside the caller's transaction. The relay leases pending rows with
 `FOR UPDATE SKIP LOCKED` (so several relays share the work), publishes them in order with
 `Nats-Msg-Id = event_id` (JetStream drops a re-publish) and marks them published after the
-PubAcks; it sleeps until a NOTIFY from the outbox trigger wakes it (a slow poll is only the
+PubAcks, with its next claim or within half a second; it sleeps until a NOTIFY from the outbox trigger wakes it (a slow poll is only the
 fallback).
 """
 
@@ -50,11 +50,17 @@ async def add(conn: Conn, *events: Event) -> None:
 # Longer than a round can take (its PubAcks wait at most 5 s), far shorter than JetStream's
 # duplicate window: rows a dead relay leased are published again, and the copy is dropped.
 LEASE_SECONDS = 15.0
+# Published rows are marked with the next claim (one statement a round, not two, while events
+# keep coming), and at the latest this long after their PubAck (still leased meanwhile).
+MARK_WITHIN_SECONDS = 0.5
 
 _CLAIM = (
-    "UPDATE outbox SET leased_until = now() + $2::float8 * interval '1 second' WHERE id IN ("
+    "WITH marked AS (UPDATE outbox SET status = 'published', published_at = now(), leased_until = NULL"
+    " WHERE id = ANY($3::bigint[]))"
+    " UPDATE outbox SET leased_until = now() + $2::float8 * interval '1 second' WHERE id IN ("
     " SELECT id FROM outbox WHERE status = 'pending' AND (leased_until IS NULL OR leased_until < now())"
-    " ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id, event_id, subject, payload"
+    " AND id <> ALL($3::bigint[]) ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)"
+    " RETURNING id, event_id, subject, payload"
 )
 _MARK = "UPDATE outbox SET status = 'published', published_at = now(), leased_until = NULL WHERE id = ANY($1::bigint[])"
 _RELEASE = "UPDATE outbox SET leased_until = NULL WHERE id = ANY($1::bigint[]) AND status = 'pending'"
@@ -82,30 +88,46 @@ class Relay:
         self._lease = lease_seconds
         self._exit_after = exit_after  # fault-test hook, 0 = off
         self._published = 0
-        self._held: list[asyncpg.Record] = []
+        self._held: list[asyncpg.Record] = []  # claimed, not yet published: these go first
         self._held_since = 0.0
+        self._unmarked: list[int] = []  # published, to be marked
+        self._unmarked_since = 0.0
 
     async def run(self) -> None:
-        await wakeup.run_rounds(
-            self._pool,
-            self._channel,
-            self.publish_pending,
-            full=self._batch,
-            idle_seconds=self._idle,
-            what="outbox relay",
-        )
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                tasks.create_task(self._mark_late())
+                tasks.create_task(
+                    wakeup.run_rounds(
+                        self._pool,
+                        self._channel,
+                        self.publish_pending,
+                        full=self._batch,
+                        idle_seconds=self._idle,
+                        what="outbox relay",
+                    )
+                )
+        finally:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2):
+                    await self.mark_published()
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published.
 
         Each statement commits by itself: the lease, not an open transaction, keeps other
-        relays off the rows while they are published (two statements a round, not three).
-        Rows this relay still holds (a publish or a mark that failed) go first, so its own
-        events keep their order."""
+        relays off the rows while they are published, and the claim marks what the last round
+        published (one statement a round). Rows this relay still holds (a publish that failed)
+        go first, so its own events keep their order."""
         if self._held and time.monotonic() - self._held_since > self._lease:
             self._held = []  # the lease ran out: another relay may have them; claim afresh
         if not self._held:
-            claimed = await self._pool.fetch(_CLAIM, self._batch, self._lease)
+            unmarked, self._unmarked = self._unmarked, []
+            try:
+                claimed = await self._pool.fetch(_CLAIM, self._batch, self._lease, unmarked)
+            except BaseException:
+                self._unmarked = unmarked + self._unmarked
+                raise
             self._held = sorted(claimed, key=lambda r: r["id"])  # RETURNING keeps no order
             self._held_since = time.monotonic()
         rows = self._held
@@ -124,9 +146,36 @@ class Relay:
             await self._release([r["id"] for r in rows])
             raise
         self._maybe_die(len(rows))
-        await self._pool.execute(_MARK, [r["id"] for r in rows])
+        if not self._unmarked:
+            self._unmarked_since = time.monotonic()
+        self._unmarked += [r["id"] for r in rows]
         self._held = []
         return len(rows)
+
+    async def mark_published(self) -> None:
+        """Mark what was published and not yet marked, now."""
+        unmarked, self._unmarked = self._unmarked, []
+        if not unmarked:
+            return
+        try:
+            await self._pool.execute(_MARK, unmarked)
+        except BaseException:
+            self._unmarked = unmarked + self._unmarked
+            raise
+
+    async def _mark_late(self) -> None:
+        """When no claim came to mark them, published rows are marked by themselves."""
+        failing = False
+        while True:
+            await asyncio.sleep(MARK_WITHIN_SECONDS / 2)
+            if self._unmarked and time.monotonic() - self._unmarked_since >= MARK_WITHIN_SECONDS:
+                try:
+                    await self.mark_published()
+                    failing = False
+                except Exception as exc:  # the database is away: the rows stay leased, retried here
+                    if not failing:
+                        log.warning("outbox relay could not mark published rows; retrying", error=repr(exc))
+                    failing = True
 
     async def _release(self, ids: list[int]) -> None:
         """Give the rows back at once, so the next round (of any relay) retries them; when the

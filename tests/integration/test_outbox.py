@@ -12,6 +12,7 @@ from nats.js import JetStreamContext
 from services.contracts.recognition import KudosGiven
 from services.platform import bus, outbox
 from services.platform.outbox import Relay
+from tests.support import eventually
 
 
 def kudos_event() -> KudosGiven:
@@ -39,10 +40,39 @@ async def test_an_event_is_published_with_its_event_id_as_message_id_and_marked(
     event = kudos_event()
     async with pool.acquire() as conn, conn.transaction():
         await outbox.add(conn, event)
-    assert await Relay(pool, js, "recognition").publish_pending() == 1
+    relay = Relay(pool, js, "recognition")
+    assert await relay.publish_pending() == 1
     msg = await js.get_last_msg("RECOGNITION", "secpool.recognition.kudos.given")
     assert msg.headers is not None and msg.headers["Nats-Msg-Id"] == str(event.event_id)
+    assert await pool.fetchval("SELECT status FROM outbox WHERE event_id = $1", event.event_id) == "pending"
+    await relay.mark_published()  # with its next claim, or by itself within half a second
     assert await pool.fetchval("SELECT status FROM outbox WHERE event_id = $1", event.event_id) == "published"
+
+
+async def test_the_next_claim_marks_what_the_last_round_published(pool, js):
+    first, second = kudos_event(), kudos_event()
+    async with pool.acquire() as conn, conn.transaction():
+        await outbox.add(conn, first)
+    relay = Relay(pool, js, "recognition")
+    assert await relay.publish_pending() == 1
+    async with pool.acquire() as conn, conn.transaction():
+        await outbox.add(conn, second)
+    assert await relay.publish_pending() == 1
+    statuses = dict(await pool.fetch("SELECT event_id, status FROM outbox"))
+    assert statuses == {first.event_id: "published", second.event_id: "pending"}
+
+
+async def test_a_running_relay_marks_what_it_published_within_a_second_when_nothing_else_comes(pool, js):
+    relay = asyncio.create_task(Relay(pool, js, "recognition", idle_poll_seconds=30).run())
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            await outbox.add(conn, kudos_event())
+        await eventually(
+            lambda: pool.fetchval("SELECT count(*) FROM outbox WHERE status = 'published'"), lambda n: n == 1, within=10
+        )
+    finally:
+        relay.cancel()
+        await asyncio.gather(relay, return_exceptions=True)
 
 
 async def test_a_rolled_back_transaction_publishes_nothing(pool, js):
@@ -59,7 +89,8 @@ async def test_republishing_after_a_crash_before_marking_is_dropped_by_jetstream
         await outbox.add(conn, kudos_event(), kudos_event())
     relay = Relay(pool, js, "recognition")
     await relay.publish_pending()
-    # As if the relay died after the PubAck but before its commit: rows still pending.
+    await relay.mark_published()
+    # As if the relay died after the PubAck but before its mark: rows still pending.
     await pool.execute("UPDATE outbox SET status = 'pending'")
     assert await relay.publish_pending() == 2
     assert await stream_messages(js) == 2
@@ -81,6 +112,7 @@ async def test_rows_a_relay_leased_and_never_marked_are_published_by_another_onc
         assert time.monotonic() - started < 15, "the lease never ran out"
         await asyncio.sleep(0.05)
     assert published == 2
+    await other.mark_published()
     assert await pool.fetchval("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0
     assert await pool.fetchval("SELECT count(*) FROM outbox WHERE leased_until IS NOT NULL") == 0
 
