@@ -103,7 +103,7 @@ class Sender:
         self._lease = lease_seconds
         self._idle = idle_seconds
         self._slots = asyncio.Semaphore(config.concurrency)
-        self._handover = handover or Handover(lease_seconds)
+        self._handover = handover if handover is not None else Handover(lease_seconds)
         self._finished: list[int] = []  # sent, to leave the queue with the next claim
         self._finished_since = 0.0
 

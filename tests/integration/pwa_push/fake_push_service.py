@@ -44,6 +44,8 @@ class FakePushService:
         self.received: list[Received] = []
         self._scripts: dict[str, list[tuple[int, dict[str, str]]]] = {}
         self.origin = ""
+        self.answering = asyncio.Event()  # cleared: pushes are received but not answered yet
+        self.answering.set()
 
     def answer(self, path: str, *answers: tuple[int, dict[str, str]]) -> None:
         """The next answers for pushes to `path` (then 201 again)."""
@@ -62,6 +64,7 @@ class FakePushService:
                 break
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         self.received.append(Received(path=scope["path"], headers=headers, body=body, at=time.monotonic()))
+        await self.answering.wait()
         script = self._scripts.get(scope["path"])
         status, extra = script.pop(0) if script else (201, {})
         await send(

@@ -11,6 +11,7 @@ import pytest
 
 from pwa.notify import store as notify_store
 from pwa.push import notices, store
+from pwa.push.sender import LEASE_SECONDS
 from services.contracts.intake import RequestStatusChanged
 from services.contracts.recognition import KudosGiven
 from services.contracts.routing import RequestOffered, RequestQueued
@@ -248,5 +249,29 @@ async def test_a_delivery_left_leased_by_a_process_that_died_before_sending_is_s
     [pushed] = await pushes_to(fake_push, phone, 1, within=20)
     assert time.monotonic() - started >= 1.5, "no sender may take a leased delivery before its lease ends"
     assert phone.decrypt(pushed)["kind"] == "offer"
+    async with pwa.db() as conn:
+        await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
+
+
+async def test_a_delivery_the_consumer_queued_goes_straight_to_the_sender_without_a_claim(
+    pwa: Pwa, fake_push: FakePushService
+) -> None:
+    member = await pwa.person("secretary")
+    phone = FakeBrowser(fake_push)
+    await subscribe(pwa, member.headers(), phone)
+    fake_push.answering.clear()  # the push service takes its time: the delivery is still queued
+    try:
+        await pwa.publish(offered(member.id, str(uuid.uuid4())))
+        await pushes_to(fake_push, phone, 1)
+        async with pwa.db() as conn:
+            # Queued leased for the sender of the consumer's own process, in the consumer's
+            # transaction: a claim (a later transaction) would have leased it from a later now().
+            lease = await conn.fetchval(
+                "SELECT extract(epoch FROM not_before - created_at) FROM push_deliveries WHERE endpoint = $1",
+                phone.endpoint,
+            )
+        assert lease == LEASE_SECONDS
+    finally:
+        fake_push.answering.set()
     async with pwa.db() as conn:
         await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
