@@ -96,7 +96,7 @@ class Relay:
     async def run(self) -> None:
         try:
             async with asyncio.TaskGroup() as tasks:
-                tasks.create_task(self._mark_late())
+                tasks.create_task(self._mark_late(), name="outbox-relay-marks")
                 tasks.create_task(
                     wakeup.run_rounds(
                         self._pool,
@@ -105,7 +105,8 @@ class Relay:
                         full=self._batch,
                         idle_seconds=self._idle,
                         what="outbox relay",
-                    )
+                    ),
+                    name="outbox-relay",
                 )
         finally:
             with contextlib.suppress(Exception):
