@@ -4,7 +4,7 @@ nothing behind, and a read runs outside any transaction."""
 import uuid
 from collections.abc import Callable
 
-from litestar import get, post
+from litestar import Litestar, get, post
 from litestar.exceptions import ClientException
 from litestar.params import FromPath
 from litestar.testing import AsyncTestClient
@@ -41,10 +41,8 @@ async def read_notes(conn: RequestConn) -> dict[str, object]:
     return {"texts": texts, "in_transaction": conn.is_in_transaction()}
 
 
-async def test_a_change_is_committed_before_its_answer_and_a_refused_one_is_rolled_back(
-    make_settings: Callable[..., Settings],
-):
-    app = service_app(
+def notes_app(make_settings: Callable[..., Settings]) -> Litestar:
+    return service_app(
         settings=make_settings("recognition"),
         schema="recognition",
         package="services.recognition",
@@ -52,7 +50,12 @@ async def test_a_change_is_committed_before_its_answer_and_a_refused_one_is_roll
         route_handlers=[write_note, write_note_in_one_statement, read_notes],
         authenticate=False,
     )
-    async with AsyncTestClient(app=app) as client:
+
+
+async def test_a_change_is_committed_before_its_answer_and_a_refused_one_is_rolled_back(
+    make_settings: Callable[..., Settings],
+):
+    async with AsyncTestClient(app=notes_app(make_settings)) as client:
         assert (await client.post("/notes/first")).json() == {"notes": 1}
         # The next request may get another connection: it sees the committed note at once.
         assert (await client.get("/notes")).json() == {"texts": ["first"], "in_transaction": False}
@@ -64,15 +67,7 @@ async def test_a_change_is_committed_before_its_answer_and_a_refused_one_is_roll
 async def test_a_route_that_opens_its_own_transaction_gets_a_plain_connection(
     make_settings: Callable[..., Settings],
 ):
-    app = service_app(
-        settings=make_settings("recognition"),
-        schema="recognition",
-        package="services.recognition",
-        title="test",
-        route_handlers=[write_note, write_note_in_one_statement, read_notes],
-        authenticate=False,
-    )
-    async with AsyncTestClient(app=app) as client:
+    async with AsyncTestClient(app=notes_app(make_settings)) as client:
         assert (await client.post("/notes/setup")).status_code == 201
         assert (await client.post("/notes/own/second")).json() == {"in_transaction": False}
         # Its one statement committed by itself: nothing rolls it back (so such a route opens a

@@ -58,6 +58,12 @@ async def subscribe(pwa: Pwa, person_headers: dict[str, str], browser: FakeBrows
     assert response.status_code == 201, response.text
 
 
+async def queue_empties(pwa: Pwa) -> None:
+    """Every delivery sent (or given up) has left the queue."""
+    async with pwa.db() as conn:
+        await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
+
+
 async def pushes_to(fake: FakePushService, browser: FakeBrowser, count: int, within: float = 10.0) -> list:
     async def probe() -> list:
         return fake.to(browser.path)
@@ -155,8 +161,7 @@ async def test_a_busy_push_service_is_retried_after_its_retry_after(pwa: Pwa, fa
     first, second, third = await pushes_to(fake_push, phone, 3, within=15)
     assert second.at - first.at >= 0.9 and third.at - second.at >= 0.9
     assert phone.decrypt(third)["kind"] == "offer"
-    async with pwa.db() as conn:
-        await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
+    await queue_empties(pwa)
 
 
 async def test_leads_of_the_pool_hear_about_the_lead_queue_and_news_chosen_silent_stays_silent(
@@ -180,8 +185,7 @@ async def test_leads_of_the_pool_hear_about_the_lead_queue_and_news_chosen_silen
     )
     [queued] = await pushes_to(fake_push, lead_phone, 1)
     assert lead_phone.decrypt(queued)["tag"] == f"queue-{request_id}"
-    async with pwa.db() as conn:
-        await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
+    await queue_empties(pwa)
     assert len(fake_push.to(lead_phone.path)) == 1 and fake_push.to(other_phone.path) == []
 
 
@@ -200,8 +204,7 @@ async def test_where_news_has_a_channel_choice_that_choice_alone_decides_the_pus
     await pwa.publish(offered(member.id, str(uuid.uuid4())))
     [arrived] = await pushes_to(fake_push, phone, 1)
     assert phone.decrypt(arrived)["kind"] == "offer"
-    async with pwa.db() as conn:
-        await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
+    await queue_empties(pwa)
     assert len(fake_push.to(phone.path)) == 1
 
 
@@ -228,8 +231,7 @@ async def test_deliveries_due_together_are_all_sent_and_leave_the_queue_and_no_l
     for phone in phones:
         [pushed] = await pushes_to(fake_push, phone, 1)
         assert phone.decrypt(pushed)["tag"] == f"offer-{offer.offer_id}"
-    async with pwa.db() as conn:
-        await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
+    await queue_empties(pwa)
     # An endpoint is a capability: whoever reads it can push to that phone.
     assert [r.getMessage() for r in caplog.records if any(p.path in r.getMessage() for p in phones)] == []
 
@@ -249,8 +251,7 @@ async def test_a_delivery_left_leased_by_a_process_that_died_before_sending_is_s
     [pushed] = await pushes_to(fake_push, phone, 1, within=20)
     assert time.monotonic() - started >= 1.5, "no sender may take a leased delivery before its lease ends"
     assert phone.decrypt(pushed)["kind"] == "offer"
-    async with pwa.db() as conn:
-        await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
+    await queue_empties(pwa)
 
 
 async def test_a_delivery_the_consumer_queued_goes_straight_to_the_sender_without_a_claim(
@@ -273,5 +274,4 @@ async def test_a_delivery_the_consumer_queued_goes_straight_to_the_sender_withou
         assert lease == LEASE_SECONDS
     finally:
         fake_push.answering.set()
-    async with pwa.db() as conn:
-        await eventually(lambda: store.pending_count(conn), lambda n: n == 0)
+    await queue_empties(pwa)
