@@ -88,9 +88,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _admin_create(data_dir: Path, email: str, name: str) -> int:
-    from services.cli import admin
+    from services.cli import admin, run_file
 
-    database_url, url = admin.running(data_dir)
+    database_url, url = run_file.running(data_dir)
     link = admin.run(admin.create_admin(database_url, url, email, name))
     print(f"Admin {email}: choose a password within an hour at {link}")
     return 0
@@ -141,9 +141,9 @@ def _db_roles(data_dir: Path, apply: bool) -> int:
 
 
 def _people_import(data_dir: Path, file: Path, dry_run: bool) -> int:
-    from services.cli import admin
+    from services.cli import admin, run_file
 
-    database_url, url = admin.running(data_dir)
+    database_url, url = run_file.running(data_dir)
     text = admin.read_csv(file)
     result: int = admin.run(admin.import_people(database_url, url, file, text, dry_run=dry_run, say=admin.say))
     return result

@@ -9,8 +9,7 @@ import os
 import secrets
 from pathlib import Path
 
-from services.contracts.streams import STREAMS
-from services.platform.bus import inbox_prefix
+from services.contracts.streams import STREAMS, inbox_prefix
 
 # The stream each process publishes to, and the streams it consumes.
 OWN = {"intake": "INTAKE", "routing": "ROUTING", "recognition": "RECOGNITION", "pwa": "IDENTITY"}

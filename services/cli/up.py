@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from services.cli import admin, keys, nats_users, pg_roles
+from services.cli import keys, nats_users, pg_roles, run_file
 from services.cli.children import Child, LaunchError, env_with, free_ports, http_ok, wait_until
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database, wait_for_jetstream
 from services.cli.supervise import CrashLoop, Supervised, Supervisor
@@ -212,12 +212,16 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
                 label = f"{name}-{replica + 1}" if cluster else name
                 spawn = _spawner(name, sockets[name], envs[name], logs, label)
                 started.append((supervisor.add(Supervised(label, spawn)), name))
+        # Only now, while the processes start: the admin commands' module (it loads most of the
+        # pwa) took most of the launcher's own start-up, before anything else could begin.
+        from services.cli import admin
+
         for entry, name in started:
             url = f"http://{_shown(host) if name == 'pwa' else '127.0.0.1'}:{sockets[name].getsockname()[1]}/ready"
             wait_until(_ready_check(entry, url, lambda: stopping), 90, entry.name)
         # The admin commands work on the pwa's data: they sign in as the pwa.
         pwa_database_url = envs["pwa"]["DATABASE_URL"]
-        admin.write_run_file(data_dir, pwa_database_url, public_url)
+        run_file.write_run_file(data_dir, pwa_database_url, public_url)
         _banner(public_url, demo, data_dir)
         if (link := asyncio.run(admin.setup_link(pwa_database_url, public_url))) is not None:
             print(f"First run: create the first admin at {link} (works once, for 1 hour)", flush=True)
@@ -230,7 +234,7 @@ def run(data_dir: Path, port: int, host: str, demo: bool, cluster: bool = False)
         print(f"secpool: {exc}", file=sys.stderr, flush=True)
         return 1
     finally:
-        (data_dir / admin.RUN_FILE).unlink(missing_ok=True)
+        (data_dir / run_file.RUN_FILE).unlink(missing_ok=True)
         supervisor.stop()
         for sock in sockets.values():
             sock.close()

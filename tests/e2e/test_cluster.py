@@ -11,8 +11,8 @@ import nats
 import pytest
 
 from services.cli import nats_users
+from services.contracts import streams
 from services.demo import organisation
-from services.platform import bus
 from services.platform.tokens import Caller, sign
 from tests.e2e.launched import Up
 from tests.support import eventually, nats_hello
@@ -53,7 +53,7 @@ async def test_cluster_runs_three_nats_nodes_r3_streams_and_two_of_every_process
             assert "Authorization Violation" in await nats_hello(url)
         password = nats_users.passwords(up.data_dir)["intake"]
         as_intake = nats_users.url_for("intake", password, ",".join(urls)).split(",")
-        nc = await nats.connect(servers=as_intake, inbox_prefix=bus.inbox_prefix("intake"))
+        nc = await nats.connect(servers=as_intake, inbox_prefix=streams.inbox_prefix("intake"))
         try:
             for stream in ("INTAKE", "ROUTING", "RECOGNITION", "IDENTITY"):
                 info = await nc.jetstream().stream_info(stream)

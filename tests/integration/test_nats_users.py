@@ -17,6 +17,7 @@ from nats.errors import Error as NatsError
 from pwa.app import create_app as pwa_app
 from services.cli import nats_users
 from services.cli.embedded import EmbeddedNats
+from services.contracts import streams
 from services.platform import bus
 from services.platform.settings import Settings
 from tests.support import auth, caller, close_nats, eventually, nats_hello
@@ -48,7 +49,7 @@ async def connect_as(user: str, secured: tuple[str, dict[str, str]], errors: lis
 
     return await nats.connect(
         nats_users.url_for(user, users[user], url),
-        inbox_prefix=bus.inbox_prefix(user),
+        inbox_prefix=streams.inbox_prefix(user),
         error_cb=record,
         max_reconnect_attempts=0,
     )

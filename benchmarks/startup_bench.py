@@ -1,0 +1,107 @@
+"""How long `secpool up` takes to be ready: from the command to its "secpool is running" line
+(printed once every process answers /ready), first on an empty data folder (cold: PostgreSQL's
+cluster, roles, migrations and the demo organisation are made) and then again on the same folder
+(warm: the README's second `secpool up`), with the moment of each of its "Starting ..." lines.
+Also the CPU the start took in the launcher and the processes it waited for (a PostgreSQL that
+pg_ctl detached is not among them). Prints each start and the medians, and writes JSON.
+
+Run: python benchmarks/startup_bench.py [--warm 5] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+READY_LINE = "secpool is running"
+WITHIN_SECONDS = 240.0  # a cold start on a loaded 2-core machine, with room to spare
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def one_start(data_dir: Path) -> dict[str, Any]:
+    """Start `secpool up`, wait for its ready line, stop it with Ctrl-C; the seconds it took."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NATS_URL")}
+    command = [sys.executable, "-m", "services.cli.main", "up", "--data-dir", str(data_dir), "--port", str(free_port())]
+    cpu_before = children_cpu()
+    started = time.monotonic()
+    up = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert up.stdout is not None
+    ready = None
+    seen: list[str] = []
+    phases: dict[str, float] = {}
+    try:
+        for line in up.stdout:
+            seen.append(line)
+            if line.startswith("Starting "):
+                phases[line.split(" (")[0].split(" ...")[0].strip()] = round(time.monotonic() - started, 2)
+            if READY_LINE in line:
+                ready = time.monotonic() - started
+                break
+            if time.monotonic() - started > WITHIN_SECONDS:
+                break
+    finally:
+        up.send_signal(signal.SIGINT)
+        try:
+            up.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            up.kill()
+            up.wait(timeout=10)
+    if ready is None:
+        raise SystemExit("secpool up did not get ready:\n" + "".join(seen[-20:]))
+    # The launcher's children (every process of the stack) were waited for: their CPU is counted.
+    return {"ready_seconds": round(ready, 2), "cpu_seconds": round(children_cpu() - cpu_before, 2), **phases}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--warm", type=int, default=5, help="warm starts after the cold one (default 5)")
+    parser.add_argument("--out", type=Path, default=Path("startup_bench.json"))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="secpool-startup-") as folder:
+        data_dir = Path(folder) / "data"
+        cold = one_start(data_dir)
+        print(f"cold: ready after {cold['ready_seconds']} s, {cold['cpu_seconds']} s of CPU", flush=True)
+        warm = []
+        for n in range(args.warm):
+            found = one_start(data_dir)
+            warm.append(found)
+            print(f"warm {n + 1}: ready after {found['ready_seconds']} s, {found['cpu_seconds']} s of CPU", flush=True)
+    result: dict[str, Any] = {
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg()[0],
+        "cold": cold,
+        "warm": warm,
+        "warm_ready_median_seconds": statistics.median(w["ready_seconds"] for w in warm) if warm else None,
+        "warm_cpu_median_seconds": statistics.median(w["cpu_seconds"] for w in warm) if warm else None,
+    }
+    print(
+        f"warm median: ready after {result['warm_ready_median_seconds']} s,"
+        f" {result['warm_cpu_median_seconds']} s of CPU ({result['cpus']} CPUs, load {result['load_average']:.1f})"
+    )
+    args.out.write_text(json.dumps(result, indent=2))
+    print(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
