@@ -5,7 +5,7 @@ cluster, roles, migrations and the demo organisation are made) and then again on
 Also the CPU the start took in the launcher and the processes it waited for (a PostgreSQL that
 pg_ctl detached is not among them). Prints each start and the medians, and writes JSON.
 
-Run: python benchmarks/startup_bench.py [--warm 5] [--out FILE]
+Run: python benchmarks/startup_bench.py [--warm 5] [--out benchmarks/results/startup.json]
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def one_start(data_dir: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--warm", type=int, default=5, help="warm starts after the cold one (default 5)")
-    parser.add_argument("--out", type=Path, default=Path("startup_bench.json"))
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/startup.json"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="secpool-startup-") as folder:
         data_dir = Path(folder) / "data"
@@ -99,7 +99,8 @@ def main() -> None:
         f"warm median: ready after {result['warm_ready_median_seconds']} s,"
         f" {result['warm_cpu_median_seconds']} s of CPU ({result['cpus']} CPUs, load {result['load_average']:.1f})"
     )
-    args.out.write_text(json.dumps(result, indent=2))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"written to {args.out}")
 
 
