@@ -71,7 +71,8 @@ class Handover:
             self._handed.extend(deliveries)
             self.wake.set()
 
-    def __len__(self) -> int:
+    @property
+    def waiting(self) -> int:  # not __len__: an empty hand-over must still be truthy
         return len(self._handed)
 
     def take(self, limit: int) -> list[Due]:
@@ -103,7 +104,7 @@ class Sender:
         self._lease = lease_seconds
         self._idle = idle_seconds
         self._slots = asyncio.Semaphore(config.concurrency)
-        self._handover = handover if handover is not None else Handover(lease_seconds)
+        self._handover = handover or Handover(lease_seconds)
         self._finished: list[int] = []  # sent, to leave the queue with the next claim
         self._finished_since = 0.0
 
@@ -131,7 +132,7 @@ class Sender:
         """Take what was handed over or claim one batch, send it concurrently (bounded), record
         each outcome."""
         due: list[Due] = []
-        if len(self._handover) == 0 or self._finishing_due():
+        if self._handover.waiting == 0 or self._finishing_due():
             finished, self._finished = self._finished, []
             try:
                 # One statement, atomic without a transaction of its own: the claim, and the

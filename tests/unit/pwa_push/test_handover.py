@@ -33,6 +33,7 @@ def test_handed_deliveries_wake_the_sender_and_are_taken_in_order_a_batch_at_a_t
     handover.hand([due(1), due(2)])
     handover.hand([due(3)])
     assert handover.wake.is_set()
+    assert handover.waiting == 3
     assert [d.id for d in handover.take(2)] == [1, 2]
     assert [d.id for d in handover.take(2)] == [3]
     assert handover.take(2) == []
