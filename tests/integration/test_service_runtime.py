@@ -3,7 +3,9 @@ an orchestrator restarts it instead of it silently doing nothing."""
 
 import gc
 from collections.abc import Callable
+from typing import Any
 
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from services.platform.runtime import GARBAGE_THRESHOLDS, Runtime, service_app
@@ -11,18 +13,22 @@ from services.platform.settings import Settings
 from tests.support import eventually
 
 
-async def test_a_stopped_background_loop_turns_ready_into_503_with_its_name(make_settings: Callable[..., Settings]):
-    async def watch_the_clock(_: Runtime) -> None:
-        raise RuntimeError("the clock fell off the wall")
-
-    app = service_app(
+def recognition_app(make_settings: Callable[..., Settings], **extra: Any) -> Litestar:
+    return service_app(
         settings=make_settings("recognition"),
         schema="recognition",
         package="services.recognition",
         title="test",
         route_handlers=[],
-        background=[watch_the_clock],
+        **extra,
     )
+
+
+async def test_a_stopped_background_loop_turns_ready_into_503_with_its_name(make_settings: Callable[..., Settings]):
+    async def watch_the_clock(_: Runtime) -> None:
+        raise RuntimeError("the clock fell off the wall")
+
+    app = recognition_app(make_settings, background=[watch_the_clock])
     async with AsyncTestClient(app=app) as client:
         answer = await eventually(lambda: client.get("/ready"), lambda r: r.status_code == 503)
         assert answer.json() == {"status": "watch_the_clock stopped"}
@@ -31,13 +37,7 @@ async def test_a_stopped_background_loop_turns_ready_into_503_with_its_name(make
 
 async def test_a_running_service_collects_garbage_seldom(make_settings: Callable[..., Settings]):
     defaults = gc.get_threshold()
-    app = service_app(
-        settings=make_settings("recognition"),
-        schema="recognition",
-        package="services.recognition",
-        title="test",
-        route_handlers=[],
-    )
+    app = recognition_app(make_settings)
     try:
         async with AsyncTestClient(app=app) as client:
             assert (await client.get("/health")).status_code == 200
