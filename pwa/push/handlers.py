@@ -21,10 +21,10 @@ def wants(event: PushEvent) -> bool:
 
 
 def consumers(rt: Runtime, handover: Handover) -> list[Consumer[Any]]:
-    async def on_event(conn: Conn, event: PushEvent) -> AfterCommit:
+    async def on_event(conn: Conn, event: PushEvent) -> AfterCommit | None:
         lease = handover.lease
         queued = [d for a in notices.announcements(event) for d in await store.queue(conn, a, lease)]
-        return lambda: handover.hand(queued) if lease else None
+        return (lambda: handover.hand(queued)) if lease else None
 
     return [
         rt.consumer(f"pwa-push-{stream.lower()}", stream, subjects, PushEvent, on_event, wants)

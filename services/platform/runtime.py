@@ -119,10 +119,6 @@ async def ready(state: State) -> Response[dict[str, str]]:
 GARBAGE_THRESHOLDS = (10_000, 10, 100)
 
 
-def collect_garbage_seldom() -> None:
-    gc.set_threshold(*GARBAGE_THRESHOLDS)
-
-
 def service_app(
     *,
     settings: Settings,
@@ -144,7 +140,7 @@ def service_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         logs.configure(settings.service)
-        collect_garbage_seldom()
+        gc.set_threshold(*GARBAGE_THRESHOLDS)
         pool = await db.connect(settings.database_url, schema, decode_json=decode_json)
         nc = await bus.connect(settings.nats_url, name=settings.service)
         tasks: list[asyncio.Task[None]] = []

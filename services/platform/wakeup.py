@@ -107,7 +107,7 @@ async def run_rounds(
     """Call `one_round` (it returns how much it did) forever; a round that did `full` work
     is followed at once by the next. A failing round is logged and retried shortly. `wake`:
     an event this process sets when it has work for the loop, besides the NOTIFYs."""
-    wake = wake or asyncio.Event()
+    wake = wake if wake is not None else asyncio.Event()
     listener = Listener(pool, channel, wake)
     failures = 0
     deaf = False

@@ -39,11 +39,12 @@ def now() -> datetime:
 
 async def policy_of(conn: Conn, pool_id: str) -> Policy:
     row = await store_policy.get_policy(conn, pool_id)
-    return Policy() if row is None else msgspec.convert(row.policy, Policy)
+    return _policy(None if row is None else row.policy)
 
 
-def _policy_in(context: records.DecisionContext) -> Policy:
-    return Policy() if context.policy is None else msgspec.convert(context.policy, Policy)
+def _policy(stored: dict[str, Any] | None) -> Policy:
+    """The pool's policy as stored; none stored: the defaults."""
+    return Policy() if stored is None else msgspec.convert(stored, Policy)
 
 
 async def accept_submission(conn: Conn, event: RequestSubmitted, *, zone: ZoneInfo) -> None:
@@ -177,7 +178,7 @@ async def route(
     if req is None or req.state != "waiting":
         return None
     context = await store.decision_context(conn, request_id, req.pool_id, now())
-    policy = _policy_in(context)
+    policy = _policy(context.policy)
     candidates = await _candidates(conn, req, zone, context)
     if only is not None:
         candidates = [c for c in candidates if c.member_id == only]
@@ -346,7 +347,7 @@ async def refresh_pickups(conn: Conn, *, zone: ZoneInfo, every: timedelta = time
         context = await store.decision_context(conn, request_id, req.pool_id, now())
         candidates = await _candidates(conn, req, zone, context)
         exclude = frozenset(context.refused)
-        policy = _policy_in(context)
+        policy = _policy(context.policy)
         await announce.expected_pickup(conn, req, policy, candidates, exclude, stranded=bool(req.lead_queue))
         refreshed += 1
     return refreshed

@@ -15,7 +15,7 @@ from pwa.push.sender import LEASE_SECONDS
 from services.contracts.intake import RequestStatusChanged
 from services.contracts.recognition import KudosGiven
 from services.contracts.routing import RequestOffered, RequestQueued
-from tests.integration.pwa_push.conftest import POOL, Pwa
+from tests.integration.pwa_push.conftest import POOL, Person, Pwa
 from tests.integration.pwa_push.fake_push_service import FakeBrowser, FakePushService, vapid_claims
 from tests.support import eventually, new_id
 
@@ -56,6 +56,14 @@ def status_changed(requester_id: str, request_id: str, status: str = "in_progres
 async def subscribe(pwa: Pwa, person_headers: dict[str, str], browser: FakeBrowser) -> None:
     response = await pwa.client.post("/push/subscriptions", json=browser.subscription(), headers=person_headers)
     assert response.status_code == 201, response.text
+
+
+async def secretary_with_phone(pwa: Pwa, fake_push: FakePushService) -> tuple[Person, FakeBrowser]:
+    """A pool member whose phone is subscribed to pushes."""
+    member = await pwa.person("secretary")
+    phone = FakeBrowser(fake_push)
+    await subscribe(pwa, member.headers(), phone)
+    return member, phone
 
 
 async def queue_empties(pwa: Pwa) -> None:
@@ -130,9 +138,7 @@ async def test_offer_status_change_and_kudos_arrive_encrypted_signed_and_without
 
 
 async def test_a_subscription_the_push_service_says_is_gone_is_forgotten(pwa: Pwa, fake_push: FakePushService) -> None:
-    member = await pwa.person("secretary")
-    phone = FakeBrowser(fake_push)
-    await subscribe(pwa, member.headers(), phone)
+    member, phone = await secretary_with_phone(pwa, fake_push)
     fake_push.answer(phone.path, (410, {}))
 
     await pwa.publish(offered(member.id, str(uuid.uuid4())))
@@ -152,9 +158,7 @@ async def test_a_subscription_the_push_service_says_is_gone_is_forgotten(pwa: Pw
 
 
 async def test_a_busy_push_service_is_retried_after_its_retry_after(pwa: Pwa, fake_push: FakePushService) -> None:
-    member = await pwa.person("secretary")
-    phone = FakeBrowser(fake_push)
-    await subscribe(pwa, member.headers(), phone)
+    member, phone = await secretary_with_phone(pwa, fake_push)
     fake_push.answer(phone.path, (429, {"retry-after": "1"}), (503, {"retry-after": "1"}))
 
     await pwa.publish(offered(member.id, str(uuid.uuid4())))
@@ -192,9 +196,7 @@ async def test_leads_of_the_pool_hear_about_the_lead_queue_and_news_chosen_silen
 async def test_where_news_has_a_channel_choice_that_choice_alone_decides_the_push(
     pwa: Pwa, fake_push: FakePushService
 ) -> None:
-    member = await pwa.person("secretary")
-    phone = FakeBrowser(fake_push)
-    await subscribe(pwa, member.headers(), phone)
+    member, phone = await secretary_with_phone(pwa, fake_push)
     async with pwa.db() as conn:
         await store.set_muted_kinds(conn, member.id, ["offer", "request"])  # "offer": an old mute
         await notify_store.choose(conn, member.id, "offered", "push")
@@ -239,9 +241,7 @@ async def test_deliveries_due_together_are_all_sent_and_leave_the_queue_and_no_l
 async def test_a_delivery_left_leased_by_a_process_that_died_before_sending_is_sent_when_its_lease_ends(
     pwa: Pwa, fake_push: FakePushService
 ) -> None:
-    member = await pwa.person("secretary")
-    phone = FakeBrowser(fake_push)
-    await subscribe(pwa, member.headers(), phone)
+    member, phone = await secretary_with_phone(pwa, fake_push)
     [announcement] = notices.announcements(offered(member.id, str(uuid.uuid4())))
     async with pwa.db() as conn:
         # As a consumer of another process queues it for that process's own sender, which died.
@@ -257,9 +257,7 @@ async def test_a_delivery_left_leased_by_a_process_that_died_before_sending_is_s
 async def test_a_delivery_the_consumer_queued_goes_straight_to_the_sender_without_a_claim(
     pwa: Pwa, fake_push: FakePushService
 ) -> None:
-    member = await pwa.person("secretary")
-    phone = FakeBrowser(fake_push)
-    await subscribe(pwa, member.headers(), phone)
+    member, phone = await secretary_with_phone(pwa, fake_push)
     fake_push.answering.clear()  # the push service takes its time: the delivery is still queued
     try:
         await pwa.publish(offered(member.id, str(uuid.uuid4())))
