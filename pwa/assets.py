@@ -7,8 +7,8 @@ once here (gzip, brotli), not on every answer.
 
 Addresses that cannot carry a hash stay where they are and are checked on every use
 (`no-cache` with an ETag, so an unchanged file costs a 304): the service worker at `/sw.js`
-(it learns every hashed address when it is served, see `ASSETS_MARK`), the manifest (its
-icons named by hash when served) and the plain `/static/<name>`, still answered for anyone
+(it learns every hashed address when it is served, see `ASSETS_MARK`), the manifest's old
+address `/manifest.webmanifest` and the plain `/static/<name>`, still answered for anyone
 who asks by it. An old hash of a known file redirects to the current one, uncached: a page
 still open from before a deploy, or a replica not yet updated, gets a working file rather
 than a 404.
@@ -40,6 +40,7 @@ REVALIDATE = "no-cache"
 READ = [HttpMethod.GET, HttpMethod.HEAD]
 # sw.js holds this line; the served worker has it filled with {name: hashed address}.
 ASSETS_MARK = "const ASSETS = {};"
+MANIFEST = "manifest.webmanifest"
 HASHED = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{8})(?P<suffix>\.[^./]+)$")
 MEDIA_TYPES = {
     ".css": "text/css; charset=utf-8",
@@ -117,6 +118,14 @@ class Assets:
             body = path.read_bytes()
             self.files[name] = StaticFile.of(body, media_type_of(path))
             self.hashed[name] = hashed_name(name, body)
+        # The manifest names its icons by their hashed addresses, so it is hashed as served; with
+        # that it is immutable too and a repeat visit does not ask for it (its `id` keeps an
+        # installed app the same app when the address changes).
+        manifest = self.files[MANIFEST].body.decode()
+        named = re.sub(r'"/static/([^"]+)"', lambda m: f'"{self.url(m[1])}"' if m[1] in self.hashed else m[0], manifest)
+        self.manifest = StaticFile.of(named.encode(), MEDIA_TYPES[".webmanifest"])
+        self.files[MANIFEST] = self.manifest
+        self.hashed[MANIFEST] = hashed_name(MANIFEST, named.encode())
         self.by_hashed_name = {hashed: name for name, hashed in self.hashed.items()}
         worker = (root / "sw.js").read_text(encoding="utf-8")
         if worker.count(ASSETS_MARK) != 1:
@@ -124,10 +133,6 @@ class Assets:
         addresses = json.dumps({name: self.url(name) for name in self.hashed}, indent=2)
         filled = worker.replace(ASSETS_MARK, f"const ASSETS = {addresses};")
         self.service_worker = StaticFile.of(filled.encode(), MEDIA_TYPES[".js"])
-        # The manifest's icons by their hashed names too: the browser checks them on every visit.
-        manifest = (root / "manifest.webmanifest").read_text(encoding="utf-8")
-        named = re.sub(r'"/static/([^"]+)"', lambda m: f'"{self.url(m[1])}"' if m[1] in self.hashed else m[0], manifest)
-        self.manifest = StaticFile.of(named.encode(), MEDIA_TYPES[".webmanifest"])
 
     def url(self, name: str) -> str:
         """The hashed address of a static file; a name that is not there fails the page loudly."""

@@ -78,7 +78,7 @@ self.addEventListener('fetch', (event) => {
   } else if (HASHED.has(url.pathname)) {
     event.respondWith(cacheFirst(request, url.pathname));
   }
-  // Anything else (unhashed static names, the manifest) goes to the network: the server
+  // Anything else (unhashed static names, /sw.js) goes to the network: the server
   // answers an unchanged one with a 304.
 });
 

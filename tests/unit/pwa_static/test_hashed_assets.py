@@ -1,6 +1,6 @@
 """Static files under hashed names (pwa/assets.py), served by a small inline app with the
 transfer middleware: immutable caching on hashed names, no-cache with ETag/304 on the fixed
-ones (/sw.js, the manifest, plain names), an old hash redirected, and the service worker
+ones (/sw.js, the manifest's old address, plain names), an old hash redirected, and the service worker
 served knowing every hashed address."""
 
 import hashlib
@@ -122,21 +122,33 @@ async def test_an_old_hash_redirects_uncached_to_the_current_file_and_an_unknown
     assert unknown.status_code == missing.status_code == 404
 
 
-async def test_the_worker_and_the_manifest_stay_at_fixed_addresses_checked_each_time(assets: Assets) -> None:
+async def test_the_worker_stays_at_its_fixed_address_checked_each_time(assets: Assets) -> None:
     async with client(assets) as http:
         worker = await http.get("/sw.js", headers=BROWSER)
-        manifest = await http.get("/manifest.webmanifest", headers=BROWSER)
         unchanged = await http.get("/sw.js", headers={**BROWSER, "If-None-Match": worker.headers["etag"]})
-    assert worker.headers["cache-control"] == manifest.headers["cache-control"] == "no-cache"
+    assert worker.headers["cache-control"] == "no-cache"
     assert worker.headers["service-worker-allowed"] == "/"
     assert worker.headers["content-type"].startswith("text/javascript")
-    assert worker.headers["content-encoding"] == manifest.headers["content-encoding"] == "br"
-    assert manifest.headers["content-type"] == "application/manifest+json"
+    assert worker.headers["content-encoding"] == "br"
     assert unchanged.status_code == 304
     assert filled_assets_map(worker.text) == {name: assets.url(name) for name in assets.hashed}
+
+
+async def test_the_manifest_is_hashed_immutable_and_names_its_icons_by_hash(assets: Assets) -> None:
+    address = assets.url("manifest.webmanifest")
+    assert re.fullmatch(r"/static/manifest\.[0-9a-f]{8}\.webmanifest", address), address
+    async with client(assets) as http:
+        manifest = await http.get(address, headers=BROWSER)
+        old_address = await http.get("/manifest.webmanifest", headers=BROWSER)
+    assert manifest.headers["cache-control"] == IMMUTABLE
+    assert manifest.headers["content-type"] == "application/manifest+json"
+    assert manifest.headers["content-encoding"] == "br"
+    assert old_address.headers["cache-control"] == "no-cache"
+    assert old_address.content == manifest.content
     icons = [icon["src"] for icon in manifest.json()["icons"]]
     assert assets.url("icons/icon-192.png") in icons
     assert all(re.fullmatch(r"/static/icons/[\w-]+\.[0-9a-f]{8}\.(png|svg)", src) for src in icons), icons
+    assert manifest.json()["id"] == "/", "the id keeps an installed app the same app when the address changes"
 
 
 def test_the_served_worker_is_valid_javascript_and_precaches_only_known_files(assets: Assets, tmp_path: Path) -> None:
@@ -147,8 +159,7 @@ def test_the_served_worker_is_valid_javascript_and_precaches_only_known_files(as
     assert {"app.css", "app.js", "vendor/htmx.min.js", "vendor/htmx-ext-sse.js"} <= set(names)
     assert set(names) <= set(assets.hashed)
     node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
+    assert node is not None, "node is needed to check the served worker's syntax"
     served = tmp_path / "sw.js"
     served.write_text(worker, encoding="utf-8")
     result = subprocess.run([node, "--check", str(served)], capture_output=True, text=True, check=False)
