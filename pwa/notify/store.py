@@ -10,6 +10,8 @@ Kind = Literal["offered", "question", "done", "thanks", "digest"]
 Channel = Literal["push", "email", "none"]
 KINDS: tuple[Kind, ...] = ("offered", "question", "done", "thanks", "digest")
 CHANNELS: tuple[Channel, ...] = ("push", "email", "none")
+RECIPIENTS = "SELECT id, email, name, language FROM accounts"
+WANTS_EMAIL = "disabled_at IS NULL AND email <> '' AND notification_channel(id, $2) = 'email'"
 
 
 async def choices_of(conn: Conn, account_id: str) -> dict[Kind, Channel]:
@@ -34,13 +36,17 @@ async def by_email(
     conn: Conn, kind: Kind, account_ids: Sequence[str] = (), pool_id: str | None = None
 ) -> list[Recipient]:
     """The people (named, or everyone in the pool) who want this kind of news by e-mail now."""
-    rows = await conn.fetch(
-        """SELECT id, email, name, language FROM accounts
-           WHERE (id = ANY($1::text[]) OR ($2::text IS NOT NULL AND $2 = ANY(pools)))
-             AND disabled_at IS NULL AND email <> '' AND notification_channel(id, $3) = 'email'
-           ORDER BY id""",
-        list(account_ids),
-        pool_id,
-        kind,
-    )
+    # Two statements, not one with `$2 IS NULL OR …`: a plain one gets PostgreSQL's generic plan
+    # after a few runs, where the OR was planned anew on every event.
+    if pool_id is None:
+        rows = await conn.fetch(
+            f"{RECIPIENTS} WHERE id = ANY($1::text[]) AND {WANTS_EMAIL} ORDER BY id", list(account_ids), kind
+        )
+    else:
+        rows = await conn.fetch(
+            f"{RECIPIENTS} WHERE (id = ANY($1::text[]) OR $3 = ANY(pools)) AND {WANTS_EMAIL} ORDER BY id",
+            list(account_ids),
+            kind,
+            pool_id,
+        )
     return as_records(Recipient, rows)

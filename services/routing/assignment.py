@@ -127,7 +127,7 @@ async def _candidates(
     members = await store_members.contenders(conn, req.pool_id, req.requester_id)
     at = now()
     skills = {m.id: {k: int(v) for k, v in m.skills.items()} for m in members}
-    in_hand = domain.work_in_hand(context.held, skills, at)
+    in_hand = domain.work_in_hand(context.held, context.started, skills, at)
     weeks = {m.id: store_rota.decode_week(m.hours) for m in members}
     rota = availability.availability_in(context.rota, weeks, at, zone)
     candidates = []

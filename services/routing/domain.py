@@ -43,12 +43,22 @@ def goes_to_lead(queued_at: datetime | None, now: datetime, *, sla_at_risk: bool
 
 
 class Held(msgspec.Struct, frozen=True, kw_only=True):
-    """One piece of work a member holds: an open offer or accepted work."""
+    """The work a member holds in one skill, summed: open offers and accepted work, in the
+    requests' own minutes (the store sums them, so a long queue is one row per skill)."""
+
+    member_id: str
+    skill: str
+    minutes: float  # offered and accepted
+    accepted_minutes: float
+
+
+class Started(msgspec.Struct, frozen=True, kw_only=True):
+    """The piece a member accepted first: it is under way, so the time since counts as done."""
 
     member_id: str
     skill: str
     work_minutes: float
-    accepted_at: datetime | None  # None: offered, not yet accepted
+    accepted_at: datetime
 
 
 class InHand(msgspec.Struct, frozen=True):
@@ -58,17 +68,22 @@ class InHand(msgspec.Struct, frozen=True):
     accepted: float = 0.0
 
 
-def work_in_hand(held: Sequence[Held], skills: dict[str, dict[str, int]], now: datetime) -> dict[str, InHand]:
+def work_in_hand(
+    held: Sequence[Held], started: Sequence[Started], skills: dict[str, dict[str, int]], now: datetime
+) -> dict[str, InHand]:
     """Minutes of work each member still has in hand: every piece at their pace in its skill, less
     the time already spent on the piece they accepted first (it is under way)."""
-    ordered = sorted(held, key=lambda h: (h.accepted_at is None, h.accepted_at or now))
+
+    def pace(member_id: str, skill: str) -> float:
+        return work_factor(skills.get(member_id, {}).get(skill, 0))
+
     found: dict[str, InHand] = {}
-    started: set[str] = set()
-    for h in ordered:
-        work = h.work_minutes * work_factor(skills.get(h.member_id, {}).get(h.skill, 0))
-        if h.accepted_at is not None and h.member_id not in started:
-            started.add(h.member_id)
-            work = max(work - (now - h.accepted_at).total_seconds() / 60, 0.0)
+    for h in held:
         before = found.get(h.member_id, InHand())
-        found[h.member_id] = InHand(before.queued + work, before.accepted + (work if h.accepted_at else 0.0))
+        factor = pace(h.member_id, h.skill)
+        found[h.member_id] = InHand(before.queued + h.minutes * factor, before.accepted + h.accepted_minutes * factor)
+    for s in started:
+        before = found.get(s.member_id, InHand())
+        done = min(s.work_minutes * pace(s.member_id, s.skill), max((now - s.accepted_at).total_seconds() / 60, 0.0))
+        found[s.member_id] = InHand(max(before.queued - done, 0.0), max(before.accepted - done, 0.0))
     return found

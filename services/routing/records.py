@@ -12,7 +12,7 @@ import msgspec
 
 from services.contracts.routing_api import Comparison, Span
 from services.routing.decision import Reason, Urgency
-from services.routing.domain import Held
+from services.routing.domain import Held, Started
 
 REQUEST_COLUMNS = (
     "request_id, pool_id, requester_id, skill, min_level, language, urgency, work_minutes, submitted_at,"
@@ -267,7 +267,8 @@ class DecisionContext(msgspec.Struct, frozen=True, kw_only=True):
     policy: dict[str, Any] | None  # the pool's policy as stored; None: the defaults
     refused: list[str]  # members who declined this request, let it expire or had it withdrawn
     development_share: float
-    held: list[Held]  # the pool's open offers and accepted work: each member's work in hand
+    held: list[Held]  # the pool's open offers and accepted work, per member and skill
+    started: list[Started]  # each member's first accepted piece, under way
     rota: "PoolRota"  # the pool's holidays and its active members' absences not yet ended
 
 

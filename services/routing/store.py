@@ -192,8 +192,9 @@ async def decision_context(
 ) -> records.DecisionContext:
     """What a decision reads besides the members, in one round trip: the pool's policy (None:
     the defaults), who refused this request, `development_share`'s figure, the work the
-    pool's members hold (open offers and accepted work, with their requests' estimates), and
-    the pool's rota at `at` (its holidays, its active members' absences not ended yet)."""
+    pool's members hold (open offers and accepted work, summed per member and skill, and the
+    piece each accepted first), and the pool's rota at `at` (its holidays, its active members'
+    absences not ended yet)."""
     row = await conn.fetchrow(
         f"""SELECT (SELECT policy FROM policies WHERE pool_id = $2) AS policy,
                   coalesce((SELECT array_agg(member_id) FROM offers
@@ -201,10 +202,16 @@ async def decision_context(
                   (SELECT coalesce(avg(CASE WHEN development THEN 1.0 ELSE 0.0 END), 0)::float8 FROM (
                        SELECT development FROM decisions WHERE pool_id = $2 AND member_id IS NOT NULL
                        ORDER BY id DESC LIMIT $3) d) AS development_share,
-                  coalesce((SELECT jsonb_agg(jsonb_build_object(
-                                'member_id', member_id, 'skill', skill, 'work_minutes', work_minutes::float,
-                                'accepted_at', CASE WHEN status = 'accepted' THEN coalesce(answered_at, created_at) END))
-                            FROM offers WHERE pool_id = $2 AND status IN ('open', 'accepted')), '[]') AS held,
+                  coalesce((SELECT jsonb_agg(h) FROM (
+                       SELECT member_id, skill, sum(work_minutes)::float8 AS minutes,
+                              coalesce(sum(work_minutes) FILTER (WHERE status = 'accepted'), 0)::float8 AS accepted_minutes
+                       FROM offers WHERE pool_id = $2 AND status IN ('open', 'accepted') GROUP BY member_id, skill) h),
+                           '[]') AS held,
+                  coalesce((SELECT jsonb_agg(s) FROM (
+                       SELECT DISTINCT ON (member_id) member_id, skill, work_minutes::float8 AS work_minutes,
+                              coalesce(answered_at, created_at) AS accepted_at
+                       FROM offers WHERE pool_id = $2 AND status = 'accepted'
+                       ORDER BY member_id, coalesce(answered_at, created_at), id) s), '[]') AS started,
                   {store_rota.rota_columns("$2", "IN (SELECT id FROM members WHERE pool_id = $2 AND active)", "$4")}""",
         request_id,
         pool_id,

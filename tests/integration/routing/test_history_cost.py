@@ -105,22 +105,22 @@ async def test_a_decision_reads_who_served_the_requester_with_the_pools_members(
         assert all(m.busy_minutes_today == 0.0 for m in await store_members.contenders(conn, pool_id, requester))
 
 
-async def test_the_decision_reads_held_work_as_the_live_offers_with_their_requests_estimates(
+async def test_the_decision_reads_held_work_summed_per_member_and_skill_with_the_piece_under_way(
     routing_db: asyncpg.Pool,
 ) -> None:
     pool_id = new_id("pool-")
     async with routing_db.acquire() as conn:
-        anna = await store_member(conn, pool_id)
+        anna, bram = await store_member(conn, pool_id), await store_member(conn, pool_id)
         opened = await offer(conn, await request(conn, pool_id, 20), anna)
         taken = await offer(conn, await request(conn, pool_id, 30), anna, status="accepted")
+        await offer(conn, await request(conn, pool_id, 15), anna, status="accepted")
+        await offer(conn, await request(conn, pool_id, 10), bram)
         await store.answer_offer(conn, await offer(conn, await request(conn, pool_id, 40), anna), "declined")
         context = await store.decision_context(conn, await request(conn, pool_id), pool_id, datetime.now(UTC))
-        held = sorted(context.held, key=lambda h: h.work_minutes)
-        assert [(h.member_id, h.skill, h.work_minutes) for h in held] == [
-            (anna, "agenda", 20.0),
-            (anna, "agenda", 30.0),
-        ]
-        assert held[0].accepted_at is None and held[1].accepted_at is not None
+        held = {(h.member_id, h.skill): (h.minutes, h.accepted_minutes) for h in context.held}
+        assert held == {(anna, "agenda"): (65.0, 45.0), (bram, "agenda"): (10.0, 0.0)}
+        # The first piece anna accepted (the 30 minutes, accepted before the 15) is under way.
+        assert [(s.member_id, s.work_minutes) for s in context.started] == [(anna, 30.0)]
         rows = await conn.fetch(
             "SELECT id, pool_id, skill, work_minutes FROM offers WHERE id = ANY($1)", [opened, taken]
         )
