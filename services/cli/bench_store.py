@@ -5,6 +5,7 @@ import asyncpg
 
 ROUTING = {"search_path": "routing"}  # as routing's own connections: its triggers name its tables so
 ROUND_THE_CLOCK = "[" + ", ".join(["[[0, 1440]]"] * 7) + "]"
+LANGUAGES = ["nl", "en"]  # every language the demo's request types and requesters use
 
 
 async def count_statements(database_url: str) -> bool:
@@ -68,16 +69,19 @@ async def members_in_routing(database_url: str, ids: list[str]) -> int:
 
 
 async def members_take_everything(database_url: str, pool_id: str, skill: str) -> list[str]:
-    """Every member of the pool skilled for the bench's requests, on shift around the clock,
-    available, at full capacity. Returns their ids."""
+    """Every member of the pool skilled for the bench's requests and speaking their language
+    (the imported ones speak English only), on shift around the clock, available, at full
+    capacity. Returns their ids."""
     conn = await asyncpg.connect(database_url, server_settings=ROUTING)
     try:
         rows = await conn.fetch(
             "UPDATE routing.members SET capacity = 50, presence = 'available', hours = $2::jsonb,"
-            " skills = skills || jsonb_build_object($3::text, 4) WHERE pool_id = $1 AND active RETURNING id",
+            " skills = skills || jsonb_build_object($3::text, 4), languages = $4::text[]"
+            " WHERE pool_id = $1 AND active RETURNING id",
             pool_id,
             ROUND_THE_CLOCK,
             skill,
+            LANGUAGES,
         )
         return [r["id"] for r in rows]
     finally:

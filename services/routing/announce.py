@@ -90,12 +90,7 @@ async def expected_pickup(
 ) -> None:
     """Estimate when `req` will be picked up and announce it if it moved."""
     at = datetime.now(UTC)
-    waiting = await store.queue_of(conn, req.pool_id)
-    ahead: list[pickup.Ahead] = []
-    for row in waiting:
-        if row.request_id == req.request_id:
-            break
-        ahead.append(pickup.Ahead(row.skill, row.min_level, row.language, float(row.work_minutes)))
+    ahead = await store.needs_ahead(conn, req)
     expected = pickup.expect(routable_of(req, at), candidates, policy, ahead, exclude=exclude)
     basis = "lead" if expected.basis == "nobody" else expected.basis
     earliest = None if expected.earliest is None else at + timedelta(minutes=expected.earliest)

@@ -99,9 +99,13 @@ def expect(
     ready = [(_ready_in(c, r, policy, opens), c.member_id, c) for c, opens in able]
     heapq.heapify(ready)
     # The requests ahead that these members could take go first, each to whoever is ready first.
-    ids = {c.member_id for c, _ in able}
+    # A full pool's queue is long and asks for few kinds of work: who may take a kind is decided once.
+    takers: dict[tuple[str, int, str], bool] = {}
     for a in ahead:
-        if not any(may_take(c, a.skill, a.min_level, a.language) for _, _, c in ready if c.member_id in ids):
+        needs = (a.skill, a.min_level, a.language)
+        if needs not in takers:
+            takers[needs] = any(may_take(c, *needs) for c, _ in able)
+        if not takers[needs]:
             continue
         at, member_id, c = heapq.heappop(ready)
         work = a.base_minutes * work_factor(c.skills.get(a.skill, 0))

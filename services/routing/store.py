@@ -13,9 +13,14 @@ import msgspec
 from services.contracts.base import Event
 from services.platform import outbox
 from services.platform.db import Conn, as_record, as_records
-from services.routing import records, store_rota
+from services.routing import pickup, records, store_rota
 from services.routing.decision import Decision, Reason
 from services.routing.records import OFFER_COLUMNS, REQUEST_COLUMNS
+
+# The pool queue's order: most urgent first, then oldest (the request id only breaks ties).
+URGENCY_RANKS = {"high": 0, "normal": 1}
+URGENCY_RANK = "CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END"
+QUEUE_ORDER = f"{URGENCY_RANK}, submitted_at, request_id"
 
 
 async def insert_request(conn: Conn, r: records.NewRequest) -> records.RoutedRequest | None:
@@ -80,10 +85,10 @@ async def set_request_state(conn: Conn, request_id: str, state: str, *, lead_que
 async def waiting_requests(conn: Conn, pool_id: str, limit: int = 50) -> list[records.Waiting]:
     """The pool queue, most urgent first, then oldest; skips rows another replica is routing."""
     rows = await conn.fetch(
-        """SELECT request_id, skill, min_level, language,
+        f"""SELECT request_id, skill, min_level, language,
                EXISTS (SELECT 1 FROM offers o WHERE o.request_id = r.request_id) AS refused
            FROM requests r WHERE pool_id = $1 AND state = 'waiting'
-           ORDER BY CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, submitted_at
+           ORDER BY {QUEUE_ORDER}
            LIMIT $2""",
         pool_id,
         limit,
@@ -318,11 +323,26 @@ async def queue_of(conn: Conn, pool_id: str, *, lead_only: bool = False) -> list
     """The pool's waiting requests (or only the lead's), in the order they will be offered."""
     rows = await conn.fetch(
         f"""SELECT {REQUEST_COLUMNS} FROM requests WHERE pool_id = $1 AND state = 'waiting' AND ($2 = false OR lead_queue)
-           ORDER BY CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, submitted_at""",
+           ORDER BY {QUEUE_ORDER}""",
         pool_id,
         lead_only,
     )
     return as_records(records.RoutedRequest, rows)
+
+
+async def needs_ahead(conn: Conn, req: records.RoutedRequest) -> list[pickup.Ahead]:
+    """What the requests before `req` in its pool queue need, in the order they will be offered:
+    four values a row, as tuples, since a full pool's queue is read on every arrival."""
+    rows = await conn.fetch(
+        f"""SELECT skill, min_level, language, work_minutes::float8 FROM requests
+           WHERE pool_id = $1 AND state = 'waiting' AND ({URGENCY_RANK}, submitted_at, request_id) < ($2, $3, $4)
+           ORDER BY {QUEUE_ORDER}""",
+        req.pool_id,
+        URGENCY_RANKS.get(req.urgency, 2),
+        req.submitted_at,
+        req.request_id,
+    )
+    return [pickup.Ahead(*row) for row in rows]
 
 
 async def due_for_lead(conn: Conn, older_than: datetime, limit: int = 50) -> list[records.RoutedRequest]:

@@ -1,0 +1,62 @@
+"""The expected pick-up of a waiting request plays forward only the requests before it in its
+pool queue: more urgent first, then older, never those behind it, another pool's or any no
+longer waiting."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from services.platform.db import Conn
+from services.routing import records, store
+from services.routing.decision import Urgency
+from services.routing.pickup import Ahead
+from tests.support import new_id
+
+
+async def waiting(conn: Conn, pool_id: str, urgency: Urgency, age_minutes: int, skill: str) -> records.RoutedRequest:
+    submitted = datetime.now(UTC) - timedelta(minutes=age_minutes)
+    stored = await store.insert_request(
+        conn,
+        records.NewRequest(
+            request_id=str(uuid.uuid4()),
+            pool_id=pool_id,
+            requester_id=new_id("staff-"),
+            skill=skill,
+            min_level=1,
+            language="nl",
+            urgency=urgency,
+            work_minutes=age_minutes,
+            submitted_at=submitted,
+            pickup_due_at=submitted + timedelta(hours=1),
+            done_due_at=submitted + timedelta(days=1),
+        ),
+    )
+    assert stored is not None
+    return stored
+
+
+async def test_only_the_requests_before_it_in_queue_order_count_as_ahead(routing_db: asyncpg.Pool) -> None:
+    pool_id, other_pool = new_id("pool-"), new_id("pool-")
+    async with routing_db.acquire() as conn:
+        urgent_new = await waiting(conn, pool_id, "high", 1, "urgent-new")
+        normal_old = await waiting(conn, pool_id, "normal", 50, "normal-old")
+        await waiting(conn, pool_id, "normal", 20, "normal-mid")
+        this = await waiting(conn, pool_id, "normal", 10, "this")
+        await waiting(conn, pool_id, "normal", 5, "behind")
+        await waiting(conn, pool_id, "low", 90, "low-old")
+        await waiting(conn, other_pool, "high", 60, "other-pool")
+        taken = await waiting(conn, pool_id, "high", 70, "taken")
+        await store.set_request_state(conn, taken.request_id, "offered")
+
+        ahead = await store.needs_ahead(conn, this)
+        first = await store.needs_ahead(conn, urgent_new)
+        unhurried = await store.needs_ahead(conn, normal_old)
+
+    assert ahead == [
+        Ahead("urgent-new", 1, "nl", 1.0),
+        Ahead("normal-old", 1, "nl", 50.0),
+        Ahead("normal-mid", 1, "nl", 20.0),
+    ]
+    assert first == []
+    assert [a.skill for a in unhurried] == ["urgent-new"]
