@@ -39,12 +39,21 @@ class Expected(msgspec.Struct, frozen=True):
 
 
 class Ahead(msgspec.Struct, frozen=True):
-    """A request ahead of this one in the pool queue (only its needs matter here)."""
+    """A request ahead of this one in the pool queue (only its needs matter here); or, past the
+    first PLAYED, all the rest with the same needs: `count` of them, `base_minutes` in all."""
 
     skill: str
     min_level: int
     language: str
     base_minutes: float
+    count: int = 1
+
+
+# The requests ahead played forward one by one; the rest of a long queue is shared out evenly
+# among who may take it (its order hardly moves an estimate that far out), so an arrival in a
+# snowed-under pool costs about the same at 500 or 5,000 waiting.
+PLAYED = 200
+MIN_STEP = 0.01  # minutes: a request of no minutes still takes a moment, so the shares stay finite
 
 
 def may_take(c: Candidate, skill: str, min_level: int, language: str) -> bool:
@@ -78,6 +87,38 @@ def _ready_in(c: Candidate, r: Routable, p: Policy, opens: float) -> float:
     return ready
 
 
+def _takes(c: Candidate, skill: str, base_minutes: float, p: Policy) -> float:
+    """How much later `c` is ready for more after taking one request of `base_minutes`."""
+    work = base_minutes * work_factor(c.skills.get(skill, 0))
+    return max(work - p.hold_after_minutes, work / 2)
+
+
+def _shared_out(
+    ready: list[tuple[float, str, Candidate]], group: Ahead, p: Policy
+) -> list[tuple[float, str, Candidate]]:
+    """`group`'s requests shared out as whoever is ready first would take them, in bulk: the
+    members who may take them fill up to one common moment (a faster one takes more), the
+    moment by which they have taken `group.count` between them."""
+    each = group.base_minutes / group.count
+    takers, others = [], []
+    for at, member_id, c in ready:
+        if may_take(c, group.skill, group.min_level, group.language):
+            takers.append((at, member_id, c, max(_takes(c, group.skill, each, p), MIN_STEP)))
+        else:
+            others.append((at, member_id, c))
+    # With the first k members (by ready time) taking them all, the level is (n + Σ at/step) / Σ 1/step;
+    # a member ready after that level takes none.
+    rate = base = 0.0
+    for at, _, _, step in sorted(takers, key=lambda t: t[0]):
+        if rate and (group.count + base) / rate <= at:
+            break
+        rate, base = rate + 1 / step, base + at / step
+    level = (group.count + base) / rate
+    moved = [(max(at, level), member_id, c) for at, member_id, c, _ in takers] + others
+    heapq.heapify(moved)
+    return moved
+
+
 def expect(
     r: Routable,
     candidates: Sequence[Candidate],
@@ -100,16 +141,23 @@ def expect(
     heapq.heapify(ready)
     # The requests ahead that these members could take go first, each to whoever is ready first.
     # A full pool's queue is long and asks for few kinds of work: who may take a kind is decided once.
-    takers: dict[tuple[str, int, str], bool] = {}
+    takers: dict[tuple[str, int, str], int] = {}
+    rest: list[Ahead] = []
     for a in ahead:
         needs = (a.skill, a.min_level, a.language)
         if needs not in takers:
-            takers[needs] = any(may_take(c, *needs) for c, _ in able)
+            takers[needs] = sum(1 for c, _ in able if may_take(c, *needs))
         if not takers[needs]:
             continue
+        if a.count > 1:
+            rest.append(a)
+            continue
         at, member_id, c = heapq.heappop(ready)
-        work = a.base_minutes * work_factor(c.skills.get(a.skill, 0))
-        heapq.heappush(ready, (at + max(work - policy.hold_after_minutes, work / 2), member_id, c))
+        heapq.heappush(ready, (at + _takes(c, a.skill, a.base_minutes, policy), member_id, c))
+    # The rest of a long queue, the work fewest may take first: those few are busy with it, and
+    # the work more may take goes to the others, as playing it forward would have it.
+    for group in sorted(rest, key=lambda g: takers[(g.skill, g.min_level, g.language)]):
+        ready = _shared_out(ready, group, policy)
     minutes = ready[0][0]
     on_shift = any(opens == 0 for _, opens in able)
     if minutes <= NOW_MINUTES and on_shift:

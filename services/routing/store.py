@@ -331,18 +331,35 @@ async def queue_of(conn: Conn, pool_id: str, *, lead_only: bool = False) -> list
 
 
 async def needs_ahead(conn: Conn, req: records.RoutedRequest) -> list[pickup.Ahead]:
-    """What the requests before `req` in its pool queue need, in the order they will be offered:
-    four values a row, as tuples, since a full pool's queue is read on every arrival."""
+    """What the requests before `req` in its pool queue need: the first `pickup.PLAYED` in the
+    order they will be offered, one by one, then the rest summed by their needs (see Ahead).
+    The first are read in index order and the rest counted without sorting: a snowed-under
+    pool's queue is not sorted on every arrival."""
+    ahead = f"""FROM requests WHERE pool_id = $1 AND state = 'waiting'
+                  AND ({URGENCY_RANK}, submitted_at, request_id) < ($2, $3, $4)"""
     rows = await conn.fetch(
-        f"""SELECT skill, min_level, language, work_minutes::float8 FROM requests
-           WHERE pool_id = $1 AND state = 'waiting' AND ({URGENCY_RANK}, submitted_at, request_id) < ($2, $3, $4)
-           ORDER BY {QUEUE_ORDER}""",
+        f"""(SELECT true, skill, min_level, language, work_minutes::float8, 1 {ahead} ORDER BY {QUEUE_ORDER} LIMIT $5)
+            UNION ALL
+            (SELECT false, skill, min_level, language, sum(work_minutes)::float8, count(*)::int {ahead}
+             GROUP BY skill, min_level, language)""",
         req.pool_id,
         URGENCY_RANKS.get(req.urgency, 2),
         req.submitted_at,
         req.request_id,
+        pickup.PLAYED,
     )
-    return [pickup.Ahead(*row) for row in rows]
+    first = [pickup.Ahead(*row[1:]) for row in rows if row[0]]
+    # The totals count the first too: what is left of each kind is the rest.
+    played: dict[tuple[str, int, str], tuple[float, int]] = {}
+    for a in first:
+        minutes, count = played.get((a.skill, a.min_level, a.language), (0.0, 0))
+        played[(a.skill, a.min_level, a.language)] = (minutes + a.base_minutes, count + 1)
+    rest = []
+    for _, skill, min_level, language, minutes, count in sorted(row for row in rows if not row[0]):
+        minutes_played, count_played = played.get((skill, min_level, language), (0.0, 0))
+        if count > count_played:
+            rest.append(pickup.Ahead(skill, min_level, language, minutes - minutes_played, count - count_played))
+    return first + rest
 
 
 async def due_for_lead(conn: Conn, older_than: datetime, limit: int = 50) -> list[records.RoutedRequest]:

@@ -1,14 +1,15 @@
 """The expected pick-up of a waiting request plays forward only the requests before it in its
 pool queue: more urgent first, then older, never those behind it, another pool's or any no
-longer waiting."""
+longer waiting; past the first few played one by one, the rest summed by what they need."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+import pytest
 
 from services.platform.db import Conn
-from services.routing import records, store
+from services.routing import pickup, records, store
 from services.routing.decision import Urgency
 from services.routing.pickup import Ahead
 from tests.support import new_id
@@ -60,3 +61,21 @@ async def test_only_the_requests_before_it_in_queue_order_count_as_ahead(routing
     ]
     assert first == []
     assert [a.skill for a in unhurried] == ["urgent-new"]
+
+
+async def test_past_the_requests_played_one_by_one_the_rest_is_summed_by_what_it_needs(
+    routing_db: asyncpg.Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pickup, "PLAYED", 2)
+    pool_id = new_id("pool-")
+    async with routing_db.acquire() as conn:
+        for age, skill in [(60, "first"), (50, "second"), (40, "agenda"), (30, "letters"), (20, "agenda")]:
+            await waiting(conn, pool_id, "normal", age, skill)
+        this = await waiting(conn, pool_id, "normal", 10, "this")
+        ahead = await store.needs_ahead(conn, this)
+    assert ahead == [
+        Ahead("first", 1, "nl", 60.0),
+        Ahead("second", 1, "nl", 50.0),
+        Ahead("agenda", 1, "nl", 60.0, count=2),
+        Ahead("letters", 1, "nl", 30.0, count=1),
+    ]

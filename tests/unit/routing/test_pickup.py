@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from services.routing.decision import SECPOOL, Candidate, Routable
-from services.routing.pickup import Ahead, expect
+from services.routing.pickup import PLAYED, Ahead, expect
 
 
 def member(member_id: str, **changes: Any) -> Candidate:
@@ -57,6 +57,48 @@ def test_requests_ahead_that_nobody_here_could_take_do_not_delay_it() -> None:
     pool = [member("anouk", queued_minutes=60.0, open_count=2)]
     other = [Ahead("events", 1, "nl", 120.0), Ahead("agenda", 1, "fr", 60.0)]
     assert expect(REQUEST, pool, SECPOOL, other) == expect(REQUEST, pool, SECPOOL)
+
+
+def test_a_long_queue_shared_out_past_the_first_requests_expects_what_playing_each_would() -> None:
+    pool = [
+        member("anouk", queued_minutes=60.0, open_count=2),
+        member("bram", queued_minutes=20.0, open_count=1),
+        member("carla", queued_minutes=90.0, open_count=3, skills={"agenda": 5}),
+    ]
+    one_by_one = [Ahead("agenda", 1, "nl", 30.0)] * 600
+    shared = [*one_by_one[:PLAYED], Ahead("agenda", 1, "nl", 30.0 * 400, count=400)]
+    played, estimated = expect(REQUEST, pool, SECPOOL, one_by_one), expect(REQUEST, pool, SECPOOL, shared)
+    assert played.minutes is not None and estimated.minutes is not None
+    assert estimated.basis == played.basis == "queue"
+    assert abs(estimated.minutes - played.minutes) <= 0.05 * played.minutes, (estimated.minutes, played.minutes)
+
+
+def test_a_long_queue_of_mixed_work_shared_out_stays_close_to_playing_each() -> None:
+    """Work only some may take keeps those busy; the rest goes to the others (within 10 %, well
+    inside the estimate's own range)."""
+    pool = [
+        member(f"m{k}", queued_minutes=10.0 * k, open_count=1, skills={"agenda": 1 + k % 5, "events": 1 + k * 3 % 5})
+        for k in range(6)
+    ]
+    kinds = [("agenda", 1), ("agenda", 2), ("events", 1), ("agenda", 1), ("events", 3), ("agenda", 4)]
+    queue = [Ahead(kinds[k % 6][0], kinds[k % 7 % 6][1], "nl", float(15 * (1 + k % 4))) for k in range(1000)]
+    rest: dict[tuple[str, int], list[Ahead]] = {}
+    for a in queue[PLAYED:]:
+        rest.setdefault((a.skill, a.min_level), []).append(a)
+    summed = [
+        Ahead(skill, level, "nl", sum(a.base_minutes for a in same), count=len(same))
+        for (skill, level), same in rest.items()
+    ]
+    played = expect(REQUEST, pool, SECPOOL, queue).minutes
+    estimated = expect(REQUEST, pool, SECPOOL, [*queue[:PLAYED], *summed]).minutes
+    assert played is not None and estimated is not None
+    assert abs(estimated - played) <= 0.1 * played, (estimated, played)
+
+
+def test_a_shared_out_rest_that_nobody_here_could_take_does_not_delay_it() -> None:
+    pool = [member("anouk", queued_minutes=60.0, open_count=2)]
+    rest = [Ahead("events", 1, "nl", 12_000.0, count=400), Ahead("agenda", 1, "fr", 6_000.0, count=200)]
+    assert expect(REQUEST, pool, SECPOOL, rest) == expect(REQUEST, pool, SECPOOL)
 
 
 def test_nobody_on_shift_means_when_the_pool_opens() -> None:
