@@ -18,7 +18,7 @@ from services.contracts.intake import RequestCompleted, RequestSubmitted
 from services.platform import db
 from services.platform.outbox import subject_of
 from services.routing import records, store, store_members, store_policy
-from services.routing.decision import Policy
+from services.routing.decision import Policy, Urgency
 from services.routing.shifts import ALWAYS
 from tests.support import auth, caller, close_conn, close_nats, close_pool, eventually, new_id
 
@@ -162,19 +162,28 @@ async def store_member(conn: Any, pool_id: str, capacity: int = 5) -> str:
     return member_id
 
 
-async def stored_request(conn: Any, pool_id: str, work_minutes: int = 30) -> records.RoutedRequest:
-    """A waiting agenda request of `pool_id`, stored directly (as its RequestSubmitted would)."""
-    now = datetime.now(UTC)
+async def stored_request(
+    conn: Any,
+    pool_id: str,
+    work_minutes: int = 30,
+    *,
+    skill: str = "agenda",
+    urgency: Urgency = "normal",
+    submitted_at: datetime | None = None,
+) -> records.RoutedRequest:
+    """A waiting request of `pool_id` (agenda, normal, submitted now unless told), stored
+    directly (as its RequestSubmitted would)."""
+    now = submitted_at or datetime.now(UTC)
     stored = await store.insert_request(
         conn,
         records.NewRequest(
             request_id=str(uuid.uuid4()),
             pool_id=pool_id,
             requester_id=new_id("staff-"),
-            skill="agenda",
+            skill=skill,
             min_level=1,
             language="nl",
-            urgency="normal",
+            urgency=urgency,
             work_minutes=work_minutes,
             submitted_at=now,
             pickup_due_at=now + timedelta(hours=1),

@@ -2,7 +2,6 @@
 pool queue: more urgent first, then older, never those behind it, another pool's or any no
 longer waiting; past the first few played one by one, the rest summed by what they need."""
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -12,29 +11,14 @@ from services.platform.db import Conn
 from services.routing import pickup, records, store
 from services.routing.decision import Urgency
 from services.routing.pickup import Ahead
+from tests.integration.routing.conftest import stored_request
 from tests.support import new_id
 
 
 async def waiting(conn: Conn, pool_id: str, urgency: Urgency, age_minutes: int, skill: str) -> records.RoutedRequest:
+    """A waiting request `age_minutes` old, of that many minutes' work."""
     submitted = datetime.now(UTC) - timedelta(minutes=age_minutes)
-    stored = await store.insert_request(
-        conn,
-        records.NewRequest(
-            request_id=str(uuid.uuid4()),
-            pool_id=pool_id,
-            requester_id=new_id("staff-"),
-            skill=skill,
-            min_level=1,
-            language="nl",
-            urgency=urgency,
-            work_minutes=age_minutes,
-            submitted_at=submitted,
-            pickup_due_at=submitted + timedelta(hours=1),
-            done_due_at=submitted + timedelta(days=1),
-        ),
-    )
-    assert stored is not None
-    return stored
+    return await stored_request(conn, pool_id, age_minutes, skill=skill, urgency=urgency, submitted_at=submitted)
 
 
 async def test_only_the_requests_before_it_in_queue_order_count_as_ahead(routing_db: asyncpg.Pool) -> None:
