@@ -49,7 +49,7 @@ class Ahead(msgspec.Struct, frozen=True):
     count: int = 1
 
 
-# The requests ahead played forward one by one; the rest of a long queue is shared out evenly
+# The requests ahead played forward one by one; the rest of a long queue is shared out in bulk
 # among who may take it (its order hardly moves an estimate that far out), so an arrival in a
 # snowed-under pool costs about the same at 500 or 5,000 waiting.
 PLAYED = 200
