@@ -31,6 +31,13 @@ settings.register_profile("secpool", deadline=None, database=None)
 settings.load_profile("secpool")
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` (the default, in pyproject.toml): two workers, each with its own embedded
+    PostgreSQL and NATS, as many as CI's cores; most tests wait on their services, so two halve
+    the time. One on a given NATS, whose streams every test deletes: two would delete each other's."""
+    return 1 if os.environ.get("NATS_URL") else 2
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Temporary folders of this run in a folder of its own. pytest's shared default
     (/tmp/pytest-of-<user>) is closed to other users by every new pytest run, and the embedded
