@@ -29,6 +29,7 @@ from services.cli.bench_drive import POOL, SKILL, Floor, Secpool
 from services.cli.bench_load import Latency, drive, latency
 from services.cli.bench_stack import FLOOR, SECPOOL, SHARED, Counters, Stack
 from services.demo import organisation
+from services.platform.db import IDLE_CONNECTION_SECONDS
 
 P99_LIMIT_MS = 100.0
 # The last quarter's median over the first quarter's: more than this (or than half the first
@@ -43,8 +44,12 @@ FIRST_QUARTER_LIMIT_MS = 1000.0
 class Plan:
     """How long and how far: `quick` fits in 3 minutes on 2 cores."""
 
-    def __init__(self, quick: bool, seconds: float | None = None, rates: list[float] | None = None) -> None:
+    def __init__(
+        self, quick: bool, seconds: float | None = None, rates: list[float] | None = None, rest: float | None = None
+    ) -> None:
         self.seconds = seconds or (3.0 if quick else 10.0)
+        # At rest the pools give back the connections the warm-up opened; memory is read after.
+        self.rest = IDLE_CONNECTION_SECONDS + 5 if rest is None else rest
         self.ladder = sorted(
             rates
             or (
@@ -62,7 +67,6 @@ class Plan:
         # Besides the demo's 8: room for a phase at 200/s (50 open offers each at most).
         self.members = 12 if quick else 40
         self.warm_up = 2.0
-        self.idle = 3.0 if quick else 10.0
 
 
 _STARTED = time.monotonic()
@@ -249,8 +253,9 @@ async def measure(stack: Stack, plan: Plan) -> dict[str, Any]:
             for target in (secpool, floor):
                 warm = await drive(target.send, 10, plan.warm_up)
                 await arrivals(target, warm.answered, plan.settle * 2, push_http)
+            say(f"resting {plan.rest:g} s, then measuring the idle stack ...")
+            idle_rates = await idle_cost(stack, plan.rest)
             idle = await asyncio.to_thread(stack.memory_mib)
-            idle_rates = await idle_cost(stack, plan.idle)
             say("climbing the ladder of rates (secpool and the floor interleaved):")
             going = {"secpool": True, "floor": True}
             for rate in plan.ladder:
@@ -288,8 +293,9 @@ def run(
     plot_path: Path | None,
     seconds: float | None = None,
     rates: list[float] | None = None,
+    rest: float | None = None,
 ) -> int:
-    plan = Plan(quick, seconds, rates)
+    plan = Plan(quick, seconds, rates, rest)
     load_before = os.getloadavg()[0]
     started = time.monotonic()
     stack = Stack()

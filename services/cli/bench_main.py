@@ -13,4 +13,4 @@ def bench(args: argparse.Namespace) -> int:
     from services.cli import bench
 
     plot = args.plot or (args.json.with_suffix(".png") if args.json is not None else None)
-    return bench.run(args.quick, args.json, plot, seconds=args.seconds, rates=args.rates)
+    return bench.run(args.quick, args.json, plot, seconds=args.seconds, rates=args.rates, rest=args.rest)

@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--plot", type=Path, help="latency-against-rate plot (PNG; default: next to --json)")
     bench.add_argument("--seconds", type=float, help="seconds of load per rate")
     bench.add_argument("--rates", type=float, nargs="+", help="the ladder of request rates per second")
+    bench.add_argument(
+        "--rest", type=float, help="seconds at rest before the idle stack is measured (default: until pools shrink)"
+    )
     bench.add_argument("--pages", action="store_true", help="bytes and render time of the main screens instead")
     bench.add_argument("--sse", type=int, metavar="N", help="one event to N SSE clients instead")
     commands.add_parser("simulate", help="compare routing policies on a trace (see --help)", add_help=False)

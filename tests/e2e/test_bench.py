@@ -57,6 +57,8 @@ def test_the_smallest_bench_writes_every_figure(tmp_path: Path) -> None:
             "200",
             "--seconds",
             "0.5",
+            "--rest",
+            "3",
             "--json",
             str(out),
         ],

@@ -1,5 +1,9 @@
 """The database pool (platform/db.py): a connection given back costs no statement (no reset
-query) and carries nothing over to the next borrower."""
+query) and carries nothing over to the next borrower; connections left idle are closed."""
+
+import asyncio
+
+import asyncpg
 
 from services.platform import db
 from tests.support import close_pool, eventually
@@ -35,6 +39,38 @@ async def test_a_transaction_left_open_is_rolled_back_on_release(database_url: s
             assert await conn.fetchval("SELECT current_setting('search_path')") == "recognition"
     finally:
         await close_pool(pool)
+
+
+async def test_connections_a_burst_opened_are_closed_once_idle(database_url: str) -> None:
+    pool = await db.connect(database_url, "recognition", max_size=4, idle_seconds=1.0)
+    try:
+
+        async def borrow(held: asyncio.Event) -> None:
+            async with pool.acquire() as conn:
+                await conn.fetchval("SELECT 1")
+                await held.wait()
+
+        held = asyncio.Event()
+        borrowers = [asyncio.create_task(borrow(held)) for _ in range(4)]
+        await eventually(lambda: _backends(database_url), lambda n: n == 4)
+        held.set()
+        await asyncio.gather(*borrowers)
+        await eventually(lambda: _backends(database_url), lambda n: n == 1)  # the one it always keeps
+        async with pool.acquire() as conn:  # and the pool opens one again when asked
+            assert await conn.fetchval("SELECT 3") == 3
+    finally:
+        await close_pool(pool)
+
+
+async def _backends(database_url: str) -> int:
+    conn = await asyncpg.connect(database_url, timeout=10)
+    try:
+        count: int = await conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return count
+    finally:
+        await conn.close(timeout=5)
 
 
 async def _copy(items: list[str]) -> list[str]:
