@@ -17,9 +17,14 @@ from services.routing import pickup, records, store_rota
 from services.routing.decision import Decision, Reason
 from services.routing.records import OFFER_COLUMNS, REQUEST_COLUMNS
 
+
+def urgency_rank(of: str) -> str:
+    """An urgency's place in the queue (`of`: the column or a parameter), as the index has it."""
+    return f"CASE {of} WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END"
+
+
 # The pool queue's order: most urgent first, then oldest (the request id only breaks ties).
-URGENCY_RANKS = {"high": 0, "normal": 1}
-URGENCY_RANK = "CASE urgency WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END"
+URGENCY_RANK = urgency_rank("urgency")
 QUEUE_ORDER = f"{URGENCY_RANK}, submitted_at, request_id"
 
 
@@ -330,20 +335,24 @@ async def queue_of(conn: Conn, pool_id: str, *, lead_only: bool = False) -> list
     return as_records(records.RoutedRequest, rows)
 
 
+_AHEAD = f"""FROM requests WHERE pool_id = $1 AND state = 'waiting'
+              AND ({URGENCY_RANK}, submitted_at, request_id) < ({urgency_rank("$2::text")}, $3, $4)"""
+# $1 pool, $2 urgency, $3 submitted at, $4 request id (the arrival's); $5 how many one by one.
+NEEDS_AHEAD = f"""(SELECT true, skill, min_level, language, work_minutes::float8, 1 {_AHEAD} ORDER BY {QUEUE_ORDER} LIMIT $5)
+    UNION ALL
+    (SELECT false, skill, min_level, language, sum(work_minutes)::float8, count(*)::int {_AHEAD}
+     GROUP BY skill, min_level, language)"""
+
+
 async def needs_ahead(conn: Conn, req: records.RoutedRequest) -> list[pickup.Ahead]:
     """What the requests before `req` in its pool queue need: the first `pickup.PLAYED` in the
     order they will be offered, one by one, then the rest summed by their needs (see Ahead).
     The first are read in index order and the rest counted without sorting: a snowed-under
     pool's queue is not sorted on every arrival."""
-    ahead = f"""FROM requests WHERE pool_id = $1 AND state = 'waiting'
-                  AND ({URGENCY_RANK}, submitted_at, request_id) < ($2, $3, $4)"""
     rows = await conn.fetch(
-        f"""(SELECT true, skill, min_level, language, work_minutes::float8, 1 {ahead} ORDER BY {QUEUE_ORDER} LIMIT $5)
-            UNION ALL
-            (SELECT false, skill, min_level, language, sum(work_minutes)::float8, count(*)::int {ahead}
-             GROUP BY skill, min_level, language)""",
+        NEEDS_AHEAD,
         req.pool_id,
-        URGENCY_RANKS.get(req.urgency, 2),
+        req.urgency,
         req.submitted_at,
         req.request_id,
         pickup.PLAYED,

@@ -2,7 +2,9 @@
 pool queue: more urgent first, then older, never those behind it, another pool's or any no
 longer waiting; past the first few played one by one, the rest summed by what they need."""
 
+import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 import pytest
@@ -63,3 +65,31 @@ async def test_past_the_requests_played_one_by_one_the_rest_is_summed_by_what_it
         Ahead("agenda", 1, "nl", 60.0, count=2),
         Ahead("letters", 1, "nl", 30.0, count=1),
     ]
+
+
+async def test_the_first_requests_ahead_are_read_through_the_queue_order_index_without_a_sort(
+    routing_db: asyncpg.Pool,
+) -> None:
+    """The queue order written in store.py and the index's expression (sql/009) must stay the
+    same: otherwise every arrival sorts its pool's whole queue again."""
+    pool_id = new_id("pool-")
+    async with routing_db.acquire() as conn, conn.transaction():
+        for age in range(30):
+            this = await waiting(conn, pool_id, ("high", "normal", "low")[age % 3], age, "typing")
+        # A small table is read whole whatever the indexes; what matters is that the index can serve the order.
+        await conn.execute("SET LOCAL enable_seqscan = off")
+        explained = await conn.fetchval(
+            "EXPLAIN (FORMAT JSON) " + store.NEEDS_AHEAD,
+            pool_id,
+            this.urgency,
+            this.submitted_at,
+            this.request_id,
+            pickup.PLAYED,
+        )
+    first = json.loads(explained)[0]["Plan"]["Plans"][0]
+    assert _nodes(first, "Index Name") == ["requests_queue_order"], first
+    assert "Sort" not in _nodes(first, "Node Type"), first
+
+
+def _nodes(plan: dict[str, Any], key: str) -> list[Any]:
+    return ([plan[key]] if key in plan else []) + [v for sub in plan.get("Plans", []) for v in _nodes(sub, key)]
