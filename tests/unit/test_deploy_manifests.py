@@ -61,7 +61,7 @@ def passwords() -> dict[str, str]:
     made = {"SECPOOL_DB_ADMIN_PASSWORD": secrets.token_hex(12)}
     for name in PROCESSES:
         made[f"SECPOOL_{name.upper()}_DB_PASSWORD"] = secrets.token_hex(12)
-        made[nats_users.password_variable(name)] = secrets.token_hex(12)
+        made[nats_users.password_variable(name)] = "p" + secrets.token_hex(12)  # never read as a number
     return made
 
 
@@ -132,7 +132,9 @@ def test_deployed_nats_users_have_the_embedded_defaults_permissions_and_nats_ser
         "deploy/nats.conf is stale: python -m services.cli.nats_users > deploy/nats.conf"
     )
     binary = Path(sys.executable).parent / "nats-server"
-    env = {**os.environ, **{nats_users.password_variable(n): secrets.token_hex(8) for n in PROCESSES}}
+    # A letter first: nats-server reads a variable's value as a token, and hex that came out all
+    # digits (one run in 500 with four of them) as a number, which it refuses as a password.
+    env = {**os.environ, **{nats_users.password_variable(n): "p" + secrets.token_hex(8) for n in PROCESSES}}
     checked = subprocess.run(
         [str(binary), "-c", str(DEPLOY / "nats.conf"), "-t"],
         env=env,
