@@ -6,7 +6,7 @@ import asyncio
 import asyncpg
 
 from services.platform import db
-from tests.support import close_pool, eventually
+from tests.support import close_conn, close_pool, eventually
 
 
 async def test_giving_a_connection_back_sends_nothing(database_url: str) -> None:
@@ -70,7 +70,7 @@ async def _backends(database_url: str) -> int:
         )
         return count
     finally:
-        await conn.close(timeout=5)
+        await close_conn(conn)
 
 
 async def _copy(items: list[str]) -> list[str]:

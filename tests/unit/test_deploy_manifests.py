@@ -56,12 +56,18 @@ def problems(schema: dict[str, Any], document: Any) -> list[str]:
 PROCESSES = ("intake", "routing", "recognition", "pwa")
 
 
+def nats_password() -> str:
+    """A letter first: nats-server reads a variable's value as a token, and hex that came out all
+    digits (one run in 500 with four of them) as a number, which it refuses as a password."""
+    return "p" + secrets.token_hex(12)
+
+
 def passwords() -> dict[str, str]:
     """Every password compose.yaml asks for, each different."""
     made = {"SECPOOL_DB_ADMIN_PASSWORD": secrets.token_hex(12)}
     for name in PROCESSES:
         made[f"SECPOOL_{name.upper()}_DB_PASSWORD"] = secrets.token_hex(12)
-        made[nats_users.password_variable(name)] = "p" + secrets.token_hex(12)  # never read as a number
+        made[nats_users.password_variable(name)] = nats_password()
     return made
 
 
@@ -132,9 +138,7 @@ def test_deployed_nats_users_have_the_embedded_defaults_permissions_and_nats_ser
         "deploy/nats.conf is stale: python -m services.cli.nats_users > deploy/nats.conf"
     )
     binary = Path(sys.executable).parent / "nats-server"
-    # A letter first: nats-server reads a variable's value as a token, and hex that came out all
-    # digits (one run in 500 with four of them) as a number, which it refuses as a password.
-    env = {**os.environ, **{nats_users.password_variable(n): "p" + secrets.token_hex(8) for n in PROCESSES}}
+    env = {**os.environ, **{nats_users.password_variable(n): nats_password() for n in PROCESSES}}
     checked = subprocess.run(
         [str(binary), "-c", str(DEPLOY / "nats.conf"), "-t"],
         env=env,
