@@ -110,6 +110,7 @@ def create_app(
     rate_limits: limits.Limits | None = None,
 ) -> Litestar:
     settings = settings or Settings.from_env("pwa")
+    passwords.return_hash_memory()
     files = FilesConfig.from_env()
     mail = mail_config or MailConfig.from_env(settings.data_dir)
     sign_in = sign_in or SignInConfig.from_env()
