@@ -20,12 +20,18 @@ import psutil
 from services.cli import bench_floor, bench_store, pg_roles
 from services.cli.children import Child, env_with, free_port, free_ports, http_ok, wait_until
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database
-from services.cli.up import SERVICES, service_child
+from services.cli.forked import ForkedChild
+from services.cli.up import APPS as FACTORIES
+from services.cli.up import SERVICES, listen
 from services.platform import tokens
 
 Say = Callable[[str], None]
 Check = Callable[[], bool]
-SECPOOL = (*SERVICES, "pwa")
+APPS = (*SERVICES, "pwa")
+# As under `secpool up`, the apps are forked from a server that loaded their libraries once
+# (services.cli.forked); it and its resource tracker count as secpool's.
+FORK_SERVER = "fork-server"
+SECPOOL = (*APPS, FORK_SERVER)
 FLOOR = ("floor-web", "floor-worker")
 SHARED = ("postgres", "nats")
 # pg_stat_statements counts the statements clients send (its default, "top": not those a
@@ -97,7 +103,7 @@ class Stack:
             self.monitor_url = os.environ.get("SECPOOL_BENCH_NATS_MONITOR_URL")
         self.nats_url = nats_url
         self.statements_counted = asyncio.run(bench_store.count_statements(self.database_url))
-        names = (*SECPOOL, "push", "floor-web")
+        names = (*APPS, "push", "floor-web")
         self.ports = dict(zip(names, free_ports(len(names)), strict=True))
         private, public = tokens.new_key_pair()
         env = env_with(
@@ -124,18 +130,21 @@ class Stack:
             self._child("floor-web", [*floor, "web", str(self.ports["floor-web"])], env)
             self._child("floor-worker", [*floor, "worker"], env)
         say("starting intake, routing, recognition and the web app ...")
-        for name in SECPOOL:
+        for name in APPS:
             keys = {"SECPOOL_TOKEN_PRIVATE_KEY": private} if name == "pwa" else {"SECPOOL_TOKEN_PUBLIC_KEY": public}
             own = {"DATABASE_URL": own_urls[name]} if own_urls else {}
-            self.children[name] = service_child(name, self.ports[name], {**env, **keys, **own}, self.logs).start()
-        for name in (*SECPOOL, "push", *(("floor-web",) if self.floor else ())):
+            listening = self._exit.enter_context(listen("127.0.0.1", self.ports[name]))
+            log = self.logs / f"{name}.log"
+            forked = ForkedChild(name, FACTORIES[name], listening, log_path=log, env={**env, **keys, **own})
+            self.children[name] = forked.start()
+        for name in (*APPS, "push", *(("floor-web",) if self.floor else ())):
             wait_until(self._ready(name), 120, name, interval=0.2)
 
     def _child(self, name: str, argv: list[str], env: dict[str, str]) -> None:
         self.children[name] = Child(name, argv, log_path=self.logs / f"{name}.log", env=env).start()
 
     def _ready(self, name: str) -> Check:
-        path = "/ready" if name in SECPOOL else "/received" if name == "push" else "/"
+        path = "/ready" if name in APPS else "/received" if name == "push" else "/"
 
         def check() -> bool:
             child = self.children[name]
@@ -147,6 +156,8 @@ class Stack:
 
     def processes(self, name: str) -> list[psutil.Process]:
         """The process (with PostgreSQL: the postmaster and every backend)."""
+        if name == FORK_SERVER:
+            return [p for p in psutil.Process().children() if _started_by_multiprocessing(p)]
         child = self.children.get(name)
         if child is None or not child.alive():
             return []
@@ -205,3 +216,10 @@ class Stack:
         if self.pg is not None:
             self.pg.stop()
         self._exit.close()
+
+
+def _started_by_multiprocessing(p: psutil.Process) -> bool:
+    try:
+        return "from multiprocessing." in " ".join(p.cmdline())
+    except psutil.Error:
+        return False

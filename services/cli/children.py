@@ -93,7 +93,6 @@ class Child:
         env: Mapping[str, str] | None = None,
         user: str | None = None,
         stop_signal: int = signal.SIGTERM,
-        pass_fds: Sequence[int] = (),
     ) -> None:
         self.name = name
         self.argv = list(argv)
@@ -101,7 +100,6 @@ class Child:
         self.env = dict(env) if env is not None else None
         self.user = user
         self.stop_signal = stop_signal
-        self.pass_fds = tuple(pass_fds)  # inherited sockets (see services.cli.serve)
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "Child":
@@ -119,7 +117,6 @@ class Child:
                 user=self.user,
                 start_new_session=True,
                 preexec_fn=_die_with_parent,
-                pass_fds=self.pass_fds,
             )
         except FileNotFoundError as exc:
             raise LaunchError(f"{self.name}: cannot run {self.argv[0]} ({exc.strerror})") from exc
@@ -131,6 +128,10 @@ class Child:
     def pid(self) -> int:
         assert self.proc is not None
         return self.proc.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self.proc.returncode if self.proc is not None else None
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None

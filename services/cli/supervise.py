@@ -90,7 +90,7 @@ class Supervisor:
                 continue
             ran_for = now - entry.started_at
             delay = entry.policy.delay_after(ran_for)
-            code = child.proc.returncode if child.proc is not None else None
+            code = child.returncode
             if delay is None:
                 raise CrashLoop(
                     f"{entry.name} keeps crashing ({entry.policy.quick_deaths - 1} restarts, each dying within"

@@ -19,6 +19,7 @@ from pathlib import Path
 from services.cli import keys, nats_users, pg_roles, run_file
 from services.cli.children import Child, LaunchError, env_with, free_ports, http_ok, wait_until
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database, wait_for_jetstream
+from services.cli.forked import ForkedChild
 from services.cli.supervise import CrashLoop, Supervised, Supervisor
 from services.demo import organisation
 from services.platform import tokens
@@ -52,10 +53,9 @@ def service_child(name: str, port: int, env: Mapping[str, str], logs: Path, host
 
 
 def serving_child(name: str, listening: socket.socket, env: Mapping[str, str], logs: Path, label: str) -> Child:
-    """A process of `name` serving on the launcher's socket (shared by its replicas)."""
-    fd, port = listening.fileno(), listening.getsockname()[1]
-    argv = [sys.executable, "-m", "services.cli.serve", "--fd", str(fd), "--port", str(port), APPS[name]]
-    return Child(label, argv, log_path=logs / f"{label}.log", env=env, pass_fds=[fd])
+    """A process of `name` serving on the launcher's socket (shared by its replicas), forked
+    from the process that loaded the libraries they all use (services.cli.forked)."""
+    return ForkedChild(label, APPS[name], listening, log_path=logs / f"{label}.log", env=env)
 
 
 def listen(host: str, port: int) -> socket.socket:

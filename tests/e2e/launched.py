@@ -66,7 +66,7 @@ class Up:
         return found[0]
 
     def service_port(self, name: str) -> int:
-        cmd = self.process(f"services.{name}.app:create_app").cmdline()
+        cmd = " ".join(self.process(f"services.{name}.app:create_app").cmdline()).split()  # a title, NUL-padded
         return int(cmd[cmd.index("--port") + 1])
 
     def stop(self) -> None:
