@@ -1,5 +1,5 @@
-"""`secpool up` supervises: a killed service, nats-server or postgres is restarted with one
-line saying so and the system keeps working; a stale postmaster.pid is removed only when no
+"""`secpool up` supervises: a killed service, nats-server, postgres or fork server is restarted
+with one line saying so and the system keeps working; a stale postmaster.pid is removed only when no
 postmaster runs; a crash loop ends in one clear message instead of restarts forever."""
 
 import os
@@ -60,8 +60,19 @@ def test_killed_routing_nats_and_postgres_are_restarted_each_with_one_line(up: U
     up.wait_for("secpool: postgres stopped (exit -9)", within=10)
     submit(up)
 
+    # The four are forked from the fork server (services.cli.forked): they end with it (whose
+    # going multiprocessing reports as exit 255), and their restarts start a new one.
+    up.process("multiprocessing.forkserver").kill()
+    for name in ("intake", "routing", "recognition", "pwa"):
+        up.wait_for(f"secpool: {name} stopped (exit 255)", within=20)
+    deadline = time.monotonic() + 30
+    while not up.processes("services.intake.app:create_app"):
+        assert time.monotonic() < deadline, "intake was not forked again within 30 s"
+        time.sleep(0.2)
+    submit(up)
+
     lines = [line for line in up.text().splitlines() if "stopped (exit" in line]
-    assert len(lines) == 3, lines
+    assert len(lines) == 7, lines
     up.stop()
 
 
