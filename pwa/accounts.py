@@ -119,18 +119,29 @@ async def start_session(
     return token
 
 
+# A session's last use is written at most this often: every page view and call checks its
+# session, and a write each time made every one of them a transaction PostgreSQL must flush.
+# Idle limits are whole hours (admin_security), so a minute late is far within them.
+_SEEN_EVERY = "1 minute"
+
+_LIVE_SESSION = f"""
+    WITH live AS (
+        SELECT a.id, a.email, a.name, a.roles, a.pools, a.language
+        FROM sessions s JOIN accounts a ON a.id = s.account_id CROSS JOIN sign_in_policy p
+        WHERE s.token_hash = $1 AND s.expires_at > now() AND a.disabled_at IS NULL AND s.pending IS NULL
+          AND s.last_seen > now() - make_interval(mins => p.idle_minutes)
+          AND s.created_at > now() - make_interval(hours => p.absolute_hours)
+    ), seen AS (
+        UPDATE sessions SET last_seen = now()
+        WHERE token_hash = $1 AND last_seen < now() - interval '{_SEEN_EVERY}' AND EXISTS (SELECT FROM live)
+    )
+    SELECT id, email, name, roles, pools, language FROM live"""
+
+
 async def account_for_session(conn: Conn, token: str) -> Account | None:
     """The signed-in person, unless the session ended: expired, idle or older than the
     organisation's sign-in policy allows, still waiting for a second factor, or the account disabled."""
-    row = await conn.fetchrow(
-        """UPDATE sessions s SET last_seen = now() FROM accounts a, sign_in_policy p
-           WHERE s.token_hash = $1 AND s.expires_at > now() AND a.id = s.account_id AND a.disabled_at IS NULL
-             AND s.pending IS NULL
-             AND s.last_seen > now() - make_interval(mins => p.idle_minutes)
-             AND s.created_at > now() - make_interval(hours => p.absolute_hours)
-           RETURNING a.id, a.email, a.name, a.roles, a.pools, a.language""",
-        _token_hash(token),
-    )
+    row = await conn.fetchrow(_LIVE_SESSION, _token_hash(token))
     return None if row is None else as_record(Account, row)
 
 

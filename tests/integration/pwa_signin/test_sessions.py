@@ -1,7 +1,7 @@
 """Sessions: I see where I am signed in and can sign out there; idle and absolute timeouts (the
 organisation's sign-in rules) end a session; an admin ends a person's sessions."""
 
-from pwa import sign_in_policy
+from pwa import accounts, sign_in_policy
 from pwa.records import SignInPolicy
 from tests.integration.pwa_signin.conftest import SignInPwa, Visitor
 
@@ -55,3 +55,25 @@ async def test_an_admin_ends_a_persons_sessions_and_resets_their_second_step(sig
     assert audit.status_code == 200
     assert "sessions ended" in audit.text and "second step reset by an admin" in audit.text
     assert (await browser.get("/admin/sign-in")).status_code == 200
+
+
+async def test_using_a_session_writes_its_last_use_at_most_once_a_minute(signin_pwa: SignInPwa, browser: Visitor):
+    account_id, email = await signin_pwa.person()
+    await browser.sign_in(email)
+    token = browser.cookie("secpool")
+    assert token is not None
+    async with signin_pwa.db() as conn:
+        await conn.execute(
+            "UPDATE sessions SET last_seen = now() - interval '2 minutes' WHERE account_id = $1", account_id
+        )
+        async with conn.transaction():
+            assert (await accounts.account_for_session(conn, token)) is not None
+            assert await conn.fetchval("SELECT txid_current_if_assigned()") is not None, "a stale last use is written"
+        first = await conn.fetchval("SELECT last_seen FROM sessions WHERE account_id = $1", account_id)
+        assert first > await conn.fetchval("SELECT now() - interval '5 seconds'")
+        async with conn.transaction():
+            assert (await accounts.account_for_session(conn, token)) is not None
+            assert await conn.fetchval("SELECT txid_current_if_assigned()") is None, (
+                "a use within the minute writes nothing"
+            )
+        assert await conn.fetchval("SELECT last_seen FROM sessions WHERE account_id = $1", account_id) == first
