@@ -21,8 +21,8 @@ class LaunchError(Exception):
     """Something prevents starting; the message is one line a person can act on."""
 
 
-def _die_with_parent() -> None:
-    # Linux only: if the launcher is killed outright, the child gets SIGTERM too.
+def die_with_parent() -> None:
+    """In a child: SIGTERM when the process that started it ends, even killed outright (Linux)."""
     with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
@@ -116,7 +116,7 @@ class Child:
                 env=self.env,
                 user=self.user,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent,
             )
         except FileNotFoundError as exc:
             raise LaunchError(f"{self.name}: cannot run {self.argv[0]} ({exc.strerror})") from exc

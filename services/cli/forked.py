@@ -7,11 +7,9 @@ process lists. It dies with the fork server, which dies with the launcher.
 """
 
 import contextlib
-import ctypes
 import gc
 import multiprocessing
 import os
-import signal
 import socket
 from collections.abc import Iterator, Mapping
 from multiprocessing import forkserver
@@ -21,7 +19,7 @@ from pathlib import Path
 import setproctitle
 import uvicorn
 
-from services.cli.children import PR_SET_PDEATHSIG, Child
+from services.cli.children import Child, die_with_parent
 
 PRELOAD = "services.cli.preload"
 # The fork server starts with the launcher's environment; these would reach every process
@@ -103,8 +101,7 @@ class ForkedChild(Child):
 def serve(app: str, env: dict[str, str], listening: socket.socket, log_path: str, title: str) -> None:
     """In the forked process: become `title`, with only `env`, writing to `log_path`, and serve."""
     os.setsid()
-    with contextlib.suppress(OSError):  # Linux only: the fork server gone means the launcher is gone
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    die_with_parent()  # the fork server: it ends when the launcher does
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 1)
     os.dup2(log, 2)
