@@ -20,9 +20,7 @@ import psutil
 from services.cli import bench_floor, bench_store, pg_roles
 from services.cli.children import Child, env_with, free_port, free_ports, http_ok, wait_until
 from services.cli.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database
-from services.cli.forked import ForkedChild
-from services.cli.up import APPS as FACTORIES
-from services.cli.up import SERVICES, listen
+from services.cli.up import SERVICES, listen, serving_child
 from services.platform import tokens
 
 Say = Callable[[str], None]
@@ -134,9 +132,7 @@ class Stack:
             keys = {"SECPOOL_TOKEN_PRIVATE_KEY": private} if name == "pwa" else {"SECPOOL_TOKEN_PUBLIC_KEY": public}
             own = {"DATABASE_URL": own_urls[name]} if own_urls else {}
             listening = self._exit.enter_context(listen("127.0.0.1", self.ports[name]))
-            log = self.logs / f"{name}.log"
-            forked = ForkedChild(name, FACTORIES[name], listening, log_path=log, env={**env, **keys, **own})
-            self.children[name] = forked.start()
+            self.children[name] = serving_child(name, listening, {**env, **keys, **own}, self.logs, name).start()
         for name in (*APPS, "push", *(("floor-web",) if self.floor else ())):
             wait_until(self._ready(name), 120, name, interval=0.2)
 
