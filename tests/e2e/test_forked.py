@@ -9,21 +9,11 @@ import signal
 import httpx
 import psutil
 
-from services.cli.children import free_port, wait_until
+from services.cli.children import free_port, http_ok, wait_until
 from services.cli.forked import ForkedChild
 from services.cli.up import listen
 
 APP = "tests.e2e.forked_app:create_app"
-
-
-def _answers(url: str):
-    def check() -> bool:
-        try:
-            return httpx.get(url, timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    return check
 
 
 def test_a_forked_process_has_only_its_own_settings_its_name_and_the_shared_libraries(tmp_path, monkeypatch):
@@ -34,7 +24,7 @@ def test_a_forked_process_has_only_its_own_settings_its_name_and_the_shared_libr
         child = ForkedChild("probe", APP, listening, log_path=tmp_path / "probe.log", env={"SECPOOL_MINE": mine})
         child.start()
         try:
-            wait_until(_answers(f"http://127.0.0.1:{port}/settings"), 60, "the forked app")
+            wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/settings"), 60, "the forked app")
             assert httpx.get(f"http://127.0.0.1:{port}/settings").json() == {"SECPOOL_MINE": mine}
             process = psutil.Process(child.pid)
             cmd = " ".join(process.cmdline()).split()  # a title set in place is padded with NULs
@@ -59,7 +49,7 @@ def test_a_forked_process_that_is_killed_is_seen_dead_with_its_signal(tmp_path):
         child = ForkedChild("victim", APP, listening, log_path=tmp_path / "victim.log", env={})
         child.start()
         try:
-            wait_until(_answers(f"http://127.0.0.1:{port}/settings"), 60, "the forked app")
+            wait_until(lambda: http_ok(f"http://127.0.0.1:{port}/settings"), 60, "the forked app")
             os.kill(child.pid, signal.SIGKILL)
             wait_until(lambda: not child.alive(), 10, "the killed process's end")
             assert child.returncode == -signal.SIGKILL
